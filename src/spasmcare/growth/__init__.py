@@ -1,0 +1,152 @@
+"""Growth standards: z-scores (SDS) and centiles against WHO 2006 / UK-WHO, via rcpchgrowth.
+
+Every domain package that needs a growth reference calls this module, so that the choice of
+reference and its plausibility limits live in one place.
+
+References
+----------
+1. WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards: length/height-for-age,
+   weight-for-age, weight-for-length, weight-for-height and body mass index-for-age. Geneva: WHO,
+   2006. (LMS tables as shipped in rcpchgrowth.)
+2. Royal College of Paediatrics and Child Health. rcpchgrowth (Python package, AGPL-3.0), the
+   RCPCH Digital Growth Charts calculation engine: ``sds_for_measurement``, LMS method of
+   Cole TJ, Green PJ. Stat Med 1992;11:1305-19.
+3. WHO. Recommendations for data collection, analysis and reporting on anthropometric indicators
+   in children under 5 years old. Geneva: WHO/UNICEF, 2019 — z-scores beyond ±5 (weight-for-age)
+   are flagged as biologically implausible; ±3 SD marks severe deviation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Literal
+
+from rcpchgrowth import measurement_from_sds, sds_for_measurement
+
+from spasmcare.errors import InputError
+
+Reference = Literal["who", "uk-who"]
+Measure = Literal["weight", "height", "head_circumference", "bmi"]
+Sex = Literal["male", "female"]
+
+SEXES: tuple[Sex, ...] = ("male", "female")
+REFERENCES: tuple[Reference, ...] = ("who", "uk-who")
+
+#: |SDS| beyond which a weight-for-age is treated as impossible (an input error) [3].
+IMPLAUSIBLE_WEIGHT_SDS = 5.0
+#: |SDS| beyond which a weight-for-age is flagged as a warning [3].
+EXTREME_WEIGHT_SDS = 3.0
+
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+
+def parse_sex(value: str | None, field: str = "sex") -> Sex | None:
+    """Normalise ``male``/``female`` (also ``m``/``f``, ``boy``/``girl``); ``None`` stays ``None``."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in ("male", "m", "boy"):
+        return "male"
+    if text in ("female", "f", "girl"):
+        return "female"
+    raise InputError(field, value, "male or female")
+
+
+def sds(
+    measure: Measure,
+    value: float,
+    age_years: float,
+    sex: Sex,
+    reference: Reference = "who",
+) -> float:
+    """Standard deviation score of one measurement [1, 2].
+
+    Parameters
+    ----------
+    measure : {'weight', 'height', 'head_circumference', 'bmi'}
+        Weight [kg], length/height [cm], head circumference [cm] or BMI [kg/m²].
+    value : float
+        The measurement in the unit above.
+    age_years : float
+        Decimal age [years]; pass the gestation-corrected age for babies born preterm.
+    sex : {'male', 'female'}
+    reference : {'who', 'uk-who'}
+        Default WHO 2006, the standard for 0-5 years used world-wide.
+    """
+    if reference not in REFERENCES:
+        raise InputError("reference", reference, "one of " + ", ".join(REFERENCES))
+    try:
+        return float(
+            sds_for_measurement(
+                reference=reference,
+                age=age_years,
+                measurement_method=measure,
+                observation_value=value,
+                sex=sex,
+            )
+        )
+    except (LookupError, ValueError, TypeError) as exc:
+        raise InputError("age", age_years, f"an age covered by the {reference} reference") from exc
+
+
+def centile(z: float) -> float:
+    """Centile [%] of a z-score on the standard normal distribution."""
+    return 100.0 * NormalDist().cdf(z)
+
+
+def value_at_sds(
+    measure: Measure, z: float, age_years: float, sex: Sex, reference: Reference = "who"
+) -> float:
+    """The measurement that sits at z-score ``z`` for the age and sex [1, 2]."""
+    result = measurement_from_sds(
+        reference=reference,
+        requested_sds=z,
+        measurement_method=measure,
+        sex=sex,
+        age=age_years,
+    )
+    if result is None:
+        raise InputError("age", age_years, f"an age covered by the {reference} reference")
+    return float(result)
+
+
+@dataclass(frozen=True)
+class WeightCheck:
+    """Result of a weight-for-age plausibility check."""
+
+    sds_by_sex: dict[str, float]
+    warnings: list[str]
+
+
+def check_weight_for_age(
+    weight_kg: float, age_months: float, sex: Sex | None, field: str = "weight_kg"
+) -> WeightCheck:
+    """Reject a weight impossible for the age (beyond ±5 SD of WHO) and warn beyond ±3 SD [1, 3].
+
+    With ``sex`` unknown the weight is checked against both sexes and only rejected when it is
+    implausible for both.
+    """
+    if not weight_kg > 0:
+        raise InputError(field, weight_kg, "a weight above 0 kg")
+    sexes: tuple[Sex, ...] = (sex,) if sex else SEXES
+    age_years = age_months / 12.0
+    scores = {s: sds("weight", weight_kg, age_years, s) for s in sexes}
+    nearest = min(scores.values(), key=abs)
+    if abs(nearest) > IMPLAUSIBLE_WEIGHT_SDS:
+        lo = max(value_at_sds("weight", -IMPLAUSIBLE_WEIGHT_SDS, age_years, s) for s in sexes)
+        hi = min(value_at_sds("weight", IMPLAUSIBLE_WEIGHT_SDS, age_years, s) for s in sexes)
+        raise InputError(
+            field,
+            weight_kg,
+            f"a weight within ±5 SD of WHO weight-for-age at {age_months:g} months "
+            f"({lo:.1f}–{hi:.1f} kg); got {nearest:+.1f} SD",
+        )
+    warnings = []
+    if abs(nearest) > EXTREME_WEIGHT_SDS:
+        warnings.append(
+            f"weight {weight_kg:g} kg is {nearest:+.1f} SD for age (WHO): beyond ±3 SD, "
+            "check the weight and use an ideal body weight for the diet if appropriate"
+        )
+    return WeightCheck(sds_by_sex=scores, warnings=warnings)
