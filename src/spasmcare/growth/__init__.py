@@ -14,11 +14,17 @@ References
 3. WHO. Recommendations for data collection, analysis and reporting on anthropometric indicators
    in children under 5 years old. Geneva: WHO/UNICEF, 2019 — z-scores beyond ±5 (weight-for-age)
    are flagged as biologically implausible; ±3 SD marks severe deviation.
+4. Royal College of Paediatrics and Child Health. UK-WHO growth charts, Fact Sheet 5: Plotting
+   preterm infants (2009): premature means born before 37 completed weeks; correct the age
+   using the expected date of delivery.
+5. GPnotebook. Age-adjusting for baby's development (last reviewed 05/2023): correct for the
+   first year for moderate prematurity, up to two years for babies born before 30 weeks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from statistics import NormalDist
 from typing import Literal
 
@@ -43,7 +49,7 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
 def parse_sex(value: str | None, field: str = "sex") -> Sex | None:
-    """Normalise ``male``/``female`` (also ``m``/``f``, ``boy``/``girl``); ``None`` stays ``None``."""
+    """Normalise ``male``/``female`` (also ``m``/``f``, ``boy``/``girl``); keep ``None``."""
     if value is None:
         return None
     text = value.strip().lower()
@@ -99,17 +105,30 @@ def centile(z: float) -> float:
 def value_at_sds(
     measure: Measure, z: float, age_years: float, sex: Sex, reference: Reference = "who"
 ) -> float:
-    """The measurement that sits at z-score ``z`` for the age and sex [1, 2]."""
-    result = measurement_from_sds(
-        reference=reference,
-        requested_sds=z,
-        measurement_method=measure,
-        sex=sex,
-        age=age_years,
-    )
-    if result is None:
-        raise InputError("age", age_years, f"an age covered by the {reference} reference")
-    return float(result)
+    """The measurement that sits at z-score ``z`` for the age and sex [1, 2].
+
+    Beyond ±3 SD the WHO standards stretch the distribution linearly by the distance between
+    the 2 and 3 SD lines [1]; this inverse does the same, so that ``sds(value_at_sds(z)) == z``.
+    """
+
+    def lms_value(zz: float) -> float:
+        result = measurement_from_sds(
+            reference=reference,
+            requested_sds=zz,
+            measurement_method=measure,
+            sex=sex,
+            age=age_years,
+        )
+        if result is None:
+            raise InputError("age", age_years, f"an age covered by the {reference} reference")
+        return float(result)
+
+    if reference == "who" and abs(z) > 3:
+        sign = 1.0 if z > 0 else -1.0
+        sd3 = lms_value(3 * sign)
+        sd2 = lms_value(2 * sign)
+        return sd3 + (z - 3 * sign) * abs(sd3 - sd2)
+    return lms_value(z)
 
 
 @dataclass(frozen=True)
@@ -132,7 +151,7 @@ def check_weight_for_age(
         raise InputError(field, weight_kg, "a weight above 0 kg")
     sexes: tuple[Sex, ...] = (sex,) if sex else SEXES
     age_years = age_months / 12.0
-    scores = {s: sds("weight", weight_kg, age_years, s) for s in sexes}
+    scores: dict[str, float] = {s: sds("weight", weight_kg, age_years, s) for s in sexes}
     nearest = min(scores.values(), key=abs)
     if abs(nearest) > IMPLAUSIBLE_WEIGHT_SDS:
         lo = max(value_at_sds("weight", -IMPLAUSIBLE_WEIGHT_SDS, age_years, s) for s in sexes)
@@ -150,3 +169,58 @@ def check_weight_for_age(
             "check the weight and use an ideal body weight for the diet if appropriate"
         )
     return WeightCheck(sds_by_sex=scores, warnings=warnings)
+
+
+# --- Added for the patient record (issue 5): gestation correction and BMI ---------------------
+
+#: Born before this many completed weeks of gestation = preterm (UK-WHO Fact Sheet 5) [4].
+PRETERM_BEFORE_WEEKS = 37
+#: Term pregnancy length used to correct age [days] (40 weeks, as rcpchgrowth does) [2].
+TERM_DAYS = 280
+#: Chronological age [years] after which the correction stops. The sources differ: rcpchgrowth
+#: stops correcting at 2 years for WHO charts [2]; GPnotebook advises 1 year for moderate
+#: prematurity and up to 2 years below 30 weeks [5]. Default 2 years, the rcpchgrowth rule,
+#: so the z-scores here match the RCPCH engine; pass ``correct_until_years`` to change it.
+CORRECT_UNTIL_YEARS = 2.0
+
+
+def corrected_age_years(
+    birth_date: date,
+    on: date,
+    gestation_weeks: int = 40,
+    gestation_days: int = 0,
+    correct_until_years: float = CORRECT_UNTIL_YEARS,
+) -> float | None:
+    """Decimal age [years] for growth charts, corrected for gestation when born preterm [2, 4, 5].
+
+    A baby born before 37 completed weeks has its age counted from the expected date of
+    delivery (birth + 280 days − gestation) until ``correct_until_years`` of chronological
+    age; babies born at 37 weeks or later use chronological age. Returns ``None`` before the
+    expected date of delivery (a preterm chart is needed, which spasmcare does not hold).
+
+    References
+    ----------
+    See the module references [2] (rcpchgrowth), [4] UK-WHO growth charts Fact Sheet 5,
+    "Plotting preterm infants" (RCPCH, 2009): premature = born before 37 completed weeks, age
+    corrected using the expected date of delivery; [5] GPnotebook, "age-adjusting for baby's
+    development" (last reviewed 05/2023).
+    """
+    if on < birth_date:
+        raise InputError("date", on.isoformat(), f"a date on or after birth ({birth_date})")
+    chronological = (on - birth_date).days / DAYS_PER_YEAR
+    if gestation_weeks >= PRETERM_BEFORE_WEEKS or chronological >= correct_until_years:
+        return chronological
+    shortfall = TERM_DAYS - (gestation_weeks * 7 + gestation_days)
+    corrected_days = (on - birth_date).days - shortfall
+    if corrected_days < 0:
+        return None
+    return corrected_days / DAYS_PER_YEAR
+
+
+def bmi_kg_m2(weight_kg: float, length_cm: float) -> float:
+    """Body mass index [kg/m²] = weight / length², the index WHO publishes for age [1]."""
+    if not weight_kg > 0:
+        raise InputError("weight_kg", weight_kg, "a weight above 0 kg")
+    if not length_cm > 0:
+        raise InputError("length_cm", length_cm, "a length above 0 cm")
+    return weight_kg / (length_cm / 100.0) ** 2

@@ -1,0 +1,1 @@
+"""Ketogenic diet therapy: prescriptions, meals, infant feeds (pure functions)."""
