@@ -105,7 +105,15 @@ def build_prescription(
 
 def render_prescription(console: Console, rx: rx_mod.Prescription) -> None:
     """A dietitian's view of a prescription: day totals, meals, warnings, sources."""
-    title = f"{rx.diet} ketogenic diet" + (f" {rx.ratio:.2f}:1" if rx.ratio else "")
+    names = {
+        "classic": "classic ketogenic",
+        "mct": "MCT ketogenic",
+        "mad": "modified Atkins",
+        "lgit": "low glycaemic index",
+    }
+    title = f"{names[rx.diet]} diet"
+    if rx.ratio is not None:
+        title += f" {rx.ratio:g}:1" if rx.diet == "classic" else f" (works out at {rx.ratio:.2f}:1)"
     day = Table(title=title, show_header=False, title_justify="left")
     day.add_column(style="bold")
     day.add_column()
@@ -274,3 +282,7 @@ def prescribe(
             console.print(table)
 
     emit(data, as_json, render)
+
+from spasmcare.cli import keto_meals  # noqa: E402
+
+keto_meals.register(app)
