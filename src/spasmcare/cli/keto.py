@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from spasmcare.cli import keto_meals
 from spasmcare.cli._common import emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.growth import parse_sex
@@ -283,6 +284,5 @@ def prescribe(
 
     emit(data, as_json, render)
 
-from spasmcare.cli import keto_meals  # noqa: E402
-
+# Meal, feed, menu and completeness commands live in their own module.
 keto_meals.register(app)

@@ -1,0 +1,385 @@
+"""Infant ketogenic feeds: formula, milk and modules to a ratio, energy and volume, in N feeds.
+
+A day's feed is made of *powders* weighed in grams (KetoCal 4:1 powder, a standard infant
+formula powder, a protein or carbohydrate module) and *liquids* measured in millilitres
+(expressed breast milk, ready-to-feed formula, KetoCal 4:1 LQ, Liquigen), made up with water to
+the prescribed volume and split into N identical feeds.
+
+How it is solved
+----------------
+The exact meal solver (:mod:`spasmcare.keto.solver`) solves the amounts that are weighed, in
+whole multiples of the powder resolution (g) and the liquid resolution (mL), meeting ratio ± t,
+energy ± e % and protein ± t_p, with the liquids fitting in the volume. Two ways of making up:
+
+* ``batch="day"`` (default): the day's batch is weighed and made up to the day's volume, then
+  poured into N equal feeds. The batch amounts are whole steps; the per-feed lines are the batch
+  ÷ N (for information, not for weighing).
+* ``batch="feed"``: each feed is weighed separately, so one feed is solved in whole steps with
+  ``kcal / N`` and protein ``t_p / N`` (so that N identical feeds meet the day's ± t_p); this is
+  tighter and may need a finer resolution.
+
+Water makes the batch up to its volume; the water shown (volume − liquids) is an upper bound,
+because powder takes up some volume: make up *to the volume*, not with the amount shown.
+Limits are given per day (``fixed``, ``min``, ``max``); with ``batch="feed"`` they are divided by
+N and a fixed day amount must split into N whole steps of the resolution.
+
+Liquids need millilitre values: the food's own per-100 mL basis, its density, or a density
+derived from its SR28 household measures (a US fluid ounce is 29.5735295625 mL and a US cup
+236.5882365 mL by definition), which the plan then states as a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from spasmcare.errors import InputError
+from spasmcare.keto.analysis import FoodLike, MealAnalysis, Portion, analyze
+from spasmcare.keto.ratio import CarbBasis
+from spasmcare.keto.solver import (
+    LinearRow,
+    MealFood,
+    MealTarget,
+    SolverOptions,
+    Tolerances,
+    meal_problem,
+    solve_meal,
+    validate_resolution,
+)
+
+Kind = Literal["powder", "liquid"]
+Batch = Literal["day", "feed"]
+
+#: Millilitres in one US customary unit (exact by definition: 1 US fl oz = 1/128 US gallon).
+ML_PER_US_FL_OZ = 29.5735295625
+ML_PER_US_CUP = 8 * ML_PER_US_FL_OZ
+
+MAX_FEEDS_PER_DAY = 24
+
+
+@dataclass(frozen=True)
+class FeedIngredient:
+    """A powder (grams) or liquid (mL) of the feed, with limits *per day*."""
+
+    food: FoodLike
+    kind: Kind
+    min_per_day: float | None = None
+    max_per_day: float | None = None
+    fixed_per_day: float | None = None
+
+    @property
+    def unit(self) -> Literal["g", "ml"]:
+        return "g" if self.kind == "powder" else "ml"
+
+
+@dataclass(frozen=True)
+class FeedTarget:
+    """A day's feed: ratio R:1, energy [kcal/day], protein [g/day] (optional), volume [mL/day]."""
+
+    ratio: float
+    kcal: float
+    volume_ml: float
+    feeds: int
+    protein_g: float | None = None
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.volume_ml) and self.volume_ml > 0):
+            raise InputError("--volume-ml", self.volume_ml, "a positive volume in mL per day")
+        if not (isinstance(self.feeds, int) and 1 <= self.feeds <= MAX_FEEDS_PER_DAY):
+            raise InputError(
+                "--feeds", self.feeds, f"a whole number of feeds from 1 to {MAX_FEEDS_PER_DAY}"
+            )
+        MealTarget(self.ratio, self.kcal, self.protein_g)  # validates ratio, kcal, protein
+
+    def per_feed(self) -> MealTarget:
+        n = self.feeds
+        protein = None if self.protein_g is None else self.protein_g / n
+        return MealTarget(self.ratio, self.kcal / n, protein)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ratio": self.ratio,
+            "kcal": self.kcal,
+            "protein_g": self.protein_g,
+            "volume_ml": self.volume_ml,
+            "feeds": self.feeds,
+        }
+
+
+@dataclass(frozen=True)
+class FeedLine:
+    """One ingredient of a feed: ``amount`` in ``unit`` (g for powders, mL for liquids)."""
+
+    food_id: str
+    name: str
+    kind: Kind
+    amount: float
+    unit: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "food_id": self.food_id,
+            "name": self.name,
+            "kind": self.kind,
+            "amount": self.amount,
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """A solved day of feeds (or the reason none exists)."""
+
+    status: Literal["solved", "infeasible"]
+    target: FeedTarget
+    per_feed: tuple[FeedLine, ...]
+    feed_volume_ml: float
+    water_ml_per_feed: float | None
+    day: tuple[FeedLine, ...]
+    day_analysis: MealAnalysis | None
+    carbs: CarbBasis
+    tolerances: Tolerances
+    batch: Batch = "day"
+    reason: str | None = None
+    binding: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def solved(self) -> bool:
+        return self.status == "solved"
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.day_analysis
+        day_totals = None
+        if a is not None:
+            day_totals = {
+                "ratio": a.ratio,
+                "kcal": a.kcal,
+                "fat_g": a.fat_g,
+                "protein_g": a.protein_g,
+                "carb_g": a.carb_g,
+                "k_ak": a.k_ak,
+                "volume_ml": self.target.volume_ml,
+                "kcal_per_ml": a.kcal / self.target.volume_ml,
+                "water_ml": None
+                if self.water_ml_per_feed is None
+                else self.water_ml_per_feed * self.target.feeds,
+            }
+        return {
+            "status": self.status,
+            "target": self.target.to_dict(),
+            "feeds": self.target.feeds,
+            "batch": self.batch,
+            "per_feed": {
+                "items": [line.to_dict() for line in self.per_feed],
+                "water_ml": self.water_ml_per_feed,
+                "volume_ml": self.feed_volume_ml,
+            },
+            "day": {"items": [line.to_dict() for line in self.day], "totals": day_totals},
+            "carbs": self.carbs,
+            "tolerances": self.tolerances.to_dict(),
+            "reason": self.reason,
+            "binding": self.binding,
+            "warnings": list(self.warnings),
+        }
+
+
+_ML_IN_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*ml\b", re.IGNORECASE)
+
+
+def density_from_measures(food: FoodLike) -> tuple[float, str] | None:
+    """Density [g/mL] derived from a household measure by volume, with a note saying which.
+
+    Uses the first measure whose unit is a US fluid ounce, a US cup or states millilitres
+    (SR28 e.g. "serving 100 ml"). Returns ``None`` when the food has no such measure.
+    """
+    for m in getattr(food, "measures", ()) or ():
+        unit = str(m.unit).strip().lower()
+        ml_each: float | None = None
+        if unit == "fl oz":
+            ml_each = ML_PER_US_FL_OZ
+        elif unit == "cup":
+            ml_each = ML_PER_US_CUP
+        else:
+            match = _ML_IN_UNIT.search(unit)
+            if match:
+                ml_each = float(match.group(1))
+        if ml_each:
+            density = m.grams / (m.amount * ml_each)
+            note = f"{m.amount:g} {m.unit} = {m.grams:g} g (SR28 measure) → {density:.4f} g/mL"
+            return density, note
+    return None
+
+
+def _with_density(food: FoodLike, density: float, note: str) -> FoodLike:
+    method = getattr(food, "with_density", None)
+    if callable(method):
+        return method(density, note)
+    return replace(food, density_g_per_ml=density)  # type: ignore[type-var]
+
+
+def liquid_ready(
+    food: FoodLike, densities: Mapping[str, float] | None = None
+) -> tuple[FoodLike, str | None]:
+    """``food`` able to be measured in mL, and a warning when its density was derived."""
+    if densities and food.id in densities:
+        value = densities[food.id]
+        if not (math.isfinite(value) and value > 0):
+            raise InputError("--density", f"{food.id}={value}", "a density above 0 g/mL")
+        return _with_density(food, value, "given by the user"), None
+    if getattr(food, "per_100ml", None) is not None or food.density_g_per_ml:
+        return food, None
+    derived = density_from_measures(food)
+    if derived is None:
+        raise InputError(
+            "--liquid",
+            food.id,
+            "a liquid with values per 100 mL or a density; give one with --density ID=G_PER_ML",
+        )
+    density, note = derived
+    return _with_density(food, density, note), f"{food.id}: density derived, {note}"
+
+
+def _per_feed_limit(
+    ing: FeedIngredient, value: float | None, n: int, res: float, name: str
+) -> float | None:
+    if value is None:
+        return None
+    if not (math.isfinite(value) and value >= 0):
+        raise InputError("--" + ing.kind, f"{ing.food.id}:{name}={value}", f"{name} of 0 or more")
+    per = value / n
+    if name == "fixed":
+        steps = per / res
+        if abs(steps - round(steps)) > 1e-9:
+            raise InputError(
+                "--" + ing.kind,
+                f"{ing.food.id}:fixed={value:g}",
+                f"a day amount that splits into {n} feeds of whole {res:g} {ing.unit} steps "
+                f"(a multiple of {n * res:g} {ing.unit})",
+            )
+        return round(steps) * res
+    return per
+
+
+def solve_feed(
+    ingredients: Sequence[FeedIngredient],
+    target: FeedTarget,
+    *,
+    tolerances: Tolerances | None = None,
+    powder_resolution_g: float = 1.0,
+    liquid_resolution_ml: float = 1.0,
+    carbs: CarbBasis = "total",
+    batch: Batch = "day",
+    densities: Mapping[str, float] | None = None,
+    options: SolverOptions | None = None,
+) -> FeedPlan:
+    """Solve a day of N feeds (see the module notes for ``batch``)."""
+    if not ingredients:
+        raise InputError("--powder", "(none)", "at least one powder or liquid")
+    if batch not in ("day", "feed"):
+        raise InputError("--batch", batch, "day or feed")
+    tolerances = tolerances or Tolerances()
+    powder_res = validate_resolution(powder_resolution_g, "--powder-resolution")
+    liquid_res = validate_resolution(liquid_resolution_ml, "--liquid-resolution")
+    n = target.feeds
+    parts = n if batch == "feed" else 1  # how many times the solved amounts are made per day
+    solved_volume = target.volume_ml / parts
+    feed_volume = target.volume_ml / n
+    warnings: list[str] = []
+    meal_foods: list[MealFood] = []
+    kinds: dict[str, Kind] = {}
+    for ing in ingredients:
+        food = ing.food
+        if ing.kind == "liquid":
+            food, note = liquid_ready(food, densities)
+            if note:
+                warnings.append(note)
+        res = powder_res if ing.kind == "powder" else liquid_res
+        if (
+            ing.min_per_day is not None
+            and ing.max_per_day is not None
+            and ing.min_per_day > ing.max_per_day
+        ):
+            raise InputError("--" + ing.kind, food.id, "min ≤ max")
+        verify = getattr(food, "verify", None)
+        if verify:
+            warnings.append(f"{food.id}: {verify}")
+        kinds[food.id] = ing.kind
+        meal_foods.append(
+            MealFood(
+                food,
+                min_amount=_per_feed_limit(ing, ing.min_per_day, parts, res, "min"),
+                max_amount=_per_feed_limit(ing, ing.max_per_day, parts, res, "max"),
+                fixed_amount=_per_feed_limit(ing, ing.fixed_per_day, parts, res, "fixed"),
+                unit=ing.unit,
+                resolution=res,
+            )
+        )
+    volume_coef = tuple(1.0 if kinds[mf.id] == "liquid" else 0.0 for mf in meal_foods)
+    volume_row = LinearRow(
+        name="volume",
+        coef=volume_coef,
+        lb=0.0,
+        ub=solved_volume,
+        reason=(
+            "the liquids alone need more than the volume ({ub:.0f} mL): lower a fixed or "
+            "minimum liquid amount or raise the day's volume"
+        ),
+    )
+    day_target = MealTarget(target.ratio, target.kcal, target.protein_g)
+    solved_target = target.per_feed() if parts > 1 else day_target
+    # A feed's amounts are small: no crumb preference beyond the 1 g (or 1 mL) minimum.
+    opts = options or SolverOptions(natural_min_g=1.0)
+    problem = meal_problem(
+        meal_foods,
+        solved_target,
+        replace(tolerances, protein_g=tolerances.protein_g / parts),
+        powder_res,
+        carbs,
+        extra_rows=(volume_row,),
+        options=opts,
+    )
+    solution = solve_meal(problem)
+    warnings.extend(w for w in solution.warnings if w not in warnings)
+    base: dict[str, Any] = dict(
+        target=target, feed_volume_ml=feed_volume, carbs=carbs, tolerances=tolerances,
+        batch=batch,
+    )
+    if not solution.solved:
+        reason = solution.reason
+        if parts > 1 and solution.binding and reason:
+            reason += (
+                f" (one feed of {n}: {target.kcal / n:.0f} kcal"
+                + ("" if target.protein_g is None else f", {target.protein_g / n:.2f} g protein")
+                + "; the day's batch may solve where single feeds do not)"
+            )
+        return FeedPlan(
+            status="infeasible", per_feed=(), water_ml_per_feed=None, day=(),
+            day_analysis=None, reason=reason, binding=solution.binding,
+            warnings=tuple(warnings), **base,
+        )
+    solved_lines = tuple(
+        FeedLine(i.food_id, i.name, kinds[i.food_id], i.amount, i.unit) for i in solution.items
+    )
+    day = tuple(replace(line, amount=round(line.amount * parts, 9)) for line in solved_lines)
+    per_feed = tuple(replace(line, amount=line.amount / n) for line in day)
+    liquids_day = sum(line.amount for line in day if line.kind == "liquid")
+    water_per_feed = max(target.volume_ml - liquids_day, 0.0) / n
+    foods_by_id = {mf.id: mf.food for mf in meal_foods}
+    day_analysis = analyze(
+        [Portion(foods_by_id[line.food_id], line.amount, line.unit) for line in day], carbs
+    )
+    if any(line.kind == "powder" for line in day):
+        made = "the day's batch" if batch == "day" else "each feed"
+        volume = target.volume_ml if batch == "day" else feed_volume
+        warnings.append(
+            f"water shown is at most what is needed: the powder takes up some volume, so make "
+            f"{made} up to {volume:g} mL rather than adding the water shown"
+        )
+    return FeedPlan(
+        status="solved", per_feed=per_feed, water_ml_per_feed=water_per_feed, day=day,
+        day_analysis=day_analysis, warnings=tuple(warnings), **base,
+    )

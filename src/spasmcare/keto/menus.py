@@ -1,0 +1,208 @@
+"""Menus of several days with variety: every meal solved exactly, no food too often.
+
+Meals come from a pool of *templates* (each a list of foods with their limits) or from food
+*groups* (e.g. protein, fat, fruit/vegetable: one food of each group per meal). For each meal of
+each day, the candidates whose foods have been used least so far are tried first (ties broken by
+a seeded shuffle, so a menu is reproducible), skipping any candidate that would put a food in
+more than ``max_per_food`` meals of the menu or repeat a meal already served that day. Each
+candidate is solved with the exact meal solver; the first that solves is served. A meal slot
+where nothing fits is reported with the reason of its best candidate.
+
+The variety limit and the number of candidates tried per meal are preferences, not clinical
+numbers; the default limit (7 meals a week, i.e. once a day on average) is stated so that it can
+be changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from spasmcare.errors import InputError
+from spasmcare.keto.ratio import CarbBasis
+from spasmcare.keto.solver import (
+    MealFood,
+    MealSolution,
+    MealTarget,
+    SolverOptions,
+    Tolerances,
+    meal_problem,
+    solve_meal,
+)
+
+MAX_DAYS = 7
+DEFAULT_MAX_PER_FOOD = 7
+#: Candidates tried for one meal before it is declared unsolvable (bounds the time of a week).
+DEFAULT_TRIES_PER_MEAL = 60
+#: Group-product menus draw at most this many combinations.
+MAX_COMBINATIONS = 5000
+
+
+@dataclass(frozen=True)
+class MenuMeal:
+    day: int
+    meal: int
+    solution: MealSolution
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.solution.to_dict()
+        return {"day": self.day, "meal": self.meal, **data}
+
+
+@dataclass(frozen=True)
+class Menu:
+    days: int
+    meals_per_day: int
+    max_per_food: int
+    meals: tuple[MenuMeal, ...]
+    food_counts: Mapping[str, int]
+    unsolved: tuple[tuple[int, int, str], ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        return not self.unsolved
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": "solved" if self.complete else "incomplete",
+            "days": self.days,
+            "meals_per_day": self.meals_per_day,
+            "max_per_food": self.max_per_food,
+            "meals": [m.to_dict() for m in self.meals],
+            "food_counts": dict(self.food_counts),
+            "unsolved": [{"day": d, "meal": m, "reason": r} for d, m, r in self.unsolved],
+        }
+
+
+def _candidates(
+    templates: Sequence[Sequence[MealFood]] | None,
+    groups: Mapping[str, Sequence[MealFood]] | None,
+    rng: random.Random,
+) -> list[tuple[MealFood, ...]]:
+    if bool(templates) == bool(groups):
+        raise InputError("--template", "(both or neither)", "either meal templates or food groups")
+    if templates:
+        out = [tuple(t) for t in templates]
+        for t in out:
+            if not t:
+                raise InputError("--template", "(empty)", "at least one food per template")
+    else:
+        assert groups is not None
+        lists = [list(v) for v in groups.values()]
+        for name, foods in groups.items():
+            if not foods:
+                raise InputError("--group", name, "at least one food per group")
+        total = 1
+        for foods in lists:
+            total *= len(foods)
+        if total <= MAX_COMBINATIONS:
+            out = [tuple(c) for c in itertools.product(*lists)]
+        else:
+            seen: set[tuple[str, ...]] = set()
+            out = []
+            while len(out) < MAX_COMBINATIONS:
+                combo = tuple(rng.choice(foods) for foods in lists)
+                key = tuple(mf.id for mf in combo)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(combo)
+        for combo in out:
+            ids = [mf.id for mf in combo]
+            if len(set(ids)) != len(ids):
+                raise InputError("--group", ",".join(ids), "each food in one group only")
+    rng.shuffle(out)
+    return out
+
+
+def plan_menu(
+    target: MealTarget,
+    *,
+    templates: Sequence[Sequence[MealFood]] | None = None,
+    groups: Mapping[str, Sequence[MealFood]] | None = None,
+    days: int = 7,
+    meals_per_day: int = 3,
+    max_per_food: int = DEFAULT_MAX_PER_FOOD,
+    tolerances: Tolerances | None = None,
+    resolution: float = 1.0,
+    carbs: CarbBasis = "total",
+    seed: int = 0,
+    tries_per_meal: int = DEFAULT_TRIES_PER_MEAL,
+    options: SolverOptions | None = None,
+) -> Menu:
+    """A menu of ``days`` × ``meals_per_day`` meals, each solved to ``target`` (module notes)."""
+    if not (isinstance(days, int) and 1 <= days <= MAX_DAYS):
+        raise InputError("--days", days, f"a whole number of days from 1 to {MAX_DAYS}")
+    if not (isinstance(meals_per_day, int) and 1 <= meals_per_day <= 8):
+        raise InputError("--meals", meals_per_day, "a whole number of meals a day from 1 to 8")
+    if not (isinstance(max_per_food, int) and max_per_food >= 1):
+        raise InputError("--max-per-food", max_per_food, "a whole number of meals, 1 or more")
+    rng = random.Random(seed)
+    candidates = _candidates(templates, groups, rng)
+    order = {tuple(mf.id for mf in c): i for i, c in enumerate(candidates)}
+    options = options or SolverOptions()
+    quiet = replace(options, explain=False)
+    cache: dict[tuple[str, ...], MealSolution] = {}
+
+    def solve(combo: tuple[MealFood, ...], explain: bool = False) -> MealSolution:
+        key = tuple(mf.id for mf in combo)
+        if key in cache and (cache[key].solved or not explain):
+            return cache[key]
+        problem = meal_problem(
+            combo, target, tolerances, resolution, carbs, options=options if explain else quiet
+        )
+        cache[key] = solve_meal(problem)
+        return cache[key]
+
+    counts: Counter[str] = Counter()
+    meals: list[MenuMeal] = []
+    unsolved: list[tuple[int, int, str]] = []
+    for day in range(1, days + 1):
+        served_today: set[tuple[str, ...]] = set()
+        for meal in range(1, meals_per_day + 1):
+            ranked = sorted(
+                candidates,
+                key=lambda c: (sum(counts[mf.id] for mf in c), order[tuple(mf.id for mf in c)]),
+            )
+            chosen: MealSolution | None = None
+            tried = 0
+            first_tried: tuple[MealFood, ...] | None = None
+            for combo in ranked:
+                key = tuple(mf.id for mf in combo)
+                if key in served_today or any(counts[i] + 1 > max_per_food for i in key):
+                    continue
+                if tried >= tries_per_meal:
+                    break
+                tried += 1
+                first_tried = first_tried or combo
+                solution = solve(combo)
+                if solution.solved:
+                    used = tuple(item.food_id for item in solution.items)
+                    if any(counts[i] + 1 > max_per_food for i in used):
+                        continue
+                    chosen = solution
+                    served_today.add(key)
+                    counts.update(used)
+                    break
+            if chosen is None:
+                if first_tried is None:
+                    reason = (
+                        f"every food would exceed {max_per_food} meals in the menu: add foods or "
+                        "raise --max-per-food"
+                    )
+                else:
+                    reason = solve(first_tried, explain=True).reason or "no candidate solves"
+                unsolved.append((day, meal, reason))
+                continue
+            meals.append(MenuMeal(day, meal, chosen))
+    return Menu(
+        days=days,
+        meals_per_day=meals_per_day,
+        max_per_food=max_per_food,
+        meals=tuple(meals),
+        food_counts=dict(sorted(counts.items())),
+        unsolved=tuple(unsolved),
+    )

@@ -1,0 +1,81 @@
+"""Analyses checked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from spasmcare.errors import InputError
+from spasmcare.keto.analysis import PlainFood, Portion, analyze, parse_item, portion
+from tests.keto_meals.conftest import BERRY_NO_FIBRE, BROCCOLI, BUTTER, EGG
+
+
+def test_butter_egg_broccoli_total_by_hand() -> None:
+    # butter 20 g: fat 16, protein 0.2, carb 0
+    # egg 50 g: fat 5, protein 6, carb 0.5
+    # broccoli 100 g: fat 0.5, protein 3, carb 7 (total), fibre 3
+    # totals: fat 21.5, protein 9.2, carb 7.5 → ratio 21.5 / 16.7 = 1.28743
+    # kcal 9·21.5 + 4·(9.2 + 7.5) = 193.5 + 66.8 = 260.3
+    a = analyze([Portion(BUTTER, 20), Portion(EGG, 50), Portion(BROCCOLI, 100)], "total")
+    assert a.fat_g == pytest.approx(21.5)
+    assert a.protein_g == pytest.approx(9.2)
+    assert a.carb_g == pytest.approx(7.5)
+    assert a.fibre_g.amount == pytest.approx(3.0)
+    assert a.kcal == pytest.approx(260.3)
+    assert a.ratio == pytest.approx(21.5 / 16.7)
+    # K:AK = (0.9·21.5 + 0.46·9.2) / (7.5 + 0.1·21.5 + 0.58·9.2) = 23.582 / 14.986
+    assert a.k_ak == pytest.approx(23.582 / 14.986)
+    # table energy: 144 + 70 + 34 = 248
+    assert a.kcal_table.amount == pytest.approx(248.0)
+    assert a.to_dict()["items"][2]["carb_net_g"] == pytest.approx(4.0)
+
+
+def test_net_basis_subtracts_fibre() -> None:
+    # broccoli 100 g: net carb 7 − 3 = 4; ratio 0.5 / (3 + 4)
+    a = analyze([Portion(BROCCOLI, 100)], "net")
+    assert a.carb_g == pytest.approx(4.0)
+    assert a.carb_total_g == pytest.approx(7.0)
+    assert a.ratio == pytest.approx(0.5 / 7.0)
+    assert a.kcal == pytest.approx(9 * 0.5 + 4 * 7.0)
+
+
+def test_unknown_fibre_falls_back_to_total_with_warning() -> None:
+    a = analyze([Portion(BERRY_NO_FIBRE, 50)], "net")
+    assert a.carb_g == pytest.approx(5.0)  # total, not net
+    assert a.carb_net_g is None
+    assert a.fibre_g.unknown_in == ("berry",)
+    assert any("fibre unknown" in w for w in a.warnings)
+
+
+def test_unknown_micronutrient_is_a_lower_bound_not_zero() -> None:
+    # calcium known for butter (20 mg/100 g) and egg, unknown for broccoli
+    a = analyze([Portion(BUTTER, 10), Portion(BROCCOLI, 10)], "total")
+    ca = a.micronutrients["calcium_mg"]
+    assert ca.amount == pytest.approx(2.0)
+    assert ca.unknown_in == ("broccoli",)
+
+
+def test_millilitres_use_the_volume_basis() -> None:
+    liquid = PlainFood("lq", "MCT emulsion", {}, per_100ml={"fat_g": 50.0, "protein_g": 0.0,
+                                                             "carb_g": 0.0, "kcal": 450.0})
+    a = analyze([portion(liquid, 30, "ml")], "total")
+    assert a.fat_g == pytest.approx(15.0)
+    assert a.items[0].grams is None and a.items[0].volume_ml == 30
+    assert math.isinf(a.ratio)
+
+
+def test_millilitres_without_density_are_refused() -> None:
+    with pytest.raises(InputError):
+        portion(BUTTER, 10, "ml")
+
+
+@pytest.mark.parametrize("text", ["01001", "01001=-3", "=5", "01001=abc"])
+def test_bad_items(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_item(text)
+
+
+def test_parse_item_units() -> None:
+    assert parse_item("01001=12.5") == ("01001", 12.5, "g")
+    assert parse_item("01107=50ml") == ("01107", 50.0, "ml")

@@ -1,0 +1,120 @@
+"""The CLI commands: one JSON document with --json; bad input exits 2 with one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spasmcare.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], args: list[str]) -> dict:  # type: ignore[type-arg]
+    try:
+        main(args)
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def _fails(capsys: pytest.CaptureFixture[str], args: list[str], field: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert field in err
+    assert len(err.strip().splitlines()) <= 2  # one message (Rich may wrap a long line)
+
+
+def test_analyze_json(capsys: pytest.CaptureFixture[str]) -> None:
+    # Butter, salted (SR28 01001) per 100 g: fat 81.11, protein 0.85, carb 0.06.
+    data = _run(capsys, ["keto", "analyze", "--item", "01001=10", "--json"])
+    assert data["fat_g"] == pytest.approx(8.111)
+    assert data["protein_g"] == pytest.approx(0.085)
+    assert data["ratio"] == pytest.approx(8.111 / (0.085 + 0.006))
+    assert {"fat_g", "protein_g", "carb_g", "fibre_g", "kcal", "ratio", "k_ak", "items"} <= set(
+        data
+    )
+
+
+def test_meal_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    args = ["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
+            "01001", "--food", "01123", "--food", "11090:min=10", "--resolution", "1", "--json"]
+    data = _run(capsys, args)
+    assert data["status"] == "solved"
+    assert abs(data["achieved"]["ratio"] - 3) <= 0.02
+    assert abs(data["achieved"]["kcal"] - 400) <= 4
+    assert abs(data["achieved"]["protein_g"] - 6) <= 0.5
+    grams = {i["food_id"]: i["grams"] for i in data["items"]}
+    assert all(float(g).is_integer() for g in grams.values())
+    assert grams.get("11090", 10) >= 10
+    saved = tmp_path / "meal.json"
+    saved.write_text(json.dumps(data))
+    swapped = _run(capsys, ["keto", "swap", "--meal", str(saved), "--replace", "01001=01145",
+                            "--json"])
+    assert swapped["replaced"] == {"old": "01001", "new": "01145"}
+    assert swapped["status"] in ("solved", "infeasible")
+
+
+def test_meal_infeasible_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run(capsys, ["keto", "meal", "--ratio", "4", "--kcal", "400", "--protein-g", "6",
+                         "--food", "01123", "--food", "11090", "--json"])
+    assert data["status"] == "infeasible"
+    assert data["items"] == [] and "fat" in data["reason"]
+
+
+def test_feed_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run(capsys, ["keto", "feed", "--ratio", "3", "--kcal", "600", "--volume-ml", "720",
+                         "--feeds", "6", "--protein-g", "10", "--powder", "ketocal-4-1-powder",
+                         "--liquid", "01107", "--liquid", "liquigen", "--json"])
+    assert data["status"] == "solved"
+    totals = data["day"]["totals"]
+    assert abs(totals["ratio"] - 3) <= 0.02 and abs(totals["kcal"] - 600) <= 6
+    assert data["per_feed"]["volume_ml"] == 120
+
+
+def test_menu_completeness_medcarb_json(capsys: pytest.CaptureFixture[str]) -> None:
+    menu = _run(capsys, ["keto", "menu", "--ratio", "3", "--kcal", "400", "--protein-g", "6",
+                         "--days", "1", "--group", "protein=01123,15076,01009",
+                         "--group", "fat=01001,04053", "--group", "veg=11090,11457", "--json"])
+    assert menu["status"] == "solved" and len(menu["meals"]) == 3
+    comp = _run(capsys, ["keto", "completeness", "--item", "01001=40", "--item", "01123=50",
+                         "--age-months", "24", "--json"])
+    assert comp["group"] == "Children 1–3 years" and comp["advice"]
+    med = _run(capsys, ["keto", "medcarb", "--carb-g", "30", "--medication",
+                        "syrup:carb_mg=300:per_day=10", "--json"])
+    assert med["food_carb_g"] == pytest.approx(27.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["keto", "analyze", "--item", "99999=10"], "--item"),
+        (["keto", "analyze", "--item", "01001=-5"], "--item"),
+        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
+          "01001:min=20,max=10"], "--food"),
+        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
+          "01001", "--resolution", "0"], "--resolution"),
+        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "20", "--food",
+          "01001"], "--protein-g"),
+        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
+          "nope"], "--food"),
+        (["keto", "feed", "--ratio", "3", "--kcal", "600", "--volume-ml", "0", "--powder",
+          "ketocal-4-1-powder"], "--volume-ml"),
+        (["keto", "completeness", "--item", "01001=10", "--age-months", "200"], "--age-months"),
+    ],
+)
+def test_bad_input_exits_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], field: str
+) -> None:
+    _fails(capsys, args, field)
+
+
+def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
+              "01001", "--food", "01123", "--food", "11090:min=10"])
+    assert exc.value.code in (0, None)
+    out = capsys.readouterr().out
+    assert "Butter" in out and "ratio 3.0" in out

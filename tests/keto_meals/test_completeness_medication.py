@@ -1,0 +1,95 @@
+"""DRI completeness, supplements, and medication carbohydrate."""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmcare.errors import InputError
+from spasmcare.keto.analysis import NutrientTotal
+from spasmcare.keto.completeness import assess, load_dri, parse_supplement
+from spasmcare.keto.medication import carb_budget, food_target, parse_medication
+from spasmcare.keto.solver import MealTarget
+
+
+def test_dri_values_and_sources() -> None:
+    table = load_dri()
+    # NASEM 2019 Appendix J: calcium 1–3 y RDA 700 mg; vitamin D 7–12 mo AI 10 µg (IOM 2011).
+    ca = table.for_group("1-3y")["calcium_mg"]
+    assert (ca.value, ca.kind) == (700.0, "RDA")
+    assert "Sodium and Potassium" in ca.source
+    vd = table.for_group("7-12mo")["vitamin_d_ug"]
+    assert (vd.value, vd.kind) == (10.0, "AI")
+    for value in table.values.values():
+        assert value.value > 0 and value.kind in ("RDA", "AI") and value.source
+
+
+@pytest.mark.parametrize(
+    ("months", "group"), [(0, "Infants 0–6 months"), (5.9, "Infants 0–6 months"),
+                          (6, "Infants 7–12 months"), (12, "Children 1–3 years"),
+                          (107, "Children 4–8 years")],
+)
+def test_age_groups(months: float, group: str) -> None:
+    assert assess({}, months).group == group
+
+
+def test_out_of_range_age() -> None:
+    with pytest.raises(InputError):
+        assess({}, 108)
+
+
+def test_shortfalls_supplements_and_unknowns() -> None:
+    # 2-year-old: calcium 300 mg from food + 400 mg supplement = 700 = RDA → met.
+    # iron 3 mg known of RDA 7 → short; selenium 5 µg with an unknown food → short or unknown.
+    report = assess(
+        {
+            "calcium_mg": NutrientTotal(300.0),
+            "iron_mg": NutrientTotal(3.0),
+            "selenium_ug": NutrientTotal(5.0, ("x",)),
+        },
+        24,
+        [parse_supplement("calcium:calcium_mg=400")],
+        stone_risk=True,
+    )
+    rows = {r.nutrient: r for r in report.rows}
+    assert rows["calcium_mg"].status == "met"
+    assert rows["calcium_mg"].total == pytest.approx(700.0)
+    assert rows["iron_mg"].status == "short"
+    assert rows["iron_mg"].shortfall == pytest.approx(4.0)
+    assert rows["selenium_ug"].status == "short or unknown"
+    texts = " ".join(a.supplement for a in report.advice)
+    assert "multivitamin" in texts and "calcium with vitamin D" in texts
+    assert "citrate" in texts and "selenium" in texts
+
+
+def test_bad_supplement() -> None:
+    with pytest.raises(InputError):
+        parse_supplement("x:unobtainium_mg=3")
+    with pytest.raises(InputError):
+        parse_supplement("calcium")
+
+
+def test_medication_budget_by_hand() -> None:
+    # 300 mg carbohydrate per mL × 10 mL/day = 3 g; day 30 g → 27 g left for food.
+    med = parse_medication("levetiracetam syrup:carb_mg=300:per_day=10")
+    budget = carb_budget(30.0, [med])
+    assert budget.medication_carb_g == pytest.approx(3.0)
+    assert budget.food_carb_g == pytest.approx(27.0)
+    assert not budget.exceeded
+    assert carb_budget(2.0, [med]).exceeded
+
+
+def test_food_target_keeps_the_ratio_with_the_medicine() -> None:
+    meal = MealTarget.from_macros(40.0, 6.0, 4.0)  # 4:1, 400 kcal
+    food = food_target(meal, 1.0)
+    assert food.carb_g == pytest.approx(3.0)
+    assert food.fat_g == pytest.approx(40.0)
+    # food + medicine: 40 / (6 + 3 + 1) = 4
+    assert food.fat_g / (food.protein_plus_carb_g + 1.0) == pytest.approx(4.0)
+    with pytest.raises(InputError):
+        food_target(meal, 5.0)
+
+
+@pytest.mark.parametrize("text", ["syrup", "syrup:carb_mg=3", "syrup:carb_mg=-1:per_day=2"])
+def test_bad_medication(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_medication(text)

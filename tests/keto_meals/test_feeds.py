@@ -1,0 +1,115 @@
+"""Infant feeds recomputed by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmcare.errors import InputError
+from spasmcare.keto.analysis import PlainFood
+from spasmcare.keto.feeds import (
+    FeedIngredient,
+    FeedTarget,
+    density_from_measures,
+    solve_feed,
+)
+from spasmcare.keto.solver import Tolerances
+
+# KetoCal 4:1 powder per 100 g (keto reference §6): fat 69.2, protein 14.4, carb 8.2, fibre 5.3
+KETOCAL = PlainFood("kc", "KetoCal 4:1", {"fat_g": 69.2, "protein_g": 14.4, "carb_g": 8.2,
+                                          "fibre_g": 5.3})
+MILK = PlainFood("milk", "Breast milk", {"fat_g": 4.4, "protein_g": 1.0, "carb_g": 7.0,
+                                         "fibre_g": 0.0}, density_g_per_ml=1.0)
+MCT = PlainFood("mct", "MCT emulsion", {}, per_100ml={"fat_g": 50.0, "protein_g": 0.0,
+                                                       "carb_g": 0.0})
+
+
+def test_feed_recipe_recomputed_by_hand() -> None:
+    target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6, protein_g=10)
+    plan = solve_feed(
+        [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid"),
+         FeedIngredient(MCT, "liquid")], target, carbs="net",
+    )
+    assert plan.solved
+    day = {line.food_id: line.amount for line in plan.day}
+    kc, milk, mct = day.get("kc", 0.0), day.get("milk", 0.0), day.get("mct", 0.0)
+    assert all(float(v).is_integer() for v in (kc, milk, mct))
+    # Recompute: net carb of KetoCal = 8.2 − 5.3 = 2.9 g/100 g; milk 1 g/mL.
+    fat = 0.692 * kc + 0.044 * milk + 0.5 * mct
+    protein = 0.144 * kc + 0.01 * milk
+    carb = 0.029 * kc + 0.07 * milk
+    kcal = 9 * fat + 4 * (protein + carb)
+    assert abs(fat / (protein + carb) - 3) <= 0.02
+    assert abs(kcal - 600) <= 6.0
+    assert abs(protein - 10) <= 0.5
+    assert plan.day_analysis is not None
+    assert plan.day_analysis.fat_g == pytest.approx(fat)
+    # water makes up the rest of the 720 mL; per feed = day / 6
+    assert plan.water_ml_per_feed == pytest.approx((720 - milk - mct) / 6)
+    assert sum(line.amount for line in plan.per_feed if line.food_id == "kc") * 6 == (
+        pytest.approx(kc)
+    )
+    assert plan.to_dict()["day"]["totals"]["kcal_per_ml"] == pytest.approx(kcal / 720)
+
+
+def test_per_feed_batches_are_whole_steps_and_meet_the_day() -> None:
+    target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6, protein_g=10)
+    plan = solve_feed(
+        [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid"),
+         FeedIngredient(MCT, "liquid")],
+        target, carbs="net", batch="feed", powder_resolution_g=0.5,
+        tolerances=Tolerances(protein_g=0.5),
+    )
+    if plan.solved:
+        for line in plan.per_feed:
+            step = 0.5 if line.kind == "powder" else 1.0
+            assert (line.amount / step) == pytest.approx(round(line.amount / step))
+        assert plan.day_analysis is not None
+        assert abs(plan.day_analysis.protein_g - 10) <= 0.5 + 1e-9
+    else:
+        assert plan.reason
+
+
+def test_fixed_milk_that_leaves_too_much_carbohydrate_is_explained() -> None:
+    # 400 mL milk/day brings 28 g carbohydrate; at 3:1 and 600 kcal, P + C = 600 / 31 = 19.4 g.
+    target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6, protein_g=10)
+    plan = solve_feed(
+        [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid", fixed_per_day=400)],
+        target,
+    )
+    assert not plan.solved and plan.reason
+
+
+def test_liquids_over_the_volume_are_explained() -> None:
+    target = FeedTarget(ratio=3, kcal=600, volume_ml=300, feeds=6)
+    plan = solve_feed(
+        [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid", fixed_per_day=400)],
+        target,
+    )
+    assert not plan.solved
+    assert plan.binding == "extra:volume"
+
+
+def test_fixed_amount_must_split_into_feeds() -> None:
+    target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6)
+    with pytest.raises(InputError):
+        solve_feed([FeedIngredient(KETOCAL, "powder"),
+                    FeedIngredient(MILK, "liquid", fixed_per_day=100)], target, batch="feed")
+
+
+@pytest.mark.parametrize("kwargs", [{"volume_ml": 0}, {"feeds": 0}, {"feeds": 25}])
+def test_bad_feed_targets(kwargs: dict[str, float]) -> None:
+    args: dict[str, float] = {"ratio": 3, "kcal": 600, "volume_ml": 720, "feeds": 6}
+    args.update(kwargs)
+    with pytest.raises(InputError):
+        FeedTarget(**args)  # type: ignore[arg-type]
+
+
+def test_density_from_sr28_measure() -> None:
+    class M:
+        amount, unit, grams = 1.0, "fl oz", 30.8
+
+    food = PlainFood("x", "x", {})
+    object.__setattr__(food, "measures", [M()])
+    density, note = density_from_measures(food) or (0.0, "")
+    assert density == pytest.approx(30.8 / 29.5735295625)
+    assert "fl oz" in note
