@@ -1,0 +1,350 @@
+"""``spasmcare therapy``: drug-course protocols, day-by-day plans, .ics export, confirmations."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from spasmcare.cli._common import emit, fmt
+from spasmcare.errors import InputError
+from spasmcare.therapy import (
+    TO_BE_CONFIRMED,
+    confirm_detail,
+    list_protocols,
+    load_protocol,
+    plan_course,
+    table_rows,
+    write_ics,
+)
+from spasmcare.therapy.bsa import FORMULAS
+from spasmcare.therapy.schedule import CoursePlan
+
+app = typer.Typer(
+    help="First-line drug courses: protocols, dose schedules, monitoring, calendar export.",
+    no_args_is_help=True,
+)
+
+ESCALATION_DECISION = "day7_spasms_continuing"
+
+#: Domain field names -> the option a CLI user typed.
+CLI_FIELDS = {
+    "weight_kg": "--weight-kg",
+    "length_cm": "--length-cm",
+    "start": "--start",
+    "decisions": "--decision",
+    "age_months": "--age-months",
+    "birth_date": "--birth-date",
+    "sex": "--sex",
+    "age": "--age-months",
+}
+
+ProtocolsDir = Annotated[
+    str | None,
+    typer.Option(
+        "--protocols-dir",
+        envvar="SPASMCARE_PROTOCOLS_DIR",
+        help="The clinic's directory of protocol copies and confirmations.",
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def _number(value: str | None, field: str, accepted: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(field, value, accepted) from None
+    if not math.isfinite(number):
+        raise InputError(field, value, accepted)
+    return number
+
+
+def _pairs(items: list[str], field: str, accepted: str) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(field, item, accepted)
+        out.append((key.strip(), value.strip()))
+    return out
+
+
+def _yes_no(value: str, field: str) -> bool:
+    text = value.lower()
+    if text in ("yes", "y", "true", "1"):
+        return True
+    if text in ("no", "n", "false", "0"):
+        return False
+    raise InputError(field, value, "yes or no")
+
+
+@app.command("protocols")
+def protocols_cmd(protocols_dir: ProtocolsDir = None, as_json: AsJson = False) -> None:
+    """List the protocols (latest version of each; clinic copies included)."""
+    data = [p.summary() for p in list_protocols(protocols_dir)]
+
+    def render(console: Console) -> None:
+        table = Table(title="Drug-course protocols")
+        for col in ("id", "version", "origin", "drugs", "needs length", "confirmed / flagged"):
+            table.add_column(col)
+        for p in data:
+            table.add_row(
+                p["id"],
+                str(p["version"]),
+                p["origin"],
+                ", ".join(p["drugs"]),
+                "yes" if p["needs_length"] else "no",
+                f"{len(p['confirmed_details'])} / {len(p['flagged_details'])}",
+            )
+        console.print(table)
+
+    emit(data, as_json, render)
+
+
+@app.command("show")
+def show_cmd(
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id.")],
+    version: Annotated[int | None, typer.Option("--version", help="Default: latest.")] = None,
+    protocols_dir: ProtocolsDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show one protocol: flagged details (with confirmations), options and decisions."""
+    p = load_protocol(protocol, version, protocols_dir)
+    details = []
+    for key, spec in p.details.items():
+        conf = p.confirmation(key)
+        details.append(
+            {
+                "detail": key,
+                "flag": spec["flag"],
+                "what": " ".join(spec["what"].split()),
+                "why": " ".join(spec["why"].split()),
+                "confirmed_by": conf.by if conf else None,
+                "confirmed_at": conf.at if conf else None,
+                "value": conf.value if conf else None,
+            }
+        )
+    data = {
+        **p.summary(),
+        "summary": " ".join(str(p.data.get("summary", "")).split()),
+        "details": details,
+        "parameters": p.parameters,
+        "decisions": p.decisions,
+        "sources": p.sources,
+    }
+
+    def render(console: Console) -> None:
+        console.print(f"[bold]{p.title}[/] ({p.id} v{p.version}, {p.origin})")
+        console.print(data["summary"])
+        table = Table(title="Flagged details")
+        for col in ("detail", "flag", "what", "confirmed by"):
+            table.add_column(col)
+        for d in details:
+            who = f"{d['confirmed_by']} ({d['confirmed_at']})" if d["confirmed_by"] else "-"
+            table.add_row(d["detail"], d["flag"], d["what"], who)
+        console.print(table)
+        if p.parameters:
+            params = Table(title="Options")
+            for col in ("name", "default", "allowed", "why"):
+                params.add_column(col)
+            for name, spec in p.parameters.items():
+                allowed = (
+                    ", ".join(str(c) for c in spec["choices"])
+                    if "choices" in spec
+                    else f"{spec.get('minimum', '')}-{spec.get('maximum', '')}"
+                )
+                params.add_row(name, str(spec["default"]), allowed, " ".join(spec["why"].split()))
+            console.print(params)
+
+    emit(data, as_json, render)
+
+
+def _render_plan(plan: CoursePlan, family: bool, ics: str | None) -> Any:
+    def render(console: Console) -> None:
+        def say(text: str) -> None:
+            console.print(text, highlight=False, markup=False)
+
+        console.print(f"[bold]{escape(plan.title)}[/]")
+        line = f"protocol {plan.protocol_id} v{plan.version} · weight {fmt(plan.weight_kg, 2)} kg"
+        if plan.bsa_m2 is not None:
+            line += f" · length {fmt(plan.length_cm, 1)} cm · BSA {plan.bsa_m2:.3f} m²"
+            line += f" ({plan.bsa_formula})"
+        console.print(line, highlight=False, markup=False)
+        for drug, product in plan.products.items():
+            console.print(f"{drug}: {product['name']}", highlight=False, markup=False)
+        table = Table(title="Family version" if family else "Course plan")
+        cols = ["date", "day", "medicine", "dose", "mL", "times", "notes"]
+        keys = ["date", "day", "medicine", "dose", "ml", "time", "note"]
+        if not family:
+            cols.insert(4, "per kg / m²")
+            keys.insert(4, "per")
+        for col in cols:
+            table.add_column(col, overflow="fold", no_wrap=col in ("date", "dose", "mL"))
+        for row in table_rows(plan, family=family, grouped=True):
+            table.add_row(*(row[k] for k in keys))
+        console.print(table)
+        items = [m for m in plan.monitoring if m.confirmed or not family]
+        if items:
+            mon = Table(title="Monitoring")
+            mon.add_column("date")
+            mon.add_column("what", overflow="fold")
+            for m in items:
+                when = m.date.isoformat() + (f" to {m.until.isoformat()}" if m.until else "")
+                mon.add_row(when, m.what)
+            console.print(mon)
+        console.print("[bold]Safety[/]")
+        for a in plan.advice:
+            if a.confirmed:
+                console.print(f"• {a.text}", highlight=False, markup=False)
+            elif not family:
+                console.print(f"• {a.text} ({TO_BE_CONFIRMED})", highlight=False, markup=False)
+        for c in plan.confirmed_details:
+            say(f"✓ {c['what']} — confirmed by {c['by']} ({c['at']})")
+        if not family:
+            for point in plan.decision_points:
+                answer = "unanswered" if point.answer is None else ("yes" if point.answer else "no")
+                console.print(
+                    f"? day {point.day} ({point.date.isoformat()}): {point.question} "
+                    f"[{answer}] {point.effect}",
+                    highlight=False,
+                    markup=False,
+                )
+            for w in plan.warnings:
+                console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+        if ics:
+            say(f"calendar written to {ics} (family version)")
+
+    return render
+
+
+@app.command("plan")
+def plan_cmd(
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id.")],
+    weight_kg: Annotated[str, typer.Option("--weight-kg", help="Weight [kg].")],
+    start: Annotated[str, typer.Option("--start", help="Day 1, YYYY-MM-DD.")],
+    length_cm: Annotated[
+        str | None, typer.Option("--length-cm", help="Length [cm]; needed for per-m² doses.")
+    ] = None,
+    escalate_at_day_7: Annotated[
+        bool,
+        typer.Option("--escalate-at-day-7", help="Spasms continue at day 7: escalate."),
+    ] = False,
+    decision: Annotated[
+        list[str] | None, typer.Option("--decision", help="Answer a decision: ID=yes|no.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Protocol option: NAME=VALUE.")
+    ] = None,
+    product: Annotated[
+        list[str] | None,
+        typer.Option("--product", help="Product strength: DRUG=mg/mL (or U/mL)."),
+    ] = None,
+    bsa_formula: Annotated[
+        str, typer.Option("--bsa-formula", help="One of " + ", ".join(FORMULAS) + ".")
+    ] = "mosteller",
+    age_months: Annotated[str | None, typer.Option("--age-months")] = None,
+    birth_date: Annotated[str | None, typer.Option("--birth-date", help="YYYY-MM-DD.")] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="male or female.")] = None,
+    version: Annotated[int | None, typer.Option("--version", help="Default: latest.")] = None,
+    protocols_dir: ProtocolsDir = None,
+    family: Annotated[
+        bool, typer.Option("--family", help="Family version: nothing unconfirmed.")
+    ] = False,
+    ics: Annotated[
+        str | None, typer.Option("--ics", help="Also write the family calendar to FILE.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Plan a course day by day from a protocol."""
+    try:
+        p = load_protocol(protocol, version, protocols_dir)
+        weight = _number(weight_kg, "--weight-kg", "a weight in kg")
+        length = _number(length_cm, "--length-cm", "a length in cm")
+        age = _number(age_months, "--age-months", "an age in months")
+        answers: dict[str, bool | None] = {
+            k: _yes_no(v, "--decision")
+            for k, v in _pairs(decision or [], "--decision", "ID=yes or ID=no")
+        }
+        if escalate_at_day_7:
+            ids = [d["id"] for d in p.decisions]
+            if ESCALATION_DECISION not in ids:
+                raise InputError(
+                    "--escalate-at-day-7",
+                    p.id,
+                    "a protocol with a day-7 escalation; this one's decisions: "
+                    + (", ".join(ids) or "none") + " (use --decision ID=yes)",
+                )
+            answers[ESCALATION_DECISION] = True
+        products = {
+            k: _number(v, "--product", "DRUG=strength in mg/mL or U/mL")
+            for k, v in _pairs(product or [], "--product", "DRUG=strength")
+        }
+        plan = plan_course(
+            p,
+            weight_kg=weight if weight is not None else float("nan"),
+            start=start,
+            length_cm=length,
+            decisions=answers,
+            parameters=dict(_pairs(set_ or [], "--set", "NAME=VALUE")),
+            bsa_formula=bsa_formula,
+            products={k: v for k, v in products.items() if v is not None},
+            age_months=age,
+            birth_date=birth_date,
+            sex=sex,
+            protocols_dir=protocols_dir,
+        )
+        if ics:
+            write_ics(plan, ics)
+    except InputError as exc:
+        field = CLI_FIELDS.get(exc.field, exc.field)
+        if field != exc.field:
+            raise InputError(field, exc.value, exc.accepted) from None
+        raise
+    data = plan.to_dict(family=family)
+    if ics:
+        data["ics"] = ics
+    emit(data, as_json, _render_plan(plan, family, ics))
+
+
+@app.command("confirm")
+def confirm_cmd(
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id.")],
+    detail: Annotated[str, typer.Option("--detail", help="Flagged detail key.")],
+    by: Annotated[str, typer.Option("--by", help="Who confirms (name, role).")],
+    value: Annotated[
+        str | None, typer.Option("--value", help="Value, for a detail tied to an option.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    version: Annotated[int | None, typer.Option("--version", help="Default: latest.")] = None,
+    protocols_dir: ProtocolsDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Confirm a flagged detail: writes a new protocol version in the clinic's directory."""
+    p = load_protocol(protocol, version, protocols_dir)
+    new = confirm_detail(p, detail, by, protocols_dir, value=value, note=note)
+    conf = new.confirmation(detail)
+    data = {
+        "protocol": new.id,
+        "version": new.version,
+        "derived_from": p.version,
+        "path": str(new.path),
+        "sha256": new.sha256,
+        "confirmation": conf.to_dict() if conf else None,
+    }
+
+    def render(console: Console) -> None:
+        console.print(
+            f"{new.id} v{new.version} written to {new.path}: {detail} confirmed by "
+            f"{conf.by if conf else by}",
+            highlight=False,
+            markup=False,
+        )
+
+    emit(data, as_json, render)

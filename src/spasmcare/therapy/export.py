@@ -1,0 +1,194 @@
+"""Printable tables and iCalendar (.ics) export of a course plan.
+
+The family versions (``family=True`` tables and every .ics file) contain only confirmed doses,
+monitoring and advice: a day whose dose awaits clinic confirmation says only that the clinic
+will give the dose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from spasmcare.errors import InputError
+from spasmcare.therapy.protocol import TO_BE_CONFIRMED
+from spasmcare.therapy.schedule import CoursePlan, Dose
+
+FAMILY_PENDING = "your clinic will tell you the dose for this day"
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """A dose or volume without trailing zeros ("10", "2.5", "0.38")."""
+    if value is None:
+        return ""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def dose_text(dose: Dose) -> str:
+    return f"{number(dose.amount)} {dose.unit}"
+
+
+def per_text(dose: Dose) -> str:
+    if dose.unit == "mg" and dose.per_kg is not None:
+        return f"{number(dose.per_kg)} mg/kg"
+    if dose.unit == "U" and dose.per_m2 is not None:
+        return f"{number(dose.per_m2, 1)} U/m²"
+    return ""
+
+
+def table_rows(
+    plan: CoursePlan, family: bool = False, grouped: bool = False
+) -> list[dict[str, str]]:
+    """One row per dose (and per day awaiting a dose), in date and time order.
+
+    Columns: day, date, time, medicine, dose, per (per kg or per m²), ml, note. With
+    ``grouped`` the identical doses of one drug on one day share a row whose ``time`` lists
+    every time ("08:00 12:00 16:00 20:00").
+    """
+    rows: list[dict[str, str]] = []
+    for day in plan.days:
+        first = True
+        day_notes = day.notes_for(family)
+        ordered = sorted(day.doses, key=lambda d: (d.drug, d.time))
+        groups: list[tuple[Dose, list[str]]] = []
+        for dose in ordered:
+            same = groups and grouped and groups[-1][0].drug == dose.drug and (
+                groups[-1][0].amount == dose.amount and groups[-1][0].volume_ml == dose.volume_ml
+            )
+            if same:
+                groups[-1][1].append(dose.time)
+            else:
+                groups.append((dose, [dose.time]))
+        if not grouped:
+            groups.sort(key=lambda g: (g[1][0], g[0].drug))
+        for dose, times in groups:
+            rows.append(
+                {
+                    "day": str(day.day),
+                    "date": day.date.isoformat(),
+                    "time": " ".join(times),
+                    "medicine": dose.drug,
+                    "dose": dose_text(dose),
+                    "per": per_text(dose),
+                    "ml": number(dose.volume_ml) if dose.volume_ml is not None else "",
+                    "note": "; ".join(day_notes) if first else "",
+                }
+            )
+            first = False
+        for pending in day.pending:
+            text = FAMILY_PENDING if family else f"{TO_BE_CONFIRMED} [{pending.detail}]"
+            rows.append(
+                {
+                    "day": str(day.day),
+                    "date": day.date.isoformat(),
+                    "time": "",
+                    "medicine": pending.drug,
+                    "dose": text,
+                    "per": "",
+                    "ml": "",
+                    "note": "; ".join(day_notes) if first else "",
+                }
+            )
+            first = False
+        if first:
+            rows.append(
+                {
+                    "day": str(day.day),
+                    "date": day.date.isoformat(),
+                    "time": "",
+                    "medicine": "",
+                    "dose": "no dose today",
+                    "per": "",
+                    "ml": "",
+                    "note": "; ".join(day_notes),
+                }
+            )
+    return rows
+
+
+def _uid(*parts: Any) -> str:
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:24]
+    return f"{digest}@spasmcare"
+
+
+def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
+    """The family calendar of a plan: one event per confirmed dose, all-day events for the
+    clinic reviews, confirmed monitoring tasks and days whose dose the clinic will give.
+
+    Times are floating local times (the family's own clock). UIDs are stable for a given
+    protocol version, date, time and drug, so a re-planned course updates the same events.
+    """
+    stamp = (generated_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", "-//spasmcare//therapy course//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{plan.title} (from {plan.start.isoformat()})")
+    key = (plan.protocol_id, plan.version, plan.start.isoformat())
+
+    def all_day(when: date, summary: str, description: str, *uid_parts: Any) -> Event:
+        event = Event()
+        event.add("uid", _uid(*key, *uid_parts))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", when)
+        event.add("dtend", when + timedelta(days=1))
+        event.add("summary", summary)
+        event.add("description", description)
+        event.add("transp", "TRANSPARENT")
+        return event
+
+    for day in plan.days:
+        for dose in day.doses:
+            hour, minute = (int(x) for x in dose.time.split(":"))
+            begin = datetime.combine(day.date, time(hour, minute))
+            volume = f" = {number(dose.volume_ml)} mL" if dose.volume_ml is not None else ""
+            event = Event()
+            event.add("uid", _uid(*key, day.date, dose.time, dose.drug))
+            event.add("dtstamp", stamp)
+            event.add("dtstart", begin)
+            event.add("dtend", begin + timedelta(minutes=10))
+            event.add("summary", f"{dose.drug} {dose_text(dose)}{volume}")
+            lines = [f"Day {day.day} of the course", f"Route: {dose.route}"]
+            if dose.product:
+                lines.append(f"Product: {dose.product}")
+            event.add("description", "\n".join(lines))
+            cal.add_component(event)
+        for pending in day.pending:
+            cal.add_component(
+                all_day(day.date, f"{pending.drug}: ask the clinic for today's dose",
+                        FAMILY_PENDING, day.date, pending.drug, "pending")
+            )
+    for point in plan.decision_points:
+        if point.day <= len(plan.days):
+            cal.add_component(
+                all_day(point.date, f"Clinic review: {point.question}",
+                        "The clinic reviews the course today; the doses may change.", point.id)
+            )
+    for item in plan.monitoring:
+        if not item.confirmed:
+            continue
+        summary = item.what
+        if item.until is not None:
+            summary += f" (by {item.until.isoformat()})"
+        cal.add_component(
+            all_day(item.date, summary, "Monitoring planned with the course.", item.date,
+                    item.what)
+        )
+    return cal.to_ical()
+
+
+def write_ics(plan: CoursePlan, path: str | Path, generated_at: datetime | None = None) -> Path:
+    """Write the family calendar (see :func:`to_ics`) to ``path``."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise InputError("--ics", str(path), "a file path in an existing directory")
+    data = to_ics(plan, generated_at)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(target)  # never leave a half-written calendar
+    return target

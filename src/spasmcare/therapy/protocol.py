@@ -1,0 +1,515 @@
+"""Drug-course protocols: versioned YAML files, clinic copies and clinic confirmations.
+
+A protocol is one YAML file named ``<id>.v<version>.yaml``. The bundled files live in
+``spasmcare/therapy/protocols``; a clinic keeps its own copies in a directory it names
+(``--protocols-dir`` or the environment variable ``SPASMCARE_PROTOCOLS_DIR``).
+
+Rules
+-----
+* A released version is never rewritten: every change (an edit, a confirmation) is a new file
+  with a higher version number, created with exclusive-create so an existing file is never
+  overwritten.
+* A clinic file may not reuse the id and version of a bundled file with different content.
+* A detail that the source material marks VERIFY or NOT FOUND is listed under ``details``; it is
+  not used in a plan until the clinic has confirmed it (:func:`confirm_detail`), and the
+  confirmation (who, when, which detail, optional value) is stored in the clinic's new version.
+* A plan records the id, version and SHA-256 of the file it used, so it can be re-made
+  identically later (:func:`load_protocol` with ``expect_sha256``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from spasmcare.errors import InputError
+
+ENV_PROTOCOLS_DIR = "SPASMCARE_PROTOCOLS_DIR"
+BUNDLED_DIR = Path(str(resources.files("spasmcare.therapy") / "protocols"))
+FILENAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)\.v(?P<version>[1-9][0-9]*)\.yaml$")
+
+#: What the plan shows in place of an unconfirmed detail.
+TO_BE_CONFIRMED = "to be confirmed by the clinic"
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    text = (resources.files("spasmcare.therapy") / "protocol.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A clinic's confirmation of one flagged detail."""
+
+    detail: str
+    by: str
+    at: str
+    value: Any = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "detail": self.detail,
+            "by": self.by,
+            "at": self.at,
+            "value": self.value,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """One version of one protocol, as read from its file."""
+
+    data: dict[str, Any]
+    path: Path
+    origin: str  # "bundled" or "clinic"
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def version(self) -> int:
+        return int(self.data["version"])
+
+    @property
+    def title(self) -> str:
+        return str(self.data["title"])
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return dict(self.data["sources"])
+
+    @property
+    def details(self) -> dict[str, dict[str, Any]]:
+        return dict(self.data.get("details") or {})
+
+    @property
+    def parameters(self) -> dict[str, dict[str, Any]]:
+        return dict(self.data.get("parameters") or {})
+
+    @property
+    def decisions(self) -> list[dict[str, Any]]:
+        return list(self.data.get("decisions") or [])
+
+    @property
+    def courses(self) -> list[dict[str, Any]]:
+        return list(self.data["courses"])
+
+    @property
+    def confirmations(self) -> list[Confirmation]:
+        return [
+            Confirmation(
+                detail=str(c["detail"]),
+                by=str(c["by"]),
+                at=str(c["at"]),
+                value=c.get("value"),
+                note=c.get("note"),
+            )
+            for c in self.data.get("confirmations") or []
+        ]
+
+    def confirmation(self, detail: str) -> Confirmation | None:
+        """The latest confirmation of ``detail``, or None."""
+        found = [c for c in self.confirmations if c.detail == detail]
+        return found[-1] if found else None
+
+    @property
+    def drugs(self) -> list[str]:
+        return [str(c["drug"]) for c in self.courses]
+
+    def uses_bsa(self) -> bool:
+        """True when some dose is per square metre (length is then required)."""
+        for course in self.courses:
+            for phase in course["phases"]:
+                dose = phase.get("dose") or {}
+                if "units_per_m2" in dose or "units_per_m2_per_day" in dose:
+                    return True
+        return False
+
+    def summary(self) -> dict[str, Any]:
+        """A short description for listings."""
+        flagged = sorted(self.details)
+        confirmed = sorted(d for d in flagged if self.confirmation(d) is not None)
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "drugs": self.drugs,
+            "origin": self.origin,
+            "path": str(self.path),
+            "sha256": self.sha256,
+            "needs_length": self.uses_bsa(),
+            "flagged_details": flagged,
+            "confirmed_details": confirmed,
+            "decisions": [d["id"] for d in self.decisions],
+        }
+
+
+def resolve_protocols_dir(protocols_dir: str | Path | None) -> Path | None:
+    """The clinic's protocols directory: the argument, else ``$SPASMCARE_PROTOCOLS_DIR``."""
+    chosen = protocols_dir if protocols_dir not in (None, "") else os.environ.get(ENV_PROTOCOLS_DIR)
+    if chosen in (None, ""):
+        return None
+    path = Path(str(chosen))
+    if not path.is_dir():
+        raise InputError("--protocols-dir", str(chosen), "an existing directory")
+    return path
+
+
+def _walk_refs(value: Any) -> Iterable[str]:
+    """Every ``{param: name}`` reference inside a value."""
+    if isinstance(value, dict):
+        if set(value) == {"param"}:
+            yield str(value["param"])
+        for item in value.values():
+            yield from _walk_refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk_refs(item)
+
+
+def validate_protocol(data: Any, where: str) -> None:
+    """Check a protocol document against the schema and its internal references.
+
+    Raises
+    ------
+    InputError
+        Naming the file, when the document is not a valid protocol.
+    """
+    accepted = "a protocol file matching spasmcare/therapy/protocol.schema.json"
+    try:
+        jsonschema.validate(data, _schema())
+    except jsonschema.ValidationError as exc:
+        loc = "/".join(str(p) for p in exc.absolute_path) or "(top)"
+        raise InputError("protocol file", where, f"{accepted} (at {loc}: {exc.message})") from None
+    sources = set(data["sources"])
+    details = set(data.get("details") or {})
+    params = set(data.get("parameters") or {})
+    decisions = {d["id"] for d in data.get("decisions") or []}
+
+    def fail(problem: str) -> None:
+        raise InputError("protocol file", where, f"{accepted}; {problem}")
+
+    def check_sources(items: Iterable[str], ctx: str) -> None:
+        for s in items:
+            if s not in sources:
+                fail(f"{ctx} cites unknown source {s!r}")
+
+    for key, detail in (data.get("details") or {}).items():
+        check_sources(detail.get("sources", []), f"detail {key}")
+        if "parameter" in detail and detail["parameter"] not in params:
+            fail(f"detail {key} names unknown parameter {detail['parameter']!r}")
+    for key, spec in (data.get("parameters") or {}).items():
+        check_sources(spec.get("sources", []), f"parameter {key}")
+        if "detail" in spec and spec["detail"] not in details:
+            fail(f"parameter {key} names unknown detail {spec['detail']!r}")
+        if "choices" in spec and spec["default"] not in spec["choices"]:
+            fail(f"parameter {key}: default is not one of its choices")
+    for decision in data.get("decisions") or []:
+        check_sources(decision.get("sources", []), f"decision {decision['id']}")
+    for course in data["courses"]:
+        check_sources(course.get("maximum_sources", []), f"course {course['drug']}")
+        check_sources(course.get("warn_sources", []), f"course {course['drug']}")
+        for product in course.get("products") or []:
+            if "source" in product:
+                check_sources([product["source"]], f"product {product['name']}")
+        names = {p["name"] for p in course["phases"]}
+        for phase in course["phases"]:
+            ctx = f"phase {phase['name']!r}"
+            check_sources(phase.get("sources", []), ctx)
+            if "detail" in phase and phase["detail"] not in details:
+                fail(f"{ctx} names unknown detail {phase['detail']!r}")
+            if phase["dose"] is None and "detail" not in phase:
+                fail(f"{ctx} has no dose and no flagged detail")
+            for ref in _walk_refs(phase):
+                if ref not in params:
+                    fail(f"{ctx} uses unknown parameter {ref!r}")
+            for key in phase.get("when") or {}:
+                if key not in decisions:
+                    fail(f"{ctx} depends on unknown decision {key!r}")
+            for key in phase.get("when_parameters") or {}:
+                if key not in params:
+                    fail(f"{ctx} depends on unknown parameter {key!r}")
+            frac = (phase["dose"] or {}).get("fraction_of_phase")
+            if frac and frac["phase"] not in names:
+                fail(f"{ctx} refers to unknown phase {frac['phase']!r}")
+    for item in list(data.get("monitoring") or []) + list(data.get("advice") or []):
+        check_sources(item.get("sources", []), "monitoring/advice item")
+        if "detail" in item and item["detail"] not in details:
+            fail(f"monitoring/advice item names unknown detail {item['detail']!r}")
+        for ref in _walk_refs(item):
+            if ref not in params:
+                fail(f"monitoring item uses unknown parameter {ref!r}")
+    for conf in data.get("confirmations") or []:
+        if conf["detail"] not in details:
+            fail(f"confirmation of unknown detail {conf['detail']!r}")
+
+
+_CACHE: dict[tuple[str, str], Protocol] = {}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read(path: Path, origin: str) -> Protocol:
+    """Parse and validate one file; cached by content hash (a version never changes)."""
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    key = (str(path), digest)
+    if key not in _CACHE:
+        _CACHE[key] = _parse(path, origin, raw, digest)
+    cached = _CACHE[key]
+    return Protocol(
+        data=json.loads(json.dumps(cached.data)), path=path, origin=origin, sha256=digest
+    )
+
+
+def _parse(path: Path, origin: str, raw: bytes, digest: str) -> Protocol:
+    try:
+        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise InputError("protocol file", str(path), f"valid YAML ({exc})") from None
+    validate_protocol(data, str(path))
+    match = FILENAME.match(path.name)
+    if not match or match["id"] != data["id"] or int(match["version"]) != data["version"]:
+        raise InputError(
+            "protocol file", str(path), "a file named <id>.v<version>.yaml matching its content"
+        )
+    return Protocol(data=data, path=path, origin=origin, sha256=digest)
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if FILENAME.match(p.name))
+
+
+def all_versions(protocols_dir: str | Path | None = None) -> dict[str, dict[int, Protocol]]:
+    """Every protocol version known: bundled ones, then the clinic's directory.
+
+    Raises
+    ------
+    InputError
+        When a clinic file reuses a bundled id and version with different content.
+    """
+    found: dict[str, dict[int, Protocol]] = {}
+    for path in _files(BUNDLED_DIR):
+        p = _read(path, "bundled")
+        found.setdefault(p.id, {})[p.version] = p
+    clinic = resolve_protocols_dir(protocols_dir)
+    if clinic is not None:
+        for path in _files(clinic):
+            p = _read(path, "clinic")
+            old = found.get(p.id, {}).get(p.version)
+            if old is not None and old.sha256 != p.sha256:
+                raise InputError(
+                    "protocol file",
+                    str(path),
+                    f"a new version number: version {p.version} of {p.id} is already the "
+                    "bundled version with different content, and a version is never rewritten",
+                )
+            found.setdefault(p.id, {})[p.version] = p
+    return found
+
+
+def list_protocols(protocols_dir: str | Path | None = None) -> list[Protocol]:
+    """The latest version of each protocol, sorted by id."""
+    versions = all_versions(protocols_dir)
+    return [versions[pid][max(versions[pid])] for pid in sorted(versions)]
+
+
+def load_protocol(
+    protocol_id: str,
+    version: int | None = None,
+    protocols_dir: str | Path | None = None,
+    expect_sha256: str | None = None,
+) -> Protocol:
+    """Load one protocol: the latest version, or the given one.
+
+    Parameters
+    ----------
+    protocol_id : str
+        E.g. ``"prednisolone-high-dose"``.
+    version : int, optional
+        A specific version (to re-make a course exactly); default the latest.
+    protocols_dir : path, optional
+        The clinic's directory of protocol copies (default ``$SPASMCARE_PROTOCOLS_DIR``).
+    expect_sha256 : str, optional
+        The content hash a course recorded; a different file raises InputError.
+    """
+    versions = all_versions(protocols_dir)
+    if protocol_id not in versions:
+        raise InputError("--protocol", protocol_id, "one of " + ", ".join(sorted(versions)))
+    by_version = versions[protocol_id]
+    if version is None:
+        version = max(by_version)
+    if version not in by_version:
+        raise InputError(
+            "--version", version, "one of " + ", ".join(str(v) for v in sorted(by_version))
+        )
+    protocol = by_version[version]
+    if expect_sha256 is not None and expect_sha256 != protocol.sha256:
+        raise InputError(
+            "sha256", expect_sha256, f"the hash of {protocol.path.name} ({protocol.sha256})"
+        )
+    return protocol
+
+
+def coerce_parameter(protocol: Protocol, name: str, value: Any, field: str = "--set") -> Any:
+    """Check one parameter value against the protocol's declaration; return it typed."""
+    params = protocol.parameters
+    if name not in params:
+        accepted = "a parameter of this protocol: " + (", ".join(sorted(params)) or "(none)")
+        raise InputError(field, name, accepted)
+    spec = params[name]
+    default = spec["default"]
+    if isinstance(default, int | float) and not isinstance(default, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InputError(field, f"{name}={value}", f"a number for {name}") from None
+        typed: Any = int(number) if number.is_integer() else number
+    else:
+        typed = str(value)
+    if "choices" in spec and typed not in spec["choices"]:
+        options = ", ".join(str(c) for c in spec["choices"])
+        raise InputError(field, f"{name}={value}", f"{name} one of {options}")
+    lo, hi = spec.get("minimum"), spec.get("maximum")
+    if (lo is not None and typed < lo) or (hi is not None and typed > hi):
+        raise InputError(field, f"{name}={value}", f"{name} from {lo} to {hi}")
+    return typed
+
+
+def confirm_detail(
+    protocol: Protocol,
+    detail: str,
+    by: str,
+    protocols_dir: str | Path | None,
+    value: Any = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> Protocol:
+    """Record a clinic's confirmation of one flagged detail as a new protocol version.
+
+    The new file ``<id>.v<N+1>.yaml`` (N = the highest version known) is written to the clinic's
+    directory; it holds the whole protocol, the new confirmation, and ``derived_from`` (version
+    and hash of the version it was made from). No existing file is changed.
+
+    Parameters
+    ----------
+    protocol : Protocol
+        The version being confirmed.
+    detail : str
+        A key of ``protocol.details``.
+    by : str
+        Who confirms (name and role).
+    protocols_dir : path
+        The clinic's directory (required; default ``$SPASMCARE_PROTOCOLS_DIR``).
+    value : optional
+        For a detail tied to a parameter, the confirmed value of that parameter (default: the
+        parameter's current default). Not accepted for other details.
+    note : str, optional
+        Free text kept with the confirmation.
+    at : datetime, optional
+        When (default now, UTC).
+
+    Returns
+    -------
+    Protocol
+        The new version.
+    """
+    directory = resolve_protocols_dir(protocols_dir)
+    if directory is None:
+        raise InputError(
+            "--protocols-dir", None, f"the clinic's protocols directory (or ${ENV_PROTOCOLS_DIR})"
+        )
+    details = protocol.details
+    if detail not in details:
+        accepted = "a flagged detail of this protocol: " + (", ".join(sorted(details)) or "(none)")
+        raise InputError("--detail", detail, accepted)
+    if not by or not by.strip():
+        raise InputError("--by", by, "the name of the person confirming")
+    spec = details[detail]
+    param = spec.get("parameter")
+    data = json.loads(json.dumps(protocol.data))  # deep copy, plain types
+    if param is not None:
+        chosen = coerce_parameter(
+            protocol, param, protocol.parameters[param]["default"] if value is None else value,
+            field="--value",
+        )
+        data["parameters"][param]["default"] = chosen
+        value = chosen
+    elif value is not None:
+        raise InputError("--value", value, f"no value: detail {detail} has no parameter")
+    for course in data["courses"]:
+        for phase in course["phases"]:
+            if phase.get("detail") == detail and phase["dose"] is None:
+                raise InputError(
+                    "--detail",
+                    detail,
+                    "a detail whose doses are written in the protocol: first copy the protocol "
+                    "into the clinic's directory with a new version and write the doses of phase "
+                    f"{phase['name']!r}",
+                )
+    versions = all_versions(directory)
+    new_version = max(versions.get(protocol.id, {protocol.version: protocol})) + 1
+    when = (at or datetime.now(UTC)).replace(microsecond=0).isoformat()
+    data["version"] = new_version
+    data["derived_from"] = {
+        "version": protocol.version,
+        "sha256": protocol.sha256,
+        "origin": protocol.origin,
+    }
+    data.setdefault("confirmations", []).append(
+        Confirmation(detail=detail, by=by.strip(), at=when, value=value, note=note).to_dict()
+    )
+    validate_protocol(data, f"{protocol.id} version {new_version}")
+    header = (
+        f"# {protocol.id} version {new_version}: clinic copy made by spasmcare from version "
+        f"{protocol.version} ({protocol.origin}).\n# Never edit this file: copy it with a new "
+        "version number instead.\n"
+    )
+    text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path = directory / f"{protocol.id}.v{new_version}.yaml"
+    with path.open("x", encoding="utf-8") as handle:  # never overwrite
+        handle.write(text)
+    return _read(path, "clinic")
+
+
+def parameter_values(
+    protocol: Protocol, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Effective parameter values: the protocol defaults, then checked ``overrides``."""
+    values = {k: v["default"] for k, v in protocol.parameters.items()}
+    for key, value in (overrides or {}).items():
+        values[key] = coerce_parameter(protocol, key, value)
+    return values
+
+
+def is_confirmed(protocol: Protocol, detail: str, values: Mapping[str, Any]) -> bool:
+    """Whether a flagged detail may be used in a plan.
+
+    It may when the clinic confirmed it and every parameter tied to it (the detail's
+    ``parameter`` and each parameter naming the detail) has the value written in the confirmed
+    protocol file: a value changed at planning time was never confirmed.
+    """
+    if protocol.confirmation(detail) is None:
+        return False
+    params = protocol.parameters
+    tied = {name for name, spec in params.items() if spec.get("detail") == detail}
+    if protocol.details[detail].get("parameter"):
+        tied.add(str(protocol.details[detail]["parameter"]))
+    return all(values.get(name) == params[name]["default"] for name in tied)

@@ -1,0 +1,67 @@
+"""Printable table and iCalendar export."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from icalendar import Calendar
+
+from spasmcare.therapy import plan_course, table_rows, to_ics, write_ics
+from spasmcare.therapy.export import FAMILY_PENDING
+from spasmcare.therapy.protocol import TO_BE_CONFIRMED
+
+START = date(2025, 3, 3)
+STAMP = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def test_ics_round_trip_counts_and_times(confirmed_dir: Path) -> None:
+    plan = plan_course("prednisolone-high-dose", weight_kg=7, start=START,
+                       products={"prednisolone": 5}, protocols_dir=confirmed_dir)
+    cal = Calendar.from_ical(to_ics(plan, STAMP))
+    events = list(cal.walk("VEVENT"))
+    timed = [e for e in events if isinstance(e.decoded("dtstart"), datetime)]
+    # 14 x 4 + 5 x 3 + 5 x 2 + 5 x 1 = 86 doses
+    assert len(timed) == 86
+    first = min(timed, key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart") == datetime(2025, 3, 3, 8, 0)
+    assert str(first["summary"]) == "prednisolone 10 mg = 2 mL"
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    all_day = [str(e["summary"]) for e in events if not isinstance(e.decoded("dtstart"), datetime)]
+    assert any(s.startswith("Clinic review") for s in all_day)
+    assert sum(s.startswith("Blood pressure") for s in all_day) == 9  # twice weekly, confirmed
+
+
+def test_ics_leaves_out_unconfirmed(tmp_path: Path) -> None:
+    plan = plan_course("prednisolone-high-dose", weight_kg=7, start=START,
+                       decisions={"day7_spasms_continuing": True})
+    path = write_ics(plan, tmp_path / "course.ics", STAMP)
+    raw = path.read_bytes()
+    cal = Calendar.from_ical(raw)
+    summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
+    assert sum(s.startswith("prednisolone 10 mg") for s in summaries) == 28  # days 1-7 x 4
+    assert not any("20 mg" in s for s in summaries)
+    assert not any("Blood pressure" in s for s in summaries)  # frequency unconfirmed
+    assert TO_BE_CONFIRMED.encode() not in raw
+    assert sum("ask the clinic" in s for s in summaries) == 22  # days 8-29
+    assert not (tmp_path / "course.ics.partial").exists()
+
+
+def test_ics_is_reproducible() -> None:
+    plan = plan_course("vigabatrin", weight_kg=6, start=START)
+    assert to_ics(plan, STAMP) == to_ics(plan, STAMP)
+
+
+def test_table_rows_family_and_grouped() -> None:
+    plan = plan_course("tetracosactide-depot", weight_kg=7, start=START)
+    rows = table_rows(plan, family=True, grouped=True)
+    assert rows[0]["dose"] == "0.5 mg" and rows[0]["medicine"] == "tetracosactide depot"
+    assert rows[1]["dose"] == "no dose today"
+    assert rows[-1]["dose"] == FAMILY_PENDING
+    clin = table_rows(plan)
+    assert clin[-1]["dose"].startswith(TO_BE_CONFIRMED)
+    pred = plan_course("prednisolone-high-dose", weight_kg=7, start=START)
+    grouped = table_rows(pred, grouped=True)
+    assert len(grouped) == 29
+    assert grouped[0]["time"] == "08:00 12:00 16:00 20:00"
+    assert len(table_rows(pred)) == 86
