@@ -28,7 +28,10 @@ app = typer.Typer(
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("foods", "foods"),
     ("keto", "keto"),
+    ("therapy", "therapy"),
     ("demo", ""),
+    ("report", ""),
+    ("record", "record"),
 ]
 
 for _module_name, _group in SUBCOMMANDS:

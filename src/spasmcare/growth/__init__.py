@@ -37,6 +37,9 @@ Measure = Literal["weight", "height", "head_circumference", "bmi"]
 Sex = Literal["male", "female"]
 
 SEXES: tuple[Sex, ...] = ("male", "female")
+
+#: rcpchgrowth names head circumference "ofc" (occipitofrontal circumference) [2].
+_RCPCH_METHOD: dict[str, str] = {"head_circumference": "ofc"}
 REFERENCES: tuple[Reference, ...] = ("who", "uk-who")
 
 #: |SDS| beyond which a weight-for-age is treated as impossible (an input error) [3].
@@ -88,7 +91,7 @@ def sds(
             sds_for_measurement(
                 reference=reference,
                 age=age_years,
-                measurement_method=measure,
+                measurement_method=_RCPCH_METHOD.get(measure, measure),
                 observation_value=value,
                 sex=sex,
             )
@@ -115,7 +118,7 @@ def value_at_sds(
         result = measurement_from_sds(
             reference=reference,
             requested_sds=zz,
-            measurement_method=measure,
+            measurement_method=_RCPCH_METHOD.get(measure, measure),
             sex=sex,
             age=age_years,
         )

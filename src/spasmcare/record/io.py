@@ -1,0 +1,464 @@
+"""Import and export of one patient record (JSON format, schema version 1).
+
+Import is all-or-nothing: the whole document is checked against the JSON Schema, then every
+entry is checked for meaning (dates in the future, a stop before its start, a single spasm
+with a count other than 1, unknown units, references to unknown treatments, a Kramer total
+that is not the sum of its items, an impossible weight for age) before a :class:`Record` is
+returned. The first problem raises :class:`~spasmcare.errors.InputError` naming the entry and
+field, e.g. ``diary[3].spasms``. Functions take and return ``dict``/``str`` so a web app can
+reuse them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any, cast
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from spasmcare.errors import InputError
+from spasmcare.growth import check_weight_for_age, corrected_age_years
+from spasmcare.record.model import (
+    AdverseEvent,
+    DiaryEntry,
+    DietPeriod,
+    Dose,
+    Eeg,
+    Etiology,
+    GrowthMeasurement,
+    Kramer,
+    LabResult,
+    Patient,
+    RatioReading,
+    Record,
+    Sex,
+    Treatment,
+)
+from spasmcare.record.units import to_si
+
+FORMAT = "spasmcare-record"
+SCHEMA_VERSION = 1
+SCHEMA_FILE = "record-schema-v1.json"
+
+#: Kramer items as named in the record (five items scored 0-3 each, see spasmcare.measures.eeg).
+KRAMER_ITEMS = ("disorganisation", "delta_slowing", "amplitude", "spikes", "other_abnormalities")
+
+
+@lru_cache(maxsize=1)
+def _schema_text() -> str:
+    return (resources.files("spasmcare.record") / "schema" / SCHEMA_FILE).read_text("utf-8")
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of the record format (a fresh copy each call)."""
+    return cast(dict[str, Any], json.loads(_schema_text()))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(load_schema())
+
+
+def _path(parts: Iterable[Any]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "record"
+
+
+def _join(base: str, name: str) -> str:
+    return name if base == "record" else f"{base}.{name}"
+
+
+def _range_words(schema: dict[str, Any]) -> str:
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    kind = "a whole number" if schema.get("type") == "integer" else "a number"
+    if low is not None and high is not None:
+        return f"{kind} from {low} to {high}"
+    if "exclusiveMinimum" in schema:
+        return f"{kind} above {low}"
+    if low is not None:
+        return f"{kind} of at least {low}"
+    return f"{kind} of at most {high}"
+
+
+_PATTERN_WORDS = {
+    "date": "a date written YYYY-MM-DD",
+    "datetime": "a date or date-time written YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+    "id": "an identifier of 1-64 letters, digits, '_', '.' or '-'",
+}
+
+
+def _schema_error(error: ValidationError) -> InputError:
+    """Turn a JSON Schema error into an InputError naming the field and what is accepted."""
+    where = _path(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    keyword = error.validator
+    value: Any = error.instance
+    if keyword == "required":
+        missing = next((n for n in error.validator_value if n not in error.instance), "?")
+        return InputError(_join(where, missing), None, "a value: this field is required")
+    if keyword == "additionalProperties":
+        known = sorted(schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        name = extra[0] if extra else "?"
+        return InputError(_join(where, name), error.instance.get(name),
+                          "only the known fields: " + ", ".join(known))
+    if keyword == "enum":
+        accepted = "one of " + ", ".join(str(v) for v in error.validator_value)
+    elif keyword == "const":
+        accepted = f"exactly {error.validator_value!r}"
+    elif keyword == "type":
+        accepted = f"a JSON {error.validator_value}"
+    elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        accepted = _range_words(schema)
+    elif keyword == "pattern":
+        pattern = str(error.validator_value)
+        kind = "datetime" if "T" in pattern else "date" if pattern.startswith("^[0-9]{4}") else "id"
+        accepted = _PATTERN_WORDS[kind]
+    elif keyword in ("minLength", "maxLength"):
+        accepted = f"a text of at most {schema.get('maxLength', '?')} characters, not empty"
+    elif keyword == "oneOf" and where.startswith("recorded_days"):
+        accepted = "a date YYYY-MM-DD or a range {\"from\": date, \"to\": date}"
+    elif keyword == "anyOf" and where.startswith("growth"):
+        accepted = "at least one of weight_kg, length_cm, head_circumference_cm"
+    else:
+        accepted = error.message
+    return InputError(where, value, accepted)
+
+
+def validate_record_dict(data: Any) -> None:
+    """Check ``data`` against the record JSON Schema; raise InputError for the best match."""
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        raise _schema_error(error)
+
+
+class _Reader:
+    """Parse the schema-valid document, checking meaning; ``today`` bounds every date."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.birth = date.min
+
+    def day(self, text: str, field: str, *, not_before_birth: bool = True) -> date:
+        try:
+            value = date.fromisoformat(text)
+        except ValueError as exc:
+            raise InputError(field, text, "a real calendar date YYYY-MM-DD") from exc
+        self._bounds(value, text, field, not_before_birth)
+        return value
+
+    def moment(self, text: str, field: str) -> datetime:
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise InputError(field, text, "a real date or date-time YYYY-MM-DDTHH:MM") from exc
+        self._bounds(value.date(), text, field, True)
+        return value
+
+    def _bounds(self, value: date, text: str, field: str, not_before_birth: bool) -> None:
+        if value > self.today:
+            raise InputError(field, text, f"a date on or before today ({self.today.isoformat()})")
+        if not_before_birth and value < self.birth:
+            raise InputError(field, text,
+                             f"a date on or after the birth date ({self.birth.isoformat()})")
+
+
+def _stop_after_start(start: date, stop: date | None, text: str | None, field: str) -> None:
+    if stop is not None and stop < start:
+        raise InputError(field, text, f"a stop date on or after the start ({start.isoformat()})")
+
+
+def _expand_days(reader: _Reader, items: list[Any]) -> frozenset[date]:
+    days: set[date] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            days.add(reader.day(item, f"recorded_days[{i}]"))
+            continue
+        first = reader.day(item["from"], f"recorded_days[{i}].from")
+        last = reader.day(item["to"], f"recorded_days[{i}].to")
+        if last < first:
+            raise InputError(f"recorded_days[{i}].to", item["to"],
+                             f"a date on or after 'from' ({first.isoformat()})")
+        days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return frozenset(days)
+
+
+def _kramer(data: dict[str, Any], field: str) -> Kramer:
+    items = {k: int(v) for k, v in data.get("items", {}).items()}
+    total = data.get("total")
+    if len(items) == len(KRAMER_ITEMS):
+        item_sum = sum(items.values())
+        if total is None:
+            total = item_sum
+        elif total != item_sum:
+            raise InputError(f"{field}.total", total,
+                             f"the sum of the five item scores ({item_sum}) or no total")
+    return Kramer(items=items, total=total, variants=dict(data.get("variants", {})))
+
+
+def record_from_dict(data: Any, today: date | None = None) -> Record:
+    """Build a :class:`Record` from a parsed JSON document, all-or-nothing.
+
+    Parameters
+    ----------
+    data : Any
+        The parsed JSON document (``json.loads`` output).
+    today : date, optional
+        The latest acceptable date (default: the system date). Pass it for reproducible checks.
+
+    Raises
+    ------
+    InputError
+        The first problem found, naming the entry and field (``diary[3].spasms``).
+    """
+    validate_record_dict(data)
+    reader = _Reader(today or date.today())
+    p = data["patient"]
+    birth = reader.day(p["birth_date"], "patient.birth_date", not_before_birth=False)
+    reader.birth = birth
+    patient = Patient(
+        id=p["id"],
+        birth_date=birth,
+        sex=cast(Sex, p["sex"]),
+        gestation_weeks=p.get("gestation_weeks", 40),
+        gestation_days=p.get("gestation_days", 0),
+        onset_date=reader.day(p["onset_date"], "patient.onset_date") if "onset_date" in p else None,
+        name=p.get("name"),
+    )
+    e = data.get("etiology", {"category": "unknown"})
+    etiology = Etiology(category=e["category"], gene=e.get("gene"), detail=e.get("detail"))
+    if etiology.gene and etiology.category not in ("genetic", "tsc"):
+        raise InputError("etiology.gene", etiology.gene, "a gene only with category genetic or tsc")
+
+    diary = tuple(_diary(reader, data.get("diary", [])))
+    recorded = _expand_days(reader, data.get("recorded_days", []))
+    treatments = tuple(_treatments(reader, data.get("treatments", [])))
+    diets = tuple(_diets(reader, data.get("diet_periods", [])))
+    eegs = tuple(
+        Eeg(
+            day=reader.day(x["date"], f"eegs[{i}].date"),
+            hypsarrhythmia=x.get("hypsarrhythmia"),
+            kramer=_kramer(x["kramer"], f"eegs[{i}].kramer") if "kramer" in x else None,
+            based_grade=x.get("based_grade"),
+            report=x.get("report"),
+        )
+        for i, x in enumerate(data.get("eegs", []))
+    )
+    growth = tuple(_growth(reader, patient, data.get("growth", [])))
+    labs = tuple(_labs(reader, data.get("labs", [])))
+    ids = {t.id for t in treatments}
+    events = []
+    for i, x in enumerate(data.get("adverse_events", [])):
+        if "treatment" in x and x["treatment"] not in ids:
+            raise InputError(f"adverse_events[{i}].treatment", x["treatment"],
+                             "the id of a treatment in this record: " + ", ".join(sorted(ids)))
+        events.append(AdverseEvent(day=reader.day(x["date"], f"adverse_events[{i}].date"),
+                                   type=x["type"], grade=x.get("grade"),
+                                   treatment=x.get("treatment"), note=x.get("note")))
+    return Record(
+        patient=patient, etiology=etiology, diary=diary, recorded_days=recorded,
+        treatments=treatments, diet_periods=diets, eegs=eegs, growth=growth, labs=labs,
+        adverse_events=tuple(events), schema_version=SCHEMA_VERSION,
+    )
+
+
+def _diary(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DiaryEntry]:
+    for i, x in enumerate(items):
+        if x["kind"] == "single" and x["spasms"] != 1:
+            raise InputError(f"diary[{i}].spasms", x["spasms"],
+                             "1 for a single spasm (use kind 'cluster' for more)")
+        yield DiaryEntry(at=reader.moment(x["at"], f"diary[{i}].at"), kind=x["kind"],
+                         spasms=x["spasms"], duration_min=x.get("duration_min"),
+                         observer=x.get("observer"), video=x.get("video"), note=x.get("note"))
+
+
+def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatment]:
+    ids = [x["id"] for x in items]
+    for i, x in enumerate(items):
+        field = f"treatments[{i}]"
+        if ids.count(x["id"]) > 1:
+            raise InputError(f"{field}.id", x["id"], "an id used by one treatment only")
+        start = reader.day(x["start"], f"{field}.start")
+        stop = reader.day(x["stop"], f"{field}.stop") if "stop" in x else None
+        _stop_after_start(start, stop, x.get("stop"), f"{field}.stop")
+        cont = x.get("continues")
+        if cont is not None and (cont not in ids or cont == x["id"]):
+            raise InputError(f"{field}.continues", cont,
+                             "the id of another treatment in this record")
+        doses = []
+        for j, d in enumerate(x.get("doses", [])):
+            dose_start = reader.day(d["start"], f"{field}.doses[{j}].start")
+            if dose_start < start or (stop is not None and dose_start > stop):
+                raise InputError(f"{field}.doses[{j}].start", d["start"],
+                                 "a date within the treatment's start and stop")
+            doses.append(Dose(dose_start, float(d["amount"]), d["unit"], d.get("note")))
+        yield Treatment(id=x["id"], drug=x["drug"], start=start, stop=stop,
+                        protocol=x.get("protocol"), continues=cont,
+                        doses=tuple(sorted(doses, key=lambda d: d.start)), note=x.get("note"))
+
+
+def _diets(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DietPeriod]:
+    ids = [x["id"] for x in items]
+    for i, x in enumerate(items):
+        field = f"diet_periods[{i}]"
+        if ids.count(x["id"]) > 1:
+            raise InputError(f"{field}.id", x["id"], "an id used by one diet period only")
+        start = reader.day(x["start"], f"{field}.start")
+        stop = reader.day(x["stop"], f"{field}.stop") if "stop" in x else None
+        _stop_after_start(start, stop, x.get("stop"), f"{field}.stop")
+        readings = []
+        for j, r in enumerate(x.get("achieved", [])):
+            day = reader.day(r["date"], f"{field}.achieved[{j}].date")
+            if day < start or (stop is not None and day > stop):
+                raise InputError(f"{field}.achieved[{j}].date", r["date"],
+                                 "a date within the diet period")
+            readings.append(RatioReading(day, float(r["ratio"])))
+        yield DietPeriod(id=x["id"], diet=x["diet"], start=start, stop=stop,
+                         prescribed_ratio=x.get("prescribed_ratio"),
+                         achieved=tuple(sorted(readings, key=lambda r: r.day)), note=x.get("note"))
+
+
+def _growth(reader: _Reader, patient: Patient,
+            items: list[dict[str, Any]]) -> Iterator[GrowthMeasurement]:
+    for i, x in enumerate(items):
+        day = reader.day(x["date"], f"growth[{i}].date")
+        weight = x.get("weight_kg")
+        age = corrected_age_years(patient.birth_date, day, patient.gestation_weeks,
+                                  patient.gestation_days)
+        if weight is not None and age is not None:
+            try:
+                check_weight_for_age(weight, age * 12.0, patient.sex, f"growth[{i}].weight_kg")
+            except InputError as exc:
+                if exc.field == "age":
+                    raise InputError(f"growth[{i}].date", x["date"],
+                                     "a date at an age covered by the WHO reference") from exc
+                raise
+        yield GrowthMeasurement(day=day, weight_kg=weight, length_cm=x.get("length_cm"),
+                                head_circumference_cm=x.get("head_circumference_cm"))
+
+
+def _labs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[LabResult]:
+    for i, x in enumerate(items):
+        field = f"labs[{i}]"
+        at = reader.moment(x["at"], f"{field}.at")
+        if x["analyte"] == "other" and not x.get("name"):
+            raise InputError(f"{field}.name", None, "the test name for analyte 'other'")
+        value_si, unit_si = to_si(x["analyte"], float(x["value"]), x["unit"], field)
+        yield LabResult(at=at, analyte=x["analyte"], value=float(x["value"]), unit=x["unit"],
+                        value_si=value_si, unit_si=unit_si, name=x.get("name"),
+                        sample=x.get("sample"))
+
+
+def record_from_json(text: str, today: date | None = None) -> Record:
+    """Parse a JSON document (``str``) into a :class:`Record`; see :func:`record_from_dict`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("record", f"line {exc.lineno} column {exc.colno}",
+                         f"a JSON document ({exc.msg})") from exc
+    return record_from_dict(data, today=today)
+
+
+def _ranges(days: Iterable[date]) -> list[Any]:
+    out: list[Any] = []
+    ordered = sorted(days)
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] - ordered[j] == timedelta(days=1):
+            j += 1
+        if i == j:
+            out.append(ordered[i].isoformat())
+        else:
+            out.append({"from": ordered[i].isoformat(), "to": ordered[j].isoformat()})
+        i = j + 1
+    return out
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
+
+
+def _moment_text(value: datetime) -> str:
+    return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The record as a JSON-ready ``dict`` in format version 1 (lab values as entered)."""
+    p = record.patient
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "patient": _drop_none({
+            "id": p.id, "name": p.name, "birth_date": p.birth_date.isoformat(), "sex": p.sex,
+            "gestation_weeks": p.gestation_weeks, "gestation_days": p.gestation_days,
+            "onset_date": p.onset_date.isoformat() if p.onset_date else None,
+        }),
+        "etiology": _drop_none({"category": record.etiology.category,
+                                "gene": record.etiology.gene, "detail": record.etiology.detail}),
+        "diary": [
+            _drop_none({"at": _moment_text(e.at), "kind": e.kind, "spasms": e.spasms,
+                        "duration_min": e.duration_min, "observer": e.observer,
+                        "video": e.video, "note": e.note})
+            for e in record.diary
+        ],
+        "recorded_days": _ranges(record.recorded_days),
+        "treatments": [
+            _drop_none({
+                "id": t.id, "drug": t.drug, "protocol": t.protocol, "start": t.start.isoformat(),
+                "stop": t.stop.isoformat() if t.stop else None, "continues": t.continues,
+                "doses": [_drop_none({"start": d.start.isoformat(), "amount": d.amount,
+                                      "unit": d.unit, "note": d.note}) for d in t.doses],
+                "note": t.note,
+            })
+            for t in record.treatments
+        ],
+        "diet_periods": [
+            _drop_none({
+                "id": d.id, "diet": d.diet, "start": d.start.isoformat(),
+                "stop": d.stop.isoformat() if d.stop else None,
+                "prescribed_ratio": d.prescribed_ratio,
+                "achieved": [{"date": r.day.isoformat(), "ratio": r.ratio} for r in d.achieved],
+                "note": d.note,
+            })
+            for d in record.diet_periods
+        ],
+        "eegs": [
+            _drop_none({
+                "date": x.day.isoformat(), "hypsarrhythmia": x.hypsarrhythmia,
+                "kramer": _drop_none({"items": x.kramer.items, "total": x.kramer.total,
+                                      "variants": x.kramer.variants}) if x.kramer else None,
+                "based_grade": x.based_grade, "report": x.report,
+            })
+            for x in record.eegs
+        ],
+        "growth": [
+            _drop_none({"date": g.day.isoformat(), "weight_kg": g.weight_kg,
+                        "length_cm": g.length_cm,
+                        "head_circumference_cm": g.head_circumference_cm})
+            for g in record.growth
+        ],
+        "labs": [
+            _drop_none({"at": _moment_text(x.at), "analyte": x.analyte, "name": x.name,
+                        "value": x.value, "unit": x.unit, "sample": x.sample})
+            for x in record.labs
+        ],
+        "adverse_events": [
+            _drop_none({"date": a.day.isoformat(), "type": a.type, "grade": a.grade,
+                        "treatment": a.treatment, "note": a.note})
+            for a in record.adverse_events
+        ],
+    }
+
+
+def record_to_json(record: Record) -> str:
+    """The record as a JSON document (``str``), format version 1."""
+    return json.dumps(record_to_dict(record), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,185 @@
+"""The patient record: plain, immutable dataclasses with no behaviour beyond small helpers.
+
+One :class:`Record` holds everything the response measures read: demographics, etiology, the
+spasm diary and the days it covers, treatments, diet periods, EEGs, growth, labs and adverse
+events. Import and export live in :mod:`spasmcare.record.io`; nothing here touches files.
+
+A diary day counts as observed only when it is listed in ``recorded_days``: a day that is not
+listed is *unknown*, never spasm-free, even when the diary has no entry on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Sex = Literal["male", "female"]
+EntryKind = Literal["cluster", "single"]
+
+#: Etiology groups: the issue's list (TSC named apart because it changes first-line treatment)
+#: plus the ILAE groups infectious and immune.
+ETIOLOGY_CATEGORIES: tuple[str, ...] = (
+    "tsc",
+    "structural",
+    "genetic",
+    "metabolic",
+    "infectious",
+    "immune",
+    "unknown",
+)
+
+DIET_KINDS: tuple[str, ...] = ("classic-kd", "mct", "mad", "lgit", "other")
+
+
+@dataclass(frozen=True)
+class Patient:
+    """Demographics. ``gestation_weeks``/``gestation_days``: completed weeks + days at birth."""
+
+    id: str
+    birth_date: date
+    sex: Sex
+    gestation_weeks: int = 40
+    gestation_days: int = 0
+    onset_date: date | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Etiology:
+    category: str = "unknown"
+    gene: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    """One observation: a cluster of ``spasms`` spasms, or a single spasm (``spasms == 1``)."""
+
+    at: datetime
+    kind: EntryKind
+    spasms: int
+    duration_min: float | None = None
+    observer: str | None = None
+    video: str | None = None
+    note: str | None = None
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A dose in force from ``start`` until the next dose of the same treatment."""
+
+    start: date
+    amount: float
+    unit: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """A drug course. ``continues`` names the treatment this one continues (for example the
+    prednisolone taper after tetracosactide), so it is not counted as a second treatment."""
+
+    id: str
+    drug: str
+    start: date
+    stop: date | None = None
+    protocol: str | None = None
+    continues: str | None = None
+    doses: tuple[Dose, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RatioReading:
+    day: date
+    ratio: float
+
+
+@dataclass(frozen=True)
+class DietPeriod:
+    id: str
+    diet: str
+    start: date
+    stop: date | None = None
+    prescribed_ratio: float | None = None
+    achieved: tuple[RatioReading, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Kramer:
+    """Kramer hypsarrhythmia scale as recorded: item points, total and variant features."""
+
+    items: dict[str, int] = field(default_factory=dict)
+    total: int | None = None
+    variants: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Eeg:
+    day: date
+    hypsarrhythmia: bool | None = None
+    kramer: Kramer | None = None
+    based_grade: int | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class GrowthMeasurement:
+    day: date
+    weight_kg: float | None = None
+    length_cm: float | None = None
+    head_circumference_cm: float | None = None
+
+
+@dataclass(frozen=True)
+class LabResult:
+    """A lab value as entered and in the SI unit of its analyte (``value_si``/``unit_si``)."""
+
+    at: datetime
+    analyte: str
+    value: float
+    unit: str
+    value_si: float
+    unit_si: str
+    name: str | None = None
+    sample: str | None = None
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    day: date
+    type: str
+    grade: int | None = None
+    treatment: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    patient: Patient
+    etiology: Etiology = Etiology()
+    diary: tuple[DiaryEntry, ...] = ()
+    recorded_days: frozenset[date] = frozenset()
+    treatments: tuple[Treatment, ...] = ()
+    diet_periods: tuple[DietPeriod, ...] = ()
+    eegs: tuple[Eeg, ...] = ()
+    growth: tuple[GrowthMeasurement, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    schema_version: int = 1
+
+    def treatment(self, treatment_id: str) -> Treatment | None:
+        return next((t for t in self.treatments if t.id == treatment_id), None)
+
+    def diet(self, diet_id: str) -> DietPeriod | None:
+        return next((d for d in self.diet_periods if d.id == diet_id), None)

@@ -1,0 +1,301 @@
+"""One self-contained HTML page from :func:`spasmcare.report.data.build_report`.
+
+Charts are PNG images embedded as base64; styles are inline; no script, font or CDN is
+loaded, so the file opens offline and prints on A4.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from typing import Any
+
+from spasmcare.report.charts import adherence_png, growth_png, timeline_png
+from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:24px auto;
+max-width:1100px;color:#1c2833;font-size:14px;line-height:1.4}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;border-bottom:2px solid #d5d8dc;
+padding-bottom:3px;margin-top:28px}h3{font-size:15px;margin:16px 0 6px}
+.meta{color:#566573}.box{border:1px solid #d5d8dc;border-radius:6px;padding:10px 14px;margin:10px 0}
+table{border-collapse:collapse;width:100%;margin:6px 0 10px}
+th,td{border-bottom:1px solid #e5e8e8;padding:4px 6px;text-align:left;vertical-align:top}
+td:first-child{white-space:nowrap}
+th{background:#f4f6f7;font-size:12px;text-transform:uppercase;letter-spacing:.02em}
+td.src,span.src{color:#7f8c8d;font-size:11px}.num{text-align:right;white-space:nowrap}
+.chip{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600;
+white-space:nowrap}.met{background:#d4efdf;color:#145a32}.notmet{background:#fadbd8;color:#78281f}
+.na{background:#eaecee;color:#424949}.measured{background:#d6eaf8;color:#1b4f72}
+.urgent{border-left:5px solid #c0392b;background:#fdedec}.review{border-left:5px solid #d68910;
+background:#fef5e7}.info{border-left:5px solid #5d6d7e;background:#f4f6f7}
+.alert{padding:6px 10px;margin:4px 0}.small{font-size:12px}img{max-width:100%}
+.summary td{border:none;padding:2px 10px 2px 0}
+.mt td:nth-child(1){width:27%}.mt td:nth-child(3){width:24%}
+.mt td:nth-child(4){width:15%}footer{margin-top:30px;color:#7f8c8d;font-size:11px}
+@media print{body{margin:0;font-size:11px}h2{page-break-after:avoid}}
+"""
+
+#: Measures whose "met" is unfavourable (a relapse happened, a poor-outcome flag is raised).
+INVERTED = {"relapse", "kd_hypsarrhythmia_score_3m"}
+STATUS_CLASS = {"met": "met", "not met": "notmet", "not assessable": "na", "measured": "measured"}
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _img(png: bytes | None, alt: str) -> str:
+    if png is None:
+        return ""
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _value_text(m: dict[str, Any]) -> str:
+    value, status, key = m["value"], m["status"], m["key"]
+    if status == "not assessable":
+        return "not assessable"
+    if key.startswith("kd_responder"):
+        d = m["details"]
+        bands = [name for name, ok in (("≥ 50 %", d.get("responder_50")),
+                                       ("≥ 90 %", d.get("responder_90")),
+                                       ("100 %", d.get("spasm_free_100"))) if ok]
+        return f"{value:.0f} % reduction" + (f" ({', '.join(bands)})" if bands else "")
+    if key == "relapse":
+        return f"relapse on {value}" if status == "met" else "no relapse"
+    if key == "spasms_continuing_day7":
+        return "yes, continuing" if value else "no, spasm-free"
+    if key == "time_to_spasm_cessation":
+        return f"day {value}" if value is not None else "not reached"
+    if key == "kd_hypsarrhythmia_score_3m":
+        return f"score {value}: {'FLAG' if status == 'met' else 'no flag'}"
+    if key.endswith("percent_change_days_8_14"):
+        return f"{value:+.0f} %"
+    if key.startswith("adherence_"):
+        return f"rho {value:+.2f}"
+    if key.endswith("spasms_per_day"):
+        return f"{value:.1f} spasms/day"
+    return {"met": "met", "not met": "not met"}.get(status, str(value))
+
+
+def _chip(m: dict[str, Any]) -> str:
+    css = STATUS_CLASS.get(m["status"], "na")
+    if m["key"] == "spasms_continuing_day7" and m["status"] != "not assessable":
+        css = "measured"  # an answer to act on, not a success or a failure
+    elif m["key"] in INVERTED:  # "met" is the bad news for these
+        css = {"met": "notmet", "notmet": "met"}.get(css, css)
+    return f'<span class="chip {css}">{_e(_value_text(m))}</span>'
+
+
+
+def _window(m: dict[str, Any]) -> str:
+    w = m.get("window")
+    return f"{w['from']} → {w['to']}" if w else ""
+
+
+def _measure_table(measures: dict[str, Any], keys: tuple[str, ...]) -> str:
+    rows = []
+    for key in keys:
+        m = measures.get(key)
+        if m is None:
+            continue
+        rows.append(
+            f"<tr><td><b>{_e(m['label'])}</b><br><span class='src'>{_e(key)}</span></td>"
+            f"<td>{_chip(m)}</td><td class='small'>{_e(m['reason'])}</td>"
+            f"<td class='small'>{_e(_window(m))}<br>{m['days_used_count']} day(s) used</td>"
+            f"<td class='src'>{_e(m['source'])}</td></tr>")
+    return ("<table class='mt'><tr><th>Definition</th><th>Result</th><th>Why</th>"
+            "<th>Window / days</th><th>Source</th></tr>" + "".join(rows) + "</table>")
+
+
+def _table(headers: list[str], rows: list[list[Any]], num: set[int] | None = None) -> str:
+    num = num or set()
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td class='{'num' if i in num else ''}'>{_e(c)}</td>"
+                         for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _fmt(value: Any, digits: int = 2, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def _header(r: dict[str, Any]) -> str:
+    p, e, d = r["patient"], r["etiology"], r["diary"]
+    age = (f"{p['age_months_at_last_diary_day']} months at the last diary day"
+           + (f" (corrected {p['corrected_age_months_at_last_diary_day']} months)"
+              if p["preterm"] else ""))
+    etiology = e["category"] + (f" — {e['gene']}" if e["gene"] else "") + (
+        f". {e['detail']}" if e["detail"] else "")
+    return (
+        f"<h1>Infantile spasms report — {_e(p['name'] or p['id'])}</h1>"
+        f"<div class='meta'>Record {_e(p['id'])} · {_e(p['sex'])} · born {_e(p['birth_date'])} "
+        f"at {_e(p['gestation'])} weeks"
+        f"{' (preterm: growth uses corrected age)' if p['preterm'] else ''}"
+        f" · {_e(age)} · spasm onset {_e(p['onset_date'] or 'not recorded')}</div>"
+        f"<div class='meta'>Etiology: {_e(etiology)}</div>"
+        f"<div class='meta'>Diary {_e(d['first_day'])} → {_e(d['last_day'])}: "
+        f"{d['recorded_days']} of {d['days_in_span']} days recorded "
+        f"({_e(d['coverage_percent'])} %), {d['entries']} entries, {d['spasms_total']} spasms. "
+        "Unrecorded days are unknown, never counted as spasm-free.</div>")
+
+
+def _summary(r: dict[str, Any]) -> str:
+    m = r["measures"]
+    keys = ("ukiss_response", "electroclinical_response_day14", "iciss_response",
+            "nisc_treatment_failure_free_day60", "relapse", "kd_responder_3m")
+    cells = "".join(f"<tr><td>{_e(m[k]['label'])}</td><td>{_chip(m[k])}</td></tr>" for k in keys)
+    index = next((t for t in r["treatments"] if t["id"] == r["index_treatment"]), None)
+    title = (f"First-line course judged: {_e(index['drug'])} ({_e(index['id'])}) from "
+             f"{_e(index['start'])}" if index else "No treatment recorded")
+    return f"<div class='box'><b>{title}</b><table class='summary'>{cells}</table></div>"
+
+
+def _alerts(r: dict[str, Any]) -> str:
+    if not r["alerts"]:
+        return "<p>No alerts.</p>"
+    out = []
+    for a in r["alerts"]:
+        action = f"<br><b>Action:</b> {_e(a['action'])}" if a.get("action") else ""
+        out.append(f"<div class='alert {_e(a['severity'])}'><b>{_e(a['severity'].upper())}</b> "
+                   f"{_e(str(a['at']).replace('T', ' ')[:16])} — {_e(a['message'])}{action}"
+                   f" <span class='src'>[{_e(a['source'])}]</span></div>")
+    return "".join(out)
+
+
+def _day7(r: dict[str, Any]) -> str:
+    d7 = r["day7_decision"]
+    m = d7["measure"]
+    text = f"<p><b>{_e(m['label'])}</b> {_chip(m)} <span class='small'>{_e(m['reason'])}</span>"
+    plan = d7.get("replan")
+    if plan and plan.get("available"):
+        days = "; ".join(
+            f"day {x['day']} ({x['date']}): "
+            + (f"{x['total_mg']:g} mg" if x["total_mg"] else ", ".join(x["pending"]) or "no dose")
+            for x in plan["days"])
+        answer = {True: "yes", False: "no"}.get(plan["answer"], "unknown")
+        text += (f"<br>Re-planned with protocol <b>{_e(plan['protocol'])}</b> "
+                 f"v{_e(plan['version'])} at {_e(plan['weight_kg'])} kg, answer "
+                 f"<b>{answer}</b>: {_e(days)}. Course ends {_e(plan['end'])}.")
+        for point in plan["decision_points"]:
+            text += (f"<br><span class='small'>{_e(point['question'])} → "
+                     f"{_e(point['effect'])}</span>")
+    elif plan:
+        text += f"<br><span class='small'>Re-plan not available: {_e(plan['reason'])}</span>"
+    return text + "</p>"
+
+
+def _treatment_sections(r: dict[str, Any]) -> str:
+    out = []
+    for t in r["treatments"]:
+        doses = ", ".join(f"{d['amount']:g} {d['unit']} from {d['start']}" for d in t["doses"])
+        head = (f"{_e(t['drug'])} ({_e(t['id'])}), protocol {_e(t['protocol'] or '—')}, "
+                f"{_e(t['start'])} → {_e(t['stop'] or 'ongoing')}")
+        if t["continues"]:
+            out.append(f"<p class='small'>{head}: continues {_e(t['continues'])}</p>")
+            continue
+        is_index = t["id"] == r["index_treatment"]
+        body = (f"<p class='small'>Doses: {_e(doses or 'not recorded')}</p>"
+                + _measure_table(t["measures"], TREATMENT_KEYS))
+        out.append(f"<details{' open' if is_index else ''}><summary><b>{head}</b>"
+                   f"{' — first-line course' if is_index else ''}</summary>{body}</details>")
+    return "".join(out)
+
+
+def _diet_sections(r: dict[str, Any]) -> str:
+    out = []
+    for d in r["diets"]:
+        out.append(f"<h3>{_e(d['diet'])} ({_e(d['id'])}) from {_e(d['start'])} → "
+                   f"{_e(d['stop'] or 'ongoing')}, prescribed ratio "
+                   f"{_e(d['prescribed_ratio'])}:1</h3>" + _measure_table(d["measures"], DIET_KEYS))
+    if r["diets"]:
+        caveat = r["diets"][0]["measures"]["adherence_bhb_vs_spasms"]["details"].get("caveat", "")
+        out.append(f"<p class='small'><b>Caveat:</b> {_e(caveat)}</p>")
+        out.append(_img(adherence_png(r), "ketones against spasms"))
+    return "".join(out) or "<p>No diet period recorded.</p>"
+
+
+def _eeg(r: dict[str, Any]) -> str:
+    rows = []
+    for e in r["eeg"]:
+        items = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in e["kramer_items"].items())
+        hyps = {True: "yes", False: "no", None: "not stated"}[e["hypsarrhythmia"]]
+        rows.append([e["date"], hyps,
+                     "—" if e["kramer_total"] is None else f"{e['kramer_total']} ({items})",
+                     "—" if e["based_grade"] is None else f"{e['based_grade']}: {e['based_label']}",
+                     "; ".join(e["kramer_variants"]) or "—", e["report"] or "",
+                     "; ".join(e["flags"]) or "—"])
+    if not rows:
+        return "<p>No EEG recorded.</p>"
+    opts = r["options"]["eeg"]
+    note = (f"<p class='src'>Kramer items 0-3 each; maximum accepted {opts['kramer_max_total']} "
+            f"(15 vs 16 disputed); better-outcome group ≤ {opts['kramer_favourable_max']} "
+            "(Kramer 1997). BASED grades per Mytinger 2021. Point definitions per item: NOT "
+            "FOUND in the reference — score per your EEG department.</p>")
+    return _table(["Date", "Hyps", "Kramer total (items)", "BASED", "Variants", "Report",
+                   "Flags"], rows) + note
+
+
+def _growth(r: dict[str, Any]) -> str:
+    g = r["growth"]
+    rows = [[x["date"], _fmt(x["age_years"] * 12, 1),
+             _fmt(x["corrected_age_years"] * 12 if x["corrected_age_years"] is not None
+                  else None, 1),
+             f"{_fmt(x['weight_kg'])} ({_fmt(x['weight_sds'], signed=True)})",
+             f"{_fmt(x['length_cm'], 1)} ({_fmt(x['height_sds'], signed=True)})",
+             f"{_fmt(x['head_circumference_cm'], 1)} "
+             f"({_fmt(x['head_circumference_sds'], signed=True)})",
+             f"{_fmt(x['bmi_kg_m2'], 1)} ({_fmt(x['bmi_sds'], signed=True)})"]
+            for x in g["rows"]]
+    flags = "".join(f"<div class='alert review small'>{_e(f['date'])}: {_e(f['message'])} "
+                    f"<span class='src'>[{_e(f['source'])}]</span></div>" for f in g["flags"])
+    return (_img(growth_png(r), "growth chart")
+            + _table(["Date", "Age [mo]", "Corrected [mo]", "Weight kg (SDS)",
+                      "Length cm (SDS)", "Head circ. cm (SDS)", "BMI (SDS)"], rows,
+                     num={1, 2})
+            + "<p class='src'>z-scores (SDS) against "
+            + _e(g["reference"].upper())
+            + " via rcpchgrowth; no z-score before term-equivalent age (preterm chart "
+            "needed).</p>" + (flags or "<p>No growth flags.</p>"))
+
+
+def _labs(r: dict[str, Any]) -> str:
+    rows = [[x["at"].replace("T", " "), x["label"], f"{x['value']:g} {x['unit']}",
+             f"{x['value_si']:g} {x['unit_si']}", x["note"] or ""] for x in r["labs"]["rows"]]
+    extra = "".join(f"<li>{_e(t)}</li>" for t in r["labs"]["not_configured"])
+    return (_table(["Time", "Test", "As entered", "SI", "Note"], rows)
+            + (f"<p class='small'>Not alerted (no sourced cut-off):</p><ul class='small'>{extra}"
+               "</ul>" if extra else ""))
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report page (``str``) from the dict of :func:`~spasmcare.report.data.build_report`."""
+    r = report
+    events = _table(["Date", "Type", "Grade", "Treatment", "Note"],
+                    [[a["date"], a["type"], a["grade"] or "", a["treatment"] or "",
+                      a["note"] or ""] for a in r["adverse_events"]]) if r["adverse_events"] \
+        else "<p>None recorded.</p>"
+    title = _e(r["patient"]["name"] or r["patient"]["id"])
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>spasmcare report — {title}</title><style>{CSS}</style></head><body>
+{_header(r)}
+{_summary(r)}
+<h2>Alerts</h2>{_alerts(r)}
+<h2>Timeline</h2>{_img(timeline_png(r), "timeline")}
+<h2>Drug courses and response</h2>{_day7(r)}{_treatment_sections(r)}
+<h2>Diet</h2>{_diet_sections(r)}
+<h2>EEG</h2>{_eeg(r)}
+<h2>Growth</h2>{_growth(r)}
+<h2>Labs</h2>{_labs(r)}
+<h2>Adverse events</h2>{events}
+<footer>spasmcare report format {r['report_version']}, record schema v{r['record_schema_version']}.
+Every measure says which recorded days it rests on; thresholds and windows are configurable
+(options in the JSON output). This report supports, and never replaces, the clinical team.
+</footer></body></html>
+"""
