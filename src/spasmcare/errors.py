@@ -27,7 +27,3 @@ class InputError(ValueError):
         self.value = value
         self.accepted = accepted
         super().__init__(f"{field}: {value!r} is not accepted; {accepted}")
-
-
-class ClinicalWarning(str):
-    """A warning that travels with a result (never raised): shown to the clinician."""

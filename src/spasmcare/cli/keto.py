@@ -176,6 +176,24 @@ def render_prescription(console: Console, rx: rx_mod.Prescription) -> None:
     )
 
 
+def render_initiation(console: Console, plan: list[init_mod.InitiationDay], title: str) -> None:
+    """The day-by-day gradual start as a table."""
+    table = Table(title=title, title_justify="left")
+    for col in ("day", "ratio", "energy", "kcal", "fat g", "protein g", "carb g"):
+        table.add_column(col, justify="right")
+    for d in plan:
+        table.add_row(
+            str(d.day),
+            f"{d.ratio:g}:1",
+            f"{d.energy_fraction * 100:.0f} %",
+            fmt(d.kcal, 0),
+            fmt(d.fat_g),
+            fmt(d.protein_g),
+            fmt(d.carb_g),
+        )
+    console.print(table)
+
+
 @app.command()
 def prescribe(
     age_months: Annotated[float, typer.Option("--age-months", help="Age [months].")],
@@ -249,40 +267,17 @@ def prescribe(
     data = rx.to_dict()
     plan: list[init_mod.InitiationDay] = []
     if initiation is not None:
-        if rx.diet != "classic" or rx.ratio is None:
-            raise InputError("--initiation", initiation, "a gradual start for --diet classic only")
-        plan = init_mod.initiation_plan(
-            rx_mod.Patient(**rx.patient),
-            rx.ratio,
-            rx_mod.EnergySpec(kcal=rx.kcal),
-            rx_mod.ProteinSpec(g_per_day=rx.protein_g),
-            mode=initiation,  # type: ignore[arg-type]
-            days_per_step=days_per_step,
-            carbs=rx.carbs,
-        )
+        plan, sources = init_mod.initiation_for(rx, initiation, days_per_step)
         data["initiation"] = [d.to_dict() for d in plan]
-        key = "cure-initiation" if initiation == "ratio" else "hopkins-initiation"
-        data["sources"].append(init_mod.SOURCES[key])
+        data["sources"] += sources
 
     def render(console: Console) -> None:
         render_prescription(console, rx)
         if plan:
-            table = Table(title=f"gradual start ({initiation})", title_justify="left")
-            for col in ("day", "ratio", "energy", "kcal", "fat g", "protein g", "carb g"):
-                table.add_column(col, justify="right")
-            for d in plan:
-                table.add_row(
-                    str(d.day),
-                    f"{d.ratio:g}:1",
-                    f"{d.energy_fraction * 100:.0f} %",
-                    fmt(d.kcal, 0),
-                    fmt(d.fat_g),
-                    fmt(d.protein_g),
-                    fmt(d.carb_g),
-                )
-            console.print(table)
+            render_initiation(console, plan, f"gradual start ({initiation})")
 
     emit(data, as_json, render)
+
 
 # Meal, feed, menu and completeness commands live in their own module.
 keto_meals.register(app)

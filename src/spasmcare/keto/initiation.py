@@ -20,6 +20,7 @@ from spasmcare.keto.prescription import (
     DEFAULT_CARBS,
     EnergySpec,
     Patient,
+    Prescription,
     ProteinSpec,
     classic,
 )
@@ -36,6 +37,8 @@ SOURCES = {
     "hopkins-initiation": "Johns Hopkins initiation: 1/3, 2/3, then full meals over days 2-4.",
     "liao-2016": "Liao J, Xiong H. Epilepsy Journal 2016 (1-2 week transition to 2:1-4:1).",
 }
+#: The source each mode rests on.
+SOURCE_KEY_BY_MODE: dict[str, str] = {"ratio": "cure-initiation", "volume": "hopkins-initiation"}
 
 
 @dataclass(frozen=True)
@@ -107,3 +110,26 @@ def initiation_plan(
                 )
             )
     return days
+
+
+def initiation_for(
+    rx: Prescription, mode: str = "ratio", days_per_step: int = 1
+) -> tuple[list[InitiationDay], list[str]]:
+    """The gradual start of a classic prescription, keeping its energy and protein.
+
+    Returns the days and the sources the chosen mode rests on.
+    """
+    if mode not in MODES:
+        raise InputError("--initiation", mode, "ratio or volume")
+    if rx.diet != "classic" or rx.ratio is None or rx.kcal is None:
+        raise InputError("--initiation", mode, "a gradual start for --diet classic only")
+    days = initiation_plan(
+        Patient(**rx.patient),
+        rx.ratio,
+        EnergySpec(kcal=rx.kcal),
+        ProteinSpec(g_per_day=rx.protein_g),
+        mode=mode,
+        days_per_step=days_per_step,
+        carbs=rx.carbs,
+    )
+    return days, [SOURCES[SOURCE_KEY_BY_MODE[mode]]]

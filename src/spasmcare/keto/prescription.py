@@ -38,6 +38,8 @@ from spasmcare.keto import energy as energy_mod
 from spasmcare.keto import fluids as fluids_mod
 from spasmcare.keto import protein as protein_mod
 from spasmcare.keto.ratio import (
+    RATIO_MAX,
+    RATIO_MIN,
     CarbBasis,
     k_ak,
     kcal_9_4_4,
@@ -289,11 +291,20 @@ def split_day(
     ]
 
 
-def _energy_source_keys(info: dict[str, Any]) -> list[str]:
-    return list(info.get("source_keys", []))
+def _rule_source_keys(*infos: dict[str, Any]) -> list[str]:
+    """Source keys named by the energy, protein and fluid choices of a prescription."""
+    keys: list[str] = []
+    for info in infos:
+        keys += info.get("source_keys", [])
+        if info.get("method") in ("g-per-day", "g-per-kg"):
+            keys.append("compass-2013-protein")
+        elif "source_key" in info:
+            keys.append(info["source_key"])
+    return keys
 
 
 def _fluid(rule: str, weight_kg: float, kcal: float | None) -> tuple[float | None, dict[str, Any]]:
+    """Apply a fluid rule; with no energy target, 1 mL/kcal cannot apply and mL/kg is used."""
     if kcal is None and rule == "ml-per-kcal":
         rule = "ml-per-kg"
     allowance = fluids_mod.fluid_allowance(rule, weight_kg, kcal or 0.0)
@@ -325,8 +336,8 @@ def classic(
     carbohydrate at this ratio and energy.
     """
     warnings = validate_patient(patient)
-    if not 0.5 <= ratio <= 6:
-        raise InputError("--ratio", ratio, "a ratio from 0.5 to 6")
+    if not RATIO_MIN <= ratio <= RATIO_MAX:
+        raise InputError("--ratio", ratio, f"a ratio from {RATIO_MIN:g} to {RATIO_MAX:g}")
     if not CLASSIC_USUAL_RANGE[0] <= ratio <= CLASSIC_USUAL_RANGE[1]:
         warnings.append(f"ratio {ratio:g}:1 is outside the usual classic range 1:1–5:1")
     kcal, energy_info, notes = resolve_energy(patient, energy)
@@ -350,8 +361,8 @@ def classic(
         )
     fluid_ml, fluid_info = _fluid(fluid_rule, patient.weight_kg, kcal)
     shares = meal_fractions(meals, snack_fractions)
-    keys = ["compass-2013-units", "woodyatt-1921", *_energy_source_keys(energy_info)]
-    keys += [protein_info.get("source_key", "compass-2013-protein"), fluid_info["source_key"]]
+    keys = ["compass-2013-units", "woodyatt-1921"]
+    keys += _rule_source_keys(energy_info, protein_info, fluid_info)
     return Prescription(
         diet="classic",
         carbs=carbs,
@@ -424,8 +435,7 @@ def mct(
     fluid_ml, fluid_info = _fluid(fluid_rule, patient.weight_kg, kcal)
     shares = meal_fractions(meals, snack_fractions)
     keys = ["huttenlocher-1971", "mct-products", "daisy-garland-mct", "woodyatt-1921"]
-    keys += _energy_source_keys(energy_info)
-    keys += [protein_info.get("source_key", "compass-2013-protein"), fluid_info["source_key"]]
+    keys += _rule_source_keys(energy_info, protein_info, fluid_info)
     return Prescription(
         diet="mct",
         carbs=carbs,
@@ -499,7 +509,7 @@ def mad(
             "sources describe the result as about 1:1 to 2:1",
         },
         warnings=warnings,
-        source_keys=["kossoff-mad", fluid_info["source_key"]],
+        source_keys=["kossoff-mad", *_rule_source_keys(fluid_info)],
     )
 
 
@@ -546,10 +556,8 @@ def lgit(
                 f"fat 60 % + protein {protein_g:.0f} g + carbohydrate {carb_g:g} g give "
                 f"{kcal_9_4_4(fat_g, protein_g, carb_g):.0f} kcal, not {kcal:.0f}: adjust protein"
             )
-        keys += _energy_source_keys(energy_info)
-        keys.append(protein_info.get("source_key", "compass-2013-protein"))
     fluid_ml, fluid_info = _fluid(fluid_rule, patient.weight_kg, kcal)
-    keys.append(fluid_info["source_key"])
+    keys += _rule_source_keys(energy_info, protein_info, fluid_info)
     shares = meal_fractions(meals)
     ratio = ketogenic_ratio(fat_g, protein_g, carb_g) if fat_g and protein_g else None
     return Prescription(
