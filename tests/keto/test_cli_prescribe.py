@@ -143,3 +143,8 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "demo")
     assert data["prescription"]["diet"] == "classic"
     assert data["prescription"]["patient"]["age_months"] == 8
+    # Demo girl 8.2 kg at 8 months, US DRI EER 0-35 months: 89 × 8.2 − 100 + 22 = 651.8 kcal.
+    assert data["prescription"]["kcal"] == pytest.approx(89 * 8.2 - 100 + 22)
+    assert data["prescription"]["kcal"] == pytest.approx(651.8)
+    # Gradual start by ratio from 1:1 up to the prescribed 3:1, one step a day.
+    assert [d["ratio"] for d in data["initiation"]] == [1, 2, 3]

@@ -57,8 +57,12 @@ def test_unknown_micronutrient_is_a_lower_bound_not_zero() -> None:
 
 
 def test_millilitres_use_the_volume_basis() -> None:
-    liquid = PlainFood("lq", "MCT emulsion", {}, per_100ml={"fat_g": 50.0, "protein_g": 0.0,
-                                                             "carb_g": 0.0, "kcal": 450.0})
+    liquid = PlainFood(
+        "lq",
+        "MCT emulsion",
+        {},
+        per_100ml={"fat_g": 50.0, "protein_g": 0.0, "carb_g": 0.0, "kcal": 450.0},
+    )
     a = analyze([portion(liquid, 30, "ml")], "total")
     assert a.fat_g == pytest.approx(15.0)
     assert a.items[0].grams is None and a.items[0].volume_ml == 30
@@ -79,3 +83,37 @@ def test_bad_items(text: str) -> None:
 def test_parse_item_units() -> None:
     assert parse_item("01001=12.5") == ("01001", 12.5, "g")
     assert parse_item("01107=50ml") == ("01107", 50.0, "ml")
+
+
+def test_verify_caution_of_a_product_reaches_every_analysis() -> None:
+    from spasmcare.foods import default_table
+
+    food = default_table().get("ketocal-3-1-powder")
+    a = analyze([portion(food, 10), portion(food, 5)], "total")
+    cautions = [w for w in a.warnings if "verify against the label" in w]
+    assert len(cautions) == 1  # once per food, however many portions
+    assert cautions[0].startswith("ketocal-3-1-powder: ")
+
+
+def test_millilitres_of_a_food_with_only_household_measures() -> None:
+    # SR28 01107 (human milk) has no density but a measure 1 fl oz = 30.8 g; a US fl oz is
+    # 29.5735295625 mL, so density = 30.8 / 29.5735295625 = 1.04147 g/mL and 50 mL = 52.07 g.
+    # Fat 4.38 g/100 g → 52.0736 × 0.0438 = 2.2808 g.
+    from spasmcare.foods import default_table
+
+    milk = default_table().get("01107")
+    a = analyze([portion(milk, 50, "ml")], "total")
+    density = 30.8 / 29.5735295625
+    assert density == pytest.approx(1.0415, abs=5e-5)
+    assert a.items[0].grams == pytest.approx(50 * density)
+    assert a.items[0].volume_ml == 50
+    assert a.fat_g == pytest.approx(50 * density * milk.per_100g["fat_g"] / 100)
+    assert [w for w in a.warnings if "density derived" in w] == [
+        "01107: density derived, 1 fl oz = 30.8 g (SR28 measure) → 1.0415 g/mL"
+    ]
+
+
+def test_millilitres_without_any_volume_information_name_the_field() -> None:
+    with pytest.raises(InputError) as err:
+        portion(BUTTER, 10, "ml", "--item")
+    assert err.value.field == "--item"

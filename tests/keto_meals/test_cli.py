@@ -39,8 +39,25 @@ def test_analyze_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_meal_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    args = ["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
-            "01001", "--food", "01123", "--food", "11090:min=10", "--resolution", "1", "--json"]
+    args = [
+        "keto",
+        "meal",
+        "--ratio",
+        "3",
+        "--kcal",
+        "400",
+        "--protein-g",
+        "6",
+        "--food",
+        "01001",
+        "--food",
+        "01123",
+        "--food",
+        "11090:min=10",
+        "--resolution",
+        "1",
+        "--json",
+    ]
     data = _run(capsys, args)
     assert data["status"] == "solved"
     assert abs(data["achieved"]["ratio"] - 3) <= 0.02
@@ -51,23 +68,67 @@ def test_meal_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert grams.get("11090", 10) >= 10
     saved = tmp_path / "meal.json"
     saved.write_text(json.dumps(data))
-    swapped = _run(capsys, ["keto", "swap", "--meal", str(saved), "--replace", "01001=01145",
-                            "--json"])
+    swapped = _run(
+        capsys, ["keto", "swap", "--meal", str(saved), "--replace", "01001=01145", "--json"]
+    )
     assert swapped["replaced"] == {"old": "01001", "new": "01145"}
-    assert swapped["status"] in ("solved", "infeasible")
+    # Unsalted butter (01145) is close to salted butter: the swap solves with it in the meal,
+    # to the saved target.
+    assert swapped["status"] == "solved"
+    assert "01145" in {i["food_id"] for i in swapped["items"]}
+    assert "01001" not in {i["food_id"] for i in swapped["items"]}
+    assert abs(swapped["achieved"]["ratio"] - 3) <= 0.02
+    assert swapped["target"]["kcal"] == pytest.approx(400)
 
 
 def test_meal_infeasible_json(capsys: pytest.CaptureFixture[str]) -> None:
-    data = _run(capsys, ["keto", "meal", "--ratio", "4", "--kcal", "400", "--protein-g", "6",
-                         "--food", "01123", "--food", "11090", "--json"])
+    data = _run(
+        capsys,
+        [
+            "keto",
+            "meal",
+            "--ratio",
+            "4",
+            "--kcal",
+            "400",
+            "--protein-g",
+            "6",
+            "--food",
+            "01123",
+            "--food",
+            "11090",
+            "--json",
+        ],
+    )
     assert data["status"] == "infeasible"
     assert data["items"] == [] and "fat" in data["reason"]
 
 
 def test_feed_json(capsys: pytest.CaptureFixture[str]) -> None:
-    data = _run(capsys, ["keto", "feed", "--ratio", "3", "--kcal", "600", "--volume-ml", "720",
-                         "--feeds", "6", "--protein-g", "10", "--powder", "ketocal-4-1-powder",
-                         "--liquid", "01107", "--liquid", "liquigen", "--json"])
+    data = _run(
+        capsys,
+        [
+            "keto",
+            "feed",
+            "--ratio",
+            "3",
+            "--kcal",
+            "600",
+            "--volume-ml",
+            "720",
+            "--feeds",
+            "6",
+            "--protein-g",
+            "10",
+            "--powder",
+            "ketocal-4-1-powder",
+            "--liquid",
+            "01107",
+            "--liquid",
+            "liquigen",
+            "--json",
+        ],
+    )
     assert data["status"] == "solved"
     totals = data["day"]["totals"]
     assert abs(totals["ratio"] - 3) <= 0.02 and abs(totals["kcal"] - 600) <= 6
@@ -75,15 +136,56 @@ def test_feed_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_menu_completeness_medcarb_json(capsys: pytest.CaptureFixture[str]) -> None:
-    menu = _run(capsys, ["keto", "menu", "--ratio", "3", "--kcal", "400", "--protein-g", "6",
-                         "--days", "1", "--group", "protein=01123,15076,01009",
-                         "--group", "fat=01001,04053", "--group", "veg=11090,11457", "--json"])
+    menu = _run(
+        capsys,
+        [
+            "keto",
+            "menu",
+            "--ratio",
+            "3",
+            "--kcal",
+            "400",
+            "--protein-g",
+            "6",
+            "--days",
+            "1",
+            "--group",
+            "protein=01123,15076,01009",
+            "--group",
+            "fat=01001,04053",
+            "--group",
+            "veg=11090,11457",
+            "--json",
+        ],
+    )
     assert menu["status"] == "solved" and len(menu["meals"]) == 3
-    comp = _run(capsys, ["keto", "completeness", "--item", "01001=40", "--item", "01123=50",
-                         "--age-months", "24", "--json"])
+    comp = _run(
+        capsys,
+        [
+            "keto",
+            "completeness",
+            "--item",
+            "01001=40",
+            "--item",
+            "01123=50",
+            "--age-months",
+            "24",
+            "--json",
+        ],
+    )
     assert comp["group"] == "Children 1–3 years" and comp["advice"]
-    med = _run(capsys, ["keto", "medcarb", "--carb-g", "30", "--medication",
-                        "syrup:carb_mg=300:per_day=10", "--json"])
+    med = _run(
+        capsys,
+        [
+            "keto",
+            "medcarb",
+            "--carb-g",
+            "30",
+            "--medication",
+            "syrup:carb_mg=300:per_day=10",
+            "--json",
+        ],
+    )
     assert med["food_carb_g"] == pytest.approx(27.0)
 
 
@@ -92,29 +194,278 @@ def test_menu_completeness_medcarb_json(capsys: pytest.CaptureFixture[str]) -> N
     [
         (["keto", "analyze", "--item", "99999=10"], "--item"),
         (["keto", "analyze", "--item", "01001=-5"], "--item"),
-        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
-          "01001:min=20,max=10"], "--food"),
-        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
-          "01001", "--resolution", "0"], "--resolution"),
-        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "20", "--food",
-          "01001"], "--protein-g"),
-        (["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
-          "nope"], "--food"),
-        (["keto", "feed", "--ratio", "3", "--kcal", "600", "--volume-ml", "0", "--powder",
-          "ketocal-4-1-powder"], "--volume-ml"),
+        (
+            [
+                "keto",
+                "meal",
+                "--ratio",
+                "3",
+                "--kcal",
+                "400",
+                "--protein-g",
+                "6",
+                "--food",
+                "01001:min=20,max=10",
+            ],
+            "--food",
+        ),
+        (
+            [
+                "keto",
+                "meal",
+                "--ratio",
+                "3",
+                "--kcal",
+                "400",
+                "--protein-g",
+                "6",
+                "--food",
+                "01001",
+                "--resolution",
+                "0",
+            ],
+            "--resolution",
+        ),
+        (
+            [
+                "keto",
+                "meal",
+                "--ratio",
+                "3",
+                "--kcal",
+                "400",
+                "--protein-g",
+                "20",
+                "--food",
+                "01001",
+            ],
+            "--protein-g",
+        ),
+        (
+            ["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food", "nope"],
+            "--food",
+        ),
+        (
+            [
+                "keto",
+                "feed",
+                "--ratio",
+                "3",
+                "--kcal",
+                "600",
+                "--volume-ml",
+                "0",
+                "--powder",
+                "ketocal-4-1-powder",
+            ],
+            "--volume-ml",
+        ),
         (["keto", "completeness", "--item", "01001=10", "--age-months", "200"], "--age-months"),
+        (
+            [
+                "keto",
+                "feed",
+                "--ratio",
+                "3",
+                "--kcal",
+                "600",
+                "--volume-ml",
+                "720",
+                "--powder",
+                "ketocal-4-1-powder",
+                "--batch",
+                "week",
+            ],
+            "--batch",
+        ),
+        (
+            [
+                "keto",
+                "feed",
+                "--ratio",
+                "3",
+                "--kcal",
+                "600",
+                "--volume-ml",
+                "720",
+                "--powder",
+                "ketocal-4-1-powder",
+                "--liquid",
+                "01107",
+                "--density",
+                "01107=-1",
+            ],
+            "--density",
+        ),
+        (
+            [
+                "keto",
+                "feed",
+                "--ratio",
+                "3",
+                "--kcal",
+                "600",
+                "--volume-ml",
+                "720",
+                "--powder",
+                "ketocal-4-1-powder",
+                "--density",
+                "01107=abc",
+            ],
+            "--density",
+        ),
+        (
+            [
+                "keto",
+                "feed",
+                "--ratio",
+                "3",
+                "--kcal",
+                "600",
+                "--volume-ml",
+                "720",
+                "--powder",
+                "ketocal-4-1-powder",
+                "--density",
+                "01107=0",
+            ],
+            "--density",
+        ),
+        (
+            [
+                "keto",
+                "medcarb",
+                "--carb-g",
+                "30",
+                "--medication",
+                "syrup:carb_mg=300:per_day=10",
+                "--meals",
+                "0",
+            ],
+            "--meals",
+        ),
+        (["keto", "swap", "--item", "01001=10", "--replace", "01001"], "--replace"),
+        (
+            ["keto", "menu", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--group", "fat"],
+            "--group",
+        ),
     ],
 )
-def test_bad_input_exits_2(
-    capsys: pytest.CaptureFixture[str], args: list[str], field: str
-) -> None:
+def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str], args: list[str], field: str) -> None:
     _fails(capsys, args, field)
 
 
 def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["keto", "meal", "--ratio", "3", "--kcal", "400", "--protein-g", "6", "--food",
-              "01001", "--food", "01123", "--food", "11090:min=10"])
+        main(
+            [
+                "keto",
+                "meal",
+                "--ratio",
+                "3",
+                "--kcal",
+                "400",
+                "--protein-g",
+                "6",
+                "--food",
+                "01001",
+                "--food",
+                "01123",
+                "--food",
+                "11090:min=10",
+            ]
+        )
     assert exc.value.code in (0, None)
     out = capsys.readouterr().out
     assert "Butter" in out and "ratio 3.0" in out
+
+
+def test_analyze_millilitres_of_milk(capsys: pytest.CaptureFixture[str]) -> None:
+    # 01107 human milk: density from its SR28 measure 1 fl oz = 30.8 g → 30.8 / 29.5735 =
+    # 1.0415 g/mL, so 50 mL = 52.07 g.
+    data = _run(capsys, ["keto", "analyze", "--item", "01107=50ml", "--json"])
+    item = data["items"][0]
+    assert item["volume_ml"] == 50
+    assert item["grams"] == pytest.approx(50 * 30.8 / 29.5735295625)
+    assert any("1.0415 g/mL" in w for w in data["warnings"])
+
+
+def test_feed_with_a_user_density_and_plan_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run(
+        capsys,
+        [
+            "keto",
+            "feed",
+            "--ratio",
+            "3",
+            "--kcal",
+            "600",
+            "--volume-ml",
+            "720",
+            "--feeds",
+            "6",
+            "--protein-g",
+            "10",
+            "--powder",
+            "ketocal-4-1-powder",
+            "--liquid",
+            "01107",
+            "--liquid",
+            "liquigen",
+            "--density",
+            "01107=1.03",
+            "--json",
+        ],
+    )
+    assert data["status"] == "solved"
+    assert not any("density derived" in w for w in data["warnings"])
+    totals = data["day"]["totals"]
+    assert totals["kcal_per_ml"] == pytest.approx(totals["kcal"] / 720)
+    assert totals["water_ml"] == pytest.approx(data["per_feed"]["water_ml"] * 6)
+
+
+def test_medcarb_per_meal(capsys: pytest.CaptureFixture[str]) -> None:
+    # 300 mg/mL × 10 mL = 3 g/day of medicine carbohydrate; 30 − 3 = 27 g for food; 3 meals.
+    med = _run(
+        capsys,
+        [
+            "keto",
+            "medcarb",
+            "--carb-g",
+            "30",
+            "--medication",
+            "syrup:carb_mg=300:per_day=10",
+            "--meals",
+            "3",
+            "--json",
+        ],
+    )
+    assert med["meals"] == 3
+    assert med["food_carb_g_per_meal"] == pytest.approx(9.0)
+    assert med["medication_carb_g_per_meal"] == pytest.approx(1.0)
+
+
+def test_swap_from_items(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run(
+        capsys,
+        [
+            "keto",
+            "swap",
+            "--item",
+            "01001=39",
+            "--item",
+            "01123=22",
+            "--item",
+            "11090=100",
+            "--replace",
+            "01001=01145",
+            "--json",
+        ],
+    )
+    assert data["before"] == [
+        {"food_id": "01001", "grams": 39.0},
+        {"food_id": "01123", "grams": 22.0},
+        {"food_id": "11090", "grams": 100.0},
+    ]
+    assert data["status"] == "solved"
+    assert "01145" in {i["food_id"] for i in data["items"]}

@@ -24,9 +24,14 @@ def test_dri_values_and_sources() -> None:
 
 
 @pytest.mark.parametrize(
-    ("months", "group"), [(0, "Infants 0–6 months"), (5.9, "Infants 0–6 months"),
-                          (6, "Infants 7–12 months"), (12, "Children 1–3 years"),
-                          (107, "Children 4–8 years")],
+    ("months", "group"),
+    [
+        (0, "Infants 0–6 months"),
+        (5.9, "Infants 0–6 months"),
+        (6, "Infants 7–12 months"),
+        (12, "Children 1–3 years"),
+        (107, "Children 4–8 years"),
+    ],
 )
 def test_age_groups(months: float, group: str) -> None:
     assert assess({}, months).group == group
@@ -93,3 +98,24 @@ def test_food_target_keeps_the_ratio_with_the_medicine() -> None:
 def test_bad_medication(text: str) -> None:
     with pytest.raises(InputError):
         parse_medication(text)
+
+
+def test_carb_budget_per_meal() -> None:
+    # 300 mg/mL × 10 mL = 3 g/day; 30 − 3 = 27 g for food; over 3 meals: 10, 1 and 9 g.
+    budget = carb_budget(30, [parse_medication("syrup:carb_mg=300:per_day=10")])
+    share = budget.per_meal(3)
+    assert share.day_carb_g == pytest.approx(10.0)
+    assert share.medication_carb_g == pytest.approx(1.0)
+    assert share.food_carb_g == pytest.approx(9.0)
+    assert share.each_medication_carb_g == pytest.approx((1.0,))
+    for bad in (0, -1, 1.5):
+        with pytest.raises(InputError) as err:
+            budget.per_meal(bad)  # type: ignore[arg-type]
+        assert err.value.field == "--meals"
+
+
+def test_completeness_names_its_dri_sources() -> None:
+    report = assess({"calcium_mg": 300.0}, 24)
+    assert report.sources
+    assert set(report.sources) == {r.reference.source for r in report.rows}
+    assert report.to_dict()["sources"] == list(report.sources)

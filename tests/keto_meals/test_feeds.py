@@ -15,19 +15,30 @@ from spasmcare.keto.feeds import (
 from spasmcare.keto.solver import Tolerances
 
 # KetoCal 4:1 powder per 100 g (keto reference §6): fat 69.2, protein 14.4, carb 8.2, fibre 5.3
-KETOCAL = PlainFood("kc", "KetoCal 4:1", {"fat_g": 69.2, "protein_g": 14.4, "carb_g": 8.2,
-                                          "fibre_g": 5.3})
-MILK = PlainFood("milk", "Breast milk", {"fat_g": 4.4, "protein_g": 1.0, "carb_g": 7.0,
-                                         "fibre_g": 0.0}, density_g_per_ml=1.0)
-MCT = PlainFood("mct", "MCT emulsion", {}, per_100ml={"fat_g": 50.0, "protein_g": 0.0,
-                                                       "carb_g": 0.0})
+KETOCAL = PlainFood(
+    "kc", "KetoCal 4:1", {"fat_g": 69.2, "protein_g": 14.4, "carb_g": 8.2, "fibre_g": 5.3}
+)
+MILK = PlainFood(
+    "milk",
+    "Breast milk",
+    {"fat_g": 4.4, "protein_g": 1.0, "carb_g": 7.0, "fibre_g": 0.0},
+    density_g_per_ml=1.0,
+)
+MCT = PlainFood(
+    "mct", "MCT emulsion", {}, per_100ml={"fat_g": 50.0, "protein_g": 0.0, "carb_g": 0.0}
+)
 
 
 def test_feed_recipe_recomputed_by_hand() -> None:
     target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6, protein_g=10)
     plan = solve_feed(
-        [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid"),
-         FeedIngredient(MCT, "liquid")], target, carbs="net",
+        [
+            FeedIngredient(KETOCAL, "powder"),
+            FeedIngredient(MILK, "liquid"),
+            FeedIngredient(MCT, "liquid"),
+        ],
+        target,
+        carbs="net",
     )
     assert plan.solved
     day = {line.food_id: line.amount for line in plan.day}
@@ -54,29 +65,41 @@ def test_feed_recipe_recomputed_by_hand() -> None:
 def test_per_feed_batches_are_whole_steps_and_meet_the_day() -> None:
     target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6, protein_g=10)
     plan = solve_feed(
-        [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid"),
-         FeedIngredient(MCT, "liquid")],
-        target, carbs="net", batch="feed", powder_resolution_g=0.5,
+        [
+            FeedIngredient(KETOCAL, "powder"),
+            FeedIngredient(MILK, "liquid"),
+            FeedIngredient(MCT, "liquid"),
+        ],
+        target,
+        carbs="net",
+        batch="feed",
+        powder_resolution_g=0.5,
         tolerances=Tolerances(protein_g=0.5),
     )
-    if plan.solved:
-        for line in plan.per_feed:
-            step = 0.5 if line.kind == "powder" else 1.0
-            assert (line.amount / step) == pytest.approx(round(line.amount / step))
-        assert plan.day_analysis is not None
-        assert abs(plan.day_analysis.protein_g - 10) <= 0.5 + 1e-9
-    else:
-        assert plan.reason
+    assert plan.solved
+    for line in plan.per_feed:
+        step = 0.5 if line.kind == "powder" else 1.0
+        assert (line.amount / step) == pytest.approx(round(line.amount / step))
+    assert plan.day_analysis is not None
+    assert abs(plan.day_analysis.protein_g - 10) <= 0.5 + 1e-9
+    assert abs(plan.day_analysis.ratio - 3) <= 0.02
+    assert abs(plan.day_analysis.kcal - 600) <= 6.0
 
 
 def test_fixed_milk_that_leaves_too_much_carbohydrate_is_explained() -> None:
-    # 400 mL milk/day brings 28 g carbohydrate; at 3:1 and 600 kcal, P + C = 600 / 31 = 19.4 g.
+    # 400 mL milk/day brings fat 17.6 g, protein 4 g and carbohydrate 28 g. KetoCal (total
+    # carbohydrate) has 9·0.692 + 4·(0.144 + 0.082) = 7.132 kcal/g, so it is capped at
+    # floor(606 / 7.132) = 84 g. The fattiest mix allowed is then fat 0.692·84 + 17.6 = 75.73 g
+    # over protein + carbohydrate 0.226·84 + 32 = 50.98 g: 1.49:1, far below 3:1. The binding
+    # constraint is the fat supply (no mix reaches the ratio), not the energy.
     target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6, protein_g=10)
     plan = solve_feed(
         [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid", fixed_per_day=400)],
         target,
     )
-    assert not plan.solved and plan.reason
+    assert not plan.solved
+    assert plan.binding == "fat_supply"
+    assert "1.49:1" in (plan.reason or "")
 
 
 def test_liquids_over_the_volume_are_explained() -> None:
@@ -92,8 +115,11 @@ def test_liquids_over_the_volume_are_explained() -> None:
 def test_fixed_amount_must_split_into_feeds() -> None:
     target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6)
     with pytest.raises(InputError):
-        solve_feed([FeedIngredient(KETOCAL, "powder"),
-                    FeedIngredient(MILK, "liquid", fixed_per_day=100)], target, batch="feed")
+        solve_feed(
+            [FeedIngredient(KETOCAL, "powder"), FeedIngredient(MILK, "liquid", fixed_per_day=100)],
+            target,
+            batch="feed",
+        )
 
 
 @pytest.mark.parametrize("kwargs", [{"volume_ml": 0}, {"feeds": 0}, {"feeds": 25}])
@@ -113,3 +139,36 @@ def test_density_from_sr28_measure() -> None:
     density, note = density_from_measures(food) or (0.0, "")
     assert density == pytest.approx(30.8 / 29.5735295625)
     assert "fl oz" in note
+
+
+def test_verify_caution_reaches_the_feed_plan_solved_or_not() -> None:
+    from dataclasses import replace
+
+    cautious = replace(KETOCAL, id="kc-verify")
+    object.__setattr__(cautious, "verify", "verify against the label: test product")
+    target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6, protein_g=10)
+    solved = solve_feed(
+        [
+            FeedIngredient(cautious, "powder"),
+            FeedIngredient(MILK, "liquid"),
+            FeedIngredient(MCT, "liquid"),
+        ],
+        target,
+        carbs="net",
+    )
+    assert solved.solved
+    assert solved.warnings.count("kc-verify: verify against the label: test product") == 1
+    infeasible = solve_feed(
+        [FeedIngredient(cautious, "powder"), FeedIngredient(MILK, "liquid", fixed_per_day=400)],
+        target,
+    )
+    assert not infeasible.solved
+    assert "kc-verify: verify against the label: test product" in infeasible.warnings
+    assert infeasible.kcal_per_ml is None and infeasible.water_ml_per_day is None
+
+
+def test_bad_user_density_names_the_field() -> None:
+    target = FeedTarget(ratio=3, kcal=600, volume_ml=720, feeds=6)
+    with pytest.raises(InputError) as err:
+        solve_feed([FeedIngredient(KETOCAL, "powder")], target, densities={"milk": 0.0})
+    assert err.value.field == "--density"

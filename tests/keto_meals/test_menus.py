@@ -13,8 +13,9 @@ from spasmcare.keto.solver import MealFood, MealTarget, Tolerances, violations
 
 
 def _food(i: str, fat: float, protein: float, carb: float) -> MealFood:
-    return MealFood(PlainFood(i, i, {"fat_g": fat, "protein_g": protein, "carb_g": carb,
-                                     "fibre_g": 0.0}))
+    return MealFood(
+        PlainFood(i, i, {"fat_g": fat, "protein_g": protein, "carb_g": carb, "fibre_g": 0.0})
+    )
 
 
 PROTEIN = [_food(f"p{i}", 8 + i, 18 + i, 1.0) for i in range(5)]
@@ -24,8 +25,9 @@ VEG = [_food(f"v{i}", 0.3, 2.0 + 0.2 * i, 5.0 + i) for i in range(5)]
 
 def test_week_respects_the_variety_limit_and_every_meal_meets_its_target() -> None:
     target = MealTarget(3, 400, 6)
-    menu = plan_menu(target, groups={"protein": PROTEIN, "fat": FAT, "veg": VEG},
-                     max_per_food=5, seed=1)
+    menu = plan_menu(
+        target, groups={"protein": PROTEIN, "fat": FAT, "veg": VEG}, max_per_food=5, seed=1
+    )
     assert menu.complete
     assert len(menu.meals) == 21
     counts: Counter[str] = Counter()
@@ -36,15 +38,19 @@ def test_week_respects_the_variety_limit_and_every_meal_meets_its_target() -> No
     assert max(counts.values()) <= 5
     assert dict(counts) == dict(menu.food_counts)
     for day in range(1, 8):
-        combos = [tuple(sorted(i.food_id for i in m.solution.items))
-                  for m in menu.meals if m.day == day]
+        combos = [
+            tuple(sorted(i.food_id for i in m.solution.items)) for m in menu.meals if m.day == day
+        ]
         assert len(combos) == len(set(combos))
 
 
 def test_too_few_foods_for_the_limit_is_reported() -> None:
     # 2 fats × at most 3 meals each = 6 meals with a fat, but 21 meals are asked for.
-    menu = plan_menu(MealTarget(3, 400, 6),
-                     groups={"protein": PROTEIN, "fat": FAT[:2], "veg": VEG}, max_per_food=3)
+    menu = plan_menu(
+        MealTarget(3, 400, 6),
+        groups={"protein": PROTEIN, "fat": FAT[:2], "veg": VEG},
+        max_per_food=3,
+    )
     assert not menu.complete
     assert len(menu.meals) <= 6
     assert all(v <= 3 for v in menu.food_counts.values())

@@ -12,6 +12,7 @@ from spasmcare.errors import InputError
 from spasmcare.keto.solver import (
     MealFood,
     MealTarget,
+    SavedMeal,
     SolverOptions,
     Tolerances,
     meal_problem,
@@ -21,6 +22,7 @@ from spasmcare.keto.solver import (
     violations,
 )
 from tests.keto_meals.conftest import (
+    BERRY_NO_FIBRE,
     BROCCOLI,
     BUTTER,
     CREAM,
@@ -46,8 +48,14 @@ POOL = (BUTTER, EGG, BROCCOLI, CREAM, OIL)
     carbs=st.sampled_from(["total", "net"]),
 )
 def test_every_solution_meets_every_tolerance_and_limit(
-    ratio: float, kcal: float, protein_share: float, resolution: float,
-    egg_min: float | None, cream_max: float | None, fixed_butter: float | None, carbs: str,
+    ratio: float,
+    kcal: float,
+    protein_share: float,
+    resolution: float,
+    egg_min: float | None,
+    cream_max: float | None,
+    fixed_butter: float | None,
+    carbs: str,
 ) -> None:
     protein = round(protein_share * kcal / (9 * ratio + 4), 1)
     target = MealTarget(ratio, kcal, protein)
@@ -82,10 +90,12 @@ def test_every_solution_meets_every_tolerance_and_limit(
 
 
 def test_typical_meal_solves_in_whole_grams() -> None:
-    sol = solve_meal(meal_problem(
-        [MealFood(BUTTER), MealFood(EGG), MealFood(BROCCOLI, min_amount=10)],
-        MealTarget(3, 400, 6),
-    ))
+    sol = solve_meal(
+        meal_problem(
+            [MealFood(BUTTER), MealFood(EGG), MealFood(BROCCOLI, min_amount=10)],
+            MealTarget(3, 400, 6),
+        )
+    )
     assert sol.solved
     assert {i.food_id for i in sol.items} == {"butter", "egg", "broccoli"}
     assert all(float(i.grams or 0).is_integer() for i in sol.items)
@@ -123,9 +133,9 @@ def test_whole_grams_impossible_but_tenths_possible() -> None:
 
 
 def test_fixed_amount_over_the_energy_is_explained() -> None:
-    sol = solve_meal(meal_problem(
-        [MealFood(BUTTER, fixed_amount=100), MealFood(EGG)], MealTarget(3, 400, 6)
-    ))
+    sol = solve_meal(
+        meal_problem([MealFood(BUTTER, fixed_amount=100), MealFood(EGG)], MealTarget(3, 400, 6))
+    )
     assert sol.binding == "fixed_kcal"
 
 
@@ -190,8 +200,79 @@ def test_parse_food_spec() -> None:
 
 
 def test_explanation_can_be_switched_off() -> None:
-    sol = solve_meal(meal_problem(
-        [MealFood(EGG), MealFood(BROCCOLI)], MealTarget(4, 400, 6),
-        options=SolverOptions(explain=False),
-    ))
+    sol = solve_meal(
+        meal_problem(
+            [MealFood(EGG), MealFood(BROCCOLI)],
+            MealTarget(4, 400, 6),
+            options=SolverOptions(explain=False),
+        )
+    )
     assert not sol.solved and sol.binding == "unknown"
+
+
+def test_resolution_message_in_millilitres_without_a_gram_hint() -> None:
+    # The whole-gram instance above, with both foods measured in mL (density 1 g/mL) at their
+    # own 1 mL step: the same amounts are impossible, and the hint of a finer *gram* resolution
+    # (which would reset every food's own step) is not given.
+    from dataclasses import replace
+
+    fat = replace(PURE_FAT, density_g_per_ml=1.0)
+    protein = replace(PURE_PROTEIN, density_g_per_ml=1.0)
+    foods = [MealFood(fat, unit="ml", resolution=1.0), MealFood(protein, unit="ml", resolution=1.0)]
+    sol = solve_meal(meal_problem(foods, MealTarget(3.5, 124.25, 3.5)))
+    assert sol.binding == "resolution"
+    assert "whole steps of 1 mL" in (sol.reason or "")
+    assert "it solves" not in (sol.reason or "")
+
+
+def test_fibre_warning_is_worded_once_even_when_infeasible() -> None:
+    sol = solve_meal(meal_problem([MealFood(BERRY_NO_FIBRE)], MealTarget(3, 400, 6), carbs="net"))
+    assert not sol.solved
+    assert [w for w in sol.warnings if "fibre unknown" in w] == [
+        "berry (Berry): fibre unknown, total carbohydrate counted as net"
+    ]
+
+
+def test_solved_warnings_are_the_analysis_warnings() -> None:
+    foods = [MealFood(BUTTER), MealFood(EGG), MealFood(BERRY_NO_FIBRE, min_amount=5)]
+    sol = solve_meal(meal_problem(foods, MealTarget(2, 300, 6), carbs="net"))
+    assert sol.solved and sol.analysis is not None
+    assert sol.warnings == sol.analysis.warnings
+    assert len([w for w in sol.warnings if "fibre unknown" in w]) == 1
+
+
+def test_saved_meal_from_json_and_target_choice() -> None:
+    foods = {f.id: f for f in (BUTTER, EGG, BROCCOLI)}
+    doc = {
+        "items": [{"food_id": "butter", "grams": 20}, {"food_id": "egg", "grams": 50}],
+        "target": {"ratio": 3, "kcal": 400, "protein_g": 6},
+    }
+    saved = SavedMeal.from_dict(doc, foods.__getitem__)
+    assert saved.amounts == {"butter": 20.0, "egg": 50.0}
+    assert [f.id for f in saved.foods] == ["butter", "egg"]
+    assert saved.target_for() == MealTarget(3, 400, 6)
+    explicit = MealTarget(2, 300, None)
+    assert saved.target_for(explicit) is explicit
+    # Without a saved target, the amounts' own figures: butter 20 g + egg 50 g give fat 21,
+    # protein 6.2, carb 0.5 → ratio 21 / 6.7, kcal 9·21 + 4·6.7 = 215.8.
+    bare = SavedMeal.from_dict({"items": doc["items"]}, foods.__getitem__)
+    target = bare.target_for()
+    assert target.ratio == pytest.approx(21 / 6.7)
+    assert target.kcal == pytest.approx(215.8)
+    assert target.protein_g == pytest.approx(6.2)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {},
+        {"items": []},
+        {"items": [{"food_id": "butter"}]},
+        {"items": [{"food_id": "butter", "grams": "x"}]},
+        [1, 2],
+    ],
+)
+def test_saved_meal_bad_documents(doc: object) -> None:
+    with pytest.raises(InputError) as err:
+        SavedMeal.from_dict(doc, {"butter": BUTTER}.__getitem__)
+    assert err.value.field == "--meal"

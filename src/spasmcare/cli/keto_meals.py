@@ -8,9 +8,8 @@ result (one JSON document with ``--json``, Rich tables otherwise).
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,16 +18,17 @@ from rich.table import Table
 from spasmcare.cli._common import emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.foods import default_table
-from spasmcare.keto.analysis import MealAnalysis, analyze, parse_item, portion
+from spasmcare.keto.analysis import FoodLike, MealAnalysis, Portion, analyze, parse_item, portion
 from spasmcare.keto.completeness import CompletenessReport, assess, parse_supplement
-from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, solve_feed
+from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
 from spasmcare.keto.medication import carb_budget, food_target, parse_medication
 from spasmcare.keto.menus import DEFAULT_MAX_PER_FOOD, Menu, plan_menu
-from spasmcare.keto.ratio import parse_carb_basis, parse_ratio
+from spasmcare.keto.ratio import DEFAULT_CARBS, parse_carb_basis, parse_ratio
 from spasmcare.keto.solver import (
     MealFood,
     MealSolution,
     MealTarget,
+    SavedMeal,
     Tolerances,
     meal_problem,
     parse_food_spec,
@@ -36,9 +36,15 @@ from spasmcare.keto.solver import (
     swap_and_resolve,
 )
 
+#: The solver's default tolerances: the one place the CLI's defaults come from.
+_TOL = Tolerances()
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 CarbsOption = Annotated[
-    str, typer.Option("--carbs", help="Carbohydrate basis: total (default) or net (− fibre).")
+    str,
+    typer.Option(
+        "--carbs", help=f"Carbohydrate basis: total or net (− fibre); default {DEFAULT_CARBS}."
+    ),
 ]
 RatioOption = Annotated[str | None, typer.Option("--ratio", help="Ratio, e.g. 3 or 3:1.")]
 KcalOption = Annotated[float | None, typer.Option("--kcal", help="Energy [kcal].")]
@@ -52,9 +58,15 @@ CarbOption = Annotated[
 ResolutionOption = Annotated[
     float, typer.Option("--resolution", help="Scale step in grams: 1 (default), 0.5 or 0.1.")
 ]
-RatioTol = Annotated[float, typer.Option("--ratio-tol", help="Ratio tolerance (± 0.02).")]
-KcalTol = Annotated[float, typer.Option("--kcal-tol-pct", help="Energy tolerance [%] (± 1).")]
-ProteinTol = Annotated[float, typer.Option("--protein-tol-g", help="Protein tolerance [g].")]
+RatioTol = Annotated[
+    float, typer.Option("--ratio-tol", help=f"Ratio tolerance (± {_TOL.ratio:g}).")
+]
+KcalTol = Annotated[
+    float, typer.Option("--kcal-tol-pct", help=f"Energy tolerance [%] (± {_TOL.kcal_pct:g}).")
+]
+ProteinTol = Annotated[
+    float, typer.Option("--protein-tol-g", help=f"Protein tolerance [g] (± {_TOL.protein_g:g}).")
+]
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -70,46 +82,72 @@ def _target(
     if fat_g is not None or carb_g is not None:
         if ratio is not None or kcal is not None:
             raise InputError(
-                "--fat-g", fat_g, "either --ratio/--kcal/--protein-g or --fat-g/--protein-g/"
-                "--carb-g, not both"
+                "--fat-g",
+                fat_g,
+                "either --ratio/--kcal/--protein-g or --fat-g/--protein-g/--carb-g, not both",
             )
         if fat_g is None or carb_g is None or protein_g is None:
             raise InputError("--fat-g", fat_g, "--fat-g, --protein-g and --carb-g together")
         return MealTarget.from_macros(fat_g, protein_g, carb_g)
     if ratio is None or kcal is None:
         raise InputError(
-            "--ratio", ratio, "a target: --ratio, --kcal and --protein-g (or --fat-g, "
-            "--protein-g and --carb-g)"
+            "--ratio",
+            ratio,
+            "a target: --ratio, --kcal and --protein-g (or --fat-g, --protein-g and --carb-g)",
         )
     if protein_required and protein_g is None:
         raise InputError("--protein-g", None, "a protein target in grams")
     return MealTarget(parse_ratio(ratio), kcal, protein_g)
 
 
-def _meal_foods(specs: list[str], field: str = "--food") -> list[MealFood]:
+def _pair(text: str, field: str, accepted: str) -> tuple[str, str]:
+    """Split ``KEY=VALUE`` (both non-empty, stripped) or raise InputError on ``field``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise InputError(field, text, accepted)
+    return key.strip(), value.strip()
+
+
+def _food_specs(specs: list[str], field: str) -> list[tuple[FoodLike, dict[str, float]]]:
+    """Each ``ID[:min=,max=,fixed=]`` spec read and its food looked up in the food table."""
     table = default_table()
-    out = []
+    out: list[tuple[FoodLike, dict[str, float]]] = []
     for spec in specs:
         food_id, limits = parse_food_spec(spec, field)
-        out.append(
-            MealFood(
-                table.get(food_id, field),
-                min_amount=limits.get("min"),
-                max_amount=limits.get("max"),
-                fixed_amount=limits.get("fixed"),
-            )
-        )
+        out.append((table.get(food_id, field), limits))
     return out
 
 
-def _portions(items: list[str], field: str = "--item") -> list[Any]:
+def _meal_foods(specs: list[str], field: str = "--food") -> list[MealFood]:
+    return [
+        MealFood(
+            f, min_amount=lim.get("min"), max_amount=lim.get("max"), fixed_amount=lim.get("fixed")
+        )
+        for f, lim in _food_specs(specs, field)
+    ]
+
+
+def _feed_ingredients(specs: list[str], kind: Kind) -> list[FeedIngredient]:
+    return [
+        FeedIngredient(
+            f,
+            kind,
+            min_per_day=lim.get("min"),
+            max_per_day=lim.get("max"),
+            fixed_per_day=lim.get("fixed"),
+        )
+        for f, lim in _food_specs(specs, f"--{kind}")
+    ]
+
+
+def _portions(items: list[str], field: str = "--item") -> list[Portion]:
     if not items:
         raise InputError(field, "(none)", "at least one FOOD_ID=GRAMS")
     table = default_table()
     out = []
     for text in items:
         food_id, amount, unit = parse_item(text, field)
-        out.append(portion(table.get(food_id, field), amount, unit))
+        out.append(portion(table.get(food_id, field), amount, unit, field))
     return out
 
 
@@ -130,9 +168,14 @@ def _analysis_table(analysis: MealAnalysis, title: str) -> Table:
         )
     unknown = " (+unknown)" if analysis.fibre_g.unknown_in else ""
     table.add_row(
-        "[bold]total[/]", "", "",
-        fmt(analysis.fat_g, 2), fmt(analysis.protein_g, 2), fmt(analysis.carb_g, 2),
-        fmt(analysis.fibre_g.amount, 2) + unknown, fmt(analysis.kcal, 1),
+        "[bold]total[/]",
+        "",
+        "",
+        fmt(analysis.fat_g, 2),
+        fmt(analysis.protein_g, 2),
+        fmt(analysis.carb_g, 2),
+        fmt(analysis.fibre_g.amount, 2) + unknown,
+        fmt(analysis.kcal, 1),
     )
     return table
 
@@ -145,7 +188,10 @@ def _summary(console: Console, analysis: MealAnalysis) -> None:
         + (" (lower bound)" if analysis.kcal_table.unknown_in else ""),
         highlight=False,
     )
-    for w in analysis.warnings:
+
+
+def _warnings(console: Console, warnings: tuple[str, ...] | list[str]) -> None:
+    for w in warnings:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
 
 
@@ -162,9 +208,7 @@ def _render_solution(console: Console, sol: MealSolution, title: str) -> None:
         return
     console.print(_analysis_table(sol.analysis, "amounts"))
     _summary(console, sol.analysis)
-    for w in sol.warnings:
-        if w not in sol.analysis.warnings:
-            console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    _warnings(console, sol.warnings)  # the analysis's warnings are among them
 
 
 def _tolerances(ratio_tol: float, kcal_tol: float, protein_tol: float) -> Tolerances:
@@ -176,7 +220,7 @@ def analyze_cmd(
     item: Annotated[
         list[str], typer.Option("--item", help="FOOD_ID=GRAMS (or FOOD_ID=50ml); repeat.")
     ],
-    carbs: CarbsOption = "total",
+    carbs: CarbsOption = DEFAULT_CARBS,
     as_json: JsonOption = False,
 ) -> None:
     """Analyse foods and amounts: fat, protein, carbohydrate, fibre, kcal, ratio, K:AK."""
@@ -186,6 +230,7 @@ def analyze_cmd(
     def render(console: Console) -> None:
         console.print(_analysis_table(analysis, f"analysis ({analysis.carbs} carbohydrate)"))
         _summary(console, analysis)
+        _warnings(console, analysis.warnings)
 
     emit(data, as_json, render)
 
@@ -201,13 +246,13 @@ def meal_cmd(
     fat_g: FatOption = None,
     carb_g: CarbOption = None,
     resolution: ResolutionOption = 1.0,
-    carbs: CarbsOption = "total",
+    carbs: CarbsOption = DEFAULT_CARBS,
     med_carb_g: Annotated[
         float, typer.Option("--med-carb-g", help="Carbohydrate from medicines with this meal [g].")
     ] = 0.0,
-    ratio_tol: RatioTol = 0.02,
-    kcal_tol_pct: KcalTol = 1.0,
-    protein_tol_g: ProteinTol = 0.5,
+    ratio_tol: RatioTol = _TOL.ratio,
+    kcal_tol_pct: KcalTol = _TOL.kcal_pct,
+    protein_tol_g: ProteinTol = _TOL.protein_g,
     as_json: JsonOption = False,
 ) -> None:
     """Solve a meal to the ratio, energy and protein in whole steps of the resolution."""
@@ -215,8 +260,11 @@ def meal_cmd(
     target = _target(ratio, kcal, protein_g, fat_g, carb_g)
     food_only = food_target(target, med_carb_g)
     problem = meal_problem(
-        _meal_foods(food), food_only, _tolerances(ratio_tol, kcal_tol_pct, protein_tol_g),
-        resolution, basis,
+        _meal_foods(food),
+        food_only,
+        _tolerances(ratio_tol, kcal_tol_pct, protein_tol_g),
+        resolution,
+        basis,
     )
     solution = solve_meal(problem)
     data = solution.to_dict()
@@ -247,57 +295,50 @@ def swap_cmd(
     kcal: KcalOption = None,
     protein_g: ProteinOption = None,
     resolution: ResolutionOption = 1.0,
-    carbs: CarbsOption = "total",
-    ratio_tol: RatioTol = 0.02,
-    kcal_tol_pct: KcalTol = 1.0,
-    protein_tol_g: ProteinTol = 0.5,
+    carbs: CarbsOption = DEFAULT_CARBS,
+    ratio_tol: RatioTol = _TOL.ratio,
+    kcal_tol_pct: KcalTol = _TOL.kcal_pct,
+    protein_tol_g: ProteinTol = _TOL.protein_g,
     as_json: JsonOption = False,
 ) -> None:
     """Replace a food in a saved meal and re-solve, keeping the other amounts close."""
     basis = parse_carb_basis(carbs)
-    old_id, sep, new_id = replace.partition("=")
-    if not sep or not old_id.strip() or not new_id.strip():
-        raise InputError("--replace", replace, "OLD_ID=NEW_ID, e.g. 01053=01052")
+    old_id, new_id = _pair(replace, "--replace", "OLD_ID=NEW_ID, e.g. 01053=01052")
     table = default_table()
-    amounts: dict[str, float] = {}
-    saved_target: MealTarget | None = None
     if (meal is None) == (not item):
         raise InputError("--meal", meal, "either --meal FILE or --item FOOD_ID=GRAMS, not both")
     if meal is not None:
         try:
             doc = json.loads(meal.read_text(encoding="utf-8"))
-            for row in doc["items"]:
-                amounts[table.get(str(row["food_id"]), "--meal").id] = float(row["grams"])
-            tgt = doc.get("target")
-            if tgt:
-                saved_target = MealTarget(
-                    float(tgt["ratio"]), float(tgt["kcal"]),
-                    None if tgt.get("protein_g") is None else float(tgt["protein_g"]),
-                )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError) as exc:
             raise InputError(
                 "--meal", str(meal), "a JSON file written by `keto meal --json`"
             ) from exc
+        saved = SavedMeal.from_dict(doc, lambda i: table.get(i, "--meal"), source=str(meal))
     else:
-        for p in _portions(item or []):
+        portions = _portions(item or [])
+        for p in portions:
             if p.grams is None:
                 raise InputError("--item", p.food.id, "an amount in grams")
-            amounts[p.food.id] = p.grams
-    if not amounts:
-        raise InputError("--meal", str(meal), "a saved meal with at least one food")
-    old = table.get(old_id.strip(), "--replace").id
-    new_food = table.get(new_id.strip(), "--replace")
+        saved = SavedMeal(
+            tuple({p.food.id: p.food for p in portions}.values()),
+            {p.food.id: p.grams for p in portions if p.grams is not None},
+        )
+    amounts = saved.amounts
+    old = table.get(old_id, "--replace").id
+    new_food = table.get(new_id, "--replace")
+    explicit = None
     if ratio is not None or kcal is not None or protein_g is not None:
-        target = _target(ratio, kcal, protein_g, None, None)
-    elif saved_target is not None:
-        target = saved_target
-    else:
-        current = analyze([portion(table.get(i), g) for i, g in amounts.items()], basis)
-        target = MealTarget(current.ratio, current.kcal, current.protein_g)
-    foods = [MealFood(table.get(i)) for i in amounts]
+        explicit = _target(ratio, kcal, protein_g, None, None)
     solution = swap_and_resolve(
-        foods, amounts, old, new_food, target,
-        _tolerances(ratio_tol, kcal_tol_pct, protein_tol_g), resolution, basis,
+        [MealFood(f) for f in saved.foods],
+        amounts,
+        old,
+        new_food,
+        saved.target_for(explicit, basis),
+        _tolerances(ratio_tol, kcal_tol_pct, protein_tol_g),
+        resolution,
+        basis,
     )
     data = solution.to_dict()
     data["replaced"] = {"old": old, "new": new_food.id}
@@ -317,34 +358,18 @@ def swap_cmd(
     emit(data, as_json, render)
 
 
-def _feed_ingredients(specs: list[str], kind: str) -> list[FeedIngredient]:
-    table = default_table()
-    out = []
-    for spec in specs:
-        food_id, limits = parse_food_spec(spec, f"--{kind}")
-        out.append(
-            FeedIngredient(
-                table.get(food_id, f"--{kind}"),
-                "powder" if kind == "powder" else "liquid",
-                min_per_day=limits.get("min"),
-                max_per_day=limits.get("max"),
-                fixed_per_day=limits.get("fixed"),
-            )
-        )
-    return out
-
-
 def _densities(specs: list[str]) -> dict[str, float]:
+    """``FOOD_ID=G_PER_ML`` read into a dict (the density itself is checked by the feeds)."""
+    accepted = "FOOD_ID=G_PER_ML, e.g. 01107=1.03"
+    table = default_table()
     out = {}
     for spec in specs:
-        food_id, sep, value = spec.partition("=")
+        food_id, value = _pair(spec, "--density", accepted)
+        food = table.get(food_id, "--density")
         try:
-            density = float(value)
+            out[food.id] = float(value)
         except ValueError as exc:
-            raise InputError("--density", spec, "FOOD_ID=G_PER_ML, e.g. 01107=1.03") from exc
-        if not sep or not (math.isfinite(density) and density > 0):
-            raise InputError("--density", spec, "FOOD_ID=G_PER_ML with a density above 0")
-        out[default_table().get(food_id.strip(), "--density").id] = density
+            raise InputError("--density", spec, accepted) from exc
     return out
 
 
@@ -359,8 +384,7 @@ def _render_feed(console: Console, plan: FeedPlan) -> None:
     )
     if not plan.solved or plan.day_analysis is None:
         console.print(f"[bold red]no solution[/] ({plan.binding}): {plan.reason}", highlight=False)
-        for w in plan.warnings:
-            console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        _warnings(console, plan.warnings)
         return
     table = Table(title="recipe", title_justify="left")
     for col in ("ingredient", "per feed", "per day"):
@@ -371,19 +395,21 @@ def _render_feed(console: Console, plan: FeedPlan) -> None:
             f"{one.amount:.1f} {one.unit}",
             f"{day.amount:g} {day.unit}",
         )
-    water = plan.water_ml_per_feed or 0.0
-    table.add_row("water, up to", f"{water:.1f} ml", f"{water * t.feeds:.0f} ml")
+    table.add_row(
+        "water, up to",
+        f"{plan.water_ml_per_feed or 0.0:.1f} ml",
+        f"{plan.water_ml_per_day or 0.0:.0f} ml",
+    )
     table.add_row("[bold]volume[/]", f"{plan.feed_volume_ml:g} ml", f"{t.volume_ml:g} ml")
     console.print(table)
     a = plan.day_analysis
     console.print(
         f"day: fat {a.fat_g:.1f} g, protein {a.protein_g:.1f} g, carbohydrate {a.carb_g:.1f} g, "
-        f"{a.kcal:.0f} kcal ({a.kcal / t.volume_ml:.2f} kcal/mL), ratio {a.ratio:.2f}:1, "
+        f"{a.kcal:.0f} kcal ({plan.kcal_per_ml or 0.0:.2f} kcal/mL), ratio {a.ratio:.2f}:1, "
         f"K:AK {a.k_ak:.2f}",
         highlight=False,
     )
-    for w in plan.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    _warnings(console, plan.warnings)
 
 
 def feed_cmd(
@@ -414,10 +440,10 @@ def feed_cmd(
     liquid_resolution: Annotated[
         float, typer.Option("--liquid-resolution", help="Liquid step [mL].")
     ] = 1.0,
-    carbs: CarbsOption = "total",
-    ratio_tol: RatioTol = 0.02,
-    kcal_tol_pct: KcalTol = 1.0,
-    protein_tol_g: ProteinTol = 0.5,
+    carbs: CarbsOption = DEFAULT_CARBS,
+    ratio_tol: RatioTol = _TOL.ratio,
+    kcal_tol_pct: KcalTol = _TOL.kcal_pct,
+    protein_tol_g: ProteinTol = _TOL.protein_g,
     as_json: JsonOption = False,
 ) -> None:
     """Infant feed: formula, milk, modules and water to a ratio, energy and volume."""
@@ -425,8 +451,6 @@ def feed_cmd(
         liquid or [], "liquid"
     )
     target = FeedTarget(parse_ratio(ratio), kcal, volume_ml, feeds, protein_g)
-    if batch not in ("day", "feed"):
-        raise InputError("--batch", batch, "day or feed")
     plan = solve_feed(
         ingredients,
         target,
@@ -449,9 +473,12 @@ def _render_menu(console: Console, menu: Menu) -> None:
         a = m.solution.analysis
         assert a is not None
         table.add_row(
-            str(m.day), str(m.meal),
+            str(m.day),
+            str(m.meal),
             ", ".join(f"{i.name.split(',')[0]} {i.grams:g}" for i in m.solution.items),
-            f"{a.ratio:.2f}", f"{a.kcal:.0f}", f"{a.protein_g:.1f}",
+            f"{a.ratio:.2f}",
+            f"{a.kcal:.0f}",
+            f"{a.protein_g:.1f}",
         )
     console.print(table)
     console.print(
@@ -483,10 +510,10 @@ def menu_cmd(
     ] = DEFAULT_MAX_PER_FOOD,
     seed: Annotated[int, typer.Option("--seed", help="Shuffle seed (same seed, same menu).")] = 0,
     resolution: ResolutionOption = 1.0,
-    carbs: CarbsOption = "total",
-    ratio_tol: RatioTol = 0.02,
-    kcal_tol_pct: KcalTol = 1.0,
-    protein_tol_g: ProteinTol = 0.5,
+    carbs: CarbsOption = DEFAULT_CARBS,
+    ratio_tol: RatioTol = _TOL.ratio,
+    kcal_tol_pct: KcalTol = _TOL.kcal_pct,
+    protein_tol_g: ProteinTol = _TOL.protein_g,
     as_json: JsonOption = False,
 ) -> None:
     """A menu with variety: each meal solved to the per-meal target."""
@@ -496,10 +523,8 @@ def menu_cmd(
     if group:
         groups = {}
         for text in group:
-            name, sep, ids = text.partition("=")
-            if not sep or not name.strip() or not ids.strip():
-                raise InputError("--group", text, "NAME=ID,ID,... e.g. fat=01001,04053")
-            groups[name.strip()] = _meal_foods([i for i in ids.split(",") if i.strip()], "--group")
+            name, ids = _pair(text, "--group", "NAME=ID,ID,... e.g. fat=01001,04053")
+            groups[name] = _meal_foods([i for i in ids.split(",") if i.strip()], "--group")
     if template:
         templates = []
         for text in template:
@@ -527,8 +552,12 @@ def _render_completeness(console: Console, report: CompletenessReport) -> None:
     for r in report.rows:
         colour = "green" if r.status == "met" else "red"
         table.add_row(
-            f"{r.label} [{r.unit}]", f"{r.from_food:.3g}", f"{r.from_supplements:.3g}",
-            f"{r.reference.value:g}", r.reference.kind, f"{r.percent:.0f}",
+            f"{r.label} [{r.unit}]",
+            f"{r.from_food:.3g}",
+            f"{r.from_supplements:.3g}",
+            f"{r.reference.value:g}",
+            r.reference.kind,
+            f"{r.percent:.0f}",
             f"[{colour}]{r.status}[/]",
         )
     console.print(table)
@@ -550,7 +579,7 @@ def completeness_cmd(
     cannot_chew: Annotated[
         bool, typer.Option("--cannot-chew", help="Infant or child who cannot chew.")
     ] = False,
-    carbs: CarbsOption = "total",
+    carbs: CarbsOption = DEFAULT_CARBS,
     as_json: JsonOption = False,
 ) -> None:
     """A day's micronutrients against the DRI for age, shortfalls and usual supplements."""
@@ -575,27 +604,28 @@ def medcarb_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The day's carbohydrate budget less the carbohydrate in medicines."""
-    if not (isinstance(meals, int) and meals >= 1):
-        raise InputError("--meals", meals, "a whole number of meals, 1 or more")
     budget = carb_budget(carb_g, [parse_medication(m) for m in medication])
+    share = budget.per_meal(meals)
     data = budget.to_dict()
     data["meals"] = meals
-    data["food_carb_g_per_meal"] = budget.food_carb_g / meals
-    data["medication_carb_g_per_meal"] = budget.medication_carb_g / meals
+    data["food_carb_g_per_meal"] = share.food_carb_g
+    data["medication_carb_g_per_meal"] = share.medication_carb_g
 
     def render(console: Console) -> None:
         table = Table(title="carbohydrate budget", title_justify="left")
         table.add_column("")
         table.add_column("g/day", justify="right")
         table.add_column("g/meal", justify="right")
-        rows = [("prescribed", budget.day_carb_g)]
-        rows += [(f"− {m.name}", m.carb_g_per_day) for m in budget.medications]
-        rows += [("[bold]left for food[/]", budget.food_carb_g)]
-        for label, grams in rows:
-            table.add_row(label, f"{grams:.2f}", f"{grams / meals:.2f}")
+        rows = [("prescribed", budget.day_carb_g, share.day_carb_g)]
+        rows += [
+            (f"− {m.name}", m.carb_g_per_day, per_meal)
+            for m, per_meal in zip(budget.medications, share.each_medication_carb_g, strict=True)
+        ]
+        rows += [("[bold]left for food[/]", budget.food_carb_g, share.food_carb_g)]
+        for label, per_day, per_meal in rows:
+            table.add_row(label, f"{per_day:.2f}", f"{per_meal:.2f}")
         console.print(table)
-        for w in budget.warnings():
-            console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        _warnings(console, budget.warnings())
 
     emit(data, as_json, render)
 
@@ -609,4 +639,3 @@ def register(app: typer.Typer) -> None:
     app.command("menu")(menu_cmd)
     app.command("completeness")(completeness_cmd)
     app.command("medcarb")(medcarb_cmd)
-

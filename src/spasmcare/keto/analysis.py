@@ -17,6 +17,17 @@ basis [1]; the table's own energy value (``kcal_table``) is shown beside it beca
 labels and SR28 use other factors (see the keto reference, §6: KetoCal 4:1 label 705 kcal vs 692
 by 9/4/4 with net carbohydrate).
 
+Liquids
+-------
+An amount in millilitres needs the food's own values per 100 mL, its density, or a density
+derived from its SR28 household measures (a US fluid ounce is 29.5735295625 mL and a US cup
+236.5882365 mL by definition); a derived density is stated as a warning of the analysis.
+
+Cautions
+--------
+A product whose data carry a ``verify`` caution (specialty products from weak sources) has the
+caution among the warnings of every analysis it is part of, so that every consumer shows it.
+
 Unknown values
 --------------
 A micronutrient whose value is unknown for some food is summed over the foods where it is known
@@ -35,11 +46,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from spasmcare.errors import InputError
-from spasmcare.keto.ratio import CarbBasis, k_ak, kcal_9_4_4, ketogenic_ratio
+from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis, k_ak, kcal_9_4_4, ketogenic_ratio
+
+#: Millilitres in one US customary unit (exact by definition: 1 US fl oz = 1/128 US gallon).
+ML_PER_US_FL_OZ = 29.5735295625
+ML_PER_US_CUP = 8 * ML_PER_US_FL_OZ
 
 #: Micronutrient keys of the food table reported by the analysis (unit in the key's suffix).
 MICRONUTRIENTS: tuple[str, ...] = (
@@ -97,7 +112,8 @@ def composition(food: FoodLike, unit: str = "g") -> Mapping[str, float | None]:
     """Values per 100 g (``unit="g"``) or per 100 mL (``unit="ml"``) of ``food``.
 
     Per 100 mL comes from the food's own volume basis (``per_100ml``, e.g. Liquigen), else from
-    per 100 g × density; without either, an amount in mL cannot be analysed (InputError).
+    per 100 g × density; without either, an amount in mL cannot be analysed (InputError): give
+    the food through :func:`liquid_ready` (or :func:`portion`) to derive a density first.
     """
     if unit == "g":
         return food.per_100g
@@ -108,9 +124,77 @@ def composition(food: FoodLike, unit: str = "g") -> Mapping[str, float | None]:
     if density is not None and density > 0:
         return {k: None if v is None else v * density for k, v in food.per_100g.items()}
     raise InputError(
-        "amount", f"mL of {food.id}",
+        "amount",
+        f"mL of {food.id}",
         "grams for this food: neither its density nor values per 100 mL are in the food table",
     )
+
+
+_ML_IN_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*ml\b", re.IGNORECASE)
+
+
+def density_from_measures(food: FoodLike) -> tuple[float, str] | None:
+    """Density [g/mL] derived from a household measure by volume, with a note saying which.
+
+    Uses the first measure whose unit is a US fluid ounce, a US cup or states millilitres
+    (SR28 e.g. "serving 100 ml"). Returns ``None`` when the food has no such measure.
+    """
+    for m in getattr(food, "measures", ()) or ():
+        unit = str(m.unit).strip().lower()
+        ml_each: float | None = None
+        if unit == "fl oz":
+            ml_each = ML_PER_US_FL_OZ
+        elif unit == "cup":
+            ml_each = ML_PER_US_CUP
+        else:
+            match = _ML_IN_UNIT.search(unit)
+            if match:
+                ml_each = float(match.group(1))
+        if ml_each:
+            density = m.grams / (m.amount * ml_each)
+            note = f"{m.amount:g} {m.unit} = {m.grams:g} g (SR28 measure) → {density:.4f} g/mL"
+            return density, note
+    return None
+
+
+def with_density(food: FoodLike, density: float, note: str) -> FoodLike:
+    """A copy of ``food`` with ``density`` [g/mL] set; ``note`` says where it comes from."""
+    method = getattr(food, "with_density", None)
+    if callable(method):
+        return method(density, note)
+    return replace(food, density_g_per_ml=density)  # type: ignore[type-var]
+
+
+def check_density(food_id: str, value: float) -> float:
+    """A density given by the user must be a finite number above 0 g/mL (``--density``)."""
+    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        raise InputError("--density", f"{food_id}={value}", "a density above 0 g/mL")
+    return float(value)
+
+
+def liquid_ready(
+    food: FoodLike, densities: Mapping[str, float] | None = None, field_name: str = "--liquid"
+) -> tuple[FoodLike, str | None]:
+    """``food`` able to be measured in mL, and a warning when its density was derived.
+
+    A density in ``densities`` (given by the user, by food id) wins; else the food's own values
+    per 100 mL or density; else a density derived from its household measures (the warning
+    says which). Without any of these, :class:`InputError` on ``field_name``.
+    """
+    if densities and food.id in densities:
+        value = check_density(food.id, densities[food.id])
+        return with_density(food, value, "given by the user"), None
+    if getattr(food, "per_100ml", None) is not None or food.density_g_per_ml:
+        return food, None
+    derived = density_from_measures(food)
+    if derived is None:
+        raise InputError(
+            field_name,
+            food.id,
+            "a liquid with values per 100 mL or a density; give one with --density ID=G_PER_ML",
+        )
+    density, note = derived
+    return with_density(food, density, note), f"{food.id}: density derived, {note}"
 
 
 @dataclass(frozen=True)
@@ -136,16 +220,10 @@ def _value(values: Mapping[str, float | None], key: str) -> float | None:
     return float(value)
 
 
-def macros_per_gram(
-    food: FoodLike, carbs: CarbBasis = "total", unit: str = "g"
-) -> MacrosPerGram:
-    """Fat, protein and carbohydrate per gram (or per mL) of ``food`` on the ``carbs`` basis.
-
-    A food whose fat, protein or total carbohydrate is unknown cannot enter a ketogenic
-    calculation and raises :class:`InputError`. Net carbohydrate below zero (rounding in the
-    source data) is taken as zero.
-    """
-    values = composition(food, unit)
+def _macros(
+    food: FoodLike, values: Mapping[str, float | None], carbs: CarbBasis
+) -> tuple[MacrosPerGram, float, float | None]:
+    """Macros per unit on the ``carbs`` basis, total carbohydrate and fibre per unit."""
     fat = _value(values, "fat_g")
     protein = _value(values, "protein_g")
     carb_total = _value(values, "carb_g")
@@ -153,15 +231,43 @@ def macros_per_gram(
         raise InputError(
             "food", food.id, "a food whose fat, protein and carbohydrate are all known"
         )
+    fibre = _value(values, "fibre_g")
     fell_back = False
     carb = carb_total
     if carbs == "net":
-        fibre = _value(values, "fibre_g")
         if fibre is None:
             fell_back = carb_total > 0
         else:
             carb = max(carb_total - fibre, 0.0)
-    return MacrosPerGram(fat / 100.0, protein / 100.0, carb / 100.0, fell_back)
+    per_unit = MacrosPerGram(fat / 100.0, protein / 100.0, carb / 100.0, fell_back)
+    return per_unit, carb_total / 100.0, None if fibre is None else fibre / 100.0
+
+
+def macros_per_gram(
+    food: FoodLike, carbs: CarbBasis = DEFAULT_CARBS, unit: str = "g"
+) -> MacrosPerGram:
+    """Fat, protein and carbohydrate per gram (or per mL) of ``food`` on the ``carbs`` basis.
+
+    A food whose fat, protein or total carbohydrate is unknown cannot enter a ketogenic
+    calculation and raises :class:`InputError`. Net carbohydrate below zero (rounding in the
+    source data) is taken as zero.
+    """
+    return _macros(food, composition(food, unit), carbs)[0]
+
+
+def food_warnings(food: FoodLike, per_unit: MacrosPerGram) -> list[str]:
+    """The cautions a food brings to any result it is part of (the one place they are worded).
+
+    A fall-back from net to total carbohydrate (fibre unknown), and the product's ``verify``
+    caution (shown wherever the product is used, as the specialty table promises).
+    """
+    out: list[str] = []
+    if per_unit.carb_fell_back_to_total:
+        out.append(f"{food.id} ({food.name}): fibre unknown, total carbohydrate counted as net")
+    verify = getattr(food, "verify", None)
+    if verify:
+        out.append(f"{food.id}: {verify}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -264,6 +370,9 @@ class Portion:
     food: FoodLike
     amount: float
     unit: str = "g"
+    #: The warning saying how a density was derived for an amount in mL (from
+    #: :func:`liquid_ready`; the analysis shows it among its warnings).
+    note: str | None = None
 
     @property
     def grams(self) -> float | None:
@@ -279,14 +388,21 @@ class Portion:
         return self.amount if self.unit == "ml" else None
 
 
-def portion(food: FoodLike, amount: float, unit: str = "g") -> Portion:
-    """A portion of ``food``: ``unit`` is ``g`` or ``ml`` (mL needs a volume basis or density)."""
+def portion(food: FoodLike, amount: float, unit: str = "g", field_name: str = "--item") -> Portion:
+    """A portion of ``food``: ``unit`` is ``g`` or ``ml``.
+
+    An amount in mL needs a volume basis or a density; a density is derived from the food's
+    household measures when it has neither (see :func:`liquid_ready`), and the portion keeps a
+    note of it.
+    """
     if not math.isfinite(amount) or amount < 0:
         raise InputError("amount", amount, "a number of grams or millilitres, 0 or more")
     if unit not in ("g", "ml"):
         raise InputError("unit", unit, "g or ml")
-    composition(food, unit)  # raises when mL cannot be analysed
-    return Portion(food, float(amount), unit)
+    note = None
+    if unit == "ml":
+        food, note = liquid_ready(food, field_name=field_name)
+    return Portion(food, float(amount), unit, note)
 
 
 _ITEM = re.compile(r"^\s*([^=\s]+)\s*=\s*([-+0-9.eE]+)\s*(g|ml|mL)?\s*$")
@@ -307,8 +423,43 @@ def parse_item(text: str, field: str = "--item") -> tuple[str, float, str]:
     return match.group(1), amount, (match.group(3) or "g").lower()
 
 
-def analyze(portions: Iterable[Portion], carbs: CarbBasis = "total") -> MealAnalysis:
-    """Analyse ``portions`` on the ``carbs`` basis (see the module notes)."""
+def _analyse_item(
+    p: Portion, carbs: CarbBasis
+) -> tuple[ItemAnalysis, Mapping[str, float | None], MacrosPerGram]:
+    """One portion's breakdown: its analysis, its values per 100 (g or mL), its macros per unit."""
+    food, amount = p.food, p.amount
+    if amount < 0 or not math.isfinite(amount):
+        raise InputError("amount", amount, "a number of grams or mL, 0 or more")
+    values = composition(food, p.unit)
+    per_unit, carb_total_per_unit, fibre_per_unit = _macros(food, values, carbs)
+    fat_g, protein_g = per_unit.fat * amount, per_unit.protein * amount
+    carb_total_g = carb_total_per_unit * amount
+    fibre_g = None if fibre_per_unit is None else fibre_per_unit * amount
+    carb_net_g = None if fibre_g is None else max(carb_total_g - fibre_g, 0.0)
+    table_kcal = _value(values, "kcal")
+    item = ItemAnalysis(
+        food_id=food.id,
+        name=food.name,
+        grams=p.grams,
+        volume_ml=p.volume_ml,
+        fat_g=fat_g,
+        protein_g=protein_g,
+        carb_g=per_unit.carb * amount,
+        carb_total_g=carb_total_g,
+        carb_net_g=carb_net_g,
+        fibre_g=fibre_g,
+        kcal=kcal_9_4_4(fat_g, protein_g, per_unit.carb * amount),
+        kcal_table=None if table_kcal is None else table_kcal * amount / 100.0,
+    )
+    return item, values, per_unit
+
+
+def analyze(portions: Iterable[Portion], carbs: CarbBasis = DEFAULT_CARBS) -> MealAnalysis:
+    """Analyse ``portions`` on the ``carbs`` basis (see the module notes).
+
+    Warnings: each food's cautions (:func:`food_warnings`, once per food used) and the notes of
+    densities derived for amounts in mL.
+    """
     items: list[ItemAnalysis] = []
     warnings: list[str] = []
     micro_sum = {key: 0.0 for key in MICRONUTRIENTS}
@@ -316,56 +467,32 @@ def analyze(portions: Iterable[Portion], carbs: CarbBasis = "total") -> MealAnal
     fibre_sum, fibre_unknown = 0.0, []
     table_sum, table_unknown = 0.0, []
     net_known = True
+    cautioned: set[str] = set()  # food ids whose cautions are already among the warnings
     for p in portions:
+        item, values, per_unit = _analyse_item(p, carbs)
         food, amount = p.food, p.amount
-        if amount < 0 or not math.isfinite(amount):
-            raise InputError("amount", amount, "a number of grams or mL, 0 or more")
-        values = composition(food, p.unit)
-        per_g = macros_per_gram(food, carbs, p.unit)
-        total_per_g = macros_per_gram(food, "total", p.unit).carb
-        fibre = _value(values, "fibre_g")
-        fat_g, protein_g = per_g.fat * amount, per_g.protein * amount
-        carb_g, carb_total_g = per_g.carb * amount, total_per_g * amount
-        carb_net_g = None if fibre is None else max(carb_total_g - fibre * amount / 100.0, 0.0)
-        if carb_net_g is None and carb_total_g > 0:
+        if item.carb_net_g is None and item.carb_total_g > 0:
             net_known = False
-        if per_g.carb_fell_back_to_total and amount > 0:
-            warnings.append(
-                f"{food.id} ({food.name}): fibre unknown, total carbohydrate counted as net"
-            )
-        fibre_g = None if fibre is None else fibre * amount / 100.0
-        if fibre_g is None:
+        if p.note:
+            warnings.append(p.note)
+        if amount > 0 and food.id not in cautioned:
+            cautioned.add(food.id)
+            warnings.extend(food_warnings(food, per_unit))
+        if item.fibre_g is None:
             fibre_unknown.append(food.id)
         else:
-            fibre_sum += fibre_g
-        table_kcal = _value(values, "kcal")
-        kcal_table = None if table_kcal is None else table_kcal * amount / 100.0
-        if kcal_table is None:
+            fibre_sum += item.fibre_g
+        if item.kcal_table is None:
             table_unknown.append(food.id)
         else:
-            table_sum += kcal_table
+            table_sum += item.kcal_table
         for key in MICRONUTRIENTS:
             value = _value(values, key)
             if value is None:
                 micro_unknown[key].append(food.id)
             else:
                 micro_sum[key] += value * amount / 100.0
-        items.append(
-            ItemAnalysis(
-                food_id=food.id,
-                name=food.name,
-                grams=p.grams,
-                volume_ml=p.volume_ml,
-                fat_g=fat_g,
-                protein_g=protein_g,
-                carb_g=carb_g,
-                carb_total_g=carb_total_g,
-                carb_net_g=carb_net_g,
-                fibre_g=fibre_g,
-                kcal=kcal_9_4_4(fat_g, protein_g, carb_g),
-                kcal_table=kcal_table,
-            )
-        )
+        items.append(item)
     fat = sum(i.fat_g for i in items)
     protein = sum(i.protein_g for i in items)
     carb = sum(i.carb_g for i in items)
@@ -383,15 +510,14 @@ def analyze(portions: Iterable[Portion], carbs: CarbBasis = "total") -> MealAnal
         kcal=kcal_9_4_4(fat, protein, carb),
         kcal_table=NutrientTotal(table_sum, tuple(table_unknown)),
         micronutrients={
-            key: NutrientTotal(micro_sum[key], tuple(micro_unknown[key]))
-            for key in MICRONUTRIENTS
+            key: NutrientTotal(micro_sum[key], tuple(micro_unknown[key])) for key in MICRONUTRIENTS
         },
         warnings=tuple(warnings),
     )
 
 
 def analyze_amounts(
-    foods: Sequence[FoodLike], grams: Sequence[float], carbs: CarbBasis = "total"
+    foods: Sequence[FoodLike], grams: Sequence[float], carbs: CarbBasis = DEFAULT_CARBS
 ) -> MealAnalysis:
     """Shorthand: analyse ``foods`` at ``grams`` (same order)."""
     return analyze((Portion(f, float(g)) for f, g in zip(foods, grams, strict=True)), carbs)

@@ -133,8 +133,10 @@ class Supplement:
         for key, value in self.amounts.items():
             if key not in MICRONUTRIENTS:
                 raise InputError(
-                    "--supplement", f"{self.name}:{key}", "nutrient keys such as calcium_mg, "
-                    "vitamin_d_ug, selenium_ug (see spasmcare.foods.NUTRIENTS)"
+                    "--supplement",
+                    f"{self.name}:{key}",
+                    "nutrient keys such as calcium_mg, "
+                    "vitamin_d_ug, selenium_ug (see spasmcare.foods.NUTRIENTS)",
                 )
             if not (math.isfinite(value) and value >= 0):
                 raise InputError("--supplement", f"{self.name}:{key}={value}", "0 or more")
@@ -230,6 +232,8 @@ class CompletenessReport:
     supplements: tuple[Supplement, ...]
     advice: tuple[Advice, ...]
     not_assessed: tuple[str, ...] = field(default=())
+    #: The DRI sources the rows rest on (from ``dri.yaml``'s ``sources``).
+    sources: tuple[str, ...] = field(default=())
 
     @property
     def shortfalls(self) -> tuple[NutrientRow, ...]:
@@ -244,6 +248,7 @@ class CompletenessReport:
             "supplements": [s.to_dict() for s in self.supplements],
             "advice": [a.to_dict() for a in self.advice],
             "not_assessed": list(self.not_assessed),
+            "sources": list(self.sources),
         }
 
 
@@ -253,7 +258,9 @@ _IKDSG = (
 
 
 def supplement_advice(
-    rows: Sequence[NutrientRow], age_months: float, stone_risk: bool = False,
+    rows: Sequence[NutrientRow],
+    age_months: float,
+    stone_risk: bool = False,
     cannot_chew: bool = False,
 ) -> list[Advice]:
     """The supplements a KDT plan usually needs, given the day's shortfalls (module notes)."""
@@ -263,10 +270,7 @@ def supplement_advice(
             "multivitamin with minerals, including trace minerals (sugar-free; count its "
             "carbohydrate)",
             "recommended for every child on a ketogenic diet"
-            + (
-                "; short today: " + ", ".join(r.label for r in short.values())
-                if short else ""
-            ),
+            + ("; short today: " + ", ".join(r.label for r in short.values()) if short else ""),
             _IKDSG,
         ),
         Advice(
@@ -274,7 +278,8 @@ def supplement_advice(
             "recommended for every child on a ketogenic diet"
             + "".join(
                 f"; {short[k].label} at {short[k].percent:.0f} % of the {short[k].reference.kind}"
-                for k in ("calcium_mg", "vitamin_d_ug") if k in short
+                for k in ("calcium_mg", "vitamin_d_ug")
+                if k in short
             ),
             _IKDSG,
         ),
@@ -351,6 +356,7 @@ def assess(
                 reference=ref,
             )
         )
+    used_sources = {r.reference.source for r in rows}
     return CompletenessReport(
         age_months=float(age_months),
         group=group["label"],
@@ -358,4 +364,5 @@ def assess(
         supplements=tuple(supplements),
         advice=tuple(supplement_advice(rows, age_months, stone_risk, cannot_chew)),
         not_assessed=tuple(not_assessed),
+        sources=tuple(s for s in table.sources.values() if s in used_sources),
     )

@@ -24,21 +24,30 @@ Limits are given per day (``fixed``, ``min``, ``max``); with ``batch="feed"`` th
 N and a fixed day amount must split into N whole steps of the resolution.
 
 Liquids need millilitre values: the food's own per-100 mL basis, its density, or a density
-derived from its SR28 household measures (a US fluid ounce is 29.5735295625 mL and a US cup
-236.5882365 mL by definition), which the plan then states as a warning.
+derived from its SR28 household measures (:func:`spasmcare.keto.analysis.liquid_ready`, the one
+place this is done), which the plan then states as a warning.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from spasmcare.errors import InputError
-from spasmcare.keto.analysis import FoodLike, MealAnalysis, Portion, analyze
-from spasmcare.keto.ratio import CarbBasis
+from spasmcare.keto.analysis import (
+    ML_PER_US_CUP,
+    ML_PER_US_FL_OZ,
+    FoodLike,
+    MealAnalysis,
+    Portion,
+    analyze,
+    check_density,
+    density_from_measures,
+    liquid_ready,
+)
+from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
 from spasmcare.keto.solver import (
     LinearRow,
     MealFood,
@@ -50,12 +59,23 @@ from spasmcare.keto.solver import (
     validate_resolution,
 )
 
+__all__ = [
+    "ML_PER_US_CUP",
+    "ML_PER_US_FL_OZ",
+    "MAX_FEEDS_PER_DAY",
+    "Batch",
+    "FeedIngredient",
+    "FeedLine",
+    "FeedPlan",
+    "FeedTarget",
+    "Kind",
+    "density_from_measures",
+    "liquid_ready",
+    "solve_feed",
+]
+
 Kind = Literal["powder", "liquid"]
 Batch = Literal["day", "feed"]
-
-#: Millilitres in one US customary unit (exact by definition: 1 US fl oz = 1/128 US gallon).
-ML_PER_US_FL_OZ = 29.5735295625
-ML_PER_US_CUP = 8 * ML_PER_US_FL_OZ
 
 MAX_FEEDS_PER_DAY = 24
 
@@ -151,6 +171,20 @@ class FeedPlan:
     def solved(self) -> bool:
         return self.status == "solved"
 
+    @property
+    def kcal_per_ml(self) -> float | None:
+        """Energy density of the made-up feed [kcal/mL] (None when unsolved)."""
+        if self.day_analysis is None:
+            return None
+        return self.day_analysis.kcal / self.target.volume_ml
+
+    @property
+    def water_ml_per_day(self) -> float | None:
+        """Water to make the day up to its volume, at most [mL/day] (None when unsolved)."""
+        if self.water_ml_per_feed is None:
+            return None
+        return self.water_ml_per_feed * self.target.feeds
+
     def to_dict(self) -> dict[str, Any]:
         a = self.day_analysis
         day_totals = None
@@ -163,10 +197,8 @@ class FeedPlan:
                 "carb_g": a.carb_g,
                 "k_ak": a.k_ak,
                 "volume_ml": self.target.volume_ml,
-                "kcal_per_ml": a.kcal / self.target.volume_ml,
-                "water_ml": None
-                if self.water_ml_per_feed is None
-                else self.water_ml_per_feed * self.target.feeds,
+                "kcal_per_ml": self.kcal_per_ml,
+                "water_ml": self.water_ml_per_day,
             }
         return {
             "status": self.status,
@@ -185,62 +217,6 @@ class FeedPlan:
             "binding": self.binding,
             "warnings": list(self.warnings),
         }
-
-
-_ML_IN_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*ml\b", re.IGNORECASE)
-
-
-def density_from_measures(food: FoodLike) -> tuple[float, str] | None:
-    """Density [g/mL] derived from a household measure by volume, with a note saying which.
-
-    Uses the first measure whose unit is a US fluid ounce, a US cup or states millilitres
-    (SR28 e.g. "serving 100 ml"). Returns ``None`` when the food has no such measure.
-    """
-    for m in getattr(food, "measures", ()) or ():
-        unit = str(m.unit).strip().lower()
-        ml_each: float | None = None
-        if unit == "fl oz":
-            ml_each = ML_PER_US_FL_OZ
-        elif unit == "cup":
-            ml_each = ML_PER_US_CUP
-        else:
-            match = _ML_IN_UNIT.search(unit)
-            if match:
-                ml_each = float(match.group(1))
-        if ml_each:
-            density = m.grams / (m.amount * ml_each)
-            note = f"{m.amount:g} {m.unit} = {m.grams:g} g (SR28 measure) → {density:.4f} g/mL"
-            return density, note
-    return None
-
-
-def _with_density(food: FoodLike, density: float, note: str) -> FoodLike:
-    method = getattr(food, "with_density", None)
-    if callable(method):
-        return method(density, note)
-    return replace(food, density_g_per_ml=density)  # type: ignore[type-var]
-
-
-def liquid_ready(
-    food: FoodLike, densities: Mapping[str, float] | None = None
-) -> tuple[FoodLike, str | None]:
-    """``food`` able to be measured in mL, and a warning when its density was derived."""
-    if densities and food.id in densities:
-        value = densities[food.id]
-        if not (math.isfinite(value) and value > 0):
-            raise InputError("--density", f"{food.id}={value}", "a density above 0 g/mL")
-        return _with_density(food, value, "given by the user"), None
-    if getattr(food, "per_100ml", None) is not None or food.density_g_per_ml:
-        return food, None
-    derived = density_from_measures(food)
-    if derived is None:
-        raise InputError(
-            "--liquid",
-            food.id,
-            "a liquid with values per 100 mL or a density; give one with --density ID=G_PER_ML",
-        )
-    density, note = derived
-    return _with_density(food, density, note), f"{food.id}: density derived, {note}"
 
 
 def _per_feed_limit(
@@ -271,7 +247,7 @@ def solve_feed(
     tolerances: Tolerances | None = None,
     powder_resolution_g: float = 1.0,
     liquid_resolution_ml: float = 1.0,
-    carbs: CarbBasis = "total",
+    carbs: CarbBasis = DEFAULT_CARBS,
     batch: Batch = "day",
     densities: Mapping[str, float] | None = None,
     options: SolverOptions | None = None,
@@ -281,6 +257,8 @@ def solve_feed(
         raise InputError("--powder", "(none)", "at least one powder or liquid")
     if batch not in ("day", "feed"):
         raise InputError("--batch", batch, "day or feed")
+    for food_id, value in (densities or {}).items():
+        check_density(food_id, value)
     tolerances = tolerances or Tolerances()
     powder_res = validate_resolution(powder_resolution_g, "--powder-resolution")
     liquid_res = validate_resolution(liquid_resolution_ml, "--liquid-resolution")
@@ -304,9 +282,6 @@ def solve_feed(
             and ing.min_per_day > ing.max_per_day
         ):
             raise InputError("--" + ing.kind, food.id, "min ≤ max")
-        verify = getattr(food, "verify", None)
-        if verify:
-            warnings.append(f"{food.id}: {verify}")
         kinds[food.id] = ing.kind
         meal_foods.append(
             MealFood(
@@ -343,9 +318,12 @@ def solve_feed(
         options=opts,
     )
     solution = solve_meal(problem)
-    warnings.extend(w for w in solution.warnings if w not in warnings)
+    warnings.extend(solution.warnings)
     base: dict[str, Any] = dict(
-        target=target, feed_volume_ml=feed_volume, carbs=carbs, tolerances=tolerances,
+        target=target,
+        feed_volume_ml=feed_volume,
+        carbs=carbs,
+        tolerances=tolerances,
         batch=batch,
     )
     if not solution.solved:
@@ -357,9 +335,15 @@ def solve_feed(
                 + "; the day's batch may solve where single feeds do not)"
             )
         return FeedPlan(
-            status="infeasible", per_feed=(), water_ml_per_feed=None, day=(),
-            day_analysis=None, reason=reason, binding=solution.binding,
-            warnings=tuple(warnings), **base,
+            status="infeasible",
+            per_feed=(),
+            water_ml_per_feed=None,
+            day=(),
+            day_analysis=None,
+            reason=reason,
+            binding=solution.binding,
+            warnings=tuple(warnings),
+            **base,
         )
     solved_lines = tuple(
         FeedLine(i.food_id, i.name, kinds[i.food_id], i.amount, i.unit) for i in solution.items
@@ -380,6 +364,11 @@ def solve_feed(
             f"{made} up to {volume:g} mL rather than adding the water shown"
         )
     return FeedPlan(
-        status="solved", per_feed=per_feed, water_ml_per_feed=water_per_feed, day=day,
-        day_analysis=day_analysis, warnings=tuple(warnings), **base,
+        status="solved",
+        per_feed=per_feed,
+        water_ml_per_feed=water_per_feed,
+        day=day,
+        day_analysis=day_analysis,
+        warnings=tuple(warnings),
+        **base,
     )

@@ -27,12 +27,31 @@ class GlycaemicIndex:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class GiTable:
+    """The bundled GI table: its foods, its source and the caution it carries."""
+
+    foods: tuple[GlycaemicIndex, ...]
+    source: str
+    verify: str | None = None
+
+
 @cache
-def gi_table() -> tuple[GlycaemicIndex, ...]:
-    """All foods of the bundled GI table [1]."""
+def _load() -> GiTable:
     text = resources.files("spasmcare.keto").joinpath("data/gi.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    return tuple(GlycaemicIndex(f["name"], float(f["gi"]), f.get("sem")) for f in data["foods"])
+    foods = tuple(GlycaemicIndex(f["name"], float(f["gi"]), f.get("sem")) for f in data["foods"])
+    return GiTable(foods, str(data["source"]), data.get("verify"))
+
+
+def gi_table() -> tuple[GlycaemicIndex, ...]:
+    """All foods of the bundled GI table [1]."""
+    return _load().foods
+
+
+def gi_source() -> GiTable:
+    """The bundled GI table with its ``source`` and ``verify`` caution [1]."""
+    return _load()
 
 
 def foods_below(cutoff: float) -> list[GlycaemicIndex]:

@@ -37,8 +37,11 @@ SOURCES = {
     "hopkins-initiation": "Johns Hopkins initiation: 1/3, 2/3, then full meals over days 2-4.",
     "liao-2016": "Liao J, Xiong H. Epilepsy Journal 2016 (1-2 week transition to 2:1-4:1).",
 }
-#: The source each mode rests on.
-SOURCE_KEY_BY_MODE: dict[str, str] = {"ratio": "cure-initiation", "volume": "hopkins-initiation"}
+#: The sources each mode rests on.
+SOURCE_KEY_BY_MODE: dict[str, tuple[str, ...]] = {
+    "ratio": ("cure-initiation", "liao-2016"),
+    "volume": ("hopkins-initiation",),
+}
 
 
 @dataclass(frozen=True)
@@ -73,19 +76,21 @@ def initiation_plan(
     energy: EnergySpec = EnergySpec(),
     protein: ProteinSpec = ProteinSpec(),
     *,
-    mode: Mode = "ratio",
+    mode: Mode | str = "ratio",
     days_per_step: int = 1,
     start_ratio: float = 1.0,
     carbs: CarbBasis = DEFAULT_CARBS,
+    mode_field: str = "--mode",
 ) -> list[InitiationDay]:
     """Day-by-day start of a classic diet.
 
     ``mode='ratio'`` keeps the full energy and steps the ratio 1:1 → 2:1 → … → final [1, 3];
     ``mode='volume'`` keeps the final ratio and gives 1/3, 2/3, then all of the day [2]. Each
-    step lasts ``days_per_step`` days (1 in hospital; 7 for the home start of [1]).
+    step lasts ``days_per_step`` days (1 in hospital; 7 for the home start of [1]). A bad
+    ``mode`` raises :class:`InputError` naming ``mode_field``.
     """
     if mode not in MODES:
-        raise InputError("--mode", mode, "ratio or volume")
+        raise InputError(mode_field, mode, "ratio or volume")
     if not isinstance(days_per_step, int) or not 1 <= days_per_step <= 28:
         raise InputError("--days-per-step", days_per_step, "a whole number of days from 1 to 28")
     if mode == "ratio":
@@ -119,8 +124,6 @@ def initiation_for(
 
     Returns the days and the sources the chosen mode rests on.
     """
-    if mode not in MODES:
-        raise InputError("--initiation", mode, "ratio or volume")
     if rx.diet != "classic" or rx.ratio is None or rx.kcal is None:
         raise InputError("--initiation", mode, "a gradual start for --diet classic only")
     days = initiation_plan(
@@ -131,5 +134,6 @@ def initiation_for(
         mode=mode,
         days_per_step=days_per_step,
         carbs=rx.carbs,
+        mode_field="--initiation",
     )
-    return days, [SOURCES[SOURCE_KEY_BY_MODE[mode]]]
+    return days, [SOURCES[key] for key in SOURCE_KEY_BY_MODE[mode]]

@@ -81,6 +81,27 @@ def parse_medication(text: str, field_name: str = "--medication") -> Medication:
 
 
 @dataclass(frozen=True)
+class MealCarbShare:
+    """One meal's share of a :class:`CarbBudget` when the day is split into equal meals [g]."""
+
+    meals: int
+    day_carb_g: float
+    medication_carb_g: float
+    food_carb_g: float
+    #: Each medicine's carbohydrate per meal, in the order of the budget's medications.
+    each_medication_carb_g: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "meals": self.meals,
+            "day_carb_g": self.day_carb_g,
+            "medication_carb_g": self.medication_carb_g,
+            "food_carb_g": self.food_carb_g,
+            "each_medication_carb_g": list(self.each_medication_carb_g),
+        }
+
+
+@dataclass(frozen=True)
 class CarbBudget:
     """The day's carbohydrate split between medicines and food."""
 
@@ -109,6 +130,18 @@ class CarbBudget:
             f"day's {self.day_carb_g:.2f} g: ask for a carbohydrate-free form (tablet, "
             "sugar-free liquid) or revise the prescription"
         ]
+
+    def per_meal(self, meals: int) -> MealCarbShare:
+        """The day's figures shared equally among ``meals`` meals [g/meal]."""
+        if not (isinstance(meals, int) and not isinstance(meals, bool) and meals >= 1):
+            raise InputError("--meals", meals, "a whole number of meals, 1 or more")
+        return MealCarbShare(
+            meals=meals,
+            day_carb_g=self.day_carb_g / meals,
+            medication_carb_g=self.medication_carb_g / meals,
+            food_carb_g=self.food_carb_g / meals,
+            each_medication_carb_g=tuple(m.carb_g_per_day / meals for m in self.medications),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +181,4 @@ def food_target(target: MealTarget, medication_carb_g: float) -> MealTarget:
             f"at most the meal's carbohydrate ({target.carb_g:.2f} g): ask for a "
             "carbohydrate-free form of the medicine or revise the prescription",
         )
-    return MealTarget.from_macros(
-        target.fat_g, target.protein_g, target.carb_g - medication_carb_g
-    )
+    return MealTarget.from_macros(target.fat_g, target.protein_g, target.carb_g - medication_carb_g)

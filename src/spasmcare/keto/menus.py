@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spasmcare.errors import InputError
-from spasmcare.keto.ratio import CarbBasis
+from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
 from spasmcare.keto.solver import (
     MealFood,
     MealSolution,
@@ -128,7 +128,7 @@ def plan_menu(
     max_per_food: int = DEFAULT_MAX_PER_FOOD,
     tolerances: Tolerances | None = None,
     resolution: float = 1.0,
-    carbs: CarbBasis = "total",
+    carbs: CarbBasis = DEFAULT_CARBS,
     seed: int = 0,
     tries_per_meal: int = DEFAULT_TRIES_PER_MEAL,
     options: SolverOptions | None = None,

@@ -23,6 +23,17 @@ References
    from foods with glycaemic index < 50; about 60 % of energy from fat (Kossoff book ch. 21).
    The Matthew's Friends LGIT page (Pfeifer) gives GI < 55: the cut-off is an option.
 6. Daisy Garland. MCT ketogenic diet: 10 % energy from protein, 10–15 % from carbohydrate.
+7. fellrnr.com, MCT ketogenic diet page, citing Kossoff EH, et al. The Ketogenic and Modified
+   Atkins Diets (Johns Hopkins): introduce MCT gradually over 5–10 days (weak secondary source:
+   verify).
+8. Atkinson FS, Foster-Powell K, Brand-Miller JC. International tables of glycemic index and
+   glycemic load values: 2008. Diabetes Care 2008;31(12):2281–2283, Table 1 (the GI table of
+   ``spasmcare.keto.gi`` listing the foods allowed on LGIT).
+
+Project choices (software, not clinical figures): the warning when carbohydrate is under
+:data:`LOW_CARB_WARNING_FRACTION` of the classic diet's protein + carbohydrate, the accepted GI
+cut-off range :data:`GI_CUTOFF_ACCEPTED_RANGE` and the LGIT energy-mismatch tolerance
+:data:`LGIT_ENERGY_MISMATCH_FRACTION`.
 """
 
 from __future__ import annotations
@@ -38,6 +49,9 @@ from spasmcare.keto import energy as energy_mod
 from spasmcare.keto import fluids as fluids_mod
 from spasmcare.keto import protein as protein_mod
 from spasmcare.keto.ratio import (
+    DEFAULT_CARBS,
+    KCAL_PER_G_CARB,
+    KCAL_PER_G_FAT,
     RATIO_MAX,
     RATIO_MIN,
     CarbBasis,
@@ -64,15 +78,18 @@ SOURCES: dict[str, str] = {
     "pfeifer-2005-lgit": "Pfeifer HH, Thiele EA. Low-glycemic-index treatment. Neurology "
     "2005;65:1810-1812 (40-60 g/day, GI < 50).",
     "matthews-friends-lgit": "Matthew's Friends, LGIT page by H. Pfeifer (GI < 55).",
+    "fellrnr-mct-introduction": "fellrnr.com MCT ketogenic diet page, citing Kossoff EH, et al. "
+    "The Ketogenic and Modified Atkins Diets (Johns Hopkins): introduce MCT over 5-10 days "
+    "(weak secondary source: verify).",
+    "atkinson-2008-gi": "Atkinson FS, Foster-Powell K, Brand-Miller JC. International tables of "
+    "glycemic index and glycemic load values: 2008. Diabetes Care 2008;31(12):2281-2283, Table 1.",
     **energy_mod.SOURCES,
     **protein_mod.SOURCES,
     **fluids_mod.SOURCES,
 }
 
-#: Default carbohydrate basis. ``total`` counts fibre as carbohydrate: the dietary-unit method
-#: of Compass 2013 counts carbohydrate as food tables list it, and counting fibre can only make
-#: a meal more ketogenic, never less. ``net`` (total − fibre) is the UK/EKM convention.
-DEFAULT_CARBS: CarbBasis = "total"
+# DEFAULT_CARBS (the default carbohydrate basis) lives in spasmcare.keto.ratio beside CarbBasis;
+# it is imported above, so ``prescription.DEFAULT_CARBS`` still names it.
 
 #: Energy density of MCT oil [kcal/g] and of Liquigen [kcal/mL] [3].
 MCT_OIL_KCAL_PER_G = 8.3
@@ -90,8 +107,21 @@ LGIT_CARB_G_RANGE = (40.0, 60.0)  # [5]
 LGIT_CARB_G_DEFAULT = 40.0  # the lower end of [5]: the stricter start
 LGIT_FAT_PERCENT = 60.0  # [5]
 LGIT_GI_CUTOFF_DEFAULT = 50.0  # [5] Neurology 2005 (primary); 55 in the secondary page
+#: MCT introduced gradually over this many days [7] (weak secondary source: verify).
+MCT_INTRODUCTION_DAYS = (5, 10)
 
 CLASSIC_USUAL_RANGE = (1.0, 5.0)
+
+# Project choices (software settings, not clinical figures; no source gives them):
+#: Classic diet: warn when carbohydrate is below this fraction of protein + carbohydrate (the
+#: dietary units), i.e. when nearly all of the non-fat allowance is protein.
+LOW_CARB_WARNING_FRACTION = 0.05
+#: GI cut-offs accepted for LGIT: a guard against typing errors, wide around the sources' 50
+#: and 55 [5].
+GI_CUTOFF_ACCEPTED_RANGE = (40.0, 70.0)
+#: LGIT with an energy target: warn when 60 % fat + protein + carbohydrate by 9/4/4 differ from
+#: the energy target by more than this fraction of it.
+LGIT_ENERGY_MISMATCH_FRACTION = 0.05
 
 
 @dataclass(frozen=True)
@@ -354,7 +384,7 @@ def classic(
             f"at most {units:.1f} g/day: at {ratio:g}:1 and {kcal:.0f} kcal/day protein plus "
             f"carbohydrate is {units:.1f} g; lower the protein or the ratio, or raise the energy",
         )
-    if carb_g < 0.05 * units:
+    if carb_g < LOW_CARB_WARNING_FRACTION * units:
         warnings.append(
             f"carbohydrate is only {carb_g:.1f} g/day: "
             "almost all of the non-fat allowance is protein"
@@ -420,8 +450,8 @@ def mct(
     warnings += notes
     protein_g, protein_info = resolve_protein(patient, protein)
     mct_kcal = kcal * mct_percent / 100.0
-    carb_g = kcal * carb_percent / 100.0 / 4.0
-    lct_kcal = kcal - mct_kcal - 4.0 * (protein_g + carb_g)
+    carb_g = kcal * carb_percent / 100.0 / KCAL_PER_G_CARB
+    lct_kcal = kcal - mct_kcal - kcal_9_4_4(0.0, protein_g, carb_g)
     if lct_kcal < 0:
         raise InputError(
             "--mct-percent",
@@ -430,11 +460,17 @@ def mct(
             f"({carb_percent:g} %) within {kcal:.0f} kcal",
         )
     mct_g = mct_kcal / MCT_OIL_KCAL_PER_G
-    lct_g = lct_kcal / 9.0
+    lct_g = lct_kcal / KCAL_PER_G_FAT
     fat_g = mct_g + lct_g
     fluid_ml, fluid_info = _fluid(fluid_rule, patient.weight_kg, kcal)
     shares = meal_fractions(meals, snack_fractions)
-    keys = ["huttenlocher-1971", "mct-products", "daisy-garland-mct", "woodyatt-1921"]
+    keys = [
+        "huttenlocher-1971",
+        "mct-products",
+        "daisy-garland-mct",
+        "fellrnr-mct-introduction",
+        "woodyatt-1921",
+    ]
     keys += _rule_source_keys(energy_info, protein_info, fluid_info)
     return Prescription(
         diet="mct",
@@ -461,7 +497,9 @@ def mct(
             "liquigen_ml": mct_kcal / LIQUIGEN_KCAL_PER_ML,
             "lct_fat_g": lct_g,
             "carbs_note": _carbs_note(carbs),
-            "note": "MCT counted at 8.3 kcal/g; introduce MCT gradually over 5-10 days",
+            "note": f"MCT counted at {MCT_OIL_KCAL_PER_G:g} kcal/g; introduce MCT gradually "
+            f"over {MCT_INTRODUCTION_DAYS[0]}-{MCT_INTRODUCTION_DAYS[1]} days (fellrnr.com "
+            "citing the Kossoff book: verify)",
         },
         warnings=warnings,
         source_keys=keys,
@@ -528,7 +566,7 @@ def lgit(
 
     With an energy given, fat is set to 60 % of energy and protein as prescribed.
     """
-    from spasmcare.keto.gi import foods_below  # local: data file read only for LGIT
+    from spasmcare.keto.gi import foods_below, gi_source  # local: data read only for LGIT
 
     warnings = validate_patient(patient)
     lo, hi = LGIT_CARB_G_RANGE
@@ -537,21 +575,27 @@ def lgit(
         warnings.append(
             f"carbohydrate {carb_g:g} g/day is outside the usual LGIT range {lo:g}–{hi:g} g"
         )
-    if not 40 <= gi_cutoff <= 70:
+    gi_lo, gi_hi = GI_CUTOFF_ACCEPTED_RANGE
+    if not gi_lo <= gi_cutoff <= gi_hi:
         raise InputError(
-            "--gi-cutoff", gi_cutoff, "a glycaemic index cut-off from 40 to 70 (usually 50 or 55)"
+            "--gi-cutoff",
+            gi_cutoff,
+            f"a glycaemic index cut-off from {gi_lo:g} to {gi_hi:g} (usually 50 or 55)",
         )
+    gi = gi_source()
+    if gi.verify:
+        warnings.append(f"GI table: {gi.verify}")
     kcal = fat_g = protein_g = None
     energy_info: dict[str, Any] = {"method": "none", "note": "no energy target given"}
     protein_info: dict[str, Any] = {"method": "none"}
-    keys = ["pfeifer-2005-lgit", "matthews-friends-lgit"]
+    keys = ["pfeifer-2005-lgit", "matthews-friends-lgit", "atkinson-2008-gi"]
     if energy is not None:
         kcal, energy_info, notes = resolve_energy(patient, energy)
         warnings += notes
         protein_g, protein_info = resolve_protein(patient, protein)
-        fat_g = kcal * LGIT_FAT_PERCENT / 100.0 / 9.0
+        fat_g = kcal * LGIT_FAT_PERCENT / 100.0 / KCAL_PER_G_FAT
         rest = kcal - kcal_9_4_4(fat_g, protein_g, carb_g)
-        if abs(rest) > 0.05 * kcal:
+        if abs(rest) > LGIT_ENERGY_MISMATCH_FRACTION * kcal:
             warnings.append(
                 f"fat 60 % + protein {protein_g:.0f} g + carbohydrate {carb_g:g} g give "
                 f"{kcal_9_4_4(fat_g, protein_g, carb_g):.0f} kcal, not {kcal:.0f}: adjust protein"
@@ -583,6 +627,8 @@ def lgit(
             "gi_cutoff_note": "GI < 50 per Pfeifer & Thiele 2005 (default); GI < 55 per the "
             "Matthew's Friends LGIT page",
             "allowed_foods": [f.to_dict() for f in foods_below(gi_cutoff)],
+            "gi_source": gi.source,
+            "gi_verify": gi.verify,
             "carbs_note": _carbs_note(carbs),
         },
         warnings=warnings,

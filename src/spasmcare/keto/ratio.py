@@ -14,9 +14,14 @@ References
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Literal, TypeVar
+
+import numpy as np
 
 from spasmcare.errors import InputError
+
+#: Grams as one number or as an array of numbers (the meal solver scores many mixes at once).
+_Grams = TypeVar("_Grams", float, np.ndarray)
 
 #: kcal per gram under the convention the dietary-unit method assumes [1].
 KCAL_PER_G_FAT = 9.0
@@ -29,10 +34,17 @@ RATIO_MAX = 6.0
 
 CarbBasis = Literal["net", "total"]
 CARB_BASES: tuple[CarbBasis, ...] = ("net", "total")
+#: Default carbohydrate basis. ``total`` counts fibre as carbohydrate: the dietary-unit method
+#: of Compass 2013 [1] counts carbohydrate as food tables list it, and counting fibre can only
+#: make a meal more ketogenic, never less. ``net`` (total − fibre) is the UK/EKM convention.
+DEFAULT_CARBS: CarbBasis = "total"
 
 
-def kcal_9_4_4(fat_g: float, protein_g: float, carb_g: float) -> float:
-    """Energy [kcal] = 9 × fat + 4 × (protein + carbohydrate), the dietary-unit convention [1]."""
+def kcal_9_4_4(fat_g: _Grams, protein_g: _Grams, carb_g: _Grams) -> _Grams:
+    """Energy [kcal] = 9 × fat + 4 × (protein + carbohydrate), the dietary-unit convention [1].
+
+    Works element-wise on numpy arrays of grams as well as on numbers.
+    """
     return KCAL_PER_G_FAT * fat_g + KCAL_PER_G_PROTEIN * protein_g + KCAL_PER_G_CARB * carb_g
 
 

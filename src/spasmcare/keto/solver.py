@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -60,9 +60,16 @@ from spasmcare.keto.analysis import (
     MealAnalysis,
     Portion,
     analyze,
+    food_warnings,
     macros_per_gram,
 )
-from spasmcare.keto.ratio import CarbBasis, kcal_per_dietary_unit, ketogenic_ratio
+from spasmcare.keto.ratio import (
+    DEFAULT_CARBS,
+    CarbBasis,
+    kcal_9_4_4,
+    kcal_per_dietary_unit,
+    ketogenic_ratio,
+)
 
 Unit = Literal["g", "ml"]
 
@@ -70,6 +77,9 @@ Unit = Literal["g", "ml"]
 RESOLUTIONS_G: tuple[float, ...] = (1.0, 0.5, 0.1)
 
 _INF = np.inf
+
+#: How each unit is written in messages.
+_UNIT_LABEL: dict[str, str] = {"g": "g", "ml": "mL"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -156,15 +166,15 @@ class MealTarget:
         if fat_g <= 0:
             raise InputError("--fat-g", fat_g, "more than 0 g")
         ratio = ketogenic_ratio(fat_g, protein_g, carb_g)
-        kcal = 9.0 * fat_g + 4.0 * (protein_g + carb_g)
-        return cls(ratio=ratio, kcal=kcal, protein_g=protein_g)
+        return cls(ratio=ratio, kcal=kcal_9_4_4(fat_g, protein_g, carb_g), protein_g=protein_g)
 
     @classmethod
     def from_prescription(cls, prescription: Any) -> MealTarget:
         """Target from anything with ``fat_g``, ``protein_g`` and ``carb_g`` (attributes or keys).
 
-        A prescription object (the lead's ``spasmcare.keto.prescription``) or its per-meal part,
-        or a plain dict, all work: duck typing, no import of the prescription module.
+        A :class:`spasmcare.keto.prescription.Prescription`, one of its ``per_meal`` targets, or
+        a plain dict (e.g. from the web app) all work: duck typing, so this module does not
+        import the prescription module.
         """
 
         def get(name: str) -> float:
@@ -260,7 +270,7 @@ class MealProblem:
     target: MealTarget
     tolerances: Tolerances = field(default_factory=Tolerances)
     resolution: float = 1.0
-    carbs: CarbBasis = "total"
+    carbs: CarbBasis = DEFAULT_CARBS
     extra_rows: tuple[LinearRow, ...] = ()
     #: Saved amounts (by food id, in the food's unit) to stay close to: used by swap.
     anchors: Mapping[str, float] | None = None
@@ -289,7 +299,7 @@ def meal_problem(
     target: MealTarget,
     tolerances: Tolerances | None = None,
     resolution: float = 1.0,
-    carbs: CarbBasis = "total",
+    carbs: CarbBasis = DEFAULT_CARBS,
     **kwargs: Any,
 ) -> MealProblem:
     """Validate and assemble a :class:`MealProblem` (raises :class:`InputError`)."""
@@ -478,6 +488,8 @@ class _Model:
     lo_steps: np.ndarray  # minimum when used
     hi_steps: np.ndarray
     fixed: np.ndarray  # bool
+    crumb_steps: np.ndarray  # steps below which a used food is a crumb (at least 1)
+    #: The foods' cautions (for an infeasible result; a solved one has its analysis's).
     warnings: list[str]
 
     @property
@@ -486,7 +498,7 @@ class _Model:
 
     @property
     def kcal(self) -> np.ndarray:
-        return 9.0 * self.fat + 4.0 * (self.protein + self.carb)
+        return np.asarray(kcal_9_4_4(self.fat, self.protein, self.carb))
 
 
 def _per_unit(mf: MealFood, carbs: CarbBasis) -> MacrosPerGram:
@@ -500,10 +512,7 @@ def _build(problem: MealProblem) -> _Model:
     per_unit, steps, lo, hi, fixed, warnings = [], [], [], [], [], []
     for mf in problem.foods:
         pu = _per_unit(mf, problem.carbs)
-        if pu.carb_fell_back_to_total:
-            warnings.append(
-                f"{mf.id} ({mf.food.name}): fibre unknown, total carbohydrate counted as net"
-            )
+        warnings.extend(food_warnings(mf.food, pu))
         res = mf.resolution if mf.resolution is not None else problem.resolution
         per_unit.append(pu)
         steps.append(res)
@@ -536,6 +545,9 @@ def _build(problem: MealProblem) -> _Model:
         lo_steps=np.array(lo, dtype=float),
         hi_steps=np.array(hi, dtype=float),
         fixed=np.array(fixed, dtype=bool),
+        crumb_steps=np.array(
+            [max(_steps(opts.natural_min_g, res, "ceil"), 1) for res in steps], dtype=float
+        ),
         warnings=warnings,
     )
 
@@ -595,13 +607,7 @@ def _milp_solve(
             lo[i] = value
     if not semicontinuous:
         lo = np.where(model.fixed, lo, 0.0)
-    crumb = np.array(
-        [
-            max(_steps(opts.natural_min_g, float(model.step[i]), "ceil"), 1)
-            for i in range(n)
-        ],
-        dtype=float,
-    )
+    crumb = model.crumb_steps
     for i in range(n):
         r = vec()  # k ≤ U (1 − v)
         r[i], r[iv + i] = 1.0, model.hi_steps[i]
@@ -698,14 +704,20 @@ def _milp_solve(
         ub[iv:idev] = 0.0  # plain bounds 0..hi, no use or crumb choice
     constraints = LinearConstraint(np.array(rows.rows), rows.lb, rows.ub)
     result = milp(
-        c, constraints=constraints, integrality=integrality, bounds=Bounds(lb, ub),
+        c,
+        constraints=constraints,
+        integrality=integrality,
+        bounds=Bounds(lb, ub),
         options=_milp_options(opts),
     )
     if result.x is None and result.status == 1 and opts.node_limit is not None:
         # The node limit stopped the search before any solution: search on, unlimited, so that
         # "infeasible" is only ever said when HiGHS has proved it.
         result = milp(
-            c, constraints=constraints, integrality=integrality, bounds=Bounds(lb, ub),
+            c,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=Bounds(lb, ub),
             options=_milp_options(replace(opts, node_limit=None)),
         )
     if result.x is None:
@@ -720,11 +732,9 @@ def _closeness(model: _Model, steps: np.ndarray) -> np.ndarray:
     p = model.problem
     target, tol = p.target, p.tolerances
     fat, prot, carb = steps @ model.fat, steps @ model.protein, steps @ model.carb
-    kcal = 9.0 * fat + 4.0 * (prot + carb)
+    kcal = kcal_9_4_4(fat, prot, carb)
     score = np.abs(kcal - target.kcal) / (target.kcal * tol.kcal_pct / 100.0)
-    score += np.abs(fat - target.ratio * (prot + carb)) / (
-        tol.ratio * target.protein_plus_carb_g
-    )
+    score += np.abs(fat - target.ratio * (prot + carb)) / (tol.ratio * target.protein_plus_carb_g)
     if target.protein_g is not None:
         score += np.abs(prot - target.protein_g) / tol.protein_g
     return np.asarray(score)
@@ -736,7 +746,7 @@ def _feasible_rows(model: _Model, steps: np.ndarray) -> np.ndarray:
     target, tol = p.target, p.tolerances
     fat, prot, carb = steps @ model.fat, steps @ model.protein, steps @ model.carb
     pc = prot + carb
-    kcal = 9.0 * fat + 4.0 * pc
+    kcal = kcal_9_4_4(fat, prot, carb)
     t = tol.ratio - _MARGIN_RATIO
     ok = (fat - (target.ratio + t) * pc <= 0) & (fat - (target.ratio - t) * pc >= 0)
     e = target.kcal * tol.kcal_pct / 100.0 - _MARGIN_KCAL
@@ -785,9 +795,7 @@ def _polish(model: _Model, steps: np.ndarray, rounds: int) -> np.ndarray:
     opts = p.options
     used = steps > 0
     movable = used & ~model.fixed
-    crumb = np.array(
-        [max(_steps(opts.natural_min_g, float(model.step[i]), "ceil"), 1) for i in range(model.n)]
-    )
+    crumb = model.crumb_steps
     floor = np.where(steps >= crumb, np.maximum(crumb, model.lo_steps), model.lo_steps)
     anchors = p.anchors or {}
     weights = p.anchor_weights or {}
@@ -804,9 +812,7 @@ def _polish(model: _Model, steps: np.ndarray, rounds: int) -> np.ndarray:
         value = _closeness(model, cands)
         if has_anchor.any():
             grams = cands * model.step
-            value = value + np.abs(grams[:, has_anchor] - anchor[has_anchor]) @ anchor_w[
-                has_anchor
-            ]
+            value = value + np.abs(grams[:, has_anchor] - anchor[has_anchor]) @ anchor_w[has_anchor]
         return value
 
     moves = _moves(model.n)
@@ -886,20 +892,28 @@ def solve_meal(problem: MealProblem) -> MealSolution:
         steps = _polish(model, steps, problem.options.polish_rounds)
         items, analysis = _items_and_analysis(model, steps)
         if not violations(analysis, problem.target, problem.tolerances):
-            warnings = list(model.warnings)
+            warnings = list(analysis.warnings)
             if status == 1:
                 warnings.append("search limit reached: the best amounts found are shown")
             return MealSolution(
-                status="solved", items=items, analysis=analysis,
-                warnings=tuple(warnings), **base,  # type: ignore[arg-type]
+                status="solved",
+                items=items,
+                analysis=analysis,
+                warnings=tuple(warnings),
+                **base,  # type: ignore[arg-type]
             )
     if problem.options.explain:
         binding, reason = explain_infeasible(problem, model)
     else:
         binding, reason = "unknown", "no amounts meet every tolerance"
     return MealSolution(
-        status="infeasible", items=(), analysis=None, reason=reason, binding=binding,
-        warnings=tuple(model.warnings), **base,  # type: ignore[arg-type]
+        status="infeasible",
+        items=(),
+        analysis=None,
+        reason=reason,
+        binding=binding,
+        warnings=tuple(model.warnings),
+        **base,  # type: ignore[arg-type]
     )
 
 
@@ -966,8 +980,10 @@ def _ratio_extreme(model: _Model, *, maximize: bool) -> float:
     c[:n] = -model.fat if maximize else model.fat
     ub = np.full(nv, _INF)
     result = milp(
-        c, constraints=LinearConstraint(np.array(rows.rows), rows.lb, rows.ub),
-        bounds=Bounds(np.zeros(nv), ub), options={"disp": False},
+        c,
+        constraints=LinearConstraint(np.array(rows.rows), rows.lb, rows.ub),
+        bounds=Bounds(np.zeros(nv), ub),
+        options={"disp": False},
     )
     if result.status == 3:  # unbounded: pure fat reachable
         return math.inf
@@ -994,7 +1010,6 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
     e = K * tol.kcal_pct / 100.0
     amounts_hi = model.hi_steps
     fixed = model.fixed
-    unit = "g"
     # 1. fixed amounts alone
     fixed_kcal = float(np.dot(model.kcal[fixed], amounts_hi[fixed]))
     if fixed_kcal > K + e:
@@ -1112,26 +1127,32 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
             if steps is not None:
                 minimum = model.lo_steps[i] * model.step[i]
                 return "minimum", (
-                    f"the minimum of {minimum:g} {mf.unit} of {mf.food.name} does not fit this "
-                    "meal; lower that minimum or leave the food out"
+                    f"the minimum of {minimum:g} {_UNIT_LABEL[mf.unit]} of {mf.food.name} does "
+                    "not fit this meal; lower that minimum or leave the food out"
                 )
         return "minimum", (
             "the minimum amounts of the foods together do not fit this meal; lower a minimum"
         )
-    finer = [r for r in RESOLUTIONS_G if r < problem.resolution - 1e-12]
-    hint = ""
-    for res in finer:
-        trial = replace(
-            problem, resolution=res,
-            foods=tuple(replace(f, resolution=None) for f in problem.foods),
-            options=replace(problem.options, explain=False),
+    steps_text = " and ".join(
+        dict.fromkeys(
+            f"{float(model.step[i]):g} {_UNIT_LABEL[mf.unit]}" for i, mf in enumerate(problem.foods)
         )
-        if all(_fits_resolution(f, res) for f in problem.foods) and solve_meal(trial).solved:
-            hint = f" (at {res:g} {unit} it solves)"
-            break
+    )
+    hint = ""
+    # The finer resolutions tried are grams for the whole meal: only meaningful when every food
+    # is weighed in grams at the problem's resolution (a feed's powders and liquids each carry
+    # their own step, which a single finer resolution would wrongly reset).
+    if all(mf.unit == "g" and mf.resolution is None for mf in problem.foods):
+        for res in (r for r in RESOLUTIONS_G if r < problem.resolution - 1e-12):
+            trial = replace(
+                problem, resolution=res, options=replace(problem.options, explain=False)
+            )
+            if all(_fits_resolution(f, res) for f in problem.foods) and solve_meal(trial).solved:
+                hint = f" (at {res:g} g it solves)"
+                break
     return "resolution", (
-        f"no amounts in whole steps of {problem.resolution:g} {unit} meet the ratio, energy and "
-        f"protein tolerances together, although amounts in between would: use a finer "
+        f"no amounts in whole steps of {steps_text} meet the ratio, energy and protein "
+        f"tolerances together, although amounts in between would: use a finer "
         f"resolution{hint}, widen a tolerance, or add a food"
     )
 
@@ -1151,8 +1172,10 @@ def _carb_at_protein(model: _Model, protein_g: float) -> tuple[float, np.ndarray
     rows.add(model.protein, protein_g - 1e-6, _INF)
     lb = np.where(model.fixed, model.hi_steps, 0.0)
     result = milp(
-        model.carb, constraints=LinearConstraint(np.array(rows.rows), rows.lb, rows.ub),
-        bounds=Bounds(lb, model.hi_steps), options={"disp": False},
+        model.carb,
+        constraints=LinearConstraint(np.array(rows.rows), rows.lb, rows.ub),
+        bounds=Bounds(lb, model.hi_steps),
+        options={"disp": False},
     )
     if result.x is None:
         return None
@@ -1163,6 +1186,63 @@ def _carb_at_protein(model: _Model, protein_g: float) -> tuple[float, np.ndarray
 # --------------------------------------------------------------------------------------------
 # Swap and re-solve
 # --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SavedMeal:
+    """A saved meal to swap a food in: its foods, amounts [g] by food id, and its target."""
+
+    foods: tuple[FoodLike, ...]
+    amounts: Mapping[str, float]
+    target: MealTarget | None = None
+
+    @classmethod
+    def from_dict(
+        cls,
+        doc: Any,
+        lookup: Callable[[str], FoodLike],
+        field_name: str = "--meal",
+        source: str = "(saved meal)",
+    ) -> SavedMeal:
+        """Read the JSON document of :meth:`MealSolution.to_dict` (``keto meal --json``).
+
+        ``lookup`` turns a food id into a food (raising :class:`InputError` for an unknown id);
+        ``source`` names the document in error messages (e.g. its file name).
+        """
+        accepted = "a JSON document written by `keto meal --json`"
+        foods: dict[str, FoodLike] = {}
+        amounts: dict[str, float] = {}
+        target = None
+        try:
+            for row in doc["items"]:
+                food = lookup(str(row["food_id"]))
+                foods[food.id] = food
+                amounts[food.id] = float(row["grams"])
+            saved = doc.get("target")
+            if saved:
+                protein = saved.get("protein_g")
+                target = MealTarget(
+                    float(saved["ratio"]),
+                    float(saved["kcal"]),
+                    None if protein is None else float(protein),
+                )
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(field_name, source, accepted) from exc
+        if not amounts:
+            raise InputError(field_name, source, "a saved meal with at least one food")
+        return cls(tuple(foods.values()), amounts, target)
+
+    def target_for(
+        self, explicit: MealTarget | None = None, carbs: CarbBasis = DEFAULT_CARBS
+    ) -> MealTarget:
+        """The target to re-solve to: ``explicit`` if given, else the saved target, else the
+        ratio, energy and protein the saved amounts have now (on the ``carbs`` basis)."""
+        if explicit is not None:
+            return explicit
+        if self.target is not None:
+            return self.target
+        current = analyze([Portion(f, self.amounts[f.id]) for f in self.foods], carbs)
+        return MealTarget(current.ratio, current.kcal, current.protein_g)
+
+
 def swap_and_resolve(
     foods: Sequence[MealFood],
     amounts: Mapping[str, float],
@@ -1171,7 +1251,7 @@ def swap_and_resolve(
     target: MealTarget,
     tolerances: Tolerances | None = None,
     resolution: float = 1.0,
-    carbs: CarbBasis = "total",
+    carbs: CarbBasis = DEFAULT_CARBS,
     options: SolverOptions | None = None,
 ) -> MealSolution:
     """Replace ``old_id`` by ``new_food`` in a saved meal and re-solve, moving the others least.
@@ -1192,8 +1272,13 @@ def swap_and_resolve(
     for mf in foods:
         if mf.id == old_id:
             new_foods.append(
-                MealFood(new_food, min_amount=mf.min_amount, max_amount=mf.max_amount,
-                         unit=mf.unit, resolution=mf.resolution)
+                MealFood(
+                    new_food,
+                    min_amount=mf.min_amount,
+                    max_amount=mf.max_amount,
+                    unit=mf.unit,
+                    resolution=mf.resolution,
+                )
             )
             anchors[new_food.id] = float(amounts.get(old_id, 0.0))
             weights[new_food.id] = 0.1
@@ -1202,7 +1287,13 @@ def swap_and_resolve(
             anchors[mf.id] = float(amounts.get(mf.id, 0.0))
             weights[mf.id] = 1.0
     problem = meal_problem(
-        new_foods, target, tolerances, resolution, carbs,
-        anchors=anchors, anchor_weights=weights, options=options or SolverOptions(),
+        new_foods,
+        target,
+        tolerances,
+        resolution,
+        carbs,
+        anchors=anchors,
+        anchor_weights=weights,
+        options=options or SolverOptions(),
     )
     return solve_meal(problem)
