@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from spasmcare.errors import InputError
@@ -55,9 +53,16 @@ def test_formula_choice_and_spread() -> None:
     assert bsa_m2(60, 6, "Gehan_George") == pytest.approx(gehan_george(60, 6))
     # spread = 0.33318 / 0.29940 - 1 = 11.3 % (> 5 %, the warning threshold)
     assert bsa_spread(60, 6) == pytest.approx(0.3332 / 0.2994 - 1, abs=0.002)
-    assert math.isclose(bsa_spread(60, 6), max(
-        f(60, 6) for f in (mosteller, haycock, dubois, gehan_george)
-    ) / min(f(60, 6) for f in (mosteller, haycock, dubois, gehan_george)) - 1)
+    # by hand: largest is Gehan-George, 0.0235 x 60^0.42246 x 6^0.51456
+    #   ln 60 x 0.42246 = 1.729689 -> e^ = 5.63886 ; ln 6 x 0.51456 = 0.921962 -> e^ = 2.51420
+    #   0.0235 x 5.63886 x 2.51420 = 0.333174 m²
+    # smallest is DuBois, 0.007184 x 60^0.725 x 6^0.425
+    #   ln 60 x 0.725 = 2.968404 -> e^ = 19.4603 ; ln 6 x 0.425 = 0.761492 -> e^ = 2.14151
+    #   0.007184 x 19.4603 x 2.14151 = 0.299392 m²
+    # spread = 0.333174 / 0.299392 - 1 = 0.11284
+    assert gehan_george(60, 6) == pytest.approx(0.33317, abs=2e-5)
+    assert dubois(60, 6) == pytest.approx(0.29939, abs=2e-5)
+    assert bsa_spread(60, 6) == pytest.approx(0.11284, abs=1e-4)
 
 
 def test_unknown_formula() -> None:

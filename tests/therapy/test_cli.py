@@ -31,8 +31,21 @@ def test_every_protocol_plans_from_cli(
     protocol: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     ics = tmp_path / "c.ics"
-    args = ["therapy", "plan", "--protocol", protocol, "--weight-kg", "7", "--length-cm", "66",
-            "--start", "2025-03-03", "--json", "--ics", str(ics)]
+    args = [
+        "therapy",
+        "plan",
+        "--protocol",
+        protocol,
+        "--weight-kg",
+        "7",
+        "--length-cm",
+        "66",
+        "--start",
+        "2025-03-03",
+        "--json",
+        "--ics",
+        str(ics),
+    ]
     code, out, _ = run(args, capsys)
     assert code == 0
     data = json.loads(out)
@@ -51,27 +64,80 @@ def test_every_protocol_plans_from_cli(
 
 
 def test_plan_escalation_flag_and_units(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["therapy", "plan", "--protocol", "acth-high-dose", "--weight-kg", "8",
-                        "--length-cm", "72", "--start", "2025-03-03", "--json"], capsys)
+    code, out, _ = run(
+        [
+            "therapy",
+            "plan",
+            "--protocol",
+            "acth-high-dose",
+            "--weight-kg",
+            "8",
+            "--length-cm",
+            "72",
+            "--start",
+            "2025-03-03",
+            "--json",
+        ],
+        capsys,
+    )
     dose = json.loads(out)["days"][0]["doses"][0]
     # 75 U/m² x 0.4 m² = 30 U
     assert dose["units"] == 30 and dose["per_m2"] == 75 and "mg" not in dose
-    code, out, _ = run(["therapy", "plan", "--protocol", "prednisolone-high-dose",
-                        "--weight-kg", "7", "--start", "2025-03-03", "--escalate-at-day-7",
-                        "--json"], capsys)
+    code, out, _ = run(
+        [
+            "therapy",
+            "plan",
+            "--protocol",
+            "prednisolone-high-dose",
+            "--weight-kg",
+            "7",
+            "--start",
+            "2025-03-03",
+            "--escalate-at-day-7",
+            "--json",
+        ],
+        capsys,
+    )
     data = json.loads(out)
     assert data["decision_points"][0]["answer"] is True
     assert data["days"][7]["doses"] == [] and data["days"][7]["pending"]
 
 
 def test_confirm_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["therapy", "confirm", "--protocol", "prednisolone-high-dose",
-                        "--detail", "day7-escalation", "--by", "Dr A", "--protocols-dir",
-                        str(tmp_path), "--json"], capsys)
+    code, out, _ = run(
+        [
+            "therapy",
+            "confirm",
+            "--protocol",
+            "prednisolone-high-dose",
+            "--detail",
+            "day7-escalation",
+            "--by",
+            "Dr A",
+            "--protocols-dir",
+            str(tmp_path),
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0 and json.loads(out)["version"] == 2
-    code, out, _ = run(["therapy", "plan", "--protocol", "prednisolone-high-dose",
-                        "--weight-kg", "7", "--start", "2025-03-03", "--escalate-at-day-7",
-                        "--protocols-dir", str(tmp_path), "--json"], capsys)
+    code, out, _ = run(
+        [
+            "therapy",
+            "plan",
+            "--protocol",
+            "prednisolone-high-dose",
+            "--weight-kg",
+            "7",
+            "--start",
+            "2025-03-03",
+            "--escalate-at-day-7",
+            "--protocols-dir",
+            str(tmp_path),
+            "--json",
+        ],
+        capsys,
+    )
     data = json.loads(out)
     assert data["version"] == 2
     assert [d["mg"] for d in data["days"][7]["doses"]] == [20, 20, 20]
@@ -81,24 +147,81 @@ def test_confirm_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize(
     ("args", "field"),
     [
-        (["--protocol", "acth-high-dose", "--weight-kg", "7", "--start", "2025-03-03"],
-         "--length-cm"),
-        (["--protocol", "vigabatrin", "--weight-kg", "70", "--start", "2025-03-03"],
-         "--weight-kg"),
-        (["--protocol", "vigabatrin", "--weight-kg", "seven", "--start", "2025-03-03"],
-         "--weight-kg"),
-        (["--protocol", "vigabatrin", "--weight-kg", "7", "--age-months", "6",
-          "--start", "2025-03-03"], None),
-        (["--protocol", "vigabatrin", "--weight-kg", "25", "--age-months", "6",
-          "--start", "2025-03-03"], "--weight-kg"),
+        (
+            ["--protocol", "acth-high-dose", "--weight-kg", "7", "--start", "2025-03-03"],
+            "--length-cm",
+        ),
+        (["--protocol", "vigabatrin", "--weight-kg", "70", "--start", "2025-03-03"], "--weight-kg"),
+        (
+            ["--protocol", "vigabatrin", "--weight-kg", "seven", "--start", "2025-03-03"],
+            "--weight-kg",
+        ),
+        (
+            [
+                "--protocol",
+                "vigabatrin",
+                "--weight-kg",
+                "7",
+                "--age-months",
+                "6",
+                "--start",
+                "2025-03-03",
+            ],
+            None,
+        ),
+        (
+            [
+                "--protocol",
+                "vigabatrin",
+                "--weight-kg",
+                "25",
+                "--age-months",
+                "6",
+                "--start",
+                "2025-03-03",
+            ],
+            "--weight-kg",
+        ),
         (["--protocol", "cortisone", "--weight-kg", "7", "--start", "2025-03-03"], "--protocol"),
         (["--protocol", "vigabatrin", "--weight-kg", "7", "--start", "3 March"], "--start"),
-        (["--protocol", "vigabatrin", "--weight-kg", "7", "--start", "2025-03-03",
-          "--escalate-at-day-7"], "--escalate-at-day-7"),
-        (["--protocol", "vigabatrin", "--weight-kg", "7", "--start", "2025-03-03",
-          "--set", "target_mg_per_kg_per_day=200"], "--set"),
-        (["--protocol", "acth-high-dose", "--weight-kg", "7", "--length-cm", "300",
-          "--start", "2025-03-03"], "--length-cm"),
+        (
+            [
+                "--protocol",
+                "vigabatrin",
+                "--weight-kg",
+                "7",
+                "--start",
+                "2025-03-03",
+                "--escalate-at-day-7",
+            ],
+            "--escalate-at-day-7",
+        ),
+        (
+            [
+                "--protocol",
+                "vigabatrin",
+                "--weight-kg",
+                "7",
+                "--start",
+                "2025-03-03",
+                "--set",
+                "target_mg_per_kg_per_day=200",
+            ],
+            "--set",
+        ),
+        (
+            [
+                "--protocol",
+                "acth-high-dose",
+                "--weight-kg",
+                "7",
+                "--length-cm",
+                "300",
+                "--start",
+                "2025-03-03",
+            ],
+            "--length-cm",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(

@@ -16,8 +16,13 @@ STAMP = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def test_ics_round_trip_counts_and_times(confirmed_dir: Path) -> None:
-    plan = plan_course("prednisolone-high-dose", weight_kg=7, start=START,
-                       products={"prednisolone": 5}, protocols_dir=confirmed_dir)
+    plan = plan_course(
+        "prednisolone-high-dose",
+        weight_kg=7,
+        start=START,
+        products={"prednisolone": 5},
+        protocols_dir=confirmed_dir,
+    )
     cal = Calendar.from_ical(to_ics(plan, STAMP))
     events = list(cal.walk("VEVENT"))
     timed = [e for e in events if isinstance(e.decoded("dtstart"), datetime)]
@@ -33,8 +38,12 @@ def test_ics_round_trip_counts_and_times(confirmed_dir: Path) -> None:
 
 
 def test_ics_leaves_out_unconfirmed(tmp_path: Path) -> None:
-    plan = plan_course("prednisolone-high-dose", weight_kg=7, start=START,
-                       decisions={"day7_spasms_continuing": True})
+    plan = plan_course(
+        "prednisolone-high-dose",
+        weight_kg=7,
+        start=START,
+        decisions={"day7_spasms_continuing": True},
+    )
     path = write_ics(plan, tmp_path / "course.ics", STAMP)
     raw = path.read_bytes()
     cal = Calendar.from_ical(raw)
@@ -47,9 +56,33 @@ def test_ics_leaves_out_unconfirmed(tmp_path: Path) -> None:
     assert not (tmp_path / "course.ics.partial").exists()
 
 
-def test_ics_is_reproducible() -> None:
-    plan = plan_course("vigabatrin", weight_kg=6, start=START)
-    assert to_ics(plan, STAMP) == to_ics(plan, STAMP)
+def _uids_by_day(raw: bytes) -> dict[date, set[str]]:
+    out: dict[date, set[str]] = {}
+    for event in Calendar.from_ical(raw).walk("VEVENT"):
+        start = event.decoded("dtstart")
+        day = start.date() if isinstance(start, datetime) else start
+        out.setdefault(day, set()).add(str(event["uid"]))
+    return out
+
+
+def test_ics_is_reproducible_and_uids_survive_replanning(confirmed_dir: Path) -> None:
+    args = {"weight_kg": 7, "start": START, "protocols_dir": confirmed_dir}
+    first = plan_course("prednisolone-high-dose", **args)  # type: ignore[arg-type]
+    again = plan_course("prednisolone-high-dose", **args)  # type: ignore[arg-type]
+    assert to_ics(first, STAMP) == to_ics(again, STAMP)  # a fresh plan gives the same file
+    escalated = plan_course(
+        "prednisolone-high-dose",
+        decisions={"day7_spasms_continuing": True},
+        **args,  # type: ignore[arg-type]
+    )
+    before = _uids_by_day(to_ics(first, STAMP))
+    after = _uids_by_day(to_ics(escalated, STAMP))
+    # days 1-7 are unchanged by the day-7 answer: the same events (same UIDs) are updated
+    for offset in range(7):
+        day = date(2025, 3, 3 + offset)
+        assert before[day] == after[day] and len(before[day]) >= 4
+    # day 8 has new doses (3 x 20 mg instead of 4 x 10 mg): the 12:00/16:00 slots differ
+    assert before[date(2025, 3, 10)] != after[date(2025, 3, 10)]
 
 
 def test_table_rows_family_and_grouped() -> None:

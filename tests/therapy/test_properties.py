@@ -14,12 +14,18 @@ from spasmcare.therapy.dosing import plausible_range
 W_LO, W_HI = plausible_range("weight")
 L_LO, L_HI = plausible_range("height")
 IDS = [
-    "prednisolone-high-dose", "prednisolone-weight-based", "tetracosactide-depot",
-    "acth-high-dose", "acth-low-dose", "vigabatrin", "vigabatrin-rapid",
+    "prednisolone-high-dose",
+    "prednisolone-weight-based",
+    "tetracosactide-depot",
+    "acth-high-dose",
+    "acth-low-dose",
+    "vigabatrin",
+    "vigabatrin-rapid",
     "prednisolone-vigabatrin",
 ]
-FAST = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @st.composite
@@ -67,8 +73,7 @@ def test_prednisolone_days_and_monotone_taper(
 ) -> None:
     for pid in ("prednisolone-high-dose", "prednisolone-weight-based"):
         decisions = {"day7_spasms_continuing": escalate} if pid.endswith("high-dose") else {}
-        plan = plan_course(pid, protocols_dir=confirmed_dir, decisions=decisions,
-                           **infant)  # type: ignore[arg-type]
+        plan = plan_course(pid, protocols_dir=confirmed_dir, decisions=decisions, **infant)  # type: ignore[arg-type]
         assert len(plan.days) == 29
         assert plan.days[0].date == infant["start"]
         assert plan.last_dose["prednisolone"] == infant["start"] + timedelta(days=28)  # type: ignore[operator]

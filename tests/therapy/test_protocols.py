@@ -16,8 +16,13 @@ from spasmcare.therapy import confirm_detail, list_protocols, load_protocol, pla
 from spasmcare.therapy.protocol import BUNDLED_DIR, TO_BE_CONFIRMED, validate_protocol
 
 REQUIRED = {
-    "prednisolone-high-dose", "prednisolone-weight-based", "tetracosactide-depot",
-    "acth-high-dose", "acth-low-dose", "vigabatrin", "vigabatrin-rapid",
+    "prednisolone-high-dose",
+    "prednisolone-weight-based",
+    "tetracosactide-depot",
+    "acth-high-dose",
+    "acth-low-dose",
+    "vigabatrin",
+    "vigabatrin-rapid",
     "prednisolone-vigabatrin",
 }
 
@@ -107,8 +112,9 @@ def test_clinic_edited_copy_with_written_taper_can_be_confirmed(tmp_path: Path) 
     (tmp_path / "tetracosactide-depot.v2.yaml").write_text(yaml.safe_dump(data))
     p = load_protocol("tetracosactide-depot", protocols_dir=tmp_path)
     with pytest.raises(InputError):
-        confirm_detail(load_protocol("tetracosactide-depot", 1), "prednisolone-taper", "X",
-                       tmp_path)
+        confirm_detail(
+            load_protocol("tetracosactide-depot", 1), "prednisolone-taper", "X", tmp_path
+        )
     p = confirm_detail(p, "prednisolone-taper", "Dr C", tmp_path)
     plan = plan_course(p, weight_kg=7, start=date(2025, 3, 3))
     assert [d.amount for d in plan.days[14].doses] == [5]
@@ -144,15 +150,19 @@ def test_environment_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_family_view_has_nothing_unconfirmed() -> None:
     plan = plan_course(
-        "prednisolone-high-dose", weight_kg=7, start=date(2025, 3, 3),
+        "prednisolone-high-dose",
+        weight_kg=7,
+        start=date(2025, 3, 3),
         decisions={"day7_spasms_continuing": True},
     )
     family = plan.to_dict(family=True)
     text = str(family)
     assert TO_BE_CONFIRMED not in text
-    assert "20 mg" not in text and all(
-        d["mg"] == 10 for day in family["days"] for d in day["doses"]
-    )
+    # the unconfirmed escalation (20 mg doses from day 8) is absent: only the confirmed 10 mg
+    # doses of days 1-7 (4 a day) remain, and days 8-29 have no dose at all
+    doses = [d for day in family["days"] for d in day["doses"]]
+    assert [d["mg"] for d in doses] == [10] * 28
+    assert all(not day["doses"] for day in family["days"][7:])
     assert "warnings" not in family and "unconfirmed_details" not in family
     assert all(m.get("confirmed", True) for m in family["monitoring"])
     assert not any(re.search("Stomach protection", a["text"]) for a in family["advice"])

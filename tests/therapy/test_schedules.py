@@ -48,7 +48,9 @@ def test_prednisolone_high_dose_standard_course() -> None:
 
 def test_prednisolone_escalation_unconfirmed_is_gated() -> None:
     plan = plan_course(
-        "prednisolone-high-dose", weight_kg=7, start=START,
+        "prednisolone-high-dose",
+        weight_kg=7,
+        start=START,
         decisions={"day7_spasms_continuing": True},
     )
     # days 1-7 stay 40 mg/day; days 8-29 belong to the unconfirmed escalation branch
@@ -63,7 +65,10 @@ def test_prednisolone_escalation_confirmed_and_replanning(confirmed_dir: Path) -
         "prednisolone-high-dose", weight_kg=7, start=START, protocols_dir=confirmed_dir
     )
     after = plan_course(
-        "prednisolone-high-dose", weight_kg=7, start=START, protocols_dir=confirmed_dir,
+        "prednisolone-high-dose",
+        weight_kg=7,
+        start=START,
+        protocols_dir=confirmed_dir,
         decisions={"day7_spasms_continuing": True},
     )
     # UK IS Trust (confirmed): 60 mg/day as 20 mg TID on days 8-14, then the same taper
@@ -75,7 +80,10 @@ def test_prednisolone_escalation_confirmed_and_replanning(confirmed_dir: Path) -
     assert [d.doses for d in before.days[:7]] == [d.doses for d in after.days[:7]]
     point = after.decision_points[0]
     assert (point.id, point.day, point.date, point.answer) == (
-        "day7_spasms_continuing", 7, date(2025, 3, 9), True,
+        "day7_spasms_continuing",
+        7,
+        date(2025, 3, 9),
+        True,
     )
     assert before.decision_points[0].answer is None
     confirmed = {c["detail"]: c["by"] for c in after.confirmed_details}
@@ -127,7 +135,10 @@ def test_weight_based_cap_at_60mg(confirmed_dir: Path) -> None:
 
 def test_weight_based_4mg_option(confirmed_dir: Path) -> None:
     plan = plan_course(
-        "prednisolone-weight-based", weight_kg=6, start=START, protocols_dir=confirmed_dir,
+        "prednisolone-weight-based",
+        weight_kg=6,
+        start=START,
+        protocols_dir=confirmed_dir,
         parameters={"dose_mg_per_kg_per_day": 4},
     )
     # 4 mg/kg/day x 6 kg = 24 mg/day in 3 doses = 8 mg
@@ -136,7 +147,10 @@ def test_weight_based_4mg_option(confirmed_dir: Path) -> None:
 
 def test_weight_based_non_responder_stops_at_day14(confirmed_dir: Path) -> None:
     plan = plan_course(
-        "prednisolone-weight-based", weight_kg=7, start=START, protocols_dir=confirmed_dir,
+        "prednisolone-weight-based",
+        weight_kg=7,
+        start=START,
+        protocols_dir=confirmed_dir,
         decisions={"day14_response": False},
     )
     assert len(plan.days) == 14
@@ -159,7 +173,10 @@ def test_tetracosactide_alternate_days_then_gated_taper() -> None:
 
 def test_tetracosactide_escalation_confirmed(confirmed_dir: Path) -> None:
     plan = plan_course(
-        "tetracosactide-depot", weight_kg=7, start=START, protocols_dir=confirmed_dir,
+        "tetracosactide-depot",
+        weight_kg=7,
+        start=START,
+        protocols_dir=confirmed_dir,
         decisions={"day7_spasms_continuing": True},
     )
     # UKISS allowed 0.75 mg: days 9, 11, 13 at 0.75 mg; 4 x 0.5 + 3 x 0.75 = 4.25 mg
@@ -183,8 +200,20 @@ def test_acth_high_dose_label_example() -> None:
     assert plan.days[0].doses[0].volume_ml == 0.37
     assert plan.days[0].doses[0].per_m2 == 75
     # the label taper steps are VERIFY: days 15-29 wait for the clinic
-    assert pending_days(plan, "ACTH (Acthar Gel)") == [15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
-                                                        26, 28]
+    assert pending_days(plan, "ACTH (Acthar Gel)") == [
+        15,
+        16,
+        17,
+        18,
+        19,
+        20,
+        21,
+        22,
+        23,
+        24,
+        26,
+        28,
+    ]
 
 
 def test_acth_high_dose_confirmed_taper(confirmed_dir: Path) -> None:
@@ -246,8 +275,9 @@ def test_acth_low_dose_per_day_needs_its_own_confirmation(tmp_path: Path) -> Non
     assert per_dose(plan, "ACTH (Acthar Gel)", 1) == [10, 10]
     assert plan.days[0].doses[0].volume_ml == 0.13
     # planning per-m2 against a per-day confirmation un-confirms the basis
-    other = plan_course(p, weight_kg=8, length_cm=72, start=START,
-                        parameters={"dose_basis": "per-m2"})
+    other = plan_course(
+        p, weight_kg=8, length_cm=72, start=START, parameters={"dose_basis": "per-m2"}
+    )
     assert all(not day.doses for day in other.days)
 
 
@@ -281,11 +311,18 @@ def test_vigabatrin_volume_rounding_never_above_maximum() -> None:
 
 
 def test_vigabatrin_label_step_25() -> None:
-    plan = plan_course("vigabatrin", weight_kg=5, start=START,
-                       parameters={"titration_step_mg_per_kg_per_day": 25})
+    plan = plan_course(
+        "vigabatrin", weight_kg=5, start=START, parameters={"titration_step_mg_per_kg_per_day": 25}
+    )
     # 50, 75 (day 4), 100 (day 7), 125 (day 10), 150 (day 13) mg/kg/day x 5 kg
     assert [daily(plan, "vigabatrin")[d - 1] for d in (1, 4, 7, 10, 13, 40)] == [
-        250, 375, 500, 625, 750, 750]
+        250,
+        375,
+        500,
+        625,
+        750,
+        750,
+    ]
 
 
 def test_vigabatrin_wean_confirmed(confirmed_dir: Path) -> None:
@@ -305,8 +342,7 @@ def test_vigabatrin_wean_confirmed(confirmed_dir: Path) -> None:
 
 
 def test_vigabatrin_long_course_warning() -> None:
-    plan = plan_course("vigabatrin", weight_kg=5, start=START,
-                       parameters={"treatment_months": 7})
+    plan = plan_course("vigabatrin", weight_kg=5, start=START, parameters={"treatment_months": 7})
     assert any("longer than 6 months" in w for w in plan.warnings)
     short = plan_course("vigabatrin", weight_kg=5, start=START)
     assert not any("longer than 6 months" in w for w in short.warnings)
@@ -318,7 +354,10 @@ def test_vigabatrin_rapid(confirmed_dir: Path) -> None:
     assert per_dose(gated, "vigabatrin", 1) == [150, 150]
     assert pending_days(gated, "vigabatrin")[0] == 2
     plan = plan_course(
-        "vigabatrin-rapid", weight_kg=6, start=START, protocols_dir=confirmed_dir,
+        "vigabatrin-rapid",
+        weight_kg=6,
+        start=START,
+        protocols_dir=confirmed_dir,
         decisions={"spasms_continuing_72h": True},
     )
     # ICISS (confirmed): 100 mg/kg/day after 24 h = 600 mg/day; 150 from day 4 = 900 mg/day
@@ -336,7 +375,9 @@ def test_prednisolone_vigabatrin_combined(confirmed_dir: Path) -> None:
     assert daily(plan, "vigabatrin")[:3] == [300, 600, 600]
     assert plan.last_dose["prednisolone"] == date(2025, 3, 31)
     assert {d.id for d in plan.decision_points} == {
-        "day7_spasms_continuing", "spasms_continuing_72h"}
+        "day7_spasms_continuing",
+        "spasms_continuing_72h",
+    }
 
 
 # ---------------------------------------------------------------- monitoring and safety
@@ -356,7 +397,9 @@ def test_hormone_monitoring_twice_weekly_when_confirmed(confirmed_dir: Path) -> 
 
 def test_weight_change_warning() -> None:
     plan = plan_course(
-        "prednisolone-high-dose", weight_kg=7, start=START,
+        "prednisolone-high-dose",
+        weight_kg=7,
+        start=START,
         weights={date(2025, 3, 10): 7.7, date(2025, 3, 12): 7.71},
     )
     # 7.7 / 7 = +10.0 % (not more than 10 %); 7.71 / 7 = +10.1 % -> one warning

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -13,8 +15,8 @@ from rich.table import Table
 from spasmcare.cli._common import emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.therapy import (
-    TO_BE_CONFIRMED,
     confirm_detail,
+    day7_decision_id,
     list_protocols,
     load_protocol,
     plan_course,
@@ -29,9 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ESCALATION_DECISION = "day7_spasms_continuing"
-
-#: Domain field names -> the option a CLI user typed.
+#: Domain field names -> the option a CLI user typed (applied to every command).
 CLI_FIELDS = {
     "weight_kg": "--weight-kg",
     "length_cm": "--length-cm",
@@ -40,8 +40,22 @@ CLI_FIELDS = {
     "age_months": "--age-months",
     "birth_date": "--birth-date",
     "sex": "--sex",
-    "age": "--age-months",
+    "products": "--product",
+    "bsa_formula": "--bsa-formula",
 }
+
+
+@contextmanager
+def _cli_fields() -> Iterator[None]:
+    """Re-raise a domain InputError under the option name the user typed."""
+    try:
+        yield
+    except InputError as exc:
+        field = CLI_FIELDS.get(exc.field)
+        if field is None:
+            raise
+        raise InputError(field, exc.value, exc.accepted) from None
+
 
 ProtocolsDir = Annotated[
     str | None,
@@ -54,9 +68,7 @@ ProtocolsDir = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
-def _number(value: str | None, field: str, accepted: str) -> float | None:
-    if value is None:
-        return None
+def _number(value: str, field: str, accepted: str) -> float:
     try:
         number = float(value)
     except ValueError:
@@ -88,7 +100,8 @@ def _yes_no(value: str, field: str) -> bool:
 @app.command("protocols")
 def protocols_cmd(protocols_dir: ProtocolsDir = None, as_json: AsJson = False) -> None:
     """List the protocols (latest version of each; clinic copies included)."""
-    data = [p.summary() for p in list_protocols(protocols_dir)]
+    with _cli_fields():
+        data = [p.summary() for p in list_protocols(protocols_dir)]
 
     def render(console: Console) -> None:
         table = Table(title="Drug-course protocols")
@@ -116,24 +129,23 @@ def show_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Show one protocol: flagged details (with confirmations), options and decisions."""
-    p = load_protocol(protocol, version, protocols_dir)
-    details = []
-    for key, spec in p.details.items():
-        conf = p.confirmation(key)
-        details.append(
-            {
-                "detail": key,
-                "flag": spec["flag"],
-                "what": " ".join(spec["what"].split()),
-                "why": " ".join(spec["why"].split()),
-                "confirmed_by": conf.by if conf else None,
-                "confirmed_at": conf.at if conf else None,
-                "value": conf.value if conf else None,
-            }
-        )
+    with _cli_fields():
+        p = load_protocol(protocol, version, protocols_dir)
+    details = [
+        {
+            "detail": d.detail,
+            "flag": d.flag,
+            "what": d.what,
+            "why": d.why,
+            "confirmed_by": d.confirmation.by if d.confirmation else None,
+            "confirmed_at": d.confirmation.at if d.confirmation else None,
+            "value": d.confirmation.value if d.confirmation else None,
+        }
+        for d in p.detail_status()
+    ]
     data = {
         **p.summary(),
-        "summary": " ".join(str(p.data.get("summary", "")).split()),
+        "summary": str(p.data.get("summary", "")),
         "details": details,
         "parameters": p.parameters,
         "decisions": p.decisions,
@@ -160,7 +172,7 @@ def show_cmd(
                     if "choices" in spec
                     else f"{spec.get('minimum', '')}-{spec.get('maximum', '')}"
                 )
-                params.add_row(name, str(spec["default"]), allowed, " ".join(spec["why"].split()))
+                params.add_row(name, str(spec["default"]), allowed, spec["why"])
             console.print(params)
 
     emit(data, as_json, render)
@@ -178,7 +190,7 @@ def _render_plan(plan: CoursePlan, family: bool, ics: str | None) -> Any:
             line += f" ({plan.bsa_formula})"
         console.print(line, highlight=False, markup=False)
         for drug, product in plan.products.items():
-            console.print(f"{drug}: {product['name']}", highlight=False, markup=False)
+            console.print(f"{drug}: {product.name}", highlight=False, markup=False)
         table = Table(title="Family version" if family else "Course plan")
         cols = ["date", "day", "medicine", "dose", "mL", "times", "notes"]
         keys = ["date", "day", "medicine", "dose", "ml", "time", "note"]
@@ -190,7 +202,7 @@ def _render_plan(plan: CoursePlan, family: bool, ics: str | None) -> Any:
         for row in table_rows(plan, family=family, grouped=True):
             table.add_row(*(row[k] for k in keys))
         console.print(table)
-        items = [m for m in plan.monitoring if m.confirmed or not family]
+        items = plan.visible_monitoring(family)
         if items:
             mon = Table(title="Monitoring")
             mon.add_column("date")
@@ -200,11 +212,8 @@ def _render_plan(plan: CoursePlan, family: bool, ics: str | None) -> Any:
                 mon.add_row(when, m.what)
             console.print(mon)
         console.print("[bold]Safety[/]")
-        for a in plan.advice:
-            if a.confirmed:
-                console.print(f"• {a.text}", highlight=False, markup=False)
-            elif not family:
-                console.print(f"• {a.text} ({TO_BE_CONFIRMED})", highlight=False, markup=False)
+        for a in plan.visible_advice(family):
+            say(f"• {a.display_text}")
         for c in plan.confirmed_details:
             say(f"✓ {c['what']} — confirmed by {c['by']} ({c['at']})")
         if not family:
@@ -234,7 +243,11 @@ def plan_cmd(
     ] = None,
     escalate_at_day_7: Annotated[
         bool,
-        typer.Option("--escalate-at-day-7", help="Spasms continue at day 7: escalate."),
+        typer.Option(
+            "--escalate-at-day-7",
+            help="Spasms continue at day 7: answers the protocol's day-7 decision 'yes' "
+            "(same as --decision <day-7 decision>=yes).",
+        ),
     ] = False,
     decision: Annotated[
         list[str] | None, typer.Option("--decision", help="Answer a decision: ID=yes|no.")
@@ -263,38 +276,42 @@ def plan_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Plan a course day by day from a protocol."""
-    try:
+    with _cli_fields():
         p = load_protocol(protocol, version, protocols_dir)
         weight = _number(weight_kg, "--weight-kg", "a weight in kg")
-        length = _number(length_cm, "--length-cm", "a length in cm")
-        age = _number(age_months, "--age-months", "an age in months")
+        length = None if length_cm is None else _number(length_cm, "--length-cm", "a length in cm")
+        age = (
+            None if age_months is None else _number(age_months, "--age-months", "an age in months")
+        )
         answers: dict[str, bool | None] = {
             k: _yes_no(v, "--decision")
             for k, v in _pairs(decision or [], "--decision", "ID=yes or ID=no")
         }
         if escalate_at_day_7:
-            ids = [d["id"] for d in p.decisions]
-            if ESCALATION_DECISION not in ids:
+            day7 = day7_decision_id(p)
+            if day7 is None:
+                ids = [d["id"] for d in p.decisions]
                 raise InputError(
                     "--escalate-at-day-7",
                     p.id,
-                    "a protocol with a day-7 escalation; this one's decisions: "
-                    + (", ".join(ids) or "none") + " (use --decision ID=yes)",
+                    "a protocol with a day-7 decision; this one's decisions: "
+                    + (", ".join(ids) or "none")
+                    + " (use --decision ID=yes)",
                 )
-            answers[ESCALATION_DECISION] = True
+            answers[day7] = True
         products = {
             k: _number(v, "--product", "DRUG=strength in mg/mL or U/mL")
             for k, v in _pairs(product or [], "--product", "DRUG=strength")
         }
         plan = plan_course(
             p,
-            weight_kg=weight if weight is not None else float("nan"),
+            weight_kg=weight,
             start=start,
             length_cm=length,
             decisions=answers,
             parameters=dict(_pairs(set_ or [], "--set", "NAME=VALUE")),
             bsa_formula=bsa_formula,
-            products={k: v for k, v in products.items() if v is not None},
+            products=products,
             age_months=age,
             birth_date=birth_date,
             sex=sex,
@@ -302,11 +319,6 @@ def plan_cmd(
         )
         if ics:
             write_ics(plan, ics)
-    except InputError as exc:
-        field = CLI_FIELDS.get(exc.field, exc.field)
-        if field != exc.field:
-            raise InputError(field, exc.value, exc.accepted) from None
-        raise
     data = plan.to_dict(family=family)
     if ics:
         data["ics"] = ics
@@ -327,22 +339,22 @@ def confirm_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Confirm a flagged detail: writes a new protocol version in the clinic's directory."""
-    p = load_protocol(protocol, version, protocols_dir)
-    new = confirm_detail(p, detail, by, protocols_dir, value=value, note=note)
-    conf = new.confirmation(detail)
+    with _cli_fields():
+        p = load_protocol(protocol, version, protocols_dir)
+        new = confirm_detail(p, detail, by, protocols_dir, value=value, note=note)
+    conf = new.confirmations[-1]  # the confirmation just written
     data = {
         "protocol": new.id,
         "version": new.version,
         "derived_from": p.version,
         "path": str(new.path),
         "sha256": new.sha256,
-        "confirmation": conf.to_dict() if conf else None,
+        "confirmation": conf.to_dict(),
     }
 
     def render(console: Console) -> None:
         console.print(
-            f"{new.id} v{new.version} written to {new.path}: {detail} confirmed by "
-            f"{conf.by if conf else by}",
+            f"{new.id} v{new.version} written to {new.path}: {detail} confirmed by {conf.by}",
             highlight=False,
             markup=False,
         )

@@ -227,3 +227,58 @@ def bmi_kg_m2(weight_kg: float, length_cm: float) -> float:
     if not length_cm > 0:
         raise InputError("length_cm", length_cm, "a length above 0 cm")
     return weight_kg / (length_cm / 100.0) ** 2
+
+
+# --- Added for the therapy package: length-for-age plausibility -------------------------------
+
+#: |SDS| beyond which a length-for-age is treated as impossible (an input error) [3]. The stored
+#: copy of [3] gives ±5 SD for weight-for-age; its length-for-age limit was not readable
+#: (VERIFY), so the same ±5 SD is used: keyword ``implausible_sds`` changes it.
+IMPLAUSIBLE_LENGTH_SDS = 5.0
+#: |SDS| beyond which a length-for-age is flagged as a warning (severe deviation) [3].
+EXTREME_LENGTH_SDS = 3.0
+
+
+@dataclass(frozen=True)
+class LengthCheck:
+    """Result of a length-for-age plausibility check."""
+
+    sds_by_sex: dict[str, float]
+    warnings: list[str]
+
+
+def check_length_for_age(
+    length_cm: float,
+    age_months: float,
+    sex: Sex | None,
+    field: str = "length_cm",
+    implausible_sds: float = IMPLAUSIBLE_LENGTH_SDS,
+) -> LengthCheck:
+    """Reject a length impossible for the age (beyond ``implausible_sds`` of WHO
+    length-for-age, default ±5 SD) and warn beyond ±3 SD [1, 3].
+
+    With ``sex`` unknown the length is checked against both sexes and only rejected when it is
+    implausible for both.
+    """
+    if not length_cm > 0:
+        raise InputError(field, length_cm, "a length above 0 cm")
+    sexes: tuple[Sex, ...] = (sex,) if sex else SEXES
+    age_years = age_months / 12.0
+    scores: dict[str, float] = {s: sds("height", length_cm, age_years, s) for s in sexes}
+    nearest = min(scores.values(), key=abs)
+    if abs(nearest) > implausible_sds:
+        lo = max(value_at_sds("height", -implausible_sds, age_years, s) for s in sexes)
+        hi = min(value_at_sds("height", implausible_sds, age_years, s) for s in sexes)
+        raise InputError(
+            field,
+            length_cm,
+            f"a length within ±{implausible_sds:g} SD of WHO length-for-age at {age_months:g} "
+            f"months ({lo:.1f}–{hi:.1f} cm); got {nearest:+.1f} SD",
+        )
+    warnings = []
+    if abs(nearest) > EXTREME_LENGTH_SDS:
+        warnings.append(
+            f"length {length_cm:g} cm is {nearest:+.1f} SD for age (WHO): beyond "
+            f"±{EXTREME_LENGTH_SDS:g} SD, check the measurement"
+        )
+    return LengthCheck(sds_by_sex=scores, warnings=warnings)

@@ -16,6 +16,7 @@ from spasmcare.therapy.protocol import (
     Confirmation,
     Protocol,
     confirm_detail,
+    day7_decision_id,
     list_protocols,
     load_protocol,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Syringe",
     "bsa_m2",
     "confirm_detail",
+    "day7_decision_id",
     "list_protocols",
     "load_protocol",
     "measurable_volume",

@@ -64,11 +64,17 @@ FORMULAS: dict[str, Callable[[float, float], float]] = {
 }
 
 
-def bsa_m2(length_cm: float, weight_kg: float, formula: str = DEFAULT_FORMULA) -> float:
-    """Body-surface area [m²] by the named formula (default Mosteller, see module notes)."""
+def normalize_formula(formula: str, field: str = "--bsa-formula") -> str:
+    """The key in :data:`FORMULAS` of a formula name ("Gehan_George" -> "gehan-george")."""
     key = formula.strip().lower().replace("_", "-")
     if key not in FORMULAS:
-        raise InputError("--bsa-formula", formula, "one of " + ", ".join(FORMULAS))
+        raise InputError(field, formula, "one of " + ", ".join(FORMULAS))
+    return key
+
+
+def bsa_m2(length_cm: float, weight_kg: float, formula: str = DEFAULT_FORMULA) -> float:
+    """Body-surface area [m²] by the named formula (default Mosteller, see module notes)."""
+    key = normalize_formula(formula)
     if not (length_cm > 0):
         raise InputError("length_cm", length_cm, "a length above 0 cm")
     if not (weight_kg > 0):

@@ -37,12 +37,12 @@ from functools import lru_cache
 
 from spasmcare.errors import InputError
 from spasmcare.growth import (
-    EXTREME_WEIGHT_SDS,
+    IMPLAUSIBLE_LENGTH_SDS,
     IMPLAUSIBLE_WEIGHT_SDS,
     SEXES,
     Sex,
+    check_length_for_age,
     check_weight_for_age,
-    sds,
     value_at_sds,
 )
 
@@ -74,8 +74,9 @@ def plausible_range(
 ) -> tuple[float, float]:
     """(low, high) of WHO ±5 SD over the age window, both sexes [1-3]; measure weight/height."""
     lo_age, hi_age = (m / 12.0 for m in age_window_months)
-    low = min(value_at_sds(measure, -IMPLAUSIBLE_WEIGHT_SDS, lo_age, s) for s in SEXES)  # type: ignore[arg-type]
-    high = max(value_at_sds(measure, IMPLAUSIBLE_WEIGHT_SDS, hi_age, s) for s in SEXES)  # type: ignore[arg-type]
+    limit = IMPLAUSIBLE_WEIGHT_SDS if measure == "weight" else IMPLAUSIBLE_LENGTH_SDS
+    low = min(value_at_sds(measure, -limit, lo_age, s) for s in SEXES)  # type: ignore[arg-type]
+    high = max(value_at_sds(measure, limit, hi_age, s) for s in SEXES)  # type: ignore[arg-type]
     return low, high
 
 
@@ -120,19 +121,7 @@ def check_length(
     """Reject an implausible infant length [cm]; return warnings (see module notes)."""
     length_cm = _finite(length_cm, "length_cm", "a length in cm above 0")
     if age_months is not None:
-        sexes: tuple[Sex, ...] = (sex,) if sex else SEXES
-        scores = [sds("height", length_cm, age_months / 12.0, s) for s in sexes]
-        nearest = min(scores, key=abs)
-        if abs(nearest) > IMPLAUSIBLE_WEIGHT_SDS:
-            raise InputError(
-                "length_cm",
-                length_cm,
-                f"a length within ±5 SD of WHO length-for-age at {age_months:g} months "
-                f"(got {nearest:+.1f} SD)",
-            )
-        if abs(nearest) > EXTREME_WEIGHT_SDS:
-            return [f"length {length_cm:g} cm is {nearest:+.1f} SD for age (WHO): check it"]
-        return []
+        return list(check_length_for_age(length_cm, age_months, sex, field="length_cm").warnings)
     lo, hi = plausible_range("height", age_window_months)
     if not lo <= length_cm <= hi:
         raise InputError(

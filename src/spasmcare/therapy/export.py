@@ -16,9 +16,16 @@ from icalendar import Calendar, Event
 
 from spasmcare.errors import InputError
 from spasmcare.therapy.protocol import TO_BE_CONFIRMED
-from spasmcare.therapy.schedule import CoursePlan, Dose
+from spasmcare.therapy.schedule import (
+    FAMILY_MONITORING_EVENT,
+    FAMILY_PENDING,
+    FAMILY_PENDING_EVENT,
+    FAMILY_REVIEW_EVENT,
+    CoursePlan,
+    Dose,
+)
 
-FAMILY_PENDING = "your clinic will tell you the dose for this day"
+__all__ = ["FAMILY_PENDING", "dose_text", "number", "per_text", "table_rows", "to_ics", "write_ics"]
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -57,8 +64,14 @@ def table_rows(
         ordered = sorted(day.doses, key=lambda d: (d.drug, d.time))
         groups: list[tuple[Dose, list[str]]] = []
         for dose in ordered:
-            same = groups and grouped and groups[-1][0].drug == dose.drug and (
-                groups[-1][0].amount == dose.amount and groups[-1][0].volume_ml == dose.volume_ml
+            same = (
+                groups
+                and grouped
+                and groups[-1][0].drug == dose.drug
+                and (
+                    groups[-1][0].amount == dose.amount
+                    and groups[-1][0].volume_ml == dose.volume_ml
+                )
             )
             if same:
                 groups[-1][1].append(dose.time)
@@ -160,24 +173,28 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
             cal.add_component(event)
         for pending in day.pending:
             cal.add_component(
-                all_day(day.date, f"{pending.drug}: ask the clinic for today's dose",
-                        FAMILY_PENDING, day.date, pending.drug, "pending")
+                all_day(
+                    day.date,
+                    f"{pending.drug}: {FAMILY_PENDING_EVENT}",
+                    FAMILY_PENDING,
+                    day.date,
+                    pending.drug,
+                    "pending",
+                )
             )
     for point in plan.decision_points:
         if point.day <= len(plan.days):
             cal.add_component(
-                all_day(point.date, f"Clinic review: {point.question}",
-                        "The clinic reviews the course today; the doses may change.", point.id)
+                all_day(
+                    point.date, f"Clinic review: {point.question}", FAMILY_REVIEW_EVENT, point.id
+                )
             )
-    for item in plan.monitoring:
-        if not item.confirmed:
-            continue
+    for item in plan.visible_monitoring(family=True):
         summary = item.what
         if item.until is not None:
             summary += f" (by {item.until.isoformat()})"
         cal.add_component(
-            all_day(item.date, summary, "Monitoring planned with the course.", item.date,
-                    item.what)
+            all_day(item.date, summary, FAMILY_MONITORING_EVENT, item.date, item.what)
         )
     return cal.to_ical()
 

@@ -31,12 +31,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from spasmcare.errors import InputError
+from spasmcare.growth import DAYS_PER_MONTH
+from spasmcare.therapy.protocol import resolve
 
 #: Relative weight change within a course above which the plan warns [1].
 WEIGHT_CHANGE_FRACTION = 0.10
@@ -48,6 +51,18 @@ def add_months(start: date, months: int) -> date:
     year, month = start.year + index // 12, index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
+
+
+def add_months_exact(start: date, months: float) -> date:
+    """``start`` plus ``months``: whole calendar months (:func:`add_months`), then the fraction
+    of a month as days (``DAYS_PER_MONTH`` days a month), so 6.5 months is 6 months + 15 days."""
+    whole = math.floor(months)
+    return add_months(start, whole) + timedelta(days=round((months - whole) * DAYS_PER_MONTH))
+
+
+def course_date(start: date, day: int) -> date:
+    """The calendar date of course day ``day`` (day 1 = ``start``)."""
+    return start + timedelta(days=day - 1)
 
 
 @dataclass
@@ -80,7 +95,6 @@ class CourseSpan:
 
     first_day: int
     last_day: int
-    dates: list[date] = field(default_factory=list)
 
 
 def schedule_dates(
@@ -90,11 +104,6 @@ def schedule_dates(
     values: Mapping[str, Any],
 ) -> list[tuple[date, date | None]]:
     """Dates (with an optional latest date) of one monitoring schedule (see module notes)."""
-
-    def number(value: Any) -> Any:
-        if isinstance(value, dict) and "param" in value:
-            return values[value["param"]]
-        return value
 
     def span(course: str) -> CourseSpan | None:
         if course == "all":
@@ -106,14 +115,14 @@ def schedule_dates(
         return spans.get(course)
 
     def day_date(day: int) -> date:
-        return start + timedelta(days=day - 1)
+        return course_date(start, day)
 
     if "on_day" in schedule:
         return [(day_date(int(schedule["on_day"])), None)]
     if "within_days" in schedule:
         return [(start, day_date(int(schedule["within_days"])))]
     if "per_week" in schedule:
-        per_week = int(number(schedule["per_week"]))
+        per_week = int(resolve(schedule["per_week"], values))
         s = span(str(schedule.get("course", "all")))
         if s is None or per_week < 1:
             return []
@@ -130,7 +139,7 @@ def schedule_dates(
             week += 1
         return out
     if "every_months" in schedule:
-        months = int(number(schedule["every_months"]))
+        months = int(resolve(schedule["every_months"], values))
         s = span(str(schedule["course"]))
         if s is None:
             return []
@@ -142,7 +151,7 @@ def schedule_dates(
             k += 1
         return monthly
     if "after_stop_months" in schedule:
-        first, last = (int(number(m)) for m in schedule["after_stop_months"])
+        first, last = (int(resolve(m, values)) for m in schedule["after_stop_months"])
         s = span(str(schedule["course"]))
         if s is None:
             return []
@@ -179,7 +188,7 @@ def long_course_warning(
     drug: str, start: date, last_dose: date, months: float, sources: list[str]
 ) -> str | None:
     """Warn when a course runs longer than ``months`` months after its start [2]."""
-    limit = add_months(start, int(months))
+    limit = add_months_exact(start, months)
     if last_dose > limit:
         cited = ", ".join(sources)
         return (

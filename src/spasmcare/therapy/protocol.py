@@ -43,6 +43,13 @@ FILENAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)\.v(?P<version>[1-9][0-9]*)\.
 #: What the plan shows in place of an unconfirmed detail.
 TO_BE_CONFIRMED = "to be confirmed by the clinic"
 
+#: The course day of the "day-7" review (the escalation decision of UKISS-style protocols).
+DAY7 = 7
+
+#: Monitoring schedule kinds that apply to one course (or to ``all`` courses); see
+#: :mod:`spasmcare.therapy.monitoring`.
+COURSE_SCHEDULES = ("per_week", "every_months", "after_stop_months")
+
 
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
@@ -69,6 +76,23 @@ class Confirmation:
             "value": self.value,
             "note": self.note,
         }
+
+    @property
+    def label(self) -> str:
+        """Who confirmed, and when: "Dr A (2025-01-06T09:00:00+00:00)"."""
+        return f"{self.by} ({self.at})"
+
+
+@dataclass(frozen=True)
+class DetailStatus:
+    """One flagged detail with its confirmation and whether a plan may use it."""
+
+    detail: str
+    flag: str
+    what: str
+    why: str
+    confirmation: Confirmation | None
+    confirmed: bool  # confirmed, and its tied parameters have the confirmed values
 
 
 @dataclass(frozen=True)
@@ -130,6 +154,22 @@ class Protocol:
         found = [c for c in self.confirmations if c.detail == detail]
         return found[-1] if found else None
 
+    def detail_status(self, values: Mapping[str, Any] | None = None) -> list[DetailStatus]:
+        """Every flagged detail with its status; ``values`` are the planning parameter values
+        (default the protocol's own), see :func:`is_confirmed`."""
+        effective = parameter_values(self) if values is None else values
+        return [
+            DetailStatus(
+                detail=key,
+                flag=str(spec["flag"]),
+                what=str(spec["what"]),
+                why=str(spec["why"]),
+                confirmation=self.confirmation(key),
+                confirmed=is_confirmed(self, key, effective),
+            )
+            for key, spec in self.details.items()
+        ]
+
     @property
     def drugs(self) -> list[str]:
         return [str(c["drug"]) for c in self.courses]
@@ -171,6 +211,43 @@ def resolve_protocols_dir(protocols_dir: str | Path | None) -> Path | None:
     if not path.is_dir():
         raise InputError("--protocols-dir", str(chosen), "an existing directory")
     return path
+
+
+def resolve(value: Any, values: Mapping[str, Any]) -> Any:
+    """A protocol value: a ``{param: name}`` reference replaced by the parameter's value."""
+    if isinstance(value, dict) and "param" in value:
+        return values[value["param"]]
+    return value
+
+
+def day7_decision_id(protocol: Protocol) -> str | None:
+    """The id of the protocol's day-7 decision (the one decision asked on course day 7), or
+    None when it has none.
+
+    Raises
+    ------
+    InputError
+        When more than one decision is asked on day 7 (which one escalates is then unclear).
+    """
+    found = [str(d["id"]) for d in protocol.decisions if int(d["day"]) == DAY7]
+    if len(found) > 1:
+        raise InputError(
+            "protocol file",
+            str(protocol.path),
+            "at most one decision on day 7: " + ", ".join(found),
+        )
+    return found[0] if found else None
+
+
+def _normalise_space(value: Any) -> Any:
+    """Every string with its runs of white space made single spaces (YAML folded text)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict):
+        return {k: _normalise_space(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise_space(v) for v in value]
+    return value
 
 
 def _walk_refs(value: Any) -> Iterable[str]:
@@ -250,6 +327,15 @@ def validate_protocol(data: Any, where: str) -> None:
             frac = (phase["dose"] or {}).get("fraction_of_phase")
             if frac and frac["phase"] not in names:
                 fail(f"{ctx} refers to unknown phase {frac['phase']!r}")
+    courses = {str(c["drug"]) for c in data["courses"]} | {"all"}
+    for item in data.get("monitoring") or []:
+        schedule = item["schedule"]
+        kinds = [k for k in COURSE_SCHEDULES if k in schedule]
+        if kinds and str(schedule.get("course", "all")) not in courses:
+            fail(
+                f"monitoring item {item['what']!r}: schedule course {schedule.get('course')!r} "
+                "is not one of " + ", ".join(sorted(courses))
+            )
     for item in list(data.get("monitoring") or []) + list(data.get("advice") or []):
         check_sources(item.get("sources", []), "monitoring/advice item")
         if "detail" in item and item["detail"] not in details:
@@ -285,6 +371,7 @@ def _parse(path: Path, origin: str, raw: bytes, digest: str) -> Protocol:
     except yaml.YAMLError as exc:
         raise InputError("protocol file", str(path), f"valid YAML ({exc})") from None
     validate_protocol(data, str(path))
+    data = _normalise_space(data)
     match = FILENAME.match(path.name)
     if not match or match["id"] != data["id"] or int(match["version"]) != data["version"]:
         raise InputError(
@@ -447,7 +534,9 @@ def confirm_detail(
     data = json.loads(json.dumps(protocol.data))  # deep copy, plain types
     if param is not None:
         chosen = coerce_parameter(
-            protocol, param, protocol.parameters[param]["default"] if value is None else value,
+            protocol,
+            param,
+            protocol.parameters[param]["default"] if value is None else value,
             field="--value",
         )
         data["parameters"][param]["default"] = chosen

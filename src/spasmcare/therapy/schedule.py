@@ -10,13 +10,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from spasmcare.errors import InputError
-from spasmcare.growth import DAYS_PER_MONTH, parse_sex
-from spasmcare.therapy.bsa import DEFAULT_FORMULA, FORMULA_SPREAD_WARNING, bsa_m2, bsa_spread
+from spasmcare.growth import DAYS_PER_MONTH, parse_sex, sds
+from spasmcare.therapy.bsa import (
+    DEFAULT_FORMULA,
+    FORMULA_SPREAD_WARNING,
+    bsa_m2,
+    bsa_spread,
+    normalize_formula,
+)
 from spasmcare.therapy.dosing import (
     DEFAULT_SYRINGES,
     Syringe,
@@ -31,6 +37,7 @@ from spasmcare.therapy.monitoring import (
     CourseSpan,
     MonitoringItem,
     add_months,
+    course_date,
     long_course_warning,
     schedule_dates,
     weight_change_warnings,
@@ -41,6 +48,7 @@ from spasmcare.therapy.protocol import (
     is_confirmed,
     load_protocol,
     parameter_values,
+    resolve,
 )
 
 #: Clock times of the doses by number of doses a day. A scheduling convenience, not a
@@ -52,7 +60,12 @@ DEFAULT_TIME_SLOTS: dict[int, list[str]] = {
     4: ["08:00", "12:00", "16:00", "20:00"],
 }
 
+# Family-facing wording (the family table, JSON and calendar all use these).
 FAMILY_REVIEW = "clinic review today: the doses may change after it"
+FAMILY_PENDING = "your clinic will tell you the dose for this day"
+FAMILY_PENDING_EVENT = "ask the clinic for today's dose"
+FAMILY_REVIEW_EVENT = "The clinic reviews the course today; the doses may change."
+FAMILY_MONITORING_EVENT = "Monitoring planned with the course."
 
 #: Doses are calculated to this step [mg or U] before the product volume is measured.
 DOSE_STEP = 0.01
@@ -66,6 +79,23 @@ def parse_date(value: date | str, field_name: str = "start") -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(field_name, value, "a date as YYYY-MM-DD") from None
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    """A value rounded for display (the domain objects keep the exact value)."""
+    return None if value is None else round(value, digits)
+
+
+@dataclass(frozen=True)
+class Product:
+    """The product of one drug used for volumes: name and strength [mg/mL or U/mL]."""
+
+    name: str
+    concentration: float
+    unit: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "concentration": self.concentration, "unit": self.unit}
 
 
 @dataclass
@@ -89,13 +119,14 @@ class Dose:
         out: dict[str, Any] = {"drug": self.drug}
         if self.unit == "mg":
             out["mg"] = self.amount
-            out["per_kg"] = self.per_kg
+            out["per_kg"] = _rounded(self.per_kg, 3)
         else:
             out["units"] = self.amount
-            out["per_m2"] = self.per_m2
+            out["per_m2"] = _rounded(self.per_m2, 2)
         out["volume_ml"] = self.volume_ml
         if self.measured is not None:
-            out["measured_mg" if self.unit == "mg" else "measured_units"] = self.measured
+            key = "measured_mg" if self.unit == "mg" else "measured_units"
+            out[key] = _rounded(self.measured, 4)
         out["time"] = self.time
         out["route"] = self.route
         out["product"] = self.product
@@ -174,6 +205,11 @@ class Advice:
     confirmed: bool = True
     confirmed_by: str | None = None
 
+    @property
+    def display_text(self) -> str:
+        """The text as shown: an unconfirmed item says it awaits the clinic."""
+        return self.text if self.confirmed else f"{self.text} ({TO_BE_CONFIRMED})"
+
 
 @dataclass
 class CoursePlan:
@@ -198,17 +234,20 @@ class CoursePlan:
     confirmed_details: list[dict[str, Any]]
     unconfirmed_details: list[dict[str, Any]]
     parameters: dict[str, Any]
-    products: dict[str, dict[str, Any]]
+    products: dict[str, Product]
     last_dose: dict[str, date]
 
     @property
     def end(self) -> date:
         return self.days[-1].date if self.days else self.start
 
-    def max_daily(self, drug: str) -> float:
-        """The largest daily amount [mg or U] of ``drug`` anywhere in the plan."""
-        totals = [sum(d.amount for d in day.doses if d.drug == drug) for day in self.days]
-        return max(totals, default=0.0)
+    def visible_monitoring(self, family: bool) -> list[MonitoringItem]:
+        """The monitoring shown: the family sees only confirmed items."""
+        return [m for m in self.monitoring if m.confirmed or not family]
+
+    def visible_advice(self, family: bool) -> list[Advice]:
+        """The advice shown: the family sees only confirmed items (see ``display_text``)."""
+        return [a for a in self.advice if a.confirmed or not family]
 
     def to_dict(self, family: bool = False) -> dict[str, Any]:
         """The plan as JSON-ready data; ``family=True`` leaves out everything unconfirmed."""
@@ -223,7 +262,7 @@ class CoursePlan:
                 notes = day.notes_for(family=True)
                 if day.pending:
                     drugs = ", ".join(sorted({p.drug for p in day.pending}))
-                    notes.append(f"{drugs}: your clinic will tell you the dose for this day")
+                    notes.append(f"{drugs}: {FAMILY_PENDING}")
                 entry["notes"] = notes
             else:
                 entry["notes"] = day.notes_for(family=False) + [
@@ -231,17 +270,14 @@ class CoursePlan:
                 ]
                 entry["pending"] = [p.to_dict() for p in day.pending]
             days.append(entry)
-        monitoring = [
-            m.to_dict() for m in self.monitoring if m.confirmed or not family
-        ]
+        monitoring = [m.to_dict() for m in self.visible_monitoring(family)]
         advice = [
             {
-                "text": a.text if a.confirmed else f"{a.text} ({TO_BE_CONFIRMED})",
+                "text": a.display_text,
                 "sources": a.sources,
                 **({"detail": a.detail, "confirmed_by": a.confirmed_by} if a.detail else {}),
             }
-            for a in self.advice
-            if a.confirmed or not family
+            for a in self.visible_advice(family)
         ]
         out: dict[str, Any] = {
             "protocol": self.protocol_id,
@@ -258,7 +294,7 @@ class CoursePlan:
         out["start"] = self.start.isoformat()
         out["end"] = self.end.isoformat()
         out["last_dose"] = {k: v.isoformat() for k, v in self.last_dose.items()}
-        out["products"] = self.products
+        out["products"] = {drug: p.to_dict() for drug, p in self.products.items()}
         out["days"] = days
         out["monitoring"] = monitoring
         out["advice"] = advice
@@ -288,7 +324,7 @@ class _Planner:
         start: date,
         weight_kg: float,
         bsa: float | None,
-        concentrations: dict[str, tuple[str, float, str]],
+        products: dict[str, Product],
         syringes: Sequence[Syringe],
     ) -> None:
         self.protocol = protocol
@@ -297,18 +333,15 @@ class _Planner:
         self.start = start
         self.weight_kg = weight_kg
         self.bsa = bsa
-        self.concentrations = concentrations
+        self.products = products
         self.syringes = syringes
         slots = protocol.data.get("time_slots") or {}
         self.slots = {int(k): list(v) for k, v in slots.items()} or DEFAULT_TIME_SLOTS
-        self._level_cache: dict[tuple[str, int], float | None] = {}
-        self.notes: list[str] = []
+        self._given_cache: dict[tuple[str, str, int], float | None] = {}
 
     # ---- values
     def num(self, value: Any) -> Any:
-        if isinstance(value, dict) and "param" in value:
-            return self.values[value["param"]]
-        return value
+        return resolve(value, self.values)
 
     def day_number(self, spec: Any) -> int:
         if isinstance(spec, int):
@@ -328,6 +361,14 @@ class _Planner:
 
     def confirmed(self, detail: str | None) -> bool:
         return detail is None or is_confirmed(self.protocol, detail, self.values)
+
+    def confirmed_by(self, detail: str | None) -> tuple[bool, str | None]:
+        """Whether an item tied to ``detail`` may be used, and who confirmed it (if so)."""
+        return _confirmed_by(self.protocol, detail, self.values)
+
+    def cap(self, course: dict[str, Any], phase: dict[str, Any]) -> float | None:
+        """The course maximum [mg/day or U/day] for this infant on a phase's dosing."""
+        return daily_cap(course["maximum"], self.weight_kg, self.bsa, self.per_day(phase))
 
     # ---- phases
     def phase_range(self, phase: dict[str, Any]) -> tuple[int, int]:
@@ -364,60 +405,73 @@ class _Planner:
         ends = [self.phase_range(p)[1] for p in course["phases"] if self.applies(p)]
         return max(ends, default=0)
 
-    def level_per_kg(self, course: dict[str, Any], day: int) -> float | None:
-        """The daily dose [mg/kg/day] of a per-kg course on ``day``; None when pending/absent."""
-        key = (course["drug"], day)
-        if key not in self._level_cache:
-            self._level_cache[key] = None
-            phase = self.phase_on(course, day)
-            if phase is not None and self.confirmed(phase.get("detail")):
-                daily = self.daily(course, phase, day)
-                if daily is not None:
-                    self._level_cache[key] = daily[1] / self.weight_kg
-        return self._level_cache[key]
+    def given_daily(self, course: dict[str, Any], day: int) -> float | None:
+        """The daily amount [mg/day or U/day] given on ``day``, capped at the course maximum;
+        None when no phase runs that day, its detail is unconfirmed, or its dose derives from
+        an amount that is itself not given (a phase derived from an unconfirmed phase)."""
+        phase = self.phase_on(course, day)
+        return None if phase is None else self.given_in(course, phase, day)
 
-    def daily(
-        self, course: dict[str, Any], phase: dict[str, Any], day: int
-    ) -> tuple[str, float] | None:
-        """(unit, daily amount [mg/day or U/day]) of a phase on a day, before the cap."""
+    def given_in(self, course: dict[str, Any], phase: dict[str, Any], day: int) -> float | None:
+        """:meth:`given_daily` for a named phase (also one not on the plan, for a reference)."""
+        key = (course["drug"], phase["name"], day)
+        if key not in self._given_cache:
+            self._given_cache[key] = None
+            if self.confirmed(phase.get("detail")):
+                raw = self.daily(course, phase, day)
+                if raw is not None:
+                    cap = self.cap(course, phase)
+                    self._given_cache[key] = raw if cap is None else min(raw, cap)
+        return self._given_cache[key]
+
+    def source_phase(self, course: dict[str, Any], phase: dict[str, Any]) -> dict[str, Any] | None:
+        """The phase whose given amount a derived dose (fraction, wean) starts from."""
+        dose = phase["dose"] or {}
+        if "fraction_of_phase" in dose:
+            wanted = dose["fraction_of_phase"]["phase"]
+            return next(p for p in course["phases"] if p["name"] == wanted)
+        if "wean" in dose:
+            return self.phase_on(course, self.phase_range(phase)[0] - 1)
+        return None
+
+    def daily(self, course: dict[str, Any], phase: dict[str, Any], day: int) -> float | None:
+        """The daily amount [mg/day or U/day] of a phase on a day, before the cap; None when it
+        derives from an amount that is not given."""
         dose = phase["dose"]
         if dose is None:
             return None
-        unit = course["unit"]
         n = self.per_day(phase)
-        (kind, spec), = dose.items()
+        ((kind, spec),) = dose.items()
         w, bsa = self.weight_kg, self.bsa
         if kind in ("mg", "units"):
-            return unit, float(self.num(spec)) * n
+            return float(self.num(spec)) * n
         if kind in ("mg_per_day", "units_per_day"):
-            return unit, float(self.num(spec))
+            return float(self.num(spec))
         if kind == "mg_per_kg_per_day":
-            return unit, float(self.num(spec)) * w
+            return float(self.num(spec)) * w
         if kind in ("units_per_m2", "units_per_m2_per_day"):
             if bsa is None:
                 raise InputError("length_cm", None, "a length in cm (the dose is per m²)")
             per = float(self.num(spec)) * bsa
-            return unit, per * n if kind == "units_per_m2" else per
+            return per * n if kind == "units_per_m2" else per
         if kind == "fraction_of_phase":
-            ref = next(p for p in course["phases"] if p["name"] == spec["phase"])
-            ref_daily = self.daily(course, ref, self.phase_range(ref)[0])
-            if ref_daily is None:
-                return None
-            ref_cap = daily_cap(course["maximum"], w, bsa, self.per_day(ref))
-            full = ref_daily[1] if ref_cap is None else min(ref_daily[1], ref_cap)
-            return unit, full * float(spec["fraction"])
+            ref = self.source_phase(course, phase)
+            assert ref is not None  # checked at load (validate_protocol)
+            full = self.given_in(course, ref, self.phase_range(ref)[0])
+            return None if full is None else full * float(spec["fraction"])
         if kind == "titrate":
             lo, _ = self.phase_range(phase)
             steps = (day - lo) // int(spec["every_days"])
             level = float(self.num(spec["start_mg_per_kg_per_day"])) + steps * float(
                 self.num(spec["step_mg_per_kg_per_day"])
             )
-            return unit, min(level, float(self.num(spec["target_mg_per_kg_per_day"]))) * w
+            return min(level, float(self.num(spec["target_mg_per_kg_per_day"]))) * w
         if kind == "wean":
             lo, hi = self.phase_range(phase)
-            previous = self.level_per_kg(course, lo - 1)
-            if previous is None:
+            before = self.given_daily(course, lo - 1)
+            if before is None:
                 return None
+            previous = before / w
             step = float(self.num(spec["step_mg_per_kg_per_day"]))
             levels = []
             level = previous - step
@@ -428,8 +482,19 @@ class _Planner:
                 return None
             length = hi - lo + 1
             index = min((day - lo) * len(levels) // length, len(levels) - 1)
-            return unit, levels[index] * w
+            return levels[index] * w
         raise InputError("protocol file", str(self.protocol.path), f"a known dose kind, not {kind}")
+
+    def blocking_detail(self, course: dict[str, Any], phase: dict[str, Any]) -> str:
+        """The flagged detail that keeps a phase's dose from being given."""
+        current: dict[str, Any] | None = phase
+        seen: list[dict[str, Any]] = []
+        while current is not None and not any(current is p for p in seen):
+            if not self.confirmed(current.get("detail")):
+                return str(current["detail"])
+            seen.append(current)
+            current = self.source_phase(course, current)
+        return str(phase.get("detail") or phase["name"])
 
     def doses_on(self, course: dict[str, Any], day: int) -> tuple[list[Dose], Pending | None, str]:
         phase = self.phase_on(course, day)
@@ -437,30 +502,28 @@ class _Planner:
             return [], None, ""
         drug = course["drug"]
         detail = phase.get("detail")
-        if not self.confirmed(detail):
-            return [], Pending(drug=drug, detail=str(detail), phase=phase["name"]), ""
-        daily = self.daily(course, phase, day)
-        if daily is None:  # depends on an earlier unconfirmed day (e.g. a wean)
-            lo, _ = self.phase_range(phase)
-            prev = self.phase_on(course, lo - 1)
-            blocking = (prev or {}).get("detail") or detail or phase["name"]
-            return [], Pending(drug=drug, detail=str(blocking), phase=phase["name"]), ""
-        unit, amount = daily
-        n = self.per_day(phase)
-        cap = daily_cap(course["maximum"], self.weight_kg, self.bsa, n)
+        amount = self.given_in(course, phase, day)
+        if amount is None:  # unconfirmed, or derived from an unconfirmed phase
+            blocking = self.blocking_detail(course, phase)
+            return [], Pending(drug=drug, detail=blocking, phase=phase["name"]), ""
+        unit = course["unit"]
+        raw = self.daily(course, phase, day)
+        cap = self.cap(course, phase)
         note = ""
-        if cap is not None and amount > cap + 1e-9:
+        if cap is not None and raw is not None and raw > cap + 1e-9:
             note = (
-                f"{drug}: calculated {amount:.2f} {unit}/day capped at the protocol maximum "
+                f"{drug}: calculated {raw:.2f} {unit}/day capped at the protocol maximum "
                 f"{cap:.2f} {unit}/day"
             )
-            amount = cap
+        n = self.per_day(phase)
         per_dose_limit = cap / n if cap is not None else None
         per_dose = round_dose(amount / n, per_dose_limit, DOSE_STEP)
-        product = self.concentrations.get(drug)
+        product = self.products.get(drug)
         volume = None
         if product is not None:
-            volume, _ = measurable_volume(per_dose, product[1], per_dose_limit, self.syringes)
+            volume, _ = measurable_volume(
+                per_dose, product.concentration, per_dose_limit, self.syringes
+            )
         doses = [
             Dose(
                 drug=drug,
@@ -468,34 +531,60 @@ class _Planner:
                 route=course["route"],
                 unit=unit,
                 amount=per_dose,
-                per_kg=round(per_dose / self.weight_kg, 3) if unit == "mg" else None,
-                per_m2=round(per_dose / self.bsa, 2) if unit == "U" and self.bsa else None,
+                per_kg=per_dose / self.weight_kg if unit == "mg" else None,
+                per_m2=per_dose / self.bsa if unit == "U" and self.bsa else None,
                 volume_ml=volume,
-                product=product[0] if product else None,
+                product=product.name if product else None,
                 phase=phase["name"],
                 detail=detail,
-                measured=None if volume is None or product is None else round(
-                    volume * product[1], 4
-                ),
+                measured=None
+                if volume is None or product is None
+                else volume * product.concentration,
             )
             for time in self.slots[n]
         ]
         return doses, None, note
 
 
+def _confirmed_by(
+    protocol: Protocol, detail: str | None, values: Mapping[str, Any]
+) -> tuple[bool, str | None]:
+    """(may the item tied to ``detail`` be used, who confirmed it) for a plan's values."""
+    if detail is None:
+        return True, None
+    if not is_confirmed(protocol, detail, values):
+        return False, None
+    conf = protocol.confirmation(detail)
+    return True, conf.label if conf else None
+
+
 def _age_months(
     age_months: float | None, birth_date: date | str | None, start: date
 ) -> float | None:
+    """The age at the start [months], checked in months against the WHO weight-for-age
+    reference (the growth checks need it); errors name ``age_months`` or ``birth_date``."""
     if birth_date is not None:
         born = parse_date(birth_date, "birth_date")
         if born > start:
             raise InputError("birth_date", born.isoformat(), "a date before the start date")
-        return (start - born).days / DAYS_PER_MONTH
-    if age_months is not None:
+        months = (start - born).days / DAYS_PER_MONTH
+        shown: Any = f"{born.isoformat()} ({months:.1f} months at the start)"
+        field_name = "birth_date"
+    elif age_months is not None:
         finite = isinstance(age_months, int | float) and math.isfinite(age_months)
         if not finite or age_months < 0:
             raise InputError("age_months", age_months, "an age in months of 0 or more")
-    return age_months
+        months = float(age_months)
+        field_name, shown = "age_months", months
+    else:
+        return None
+    try:
+        sds("weight", 10.0, months / 12.0, "male")  # raises when the age is not covered
+    except InputError:
+        raise InputError(
+            field_name, shown, "an age in months covered by the WHO weight-for-age reference"
+        ) from None
+    return months
 
 
 def plan_course(
@@ -597,47 +686,41 @@ def plan_course(
                 f"a length in cm: {protocol.id} doses per m² of body-surface area",
             )
         warnings += check_length(length_cm, age, sex_value)
-        formula = bsa_formula.strip().lower().replace("_", "-")
+        formula = normalize_formula(bsa_formula, "bsa_formula")
         bsa = bsa_m2(float(length_cm), weight_kg, formula)
         spread = bsa_spread(float(length_cm), weight_kg)
         if spread > FORMULA_SPREAD_WARNING:
             warnings.append(
-                f"the BSA formulas differ by {spread:.1%} for this infant (more than 5 %): "
-                f"{formula} gives {bsa:.3f} m²"
+                f"the BSA formulas differ by {spread:.1%} for this infant (more than "
+                f"{FORMULA_SPREAD_WARNING:.0%}): {formula} gives {bsa:.3f} m²"
             )
     elif length_cm is not None:
         warnings += check_length(length_cm, age, sex_value)
 
-    concentrations: dict[str, tuple[str, float, str]] = {}
-    product_info: dict[str, dict[str, Any]] = {}
+    chosen: dict[str, Product] = {}
     drug_names = {c["drug"].lower(): c for c in protocol.courses}
     for drug, strength in (products or {}).items():
         course = drug_names.get(drug.lower())
         if course is None:
-            raise InputError("--product", drug, "a drug of this protocol: " + ", ".join(drug_names))
+            raise InputError("products", drug, "a drug of this protocol: " + ", ".join(drug_names))
         if not (isinstance(strength, int | float) and math.isfinite(strength) and strength > 0):
-            raise InputError("--product", f"{drug}={strength}", "a strength above 0")
+            raise InputError("products", f"{drug}={strength}", "a strength above 0")
         unit = "mg/mL" if course["unit"] == "mg" else "U/mL"
         name = f"{course['drug']} {strength:g} {unit} (given at planning)"
-        concentrations[course["drug"]] = (name, float(strength), unit)
+        chosen[course["drug"]] = Product(name, float(strength), unit)
     for course in protocol.courses:
-        if course["drug"] not in concentrations and course.get("products"):
+        if course["drug"] not in chosen and course.get("products"):
             p = course["products"][0]
-            concentrations[course["drug"]] = (p["name"], float(p["concentration"]), p["unit"])
-        if course["drug"] in concentrations:
-            name, strength, unit = concentrations[course["drug"]]
-            product_info[course["drug"]] = {"name": name, "concentration": strength, "unit": unit}
-        else:
+            chosen[course["drug"]] = Product(p["name"], float(p["concentration"]), p["unit"])
+        if course["drug"] not in chosen:
             warnings.append(
                 f"{course['drug']}: no product strength given, so no volumes (pass --product "
                 f"'{course['drug']}=<strength>' with the strength of the clinic's product)"
             )
 
-    planner = _Planner(
-        protocol, values, answers, start_date, weight_kg, bsa, concentrations, syringes
-    )
+    planner = _Planner(protocol, values, answers, start_date, weight_kg, bsa, chosen, syringes)
     n_days = max(planner.last_day(c) for c in protocol.courses)
-    days = [PlanDay(day=i, date=start_date + timedelta(days=i - 1)) for i in range(1, n_days + 1)]
+    days = [PlanDay(day=i, date=course_date(start_date, i)) for i in range(1, n_days + 1)]
     spans: dict[str, CourseSpan] = {}
     last_dose: dict[str, date] = {}
     caps_noted: set[str] = set()
@@ -656,15 +739,20 @@ def plan_course(
                 span.last_day = plan_day.day
             if doses:
                 last_dose[drug] = plan_day.date
-        if drug in last_dose and drug in spans and spans[drug].last_day == (
-            last_dose[drug] - start_date
-        ).days + 1:
+        if (
+            drug in last_dose
+            and drug in spans
+            and spans[drug].last_day == (last_dose[drug] - start_date).days + 1
+        ):
             index = (last_dose[drug] - start_date).days
             days[index].notes.append(f"last dose of {drug}; it stops after this day")
         if course.get("warn_after_months") and drug in spans:
-            end = start_date + timedelta(days=spans[drug].last_day - 1)
+            end = course_date(start_date, spans[drug].last_day)
             warning = long_course_warning(
-                drug, start_date, end, float(course["warn_after_months"]),
+                drug,
+                start_date,
+                end,
+                float(course["warn_after_months"]),
                 list(course.get("warn_sources", [])),
             )
             if warning:
@@ -674,14 +762,18 @@ def plan_course(
 
     decision_points = []
     for key, d in known.items():
-        when = start_date + timedelta(days=int(d["day"]) - 1)
+        when = course_date(start_date, int(d["day"]))
         answer = given.get(key)
         effect = str(d.get("if_yes" if answers[key] else "if_no", ""))
         decision_points.append(
             DecisionPoint(
-                id=key, day=int(d["day"]), date=when, question=d["question"],
+                id=key,
+                day=int(d["day"]),
+                date=when,
+                question=d["question"],
                 answer=None if answer is None else bool(answer),
-                planned_as=answers[key], effect=effect,
+                planned_as=answers[key],
+                effect=effect,
             )
         )
         if 1 <= d["day"] <= len(days):
@@ -697,14 +789,19 @@ def plan_course(
     monitoring: list[MonitoringItem] = []
     for item in protocol.data.get("monitoring") or []:
         detail = item.get("detail")
-        ok = planner.confirmed(detail)
-        conf = protocol.confirmation(detail) if detail else None
-        by = f"{conf.by} ({conf.at})" if conf and ok else None
+        ok, by = planner.confirmed_by(detail)
         cited = list(item.get("sources", []))
         if not ok:
             monitoring.append(
-                MonitoringItem(start_date, f"{item['what']}: schedule {TO_BE_CONFIRMED}",
-                               cited, None, detail, False, None)
+                MonitoringItem(
+                    start_date,
+                    f"{item['what']}: schedule {TO_BE_CONFIRMED}",
+                    cited,
+                    None,
+                    detail,
+                    False,
+                    None,
+                )
             )
             continue
         for when, until in schedule_dates(item["schedule"], start_date, spans, values):
@@ -714,40 +811,45 @@ def plan_course(
     advice = []
     for item in protocol.data.get("advice") or []:
         detail = item.get("detail")
-        ok = planner.confirmed(detail)
-        conf = protocol.confirmation(detail) if detail else None
+        ok, by = planner.confirmed_by(detail)
         advice.append(
             Advice(
-                text=" ".join(str(item["text"]).split()),
+                text=str(item["text"]),
                 sources=list(item.get("sources", [])),
                 detail=detail,
                 confirmed=ok,
-                confirmed_by=f"{conf.by} ({conf.at})" if conf and ok else None,
+                confirmed_by=by,
             )
         )
 
     confirmed_details, unconfirmed_details = [], []
-    for key, spec in protocol.details.items():
-        conf = protocol.confirmation(key)
-        if is_confirmed(protocol, key, values) and conf is not None:
+    for ds in protocol.detail_status(values):
+        conf = ds.confirmation
+        if ds.confirmed and conf is not None:
             confirmed_details.append(
-                {"detail": key, "what": " ".join(spec["what"].split()), "by": conf.by,
-                 "at": conf.at, "value": conf.value, "note": conf.note}
+                {
+                    "detail": ds.detail,
+                    "what": ds.what,
+                    "by": conf.by,
+                    "at": conf.at,
+                    "value": conf.value,
+                    "note": conf.note,
+                }
             )
         else:
             unconfirmed_details.append(
-                {"detail": key, "flag": spec["flag"], "what": " ".join(spec["what"].split()),
-                 "why": " ".join(spec["why"].split()), "status": TO_BE_CONFIRMED}
+                {
+                    "detail": ds.detail,
+                    "flag": ds.flag,
+                    "what": ds.what,
+                    "why": ds.why,
+                    "status": TO_BE_CONFIRMED,
+                }
             )
-            reason = "value changed at planning" if conf is not None else spec["flag"]
-            warnings.append(f"{key} ({reason}): {TO_BE_CONFIRMED}")
+            reason = "value changed at planning" if conf is not None else ds.flag
+            warnings.append(f"{ds.detail} ({reason}): {TO_BE_CONFIRMED}")
 
-    end = days[-1].date if days else start_date
-    warnings += weight_change_warnings(weight_kg, weights, start_date, end, weight_change_fraction)
-
-    sources = {k: " ".join(v.split()) for k, v in protocol.sources.items()}
-
-    return CoursePlan(
+    plan = CoursePlan(
         protocol_id=protocol.id,
         version=protocol.version,
         sha256=protocol.sha256,
@@ -762,11 +864,15 @@ def plan_course(
         monitoring=monitoring,
         advice=advice,
         warnings=warnings,
-        sources=sources,
+        sources=protocol.sources,
         decision_points=decision_points,
         confirmed_details=confirmed_details,
         unconfirmed_details=unconfirmed_details,
         parameters=values,
-        products=product_info,
+        products=chosen,
         last_dose=last_dose,
     )
+    plan.warnings += weight_change_warnings(
+        weight_kg, weights, start_date, plan.end, weight_change_fraction
+    )
+    return plan
