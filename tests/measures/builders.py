@@ -38,9 +38,11 @@ def build(
     """A record whose diary has ``spasms[n]`` spasms on treatment day ``n`` (one entry each)
     and whose recorded days are the treatment days in ``recorded``."""
     entries = tuple(
-        DiaryEntry(at=datetime.combine(day(n), time(8, 0)),
-                   kind="cluster" if c > 1 else "single", spasms=c)
-        for n, c in sorted((spasms or {}).items()) if c > 0
+        DiaryEntry(
+            at=datetime.combine(day(n), time(8, 0)), kind="cluster" if c > 1 else "single", spasms=c
+        )
+        for n, c in sorted((spasms or {}).items())
+        if c > 0
     )
     if treatments is None:
         treatments = (Treatment(id="pred", drug="prednisolone", start=START),)
@@ -54,8 +56,12 @@ def build(
     )
 
 
-def eeg_on(n: int, hyps: bool | None, kramer_total: int | None = None,
-           based: int | None = None) -> Eeg:
-    return Eeg(day=day(n), hypsarrhythmia=hyps,
-               kramer=Kramer(total=kramer_total) if kramer_total is not None else None,
-               based_grade=based)
+def eeg_on(
+    n: int, hyps: bool | None, kramer_total: int | None = None, based: int | None = None
+) -> Eeg:
+    return Eeg(
+        day=day(n),
+        hypsarrhythmia=hyps,
+        kramer=Kramer(total=kramer_total) if kramer_total is not None else None,
+        based_grade=based,
+    )

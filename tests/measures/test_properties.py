@@ -19,8 +19,13 @@ from spasmcare.measures.response import (
 from spasmcare.record.model import DietPeriod, Record
 from tests.measures.builders import START, build, day
 
-WINDOW_MEASURES = (ukiss_response, spasm_free_48h_day14, iciss_response, elterman_response,
-                   nisc_treatment_failure_free_day60)
+WINDOW_MEASURES = (
+    ukiss_response,
+    spasm_free_48h_day14,
+    iciss_response,
+    elterman_response,
+    nisc_treatment_failure_free_day60,
+)
 
 diaries = st.dictionaries(st.integers(-7, 62), st.integers(0, 3), max_size=25)
 recorded_sets = st.sets(st.integers(-7, 62), min_size=40)
@@ -28,15 +33,20 @@ recorded_sets = st.sets(st.integers(-7, 62), min_size=40)
 
 def _without(record: Record, n: int) -> Record:
     """The record with treatment day ``n`` unrecorded and its entries removed."""
-    return Record(**{**record.__dict__,
-                     "recorded_days": record.recorded_days - {day(n)},
-                     "diary": tuple(e for e in record.diary if e.day != day(n))})
+    return Record(
+        **{
+            **record.__dict__,
+            "recorded_days": record.recorded_days - {day(n)},
+            "diary": tuple(e for e in record.diary if e.day != day(n)),
+        }
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(diaries, recorded_sets, st.integers(-7, 62))
 def test_unrecording_a_day_never_creates_a_responder(
-        spasms: dict[int, int], recorded: set[int], n: int) -> None:
+    spasms: dict[int, int], recorded: set[int], n: int
+) -> None:
     full = build(spasms, recorded=recorded)
     less = _without(full, n)
     for measure in WINDOW_MEASURES:
@@ -49,7 +59,8 @@ def test_unrecording_a_day_never_creates_a_responder(
 @settings(max_examples=40, deadline=None)
 @given(diaries, recorded_sets, st.integers(-7, 62))
 def test_unrecording_never_creates_a_diet_responder_in_calendar_mode(
-        spasms: dict[int, int], recorded: set[int], n: int) -> None:
+    spasms: dict[int, int], recorded: set[int], n: int
+) -> None:
     diet = DietPeriod(id="kd", diet="classic-kd", start=START)
     full = build(spasms, recorded=recorded, diets=[diet])
     opts = ResponseOptions(baseline_mode="calendar")

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from spasmcare.errors import InputError
+from spasmcare.measures.diary import DiaryView
 from spasmcare.measures.eeg import EegOptions
 from spasmcare.measures.response import (
     ResponseOptions,
@@ -24,6 +25,7 @@ from spasmcare.measures.response import (
     spasm_free_48h_day14,
     spasms_continuing_day7,
     time_to_spasm_cessation,
+    treatment_measures,
     ukiss_response,
 )
 from spasmcare.record.model import DietPeriod, Treatment
@@ -37,6 +39,7 @@ def spasms_on(*numbers: int, count: int = 5) -> dict[int, int]:
 
 
 # --- UKISS / 48 h: days 13 and 14 -------------------------------------------------------------
+
 
 def test_ukiss_met_when_days_13_14_recorded_spasm_free() -> None:
     # Spasms on days 1-12, none on 13-14, all recorded: "no spasms on days 13 and 14" holds.
@@ -88,6 +91,7 @@ def test_day_zero_numbering_shifts_the_window() -> None:
 
 # --- ICISS: days 14-42 --------------------------------------------------------------------------
 
+
 def test_iciss_window_boundaries() -> None:
     # Spasm on day 13 is before the window; days 14-42 recorded and free -> met.
     assert iciss_response(build(spasms_on(13), recorded=days(1, 42)), PRED).status == "met"
@@ -104,6 +108,7 @@ def test_iciss_missing_day_30_not_assessable() -> None:
 
 
 # --- Elterman: 7 consecutive spasm-free days starting within the first 14 ---------------------
+
 
 def test_elterman_met_run_from_day_8() -> None:
     # Spasms days 1-7, free from day 8: the run 8-14 starts on day 8 (<= 14) -> responder.
@@ -128,11 +133,15 @@ def test_elterman_not_assessable_when_the_run_runs_off_the_diary() -> None:
 
 # --- NISC: no second treatment and no spasms after day 30, at day 60 ---------------------------
 
+
 def test_nisc_met_and_day_30_boundary() -> None:
     # A spasm on day 30 is not "after day 30"; days 31-60 free -> met.
     rec = build(spasms_on(30), recorded=days(1, 60))
     r = nisc_treatment_failure_free_day60(rec, PRED)
     assert r.status == "met" and r.window == (day(31), day(60))
+    # Both halves of the definition are stated when met.
+    assert r.reason.startswith("no second treatment by day 60; days 31-60")
+    assert r.favourable is True
     rec = build(spasms_on(31), recorded=days(1, 60))
     assert nisc_treatment_failure_free_day60(rec, PRED).status == "not met"
 
@@ -169,6 +178,7 @@ def test_nisc_missing_day_not_assessable() -> None:
 
 # --- electroclinical ---------------------------------------------------------------------------
 
+
 def test_electroclinical_met_needs_free_days_and_eeg_without_hyps() -> None:
     rec = build(spasms_on(*days(1, 9)), recorded=days(1, 42), eegs=[eeg_on(14, False)])
     r = electroclinical_response_day14(rec, PRED)
@@ -178,8 +188,10 @@ def test_electroclinical_met_needs_free_days_and_eeg_without_hyps() -> None:
 
 def test_electroclinical_not_met_with_hyps_and_not_assessable_without_eeg() -> None:
     base = {"spasms": spasms_on(*days(1, 9)), "recorded": days(1, 42)}
-    assert electroclinical_response_day14(build(**base, eegs=[eeg_on(14, True)]),
-                                          PRED).status == "not met"
+    assert (
+        electroclinical_response_day14(build(**base, eegs=[eeg_on(14, True)]), PRED).status
+        == "not met"
+    )
     assert electroclinical_response_day14(build(**base), PRED).status == "not assessable"
     # An EEG on the start date is the pre-treatment EEG; one on day 15 is after "by day 14".
     for n in (1, 15):
@@ -203,6 +215,7 @@ def test_remission_28d_broken_by_spasm_on_day_30() -> None:
 
 
 # --- baseline, change, cessation, relapse, day 7 ------------------------------------------------
+
 
 def test_baseline_recorded_mode_skips_missing_day() -> None:
     # Days -8..-1 before the start are treatment days -8..-1 here (day(0) = START - 1).
@@ -281,12 +294,33 @@ def test_day7_decision_from_diary() -> None:
     assert spasms_continuing_day7(build(spasms_on(7), recorded=days(1, 7)), PRED).value is True
     r = spasms_continuing_day7(build(spasms_on(6), recorded=days(1, 7)), PRED)
     assert (r.status, r.value) == ("not met", False) and r.days_used == (day(7),)
+    assert r.label == "Spasms continuing at day 7?" and r.reason == "day 7 all recorded spasm-free"
     r = spasms_continuing_day7(build(spasms_on(6), recorded=days(1, 6)), PRED)
-    assert r.status == "not assessable"
+    assert r.status == "not assessable" and day(7).isoformat() in r.reason
     # Looking at days 6-7 instead (option): a spasm on day 6 means continuing.
-    r = spasms_continuing_day7(build(spasms_on(6), recorded=days(1, 7)), PRED,
-                               ResponseOptions(day7_days=(6, 7)))
+    r = spasms_continuing_day7(
+        build(spasms_on(6), recorded=days(1, 7)), PRED, ResponseOptions(day7_days=(6, 7))
+    )
     assert r.value is True
+    # An answer to act on: neither good nor bad news, whichever way it goes.
+    assert r.favourable is None and r.to_dict()["favourable"] is None
+
+
+def test_polarity_of_results() -> None:
+    # UKISS met = response (good news); relapse met = a relapse (bad news); a number: neither.
+    rec = build(spasms_on(45), recorded=days(1, 60))
+    assert ukiss_response(rec, PRED).favourable is True
+    assert relapse(rec, PRED).status == "met" and relapse(rec, PRED).favourable is False
+    assert time_to_spasm_cessation(rec, PRED).favourable is None
+    rec = build(spasms_on(13), recorded=days(1, 60))
+    assert ukiss_response(rec, PRED).to_dict()["favourable"] is False
+
+
+def test_measures_accept_a_prebuilt_view() -> None:
+    rec = build(spasms_on(3, 30), recorded=days(-10, 60))
+    view = DiaryView(rec)
+    for name, result in treatment_measures(view, PRED).items():
+        assert result == treatment_measures(rec, PRED)[name]
 
 
 def test_index_treatment_and_unknown_id() -> None:

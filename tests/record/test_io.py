@@ -19,6 +19,13 @@ from spasmcare.record import (
     record_to_dict,
     record_to_json,
 )
+from spasmcare.record.model import (
+    DIET_KINDS,
+    ETIOLOGY_CATEGORIES,
+    KRAMER_ITEM_MAX,
+    KRAMER_ITEMS,
+    KRAMER_VARIANTS,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "iess-synthetic-infant.json"
@@ -27,14 +34,23 @@ TODAY = date(2026, 11, 21)
 
 def minimal() -> dict[str, Any]:
     return {
-        "format": "spasmcare-record", "schema_version": 1,
+        "format": "spasmcare-record",
+        "schema_version": 1,
         "patient": {"id": "p1", "birth_date": "2026-01-10", "sex": "male"},
-        "diary": [{"at": "2026-05-01T07:00", "kind": "cluster", "spasms": 6},
-                  {"at": "2026-05-02T07:00", "kind": "single", "spasms": 1}],
+        "diary": [
+            {"at": "2026-05-01T07:00", "kind": "cluster", "spasms": 6},
+            {"at": "2026-05-02T07:00", "kind": "single", "spasms": 1},
+        ],
         "recorded_days": [{"from": "2026-05-01", "to": "2026-05-03"}, "2026-05-05"],
-        "treatments": [{"id": "t1", "drug": "prednisolone", "start": "2026-05-04",
-                        "stop": "2026-05-30",
-                        "doses": [{"start": "2026-05-04", "amount": 40, "unit": "mg/day"}]}],
+        "treatments": [
+            {
+                "id": "t1",
+                "drug": "prednisolone",
+                "start": "2026-05-04",
+                "stop": "2026-05-30",
+                "doses": [{"start": "2026-05-04", "amount": 40, "unit": "mg/day"}],
+            }
+        ],
         "labs": [{"at": "2026-05-04T08:00", "analyte": "glucose", "value": 72, "unit": "mg/dL"}],
     }
 
@@ -61,31 +77,93 @@ def test_minimal_record_and_conversions() -> None:
     assert rec.labs[0].value == 72 and rec.labs[0].value_si == pytest.approx(3.9966, abs=1e-4)
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    (lambda d: d["patient"].pop("birth_date"), "patient.birth_date"),
-    (lambda d: d["diary"][1].update(spasms=0), "diary[1].spasms"),
-    (lambda d: d["diary"][1].update(spasms=3), "diary[1].spasms"),   # single with 3
-    (lambda d: d["diary"][0].update(spasms=2.5), "diary[0].spasms"),
-    (lambda d: d["diary"][0].update(colour="red"), "diary[0].colour"),
-    (lambda d: d["diary"][0].update(at="2026-02-30T07:00"), "diary[0].at"),
-    (lambda d: d["diary"][0].update(at="2027-01-01T07:00"), "diary[0].at"),   # future
-    (lambda d: d["diary"][0].update(at="2025-12-01T07:00"), "diary[0].at"),   # before birth
-    (lambda d: d["treatments"][0].update(stop="2026-05-01"), "treatments[0].stop"),
-    (lambda d: d["treatments"][0]["doses"][0].update(start="2026-06-10"),
-     "treatments[0].doses[0].start"),
-    (lambda d: d["treatments"][0].update(continues="t9"), "treatments[0].continues"),
-    (lambda d: d["labs"][0].update(unit="mmol/mol"), "labs[0].unit"),
-    (lambda d: d["labs"][0].update(analyte="sugar"), "labs[0].analyte"),
-    (lambda d: d["recorded_days"].append({"from": "2026-05-09", "to": "2026-05-08"}),
-     "recorded_days[2].to"),
-    (lambda d: d.update(schema_version=2), "schema_version"),
-    (lambda d: d.update(eegs=[{"date": "2026-05-02", "kramer": {
-        "items": {"disorganisation": 3, "delta_slowing": 3, "amplitude": 3, "spikes": 3,
-                  "other_abnormalities": 0}, "total": 11}}]), "eegs[0].kramer.total"),
-    (lambda d: d.update(adverse_events=[{"date": "2026-05-06", "type": "hypertension",
-                                         "treatment": "zz"}]), "adverse_events[0].treatment"),
-    (lambda d: d.update(growth=[{"date": "2026-05-06", "weight_kg": 40}]), "growth[0].weight_kg"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["patient"].pop("birth_date"), "patient.birth_date"),
+        (lambda d: d["diary"][1].update(spasms=0), "diary[1].spasms"),
+        (lambda d: d["diary"][1].update(spasms=3), "diary[1].spasms"),  # single with 3
+        (lambda d: d["diary"][0].update(spasms=2.5), "diary[0].spasms"),
+        (lambda d: d["diary"][0].update(colour="red"), "diary[0].colour"),
+        (lambda d: d["diary"][0].update(at="2026-02-30T07:00"), "diary[0].at"),
+        (lambda d: d["diary"][0].update(at="2027-01-01T07:00"), "diary[0].at"),  # future
+        (lambda d: d["diary"][0].update(at="2025-12-01T07:00"), "diary[0].at"),  # before birth
+        (lambda d: d["treatments"][0].update(stop="2026-05-01"), "treatments[0].stop"),
+        (
+            lambda d: d["treatments"][0]["doses"][0].update(start="2026-06-10"),
+            "treatments[0].doses[0].start",
+        ),
+        (lambda d: d["treatments"][0].update(continues="t9"), "treatments[0].continues"),
+        (lambda d: d["treatments"].append(dict(d["treatments"][0])), "treatments[0].id"),
+        (
+            lambda d: d.update(
+                diet_periods=[
+                    {"id": "kd", "diet": "mad", "start": "2026-05-04"},
+                    {"id": "kd", "diet": "mad", "start": "2026-05-05"},
+                ]
+            ),
+            "diet_periods[0].id",
+        ),
+        (
+            lambda d: d.update(
+                diet_periods=[
+                    {"id": "kd", "diet": "mad", "start": "2026-05-04", "stop": "2026-05-03"}
+                ]
+            ),
+            "diet_periods[0].stop",
+        ),
+        (
+            lambda d: d.update(
+                diet_periods=[
+                    {
+                        "id": "kd",
+                        "diet": "mad",
+                        "start": "2026-05-04",
+                        "achieved": [{"date": "2026-05-03", "ratio": 2}],
+                    }
+                ]
+            ),
+            "diet_periods[0].achieved[0].date",
+        ),
+        (lambda d: d["labs"][0].update(unit="mmol/mol"), "labs[0].unit"),
+        (lambda d: d["labs"][0].update(analyte="sugar"), "labs[0].analyte"),
+        (
+            lambda d: d["recorded_days"].append({"from": "2026-05-09", "to": "2026-05-08"}),
+            "recorded_days[2].to",
+        ),
+        (lambda d: d.update(schema_version=2), "schema_version"),
+        (
+            lambda d: d.update(
+                eegs=[
+                    {
+                        "date": "2026-05-02",
+                        "kramer": {
+                            "items": {
+                                "disorganisation": 3,
+                                "delta_slowing": 3,
+                                "amplitude": 3,
+                                "spikes": 3,
+                                "other_abnormalities": 0,
+                            },
+                            "total": 11,
+                        },
+                    }
+                ]
+            ),
+            "eegs[0].kramer.total",
+        ),
+        (
+            lambda d: d.update(
+                adverse_events=[{"date": "2026-05-06", "type": "hypertension", "treatment": "zz"}]
+            ),
+            "adverse_events[0].treatment",
+        ),
+        (
+            lambda d: d.update(growth=[{"date": "2026-05-06", "weight_kg": 40}]),
+            "growth[0].weight_kg",
+        ),
+    ],
+)
 def test_bad_input_names_entry_and_field(change: Any, field: str) -> None:
     data = minimal()
     change(data)
@@ -106,6 +184,30 @@ def test_json_syntax_error() -> None:
     with pytest.raises(InputError) as err:
         record_from_json('{"format": ', today=TODAY)
     assert err.value.field == "record"
+
+
+def test_bad_input_messages_unchanged() -> None:
+    data = minimal()
+    data["treatments"][0]["doses"][0]["start"] = "2026-06-10"
+    with pytest.raises(InputError) as err:
+        record_from_dict(data, today=TODAY)
+    assert err.value.accepted == "a date within the treatment's start and stop"
+    data = minimal()
+    data["treatments"][0]["stop"] = "2026-05-01"
+    with pytest.raises(InputError) as err:
+        record_from_dict(data, today=TODAY)
+    assert err.value.accepted == "a stop date on or after the start (2026-05-04)"
+
+
+def test_schema_enums_are_the_model_constants() -> None:
+    defs = load_schema()["$defs"]
+    assert tuple(defs["etiology"]["properties"]["category"]["enum"]) == ETIOLOGY_CATEGORIES
+    assert tuple(defs["diet_period"]["properties"]["diet"]["enum"]) == DIET_KINDS
+    kramer = defs["kramer"]["properties"]
+    assert tuple(kramer["items"]["properties"]) == KRAMER_ITEMS
+    assert tuple(kramer["variants"]["properties"]) == KRAMER_VARIANTS
+    for item in kramer["items"]["properties"].values():
+        assert item["maximum"] == KRAMER_ITEM_MAX
 
 
 def test_documented_schema_is_the_packaged_schema() -> None:

@@ -2,17 +2,95 @@
 
 Every command accepts ``--json`` and then prints exactly one JSON document on stdout. Bad input
 prints one line on stderr naming the field, the value and what is accepted, and exits with code 2.
+
+Command modules are imported only when their command runs (or for ``--help``, which lists them
+all): ``spasmcare foods search`` does not load the diet solver, the growth references or the
+calendar export.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from spasmcare.errors import InputError
+
+#: A click command as built by Typer (Typer bundles its own click; only its objects are used).
+Command = Any
+
+# (command name, module under spasmcare.cli, is a group), in --help order (plain commands
+# first, as Typer lists them). A group module defines ``app``; any other module defines
+# ``register(app)``, which adds the plain command of that name to an app.
+SUBCOMMANDS: list[tuple[str, str, bool]] = [
+    ("demo", "demo", False),
+    ("report", "report", False),
+    ("foods", "foods", True),
+    ("keto", "keto", True),
+    ("therapy", "therapy", True),
+    ("record", "record", True),
+]
+
+
+def load_command(name: str) -> Command:
+    """Import the module of command ``name`` and build its click command, as Typer would."""
+    spec = {n: (m, g) for n, m, g in SUBCOMMANDS}
+    module_name, is_group = spec[name]
+    module = importlib.import_module(f"spasmcare.cli.{module_name}")
+    holder = typer.Typer()
+    if is_group:
+        holder.add_typer(module.app, name=name)
+    else:
+        module.register(holder)
+    return typer.main.get_group(holder).commands[name]
+
+
+class _LazyCommands(MutableMapping[str, Command]):
+    """The root's commands: every name known up front, each module imported on first use."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Command] = {}
+        self._extra: dict[str, Command] = {}
+
+    def __getitem__(self, name: str) -> Command:
+        if name in self._extra:
+            return self._extra[name]
+        if name not in self._loaded:
+            if name not in {n for n, _, _ in SUBCOMMANDS}:
+                raise KeyError(name)
+            self._loaded[name] = load_command(name)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._extra[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._extra[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (n for n, _, _ in SUBCOMMANDS if n not in self._extra)
+        yield from self._extra
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group whose subcommands are loaded by name when invoked."""
+
+    def __init__(self, **attrs: Any) -> None:
+        commands = attrs.pop("commands", None) or {}
+        super().__init__(**attrs)
+        lazy = _LazyCommands()
+        for name, command in dict(commands).items():
+            lazy[name] = command
+        self.commands = lazy
+
 
 app = typer.Typer(
     name="spasmcare",
@@ -21,25 +99,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LazyGroup,
 )
 
-# (module under spasmcare.cli, command-group name). Each module defines ``app``; a module whose
-# ``register`` function exists adds plain commands to the root app instead.
-SUBCOMMANDS: list[tuple[str, str]] = [
-    ("foods", "foods"),
-    ("keto", "keto"),
-    ("therapy", "therapy"),
-    ("demo", ""),
-    ("report", ""),
-    ("record", "record"),
-]
 
-for _module_name, _group in SUBCOMMANDS:
-    _module = importlib.import_module(f"spasmcare.cli.{_module_name}")
-    if _group:
-        app.add_typer(_module.app, name=_group)
-    else:
-        _module.register(app)
+@app.callback()
+def _root() -> None:
+    # Present so that Typer builds a group (whose commands LazyGroup supplies).
+    pass
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,28 +6,40 @@ import json
 import math
 import sys
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from spasmcare.errors import InputError
+from spasmcare.jsonable import jsonable
+
 console = Console()
 
 
-def _clean(value: Any) -> Any:
-    """JSON has no NaN: missing values become null."""
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+def read_text(path: Path, field: str = "RECORD") -> str:
+    """The file's text, or an InputError naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(field, str(path), f"a readable UTF-8 JSON file ({exc})") from exc
+
+
+def parse_today(text: str | None, field: str = "--today") -> date | None:
+    """The ``--today`` option as a date (``None``: the system date is used)."""
+    if text is None:
         return None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(field, text, "a date written YYYY-MM-DD") from exc
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Console], None]) -> None:
     """Print ``data`` as one JSON document when ``as_json``, else call ``render``."""
     if as_json:
-        sys.stdout.write(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str))
+        sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False, default=str))
         sys.stdout.write("\n")
     else:
         render(console)

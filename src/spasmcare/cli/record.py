@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from spasmcare.cli._common import emit
-from spasmcare.cli.report import read_text
+from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.record import load_schema, record_from_json
 
 app = typer.Typer(help="Patient records: validate, print the JSON Schema.", no_args_is_help=True)
@@ -18,25 +17,41 @@ app = typer.Typer(help="Patient records: validate, print the JSON Schema.", no_a
 @app.command()
 def validate(
     record: Path = typer.Argument(..., help="Patient record JSON."),
+    today: str | None = typer.Option(
+        None,
+        "--today",
+        help="Latest acceptable date YYYY-MM-DD (default: the system date); "
+        "set it for reproducible checks.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Check a record against the schema and its meaning (exit 2 naming the first problem)."""
-    rec = record_from_json(read_text(record))
+    rec = record_from_json(read_text(record), today=parse_today(today))
     data = {
-        "valid": True, "file": str(record), "schema_version": rec.schema_version,
-        "patient": rec.patient.id, "diary_entries": len(rec.diary),
-        "recorded_days": len(rec.recorded_days), "treatments": len(rec.treatments),
-        "diet_periods": len(rec.diet_periods), "eegs": len(rec.eegs),
-        "growth": len(rec.growth), "labs": len(rec.labs),
+        "valid": True,
+        "file": str(record),
+        "schema_version": rec.schema_version,
+        "patient": rec.patient.id,
+        "diary_entries": len(rec.diary),
+        "recorded_days": len(rec.recorded_days),
+        "treatments": len(rec.treatments),
+        "diet_periods": len(rec.diet_periods),
+        "eegs": len(rec.eegs),
+        "growth": len(rec.growth),
+        "labs": len(rec.labs),
         "adverse_events": len(rec.adverse_events),
     }
 
     def render(console: Console) -> None:
-        parts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in data.items()
-                          if isinstance(v, int) and not isinstance(v, bool)
-                          and k != "schema_version")
-        console.print(f"[green]valid[/] {record} (schema v{rec.schema_version}, patient "
-                      f"{rec.patient.id}): {parts}")
+        parts = ", ".join(
+            f"{v} {k.replace('_', ' ')}"
+            for k, v in data.items()
+            if isinstance(v, int) and not isinstance(v, bool) and k != "schema_version"
+        )
+        console.print(
+            f"[green]valid[/] {record} (schema v{rec.schema_version}, patient "
+            f"{rec.patient.id}): {parts}"
+        )
 
     emit(data, as_json, render)
 

@@ -9,37 +9,39 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit
+from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.errors import InputError
 from spasmcare.record import record_from_json
 from spasmcare.report import build_report, render_html
 from spasmcare.report.data import ReportOptions
 
-STYLE = {"met": "green", "not met": "red", "not assessable": "dim", "measured": "cyan"}
+#: Colour of a result by its ``favourable`` (good news, bad news, neither), as in the HTML.
+FAVOURABLE_STYLE: dict[bool | None, str] = {True: "green", False: "red"}
 
 
-def read_text(path: Path, field: str = "RECORD") -> str:
-    """The file's text, or an InputError naming it."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(field, str(path), f"a readable UTF-8 JSON file ({exc})") from exc
+def _style(m: dict[str, Any]) -> str:
+    return FAVOURABLE_STYLE.get(m.get("favourable")) or (
+        "dim" if m["status"] == "not assessable" else "cyan"
+    )
 
 
 def _render(report: dict[str, Any], html_path: Path | None) -> Any:
     def render(console: Console) -> None:
         p, d = report["patient"], report["diary"]
-        console.print(f"[bold]{p['name'] or p['id']}[/] · {p['sex']} · born {p['birth_date']} "
-                      f"({p['gestation']} wk) · diary {d['first_day']} → {d['last_day']}, "
-                      f"{d['recorded_days']}/{d['days_in_span']} days recorded")
-        table = Table(title=f"Measures (first-line: {report['index_treatment']}, "
-                            f"diet: {report['index_diet']})")
+        console.print(
+            f"[bold]{p['name'] or p['id']}[/] · {p['sex']} · born {p['birth_date']} "
+            f"({p['gestation']} wk) · diary {d['first_day']} → {d['last_day']}, "
+            f"{d['recorded_days']}/{d['days_in_span']} days recorded"
+        )
+        table = Table(
+            title=f"Measures (first-line: {report['index_treatment']}, "
+            f"diet: {report['index_diet']})"
+        )
         for col in ("key", "result", "value", "why"):
             table.add_column(col, overflow="fold")
         for key, m in report["measures"].items():
             value = "" if m["value"] is None else str(m["value"])
-            table.add_row(key, f"[{STYLE.get(m['status'], '')}]{m['status']}[/]", value,
-                          m["reason"])
+            table.add_row(key, f"[{_style(m)}]{m['status']}[/]", value, m["reason"])
         console.print(table)
         alerts = Table(title="Alerts")
         for col in ("severity", "when", "message"):
@@ -49,6 +51,7 @@ def _render(report: dict[str, Any], html_path: Path | None) -> Any:
         console.print(alerts)
         if html_path is not None:
             console.print(f"HTML report written to {html_path}")
+
     return render
 
 
@@ -58,12 +61,19 @@ def register(app: typer.Typer) -> None:
         record: Path = typer.Argument(..., help="Patient record JSON (schema v1)."),
         html: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
         treatment: str | None = typer.Option(
-            None, "--treatment", help="Treatment id to judge (default: the first course)."),
+            None, "--treatment", help="Treatment id to judge (default: the first course)."
+        ),
+        today: str | None = typer.Option(
+            None,
+            "--today",
+            help="Latest acceptable date YYYY-MM-DD (default: the system "
+            "date); set it for reproducible checks.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Response measures (UKISS, ICISS, NISC, Elterman, electroclinical, diet responders),
         EEG scores, growth z-scores and flags, lab alerts; optional HTML report."""
-        rec = record_from_json(read_text(record))
+        rec = record_from_json(read_text(record), today=parse_today(today))
         data = build_report(rec, ReportOptions(treatment_id=treatment))
         if html is not None:
             page = render_html(data)

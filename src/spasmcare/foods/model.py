@@ -38,12 +38,16 @@ class Measure:
         return {"amount": self.amount, "unit": self.unit, "grams": self.grams}
 
 
-def _number(field: str, value: Any, *, allow_zero: bool = True) -> float:
+def _number(
+    field: str, value: Any, *, allow_zero: bool = True, accepted: str | None = None
+) -> float:
+    """``value`` as a float when it is a finite number > 0 (or 0 with ``allow_zero``); else an
+    InputError naming ``field`` (``accepted``: the words for what is accepted)."""
     ok = isinstance(value, int | float) and not isinstance(value, bool)
     if ok and math.isfinite(value) and (value > 0 or (allow_zero and value == 0)):
         return float(value)
     what = "a finite number ≥ 0" if allow_zero else "a finite number > 0"
-    raise InputError(field, value, what)
+    raise InputError(field, value, accepted or what)
 
 
 def _values_tuple(values: Mapping[str, float | None], field: str) -> tuple[float | None, ...]:
@@ -270,9 +274,7 @@ class Food:
         try:
             return self._g[_KEY_INDEX[key]]
         except KeyError:
-            raise InputError(
-                "nutrient", key, "one of " + ", ".join(NUTRIENT_KEYS)
-            ) from None
+            raise InputError("nutrient", key, "one of " + ", ".join(NUTRIENT_KEYS)) from None
 
     def nutrient(self, key: str, grams: float) -> float | None:
         """Amount of nutrient ``key`` in ``grams`` g of this food; ``None`` when unknown."""

@@ -76,9 +76,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         "323",
         "Vitamin E (alpha-tocopherol)",
     ),
-    Nutrient(
-        "vitamin_k_ug", "Vitamin K (phylloquinone)", "µg", "430", "Vitamin K (phylloquinone)"
-    ),
+    Nutrient("vitamin_k_ug", "Vitamin K (phylloquinone)", "µg", "430", "Vitamin K (phylloquinone)"),
     Nutrient("vitamin_c_mg", "Vitamin C", "mg", "401", "Vitamin C, total ascorbic acid"),
     Nutrient("thiamin_mg", "Thiamin", "mg", "404", "Thiamin"),
     Nutrient("riboflavin_mg", "Riboflavin", "mg", "405", "Riboflavin"),

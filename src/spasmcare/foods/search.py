@@ -39,8 +39,9 @@ import yaml
 
 SYNONYMS_PATH = Path(__file__).parent / "data" / "search_synonyms.yaml"
 
-_STOPWORDS = frozenset({"a", "an", "and", "as", "by", "for", "from", "in", "of", "or", "the", "to",
-                        "with", "w"})
+_STOPWORDS = frozenset(
+    {"a", "an", "and", "as", "by", "for", "from", "in", "of", "or", "the", "to", "with", "w"}
+)
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 #: weight of a match by kind

@@ -73,7 +73,8 @@ def _check_dir(sr28_dir: Path) -> None:
         raise InputError(
             "--sr28",
             str(sr28_dir),
-            "a directory holding the SR28 ASCII files " + ", ".join(INPUT_FILES)
+            "a directory holding the SR28 ASCII files "
+            + ", ".join(INPUT_FILES)
             + f" (missing: {', '.join(missing)})",
         )
 

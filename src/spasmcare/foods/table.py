@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from spasmcare.errors import InputError
-from spasmcare.foods.model import BASIS_ML, Food, Measure
+from spasmcare.foods.model import BASIS_ML, Food, Measure, _number
 from spasmcare.foods.nutrients import NUTRIENT_KEYS
 from spasmcare.foods.search import SearchIndex, brand_weight
 from spasmcare.foods.specialty import load_specialty
@@ -45,7 +44,6 @@ class _Layer:
                 raise ValueError(f"duplicate food id {food.id!r}")
             self.by_id[food.id] = i
         self._index: SearchIndex | None = None
-        self.name_len = np.asarray([len(f.name) for f in self.foods], dtype=np.int64)
 
     @property
     def index(self) -> SearchIndex:
@@ -72,8 +70,13 @@ class FoodTable:
         The base foods.
     """
 
-    def __init__(self, foods: Iterable[Food] = (), *, _base: _Layer | None = None,
-                 source_info: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        foods: Iterable[Food] = (),
+        *,
+        _base: _Layer | None = None,
+        source_info: dict[str, Any] | None = None,
+    ) -> None:
         self._base = _base if _base is not None else _Layer(list(foods))
         self._local: dict[str, Food] = {}
         self._local_layer: _Layer | None = None
@@ -233,14 +236,7 @@ class FoodTable:
             if not isinstance(item, tuple | list) or len(item) != 2:
                 raise InputError("ingredients", item, "a (food_id, grams) pair")
             food = self.get(item[0], field="ingredients")
-            grams = item[1]
-            if (
-                isinstance(grams, bool)
-                or not isinstance(grams, int | float)
-                or not math.isfinite(grams)
-                or grams < 0
-            ):
-                raise InputError(f"ingredients[{food.id}].grams", grams, "grams ≥ 0")
+            grams = _number(f"ingredients[{food.id}].grams", item[1], accepted="grams ≥ 0")
             if grams > 0 and food.basis == BASIS_ML and food.density_g_per_ml is None:
                 raise InputError(
                     "ingredients",
@@ -248,20 +244,15 @@ class FoodTable:
                     "a food with a per-100 g composition: this product is declared per 100 mL "
                     "with no density in the reference; set one with FoodTable.set_density",
                 )
-            parts.append((food, float(grams)))
+            parts.append((food, grams))
         raw_g = sum(g for _, g in parts)
         if raw_g <= 0:
             raise InputError("ingredients", items, "at least one ingredient with grams > 0")
         weight_g = raw_g
         if cooked_weight_g is not None:
-            if (
-                isinstance(cooked_weight_g, bool)
-                or not isinstance(cooked_weight_g, int | float)
-                or not math.isfinite(cooked_weight_g)
-                or cooked_weight_g <= 0
-            ):
-                raise InputError("cooked_weight_g", cooked_weight_g, "grams > 0")
-            weight_g = float(cooked_weight_g)
+            weight_g = _number(
+                "cooked_weight_g", cooked_weight_g, allow_zero=False, accepted="grams > 0"
+            )
 
         totals: dict[str, float | None] = {}
         for key in NUTRIENT_KEYS:

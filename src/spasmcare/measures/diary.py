@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from spasmcare.jsonable import jsonable
 from spasmcare.record.model import Record
 
 DayState = Literal["spasm-free", "spasms", "unknown"]
@@ -43,6 +44,7 @@ class DiaryView:
     """Per-day counts of a record's diary (built once, read many times)."""
 
     def __init__(self, record: Record) -> None:
+        self.record = record
         spasms: dict[date, int] = {}
         clusters: dict[date, int] = {}
         for entry in record.diary:
@@ -57,13 +59,22 @@ class DiaryView:
         self.last: date | None = max(known) if known else None
 
     def day(self, day: date) -> DayCount:
-        return DayCount(day, day in self.recorded, self._spasms.get(day, 0),
-                        self._clusters.get(day, 0))
+        return DayCount(
+            day, day in self.recorded, self._spasms.get(day, 0), self._clusters.get(day, 0)
+        )
 
     def days(self, first: date, last: date) -> Iterator[DayCount]:
         """Every day from ``first`` to ``last`` inclusive."""
         for n in range((last - first).days + 1):
             yield self.day(first + timedelta(days=n))
+
+
+def as_view(source: Record | DiaryView) -> DiaryView:
+    """``source`` itself when it is already a :class:`DiaryView`, else the view of the record.
+
+    Every measure accepts either, so a caller computing many measures builds the view once.
+    """
+    return source if isinstance(source, DiaryView) else DiaryView(source)
 
 
 def treatment_day(start: date, number: int, first_day_number: int = 1) -> date:
@@ -124,6 +135,12 @@ class MeasureResult:
 
     ``status`` is ``met`` / ``not met`` for a yes-no definition, ``measured`` for a number and
     ``not assessable`` (with ``reason``) when the record does not cover the window.
+
+    ``value`` keeps full precision (decisions are taken on it); ``digits`` is how many decimals
+    a float value shows in :meth:`to_dict`. ``met_is_favourable`` is the polarity of the
+    definition: ``True`` when ``met`` is good news (a response), ``False`` when it is bad news
+    (a relapse, a poor-outcome flag), ``None`` when it is neither (an answer to act on, a
+    number). Front ends colour results by :attr:`favourable`, never by the key.
     """
 
     key: str
@@ -135,33 +152,37 @@ class MeasureResult:
     days_used: tuple[date, ...] = ()
     reason: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    digits: int | None = None
+    met_is_favourable: bool | None = True
+
+    @property
+    def favourable(self) -> bool | None:
+        """Good news (``True``), bad news (``False``) or neither (``None``)."""
+        if self.met_is_favourable is None or self.status not in ("met", "not met"):
+            return None
+        return (self.status == "met") == self.met_is_favourable
 
     def to_dict(self) -> dict[str, Any]:
+        value = self.value
+        if self.digits is not None and isinstance(value, float):
+            value = round(value, self.digits)
         return {
             "key": self.key,
             "label": self.label,
             "status": self.status,
-            "value": _jsonable(self.value),
+            "value": jsonable(value),
+            "favourable": self.favourable,
             "window": (
                 {"from": self.window[0].isoformat(), "to": self.window[1].isoformat()}
-                if self.window else None
+                if self.window
+                else None
             ),
             "days_used": [d.isoformat() for d in sorted(self.days_used)],
             "days_used_count": len(self.days_used),
             "reason": self.reason,
             "source": self.source,
-            "details": _jsonable(self.details),
+            "details": jsonable(self.details),
         }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 def short_days(days: Iterable[date], limit: int = 6) -> str:

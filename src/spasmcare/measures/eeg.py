@@ -35,19 +35,10 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import MeasureResult, add_months
-from spasmcare.record.model import DietPeriod, Eeg, Record
+from spasmcare.record.model import DietPeriod, Eeg, Record, kramer_item_sum
 
-#: The five Kramer items scored 0-3 each, as later users applied the scale [2].
-KRAMER_ITEMS: tuple[str, ...] = (
-    "disorganisation", "delta_slowing", "amplitude", "spikes", "other_abnormalities",
-)
-KRAMER_ITEM_MAX = 3
-#: Variant patterns recorded present/absent, not scored [1].
-KRAMER_VARIANTS: tuple[str, ...] = (
-    "electrodecremental_discharges", "absent_normal_sleep_activity", "relative_normalisation",
-    "hemihypsarrhythmia", "burst_suppression", "occipital_hypsarrhythmia",
-    "interhemispheric_asymmetry", "interhemispheric_synchronisation",
-)
+# The Kramer items and variants are named once, in spasmcare.record.model (KRAMER_ITEMS,
+# KRAMER_VARIANTS), where the record and these scores both read them.
 
 BASED_LABELS: dict[int, str] = {
     0: "normal",
@@ -60,8 +51,10 @@ BASED_LABELS: dict[int, str] = {
 
 SRC_KRAMER = "Kramer 1997 (items 0-3 each per Kulandaivel, AES 2008); maximum 15 vs 16 disputed"
 SRC_BASED = "Mytinger, BASED score 2021 version (medicalcriteria.com)"
-SRC_ZHANG = ("Zhang 2019, Clin Neurol Neurosurg 184:105402: hypsarrhythmia score ≥ 8 at "
-             "3 months of KD — may not benefit (scale not confirmed: VERIFY)")
+SRC_ZHANG = (
+    "Zhang 2019, Clin Neurol Neurosurg 184:105402: hypsarrhythmia score ≥ 8 at "
+    "3 months of KD — may not benefit (scale not confirmed: VERIFY)"
+)
 SRC_WAN = "Wan et al.: BASED ≥ 3 after ACTH followed by relapse in 89.3 % (64 children)"
 
 
@@ -109,17 +102,8 @@ DEFAULT_EEG = EegOptions()
 
 
 def kramer_total(items: dict[str, int], options: EegOptions = DEFAULT_EEG) -> int:
-    """Total of the five Kramer items, each 0-3 [1, 2]."""
-    unknown = set(items) - set(KRAMER_ITEMS)
-    if unknown:
-        raise InputError("kramer.items", sorted(unknown)[0], "one of " + ", ".join(KRAMER_ITEMS))
-    missing = [k for k in KRAMER_ITEMS if k not in items]
-    if missing:
-        raise InputError(f"kramer.items.{missing[0]}", None, "a score from 0 to 3 for every item")
-    for name, value in items.items():
-        if not (isinstance(value, int) and 0 <= value <= KRAMER_ITEM_MAX):
-            raise InputError(f"kramer.items.{name}", value, "a whole number from 0 to 3")
-    total = sum(items.values())
+    """Total of the five Kramer items, each 0-3 [1, 2], at most ``kramer_max_total``."""
+    total = kramer_item_sum(items)
     if total > options.kramer_max_total:
         raise InputError("kramer.total", total, f"at most {options.kramer_max_total}")
     return total
@@ -189,33 +173,43 @@ def eeg_rows(record: Record, options: EegOptions = DEFAULT_EEG) -> list[dict[str
         total = eeg.kramer.total if eeg.kramer else None
         flags = []
         if total is not None and not kramer_favourable(total, options):
-            flags.append(f"Kramer total {total} > {options.kramer_favourable_max}: the "
-                         "worse-outcome group in Kramer 1997")
+            flags.append(
+                f"Kramer total {total} > {options.kramer_favourable_max}: the "
+                "worse-outcome group in Kramer 1997"
+            )
         variants = eeg.kramer.variants if eeg.kramer else {}
         if variants.get("electrodecremental_discharges"):
             flags.append("electrodecremental discharges: went with worse outcome (Kramer 1997)")
         after = first_line is not None and eeg.day > first_line
         if after and eeg.based_grade is not None and eeg.based_grade >= options.based_relapse_from:
-            flags.append(f"BASED {eeg.based_grade} ≥ {options.based_relapse_from} after "
-                         "treatment: relapse followed in 89.3 % after ACTH (Wan et al.)")
-        rows.append({
-            "date": eeg.day,
-            "hypsarrhythmia": hypsarrhythmia_present(eeg, options),
-            "kramer_total": total,
-            "kramer_items": dict(eeg.kramer.items) if eeg.kramer else {},
-            "kramer_variants": [k for k, v in variants.items() if v],
-            "kramer_favourable": kramer_favourable(total, options) if total is not None else None,
-            "based_grade": eeg.based_grade,
-            "based_label": BASED_LABELS.get(eeg.based_grade) if eeg.based_grade is not None
-            else None,
-            "report": eeg.report,
-            "flags": flags,
-        })
+            flags.append(
+                f"BASED {eeg.based_grade} ≥ {options.based_relapse_from} after "
+                "treatment: relapse followed in 89.3 % after ACTH (Wan et al.)"
+            )
+        rows.append(
+            {
+                "date": eeg.day,
+                "hypsarrhythmia": hypsarrhythmia_present(eeg, options),
+                "kramer_total": total,
+                "kramer_items": dict(eeg.kramer.items) if eeg.kramer else {},
+                "kramer_variants": [k for k, v in variants.items() if v],
+                "kramer_favourable": kramer_favourable(total, options)
+                if total is not None
+                else None,
+                "based_grade": eeg.based_grade,
+                "based_label": BASED_LABELS.get(eeg.based_grade)
+                if eeg.based_grade is not None
+                else None,
+                "report": eeg.report,
+                "flags": flags,
+            }
+        )
     return rows
 
 
-def kd_hypsarrhythmia_score_3m(record: Record, diet: DietPeriod,
-                               options: EegOptions = DEFAULT_EEG) -> MeasureResult:
+def kd_hypsarrhythmia_score_3m(
+    record: Record, diet: DietPeriod, options: EegOptions = DEFAULT_EEG
+) -> MeasureResult:
     """Flag "hypsarrhythmia score ≥ 8 at 3 months of ketogenic diet: poor outcome likely,
     consider alternatives" [6].
 
@@ -225,28 +219,59 @@ def kd_hypsarrhythmia_score_3m(record: Record, diet: DietPeriod,
     when = add_months(diet.start, 3)
     tol = timedelta(days=options.kd_eeg_tolerance_days)
     near = sorted(
-        (e for e in record.eegs if e.kramer and e.kramer.total is not None
-         and abs(e.day - when) <= tol and e.day >= diet.start),
+        (
+            e
+            for e in record.eegs
+            if e.kramer
+            and e.kramer.total is not None
+            and abs(e.day - when) <= tol
+            and e.day >= diet.start
+        ),
         key=lambda e: (abs(e.day - when), e.day),
     )
     label = f"Hypsarrhythmia score ≥ {options.kd_score_cutoff} at 3 months of diet"
-    common: dict[str, Any] = {"key": "kd_hypsarrhythmia_score_3m", "label": label,
-                              "source": SRC_ZHANG, "window": (when - tol, when + tol)}
+    common: dict[str, Any] = {
+        "key": "kd_hypsarrhythmia_score_3m",
+        "label": label,
+        "source": SRC_ZHANG,
+        "window": (when - tol, when + tol),
+        "met_is_favourable": False,
+    }  # met = the poor-outcome flag
     if diet.stop is not None and diet.stop < when:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason=f"diet stopped on {diet.stop}", details={"diet": diet.id})
+        return MeasureResult(
+            **common,
+            status="not assessable",
+            value=None,
+            reason=f"diet stopped on {diet.stop}",
+            details={"diet": diet.id},
+        )
     if not near:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason=f"no scored EEG within {options.kd_eeg_tolerance_days} days "
-                                    f"of {when}", details={"diet": diet.id})
+        return MeasureResult(
+            **common,
+            status="not assessable",
+            value=None,
+            reason=f"no scored EEG within {options.kd_eeg_tolerance_days} days of {when}",
+            details={"diet": diet.id},
+        )
     eeg = near[0]
     total = eeg.kramer.total if eeg.kramer else None
     assert total is not None
     flagged = total >= options.kd_score_cutoff
-    reason = (f"Kramer total {total} on {eeg.day}: "
-              + ("poor outcome on the diet likely — consider alternatives" if flagged
-                 else f"below {options.kd_score_cutoff}"))
-    return MeasureResult(**common, status="met" if flagged else "not met", value=total,
-                         days_used=(eeg.day,), reason=reason,
-                         details={"diet": diet.id, "eeg_date": eeg.day, "flag": flagged,
-                                  "scale_note": "scale of Zhang 2019 not confirmed (VERIFY)"})
+    reason = f"Kramer total {total} on {eeg.day}: " + (
+        "poor outcome on the diet likely — consider alternatives"
+        if flagged
+        else f"below {options.kd_score_cutoff}"
+    )
+    return MeasureResult(
+        **common,
+        status="met" if flagged else "not met",
+        value=total,
+        days_used=(eeg.day,),
+        reason=reason,
+        details={
+            "diet": diet.id,
+            "eeg_date": eeg.day,
+            "flag": flagged,
+            "scale_note": "scale of Zhang 2019 not confirmed (VERIFY)",
+        },
+    )

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from spasmcare.growth import DAYS_PER_MONTH
 from spasmcare.record.model import LabResult, Record
 from spasmcare.record.units import ANALYTES
 
@@ -101,17 +102,24 @@ class Alert:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "severity": self.severity,
+            "kind": self.kind,
+            "severity": self.severity,
             "at": self.at.isoformat() if hasattr(self.at, "isoformat") else self.at,
-            "analyte": self.analyte, "value": round(self.value, 3), "unit": self.unit,
-            "message": self.message, "action": self.action, "source": self.source,
+            "analyte": self.analyte,
+            "value": round(self.value, 3),
+            "unit": self.unit,
+            "message": self.message,
+            "action": self.action,
+            "source": self.source,
         }
 
 
 def _on_diet(record: Record, day: date, grace_days: int = 0) -> bool:
     """``day`` falls in a diet period, at least ``grace_days`` after its start."""
-    return any((day - d.start).days >= grace_days and (d.stop is None or day <= d.stop)
-               for d in record.diet_periods)
+    return any(
+        (day - d.start).days >= grace_days and (d.stop is None or day <= d.stop)
+        for d in record.diet_periods
+    )
 
 
 def ucacr_upper(age_months: float, thresholds: LabThresholds = DEFAULT_LABS) -> float | None:
@@ -131,9 +139,17 @@ def urine_ca_cr_ratios(record: Record) -> list[LabResult]:
     for x in record.labs:
         if x.analyte == "urine_calcium" and x.at in creat and x.at not in have:
             ratio = x.value_si / creat[x.at].value_si
-            out.append(LabResult(at=x.at, analyte="urine_calcium_creatinine_ratio", value=ratio,
-                                 unit="mmol/mmol", value_si=ratio, unit_si="mmol/mmol",
-                                 name="computed from urine calcium and creatinine"))
+            out.append(
+                LabResult(
+                    at=x.at,
+                    analyte="urine_calcium_creatinine_ratio",
+                    value=ratio,
+                    unit="mmol/mmol",
+                    value_si=ratio,
+                    unit_si="mmol/mmol",
+                    name="computed from urine calcium and creatinine",
+                )
+            )
     return sorted(out, key=lambda x: x.at)
 
 
@@ -145,64 +161,132 @@ def lab_alerts(record: Record, thresholds: LabThresholds = DEFAULT_LABS) -> list
         v, unit = x.value_si, x.unit_si
         if x.analyte == "bhb":
             if v > t.bhb_high_mmol_l:
-                alerts.append(Alert(
-                    "bhb_high", "urgent", x.at, x.analyte, v, unit,
-                    f"β-hydroxybutyrate {v:.1f} mmol/L, above {t.bhb_high_mmol_l:g}",
-                    "High ketones: assess the infant now. The NHS GGC protocol gives 30 mL fruit "
-                    "juice (or 30 mL water with 5 g Maxijul) and a recheck after 15-20 minutes; "
-                    "tell the ketogenic team.", SRC_BHB_HIGH))
+                alerts.append(
+                    Alert(
+                        "bhb_high",
+                        "urgent",
+                        x.at,
+                        x.analyte,
+                        v,
+                        unit,
+                        f"β-hydroxybutyrate {v:.1f} mmol/L, above {t.bhb_high_mmol_l:g}",
+                        "High ketones: assess the infant now. The NHS GGC protocol gives 30 mL "
+                        "fruit juice (or 30 mL water with 5 g Maxijul) and a recheck after 15-20 "
+                        "minutes; tell the ketogenic team.",
+                        SRC_BHB_HIGH,
+                    )
+                )
             elif v > t.bhb_target_high_mmol_l:
-                alerts.append(Alert(
-                    "bhb_above_target", "review", x.at, x.analyte, v, unit,
-                    f"β-hydroxybutyrate {v:.1f} mmol/L, above the "
-                    f"{t.bhb_target_low_mmol_l:g}-{t.bhb_target_high_mmol_l:g} target",
-                    "Watch for hyperketosis (lethargy, vomiting, fast breathing), recheck, and "
-                    "review the ratio with the dietitian.", SRC_BHB))
+                alerts.append(
+                    Alert(
+                        "bhb_above_target",
+                        "review",
+                        x.at,
+                        x.analyte,
+                        v,
+                        unit,
+                        f"β-hydroxybutyrate {v:.1f} mmol/L, above the "
+                        f"{t.bhb_target_low_mmol_l:g}-{t.bhb_target_high_mmol_l:g} target",
+                        "Watch for hyperketosis (lethargy, vomiting, fast breathing), recheck, and "
+                        "review the ratio with the dietitian.",
+                        SRC_BHB,
+                    )
+                )
             elif v < t.bhb_target_low_mmol_l and _on_diet(record, x.day, t.bhb_low_grace_days):
-                alerts.append(Alert(
-                    "bhb_below_target", "review", x.at, x.analyte, v, unit,
-                    f"β-hydroxybutyrate {v:.1f} mmol/L on the diet, below "
-                    f"{t.bhb_target_low_mmol_l:g}",
-                    "Ketosis below target: check adherence, hidden carbohydrate (medicines, "
-                    "feeds) and the prescribed ratio with the ketogenic team.", SRC_BHB_LOW))
+                alerts.append(
+                    Alert(
+                        "bhb_below_target",
+                        "review",
+                        x.at,
+                        x.analyte,
+                        v,
+                        unit,
+                        f"β-hydroxybutyrate {v:.1f} mmol/L on the diet, below "
+                        f"{t.bhb_target_low_mmol_l:g}",
+                        "Ketosis below target: check adherence, hidden carbohydrate (medicines, "
+                        "feeds) and the prescribed ratio with the ketogenic team.",
+                        SRC_BHB_LOW,
+                    )
+                )
         elif x.analyte == "glucose" and v <= t.glucose_low_mmol_l:
-            alerts.append(Alert(
-                "glucose_low", "urgent", x.at, x.analyte, v, unit,
-                f"glucose {v:.1f} mmol/L, at or below {t.glucose_low_mmol_l:g}",
-                "Hypoglycaemia: check the infant now and follow the local protocol. Sources "
-                "quote 15-30 mL apple or orange juice by mouth, IV glucose 0.25 g/kg when oral "
-                "treatment is not possible, and a recheck.", SRC_GLUCOSE))
-        elif (x.analyte == "bicarbonate" and t.bicarbonate_low_mmol_l is not None
-              and v < t.bicarbonate_low_mmol_l):
-            alerts.append(Alert(
-                "acidosis", "review", x.at, x.analyte, v, unit,
-                f"bicarbonate {v:.1f} mmol/L, below the local cut-off {t.bicarbonate_low_mmol_l:g}",
-                "Possible metabolic acidosis: check a blood gas, hydration and drugs that lower "
-                "bicarbonate (e.g. topiramate), and discuss citrate/bicarbonate with the team.",
-                "local cut-off (no sourced value)"))
+            alerts.append(
+                Alert(
+                    "glucose_low",
+                    "urgent",
+                    x.at,
+                    x.analyte,
+                    v,
+                    unit,
+                    f"glucose {v:.1f} mmol/L, at or below {t.glucose_low_mmol_l:g}",
+                    "Hypoglycaemia: check the infant now and follow the local protocol. Sources "
+                    "quote 15-30 mL apple or orange juice by mouth, IV glucose 0.25 g/kg when oral "
+                    "treatment is not possible, and a recheck.",
+                    SRC_GLUCOSE,
+                )
+            )
+        elif (
+            x.analyte == "bicarbonate"
+            and t.bicarbonate_low_mmol_l is not None
+            and v < t.bicarbonate_low_mmol_l
+        ):
+            alerts.append(
+                Alert(
+                    "acidosis",
+                    "review",
+                    x.at,
+                    x.analyte,
+                    v,
+                    unit,
+                    f"bicarbonate {v:.1f} mmol/L, below the local cut-off "
+                    f"{t.bicarbonate_low_mmol_l:g}",
+                    "Possible metabolic acidosis: check a blood gas, hydration and drugs that "
+                    "lower bicarbonate (e.g. topiramate), and discuss citrate/bicarbonate with "
+                    "the team.",
+                    "local cut-off (no sourced value)",
+                )
+            )
         elif x.analyte in ("total_cholesterol", "triglycerides"):
-            limit = (t.total_cholesterol_high_mmol_l if x.analyte == "total_cholesterol"
-                     else t.triglycerides_high_mmol_l)
+            limit = (
+                t.total_cholesterol_high_mmol_l
+                if x.analyte == "total_cholesterol"
+                else t.triglycerides_high_mmol_l
+            )
             if limit is not None and v > limit:
-                alerts.append(Alert(
-                    f"{x.analyte}_high", "review", x.at, x.analyte, v, unit,
-                    f"{ANALYTES[x.analyte].label} {v:.2f} mmol/L, above the local cut-off "
-                    f"{limit:g}",
-                    "Raised lipids on the diet: repeat fasting, and review the fat sources with "
-                    "the dietitian.", "local cut-off (no sourced value)"))
+                alerts.append(
+                    Alert(
+                        f"{x.analyte}_high",
+                        "review",
+                        x.at,
+                        x.analyte,
+                        v,
+                        unit,
+                        f"{ANALYTES[x.analyte].label} {v:.2f} mmol/L, above the local cut-off "
+                        f"{limit:g}",
+                        "Raised lipids on the diet: repeat fasting, and review the fat sources "
+                        "with the dietitian.",
+                        "local cut-off (no sourced value)",
+                    )
+                )
     birth = record.patient.birth_date
     for x in urine_ca_cr_ratios(record):
-        age_months = (x.day - birth).days / (365.25 / 12)
+        age_months = (x.day - birth).days / DAYS_PER_MONTH
         upper = ucacr_upper(age_months, t)
         if upper is not None and x.value_si > upper:
-            alerts.append(Alert(
-                "hypercalciuria", "review", x.at, "urine_calcium_creatinine_ratio", x.value_si,
-                "mmol/mmol",
-                f"urine Ca/Cr {x.value_si:.2f} mmol/mmol, above the 95th centile for "
-                f"{age_months:.0f} months ({upper:g})",
-                "Possible hypercalciuria: repeat on a fresh spot urine, check hydration, and "
-                "discuss potassium citrate and a renal ultrasound if stones are suspected.",
-                SRC_UCACR))
+            alerts.append(
+                Alert(
+                    "hypercalciuria",
+                    "review",
+                    x.at,
+                    "urine_calcium_creatinine_ratio",
+                    x.value_si,
+                    "mmol/mmol",
+                    f"urine Ca/Cr {x.value_si:.2f} mmol/mmol, above the 95th centile for "
+                    f"{age_months:.0f} months ({upper:g})",
+                    "Possible hypercalciuria: repeat on a fresh spot urine, check hydration, and "
+                    "discuss potassium citrate and a renal ultrasound if stones are suspected.",
+                    SRC_UCACR,
+                )
+            )
     return sorted(alerts, key=lambda a: (str(a.at), a.kind))
 
 
@@ -213,8 +297,11 @@ def not_configured(thresholds: LabThresholds = DEFAULT_LABS) -> list[str]:
         "total_cholesterol_high_mmol_l": "high total cholesterol",
         "triglycerides_high_mmol_l": "high triglycerides",
     }
-    return [f"{label}: no sourced cut-off; set {name} locally"
-            for name, label in names.items() if getattr(thresholds, name) is None]
+    return [
+        f"{label}: no sourced cut-off; set {name} locally"
+        for name, label in names.items()
+        if getattr(thresholds, name) is None
+    ]
 
 
 def lab_rows(record: Record) -> list[dict[str, Any]]:
@@ -223,8 +310,16 @@ def lab_rows(record: Record) -> list[dict[str, Any]]:
     rows = []
     for x in sorted([*record.labs, *computed], key=lambda x: (x.at, x.analyte)):
         label = x.name if x.analyte == "other" else ANALYTES[x.analyte].label
-        rows.append({"at": x.at.isoformat(timespec="minutes"), "analyte": x.analyte,
-                     "label": label, "value": x.value, "unit": x.unit,
-                     "value_si": round(x.value_si, 3), "unit_si": x.unit_si,
-                     "note": x.name if x.analyte != "other" else None})
+        rows.append(
+            {
+                "at": x.at.isoformat(timespec="minutes"),
+                "analyte": x.analyte,
+                "label": label,
+                "value": x.value,
+                "unit": x.unit,
+                "value_si": round(x.value_si, 3),
+                "unit_si": x.unit_si,
+                "note": x.name if x.analyte != "other" else None,
+            }
+        )
     return rows

@@ -1,6 +1,7 @@
 """Response of spasms to a treatment, by the definitions that trials and clinics use.
 
-Every function takes a :class:`~spasmcare.record.model.Record` and the treatment (or diet
+Every function takes a :class:`~spasmcare.record.model.Record` (or a prebuilt
+:class:`~spasmcare.measures.diary.DiaryView` of it) and the treatment (or diet
 period) it is judged against and returns a :class:`~spasmcare.measures.diary.MeasureResult`
 saying which days it rests on, or ``not assessable`` with the reason. A day not marked recorded
 is never taken as spasm-free (see :mod:`spasmcare.measures.diary`).
@@ -57,6 +58,7 @@ from spasmcare.measures.diary import (
     MeasureResult,
     Status,
     add_months,
+    as_view,
     check_spasm_free,
     day_number,
     short_days,
@@ -68,27 +70,47 @@ from spasmcare.record.model import DietPeriod, Record, Treatment
 SRC_UKISS = "Lux 2004 (UKISS), Lancet 364:1773-8: no spasms on days 13 and 14"
 SRC_ICISS = "O'Callaghan 2017 (ICISS), Lancet Neurol 16:33-42: no witnessed spasms days 14-42"
 SRC_48H = "Epilepsy Res 2014;108:1378-84 (NCT01575639): 48 h spasm-free at day 14"
-SRC_ELTERMAN = ("Elterman 2001, Neurology 57:1416-21: 7 consecutive spasm-free days starting "
-                "within the first 14 days")
-SRC_NISC = ("Grinspan 2021 (NISC), Neurology 97:e1217: no second treatment and no clinical "
-            "spasms after day 30, at day 60")
-SRC_ELECTRO = ("Wanigasinghe 2015, Pediatr Neurol 53:193-9 and Osborne 2023, EJPN 42:110-6: "
-               "no spasms and no hypsarrhythmia on EEG by day 14")
-SRC_REMISSION = ("Wanigasinghe 2015: electroclinical remission by day 14 then 28 days of "
-                 "continued spasm freedom (cf. Mytinger 2015: ≥ 28 days)")
-SRC_RELAPSE = ("No standard definition (drug-protocols.md §4): spasms again after ≥ 28 "
-               "spasm-free days; windows used 2-9 months (Hussain 2014), 12 months (Wan)")
-SRC_BASELINE = ("Issue 5: mean over the 7 recorded days before the treatment (configurable); "
-                "no trial baseline window found in the reference")
+SRC_ELTERMAN = (
+    "Elterman 2001, Neurology 57:1416-21: 7 consecutive spasm-free days starting "
+    "within the first 14 days"
+)
+SRC_NISC = (
+    "Grinspan 2021 (NISC), Neurology 97:e1217: no second treatment and no clinical "
+    "spasms after day 30, at day 60"
+)
+SRC_ELECTRO = (
+    "Wanigasinghe 2015, Pediatr Neurol 53:193-9 and Osborne 2023, EJPN 42:110-6: "
+    "no spasms and no hypsarrhythmia on EEG by day 14"
+)
+SRC_REMISSION = (
+    "Wanigasinghe 2015: electroclinical remission by day 14 then 28 days of "
+    "continued spasm freedom (cf. Mytinger 2015: ≥ 28 days)"
+)
+SRC_RELAPSE = (
+    "No standard definition (drug-protocols.md §4): spasms again after ≥ 28 "
+    "spasm-free days; windows used 2-9 months (Hussain 2014), 12 months (Wan)"
+)
+SRC_BASELINE = (
+    "Issue 5: mean over the 7 recorded days before the treatment (configurable); "
+    "no trial baseline window found in the reference"
+)
 SRC_CHANGE = "Percentage change from baseline: 100 × (follow-up − baseline) / baseline"
-SRC_CESSATION = ("AAN/CNS 2004 (Mackay, Neurology 62:1668-81) outcome 'cessation of spasms'; "
-                 "confirmed by a 7-day spasm-free run as in Elterman 2001 (configurable)")
-SRC_DAY7 = ("UK Infantile Spasms Trust: prednisolone 40 mg/day raised to 60 mg/day if not "
-            "effective in the first 7 days (VERIFY against Lux 2004 methods)")
-SRC_KD = ("Zhang 2019, Clin Neurol Neurosurg 184:105402 (≥ 50 % reduction, 90-99 %, "
-          "seizure-free at 3 and 6 months); time points 1/3/6/12 months per issue 5")
+SRC_CESSATION = (
+    "AAN/CNS 2004 (Mackay, Neurology 62:1668-81) outcome 'cessation of spasms'; "
+    "confirmed by a 7-day spasm-free run as in Elterman 2001 (configurable)"
+)
+SRC_DAY7 = (
+    "UK Infantile Spasms Trust: prednisolone 40 mg/day raised to 60 mg/day if not "
+    "effective in the first 7 days (VERIFY against Lux 2004 methods)"
+)
+SRC_KD = (
+    "Zhang 2019, Clin Neurol Neurosurg 184:105402 (≥ 50 % reduction, 90-99 %, "
+    "seizure-free at 3 and 6 months); time points 1/3/6/12 months per issue 5"
+)
 
 BaselineMode = Literal["recorded", "calendar"]
+#: Every measure takes the record, or a :class:`DiaryView` of it built once by the caller.
+RecordOrView = Record | DiaryView
 
 
 @dataclass(frozen=True)
@@ -141,8 +163,11 @@ class ResponseOptions:
             if getattr(self, name) < 1:
                 raise InputError(name, getattr(self, name), "a whole number of days ≥ 1")
         if self.baseline_lookback_days < self.baseline_days:
-            raise InputError("baseline_lookback_days", self.baseline_lookback_days,
-                             f"at least baseline_days ({self.baseline_days})")
+            raise InputError(
+                "baseline_lookback_days",
+                self.baseline_lookback_days,
+                f"at least baseline_days ({self.baseline_days})",
+            )
 
 
 DEFAULT = ResponseOptions()
@@ -152,47 +177,93 @@ def _day(t: Treatment | DietPeriod, n: int, o: ResponseOptions) -> date:
     return treatment_day(t.start, n, o.first_day_number)
 
 
-def _window_result(key: str, label: str, source: str, record: Record, t: Treatment,
-                   first: int, last: int, o: ResponseOptions) -> MeasureResult:
-    view = DiaryView(record)
-    check = check_spasm_free(view, _day(t, first, o), _day(t, last, o))
-    reason = f"days {first}-{last} all recorded spasm-free"
+def _span(first: int, last: int) -> str:
+    return f"day {first}" if first == last else f"days {first}-{last}"
+
+
+def _window_result(
+    key: str,
+    label: str,
+    source: str,
+    record: RecordOrView,
+    t: Treatment,
+    first: int,
+    last: int,
+    o: ResponseOptions,
+) -> MeasureResult:
+    check = check_spasm_free(as_view(record), _day(t, first, o), _day(t, last, o))
+    span = _span(first, last)
+    reason = f"{span} all recorded spasm-free"
     if check.status == "not met":
         reason = f"spasms on {short_days(check.spasm_days)}"
     elif check.status == "not assessable":
-        reason = (f"{len(check.unknown_days)} day(s) of days {first}-{last} not recorded: "
-                  f"{short_days(check.unknown_days)}")
+        reason = (
+            f"{len(check.unknown_days)} day(s) of {span} not recorded: "
+            f"{short_days(check.unknown_days)}"
+        )
     return MeasureResult(
-        key=key, label=label, status=check.status,
+        key=key,
+        label=label,
+        status=check.status,
         value={"met": True, "not met": False}.get(check.status),
-        source=source, window=(check.first, check.last), days_used=check.days_used,
-        reason=reason, details={"treatment": t.id, "days": [first, last]},
+        source=source,
+        window=(check.first, check.last),
+        days_used=check.days_used,
+        reason=reason,
+        details={"treatment": t.id, "days": [first, last]},
     )
 
 
-def ukiss_response(record: Record, treatment: Treatment,
-                   options: ResponseOptions = DEFAULT) -> MeasureResult:
+def ukiss_response(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """UKISS primary outcome: no spasms on days 13 and 14 [1]."""
-    return _window_result("ukiss_response", "UKISS: no spasms on days 13 and 14", SRC_UKISS,
-                          record, treatment, 13, 14, options)
+    return _window_result(
+        "ukiss_response",
+        "UKISS: no spasms on days 13 and 14",
+        SRC_UKISS,
+        record,
+        treatment,
+        13,
+        14,
+        options,
+    )
 
 
-def iciss_response(record: Record, treatment: Treatment,
-                   options: ResponseOptions = DEFAULT) -> MeasureResult:
+def iciss_response(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """ICISS primary outcome: no witnessed spasms on and between day 14 and day 42 [2]."""
-    return _window_result("iciss_response", "ICISS: no spasms from day 14 to day 42", SRC_ICISS,
-                          record, treatment, 14, 42, options)
+    return _window_result(
+        "iciss_response",
+        "ICISS: no spasms from day 14 to day 42",
+        SRC_ICISS,
+        record,
+        treatment,
+        14,
+        42,
+        options,
+    )
 
 
-def spasm_free_48h_day14(record: Record, treatment: Treatment,
-                         options: ResponseOptions = DEFAULT) -> MeasureResult:
+def spasm_free_48h_day14(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """48 hours spasm-free at day 14 [3]: with a diary kept by day, days 13 and 14.
 
     At the resolution of a day diary this is the same window as UKISS [1]; it is reported
     under its own key because the trials name it differently.
     """
-    return _window_result("spasm_free_48h_day14", "48 h spasm-free at day 14 (days 13-14)",
-                          SRC_48H, record, treatment, 13, 14, options)
+    return _window_result(
+        "spasm_free_48h_day14",
+        "48 h spasm-free at day 14 (days 13-14)",
+        SRC_48H,
+        record,
+        treatment,
+        13,
+        14,
+        options,
+    )
 
 
 def _runs(days: list[DayCount]) -> Iterator[tuple[int, int]]:
@@ -209,8 +280,9 @@ def _runs(days: list[DayCount]) -> Iterator[tuple[int, int]]:
         i = j + 1
 
 
-def elterman_response(record: Record, treatment: Treatment,
-                      options: ResponseOptions = DEFAULT) -> MeasureResult:
+def elterman_response(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """Elterman responder: 7 consecutive spasm-free days starting within the first 14 days [4].
 
     ``met`` when some run of 7 recorded spasm-free days starts on day 1-14; ``not met`` when
@@ -220,30 +292,46 @@ def elterman_response(record: Record, treatment: Treatment,
     run, latest = 7, 14
     first = _day(treatment, 1, o)
     last = _day(treatment, latest + run - 1, o)
-    view = DiaryView(record)
-    days = list(view.days(first, last))
+    days = list(as_view(record).days(first, last))
     label = "Elterman: 7 spasm-free days starting by day 14"
-    base: dict[str, Any] = {"key": "elterman_response", "label": label, "source": SRC_ELTERMAN,
-            "window": (first, last)}
+    base: dict[str, Any] = {
+        "key": "elterman_response",
+        "label": label,
+        "source": SRC_ELTERMAN,
+        "window": (first, last),
+    }
     for start in range(latest):
-        block = days[start:start + run]
+        block = days[start : start + run]
         if all(d.state == "spasm-free" for d in block):
             n = start + 1
-            return MeasureResult(**base, status="met", value=True,
-                                 days_used=tuple(d.day for d in block),
-                                 reason=f"spasm-free from day {n} to day {n + run - 1}",
-                                 details={"treatment": treatment.id, "run_start_day": n})
+            return MeasureResult(
+                **base,
+                status="met",
+                value=True,
+                days_used=tuple(d.day for d in block),
+                reason=f"spasm-free from day {n} to day {n + run - 1}",
+                details={"treatment": treatment.id, "run_start_day": n},
+            )
     spasm_days = [d.day for d in days if d.state == "spasms"]
-    blocked = all(any(d.state == "spasms" for d in days[s:s + run]) for s in range(latest))
+    blocked = all(any(d.state == "spasms" for d in days[s : s + run]) for s in range(latest))
     if blocked:
-        return MeasureResult(**base, status="not met", value=False, days_used=tuple(spasm_days),
-                             reason="every 7-day run starting on days 1-14 has a day with spasms",
-                             details={"treatment": treatment.id})
+        return MeasureResult(
+            **base,
+            status="not met",
+            value=False,
+            days_used=tuple(spasm_days),
+            reason="every 7-day run starting on days 1-14 has a day with spasms",
+            details={"treatment": treatment.id},
+        )
     unknown = [d.day for d in days if d.state == "unknown"]
-    return MeasureResult(**base, status="not assessable", value=None,
-                         days_used=tuple(d.day for d in days if d.state != "unknown"),
-                         reason=f"unrecorded days leave it open: {short_days(unknown)}",
-                         details={"treatment": treatment.id})
+    return MeasureResult(
+        **base,
+        status="not assessable",
+        value=None,
+        days_used=tuple(d.day for d in days if d.state != "unknown"),
+        reason=f"unrecorded days leave it open: {short_days(unknown)}",
+        details={"treatment": treatment.id},
+    )
 
 
 def _index_ids(record: Record, treatment: Treatment) -> set[str]:
@@ -259,8 +347,9 @@ def _index_ids(record: Record, treatment: Treatment) -> set[str]:
     return ids
 
 
-def nisc_treatment_failure_free_day60(record: Record, treatment: Treatment,
-                                      options: ResponseOptions = DEFAULT) -> MeasureResult:
+def nisc_treatment_failure_free_day60(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """NISC freedom from treatment failure at day 60 [5].
 
     ``not met`` when a second treatment (another drug not continuing this one and not started
@@ -269,35 +358,55 @@ def nisc_treatment_failure_free_day60(record: Record, treatment: Treatment,
     started; otherwise not assessable.
     """
     o = options
+    view = as_view(record)
+    rec = view.record
     day60 = _day(treatment, 60, o)
-    ids = _index_ids(record, treatment)
+    ids = _index_ids(rec, treatment)
     label = "NISC: free of treatment failure at day 60"
     second = sorted(
-        [(t.start, f"{t.drug} ({t.id})") for t in record.treatments
-         if t.id not in ids and treatment.start < t.start <= day60]
-        + [(d.start, f"{d.diet} diet ({d.id})") for d in record.diet_periods
-           if treatment.start < d.start <= day60]
+        [
+            (t.start, f"{t.drug} ({t.id})")
+            for t in rec.treatments
+            if t.id not in ids and treatment.start < t.start <= day60
+        ]
+        + [
+            (d.start, f"{d.diet} diet ({d.id})")
+            for d in rec.diet_periods
+            if treatment.start < d.start <= day60
+        ]
     )
-    first_spasm_free = _day(treatment, 31, o)
     if second:
         when, what = second[0]
         return MeasureResult(
-            key="nisc_treatment_failure_free_day60", label=label, status="not met", value=False,
-            source=SRC_NISC, window=(treatment.start, day60), days_used=(),
+            key="nisc_treatment_failure_free_day60",
+            label=label,
+            status="not met",
+            value=False,
+            source=SRC_NISC,
+            window=(treatment.start, day60),
+            days_used=(),
             reason=f"second treatment {what} started on day "
-                   f"{day_number(treatment.start, when, o.first_day_number)} ({when})",
-            details={"treatment": treatment.id, "second_treatment": what,
-                     "second_treatment_start": when},
+            f"{day_number(treatment.start, when, o.first_day_number)} ({when})",
+            details={
+                "treatment": treatment.id,
+                "second_treatment": what,
+                "second_treatment_start": when,
+            },
         )
-    result = _window_result("nisc_treatment_failure_free_day60", label, SRC_NISC, record,
-                            treatment, 31, 60, o)
-    return replace(result, window=(first_spasm_free, day60),
-                   reason=result.reason or "no second treatment by day 60; days 31-60 spasm-free")
+    result = _window_result(
+        "nisc_treatment_failure_free_day60", label, SRC_NISC, view, treatment, 31, 60, o
+    )
+    if result.status == "met":
+        return replace(result, reason="no second treatment by day 60; " + result.reason)
+    return result
 
 
-def electroclinical_response_day14(record: Record, treatment: Treatment,
-                                   options: ResponseOptions = DEFAULT,
-                                   hyps_rule: EegOptions = DEFAULT_EEG) -> MeasureResult:
+def electroclinical_response_day14(
+    record: RecordOrView,
+    treatment: Treatment,
+    options: ResponseOptions = DEFAULT,
+    hyps_rule: EegOptions = DEFAULT_EEG,
+) -> MeasureResult:
     """Electroclinical response at day 14: no spasms on days 13-14 and no hypsarrhythmia on
     the last EEG after the start and by day 14 [6, 7].
 
@@ -308,15 +417,21 @@ def electroclinical_response_day14(record: Record, treatment: Treatment,
     """
     rule = hyps_rule
     o = options
-    clinical = ukiss_response(record, treatment, o)
+    view = as_view(record)
+    clinical = ukiss_response(view, treatment, o)
     latest = _day(treatment, o.eeg_latest_day, o)
-    eegs = sorted((e for e in record.eegs if treatment.start < e.day <= latest),
-                  key=lambda e: e.day)
+    eegs = sorted(
+        (e for e in view.record.eegs if treatment.start < e.day <= latest), key=lambda e: e.day
+    )
     eeg = eegs[-1] if eegs else None
     hyps = hypsarrhythmia_present(eeg, rule) if eeg else None
     label = "Electroclinical response at day 14 (no spasms, no hypsarrhythmia)"
-    details = {"treatment": treatment.id, "clinical": clinical.status,
-               "eeg_date": eeg.day if eeg else None, "hypsarrhythmia": hyps}
+    details = {
+        "treatment": treatment.id,
+        "clinical": clinical.status,
+        "eeg_date": eeg.day if eeg else None,
+        "hypsarrhythmia": hyps,
+    }
     reasons = []
     if clinical.status == "not met":
         reasons.append(clinical.reason)
@@ -328,8 +443,9 @@ def electroclinical_response_day14(record: Record, treatment: Treatment,
         status, value = "not met", False
     elif clinical.status == "met" and hyps is False:
         status, value = "met", True
-        reasons.append(f"days 13-14 spasm-free; EEG of {eeg.day if eeg else '?'} without "
-                       "hypsarrhythmia")
+        reasons.append(
+            f"days 13-14 spasm-free; EEG of {eeg.day if eeg else '?'} without hypsarrhythmia"
+        )
     else:
         status, value = "not assessable", None
         if clinical.status == "not assessable":
@@ -339,22 +455,33 @@ def electroclinical_response_day14(record: Record, treatment: Treatment,
         elif hyps is None:
             reasons.append(f"the EEG of {eeg.day} does not say whether hypsarrhythmia is present")
     return MeasureResult(
-        key="electroclinical_response_day14", label=label, status=status, value=value,
-        source=SRC_ELECTRO, window=(treatment.start, latest), days_used=clinical.days_used,
-        reason="; ".join(reasons), details=details,
+        key="electroclinical_response_day14",
+        label=label,
+        status=status,
+        value=value,
+        source=SRC_ELECTRO,
+        window=(treatment.start, latest),
+        days_used=clinical.days_used,
+        reason="; ".join(reasons),
+        details=details,
     )
 
 
-def electroclinical_remission_28d(record: Record, treatment: Treatment,
-                                  options: ResponseOptions = DEFAULT,
-                                  hyps_rule: EegOptions = DEFAULT_EEG) -> MeasureResult:
+def electroclinical_remission_28d(
+    record: RecordOrView,
+    treatment: Treatment,
+    options: ResponseOptions = DEFAULT,
+    hyps_rule: EegOptions = DEFAULT_EEG,
+) -> MeasureResult:
     """Sustained electroclinical remission: response at day 14, then no spasms on days
     15 to 14 + ``remission_days`` (days 15-42 by default) [6]."""
     o = options
-    first_response = electroclinical_response_day14(record, treatment, o, hyps_rule)
+    view = as_view(record)
+    first_response = electroclinical_response_day14(view, treatment, o, hyps_rule)
     last_day = 14 + o.remission_days
-    sustained = _window_result("electroclinical_remission_28d", "", SRC_REMISSION, record,
-                               treatment, 15, last_day, o)
+    sustained = _window_result(
+        "electroclinical_remission_28d", "", SRC_REMISSION, view, treatment, 15, last_day, o
+    )
     label = f"Electroclinical remission sustained {o.remission_days} days (to day {last_day})"
     days = first_response.days_used + sustained.days_used
     status: Status
@@ -366,29 +493,41 @@ def electroclinical_remission_28d(record: Record, treatment: Treatment,
         status, value, reason = "met", True, f"response at day 14 and spasm-free to day {last_day}"
     else:
         status, value = "not assessable", None
-        reason = "; ".join(r.reason for r in (first_response, sustained)
-                           if r.status == "not assessable")
+        reason = "; ".join(
+            r.reason for r in (first_response, sustained) if r.status == "not assessable"
+        )
     return MeasureResult(
-        key="electroclinical_remission_28d", label=label, status=status, value=value,
-        source=SRC_REMISSION, window=(treatment.start, _day(treatment, last_day, o)),
-        days_used=days, reason=reason,
-        details={"treatment": treatment.id, "day14": first_response.status,
-                 "sustained": sustained.status},
+        key="electroclinical_remission_28d",
+        label=label,
+        status=status,
+        value=value,
+        source=SRC_REMISSION,
+        window=(treatment.start, _day(treatment, last_day, o)),
+        days_used=days,
+        reason=reason,
+        details={
+            "treatment": treatment.id,
+            "day14": first_response.status,
+            "sustained": sustained.status,
+        },
     )
 
 
 # --- baseline, change, cessation, relapse ----------------------------------------------------
 
 
-def _select_days(view: DiaryView, before: date, o: ResponseOptions,
-                 not_before: date | None = None) -> tuple[list[DayCount], str]:
+def _select_days(
+    view: DiaryView, before: date, o: ResponseOptions, not_before: date | None = None
+) -> tuple[list[DayCount], str]:
     """The baseline-style window ending the day before ``before`` (empty list + reason)."""
     if o.baseline_mode == "calendar":
         days = [view.day(before - timedelta(days=n)) for n in range(1, o.baseline_days + 1)]
         missing = [d.day for d in days if not d.recorded]
         if missing or (not_before and days[-1].day < not_before):
-            return [], (f"the {o.baseline_days} days before {before} are not all recorded: "
-                        f"{short_days(missing)}")
+            return [], (
+                f"the {o.baseline_days} days before {before} are not all recorded: "
+                f"{short_days(missing)}"
+            )
         return days, ""
     chosen = []
     for n in range(1, o.baseline_lookback_days + 1):
@@ -399,26 +538,42 @@ def _select_days(view: DiaryView, before: date, o: ResponseOptions,
             chosen.append(day)
             if len(chosen) == o.baseline_days:
                 return chosen, ""
-    return [], (f"only {len(chosen)} recorded day(s) in the {o.baseline_lookback_days} days "
-                f"before {before}; {o.baseline_days} needed")
+    return [], (
+        f"only {len(chosen)} recorded day(s) in the {o.baseline_lookback_days} days "
+        f"before {before}; {o.baseline_days} needed"
+    )
 
 
-def baseline_spasms_per_day(record: Record, start: date,
-                            options: ResponseOptions = DEFAULT,
-                            key: str = "baseline_spasms_per_day") -> MeasureResult:
+def baseline_spasms_per_day(
+    record: RecordOrView,
+    start: date,
+    options: ResponseOptions = DEFAULT,
+    key: str = "baseline_spasms_per_day",
+) -> MeasureResult:
     """Mean spasms per recorded day over the baseline window before ``start`` (issue 5).
 
     ``details`` also gives the mean clusters per day. Unrecorded days are never counted.
     """
-    days, why = _select_days(DiaryView(record), start, options)
+    days, why = _select_days(as_view(record), start, options)
     label = f"Baseline spasms/day ({options.baseline_days} recorded days before {start})"
     if not days:
-        return MeasureResult(key=key, label=label, status="not assessable", value=None,
-                             source=SRC_BASELINE, reason=why)
+        return MeasureResult(
+            key=key,
+            label=label,
+            status="not assessable",
+            value=None,
+            source=SRC_BASELINE,
+            reason=why,
+        )
     mean = sum(d.spasms for d in days) / len(days)
     clusters = sum(d.clusters for d in days) / len(days)
     return MeasureResult(
-        key=key, label=label, status="measured", value=round(mean, 3), source=SRC_BASELINE,
+        key=key,
+        label=label,
+        status="measured",
+        value=mean,
+        digits=3,
+        source=SRC_BASELINE,
         window=(min(d.day for d in days), max(d.day for d in days)),
         days_used=tuple(d.day for d in days),
         details={"clusters_per_day": round(clusters, 3), "mode": options.baseline_mode},
@@ -439,36 +594,62 @@ def percent_change(baseline: float, follow_up: float) -> float:
     return max(-100.0, 100.0 * (follow_up - baseline) / baseline)
 
 
-def percent_change_days_8_14(record: Record, treatment: Treatment,
-                             options: ResponseOptions = DEFAULT) -> MeasureResult:
+def _usable_baseline(view: DiaryView, start: date, o: ResponseOptions) -> tuple[MeasureResult, str]:
+    """The baseline before ``start`` and ``""``, or the reason no change can be computed
+    from it (not measured, or no spasms: a change from nothing has no percentage)."""
+    base = baseline_spasms_per_day(view, start, o)
+    if base.status != "measured":
+        return base, "baseline: " + base.reason
+    if base.value == 0:
+        return base, "no spasms at baseline"
+    return base, ""
+
+
+def _change(base: MeasureResult, days: list[DayCount]) -> tuple[float, float]:
+    """(mean spasms per recorded day of ``days``, percentage change from ``base``), at full
+    precision."""
+    follow = sum(d.spasms for d in days) / len(days)
+    return follow, percent_change(float(base.value), follow)
+
+
+def percent_change_days_8_14(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """Change of mean spasms per recorded day from baseline to the second week (days 8-14)."""
     o = options
-    base = baseline_spasms_per_day(record, treatment.start, o)
+    view = as_view(record)
+    base, why = _usable_baseline(view, treatment.start, o)
     first, last = _day(treatment, 8, o), _day(treatment, 14, o)
-    days = [d for d in DiaryView(record).days(first, last) if d.recorded]
+    days = [d for d in view.days(first, last) if d.recorded]
     label = "Change in spasms/day, baseline → days 8-14"
-    common: dict[str, Any] = {"key": "percent_change_days_8_14", "label": label,
-                              "source": SRC_CHANGE, "window": (first, last)}
-    if base.status != "measured":
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason="baseline: " + base.reason)
-    if not days:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason="no recorded day in days 8-14")
-    if base.value == 0:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason="no spasms at baseline")
-    follow = sum(d.spasms for d in days) / len(days)
-    change = percent_change(float(base.value), follow)
-    return MeasureResult(**common, status="measured", value=round(change, 1),
-                         days_used=base.days_used + tuple(d.day for d in days),
-                         details={"baseline_spasms_per_day": base.value,
-                                  "follow_up_spasms_per_day": round(follow, 3),
-                                  "follow_up_recorded_days": len(days)})
+    common: dict[str, Any] = {
+        "key": "percent_change_days_8_14",
+        "label": label,
+        "source": SRC_CHANGE,
+        "window": (first, last),
+    }
+    if base.status == "measured" and not days:
+        why = "no recorded day in days 8-14"
+    if why:
+        return MeasureResult(**common, status="not assessable", value=None, reason=why)
+    follow, change = _change(base, days)
+    return MeasureResult(
+        **common,
+        status="measured",
+        value=change,
+        digits=1,
+        days_used=base.days_used + tuple(d.day for d in days),
+        details={
+            "baseline_spasms_per_day": round(base.value, 3),
+            "follow_up_spasms_per_day": round(follow, 3),
+            "follow_up_recorded_days": len(days),
+        },
+    )
 
 
-def time_to_spasm_cessation(record: Record, treatment: Treatment,
-                            options: ResponseOptions = DEFAULT) -> MeasureResult:
+def time_to_spasm_cessation(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """Treatment day on which spasms stopped: the first day of the first run of
     ``confirm_days`` recorded spasm-free days [12, 4].
 
@@ -476,41 +657,64 @@ def time_to_spasm_cessation(record: Record, treatment: Treatment,
     day after the last spasm and the run's first day; ``details`` gives both.
     """
     o = options
-    view = DiaryView(record)
+    view = as_view(record)
     label = f"Time to spasm cessation (confirmed by {o.confirm_days} spasm-free days)"
     if view.last is None or view.last < treatment.start:
-        return MeasureResult(key="time_to_spasm_cessation", label=label,
-                             status="not assessable", value=None, source=SRC_CESSATION,
-                             reason="no diary after the start")
+        return MeasureResult(
+            key="time_to_spasm_cessation",
+            label=label,
+            status="not assessable",
+            value=None,
+            source=SRC_CESSATION,
+            reason="no diary after the start",
+        )
     days = list(view.days(treatment.start, view.last))
     for i, length in _runs(days):
         if length >= o.confirm_days:
             before = [d for d in days[:i] if d.state == "spasms"]
             last_spasm = before[-1].day if before else None
             n = day_number(treatment.start, days[i].day, o.first_day_number)
-            earliest = (day_number(treatment.start, last_spasm, o.first_day_number) + 1
-                        if last_spasm else o.first_day_number)
+            earliest = (
+                day_number(treatment.start, last_spasm, o.first_day_number) + 1
+                if last_spasm
+                else o.first_day_number
+            )
             reason = f"spasm-free from day {n} ({days[i].day})"
             if earliest < n:
                 reason += f"; unrecorded days before it: cessation between day {earliest} and {n}"
             return MeasureResult(
-                key="time_to_spasm_cessation", label=label, status="measured", value=n,
-                source=SRC_CESSATION, window=(treatment.start, days[i + length - 1].day),
-                days_used=tuple(d.day for d in days[i:i + length]) + (
-                    (last_spasm,) if last_spasm else ()),
+                key="time_to_spasm_cessation",
+                label=label,
+                status="measured",
+                value=n,
+                source=SRC_CESSATION,
+                window=(treatment.start, days[i + length - 1].day),
+                days_used=tuple(d.day for d in days[i : i + length])
+                + ((last_spasm,) if last_spasm else ()),
                 reason=reason,
-                details={"treatment": treatment.id, "cessation_day": n,
-                         "earliest_possible_day": earliest, "last_spasm": last_spasm},
+                details={
+                    "treatment": treatment.id,
+                    "cessation_day": n,
+                    "earliest_possible_day": earliest,
+                    "last_spasm": last_spasm,
+                },
             )
-    return MeasureResult(key="time_to_spasm_cessation", label=label, status="not met",
-                         value=None, source=SRC_CESSATION, window=(treatment.start, view.last),
-                         days_used=tuple(d.day for d in days if d.state != "unknown"),
-                         reason=f"no run of {o.confirm_days} recorded spasm-free days up to "
-                                f"{view.last}", details={"treatment": treatment.id})
+    return MeasureResult(
+        key="time_to_spasm_cessation",
+        label=label,
+        status="not met",
+        value=None,
+        source=SRC_CESSATION,
+        window=(treatment.start, view.last),
+        days_used=tuple(d.day for d in days if d.state != "unknown"),
+        reason=f"no run of {o.confirm_days} recorded spasm-free days up to {view.last}",
+        details={"treatment": treatment.id},
+    )
 
 
-def relapse(record: Record, treatment: Treatment,
-            options: ResponseOptions = DEFAULT) -> MeasureResult:
+def relapse(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """Relapse: spasms again after at least ``remission_days`` recorded spasm-free days [9].
 
     The remission is the first run of ``remission_days`` recorded spasm-free days from the
@@ -521,76 +725,112 @@ def relapse(record: Record, treatment: Treatment,
     ``relapse_window_days``, or at the end of the diary when that is ``None``.
     """
     o = options
-    view = DiaryView(record)
+    view = as_view(record)
     label = f"Relapse after ≥ {o.remission_days} spasm-free days"
-    common: dict[str, Any] = {"key": "relapse", "label": label, "source": SRC_RELAPSE}
+    common: dict[str, Any] = {
+        "key": "relapse",
+        "label": label,
+        "source": SRC_RELAPSE,
+        "met_is_favourable": False,
+    }
     if view.last is None or view.last < treatment.start:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason="no diary after the start")
+        return MeasureResult(
+            **common, status="not assessable", value=None, reason="no diary after the start"
+        )
     days = list(view.days(treatment.start, view.last))
     remission = next(((i, n) for i, n in _runs(days) if n >= o.remission_days), None)
     if remission is None:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             window=(treatment.start, view.last),
-                             reason=f"no remission of {o.remission_days} recorded spasm-free "
-                                    "days to relapse from")
+        return MeasureResult(
+            **common,
+            status="not assessable",
+            value=None,
+            window=(treatment.start, view.last),
+            reason=f"no remission of {o.remission_days} recorded spasm-free days to relapse from",
+        )
     i, n = remission
     rem_first, rem_last = days[i].day, days[i + n - 1].day
     end = view.last
     if o.relapse_window_days is not None:
         end = _day(treatment, o.relapse_window_days, o)
-    details = {"treatment": treatment.id, "remission_from": rem_first, "remission_to": rem_last,
-               "remission_days": n, "window_end": end}
+    details = {
+        "treatment": treatment.id,
+        "remission_from": rem_first,
+        "remission_to": rem_last,
+        "remission_days": n,
+        "window_end": end,
+    }
     if end <= rem_last:
-        until = "end of the relapse window" if o.relapse_window_days is not None else (
-            "end of the diary")
-        return MeasureResult(**common, status="not met", value=False, window=(rem_first, end),
-                             days_used=tuple(days[k].day for k in range(i, i + n)),
-                             reason=f"spasm-free from {rem_first} to the {until} ({end})",
-                             details=details)
+        until = (
+            "end of the relapse window"
+            if o.relapse_window_days is not None
+            else ("end of the diary")
+        )
+        return MeasureResult(
+            **common,
+            status="not met",
+            value=False,
+            window=(rem_first, end),
+            days_used=tuple(days[k].day for k in range(i, i + n)),
+            reason=f"spasm-free from {rem_first} to the {until} ({end})",
+            details=details,
+        )
     check = check_spasm_free(view, rem_last + timedelta(days=1), end)
     if check.status == "not met":
         when = check.spasm_days[0]
         return MeasureResult(
-            **common, status="met", value=when, window=(rem_first, end),
+            **common,
+            status="met",
+            value=when,
+            window=(rem_first, end),
             days_used=tuple(days[k].day for k in range(i, i + n)) + (when,),
             reason=f"spasms on {when} (day {day_number(treatment.start, when, o.first_day_number)}"
-                   f") after {n} spasm-free days from {rem_first}",
-            details={**details, "relapse_date": when})
+            f") after {n} spasm-free days from {rem_first}",
+            details={**details, "relapse_date": when},
+        )
     if check.status == "met":
-        return MeasureResult(**common, status="not met", value=False, window=(rem_first, end),
-                             days_used=check.days_used,
-                             reason=f"spasm-free through {end}", details=details)
-    return MeasureResult(**common, status="not assessable", value=None, window=(rem_first, end),
-                         days_used=check.days_used,
-                         reason=f"{len(check.unknown_days)} unrecorded day(s) after the "
-                                f"remission: {short_days(check.unknown_days)}", details=details)
+        return MeasureResult(
+            **common,
+            status="not met",
+            value=False,
+            window=(rem_first, end),
+            days_used=check.days_used,
+            reason=f"spasm-free through {end}",
+            details=details,
+        )
+    return MeasureResult(
+        **common,
+        status="not assessable",
+        value=None,
+        window=(rem_first, end),
+        days_used=check.days_used,
+        reason=f"{len(check.unknown_days)} unrecorded day(s) after the "
+        f"remission: {short_days(check.unknown_days)}",
+        details=details,
+    )
 
 
-def spasms_continuing_day7(record: Record, treatment: Treatment,
-                           options: ResponseOptions = DEFAULT) -> MeasureResult:
+def spasms_continuing_day7(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
     """Day-7 decision: are spasms continuing on day 7 (``options.day7_days``)? [10]
 
     ``met`` (value True: continuing) when a spasm is entered on any of those days; ``not met``
-    (value False) when all are recorded spasm-free; otherwise not assessable.
+    (value False) when all are recorded spasm-free; otherwise not assessable. It is the
+    spasm-free window of those days with the answer flipped; its polarity is neutral (an
+    answer to act on, not a success or a failure).
     """
-    o = options
-    first_n, last_n = o.day7_days
-    check = check_spasm_free(DiaryView(record), _day(treatment, first_n, o),
-                             _day(treatment, last_n, o))
+    first_n, last_n = options.day7_days
+    spasm_free = _window_result(
+        "spasms_continuing_day7", "", SRC_DAY7, record, treatment, first_n, last_n, options
+    )
     flipped: dict[str, Status] = {"met": "not met", "not met": "met"}
-    status: Status = flipped.get(check.status, "not assessable")
-    days_text = f"day {first_n}" if first_n == last_n else f"days {first_n}-{last_n}"
-    reason = {
-        "met": f"spasms on {short_days(check.spasm_days)}",
-        "not met": f"{days_text} recorded spasm-free",
-    }.get(status, f"{days_text} not recorded: {short_days(check.unknown_days)}")
-    return MeasureResult(
-        key="spasms_continuing_day7", label=f"Spasms continuing at {days_text}?",
+    status: Status = flipped.get(spasm_free.status, "not assessable")
+    return replace(
+        spasm_free,
+        label=f"Spasms continuing at {_span(first_n, last_n)}?",
         status=status,
-        value={"met": True, "not met": False}.get(status), source=SRC_DAY7,
-        window=(check.first, check.last), days_used=check.days_used, reason=reason,
-        details={"treatment": treatment.id, "days": [first_n, last_n]},
+        value={"met": True, "not met": False}.get(status),
+        met_is_favourable=None,
     )
 
 
@@ -600,9 +840,13 @@ def spasms_continuing_day7(record: Record, treatment: Treatment,
 DietStopped = Literal["not-assessable", "non-responder"]
 
 
-def kd_responder(record: Record, diet: DietPeriod, months: int,
-                 options: ResponseOptions = DEFAULT,
-                 diet_stopped: DietStopped = "not-assessable") -> MeasureResult:
+def kd_responder(
+    record: RecordOrView,
+    diet: DietPeriod,
+    months: int,
+    options: ResponseOptions = DEFAULT,
+    diet_stopped: DietStopped = "not-assessable",
+) -> MeasureResult:
     """≥ 50 %, ≥ 90 % and 100 % spasm reduction at ``months`` months of a diet [11].
 
     Reduction = −(percentage change) of the mean spasms per recorded day, from the baseline
@@ -619,44 +863,71 @@ def kd_responder(record: Record, diet: DietPeriod, months: int,
     common: dict[str, Any] = {"key": key, "label": label, "source": SRC_KD}
     if diet.stop is not None and diet.stop < when:
         if diet_stopped == "non-responder":
-            return MeasureResult(**common, status="not met", value=None,
-                                 reason=f"diet stopped on {diet.stop}, before {when}: counted "
-                                        "as non-responder", details={"diet": diet.id})
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason=f"diet stopped on {diet.stop}, before {when}",
-                             details={"diet": diet.id})
-    base = baseline_spasms_per_day(record, diet.start, o)
-    if base.status != "measured":
-        return MeasureResult(**common, status="not assessable", value=None,
-                             reason="baseline: " + base.reason, details={"diet": diet.id})
-    if base.value == 0:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             days_used=base.days_used, reason="no spasms at baseline",
-                             details={"diet": diet.id})
-    view = DiaryView(record)
+            return MeasureResult(
+                **common,
+                status="not met",
+                value=None,
+                reason=f"diet stopped on {diet.stop}, before {when}: counted as non-responder",
+                details={"diet": diet.id},
+            )
+        return MeasureResult(
+            **common,
+            status="not assessable",
+            value=None,
+            reason=f"diet stopped on {diet.stop}, before {when}",
+            details={"diet": diet.id},
+        )
+    view = as_view(record)
+    base, why = _usable_baseline(view, diet.start, o)
+    if why:
+        return MeasureResult(
+            **common,
+            status="not assessable",
+            value=None,
+            days_used=base.days_used,
+            reason=why,
+            details={"diet": diet.id},
+        )
     if view.last is None or view.last < when:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             window=(diet.start, when),
-                             reason=f"time point {when} is after the last diary day "
-                                    f"({view.last})", details={"diet": diet.id})
+        return MeasureResult(
+            **common,
+            status="not assessable",
+            value=None,
+            window=(diet.start, when),
+            reason=f"time point {when} is after the last diary day ({view.last})",
+            details={"diet": diet.id},
+        )
     days, why = _select_days(view, when + timedelta(days=1), o, not_before=diet.start)
     if not days:
-        return MeasureResult(**common, status="not assessable", value=None,
-                             window=(diet.start, when), reason=f"follow-up at {when}: {why}",
-                             details={"diet": diet.id})
-    follow = sum(d.spasms for d in days) / len(days)
-    reduction = -percent_change(float(base.value), follow)
+        return MeasureResult(
+            **common,
+            status="not assessable",
+            value=None,
+            window=(diet.start, when),
+            reason=f"follow-up at {when}: {why}",
+            details={"diet": diet.id},
+        )
+    follow, change = _change(base, days)
+    reduction = -change
+    baseline = round(base.value, 3)
     details = {
-        "diet": diet.id, "time_point": when, "baseline_spasms_per_day": base.value,
-        "follow_up_spasms_per_day": round(follow, 3), "reduction_percent": round(reduction, 1),
-        "responder_50": reduction >= 50.0, "responder_90": reduction >= 90.0,
+        "diet": diet.id,
+        "time_point": when,
+        "baseline_spasms_per_day": baseline,
+        "follow_up_spasms_per_day": round(follow, 3),
+        "reduction_percent": round(reduction, 1),
+        "responder_50": reduction >= 50.0,
+        "responder_90": reduction >= 90.0,
         "spasm_free_100": follow == 0,
     }
     return MeasureResult(
-        **common, status="met" if reduction >= 50.0 else "not met", value=round(reduction, 1),
+        **common,
+        status="met" if reduction >= 50.0 else "not met",
+        value=reduction,
+        digits=1,
         window=(min(d.day for d in days), max(d.day for d in days)),
         days_used=base.days_used + tuple(d.day for d in days),
-        reason=f"{base.value:g} → {follow:.2f} spasms/day ({reduction:.0f} % reduction)",
+        reason=f"{baseline:g} → {follow:.2f} spasms/day ({reduction:.0f} % reduction)",
         details=details,
     )
 
@@ -666,19 +937,27 @@ def index_treatment(record: Record, treatment_id: str | None = None) -> Treatmen
     if treatment_id is not None:
         found = record.treatment(treatment_id)
         if found is None:
-            raise InputError("treatment", treatment_id,
-                             "the id of a treatment in the record: "
-                             + ", ".join(t.id for t in record.treatments))
+            raise InputError(
+                "treatment",
+                treatment_id,
+                "the id of a treatment in the record: "
+                + ", ".join(t.id for t in record.treatments),
+            )
         return found
-    firsts = sorted((t for t in record.treatments if t.continues is None),
-                    key=lambda t: (t.start, t.id))
+    firsts = sorted(
+        (t for t in record.treatments if t.continues is None), key=lambda t: (t.start, t.id)
+    )
     return firsts[0] if firsts else None
 
 
-def treatment_measures(record: Record, treatment: Treatment,
-                       options: ResponseOptions = DEFAULT,
-                       hyps_rule: EegOptions = DEFAULT_EEG) -> dict[str, MeasureResult]:
+def treatment_measures(
+    record: RecordOrView,
+    treatment: Treatment,
+    options: ResponseOptions = DEFAULT,
+    hyps_rule: EegOptions = DEFAULT_EEG,
+) -> dict[str, MeasureResult]:
     """Every drug-course measure for one treatment, keyed by its stable name."""
+    record = as_view(record)
     results = [
         baseline_spasms_per_day(record, treatment.start, options),
         spasms_continuing_day7(record, treatment, options),
@@ -696,11 +975,19 @@ def treatment_measures(record: Record, treatment: Treatment,
     return {r.key: r for r in results}
 
 
-def diet_measures(record: Record, diet: DietPeriod, options: ResponseOptions = DEFAULT,
-                  months: tuple[int, ...] = (1, 3, 6, 12)) -> dict[str, MeasureResult]:
+def diet_measures(
+    record: RecordOrView,
+    diet: DietPeriod,
+    options: ResponseOptions = DEFAULT,
+    months: tuple[int, ...] = (1, 3, 6, 12),
+) -> dict[str, MeasureResult]:
     """Baseline and the responder answers at each time point of one diet period."""
-    out = {"kd_baseline_spasms_per_day": baseline_spasms_per_day(
-        record, diet.start, options, key="kd_baseline_spasms_per_day")}
+    record = as_view(record)
+    out = {
+        "kd_baseline_spasms_per_day": baseline_spasms_per_day(
+            record, diet.start, options, key="kd_baseline_spasms_per_day"
+        )
+    }
     for m in months:
         result = kd_responder(record, diet, m, options)
         out[result.key] = result

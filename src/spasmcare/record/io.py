@@ -24,6 +24,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from spasmcare.errors import InputError
 from spasmcare.growth import check_weight_for_age, corrected_age_years
 from spasmcare.record.model import (
+    KRAMER_ITEMS,
     AdverseEvent,
     DiaryEntry,
     DietPeriod,
@@ -38,15 +39,13 @@ from spasmcare.record.model import (
     Record,
     Sex,
     Treatment,
+    kramer_item_sum,
 )
 from spasmcare.record.units import to_si
 
 FORMAT = "spasmcare-record"
 SCHEMA_VERSION = 1
 SCHEMA_FILE = "record-schema-v1.json"
-
-#: Kramer items as named in the record (five items scored 0-3 each, see spasmcare.measures.eeg).
-KRAMER_ITEMS = ("disorganisation", "delta_slowing", "amplitude", "spikes", "other_abnormalities")
 
 
 @lru_cache(maxsize=1)
@@ -108,8 +107,11 @@ def _schema_error(error: ValidationError) -> InputError:
         known = sorted(schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(known))
         name = extra[0] if extra else "?"
-        return InputError(_join(where, name), error.instance.get(name),
-                          "only the known fields: " + ", ".join(known))
+        return InputError(
+            _join(where, name),
+            error.instance.get(name),
+            "only the known fields: " + ", ".join(known),
+        )
     if keyword == "enum":
         accepted = "one of " + ", ".join(str(v) for v in error.validator_value)
     elif keyword == "const":
@@ -125,7 +127,7 @@ def _schema_error(error: ValidationError) -> InputError:
     elif keyword in ("minLength", "maxLength"):
         accepted = f"a text of at most {schema.get('maxLength', '?')} characters, not empty"
     elif keyword == "oneOf" and where.startswith("recorded_days"):
-        accepted = "a date YYYY-MM-DD or a range {\"from\": date, \"to\": date}"
+        accepted = 'a date YYYY-MM-DD or a range {"from": date, "to": date}'
     elif keyword == "anyOf" and where.startswith("growth"):
         accepted = "at least one of weight_kg, length_cm, head_circumference_cm"
     else:
@@ -167,13 +169,37 @@ class _Reader:
         if value > self.today:
             raise InputError(field, text, f"a date on or before today ({self.today.isoformat()})")
         if not_before_birth and value < self.birth:
-            raise InputError(field, text,
-                             f"a date on or after the birth date ({self.birth.isoformat()})")
+            raise InputError(
+                field, text, f"a date on or after the birth date ({self.birth.isoformat()})"
+            )
 
 
-def _stop_after_start(start: date, stop: date | None, text: str | None, field: str) -> None:
+def _period(
+    reader: _Reader, x: dict[str, Any], field: str, ids: list[str], one: str
+) -> tuple[date, date | None]:
+    """Check that the id of entry ``x`` is unique (``one``: "one treatment", ...), parse its
+    start and stop and check the stop is not before the start; return (start, stop)."""
+    if ids.count(x["id"]) > 1:
+        raise InputError(f"{field}.id", x["id"], f"an id used by {one} only")
+    start = reader.day(x["start"], f"{field}.start")
+    stop = reader.day(x["stop"], f"{field}.stop") if "stop" in x else None
     if stop is not None and stop < start:
-        raise InputError(field, text, f"a stop date on or after the start ({start.isoformat()})")
+        raise InputError(
+            f"{field}.stop",
+            x.get("stop"),
+            f"a stop date on or after the start ({start.isoformat()})",
+        )
+    return start, stop
+
+
+def _within(
+    reader: _Reader, text: str, field: str, start: date, stop: date | None, accepted: str
+) -> date:
+    """Parse the date ``text`` and check it lies from ``start`` to ``stop`` (open when None)."""
+    day = reader.day(text, field)
+    if day < start or (stop is not None and day > stop):
+        raise InputError(field, text, accepted)
+    return day
 
 
 def _expand_days(reader: _Reader, items: list[Any]) -> frozenset[date]:
@@ -185,8 +211,11 @@ def _expand_days(reader: _Reader, items: list[Any]) -> frozenset[date]:
         first = reader.day(item["from"], f"recorded_days[{i}].from")
         last = reader.day(item["to"], f"recorded_days[{i}].to")
         if last < first:
-            raise InputError(f"recorded_days[{i}].to", item["to"],
-                             f"a date on or after 'from' ({first.isoformat()})")
+            raise InputError(
+                f"recorded_days[{i}].to",
+                item["to"],
+                f"a date on or after 'from' ({first.isoformat()})",
+            )
         days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
     return frozenset(days)
 
@@ -195,12 +224,13 @@ def _kramer(data: dict[str, Any], field: str) -> Kramer:
     items = {k: int(v) for k, v in data.get("items", {}).items()}
     total = data.get("total")
     if len(items) == len(KRAMER_ITEMS):
-        item_sum = sum(items.values())
+        item_sum = kramer_item_sum(items, f"{field}.items")
         if total is None:
             total = item_sum
         elif total != item_sum:
-            raise InputError(f"{field}.total", total,
-                             f"the sum of the five item scores ({item_sum}) or no total")
+            raise InputError(
+                f"{field}.total", total, f"the sum of the five item scores ({item_sum}) or no total"
+            )
     return Kramer(items=items, total=total, variants=dict(data.get("variants", {})))
 
 
@@ -258,91 +288,140 @@ def record_from_dict(data: Any, today: date | None = None) -> Record:
     events = []
     for i, x in enumerate(data.get("adverse_events", [])):
         if "treatment" in x and x["treatment"] not in ids:
-            raise InputError(f"adverse_events[{i}].treatment", x["treatment"],
-                             "the id of a treatment in this record: " + ", ".join(sorted(ids)))
-        events.append(AdverseEvent(day=reader.day(x["date"], f"adverse_events[{i}].date"),
-                                   type=x["type"], grade=x.get("grade"),
-                                   treatment=x.get("treatment"), note=x.get("note")))
+            raise InputError(
+                f"adverse_events[{i}].treatment",
+                x["treatment"],
+                "the id of a treatment in this record: " + ", ".join(sorted(ids)),
+            )
+        events.append(
+            AdverseEvent(
+                day=reader.day(x["date"], f"adverse_events[{i}].date"),
+                type=x["type"],
+                grade=x.get("grade"),
+                treatment=x.get("treatment"),
+                note=x.get("note"),
+            )
+        )
     return Record(
-        patient=patient, etiology=etiology, diary=diary, recorded_days=recorded,
-        treatments=treatments, diet_periods=diets, eegs=eegs, growth=growth, labs=labs,
-        adverse_events=tuple(events), schema_version=SCHEMA_VERSION,
+        patient=patient,
+        etiology=etiology,
+        diary=diary,
+        recorded_days=recorded,
+        treatments=treatments,
+        diet_periods=diets,
+        eegs=eegs,
+        growth=growth,
+        labs=labs,
+        adverse_events=tuple(events),
+        schema_version=SCHEMA_VERSION,
     )
 
 
 def _diary(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DiaryEntry]:
     for i, x in enumerate(items):
         if x["kind"] == "single" and x["spasms"] != 1:
-            raise InputError(f"diary[{i}].spasms", x["spasms"],
-                             "1 for a single spasm (use kind 'cluster' for more)")
-        yield DiaryEntry(at=reader.moment(x["at"], f"diary[{i}].at"), kind=x["kind"],
-                         spasms=x["spasms"], duration_min=x.get("duration_min"),
-                         observer=x.get("observer"), video=x.get("video"), note=x.get("note"))
+            raise InputError(
+                f"diary[{i}].spasms",
+                x["spasms"],
+                "1 for a single spasm (use kind 'cluster' for more)",
+            )
+        yield DiaryEntry(
+            at=reader.moment(x["at"], f"diary[{i}].at"),
+            kind=x["kind"],
+            spasms=x["spasms"],
+            duration_min=x.get("duration_min"),
+            observer=x.get("observer"),
+            video=x.get("video"),
+            note=x.get("note"),
+        )
 
 
 def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatment]:
     ids = [x["id"] for x in items]
     for i, x in enumerate(items):
         field = f"treatments[{i}]"
-        if ids.count(x["id"]) > 1:
-            raise InputError(f"{field}.id", x["id"], "an id used by one treatment only")
-        start = reader.day(x["start"], f"{field}.start")
-        stop = reader.day(x["stop"], f"{field}.stop") if "stop" in x else None
-        _stop_after_start(start, stop, x.get("stop"), f"{field}.stop")
+        start, stop = _period(reader, x, field, ids, "one treatment")
         cont = x.get("continues")
         if cont is not None and (cont not in ids or cont == x["id"]):
-            raise InputError(f"{field}.continues", cont,
-                             "the id of another treatment in this record")
+            raise InputError(
+                f"{field}.continues", cont, "the id of another treatment in this record"
+            )
         doses = []
         for j, d in enumerate(x.get("doses", [])):
-            dose_start = reader.day(d["start"], f"{field}.doses[{j}].start")
-            if dose_start < start or (stop is not None and dose_start > stop):
-                raise InputError(f"{field}.doses[{j}].start", d["start"],
-                                 "a date within the treatment's start and stop")
+            dose_start = _within(
+                reader,
+                d["start"],
+                f"{field}.doses[{j}].start",
+                start,
+                stop,
+                "a date within the treatment's start and stop",
+            )
             doses.append(Dose(dose_start, float(d["amount"]), d["unit"], d.get("note")))
-        yield Treatment(id=x["id"], drug=x["drug"], start=start, stop=stop,
-                        protocol=x.get("protocol"), continues=cont,
-                        doses=tuple(sorted(doses, key=lambda d: d.start)), note=x.get("note"))
+        yield Treatment(
+            id=x["id"],
+            drug=x["drug"],
+            start=start,
+            stop=stop,
+            protocol=x.get("protocol"),
+            continues=cont,
+            doses=tuple(sorted(doses, key=lambda d: d.start)),
+            note=x.get("note"),
+        )
 
 
 def _diets(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DietPeriod]:
     ids = [x["id"] for x in items]
     for i, x in enumerate(items):
         field = f"diet_periods[{i}]"
-        if ids.count(x["id"]) > 1:
-            raise InputError(f"{field}.id", x["id"], "an id used by one diet period only")
-        start = reader.day(x["start"], f"{field}.start")
-        stop = reader.day(x["stop"], f"{field}.stop") if "stop" in x else None
-        _stop_after_start(start, stop, x.get("stop"), f"{field}.stop")
+        start, stop = _period(reader, x, field, ids, "one diet period")
         readings = []
         for j, r in enumerate(x.get("achieved", [])):
-            day = reader.day(r["date"], f"{field}.achieved[{j}].date")
-            if day < start or (stop is not None and day > stop):
-                raise InputError(f"{field}.achieved[{j}].date", r["date"],
-                                 "a date within the diet period")
+            day = _within(
+                reader,
+                r["date"],
+                f"{field}.achieved[{j}].date",
+                start,
+                stop,
+                "a date within the diet period",
+            )
             readings.append(RatioReading(day, float(r["ratio"])))
-        yield DietPeriod(id=x["id"], diet=x["diet"], start=start, stop=stop,
-                         prescribed_ratio=x.get("prescribed_ratio"),
-                         achieved=tuple(sorted(readings, key=lambda r: r.day)), note=x.get("note"))
+        yield DietPeriod(
+            id=x["id"],
+            diet=x["diet"],
+            start=start,
+            stop=stop,
+            prescribed_ratio=x.get("prescribed_ratio"),
+            achieved=tuple(sorted(readings, key=lambda r: r.day)),
+            note=x.get("note"),
+        )
 
 
-def _growth(reader: _Reader, patient: Patient,
-            items: list[dict[str, Any]]) -> Iterator[GrowthMeasurement]:
+def _growth(
+    reader: _Reader, patient: Patient, items: list[dict[str, Any]]
+) -> Iterator[GrowthMeasurement]:
     for i, x in enumerate(items):
         day = reader.day(x["date"], f"growth[{i}].date")
         weight = x.get("weight_kg")
-        age = corrected_age_years(patient.birth_date, day, patient.gestation_weeks,
-                                  patient.gestation_days)
+        age = corrected_age_years(
+            patient.birth_date, day, patient.gestation_weeks, patient.gestation_days
+        )
         if weight is not None and age is not None:
             try:
                 check_weight_for_age(weight, age * 12.0, patient.sex, f"growth[{i}].weight_kg")
             except InputError as exc:
                 if exc.field == "age":
-                    raise InputError(f"growth[{i}].date", x["date"],
-                                     "a date at an age covered by the WHO reference") from exc
+                    raise InputError(
+                        f"growth[{i}].date",
+                        x["date"],
+                        "a date at an age covered by the WHO reference",
+                    ) from exc
                 raise
-        yield GrowthMeasurement(day=day, weight_kg=weight, length_cm=x.get("length_cm"),
-                                head_circumference_cm=x.get("head_circumference_cm"))
+        yield GrowthMeasurement(
+            day=day,
+            weight_kg=weight,
+            length_cm=x.get("length_cm"),
+            head_circumference_cm=x.get("head_circumference_cm"),
+        )
 
 
 def _labs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[LabResult]:
@@ -352,9 +431,16 @@ def _labs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[LabResult]:
         if x["analyte"] == "other" and not x.get("name"):
             raise InputError(f"{field}.name", None, "the test name for analyte 'other'")
         value_si, unit_si = to_si(x["analyte"], float(x["value"]), x["unit"], field)
-        yield LabResult(at=at, analyte=x["analyte"], value=float(x["value"]), unit=x["unit"],
-                        value_si=value_si, unit_si=unit_si, name=x.get("name"),
-                        sample=x.get("sample"))
+        yield LabResult(
+            at=at,
+            analyte=x["analyte"],
+            value=float(x["value"]),
+            unit=x["unit"],
+            value_si=value_si,
+            unit_si=unit_si,
+            name=x.get("name"),
+            sample=x.get("sample"),
+        )
 
 
 def record_from_json(text: str, today: date | None = None) -> Record:
@@ -362,8 +448,9 @@ def record_from_json(text: str, today: date | None = None) -> Record:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError("record", f"line {exc.lineno} column {exc.colno}",
-                         f"a JSON document ({exc.msg})") from exc
+        raise InputError(
+            "record", f"line {exc.lineno} column {exc.colno}", f"a JSON document ({exc.msg})"
+        ) from exc
     return record_from_dict(data, today=today)
 
 
@@ -397,63 +484,132 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
-        "patient": _drop_none({
-            "id": p.id, "name": p.name, "birth_date": p.birth_date.isoformat(), "sex": p.sex,
-            "gestation_weeks": p.gestation_weeks, "gestation_days": p.gestation_days,
-            "onset_date": p.onset_date.isoformat() if p.onset_date else None,
-        }),
-        "etiology": _drop_none({"category": record.etiology.category,
-                                "gene": record.etiology.gene, "detail": record.etiology.detail}),
+        "patient": _drop_none(
+            {
+                "id": p.id,
+                "name": p.name,
+                "birth_date": p.birth_date.isoformat(),
+                "sex": p.sex,
+                "gestation_weeks": p.gestation_weeks,
+                "gestation_days": p.gestation_days,
+                "onset_date": p.onset_date.isoformat() if p.onset_date else None,
+            }
+        ),
+        "etiology": _drop_none(
+            {
+                "category": record.etiology.category,
+                "gene": record.etiology.gene,
+                "detail": record.etiology.detail,
+            }
+        ),
         "diary": [
-            _drop_none({"at": _moment_text(e.at), "kind": e.kind, "spasms": e.spasms,
-                        "duration_min": e.duration_min, "observer": e.observer,
-                        "video": e.video, "note": e.note})
+            _drop_none(
+                {
+                    "at": _moment_text(e.at),
+                    "kind": e.kind,
+                    "spasms": e.spasms,
+                    "duration_min": e.duration_min,
+                    "observer": e.observer,
+                    "video": e.video,
+                    "note": e.note,
+                }
+            )
             for e in record.diary
         ],
         "recorded_days": _ranges(record.recorded_days),
         "treatments": [
-            _drop_none({
-                "id": t.id, "drug": t.drug, "protocol": t.protocol, "start": t.start.isoformat(),
-                "stop": t.stop.isoformat() if t.stop else None, "continues": t.continues,
-                "doses": [_drop_none({"start": d.start.isoformat(), "amount": d.amount,
-                                      "unit": d.unit, "note": d.note}) for d in t.doses],
-                "note": t.note,
-            })
+            _drop_none(
+                {
+                    "id": t.id,
+                    "drug": t.drug,
+                    "protocol": t.protocol,
+                    "start": t.start.isoformat(),
+                    "stop": t.stop.isoformat() if t.stop else None,
+                    "continues": t.continues,
+                    "doses": [
+                        _drop_none(
+                            {
+                                "start": d.start.isoformat(),
+                                "amount": d.amount,
+                                "unit": d.unit,
+                                "note": d.note,
+                            }
+                        )
+                        for d in t.doses
+                    ],
+                    "note": t.note,
+                }
+            )
             for t in record.treatments
         ],
         "diet_periods": [
-            _drop_none({
-                "id": d.id, "diet": d.diet, "start": d.start.isoformat(),
-                "stop": d.stop.isoformat() if d.stop else None,
-                "prescribed_ratio": d.prescribed_ratio,
-                "achieved": [{"date": r.day.isoformat(), "ratio": r.ratio} for r in d.achieved],
-                "note": d.note,
-            })
+            _drop_none(
+                {
+                    "id": d.id,
+                    "diet": d.diet,
+                    "start": d.start.isoformat(),
+                    "stop": d.stop.isoformat() if d.stop else None,
+                    "prescribed_ratio": d.prescribed_ratio,
+                    "achieved": [{"date": r.day.isoformat(), "ratio": r.ratio} for r in d.achieved],
+                    "note": d.note,
+                }
+            )
             for d in record.diet_periods
         ],
         "eegs": [
-            _drop_none({
-                "date": x.day.isoformat(), "hypsarrhythmia": x.hypsarrhythmia,
-                "kramer": _drop_none({"items": x.kramer.items, "total": x.kramer.total,
-                                      "variants": x.kramer.variants}) if x.kramer else None,
-                "based_grade": x.based_grade, "report": x.report,
-            })
+            _drop_none(
+                {
+                    "date": x.day.isoformat(),
+                    "hypsarrhythmia": x.hypsarrhythmia,
+                    "kramer": _drop_none(
+                        {
+                            "items": x.kramer.items,
+                            "total": x.kramer.total,
+                            "variants": x.kramer.variants,
+                        }
+                    )
+                    if x.kramer
+                    else None,
+                    "based_grade": x.based_grade,
+                    "report": x.report,
+                }
+            )
             for x in record.eegs
         ],
         "growth": [
-            _drop_none({"date": g.day.isoformat(), "weight_kg": g.weight_kg,
-                        "length_cm": g.length_cm,
-                        "head_circumference_cm": g.head_circumference_cm})
+            _drop_none(
+                {
+                    "date": g.day.isoformat(),
+                    "weight_kg": g.weight_kg,
+                    "length_cm": g.length_cm,
+                    "head_circumference_cm": g.head_circumference_cm,
+                }
+            )
             for g in record.growth
         ],
         "labs": [
-            _drop_none({"at": _moment_text(x.at), "analyte": x.analyte, "name": x.name,
-                        "value": x.value, "unit": x.unit, "sample": x.sample})
+            _drop_none(
+                {
+                    "at": _moment_text(x.at),
+                    "analyte": x.analyte,
+                    "name": x.name,
+                    "value": x.value,
+                    "unit": x.unit,
+                    "sample": x.sample,
+                }
+            )
             for x in record.labs
         ],
         "adverse_events": [
-            _drop_none({"date": a.day.isoformat(), "type": a.type, "grade": a.grade,
-                        "treatment": a.treatment, "note": a.note})
+            _drop_none(
+                {
+                    "date": a.day.isoformat(),
+                    "type": a.type,
+                    "grade": a.grade,
+                    "treatment": a.treatment,
+                    "note": a.note,
+                }
+            )
             for a in record.adverse_events
         ],
     }

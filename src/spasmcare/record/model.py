@@ -10,9 +10,12 @@ listed is *unknown*, never spasm-free, even when the diary has no entry on it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
+
+from spasmcare.errors import InputError
 
 Sex = Literal["male", "female"]
 EntryKind = Literal["cluster", "single"]
@@ -30,6 +33,29 @@ ETIOLOGY_CATEGORIES: tuple[str, ...] = (
 )
 
 DIET_KINDS: tuple[str, ...] = ("classic-kd", "mct", "mad", "lgit", "other")
+
+#: The five Kramer hypsarrhythmia items, scored 0 to ``KRAMER_ITEM_MAX`` each, as later users
+#: applied the scale (Kulandaivel K, et al. AES 2008 abstract 2.033; see spasmcare.measures.eeg).
+KRAMER_ITEMS: tuple[str, ...] = (
+    "disorganisation",
+    "delta_slowing",
+    "amplitude",
+    "spikes",
+    "other_abnormalities",
+)
+KRAMER_ITEM_MAX = 3
+#: Kramer variant patterns, recorded present/absent and not scored (Kramer 1997).
+KRAMER_VARIANTS: tuple[str, ...] = (
+    "electrodecremental_discharges",
+    "absent_normal_sleep_activity",
+    "relative_normalisation",
+    "hemihypsarrhythmia",
+    "burst_suppression",
+    "occipital_hypsarrhythmia",
+    "interhemispheric_asymmetry",
+    "interhemispheric_synchronisation",
+)
+# The record JSON Schema lists the same values; tests/record checks that they agree.
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,21 @@ class Kramer:
     items: dict[str, int] = field(default_factory=dict)
     total: int | None = None
     variants: dict[str, bool] = field(default_factory=dict)
+
+
+def kramer_item_sum(items: Mapping[str, int], field: str = "kramer.items") -> int:
+    """Sum of the five Kramer item scores; ``InputError`` naming ``field`` for an unknown or
+    missing item or a score outside 0-3."""
+    unknown = set(items) - set(KRAMER_ITEMS)
+    if unknown:
+        raise InputError(field, sorted(unknown)[0], "one of " + ", ".join(KRAMER_ITEMS))
+    missing = [k for k in KRAMER_ITEMS if k not in items]
+    if missing:
+        raise InputError(f"{field}.{missing[0]}", None, "a score from 0 to 3 for every item")
+    for name, value in items.items():
+        if not (isinstance(value, int) and 0 <= value <= KRAMER_ITEM_MAX):
+            raise InputError(f"{field}.{name}", value, "a whole number from 0 to 3")
+    return sum(items.values())
 
 
 @dataclass(frozen=True)

@@ -64,31 +64,59 @@ _M_CR = MOLAR_MASS_G_MOL["creatinine"]
 ANALYTES: dict[str, Analyte] = {
     a.key: a
     for a in (
-        Analyte("bhb", "β-hydroxybutyrate (blood)", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("beta_hydroxybutyrate")}),
-        Analyte("glucose", "glucose (blood)", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("glucose")}),
+        Analyte(
+            "bhb",
+            "β-hydroxybutyrate (blood)",
+            "mmol/L",
+            {"mmol/L": 1.0, "mg/dL": _mass("beta_hydroxybutyrate")},
+        ),
+        Analyte("glucose", "glucose (blood)", "mmol/L", {"mmol/L": 1.0, "mg/dL": _mass("glucose")}),
         Analyte("bicarbonate", "bicarbonate", "mmol/L", {"mmol/L": 1.0, "mEq/L": 1.0}),
         Analyte("venous_ph", "venous pH", "pH", {"pH": 1.0}),
-        Analyte("calcium", "calcium (serum)", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("calcium")}),
-        Analyte("creatinine", "creatinine (serum)", "µmol/L",
-                {"µmol/L": 1.0, "umol/L": 1.0, "mg/dL": _mass("creatinine") * 1000.0}),
-        Analyte("total_cholesterol", "total cholesterol", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("cholesterol")}),
-        Analyte("ldl_cholesterol", "LDL cholesterol", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("cholesterol")}),
-        Analyte("hdl_cholesterol", "HDL cholesterol", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("cholesterol")}),
-        Analyte("triglycerides", "triglycerides", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("triolein")}),
-        Analyte("urine_calcium", "urine calcium", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("calcium")}),
-        Analyte("urine_creatinine", "urine creatinine", "mmol/L",
-                {"mmol/L": 1.0, "mg/dL": _mass("creatinine")}),
+        Analyte("calcium", "calcium (serum)", "mmol/L", {"mmol/L": 1.0, "mg/dL": _mass("calcium")}),
+        Analyte(
+            "creatinine",
+            "creatinine (serum)",
+            "µmol/L",
+            {"µmol/L": 1.0, "umol/L": 1.0, "mg/dL": _mass("creatinine") * 1000.0},
+        ),
+        Analyte(
+            "total_cholesterol",
+            "total cholesterol",
+            "mmol/L",
+            {"mmol/L": 1.0, "mg/dL": _mass("cholesterol")},
+        ),
+        Analyte(
+            "ldl_cholesterol",
+            "LDL cholesterol",
+            "mmol/L",
+            {"mmol/L": 1.0, "mg/dL": _mass("cholesterol")},
+        ),
+        Analyte(
+            "hdl_cholesterol",
+            "HDL cholesterol",
+            "mmol/L",
+            {"mmol/L": 1.0, "mg/dL": _mass("cholesterol")},
+        ),
+        Analyte(
+            "triglycerides", "triglycerides", "mmol/L", {"mmol/L": 1.0, "mg/dL": _mass("triolein")}
+        ),
+        Analyte(
+            "urine_calcium", "urine calcium", "mmol/L", {"mmol/L": 1.0, "mg/dL": _mass("calcium")}
+        ),
+        Analyte(
+            "urine_creatinine",
+            "urine creatinine",
+            "mmol/L",
+            {"mmol/L": 1.0, "mg/dL": _mass("creatinine")},
+        ),
         # mg/mg → mmol/mmol: (mg Ca / M_Ca) / (mg Cr / M_Cr) = ratio × M_Cr / M_Ca [3].
-        Analyte("urine_calcium_creatinine_ratio", "urine calcium/creatinine ratio", "mmol/mmol",
-                {"mmol/mmol": 1.0, "mol/mol": 1.0, "mg/mg": _M_CR / _M_CA}),
+        Analyte(
+            "urine_calcium_creatinine_ratio",
+            "urine calcium/creatinine ratio",
+            "mmol/mmol",
+            {"mmol/mmol": 1.0, "mol/mol": 1.0, "mg/mg": _M_CR / _M_CA},
+        ),
     )
 }
 
@@ -108,10 +136,8 @@ def to_si(analyte: str, value: float, unit: str, field: str) -> tuple[float, str
         return value, unit
     spec = ANALYTES.get(analyte)
     if spec is None:
-        raise InputError(f"{field}.analyte", analyte,
-                         "one of " + ", ".join([*ANALYTES, OTHER]))
+        raise InputError(f"{field}.analyte", analyte, "one of " + ", ".join([*ANALYTES, OTHER]))
     factor = spec.factors.get(unit)
     if factor is None:
-        raise InputError(f"{field}.unit", unit,
-                         f"for {analyte}: one of " + ", ".join(spec.factors))
+        raise InputError(f"{field}.unit", unit, f"for {analyte}: one of " + ", ".join(spec.factors))
     return value * factor, spec.unit_si

@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from spasmcare.errors import InputError
-from spasmcare.growth import corrected_age_years
+from spasmcare.growth import DAYS_PER_MONTH, PRETERM_BEFORE_WEEKS, corrected_age_years
+from spasmcare.jsonable import jsonable
 from spasmcare.measures.adherence import (
     AdherenceOptions,
     Marker,
@@ -22,7 +23,13 @@ from spasmcare.measures.adherence import (
 )
 from spasmcare.measures.diary import DiaryView, MeasureResult
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions, eeg_rows, kd_hypsarrhythmia_score_3m
-from spasmcare.measures.growth import DEFAULT_GROWTH, GrowthOptions, growth_flags, growth_rows
+from spasmcare.measures.growth import (
+    DEFAULT_GROWTH,
+    GrowthOptions,
+    growth_flags,
+    growth_points,
+    rounded_rows,
+)
 from spasmcare.measures.labs import (
     DEFAULT_LABS,
     LabThresholds,
@@ -43,14 +50,27 @@ REPORT_FORMAT = "spasmcare-report"
 REPORT_VERSION = 1
 
 TREATMENT_KEYS = (
-    "baseline_spasms_per_day", "spasms_continuing_day7", "percent_change_days_8_14",
-    "ukiss_response", "spasm_free_48h_day14", "elterman_response",
-    "electroclinical_response_day14", "electroclinical_remission_28d", "iciss_response",
-    "nisc_treatment_failure_free_day60", "time_to_spasm_cessation", "relapse",
+    "baseline_spasms_per_day",
+    "spasms_continuing_day7",
+    "percent_change_days_8_14",
+    "ukiss_response",
+    "spasm_free_48h_day14",
+    "elterman_response",
+    "electroclinical_response_day14",
+    "electroclinical_remission_28d",
+    "iciss_response",
+    "nisc_treatment_failure_free_day60",
+    "time_to_spasm_cessation",
+    "relapse",
 )
 DIET_KEYS = (
-    "kd_baseline_spasms_per_day", "kd_responder_1m", "kd_responder_3m", "kd_responder_6m",
-    "kd_responder_12m", "kd_hypsarrhythmia_score_3m", "adherence_bhb_vs_spasms",
+    "kd_baseline_spasms_per_day",
+    "kd_responder_1m",
+    "kd_responder_3m",
+    "kd_responder_6m",
+    "kd_responder_12m",
+    "kd_hypsarrhythmia_score_3m",
+    "adherence_bhb_vs_spasms",
     "adherence_ratio_vs_spasms",
 )
 #: Every key of ``report["measures"]``, in display order.
@@ -71,23 +91,22 @@ class ReportOptions:
 
 
 def _missing(key: str, why: str) -> dict[str, Any]:
-    return MeasureResult(key=key, label=key.replace("_", " "), status="not assessable",
-                         value=None, source="", reason=why).to_dict()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    return MeasureResult(
+        key=key,
+        label=key.replace("_", " "),
+        status="not assessable",
+        value=None,
+        source="",
+        reason=why,
+    ).to_dict()
 
 
 def _weight_on(record: Record, day: date) -> float | None:
-    weights = [g for g in sorted(record.growth, key=lambda g: g.day)
-               if g.weight_kg is not None and g.day <= day]
+    weights = [
+        g
+        for g in sorted(record.growth, key=lambda g: g.day)
+        if g.weight_kg is not None and g.day <= day
+    ]
     return weights[-1].weight_kg if weights else None
 
 
@@ -100,30 +119,47 @@ def day7_replan(record: Record, treatment: Treatment, answer: bool | None) -> di
     if weight is None:
         return {"available": False, "reason": "no weight on or before the start"}
     try:
-        from spasmcare.therapy import load_protocol, plan_course
+        from spasmcare.therapy import day7_decision_id, load_protocol, plan_course
 
         protocol = load_protocol(treatment.protocol)
-        ids = [d.get("id") for d in protocol.decisions]
-        decision = next((i for i in ids if i and i.startswith("day7")), None)
+        decision = day7_decision_id(protocol)
         if decision is None:
-            return {"available": False,
-                    "reason": f"protocol {treatment.protocol} has no day-7 decision"}
-        plan = plan_course(protocol, weight_kg=weight, start=treatment.start,
-                           decisions={decision: answer}, birth_date=record.patient.birth_date,
-                           sex=record.patient.sex)
+            return {
+                "available": False,
+                "reason": f"protocol {treatment.protocol} has no day-7 decision",
+            }
+        plan = plan_course(
+            protocol,
+            weight_kg=weight,
+            start=treatment.start,
+            decisions={decision: answer},
+            birth_date=record.patient.birth_date,
+            sex=record.patient.sex,
+        )
     except InputError as exc:
         return {"available": False, "reason": str(exc)}
     data = plan.to_dict()
     after = [d for d in data["days"] if d["day"] in (8, 9, 15)]
     return {
-        "available": True, "protocol": data["protocol"], "version": data["version"],
-        "weight_kg": weight, "decision": decision, "answer": answer,
+        "available": True,
+        "protocol": data["protocol"],
+        "version": data["version"],
+        "weight_kg": weight,
+        "decision": decision,
+        "answer": answer,
         "decision_points": data["decision_points"],
-        "days": [{"day": d["day"], "date": d["date"],
-                  "total_mg": round(sum(x["mg"] or 0 for x in d["doses"]), 2),
-                  "notes": d["notes"], "pending": [p["dose"] for p in d["pending"]]}
-                 for d in after],
-        "end": data["end"], "warnings": data["warnings"],
+        "days": [
+            {
+                "day": d["day"],
+                "date": d["date"],
+                "total_mg": round(sum(x["mg"] or 0 for x in d["doses"]), 2),
+                "notes": d["notes"],
+                "pending": [p["dose"] for p in d["pending"]],
+            }
+            for d in after
+        ],
+        "end": data["end"],
+        "warnings": data["warnings"],
     }
 
 
@@ -136,12 +172,18 @@ def build_report(record: Record, options: ReportOptions | None = None) -> dict[s
     measures: dict[str, Any] = {}
     treatments = []
     for t in sorted(record.treatments, key=lambda t: (t.start, t.id)):
-        results = treatment_measures(record, t, o.response, o.eeg) if t.continues is None else {}
+        results = treatment_measures(view, t, o.response, o.eeg) if t.continues is None else {}
         block: dict[str, Any] = {
-            "id": t.id, "drug": t.drug, "protocol": t.protocol, "start": t.start,
-            "stop": t.stop, "continues": t.continues,
-            "doses": [{"start": d.start, "amount": d.amount, "unit": d.unit, "note": d.note}
-                      for d in t.doses],
+            "id": t.id,
+            "drug": t.drug,
+            "protocol": t.protocol,
+            "start": t.start,
+            "stop": t.stop,
+            "continues": t.continues,
+            "doses": [
+                {"start": d.start, "amount": d.amount, "unit": d.unit, "note": d.note}
+                for d in t.doses
+            ],
             "measures": {k: v.to_dict() for k, v in results.items()},
         }
         treatments.append(block)
@@ -154,59 +196,99 @@ def build_report(record: Record, options: ReportOptions | None = None) -> dict[s
     if index is not None:
         day7["replan"] = day7_replan(record, index, measures["spasms_continuing_day7"]["value"])
 
-    diet = record.diet(o.diet_id) if o.diet_id else (
-        sorted(record.diet_periods, key=lambda d: d.start)[0] if record.diet_periods else None)
+    diet = (
+        record.diet(o.diet_id)
+        if o.diet_id
+        else (
+            sorted(record.diet_periods, key=lambda d: d.start)[0] if record.diet_periods else None
+        )
+    )
     if o.diet_id and diet is None:
-        raise InputError("diet", o.diet_id, "the id of a diet period in the record: "
-                         + ", ".join(d.id for d in record.diet_periods))
+        raise InputError(
+            "diet",
+            o.diet_id,
+            "the id of a diet period in the record: "
+            + ", ".join(d.id for d in record.diet_periods),
+        )
     diets = []
     for d in sorted(record.diet_periods, key=lambda d: d.start):
-        results = diet_measures(record, d, o.response)
+        results = diet_measures(view, d, o.response)
         results["kd_hypsarrhythmia_score_3m"] = kd_hypsarrhythmia_score_3m(record, d, o.eeg)
         markers: tuple[Marker, ...] = ("bhb", "ratio")
         for marker in markers:
-            r = adherence_correlation(record, d, marker, o.adherence)
+            r = adherence_correlation(view, d, marker, o.adherence)
             results[r.key] = r
-        dblock: dict[str, Any] = {"id": d.id, "diet": d.diet, "start": d.start, "stop": d.stop,
-                 "prescribed_ratio": d.prescribed_ratio,
-                 "measures": {k: v.to_dict() for k, v in results.items()},
-                 "adherence": adherence_rows(record, d)}
+        dblock: dict[str, Any] = {
+            "id": d.id,
+            "diet": d.diet,
+            "start": d.start,
+            "stop": d.stop,
+            "prescribed_ratio": d.prescribed_ratio,
+            "measures": {k: v.to_dict() for k, v in results.items()},
+            "adherence": adherence_rows(view, d),
+        }
         diets.append(dblock)
         if diet is not None and d.id == diet.id:
             measures.update(dblock["measures"])
     for key in DIET_KEYS:
         measures.setdefault(key, _missing(key, "no diet period in the record"))
 
-    grows = growth_rows(record, o.growth)
-    gflags = growth_flags(record, grows, o.growth)
+    points = growth_points(record, o.growth)
+    grows = rounded_rows(points)
+    gflags = growth_flags(record, points, o.growth)
     eegs = eeg_rows(record, o.eeg)
     alerts_lab = lab_alerts(record, o.labs)
     alerts: list[dict[str, Any]] = [a.to_dict() for a in alerts_lab]
     latest_flag = {(f["kind"], f["measure"]): f for f in gflags}  # latest of each kind
-    alerts += [{"kind": f["kind"], "severity": "review", "at": f["date"], "message": f["message"],
-                "action": "Review growth and nutrition with the team.", "source": f["source"]}
-               for f in latest_flag.values()]
+    alerts += [
+        {
+            "kind": f["kind"],
+            "severity": "review",
+            "at": f["date"],
+            "message": f["message"],
+            "action": "Review growth and nutrition with the team.",
+            "source": f["source"],
+        }
+        for f in latest_flag.values()
+    ]
     for row in eegs:
-        alerts += [{"kind": "eeg", "severity": "info", "at": row["date"], "message": msg,
-                    "action": "", "source": "EEG scores"} for msg in row["flags"]]
+        alerts += [
+            {
+                "kind": "eeg",
+                "severity": "info",
+                "at": row["date"],
+                "message": msg,
+                "action": "",
+                "source": "EEG scores",
+            }
+            for msg in row["flags"]
+        ]
     kd_flag = measures["kd_hypsarrhythmia_score_3m"]
     if kd_flag["status"] == "met":
-        alerts.append({"kind": "kd_hypsarrhythmia_3m", "severity": "review",
-                       "at": kd_flag["details"].get("eeg_date"), "message": kd_flag["reason"],
-                       "action": "Poor outcome on the diet likely: consider alternatives.",
-                       "source": kd_flag["source"]})
+        alerts.append(
+            {
+                "kind": "kd_hypsarrhythmia_3m",
+                "severity": "review",
+                "at": kd_flag["details"].get("eeg_date"),
+                "message": kd_flag["reason"],
+                "action": "Poor outcome on the diet likely: consider alternatives.",
+                "source": kd_flag["source"],
+            }
+        )
     order = {"urgent": 0, "review": 1, "info": 2}
     alerts.sort(key=lambda a: (order.get(a["severity"], 3), str(a["at"])))
 
     daily = []
     if view.first and view.last:
-        daily = [{"date": d.day, "recorded": d.recorded, "spasms": d.spasms,
-                  "clusters": d.clusters} for d in view.days(view.first, view.last)]
+        daily = [
+            {"date": d.day, "recorded": d.recorded, "spasms": d.spasms, "clusters": d.clusters}
+            for d in view.days(view.first, view.last)
+        ]
     recorded_n = sum(1 for d in daily if d["recorded"])
     last = view.last
     age_now = corrected = None
     if last is not None:
-        age_now = round((last - p.birth_date).days / 365.25 * 12, 1)
+        age_now = round((last - p.birth_date).days / DAYS_PER_MONTH, 1)
         c = corrected_age_years(p.birth_date, last, p.gestation_weeks, p.gestation_days)
         corrected = round(c * 12, 1) if c is not None else None
     report = {
@@ -214,19 +296,29 @@ def build_report(record: Record, options: ReportOptions | None = None) -> dict[s
         "report_version": REPORT_VERSION,
         "record_schema_version": record.schema_version,
         "patient": {
-            "id": p.id, "name": p.name, "sex": p.sex, "birth_date": p.birth_date,
+            "id": p.id,
+            "name": p.name,
+            "sex": p.sex,
+            "birth_date": p.birth_date,
             "gestation": f"{p.gestation_weeks}+{p.gestation_days}",
-            "preterm": p.gestation_weeks < 37, "onset_date": p.onset_date,
+            "preterm": p.gestation_weeks < PRETERM_BEFORE_WEEKS,
+            "onset_date": p.onset_date,
             "age_months_at_last_diary_day": age_now,
             "corrected_age_months_at_last_diary_day": corrected,
         },
-        "etiology": {"category": record.etiology.category, "gene": record.etiology.gene,
-                     "detail": record.etiology.detail},
+        "etiology": {
+            "category": record.etiology.category,
+            "gene": record.etiology.gene,
+            "detail": record.etiology.detail,
+        },
         "diary": {
-            "first_day": view.first, "last_day": view.last, "days_in_span": len(daily),
+            "first_day": view.first,
+            "last_day": view.last,
+            "days_in_span": len(daily),
             "recorded_days": recorded_n,
             "coverage_percent": round(100 * recorded_n / len(daily), 1) if daily else None,
-            "entries": len(record.diary), "spasms_total": sum(e.spasms for e in record.diary),
+            "entries": len(record.diary),
+            "spasms_total": sum(e.spasms for e in record.diary),
         },
         "index_treatment": index.id if index else None,
         "index_diet": diet.id if diet else None,
@@ -238,13 +330,24 @@ def build_report(record: Record, options: ReportOptions | None = None) -> dict[s
         "growth": {"reference": o.growth.reference, "rows": grows, "flags": gflags},
         "labs": {"rows": lab_rows(record), "not_configured": not_configured(o.labs)},
         "alerts": alerts,
-        "adverse_events": [{"date": a.day, "type": a.type, "grade": a.grade,
-                            "treatment": a.treatment, "note": a.note}
-                           for a in sorted(record.adverse_events, key=lambda a: a.day)],
+        "adverse_events": [
+            {
+                "date": a.day,
+                "type": a.type,
+                "grade": a.grade,
+                "treatment": a.treatment,
+                "note": a.note,
+            }
+            for a in sorted(record.adverse_events, key=lambda a: a.day)
+        ],
         "spasms_per_day": daily,
-        "options": {"response": asdict(o.response), "eeg": asdict(o.eeg),
-                    "growth": asdict(o.growth), "labs": asdict(o.labs),
-                    "adherence": asdict(o.adherence)},
+        "options": {
+            "response": asdict(o.response),
+            "eeg": asdict(o.eeg),
+            "growth": asdict(o.growth),
+            "labs": asdict(o.labs),
+            "adherence": asdict(o.adherence),
+        },
     }
-    plain: dict[str, Any] = _plain(report)
+    plain: dict[str, Any] = jsonable(report)
     return plain

@@ -36,9 +36,8 @@ background:#fef5e7}.info{border-left:5px solid #5d6d7e;background:#f4f6f7}
 @media print{body{margin:0;font-size:11px}h2{page-break-after:avoid}}
 """
 
-#: Measures whose "met" is unfavourable (a relapse happened, a poor-outcome flag is raised).
-INVERTED = {"relapse", "kd_hypsarrhythmia_score_3m"}
-STATUS_CLASS = {"met": "met", "not met": "notmet", "not assessable": "na", "measured": "measured"}
+#: Chip colour by the measure's ``favourable`` (its polarity lives on MeasureResult).
+FAVOURABLE_CLASS: dict[bool | None, str] = {True: "met", False: "notmet"}
 
 
 def _e(value: Any) -> str:
@@ -58,9 +57,15 @@ def _value_text(m: dict[str, Any]) -> str:
         return "not assessable"
     if key.startswith("kd_responder"):
         d = m["details"]
-        bands = [name for name, ok in (("≥ 50 %", d.get("responder_50")),
-                                       ("≥ 90 %", d.get("responder_90")),
-                                       ("100 %", d.get("spasm_free_100"))) if ok]
+        bands = [
+            name
+            for name, ok in (
+                ("≥ 50 %", d.get("responder_50")),
+                ("≥ 90 %", d.get("responder_90")),
+                ("100 %", d.get("spasm_free_100")),
+            )
+            if ok
+        ]
         return f"{value:.0f} % reduction" + (f" ({', '.join(bands)})" if bands else "")
     if key == "relapse":
         return f"relapse on {value}" if status == "met" else "no relapse"
@@ -80,13 +85,11 @@ def _value_text(m: dict[str, Any]) -> str:
 
 
 def _chip(m: dict[str, Any]) -> str:
-    css = STATUS_CLASS.get(m["status"], "na")
-    if m["key"] == "spasms_continuing_day7" and m["status"] != "not assessable":
-        css = "measured"  # an answer to act on, not a success or a failure
-    elif m["key"] in INVERTED:  # "met" is the bad news for these
-        css = {"met": "notmet", "notmet": "met"}.get(css, css)
+    """Green for good news, red for bad news, neutral for a number or an answer to act on."""
+    css = FAVOURABLE_CLASS.get(m.get("favourable")) or (
+        "na" if m["status"] == "not assessable" else "measured"
+    )
     return f'<span class="chip {css}">{_e(_value_text(m))}</span>'
-
 
 
 def _window(m: dict[str, Any]) -> str:
@@ -104,17 +107,23 @@ def _measure_table(measures: dict[str, Any], keys: tuple[str, ...]) -> str:
             f"<tr><td><b>{_e(m['label'])}</b><br><span class='src'>{_e(key)}</span></td>"
             f"<td>{_chip(m)}</td><td class='small'>{_e(m['reason'])}</td>"
             f"<td class='small'>{_e(_window(m))}<br>{m['days_used_count']} day(s) used</td>"
-            f"<td class='src'>{_e(m['source'])}</td></tr>")
-    return ("<table class='mt'><tr><th>Definition</th><th>Result</th><th>Why</th>"
-            "<th>Window / days</th><th>Source</th></tr>" + "".join(rows) + "</table>")
+            f"<td class='src'>{_e(m['source'])}</td></tr>"
+        )
+    return (
+        "<table class='mt'><tr><th>Definition</th><th>Result</th><th>Why</th>"
+        "<th>Window / days</th><th>Source</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def _table(headers: list[str], rows: list[list[Any]], num: set[int] | None = None) -> str:
     num = num or set()
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td class='{'num' if i in num else ''}'>{_e(c)}</td>"
-                         for i, c in enumerate(r)) + "</tr>" for r in rows)
+        "<tr>"
+        + "".join(f"<td class='{'num' if i in num else ''}'>{_e(c)}</td>" for i, c in enumerate(r))
+        + "</tr>"
+        for r in rows
+    )
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
@@ -126,11 +135,14 @@ def _fmt(value: Any, digits: int = 2, signed: bool = False) -> str:
 
 def _header(r: dict[str, Any]) -> str:
     p, e, d = r["patient"], r["etiology"], r["diary"]
-    age = (f"{p['age_months_at_last_diary_day']} months at the last diary day"
-           + (f" (corrected {p['corrected_age_months_at_last_diary_day']} months)"
-              if p["preterm"] else ""))
-    etiology = e["category"] + (f" — {e['gene']}" if e["gene"] else "") + (
-        f". {e['detail']}" if e["detail"] else "")
+    age = f"{p['age_months_at_last_diary_day']} months at the last diary day" + (
+        f" (corrected {p['corrected_age_months_at_last_diary_day']} months)" if p["preterm"] else ""
+    )
+    etiology = (
+        e["category"]
+        + (f" — {e['gene']}" if e["gene"] else "")
+        + (f". {e['detail']}" if e["detail"] else "")
+    )
     return (
         f"<h1>Infantile spasms report — {_e(p['name'] or p['id'])}</h1>"
         f"<div class='meta'>Record {_e(p['id'])} · {_e(p['sex'])} · born {_e(p['birth_date'])} "
@@ -141,17 +153,28 @@ def _header(r: dict[str, Any]) -> str:
         f"<div class='meta'>Diary {_e(d['first_day'])} → {_e(d['last_day'])}: "
         f"{d['recorded_days']} of {d['days_in_span']} days recorded "
         f"({_e(d['coverage_percent'])} %), {d['entries']} entries, {d['spasms_total']} spasms. "
-        "Unrecorded days are unknown, never counted as spasm-free.</div>")
+        "Unrecorded days are unknown, never counted as spasm-free.</div>"
+    )
 
 
 def _summary(r: dict[str, Any]) -> str:
     m = r["measures"]
-    keys = ("ukiss_response", "electroclinical_response_day14", "iciss_response",
-            "nisc_treatment_failure_free_day60", "relapse", "kd_responder_3m")
+    keys = (
+        "ukiss_response",
+        "electroclinical_response_day14",
+        "iciss_response",
+        "nisc_treatment_failure_free_day60",
+        "relapse",
+        "kd_responder_3m",
+    )
     cells = "".join(f"<tr><td>{_e(m[k]['label'])}</td><td>{_chip(m[k])}</td></tr>" for k in keys)
     index = next((t for t in r["treatments"] if t["id"] == r["index_treatment"]), None)
-    title = (f"First-line course judged: {_e(index['drug'])} ({_e(index['id'])}) from "
-             f"{_e(index['start'])}" if index else "No treatment recorded")
+    title = (
+        f"First-line course judged: {_e(index['drug'])} ({_e(index['id'])}) from "
+        f"{_e(index['start'])}"
+        if index
+        else "No treatment recorded"
+    )
     return f"<div class='box'><b>{title}</b><table class='summary'>{cells}</table></div>"
 
 
@@ -161,9 +184,11 @@ def _alerts(r: dict[str, Any]) -> str:
     out = []
     for a in r["alerts"]:
         action = f"<br><b>Action:</b> {_e(a['action'])}" if a.get("action") else ""
-        out.append(f"<div class='alert {_e(a['severity'])}'><b>{_e(a['severity'].upper())}</b> "
-                   f"{_e(str(a['at']).replace('T', ' ')[:16])} — {_e(a['message'])}{action}"
-                   f" <span class='src'>[{_e(a['source'])}]</span></div>")
+        out.append(
+            f"<div class='alert {_e(a['severity'])}'><b>{_e(a['severity'].upper())}</b> "
+            f"{_e(str(a['at']).replace('T', ' ')[:16])} — {_e(a['message'])}{action}"
+            f" <span class='src'>[{_e(a['source'])}]</span></div>"
+        )
     return "".join(out)
 
 
@@ -176,14 +201,18 @@ def _day7(r: dict[str, Any]) -> str:
         days = "; ".join(
             f"day {x['day']} ({x['date']}): "
             + (f"{x['total_mg']:g} mg" if x["total_mg"] else ", ".join(x["pending"]) or "no dose")
-            for x in plan["days"])
+            for x in plan["days"]
+        )
         answer = {True: "yes", False: "no"}.get(plan["answer"], "unknown")
-        text += (f"<br>Re-planned with protocol <b>{_e(plan['protocol'])}</b> "
-                 f"v{_e(plan['version'])} at {_e(plan['weight_kg'])} kg, answer "
-                 f"<b>{answer}</b>: {_e(days)}. Course ends {_e(plan['end'])}.")
+        text += (
+            f"<br>Re-planned with protocol <b>{_e(plan['protocol'])}</b> "
+            f"v{_e(plan['version'])} at {_e(plan['weight_kg'])} kg, answer "
+            f"<b>{answer}</b>: {_e(days)}. Course ends {_e(plan['end'])}."
+        )
         for point in plan["decision_points"]:
-            text += (f"<br><span class='small'>{_e(point['question'])} → "
-                     f"{_e(point['effect'])}</span>")
+            text += (
+                f"<br><span class='small'>{_e(point['question'])} → {_e(point['effect'])}</span>"
+            )
     elif plan:
         text += f"<br><span class='small'>Re-plan not available: {_e(plan['reason'])}</span>"
     return text + "</p>"
@@ -193,25 +222,32 @@ def _treatment_sections(r: dict[str, Any]) -> str:
     out = []
     for t in r["treatments"]:
         doses = ", ".join(f"{d['amount']:g} {d['unit']} from {d['start']}" for d in t["doses"])
-        head = (f"{_e(t['drug'])} ({_e(t['id'])}), protocol {_e(t['protocol'] or '—')}, "
-                f"{_e(t['start'])} → {_e(t['stop'] or 'ongoing')}")
+        head = (
+            f"{_e(t['drug'])} ({_e(t['id'])}), protocol {_e(t['protocol'] or '—')}, "
+            f"{_e(t['start'])} → {_e(t['stop'] or 'ongoing')}"
+        )
         if t["continues"]:
             out.append(f"<p class='small'>{head}: continues {_e(t['continues'])}</p>")
             continue
         is_index = t["id"] == r["index_treatment"]
-        body = (f"<p class='small'>Doses: {_e(doses or 'not recorded')}</p>"
-                + _measure_table(t["measures"], TREATMENT_KEYS))
-        out.append(f"<details{' open' if is_index else ''}><summary><b>{head}</b>"
-                   f"{' — first-line course' if is_index else ''}</summary>{body}</details>")
+        body = f"<p class='small'>Doses: {_e(doses or 'not recorded')}</p>" + _measure_table(
+            t["measures"], TREATMENT_KEYS
+        )
+        out.append(
+            f"<details{' open' if is_index else ''}><summary><b>{head}</b>"
+            f"{' — first-line course' if is_index else ''}</summary>{body}</details>"
+        )
     return "".join(out)
 
 
 def _diet_sections(r: dict[str, Any]) -> str:
     out = []
     for d in r["diets"]:
-        out.append(f"<h3>{_e(d['diet'])} ({_e(d['id'])}) from {_e(d['start'])} → "
-                   f"{_e(d['stop'] or 'ongoing')}, prescribed ratio "
-                   f"{_e(d['prescribed_ratio'])}:1</h3>" + _measure_table(d["measures"], DIET_KEYS))
+        out.append(
+            f"<h3>{_e(d['diet'])} ({_e(d['id'])}) from {_e(d['start'])} → "
+            f"{_e(d['stop'] or 'ongoing')}, prescribed ratio "
+            f"{_e(d['prescribed_ratio'])}:1</h3>" + _measure_table(d["measures"], DIET_KEYS)
+        )
     if r["diets"]:
         caveat = r["diets"][0]["measures"]["adherence_bhb_vs_spasms"]["details"].get("caveat", "")
         out.append(f"<p class='small'><b>Caveat:</b> {_e(caveat)}</p>")
@@ -224,61 +260,111 @@ def _eeg(r: dict[str, Any]) -> str:
     for e in r["eeg"]:
         items = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in e["kramer_items"].items())
         hyps = {True: "yes", False: "no", None: "not stated"}[e["hypsarrhythmia"]]
-        rows.append([e["date"], hyps,
-                     "—" if e["kramer_total"] is None else f"{e['kramer_total']} ({items})",
-                     "—" if e["based_grade"] is None else f"{e['based_grade']}: {e['based_label']}",
-                     "; ".join(e["kramer_variants"]) or "—", e["report"] or "",
-                     "; ".join(e["flags"]) or "—"])
+        rows.append(
+            [
+                e["date"],
+                hyps,
+                "—" if e["kramer_total"] is None else f"{e['kramer_total']} ({items})",
+                "—" if e["based_grade"] is None else f"{e['based_grade']}: {e['based_label']}",
+                "; ".join(e["kramer_variants"]) or "—",
+                e["report"] or "",
+                "; ".join(e["flags"]) or "—",
+            ]
+        )
     if not rows:
         return "<p>No EEG recorded.</p>"
     opts = r["options"]["eeg"]
-    note = (f"<p class='src'>Kramer items 0-3 each; maximum accepted {opts['kramer_max_total']} "
-            f"(15 vs 16 disputed); better-outcome group ≤ {opts['kramer_favourable_max']} "
-            "(Kramer 1997). BASED grades per Mytinger 2021. Point definitions per item: NOT "
-            "FOUND in the reference — score per your EEG department.</p>")
-    return _table(["Date", "Hyps", "Kramer total (items)", "BASED", "Variants", "Report",
-                   "Flags"], rows) + note
+    note = (
+        f"<p class='src'>Kramer items 0-3 each; maximum accepted {opts['kramer_max_total']} "
+        f"(15 vs 16 disputed); better-outcome group ≤ {opts['kramer_favourable_max']} "
+        "(Kramer 1997). BASED grades per Mytinger 2021. Point definitions per item: NOT "
+        "FOUND in the reference — score per your EEG department.</p>"
+    )
+    return (
+        _table(
+            ["Date", "Hyps", "Kramer total (items)", "BASED", "Variants", "Report", "Flags"], rows
+        )
+        + note
+    )
 
 
 def _growth(r: dict[str, Any]) -> str:
     g = r["growth"]
-    rows = [[x["date"], _fmt(x["age_years"] * 12, 1),
-             _fmt(x["corrected_age_years"] * 12 if x["corrected_age_years"] is not None
-                  else None, 1),
-             f"{_fmt(x['weight_kg'])} ({_fmt(x['weight_sds'], signed=True)})",
-             f"{_fmt(x['length_cm'], 1)} ({_fmt(x['height_sds'], signed=True)})",
-             f"{_fmt(x['head_circumference_cm'], 1)} "
-             f"({_fmt(x['head_circumference_sds'], signed=True)})",
-             f"{_fmt(x['bmi_kg_m2'], 1)} ({_fmt(x['bmi_sds'], signed=True)})"]
-            for x in g["rows"]]
-    flags = "".join(f"<div class='alert review small'>{_e(f['date'])}: {_e(f['message'])} "
-                    f"<span class='src'>[{_e(f['source'])}]</span></div>" for f in g["flags"])
-    return (_img(growth_png(r), "growth chart")
-            + _table(["Date", "Age [mo]", "Corrected [mo]", "Weight kg (SDS)",
-                      "Length cm (SDS)", "Head circ. cm (SDS)", "BMI (SDS)"], rows,
-                     num={1, 2})
-            + "<p class='src'>z-scores (SDS) against "
-            + _e(g["reference"].upper())
-            + " via rcpchgrowth; no z-score before term-equivalent age (preterm chart "
-            "needed).</p>" + (flags or "<p>No growth flags.</p>"))
+    rows = [
+        [
+            x["date"],
+            _fmt(x["age_years"] * 12, 1),
+            _fmt(
+                x["corrected_age_years"] * 12 if x["corrected_age_years"] is not None else None, 1
+            ),
+            f"{_fmt(x['weight_kg'])} ({_fmt(x['weight_sds'], signed=True)})",
+            f"{_fmt(x['length_cm'], 1)} ({_fmt(x['height_sds'], signed=True)})",
+            f"{_fmt(x['head_circumference_cm'], 1)} "
+            f"({_fmt(x['head_circumference_sds'], signed=True)})",
+            f"{_fmt(x['bmi_kg_m2'], 1)} ({_fmt(x['bmi_sds'], signed=True)})",
+        ]
+        for x in g["rows"]
+    ]
+    flags = "".join(
+        f"<div class='alert review small'>{_e(f['date'])}: {_e(f['message'])} "
+        f"<span class='src'>[{_e(f['source'])}]</span></div>"
+        for f in g["flags"]
+    )
+    return (
+        _img(growth_png(r), "growth chart")
+        + _table(
+            [
+                "Date",
+                "Age [mo]",
+                "Corrected [mo]",
+                "Weight kg (SDS)",
+                "Length cm (SDS)",
+                "Head circ. cm (SDS)",
+                "BMI (SDS)",
+            ],
+            rows,
+            num={1, 2},
+        )
+        + "<p class='src'>z-scores (SDS) against "
+        + _e(g["reference"].upper())
+        + " via rcpchgrowth; no z-score before term-equivalent age (preterm chart "
+        "needed).</p>" + (flags or "<p>No growth flags.</p>")
+    )
 
 
 def _labs(r: dict[str, Any]) -> str:
-    rows = [[x["at"].replace("T", " "), x["label"], f"{x['value']:g} {x['unit']}",
-             f"{x['value_si']:g} {x['unit_si']}", x["note"] or ""] for x in r["labs"]["rows"]]
+    rows = [
+        [
+            x["at"].replace("T", " "),
+            x["label"],
+            f"{x['value']:g} {x['unit']}",
+            f"{x['value_si']:g} {x['unit_si']}",
+            x["note"] or "",
+        ]
+        for x in r["labs"]["rows"]
+    ]
     extra = "".join(f"<li>{_e(t)}</li>" for t in r["labs"]["not_configured"])
-    return (_table(["Time", "Test", "As entered", "SI", "Note"], rows)
-            + (f"<p class='small'>Not alerted (no sourced cut-off):</p><ul class='small'>{extra}"
-               "</ul>" if extra else ""))
+    return _table(["Time", "Test", "As entered", "SI", "Note"], rows) + (
+        f"<p class='small'>Not alerted (no sourced cut-off):</p><ul class='small'>{extra}</ul>"
+        if extra
+        else ""
+    )
 
 
 def render_html(report: dict[str, Any]) -> str:
     """The report page (``str``) from the dict of :func:`~spasmcare.report.data.build_report`."""
     r = report
-    events = _table(["Date", "Type", "Grade", "Treatment", "Note"],
-                    [[a["date"], a["type"], a["grade"] or "", a["treatment"] or "",
-                      a["note"] or ""] for a in r["adverse_events"]]) if r["adverse_events"] \
+    events = (
+        _table(
+            ["Date", "Type", "Grade", "Treatment", "Note"],
+            [
+                [a["date"], a["type"], a["grade"] or "", a["treatment"] or "", a["note"] or ""]
+                for a in r["adverse_events"]
+            ],
+        )
+        if r["adverse_events"]
         else "<p>None recorded.</p>"
+    )
     title = _e(r["patient"]["name"] or r["patient"]["id"])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -294,7 +380,7 @@ def render_html(report: dict[str, Any]) -> str:
 <h2>Growth</h2>{_growth(r)}
 <h2>Labs</h2>{_labs(r)}
 <h2>Adverse events</h2>{events}
-<footer>spasmcare report format {r['report_version']}, record schema v{r['record_schema_version']}.
+<footer>spasmcare report format {r["report_version"]}, record schema v{r["record_schema_version"]}.
 Every measure says which recorded days it rests on; thresholds and windows are configurable
 (options in the JSON output). This report supports, and never replaces, the clinical team.
 </footer></body></html>
