@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SR28   ?= ../shared/data/usda-sr28
+# PostgreSQL for `make test-postgres` (CI starts a server on loopback with .ci/postgres.sh).
+PG_URL ?= postgres://spasmcare:spasmcare@127.0.0.1:5432/spasmcare
 
-.PHONY: install demo test lint bench foods-data clean
+.PHONY: install demo cli-demo test test-postgres lint bench foods-data clean
 
 install: $(VENV)/.installed
 
@@ -14,7 +16,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# The clinic app on http://127.0.0.1:8000 with a fictional demo clinic (SQLite under ./var).
 demo: install
+	$(BIN)/python -m spasmcare.web demo
+
+# The command-line tour of the domain packages.
+cli-demo: install
 	$(BIN)/spasmcare demo
 
 lint: install
@@ -23,6 +30,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# The whole suite again, on a real PostgreSQL server.
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 bench: install
 	$(BIN)/python -m benchmarks

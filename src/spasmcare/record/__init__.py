@@ -29,6 +29,7 @@ from spasmcare.record.model import (
     RatioReading,
     Record,
     Treatment,
+    VitalSign,
 )
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "RatioReading",
     "Record",
     "Treatment",
+    "VitalSign",
     "load_schema",
     "record_from_dict",
     "record_from_json",

@@ -3,10 +3,10 @@
 Import is all-or-nothing: the whole document is checked against the JSON Schema, then every
 entry is checked for meaning (dates in the future, a stop before its start, a single spasm
 with a count other than 1, unknown units, references to unknown treatments, a Kramer total
-that is not the sum of its items, an impossible weight for age) before a :class:`Record` is
-returned. The first problem raises :class:`~spasmcare.errors.InputError` naming the entry and
-field, e.g. ``diary[3].spasms``. Functions take and return ``dict``/``str`` so a web app can
-reuse them.
+that is not the sum of its items, an impossible weight for age, a diastolic pressure not below
+the systolic) before a :class:`Record` is returned. The first problem raises
+:class:`~spasmcare.errors.InputError` naming the entry and field, e.g. ``diary[3].spasms``.
+Functions take and return ``dict``/``str`` so a web app can reuse them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from spasmcare.record.model import (
     Record,
     Sex,
     Treatment,
+    VitalSign,
     kramer_item_sum,
 )
 from spasmcare.record.units import to_si
@@ -284,6 +285,7 @@ def record_from_dict(data: Any, today: date | None = None) -> Record:
     )
     growth = tuple(_growth(reader, patient, data.get("growth", [])))
     labs = tuple(_labs(reader, data.get("labs", [])))
+    vitals = tuple(_vitals(reader, data.get("vitals", [])))
     ids = {t.id for t in treatments}
     events = []
     for i, x in enumerate(data.get("adverse_events", [])):
@@ -314,6 +316,7 @@ def record_from_dict(data: Any, today: date | None = None) -> Record:
         labs=labs,
         adverse_events=tuple(events),
         schema_version=SCHEMA_VERSION,
+        vitals=vitals,
     )
 
 
@@ -443,6 +446,29 @@ def _labs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[LabResult]:
         )
 
 
+def _vitals(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[VitalSign]:
+    """Blood-pressure readings; the schema holds the input-sanity bounds, this checks that the
+    diastolic pressure is below the systolic (by definition it is the lower of the two)."""
+    for i, x in enumerate(items):
+        field = f"vitals[{i}]"
+        at = reader.moment(x["at"], f"{field}.at")
+        systolic, diastolic = float(x["systolic_mmhg"]), float(x["diastolic_mmhg"])
+        if diastolic >= systolic:
+            raise InputError(
+                f"{field}.diastolic_mmhg",
+                x["diastolic_mmhg"],
+                f"a diastolic pressure below the systolic ({x['systolic_mmhg']} mmHg)",
+            )
+        rate = x.get("heart_rate_bpm")
+        yield VitalSign(
+            at=at,
+            systolic_mmhg=systolic,
+            diastolic_mmhg=diastolic,
+            heart_rate_bpm=float(rate) if rate is not None else None,
+            note=x.get("note"),
+        )
+
+
 def record_from_json(text: str, today: date | None = None) -> Record:
     """Parse a JSON document (``str``) into a :class:`Record`; see :func:`record_from_dict`."""
     try:
@@ -479,9 +505,13 @@ def _moment_text(value: datetime) -> str:
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
-    """The record as a JSON-ready ``dict`` in format version 1 (lab values as entered)."""
+    """The record as a JSON-ready ``dict`` in format version 1 (lab values as entered).
+
+    ``vitals`` is written only when the record has readings, so a record without them is
+    exported exactly as before the section was added (and stays readable by older versions).
+    """
     p = record.patient
-    return {
+    out: dict[str, Any] = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
         "patient": _drop_none(
@@ -613,6 +643,22 @@ def record_to_dict(record: Record) -> dict[str, Any]:
             for a in record.adverse_events
         ],
     }
+    if record.vitals:
+        events = out.pop("adverse_events")  # keep the schema's order: vitals before events
+        out["vitals"] = [
+            _drop_none(
+                {
+                    "at": _moment_text(v.at),
+                    "systolic_mmhg": v.systolic_mmhg,
+                    "diastolic_mmhg": v.diastolic_mmhg,
+                    "heart_rate_bpm": v.heart_rate_bpm,
+                    "note": v.note,
+                }
+            )
+            for v in record.vitals
+        ]
+        out["adverse_events"] = events
+    return out
 
 
 def record_to_json(record: Record) -> str:

@@ -1,8 +1,9 @@
 """The patient record: plain, immutable dataclasses with no behaviour beyond small helpers.
 
 One :class:`Record` holds everything the response measures read: demographics, etiology, the
-spasm diary and the days it covers, treatments, diet periods, EEGs, growth, labs and adverse
-events. Import and export live in :mod:`spasmcare.record.io`; nothing here touches files.
+spasm diary and the days it covers, treatments, diet periods, EEGs, growth, labs, vital signs
+(blood pressure, heart rate) and adverse events. Import and export live in
+:mod:`spasmcare.record.io`; nothing here touches files.
 
 A diary day counts as observed only when it is listed in ``recorded_days``: a day that is not
 listed is *unknown*, never spasm-free, even when the diary has no entry on it.
@@ -197,6 +198,36 @@ class LabResult:
 
 
 @dataclass(frozen=True)
+class VitalSign:
+    """One blood-pressure reading [mmHg], with the heart rate [beats/min] when taken with it.
+
+    The record accepts only values inside wide input-sanity bounds (see the JSON Schema and
+    ``VITAL_BOUNDS``); those bounds reject typing errors and are not clinical thresholds.
+    """
+
+    at: datetime
+    systolic_mmhg: float
+    diastolic_mmhg: float
+    heart_rate_bpm: float | None = None
+    note: str | None = None
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+
+#: Input-sanity bounds (inclusive) of the vital signs, as (low, high) in the field's unit.
+#: A software setting, not a clinical figure: wide enough that no reading of a living infant
+#: is refused, narrow enough to catch a slipped digit (e.g. 1100 for 110). The JSON Schema
+#: carries the same numbers; tests/record checks that they agree.
+VITAL_BOUNDS: dict[str, tuple[float, float]] = {
+    "systolic_mmhg": (20, 300),
+    "diastolic_mmhg": (5, 250),
+    "heart_rate_bpm": (20, 350),
+}
+
+
+@dataclass(frozen=True)
 class AdverseEvent:
     day: date
     type: str
@@ -218,6 +249,7 @@ class Record:
     labs: tuple[LabResult, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
     schema_version: int = 1
+    vitals: tuple[VitalSign, ...] = ()
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)

@@ -51,7 +51,8 @@ def _img(png: bytes | None, alt: str) -> str:
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _value_text(m: dict[str, Any]) -> str:
+def measure_text(m: dict[str, Any]) -> str:
+    """A measure result in a few words for display (the one wording, shared with the web app)."""
     value, status, key = m["value"], m["status"], m["key"]
     if status == "not assessable":
         return "not assessable"
@@ -89,7 +90,7 @@ def _chip(m: dict[str, Any]) -> str:
     css = FAVOURABLE_CLASS.get(m.get("favourable")) or (
         "na" if m["status"] == "not assessable" else "measured"
     )
-    return f'<span class="chip {css}">{_e(_value_text(m))}</span>'
+    return f'<span class="chip {css}">{_e(measure_text(m))}</span>'
 
 
 def _window(m: dict[str, Any]) -> str:

@@ -1,0 +1,640 @@
+"""Clinic outcomes: de-identified cohort rows, response rates and Kaplan-Meier curves.
+
+:func:`cohort_rows` turns patient records into one de-identified row per patient (no name, id,
+date of birth or calendar date: times are days from the start of the first-line treatment);
+:func:`response_rates` counts favourable, unfavourable and unknown answers by group;
+:func:`kaplan_meier` and :func:`km_by_group` estimate the time to spasm cessation;
+:func:`rows_to_csv` writes the rows with the fixed column order :data:`COLUMNS`.
+
+An answer the record cannot give (a window not fully recorded, no treatment) stays *unknown*
+(``None``): it is never counted as a failure, and rates are among the known answers only.
+
+References
+----------
+1. Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
+   1958;53(282):457-481. The product-limit estimator S(t) = Π (1 - d_i / n_i) over the event
+   times t_i ≤ t, with n_i the number at risk just before t_i.
+2. Greenwood M. The natural duration of cancer. Reports on Public Health and Medical Subjects
+   No. 33. London: HMSO, 1926. Var S(t) = S(t)² Σ d_i / (n_i (n_i - d_i)).
+3. Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. New York:
+   Wiley, 1980, §1.3: the confidence interval built on log(-log S(t)), which stays inside
+   (0, 1); see also Sawyer S, "The Greenwood and exponential Greenwood confidence intervals in
+   survival analysis" (Washington University handout), the "exponential Greenwood" interval
+   that ``scipy.stats.ecdf`` computes with ``method='log-log'``.
+4. spasmcare.measures.response: the response definitions (UKISS, ICISS, Elterman, NISC,
+   electroclinical response and remission, relapse, time to spasm cessation) with their
+   sources; their polarity (``favourable``) is decided there.
+5. UKISS (Lux 2004) and ICISS (O'Callaghan 2017) group first-line treatment as hormonal
+   (prednisolone or tetracosactide depot) with or without vigabatrin, against vigabatrin
+   (drug-protocols.md §1.1-1.2); the groups of :func:`therapy_group` follow them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from statistics import NormalDist
+from types import MappingProxyType
+from typing import Any
+
+from spasmcare.errors import InputError
+from spasmcare.growth import DAYS_PER_MONTH
+from spasmcare.measures.diary import as_view
+from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions
+from spasmcare.measures.response import (
+    DEFAULT,
+    ResponseOptions,
+    _index_ids,
+    index_treatment,
+    treatment_measures,
+)
+from spasmcare.record.model import Record, Treatment
+
+# --- Kaplan-Meier ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KMStep:
+    """The product-limit estimate at one distinct observed time [1, 2, 3].
+
+    ``n_at_risk`` counts the subjects still followed just before ``time_days`` (those censored
+    at that time included). ``std_error`` is Greenwood's; ``ci_lower``/``ci_upper`` the
+    log-log interval. ``None`` where a formula is undefined: the standard error and interval
+    when the survival is 0, the interval when it is 1.
+    """
+
+    time_days: float
+    n_at_risk: int
+    events: int
+    censored: int
+    survival: float
+    std_error: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time_days": self.time_days,
+            "n_at_risk": self.n_at_risk,
+            "events": self.events,
+            "censored": self.censored,
+            "survival": self.survival,
+            "std_error": self.std_error,
+            "ci_lower": self.ci_lower,
+            "ci_upper": self.ci_upper,
+        }
+
+
+def _event_flag(value: Any, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise InputError(field, value, "true/1 for an event, false/0 for a censored time")
+
+
+def _duration(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(field, value, "a number of days, at least 0")
+    if not math.isfinite(value) or value < 0:
+        raise InputError(field, value, "a number of days, at least 0")
+    return float(value)
+
+
+def kaplan_meier(
+    durations_days: Sequence[float],
+    events: Sequence[bool | int],
+    *,
+    confidence: float = 0.95,
+) -> list[KMStep]:
+    """Kaplan-Meier product-limit estimate of the survival function [1].
+
+    Parameters
+    ----------
+    durations_days : sequence of float
+        Time of each subject [days, ≥ 0]: to the event, or to the last time it was followed.
+    events : sequence of bool or 0/1
+        ``True``/1 when the event was observed at that time, ``False``/0 when censored.
+    confidence : float
+        Level of the interval (default 0.95).
+
+    Returns
+    -------
+    list of KMStep
+        One step per distinct time (censoring-only times included, survival unchanged), in
+        time order; empty for empty input. All censored: survival stays 1.
+
+    Notes
+    -----
+    Ties: at a time with both events and censorings the events are taken first, so subjects
+    censored at ``t`` are counted at risk at ``t`` (the usual convention, as in [1]).
+
+    Greenwood [2]: Var S(t) = S(t)² Σ d_i / (n_i (n_i - d_i)); standard error = its root.
+    When every subject at risk has the event (n_i = d_i) the survival is 0 and the formula
+    divides by zero: the standard error and interval are ``None``.
+
+    Interval: log-log ("exponential Greenwood") [3]. With V = Σ d_i / (n_i (n_i - d_i)) and
+    z the standard-normal quantile of (1 + confidence) / 2, a = z √V / |ln S|; the bounds
+    are S^exp(a) (lower) and S^exp(-a) (upper). Undefined at S = 1 (no event yet) and
+    S = 0: ``None``.
+
+    Raises
+    ------
+    InputError
+        Lengths differ, a negative or non-finite duration, an event flag not 0/1/bool, or a
+        confidence outside (0, 1).
+    """
+    if len(durations_days) != len(events):
+        raise InputError(
+            "events",
+            len(events),
+            f"one event flag per duration ({len(durations_days)} durations)",
+        )
+    if not (isinstance(confidence, float | int) and 0 < confidence < 1):
+        raise InputError("confidence", confidence, "a level between 0 and 1, e.g. 0.95")
+    subjects = sorted(
+        (_duration(t, f"durations_days[{i}]"), _event_flag(e, f"events[{i}]"))
+        for i, (t, e) in enumerate(zip(durations_days, events, strict=True))
+    )
+    z = NormalDist().inv_cdf((1 + confidence) / 2)
+    steps: list[KMStep] = []
+    at_risk = len(subjects)
+    survival = 1.0
+    greenwood_sum = 0.0
+    i = 0
+    while i < len(subjects):
+        time = subjects[i][0]
+        j = i
+        while j < len(subjects) and subjects[j][0] == time:
+            j += 1
+        died = sum(1 for _, e in subjects[i:j] if e)
+        lost = (j - i) - died
+        if died:
+            survival *= 1 - died / at_risk
+            if at_risk > died:
+                greenwood_sum += died / (at_risk * (at_risk - died))
+            else:
+                greenwood_sum = math.inf
+        std_error: float | None
+        lower: float | None = None
+        upper: float | None = None
+        if survival == 0.0 or math.isinf(greenwood_sum):
+            survival, std_error = 0.0, None
+        else:
+            std_error = survival * math.sqrt(greenwood_sum)
+            if survival < 1.0:
+                a = z * math.sqrt(greenwood_sum) / abs(math.log(survival))
+                lower, upper = survival ** math.exp(a), survival ** math.exp(-a)
+        steps.append(KMStep(time, at_risk, died, lost, survival, std_error, lower, upper))
+        at_risk -= j - i
+        i = j
+    return steps
+
+
+def km_median(steps: Sequence[KMStep]) -> float | None:
+    """Median time: the first time at which the survival is 0.5 or less [1]; ``None`` when the
+    curve never reaches 0.5."""
+    return next((s.time_days for s in steps if s.survival <= 0.5), None)
+
+
+# --- first-line therapy groups ---------------------------------------------------------------
+
+#: Drug name (its first word, lower case) -> drug class used by :func:`therapy_group` [5].
+#: Brand names of the same substance are listed with it; any other drug is class ``other``.
+DRUG_CLASSES: Mapping[str, str] = MappingProxyType(
+    {
+        "prednisolone": "prednisolone",
+        "acth": "acth",
+        "acthar": "acth",
+        "corticotropin": "acth",
+        "tetracosactide": "acth",
+        "tetracosactrin": "acth",
+        "cosyntropin": "acth",
+        "synacthen": "acth",
+        "vigabatrin": "vigabatrin",
+        "sabril": "vigabatrin",
+    }
+)
+
+#: Group names of :func:`therapy_group`.
+THERAPY_GROUPS: tuple[str, ...] = (
+    "prednisolone",
+    "acth/tetracosactide",
+    "vigabatrin",
+    "hormone+vigabatrin",
+    "other",
+    "none",
+)
+
+
+def drug_word(drug: str) -> str:
+    """The first word of a drug name, lower case: ``"ACTH (Acthar Gel)"`` -> ``"acth"``."""
+    word = ""
+    for ch in drug.strip().lower():
+        if not (ch.isalnum() or ch == "-"):
+            break
+        word += ch
+    return word
+
+
+def first_line_course(record: Record) -> tuple[Treatment, ...]:
+    """The index treatment (:func:`~spasmcare.measures.response.index_treatment`) and the
+    treatments started with it that continue no other one: the combination course. A course
+    that continues another (a prednisolone taper after tetracosactide) is not a first-line
+    drug of its own."""
+    index = index_treatment(record)
+    if index is None:
+        return ()
+    return tuple(
+        sorted(
+            (t for t in record.treatments if t.continues is None and t.start == index.start),
+            key=lambda t: t.id,
+        )
+    )
+
+
+def therapy_group(
+    course: Iterable[Treatment], drug_classes: Mapping[str, str] = DRUG_CLASSES
+) -> str:
+    """First-line therapy group of a combination course [5].
+
+    ``prednisolone``, ``acth/tetracosactide`` or ``vigabatrin`` alone;
+    ``hormone+vigabatrin`` for prednisolone or ACTH/tetracosactide started with vigabatrin;
+    ``other`` for anything else (another drug, a drug added to these, both hormones);
+    ``none`` without a treatment.
+    """
+    classes = {drug_classes.get(drug_word(t.drug), "other") for t in course}
+    if not classes:
+        return "none"
+    if classes == {"prednisolone"}:
+        return "prednisolone"
+    if classes == {"acth"}:
+        return "acth/tetracosactide"
+    if classes == {"vigabatrin"}:
+        return "vigabatrin"
+    if len(classes) == 2 and "vigabatrin" in classes and classes & {"prednisolone", "acth"}:
+        return "hormone+vigabatrin"
+    return "other"
+
+
+# --- cohort rows -----------------------------------------------------------------------------
+
+#: Yes-no response measures whose favourable answer the rows carry, as ``<key>_favourable``
+#: (``relapse_favourable`` is True when there was no relapse) [4].
+BINARY_MEASURES: tuple[str, ...] = (
+    "ukiss_response",
+    "spasm_free_48h_day14",
+    "elterman_response",
+    "electroclinical_response_day14",
+    "electroclinical_remission_28d",
+    "iciss_response",
+    "nisc_treatment_failure_free_day60",
+    "relapse",
+)
+
+#: The columns of a cohort row and of the CSV, in this order.
+COLUMNS: tuple[str, ...] = (
+    "key",
+    "sex",
+    "age_at_onset_months",
+    "gestation_weeks",
+    "gestation_days",
+    "etiology",
+    "therapy",
+    "first_line_drugs",
+    "ketogenic_diet",
+    "diet_kind",
+    "diet_start_day",
+    "on_diet_today",
+    "baseline_spasms_per_day",
+    "spasms_continuing_day7",
+    "percent_change_days_8_14",
+    *(f"{m}_favourable" for m in BINARY_MEASURES),
+    "cessation_days",
+    "cessation_event",
+    "second_treatment_day",
+    "follow_up_days",
+)
+
+#: Short names accepted by :func:`response_rates` and :func:`km_by_group` for row columns.
+GROUP_ALIASES: Mapping[str, str] = MappingProxyType({"therapy_group": "therapy"})
+
+#: Length of a salted-hash key [hex characters] and the shortest salt accepted [characters]:
+#: software settings (a 64-bit key; a salt long enough that ids cannot be tried one by one).
+KEY_HEX_CHARS = 16
+MIN_SALT_CHARS = 16
+
+
+@dataclass(frozen=True)
+class CohortOptions:
+    """Choices of :func:`cohort_rows`.
+
+    Attributes
+    ----------
+    response : ResponseOptions
+        Options of the response measures (day numbering, baseline, confirmation run).
+    hyps_rule : EegOptions
+        How an EEG is read as hypsarrhythmia for the electroclinical measures.
+    drug_classes : Mapping[str, str]
+        Drug word -> class (``prednisolone``, ``acth``, ``vigabatrin``); :data:`DRUG_CLASSES`.
+    """
+
+    response: ResponseOptions = DEFAULT
+    hyps_rule: EegOptions = DEFAULT_EEG
+    drug_classes: Mapping[str, str] = field(default_factory=lambda: DRUG_CLASSES)
+
+
+DEFAULT_COHORT = CohortOptions()
+
+
+def pseudonym(patient_id: str, salt: str | bytes) -> str:
+    """A salted one-way key of a patient id: the first :data:`KEY_HEX_CHARS` hex characters
+    of HMAC-SHA-256(salt, id). The same salt gives the same key; without the salt the id
+    cannot be recovered or checked."""
+    key = salt.encode("utf-8") if isinstance(salt, str) else salt
+    if len(key) < MIN_SALT_CHARS:
+        raise InputError("salt", "(hidden)", f"a secret of at least {MIN_SALT_CHARS} characters")
+    digest = hmac.new(key, patient_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    return digest[:KEY_HEX_CHARS]
+
+
+def _keys(
+    records: Sequence[Record], keys: Mapping[str, str] | None, salt: str | bytes | None
+) -> list[str]:
+    if (keys is None) == (salt is None):
+        raise InputError("keys", None, "either a mapping of pseudonymous keys or a salt, not both")
+    out = []
+    for i, r in enumerate(records):
+        if keys is not None:
+            key = keys.get(r.patient.id)
+            if not isinstance(key, str) or not key:
+                raise InputError(
+                    "keys", f"records[{i}]", "a pseudonymous key for every patient record"
+                )
+            if key == r.patient.id:
+                raise InputError(
+                    "keys", f"records[{i}]", "a pseudonymous key that is not the patient id"
+                )
+        else:
+            assert salt is not None
+            key = pseudonym(r.patient.id, salt)
+        out.append(key)
+    if len(set(out)) != len(out):
+        raise InputError("keys", "(duplicate)", "one record per patient, each with its own key")
+    return out
+
+
+def _days_from(start: date, day: date) -> int:
+    return (day - start).days
+
+
+def _second_treatment_day(record: Record, index: Treatment) -> int | None:
+    """Days from the index start to the first later treatment outside the index course (not
+    started with it, not continuing it) or diet: the NISC "second treatment" [4]."""
+    ids = _index_ids(record, index)
+    starts = [t.start for t in record.treatments if t.id not in ids and t.start > index.start]
+    starts += [d.start for d in record.diet_periods if d.start > index.start]
+    return _days_from(index.start, min(starts)) if starts else None
+
+
+def _cessation(
+    measure_status: str,
+    details: Mapping[str, Any],
+    last_day: date | None,
+    start: date,
+    o: ResponseOptions,
+) -> tuple[int | None, bool | None]:
+    """(days, event) for Kaplan-Meier from the time-to-cessation measure.
+
+    Event: days from the start date to the first day of the confirming spasm-free run.
+    Censored ("not met"): a run starting after ``last diary day - (confirm_days - 1)`` could
+    not yet be confirmed, so the subject is known free of the event only up to that day; a
+    negative time (under ``confirm_days`` of diary after the start) carries no information
+    and is left out. Not assessable: left out.
+    """
+    if measure_status == "measured":
+        return int(details["cessation_day"]) - o.first_day_number, True
+    if measure_status == "not met" and last_day is not None:
+        days = _days_from(start, last_day) - (o.confirm_days - 1)
+        return (days, False) if days >= 0 else (None, None)
+    return None, None
+
+
+def cohort_row(
+    record: Record, key: str, today: date, options: CohortOptions = DEFAULT_COHORT
+) -> dict[str, Any]:
+    """One de-identified row (the columns :data:`COLUMNS`) for one record; see
+    :func:`cohort_rows`."""
+    p = record.patient
+    course = first_line_course(record)
+    index = index_treatment(record)
+    diets = sorted(record.diet_periods, key=lambda d: (d.start, d.id))
+    row: dict[str, Any] = {
+        "key": key,
+        "sex": p.sex,
+        "age_at_onset_months": (
+            _days_from(p.birth_date, p.onset_date) / DAYS_PER_MONTH if p.onset_date else None
+        ),
+        "gestation_weeks": p.gestation_weeks,
+        "gestation_days": p.gestation_days,
+        "etiology": record.etiology.category,
+        "therapy": therapy_group(course, options.drug_classes),
+        "first_line_drugs": "+".join(sorted({drug_word(t.drug) for t in course})) or None,
+        "ketogenic_diet": bool(diets),
+        "diet_kind": "+".join(dict.fromkeys(d.diet for d in diets)) or None,
+        "diet_start_day": (
+            _days_from(index.start, diets[0].start) if diets and index is not None else None
+        ),
+        "on_diet_today": any(
+            d.start <= today and (d.stop is None or d.stop >= today) for d in diets
+        ),
+    }
+    for name in COLUMNS[len(row) :]:
+        row[name] = None
+    if index is None:
+        return row
+    view = as_view(record)
+    measures = treatment_measures(view, index, options.response, options.hyps_rule)
+    for name in ("baseline_spasms_per_day", "percent_change_days_8_14", "spasms_continuing_day7"):
+        m = measures[name]
+        row[name] = m.value if m.status in ("measured", "met", "not met") else None
+    for name in BINARY_MEASURES:
+        row[f"{name}_favourable"] = measures[name].favourable
+    cessation = measures["time_to_spasm_cessation"]
+    row["cessation_days"], row["cessation_event"] = _cessation(
+        cessation.status, cessation.details, view.last, index.start, options.response
+    )
+    row["second_treatment_day"] = _second_treatment_day(record, index)
+    last = min(view.last, today) if view.last is not None else None
+    row["follow_up_days"] = (
+        _days_from(index.start, last) if last is not None and last >= index.start else None
+    )
+    return row
+
+
+def cohort_rows(
+    records: Iterable[Record],
+    today: date,
+    *,
+    keys: Mapping[str, str] | None = None,
+    salt: str | bytes | None = None,
+    options: CohortOptions = DEFAULT_COHORT,
+) -> list[dict[str, Any]]:
+    """One de-identified row per patient, sorted by key (so the order says nothing about the
+    input order).
+
+    Parameters
+    ----------
+    records : iterable of Record
+        One record per patient.
+    today : date
+        The date the cohort is drawn up (for ``on_diet_today`` and the follow-up).
+    keys : Mapping[str, str], optional
+        Patient id -> pseudonymous key chosen by the caller.
+    salt : str or bytes, optional
+        A secret of at least :data:`MIN_SALT_CHARS` characters: the key is then
+        :func:`pseudonym` of the patient id. Give ``keys`` or ``salt``, not both.
+    options : CohortOptions
+        Response options, EEG rule, drug classes.
+
+    Returns
+    -------
+    list of dict
+        Columns :data:`COLUMNS`, values at full precision (``age_at_onset_months`` is exact;
+        show it with one decimal). No name, id, date of birth or calendar date:
+
+        - ``sex``; ``age_at_onset_months`` (onset − birth in days / (365.25 / 12), ``None``
+          without an onset date); ``gestation_weeks`` + ``gestation_days`` at birth;
+          ``etiology`` (category only; no gene, no free text);
+        - ``therapy``: :func:`therapy_group` of :func:`first_line_course`;
+          ``first_line_drugs``: their drug words joined by ``+``;
+        - ``ketogenic_diet`` (any diet period), ``diet_kind`` (kinds in start order, joined by
+          ``+``), ``diet_start_day`` (days from the first-line start), ``on_diet_today``;
+        - the index treatment's measures [4]: ``baseline_spasms_per_day``,
+          ``spasms_continuing_day7`` (True/False), ``percent_change_days_8_14`` and
+          ``<measure>_favourable`` for each of :data:`BINARY_MEASURES`: True, False, or
+          ``None`` when the record cannot answer (unknown, never counted as False);
+        - ``cessation_days`` / ``cessation_event``: Kaplan-Meier time and flag from
+          :func:`~spasmcare.measures.response.time_to_spasm_cessation` (days from the start
+          date to the first day of the confirming spasm-free run; censored at the last day a
+          run could still have been confirmed; ``None`` when not assessable). Cessation is
+          counted whatever treatment came later, as the measure does: compare with
+          ``second_treatment_day`` (days to a later treatment or diet that is not part of the
+          first-line course) to censor there if the analysis needs it;
+        - ``follow_up_days``: days from the start to the last diary day.
+
+        Without a treatment, ``therapy`` is ``none`` and the measure columns are ``None``.
+    """
+    if not isinstance(today, date):
+        raise InputError("today", today, "a date")
+    listed = list(records)
+    names = _keys(listed, keys, salt)
+    rows = [cohort_row(r, k, today, options) for r, k in zip(listed, names, strict=True)]
+    return sorted(rows, key=lambda row: row["key"])
+
+
+# --- rates, curves, CSV ----------------------------------------------------------------------
+
+
+def _column(name: str, field: str) -> str:
+    name = GROUP_ALIASES.get(name, name)
+    if name not in COLUMNS:
+        raise InputError(field, name, "a cohort column: " + ", ".join(COLUMNS))
+    return name
+
+
+def response_rates(
+    rows: Sequence[Mapping[str, Any]],
+    by: Sequence[str] = ("therapy", "etiology"),
+    measures: Sequence[str] = BINARY_MEASURES,
+) -> list[dict[str, Any]]:
+    """Response counts per group (the combination of the ``by`` columns) and measure.
+
+    Each item: ``group`` (column -> value), ``measure``, ``n`` (rows in the group),
+    ``n_favourable``, ``n_unfavourable``, ``n_unknown``, ``n_known`` and ``rate`` =
+    n_favourable / n_known as an exact :class:`fractions.Fraction` (``None`` when nothing is
+    known). Unknown answers are left out of the rate, never counted as unfavourable. Groups
+    are sorted by their values; ``by=()`` gives the whole cohort.
+    """
+    columns = [_column(name, "by") for name in by]
+    for m in measures:
+        if m not in BINARY_MEASURES:
+            raise InputError("measures", m, "one of " + ", ".join(BINARY_MEASURES))
+    groups: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[c] for c in columns), []).append(row)
+    out = []
+    for values in sorted(groups, key=lambda v: tuple(str(x) for x in v)):
+        members = groups[values]
+        for m in measures:
+            answers = [row[f"{m}_favourable"] for row in members]
+            good = sum(1 for a in answers if a is True)
+            bad = sum(1 for a in answers if a is False)
+            known = good + bad
+            out.append(
+                {
+                    "group": dict(zip(columns, values, strict=True)),
+                    "measure": m,
+                    "n": len(members),
+                    "n_favourable": good,
+                    "n_unfavourable": bad,
+                    "n_unknown": len(members) - known,
+                    "n_known": known,
+                    "rate": Fraction(good, known) if known else None,
+                }
+            )
+    return out
+
+
+def km_by_group(
+    rows: Sequence[Mapping[str, Any]], group_key: str, *, confidence: float = 0.95
+) -> dict[str, list[KMStep]]:
+    """Kaplan-Meier time to spasm cessation per value of ``group_key`` (e.g. ``therapy``),
+    from the rows' ``cessation_days`` / ``cessation_event``; rows without them are left out.
+    Keys are the group values as text, sorted; a group with no usable row has an empty list."""
+    column = _column(group_key, "group_key")
+    grouped: dict[str, tuple[list[float], list[bool]]] = {}
+    for row in rows:
+        times, flags = grouped.setdefault(str(row[column]), ([], []))
+        if row["cessation_event"] is not None and row["cessation_days"] is not None:
+            times.append(row["cessation_days"])
+            flags.append(bool(row["cessation_event"]))
+    return {
+        name: kaplan_meier(times, flags, confidence=confidence)
+        for name, (times, flags) in sorted(grouped.items())
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def rows_to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The rows as CSV text: a header, then one line per row, columns in the order of
+    :data:`COLUMNS` (any other key is dropped, so nothing identifying can slip in).
+
+    Empty cell = unknown; booleans ``true``/``false``; numbers at full precision (Python's
+    shortest exact form). Lines end with ``\\n``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for i, row in enumerate(rows):
+        missing = [c for c in COLUMNS if c not in row]
+        if missing:
+            raise InputError(f"rows[{i}].{missing[0]}", None, "every cohort column")
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
+    return buffer.getvalue()

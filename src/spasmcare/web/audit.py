@@ -1,0 +1,305 @@
+"""The only writer of clinical data: every change keeps its previous version.
+
+Each function runs in one transaction, checks the item with the record validator (record
+kinds) before anything is written, stores a ``Revision`` with the full new state, who and
+when, and raises the patient's ``data_version`` so cached views are rebuilt.
+
+Optimistic concurrency: an edit carries the version the user saw. If someone saved in the
+meantime, the edit is refused with :class:`StaleEdit`, never silently applied over theirs.
+Nothing is deleted: :func:`retract_entry` hides an entry from the record and keeps it, with the
+reason, in the trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from spasmcare.errors import InputError
+from spasmcare.web import records
+from spasmcare.web.models import CareTeam, Entry, Patient, Revision, User
+
+PATIENT_FIELDS = (
+    "record_id",
+    "name",
+    "birth_date",
+    "sex",
+    "gestation_weeks",
+    "gestation_days",
+    "onset_date",
+    "etiology_category",
+    "etiology_gene",
+    "etiology_detail",
+)
+
+
+class StaleEdit(Exception):
+    """Someone else saved this item after the form was opened."""
+
+    def __init__(self, what: str, seen: int, now: int, by: str) -> None:
+        self.seen, self.now = seen, now
+        super().__init__(
+            f"This {what} was changed by {by} after you opened it (your version {seen}, "
+            f"now {now}). Nothing was saved: reload to see their change, then edit again."
+        )
+
+
+def _who(user: User | None) -> str:
+    return user.get_username() if user else "someone"
+
+
+def _entry_snapshot(entry: Entry) -> dict[str, Any]:
+    return {"kind": entry.kind, "data": entry.data, "extra": entry.extra}
+
+
+def _patient_snapshot(p: Patient) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in PATIENT_FIELDS:
+        value = getattr(p, name)
+        out[name] = value.isoformat() if isinstance(value, date) else value
+    out["team"] = p.team_id
+    return out
+
+
+def _touch(patient: Patient) -> None:
+    Patient.objects.filter(pk=patient.pk).update(data_version=F("data_version") + 1)
+    patient.refresh_from_db(fields=["data_version"])
+
+
+def _checked(patient: Patient, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    if kind in records.SECTIONS:
+        records.check_item(patient, kind, data)
+    return data
+
+
+def check_patient_fields(fields: dict[str, Any]) -> None:
+    """Demographics checked by the record validator, errors named by model field."""
+    probe = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
+    data = records.record_dict(probe, entries=[])
+    try:
+        from spasmcare.record import record_from_dict
+
+        record_from_dict(data, today=records.today())
+    except InputError as exc:
+        name = exc.field.split(".")[-1]
+        name = {"category": "etiology_category", "gene": "etiology_gene"}.get(name, name)
+        raise InputError(name, exc.value, exc.accepted) from None
+
+
+@transaction.atomic
+def create_patient(fields: dict[str, Any], team: CareTeam, user: User | None) -> Patient:
+    check_patient_fields(fields)
+    if Patient.objects.filter(record_id=fields["record_id"]).exists():
+        raise InputError("record_id", fields["record_id"], "an id no other patient has")
+    patient = Patient.objects.create(team=team, **fields)
+    Revision.objects.create(
+        patient=patient, version=1, action="create", snapshot=_patient_snapshot(patient), by=user
+    )
+    return patient
+
+
+@transaction.atomic
+def update_patient(
+    patient: Patient, expected_version: int, fields: dict[str, Any], user: User
+) -> Patient:
+    merged = {name: getattr(patient, name) for name in PATIENT_FIELDS} | fields
+    check_patient_fields(merged)
+    changed = Patient.objects.filter(pk=patient.pk, version=expected_version).update(
+        version=F("version") + 1, data_version=F("data_version") + 1, **fields
+    )
+    if not changed:
+        current = Patient.objects.get(pk=patient.pk)
+        last = current.revisions.filter(entry=None).last()
+        raise StaleEdit("patient", expected_version, current.version, _who(last.by if last else None))
+    patient.refresh_from_db()
+    Revision.objects.create(
+        patient=patient,
+        version=patient.version,
+        action="update",
+        snapshot=_patient_snapshot(patient),
+        by=user,
+    )
+    return patient
+
+
+@transaction.atomic
+def create_entry(
+    patient: Patient,
+    kind: str,
+    data: dict[str, Any],
+    user: User | None,
+    extra: dict[str, Any] | None = None,
+    action: str = "create",
+    check: bool = True,
+) -> Entry:
+    """Add an item. ``check=False`` only for the record import, which has checked the whole
+    record already."""
+    if check:
+        _checked(patient, kind, data)
+    entry = Entry.objects.create(
+        patient=patient,
+        kind=kind,
+        day=records.item_day(kind, data) if kind != "recorded_day" else date.fromisoformat(
+            data["date"]
+        ),
+        data=data,
+        extra=extra or {},
+        created_by=user,
+        updated_by=user,
+    )
+    Revision.objects.create(
+        patient=patient,
+        entry=entry,
+        version=1,
+        action=action,
+        snapshot=_entry_snapshot(entry),
+        by=user,
+    )
+    _touch(patient)
+    return entry
+
+
+def _locked(entry: Entry, expected_version: int, **changes: Any) -> Entry:
+    changed = Entry.objects.filter(
+        pk=entry.pk, version=expected_version, retracted_at__isnull=True
+    ).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+    if not changed:
+        current = Entry.objects.get(pk=entry.pk)
+        who = _who(current.retracted_by if current.retracted_at else current.updated_by)
+        if current.retracted_at:
+            raise StaleEdit("entry (now retracted)", expected_version, current.version, who)
+        raise StaleEdit("entry", expected_version, current.version, who)
+    entry.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
+def update_entry(
+    entry: Entry,
+    expected_version: int,
+    data: dict[str, Any],
+    user: User,
+    extra: dict[str, Any] | None = None,
+) -> Entry:
+    _checked(entry.patient, entry.kind, data)
+    changes: dict[str, Any] = {
+        "data": data,
+        "day": records.item_day(entry.kind, data)
+        if entry.kind != "recorded_day"
+        else date.fromisoformat(data["date"]),
+        "updated_by": user,
+    }
+    if extra is not None:
+        changes["extra"] = extra
+    entry = _locked(entry, expected_version, **changes)
+    Revision.objects.create(
+        patient=entry.patient,
+        entry=entry,
+        version=entry.version,
+        action="update",
+        snapshot=_entry_snapshot(entry),
+        by=user,
+    )
+    _touch(entry.patient)
+    return entry
+
+
+@transaction.atomic
+def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) -> Entry:
+    if not reason.strip():
+        raise InputError("reason", reason, "a short reason why the entry is retracted")
+    entry = _locked(
+        entry,
+        expected_version,
+        retracted_at=timezone.now(),
+        retracted_by=user,
+        retraction_reason=reason.strip(),
+    )
+    Revision.objects.create(
+        patient=entry.patient,
+        entry=entry,
+        version=entry.version,
+        action="retract",
+        snapshot=_entry_snapshot(entry),
+        reason=reason.strip(),
+        by=user,
+    )
+    _touch(entry.patient)
+    return entry
+
+
+@transaction.atomic
+def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
+    """Create a patient and all entries from a record dict: all or nothing.
+
+    The whole record is checked by the domain import first; nothing is written if any part
+    fails. A record whose patient id already exists is refused (no silent merge).
+    """
+    from spasmcare.record import record_from_dict
+
+    record_from_dict(data, today=records.today())
+    p = data["patient"]
+    e = data.get("etiology", {})
+    fields: dict[str, Any] = {
+        "record_id": p["id"],
+        "name": p.get("name") or p["id"],
+        "birth_date": date.fromisoformat(p["birth_date"]),
+        "sex": p["sex"],
+        "gestation_weeks": p.get("gestation_weeks", 40),
+        "gestation_days": p.get("gestation_days", 0),
+        "onset_date": date.fromisoformat(p["onset_date"]) if p.get("onset_date") else None,
+        "etiology_category": e.get("category", "unknown"),
+        "etiology_gene": e.get("gene") or "",
+        "etiology_detail": e.get("detail") or "",
+    }
+    patient = create_patient(fields, team, user)
+    rows: list[Entry] = []
+    for section, kind in records.KIND_OF_SECTION.items():
+        items = data.get(section, [])
+        if kind == "recorded_day":
+            items = [{"date": d.isoformat()} for d in _expand(items)]
+        for item in items:
+            day = (
+                date.fromisoformat(item["date"])
+                if kind == "recorded_day"
+                else records.item_day(kind, item)
+            )
+            rows.append(
+                Entry(
+                    patient=patient, kind=kind, day=day, data=item, created_by=user,
+                    updated_by=user,
+                )
+            )
+    Entry.objects.bulk_create(rows, batch_size=500)
+    created = Entry.objects.filter(patient=patient).only("id", "kind", "data", "extra")
+    Revision.objects.bulk_create(
+        [
+            Revision(
+                patient=patient, entry=row, version=1, action="import",
+                snapshot=_entry_snapshot(row), by=user,
+            )
+            for row in created
+        ],
+        batch_size=500,
+    )
+    _touch(patient)
+    return patient
+
+
+def _expand(items: list[Any]) -> list[date]:
+    from datetime import timedelta
+
+    days: set[date] = set()
+    for item in items:
+        if isinstance(item, str):
+            days.add(date.fromisoformat(item))
+        else:
+            d, last = date.fromisoformat(item["from"]), date.fromisoformat(item["to"])
+            while d <= last:
+                days.add(d)
+                d += timedelta(days=1)
+    return sorted(days)

@@ -1,0 +1,273 @@
+"""Forms for patients and record entries.
+
+A form only parses what was typed into a record item (``to_item``) and back (``initial_for``);
+whether the item is acceptable is decided by the record validator in ``spasmcare.record``
+(through :mod:`spasmcare.web.audit`), and its message is shown beside the field it names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django import forms
+
+from spasmcare.errors import InputError
+from spasmcare.record.model import ETIOLOGY_CATEGORIES, KRAMER_ITEMS
+from spasmcare.record.units import ANALYTES
+from spasmcare.web.models import Kind, Patient
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def show_error(form: forms.Form, exc: InputError) -> None:
+    """Put a domain ``InputError`` beside the form field it names (or on top of the form)."""
+    name = exc.field.split(".")[0].split("[")[0]
+    text = f"{exc.value!r} is not accepted: {exc.accepted}."
+    if name in form.fields:
+        form.add_error(name, text)
+    else:
+        form.add_error(None, f"{exc.field}: {text}")
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M")
+    return value.isoformat()
+
+
+def _clean(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if v not in (None, "")}
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user saw, for optimistic concurrency."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PatientForm(VersionedForm):
+    record_id = forms.CharField(max_length=64, label="Record id", help_text="the clinic's id")
+    name = forms.CharField(max_length=200)
+    birth_date = forms.DateField(widget=DATE)
+    sex = forms.ChoiceField(choices=[("female", "Female"), ("male", "Male")])
+    gestation_weeks = forms.IntegerField(initial=40, help_text="completed weeks at birth")
+    gestation_days = forms.IntegerField(initial=0)
+    onset_date = forms.DateField(widget=DATE, required=False, label="Spasms began on")
+    etiology_category = forms.ChoiceField(
+        choices=[(c, c) for c in ETIOLOGY_CATEGORIES], initial="unknown", label="Etiology"
+    )
+    etiology_gene = forms.CharField(max_length=80, required=False, label="Gene")
+    etiology_detail = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def fields_dict(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d.pop("version", None)
+        d["etiology_gene"] = d.get("etiology_gene") or ""
+        d["etiology_detail"] = d.get("etiology_detail") or ""
+        return d
+
+    @staticmethod
+    def initial_for(p: Patient) -> dict[str, Any]:
+        names = PatientForm.base_fields
+        return {n: getattr(p, n) for n in names if n != "version"} | {"version": p.version}
+
+
+class EntryForm(VersionedForm):
+    kind: str = ""
+
+    def to_item(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:
+        return dict(item)
+
+
+class DiaryForm(EntryForm):
+    kind = Kind.DIARY
+    at = forms.DateTimeField(widget=DATETIME, label="When")
+    entry_kind = forms.ChoiceField(
+        choices=[("cluster", "Cluster"), ("single", "Single spasm")], label="Kind"
+    )
+    spasms = forms.IntegerField(min_value=1, label="Spasms")
+    duration_min = forms.FloatField(required=False, label="Duration [min]")
+    observer = forms.CharField(required=False, max_length=40)
+    note = forms.CharField(required=False, max_length=500)
+
+    def to_item(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return _clean(
+            {
+                "at": _iso(c["at"]),
+                "kind": c["entry_kind"],
+                "spasms": c["spasms"],
+                "duration_min": c.get("duration_min"),
+                "observer": c.get("observer"),
+                "note": c.get("note"),
+            }
+        )
+
+    @classmethod
+    def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:
+        return dict(item) | {"entry_kind": item.get("kind")}
+
+
+class GrowthForm(EntryForm):
+    kind = Kind.GROWTH
+    date = forms.DateField(widget=DATE)
+    weight_kg = forms.FloatField(required=False, label="Weight [kg]")
+    length_cm = forms.FloatField(required=False, label="Length [cm]")
+    head_circumference_cm = forms.FloatField(required=False, label="Head circumference [cm]")
+
+    def to_item(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return _clean({k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])})
+
+
+class LabForm(EntryForm):
+    kind = Kind.LAB
+    at = forms.DateTimeField(widget=DATETIME, label="Sampled at")
+    analyte = forms.ChoiceField(choices=[(a, a.replace("_", " ")) for a in ANALYTES])
+    value = forms.FloatField()
+    unit = forms.CharField(max_length=20, help_text="e.g. mmol/L")
+    sample = forms.CharField(required=False, max_length=40, help_text="capillary, venous...")
+    name = forms.CharField(required=False, max_length=80, help_text="for analyte 'other'")
+
+    def to_item(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return _clean(
+            {
+                "at": _iso(c["at"]),
+                "analyte": c["analyte"],
+                "value": c["value"],
+                "unit": c["unit"],
+                "sample": c.get("sample"),
+                "name": c.get("name"),
+            }
+        )
+
+
+class VitalsForm(EntryForm):
+    kind = Kind.VITALS
+    at = forms.DateTimeField(widget=DATETIME, label="Measured at")
+    systolic_mmhg = forms.FloatField(label="Systolic [mmHg]")
+    diastolic_mmhg = forms.FloatField(label="Diastolic [mmHg]")
+    heart_rate_bpm = forms.FloatField(required=False, label="Heart rate [/min]")
+    note = forms.CharField(required=False, max_length=200)
+
+    def to_item(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return _clean({k: c.get(k) for k in self.fields if k != "version"} | {"at": _iso(c["at"])})
+
+
+class EegForm(EntryForm):
+    kind = Kind.EEG
+    date = forms.DateField(widget=DATE)
+    hypsarrhythmia = forms.TypedChoiceField(
+        choices=[("", "not stated"), ("true", "present"), ("false", "absent")],
+        coerce=lambda v: v == "true",
+        empty_value=None,
+        required=False,
+    )
+    based_grade = forms.IntegerField(required=False, label="BASED grade (0-5)")
+    report = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in KRAMER_ITEMS:
+            self.fields[f"kramer_{item}"] = forms.IntegerField(
+                required=False, label=f"Kramer: {item.replace('_', ' ')} (0-3)"
+            )
+
+    def to_item(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        items = {i: c[f"kramer_{i}"] for i in KRAMER_ITEMS if c.get(f"kramer_{i}") is not None}
+        out = _clean(
+            {
+                "date": _iso(c["date"]),
+                "hypsarrhythmia": c.get("hypsarrhythmia"),
+                "based_grade": c.get("based_grade"),
+                "report": c.get("report"),
+            }
+        )
+        if items:
+            out["kramer"] = {"items": items}
+        return out
+
+    @classmethod
+    def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:
+        out = dict(item)
+        if item.get("hypsarrhythmia") is not None:
+            out["hypsarrhythmia"] = "true" if item["hypsarrhythmia"] else "false"
+        for k, v in (item.get("kramer") or {}).get("items", {}).items():
+            out[f"kramer_{k}"] = v
+        return out
+
+
+class AdverseForm(EntryForm):
+    kind = Kind.ADVERSE
+    date = forms.DateField(widget=DATE)
+    type = forms.CharField(max_length=80, help_text="e.g. hypertension, hypoglycaemia")
+    grade = forms.IntegerField(required=False, help_text="CTCAE grade 1-5")
+    treatment = forms.CharField(required=False, max_length=40, help_text="course id")
+    note = forms.CharField(required=False, max_length=500)
+
+    def to_item(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return _clean({k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])})
+
+
+class DietForm(EntryForm):
+    kind = Kind.DIET
+    id = forms.CharField(max_length=40, help_text="short id, e.g. kd1")
+    diet = forms.ChoiceField(
+        choices=[(d, d) for d in ("classic-kd", "mct", "mad", "lgit", "other")]
+    )
+    start = forms.DateField(widget=DATE)
+    stop = forms.DateField(widget=DATE, required=False)
+    prescribed_ratio = forms.FloatField(required=False)
+
+    def to_item(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return _clean(
+            {
+                "id": c["id"],
+                "diet": c["diet"],
+                "start": _iso(c["start"]),
+                "stop": _iso(c.get("stop")),
+                "prescribed_ratio": c.get("prescribed_ratio"),
+            }
+        )
+
+
+class RecordedDayForm(EntryForm):
+    kind = Kind.RECORDED_DAY
+    date = forms.DateField(widget=DATE, help_text="a day on which the diary was kept")
+
+    def to_item(self) -> dict[str, Any]:
+        return {"date": _iso(self.cleaned_data["date"])}
+
+
+#: Entry kinds a clinician can add or edit by form (drug courses: the course planner;
+#: keto plans: the keto planner).
+ENTRY_FORMS: dict[str, type[EntryForm]] = {
+    f.kind: f
+    for f in (DiaryForm, GrowthForm, LabForm, VitalsForm, EegForm, AdverseForm, DietForm, RecordedDayForm)
+}
+
+
+class RetractForm(VersionedForm):
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="a spasmcare-record JSON file (format version 1)")
+    team = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+
+
+class InvitationForm(forms.Form):
+    relationship = forms.CharField(max_length=40, help_text="mother, father, grandparent...")

@@ -1,0 +1,203 @@
+"""Storage for the clinic app: users and care teams, patients, and clinical entries.
+
+Clinical data is stored as entries in the patient-record format of :mod:`spasmcare.record`
+(one ``Entry`` per diary cluster, treatment, EEG, growth measurement, lab, ...), so one
+validator (the record's) checks the web forms, the JSON import and the CLI alike, and one
+adapter (:mod:`spasmcare.web.records`) turns a patient's rows into a domain ``Record``.
+
+Nothing here computes a clinical result. Nothing clinical is ever deleted: an entry is
+retracted with a reason, and every version is kept in ``Revision`` (see
+:mod:`spasmcare.web.audit`, the only code that writes clinical rows).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    NEUROLOGIST = "neurologist", "Paediatric neurologist"
+    DIETITIAN = "dietitian", "Ketogenic dietitian"
+    NURSE = "nurse", "Nurse"
+    FAMILY = "family", "Family member"
+    RESEARCHER = "researcher", "Researcher"
+    ADMIN = "admin", "Administrator"
+
+
+class CareTeam(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. ``role`` decides what they may do (see ``access.RULES``)."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.NURSE)
+    teams = models.ManyToManyField(CareTeam, blank=True, related_name="members")
+    #: Family members: the children whose diary they keep.
+    children = models.ManyToManyField("Patient", blank=True, related_name="family")
+    #: How the family member is named in the diary ("mother", "grandfather"...).
+    relationship = models.CharField(max_length=40, blank=True)
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+
+
+class Patient(models.Model):
+    """Demographics and etiology, as the record's ``patient`` and ``etiology`` sections.
+
+    ``version`` guards against stale edits of these fields; ``data_version`` rises with every
+    change to the patient's clinical data, so computed views can be cached per version.
+    """
+
+    record_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=6, choices=Sex.choices)
+    gestation_weeks = models.PositiveSmallIntegerField(default=40)
+    gestation_days = models.PositiveSmallIntegerField(default=0)
+    onset_date = models.DateField(null=True, blank=True)
+    etiology_category = models.CharField(max_length=20, default="unknown")
+    etiology_gene = models.CharField(max_length=80, blank=True)
+    etiology_detail = models.TextField(blank=True)
+    team = models.ForeignKey(CareTeam, on_delete=models.PROTECT, related_name="patients")
+
+    version = models.PositiveIntegerField(default=1)
+    data_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retraction_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.record_id})"
+
+
+class Kind(models.TextChoices):
+    """What an entry holds. Record kinds map to sections of the record format."""
+
+    DIARY = "diary", "Diary entry"
+    RECORDED_DAY = "recorded_day", "Diary day observed"
+    TREATMENT = "treatment", "Drug course"
+    DIET = "diet", "Diet period"
+    EEG = "eeg", "EEG"
+    GROWTH = "growth", "Growth measurement"
+    LAB = "lab", "Lab result"
+    VITALS = "vitals", "Blood pressure"
+    ADVERSE = "adverse", "Adverse event"
+    # app-only kinds (not part of the record file)
+    KETO_PLAN = "keto_plan", "Keto plan"
+    MONITORING = "monitoring", "Monitoring check done"
+
+
+class Entry(models.Model):
+    """One clinical item of a patient. ``data`` is the item in the record format (for record
+    kinds) or in the app's own format (keto plans, monitoring checks); ``extra`` holds what the
+    app keeps beside the record item (planner inputs, who ticked a check)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    day = models.DateField(help_text="the date the item is about, for ordering and filters")
+    data = models.JSONField()
+    extra = models.JSONField(default=dict, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    retraction_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["day", "id"]
+        indexes = [models.Index(fields=["patient", "kind", "day"])]
+        verbose_name_plural = "entries"
+
+
+class Revision(models.Model):
+    """One version of a patient's demographics or of an entry, as written, by whom and when."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        RETRACT = "retract"
+        IMPORT = "import"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="revisions")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="revisions", null=True, blank=True
+    )
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    snapshot = models.JSONField()
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Invitation(models.Model):
+    """A one-time link by which a family member joins and chooses their own password.
+
+    Only a hash of the token is stored; the link is shown once to the clinician who made it.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    relationship = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for rate limiting (by user name and by address)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+def _video_path(instance: Video, filename: str) -> str:
+    return f"videos/{instance.patient_id}/{instance.key}{instance.extension}"
+
+
+class Video(models.Model):
+    """A short diary video. Stored under the data directory, served only after an access check."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="videos")
+    file = models.FileField(upload_to=_video_path)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=8)
+    size_bytes = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)

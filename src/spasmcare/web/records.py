@@ -1,0 +1,167 @@
+"""Rows <-> the domain record: the one adapter between the database and ``spasmcare.record``.
+
+A patient's entries of record kinds are assembled into a record dict in the format of
+``docs/RECORD_FORMAT.md`` and read by :func:`spasmcare.record.record_from_dict`, the same
+validator the CLI and the JSON import use. A single new item is checked the same way, inside a
+minimal record, and its error is reported against the item's own field name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from spasmcare.errors import InputError
+from spasmcare.record import FORMAT, SCHEMA_VERSION, Record, record_from_dict, record_to_dict
+from spasmcare.web.models import Entry, Kind, Patient
+
+#: Entry kind -> record section.
+SECTIONS: dict[str, str] = {
+    Kind.DIARY: "diary",
+    Kind.RECORDED_DAY: "recorded_days",
+    Kind.TREATMENT: "treatments",
+    Kind.DIET: "diet_periods",
+    Kind.EEG: "eegs",
+    Kind.GROWTH: "growth",
+    Kind.LAB: "labs",
+    Kind.VITALS: "vitals",
+    Kind.ADVERSE: "adverse_events",
+}
+KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
+#: Kinds whose items name other items (an adverse event's treatment, a course it continues).
+NEEDS_TREATMENTS = {Kind.TREATMENT, Kind.ADVERSE}
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def patient_section(p: Patient) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": p.record_id,
+        "name": p.name,
+        "birth_date": p.birth_date.isoformat(),
+        "sex": p.sex,
+        "gestation_weeks": p.gestation_weeks,
+        "gestation_days": p.gestation_days,
+    }
+    if p.onset_date:
+        out["onset_date"] = p.onset_date.isoformat()
+    return out
+
+
+def etiology_section(p: Patient) -> dict[str, Any]:
+    out: dict[str, Any] = {"category": p.etiology_category}
+    if p.etiology_gene:
+        out["gene"] = p.etiology_gene
+    if p.etiology_detail:
+        out["detail"] = p.etiology_detail
+    return out
+
+
+def section_item(kind: str, data: dict[str, Any]) -> Any:
+    """The record item of an entry (a recorded day is stored as ``{"date": ...}``)."""
+    return data["date"] if kind == Kind.RECORDED_DAY else data
+
+
+def record_dict(patient: Patient, entries: list[Entry] | None = None) -> dict[str, Any]:
+    """The patient's live (not retracted) record entries as a record-format dict."""
+    if entries is None:
+        entries = list(
+            Entry.objects.filter(
+                patient=patient, retracted_at__isnull=True, kind__in=list(SECTIONS)
+            ).only("kind", "data", "day")
+        )
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "patient": patient_section(patient),
+        "etiology": etiology_section(patient),
+    }
+    for e in entries:
+        if e.kind in SECTIONS:
+            out.setdefault(SECTIONS[e.kind], []).append(section_item(e.kind, e.data))
+    return out
+
+
+def load_record(patient: Patient, on: date | None = None) -> Record:
+    """The patient's domain record, cached per (patient, data version, day)."""
+    on = on or today()
+    key = f"record:{patient.pk}:{patient.data_version}:{on.isoformat()}"
+    record = cache.get(key)
+    if record is None:
+        record = record_from_dict(record_dict(patient), today=on)
+        cache.set(key, record, 3600)
+    return record
+
+
+def cached(patient: Patient, name: str, build: Any, on: date | None = None) -> Any:
+    """Cache a computed view of the patient (report, chart) per data version and day."""
+    on = on or today()
+    key = f"{name}:{patient.pk}:{patient.data_version}:{on.isoformat()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, 3600)
+    return value
+
+
+def export_dict(patient: Patient) -> dict[str, Any]:
+    """The record as the domain exports it (canonical order, ranges for recorded days)."""
+    return record_to_dict(load_record(patient))
+
+
+def _item_field(section: str, field: str) -> str:
+    """``diary[0].spasms`` -> ``spasms``; ``patient.birth_date`` stays as it is."""
+    prefix = f"{section}[0]"
+    if field == prefix:
+        return "__all__"
+    if field.startswith(prefix + "."):
+        return field[len(prefix) + 1 :]
+    return field
+
+
+def check_item(
+    patient: Patient, kind: str, data: dict[str, Any], on: date | None = None
+) -> dict[str, Any]:
+    """Check one record item as the record import would; return it unchanged.
+
+    Raises ``InputError`` whose field is the item's own field name (``spasms``), so a form can
+    show it beside the input.
+    """
+    section = SECTIONS[kind]
+    minimal: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "patient": patient_section(patient),
+        section: [section_item(kind, data)],
+    }
+    if kind in NEEDS_TREATMENTS:
+        others = [
+            e.data
+            for e in Entry.objects.filter(
+                patient=patient, kind=Kind.TREATMENT, retracted_at__isnull=True
+            )
+            if not (kind == Kind.TREATMENT and e.data.get("id") == data.get("id"))
+        ]
+        if kind == Kind.TREATMENT:
+            minimal["treatments"] = [data, *others]
+        else:
+            minimal["treatments"] = others
+    try:
+        record_from_dict(minimal, today=on or today())
+    except InputError as exc:
+        raise InputError(_item_field(section, exc.field), exc.value, exc.accepted) from None
+    return data
+
+
+def item_day(kind: str, data: dict[str, Any]) -> date:
+    """The date an item is about: its ``at``, ``date`` or ``start``."""
+    for key in ("at", "date", "start", "due"):
+        if key in data and data[key]:
+            text = str(data[key])
+            return datetime.fromisoformat(text).date() if "T" in text else date.fromisoformat(text)
+    raise InputError("date", None, f"a date for the {kind} item")

@@ -1,0 +1,59 @@
+"""URL map of the clinic app. Each name has an access rule in :mod:`spasmcare.web.access`."""
+
+from django.contrib import admin
+from django.urls import path
+
+from spasmcare.web.views import auth, cohort, course, family, keto, patients
+
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("join/<str:token>/", auth.invitation_accept, name="invitation_accept"),
+    # clinic
+    path("patients/", patients.patient_list, name="patient_list"),
+    path("patients/new/", patients.patient_new, name="patient_new"),
+    path("patients/import/", patients.record_import, name="record_import"),
+    path("patients/<int:pid>/", patients.dashboard, name="patient_dashboard"),
+    path("patients/<int:pid>/chart/<str:name>.png", patients.chart, name="patient_chart"),
+    path("patients/<int:pid>/edit/", patients.patient_edit, name="patient_edit"),
+    path("patients/<int:pid>/history/", patients.patient_history, name="patient_history"),
+    path("patients/<int:pid>/report/", patients.report, name="patient_report"),
+    path("patients/<int:pid>/record.json", patients.record_export, name="record_export"),
+    path("patients/<int:pid>/add/<str:kind>/", patients.entry_add, name="entry_add"),
+    path("patients/<int:pid>/entries/<int:eid>/edit/", patients.entry_edit, name="entry_edit"),
+    path(
+        "patients/<int:pid>/entries/<int:eid>/retract/",
+        patients.entry_retract,
+        name="entry_retract",
+    ),
+    path(
+        "patients/<int:pid>/entries/<int:eid>/history/",
+        patients.entry_history,
+        name="entry_history",
+    ),
+    path("patients/<int:pid>/invite/", patients.invitation_new, name="invitation_new"),
+    # drug course
+    path("patients/<int:pid>/course/", course.planner, name="course_planner"),
+    path("patients/<int:pid>/course/save/", course.save, name="course_save"),
+    path("patients/<int:pid>/monitoring/", course.monitoring_tick, name="monitoring_tick"),
+    # ketogenic diet
+    path("patients/<int:pid>/keto/", keto.planner, name="keto_planner"),
+    path("patients/<int:pid>/keto/solve/", keto.solve, name="keto_solve"),
+    path("patients/<int:pid>/keto/save/", keto.save, name="keto_save"),
+    path("foods/search/", keto.food_search, name="food_search"),
+    # family
+    path("family/", family.home, name="family_home"),
+    path("family/<int:pid>/", family.diary, name="family_diary"),
+    path("family/<int:pid>/log/", family.log, name="family_log"),
+    path("family/<int:pid>/video/", family.video_upload, name="family_video"),
+    path("patients/<int:pid>/videos/<uuid:key>/", family.video, name="video"),
+    path("patients/<int:pid>/print/<str:page>/", family.printable, name="family_print"),
+    # outcomes
+    path("cohort/", cohort.cohort, name="cohort"),
+    path("cohort.csv", cohort.cohort_csv, name="cohort_csv"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "spasmcare.web.views.auth.forbidden"
+handler404 = "spasmcare.web.views.auth.not_found"

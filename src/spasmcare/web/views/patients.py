@@ -1,0 +1,308 @@
+"""Clinic pages about patients: list with alerts, dashboard, entries, history, import/export.
+
+Every number shown comes from the domain (``spasmcare.report.build_report``,
+``spasmcare.measures.alerts``); these views fetch rows, call it, and render.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from spasmcare.errors import InputError
+from spasmcare.report import build_report, render_html
+from spasmcare.report.charts import growth_png, timeline_png
+from spasmcare.report.html import measure_text
+from spasmcare.web import audit, records, summaries
+from spasmcare.web.access import visible_patients
+from spasmcare.web.forms import (
+    ENTRY_FORMS,
+    ImportForm,
+    InvitationForm,
+    PatientForm,
+    RetractForm,
+    show_error,
+)
+from spasmcare.web.models import CareTeam, Entry, Invitation, Kind, Patient, Revision, User
+from spasmcare.web.views.auth import token_hash
+
+DASHBOARD_KINDS = (
+    Kind.TREATMENT,
+    Kind.DIET,
+    Kind.EEG,
+    Kind.GROWTH,
+    Kind.LAB,
+    Kind.VITALS,
+    Kind.ADVERSE,
+)
+CHARTS = {"timeline": timeline_png, "growth": growth_png}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _patient(request: HttpRequest) -> Patient:
+    patient: Patient = request.patient  # type: ignore[attr-defined]
+    return patient
+
+
+def patient_list(request: HttpRequest) -> HttpResponse:
+    patients = list(visible_patients(_user(request)).select_related("team"))
+    rows = summaries.patient_rows(patients)
+    return render(request, "web/patient_list.html", {"rows": rows, "today": records.today()})
+
+
+def _teams(user: User) -> Any:
+    return CareTeam.objects.all() if user.role == "admin" else user.teams.all()
+
+
+def patient_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    teams = list(_teams(user))
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = next((t for t in teams if str(t.pk) == request.POST.get("team")), None)
+        if team is None:
+            form.add_error(None, "Choose one of your care teams.")
+        else:
+            try:
+                patient = audit.create_patient(form.fields_dict(), team, user)
+            except InputError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, f"{patient.name} added.")
+                return redirect("patient_dashboard", pid=patient.pk)
+    return render(request, "web/patient_form.html", {"form": form, "teams": teams, "new": True})
+
+
+def patient_edit(request: HttpRequest, pid: int) -> HttpResponse:
+    patient = _patient(request)
+    form = PatientForm(request.POST or None, initial=PatientForm.initial_for(patient))
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit.update_patient(
+                patient, form.cleaned_data["version"] or 0, form.fields_dict(), _user(request)
+            )
+        except InputError as exc:
+            show_error(form, exc)
+        except audit.StaleEdit as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("patient_dashboard", pid=pid)
+    return render(request, "web/patient_form.html", {"form": form, "patient": patient})
+
+
+def _report(patient: Patient) -> dict[str, Any]:
+    return records.cached(patient, "report", lambda: build_report(records.load_record(patient)))
+
+
+def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
+    patient = _patient(request)
+    try:
+        report = _report(patient)
+    except InputError as exc:
+        return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
+    entries = list(
+        Entry.objects.filter(patient=patient, kind__in=DASHBOARD_KINDS)
+        .select_related("updated_by")
+        .order_by("-day", "-id")
+    )
+    by_kind: dict[str, list[Entry]] = {k: [] for k in DASHBOARD_KINDS}
+    for e in entries:
+        by_kind[e.kind].append(e)
+    measures = [
+        m | {"text": measure_text(m)}
+        for m in report["measures"].values()
+        if m["status"] != "not assessable" or m["key"] in summaries.HEADLINE_MEASURES
+    ]
+    context = {
+        "patient": patient,
+        "report": report,
+        "measures": measures,
+        "alerts": summaries.alerts_for(patient),
+        "by_kind": by_kind,
+        "kinds": [(k, Kind(k).label) for k in DASHBOARD_KINDS],
+        "entry_forms": [(k, Kind(k).label) for k in ENTRY_FORMS],
+        "recent_diary": Entry.objects.filter(
+            patient=patient, kind=Kind.DIARY, retracted_at__isnull=True
+        ).order_by("-day", "-id")[:10],
+        "version": patient.data_version,
+    }
+    return render(request, "web/dashboard.html", context)
+
+
+def chart(request: HttpRequest, pid: int, name: str) -> HttpResponse:
+    patient = _patient(request)
+    if name not in CHARTS:
+        raise Http404("no such chart")
+    png = records.cached(patient, f"chart-{name}", lambda: CHARTS[name](_report(patient)))
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def report(request: HttpRequest, pid: int) -> HttpResponse:
+    patient = _patient(request)
+    html = records.cached(patient, "report-html", lambda: render_html(_report(patient)))
+    return HttpResponse(html)
+
+
+def record_export(request: HttpRequest, pid: int) -> HttpResponse:
+    patient = _patient(request)
+    body = json.dumps(records.export_dict(patient), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{patient.record_id}.json"'
+    return response
+
+
+def record_import(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    form.fields["team"].queryset = _teams(user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 20 * 1024 * 1024:
+                raise InputError("file", upload.name, "a record file under 20 MB")
+            try:
+                data = json.loads(upload.read().decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise InputError("file", upload.name, f"a JSON file ({exc})") from None
+            patient = audit.import_record(data, form.cleaned_data["team"], user)
+        except InputError as exc:
+            form.add_error("file", f"{exc.field}: {exc.value!r} is not accepted; {exc.accepted}")
+        else:
+            messages.success(request, f"Imported {patient.name}: nothing else was changed.")
+            return redirect("patient_dashboard", pid=patient.pk)
+    return render(request, "web/record_import.html", {"form": form})
+
+
+def _entry(patient: Patient, eid: int) -> Entry:
+    return get_object_or_404(Entry, pk=eid, patient=patient)
+
+
+def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
+    patient = _patient(request)
+    if kind not in ENTRY_FORMS:
+        raise Http404("no such entry kind")
+    form = ENTRY_FORMS[kind](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit.create_entry(patient, kind, form.to_item(), _user(request))
+        except InputError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, f"{Kind(kind).label} saved.")
+            return redirect("patient_dashboard", pid=pid)
+    return render(
+        request,
+        "web/entry_form.html",
+        {"form": form, "patient": patient, "title": f"Add: {Kind(kind).label}"},
+    )
+
+
+def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
+    patient = _patient(request)
+    entry = _entry(patient, eid)
+    if entry.kind not in ENTRY_FORMS or entry.retracted_at:
+        messages.warning(request, "This entry is edited elsewhere or has been retracted.")
+        return redirect("entry_history", pid=pid, eid=eid)
+    cls = ENTRY_FORMS[entry.kind]
+    initial = cls.initial_for(entry.data) | {"version": entry.version}
+    form = cls(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit.update_entry(
+                entry, form.cleaned_data["version"] or 0, form.to_item(), _user(request)
+            )
+        except InputError as exc:
+            show_error(form, exc)
+        except audit.StaleEdit as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Saved; the previous version is kept in the history.")
+            return redirect("patient_dashboard", pid=pid)
+    return render(
+        request,
+        "web/entry_form.html",
+        {"form": form, "patient": patient, "entry": entry, "title": f"Edit: {entry.get_kind_display()}"},
+    )
+
+
+def entry_retract(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
+    patient = _patient(request)
+    entry = _entry(patient, eid)
+    form = RetractForm(request.POST or None, initial={"version": entry.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit.retract_entry(
+                entry, form.cleaned_data["version"] or 0, form.cleaned_data["reason"], _user(request)
+            )
+        except (InputError, audit.StaleEdit) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Retracted; it stays in the history with your reason.")
+            return redirect("patient_dashboard", pid=pid)
+    return render(
+        request, "web/entry_retract.html", {"form": form, "patient": patient, "entry": entry}
+    )
+
+
+def entry_history(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
+    patient = _patient(request)
+    entry = _entry(patient, eid)
+    revisions = entry.revisions.select_related("by").order_by("-version")
+    return render(
+        request,
+        "web/history.html",
+        {"patient": patient, "entry": entry, "revisions": revisions},
+    )
+
+
+def patient_history(request: HttpRequest, pid: int) -> HttpResponse:
+    patient = _patient(request)
+    revisions = (
+        Revision.objects.filter(patient=patient)
+        .select_related("by", "entry")
+        .order_by("-at", "-id")[:200]
+    )
+    return render(request, "web/history.html", {"patient": patient, "revisions": revisions})
+
+
+@require_POST
+def invitation_new(request: HttpRequest, pid: int) -> HttpResponse:
+    """Make a one-time join link for a family member; shown once, stored only as a hash."""
+    patient = _patient(request)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say who the link is for (mother, father, grandparent...).")
+        return redirect("patient_dashboard", pid=pid)
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        Invitation.objects.create(
+            patient=patient,
+            token_hash=token_hash(token),
+            relationship=form.cleaned_data["relationship"],
+            created_by=_user(request),
+            expires_at=timezone.now() + timedelta(days=settings.SPASMCARE_INVITATION_DAYS),
+        )
+    link = request.build_absolute_uri(reverse("invitation_accept", args=[token]))
+    return render(
+        request,
+        "web/invitation.html",
+        {"patient": patient, "link": link, "days": settings.SPASMCARE_INVITATION_DAYS},
+    )

@@ -1,0 +1,76 @@
+"""Fixtures for the clinic app: a care team, one user per role, the example infant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from spasmcare.web import audit
+from spasmcare.web.models import CareTeam, Patient, Role, User
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "iess-synthetic-infant.json"
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def team(db: Any) -> CareTeam:
+    return CareTeam.objects.create(name="Neurology A")
+
+
+@pytest.fixture
+def other_team(db: Any) -> CareTeam:
+    return CareTeam.objects.create(name="Neurology B")
+
+
+def example_record() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(EXAMPLE.read_text())
+    return data
+
+
+@pytest.fixture
+def patient(team: CareTeam) -> Patient:
+    return audit.import_record(example_record(), team, None)
+
+
+@pytest.fixture
+def users(team: CareTeam, patient: Patient) -> dict[str, User]:
+    out = {}
+    for role in Role:
+        user = User.objects.create_user(
+            username=role.value, password=PASSWORD, role=role.value, first_name=role.label
+        )
+        if role.value in ("neurologist", "dietitian", "nurse"):
+            user.teams.add(team)
+        if role.value == "family":
+            user.children.add(patient)
+            user.relationship = "mother"
+            user.save()
+        if role.value == "admin":
+            user.is_staff = user.is_superuser = True
+            user.save()
+        out[role.value] = user
+    return out
+
+
+@pytest.fixture
+def client_as(users: dict[str, User]) -> Any:
+    """``client_as("nurse")``: a test client signed in with that role."""
+
+    def make(role: str) -> Client:
+        c = Client()
+        c.force_login(users[role])
+        return c
+
+    return make
