@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from spasmcare.web import audit
-from spasmcare.web.models import CareTeam, Patient, Role, User
+from spasmcare.web.models import ROLE_LABELS, CareTeam, Patient, User
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "iess-synthetic-infant.json"
 PASSWORD = "a-long-test-password-1"
@@ -47,20 +47,20 @@ def patient(team: CareTeam) -> Patient:
 @pytest.fixture
 def users(team: CareTeam, patient: Patient) -> dict[str, User]:
     out = {}
-    for role in Role:
+    for role, label in ROLE_LABELS.items():
         user = User.objects.create_user(
-            username=role.value, password=PASSWORD, role=role.value, first_name=role.label
+            username=role, password=PASSWORD, role=role, first_name=label
         )
-        if role.value in ("neurologist", "dietitian", "nurse"):
+        if role in ("neurologist", "dietitian", "nurse"):
             user.teams.add(team)
-        if role.value == "family":
+        if role == "family":
             user.children.add(patient)
             user.relationship = "mother"
             user.save()
-        if role.value == "admin":
+        if role == "admin":
             user.is_staff = user.is_superuser = True
             user.save()
-        out[role.value] = user
+        out[role] = user
     return out
 
 

@@ -158,7 +158,11 @@ def test_patients_of_other_teams_and_families_are_invisible(
     other = audit.import_record(data, other_team, None)
     entry = Entry.objects.filter(patient=other, kind="growth").first()
     assert entry is not None
-    patient_urls = [n for n in EXPECTED if "pid" in _url(n, other, entry) or f"/{other.pk}/" in _url(n, other, entry)]
+    patient_urls = [
+        n
+        for n in EXPECTED
+        if "pid" in _url(n, other, entry) or f"/{other.pk}/" in _url(n, other, entry)
+    ]
     assert len(patient_urls) >= 20
     for role in (N, D, U, F):
         client = Client()

@@ -1,4 +1,3 @@
-from typing import Any
 
 from spasmcare.web.models import Entry, Patient
 

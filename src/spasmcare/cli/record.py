@@ -39,6 +39,7 @@ def validate(
         "eegs": len(rec.eegs),
         "growth": len(rec.growth),
         "labs": len(rec.labs),
+        "vitals": len(rec.vitals),
         "adverse_events": len(rec.adverse_events),
     }
 

@@ -50,8 +50,17 @@ from spasmcare.measures.diary import as_view
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions
 from spasmcare.measures.response import (
     DEFAULT,
+    SRC_48H,
+    SRC_CESSATION,
+    SRC_ELECTRO,
+    SRC_ELTERMAN,
+    SRC_ICISS,
+    SRC_NISC,
+    SRC_RELAPSE,
+    SRC_REMISSION,
+    SRC_UKISS,
     ResponseOptions,
-    _index_ids,
+    index_ids,
     index_treatment,
     treatment_measures,
 )
@@ -398,7 +407,7 @@ def _days_from(start: date, day: date) -> int:
 def _second_treatment_day(record: Record, index: Treatment) -> int | None:
     """Days from the index start to the first later treatment outside the index course (not
     started with it, not continuing it) or diet: the NISC "second treatment" [4]."""
-    ids = _index_ids(record, index)
+    ids = index_ids(record, index)
     starts = [t.start for t in record.treatments if t.id not in ids and t.start > index.start]
     starts += [d.start for d in record.diet_periods if d.start > index.start]
     return _days_from(index.start, min(starts)) if starts else None
@@ -538,6 +547,120 @@ def cohort_rows(
     names = _keys(listed, keys, salt)
     rows = [cohort_row(r, k, today, options) for r, k in zip(listed, names, strict=True)]
     return sorted(rows, key=lambda row: row["key"])
+
+
+# --- definitions shown with the results -----------------------------------------------------
+
+
+def measure_definitions(options: CohortOptions = DEFAULT_COHORT) -> list[dict[str, str]]:
+    """What each of :data:`BINARY_MEASURES` asks, what counts as favourable, and its source
+    [4], in the order of :data:`BINARY_MEASURES`, for a page or a report beside the rates.
+
+    Each item: ``key``, ``label`` (short name), ``favourable`` (the answer counted as
+    favourable in ``<key>_favourable``), ``source`` (the measure's own source text in
+    :mod:`spasmcare.measures.response`). Day numbers follow ``options.response``.
+    """
+    o = options.response
+    remission_to = 14 + o.remission_days
+    items = [
+        ("ukiss_response", "UKISS response", "no spasms on days 13 and 14", SRC_UKISS),
+        (
+            "spasm_free_48h_day14",
+            "48 h spasm-free at day 14",
+            "no spasms on days 13 and 14 (a day diary cannot resolve 48 hours more finely)",
+            SRC_48H,
+        ),
+        (
+            "elterman_response",
+            "Elterman response",
+            "7 consecutive recorded spasm-free days starting on day 1 to 14",
+            SRC_ELTERMAN,
+        ),
+        (
+            "electroclinical_response_day14",
+            "Electroclinical response at day 14",
+            f"no spasms on days 13 and 14 and no hypsarrhythmia on the last EEG by day "
+            f"{o.eeg_latest_day}",
+            SRC_ELECTRO,
+        ),
+        (
+            "electroclinical_remission_28d",
+            f"Electroclinical remission sustained {o.remission_days} days",
+            f"electroclinical response at day 14, then no spasms on days 15 to {remission_to}",
+            SRC_REMISSION,
+        ),
+        ("iciss_response", "ICISS response", "no spasms from day 14 to day 42", SRC_ICISS),
+        (
+            "nisc_treatment_failure_free_day60",
+            "NISC free of treatment failure at day 60",
+            "no second treatment (drug or diet) by day 60 and no spasms on days 31 to 60",
+            SRC_NISC,
+        ),
+        (
+            "relapse",
+            "No relapse",
+            f"no spasms after the first {o.remission_days} recorded spasm-free days, to "
+            + (
+                "the end of the diary"
+                if o.relapse_window_days is None
+                else f"treatment day {o.relapse_window_days}"
+            ),
+            SRC_RELAPSE,
+        ),
+    ]
+    return [
+        {
+            "key": key,
+            "label": label,
+            "favourable": favourable,
+            "source": source,
+        }
+        for key, label, favourable, source in items
+    ]
+
+
+def cohort_notes(options: CohortOptions = DEFAULT_COHORT) -> dict[str, str]:
+    """Plain-language notes on how the rows answer: ``day_numbering`` and ``unknown`` for
+    the response measures; for the Kaplan-Meier time to spasm cessation [1-4] ``event``,
+    ``time``, ``censoring``, ``left_out``, ``later_treatment``, ``interval``, ``median`` and
+    ``source`` (the cessation measure's own source text)."""
+    o = options.response
+    k = o.confirm_days
+    return {
+        "day_numbering": (
+            "treatment days count from the start date of the first-line treatment, which is "
+            f"day {o.first_day_number}"
+        ),
+        "unknown": (
+            "an answer the record cannot give (a day of the window not recorded, no EEG, no "
+            "treatment) is unknown: it is never counted as unfavourable, and rates are among "
+            "the known answers only"
+        ),
+        "event": (
+            f"spasms stopped: the first day of the first run of {k} recorded spasm-free days "
+            "after the start of the first-line treatment"
+        ),
+        "time": "days from the start date of the first-line treatment to that first day",
+        "censoring": (
+            f"a patient without such a run is censored at the last diary day minus {k - 1} "
+            f"days: a run starting later could not yet have been confirmed by {k} days"
+        ),
+        "left_out": (
+            f"patients with no treatment, no diary after the start, or under {k} diary days "
+            "after the start carry no information on this time and are left out"
+        ),
+        "later_treatment": (
+            "cessation is counted whatever treatment came later (the CSV's "
+            "second_treatment_day lets an analysis censor there instead)"
+        ),
+        "interval": (
+            "survival is the Kaplan-Meier product-limit estimate of the proportion still "
+            "having spasms; the 95 % interval is the log-log (exponential Greenwood) interval, "
+            "not given where the survival is 1 or 0"
+        ),
+        "median": "the first day on which the estimate is 0.5 or less; not reached otherwise",
+        "source": SRC_CESSATION,
+    }
 
 
 # --- rates, curves, CSV ----------------------------------------------------------------------

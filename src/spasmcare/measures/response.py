@@ -334,7 +334,7 @@ def elterman_response(
     )
 
 
-def _index_ids(record: Record, treatment: Treatment) -> set[str]:
+def index_ids(record: Record, treatment: Treatment) -> set[str]:
     """The treatment, what continues it, and what started with it (a combination)."""
     ids = {treatment.id}
     changed = True
@@ -361,7 +361,7 @@ def nisc_treatment_failure_free_day60(
     view = as_view(record)
     rec = view.record
     day60 = _day(treatment, 60, o)
-    ids = _index_ids(rec, treatment)
+    ids = index_ids(rec, treatment)
     label = "NISC: free of treatment failure at day 60"
     second = sorted(
         [

@@ -27,14 +27,17 @@ Stories of :func:`demo_clinic` (14 infants, ``demo-0001`` … ``demo-0014``)
     without response; the family stopped logging 3-5 days ago (stale diary).
 11. ARX: prednisolone and vigabatrin non-responder, then low glycaemic index treatment, partial
     diet responder.
-12. Course in progress: prednisolone started 3-6 days ago, the day-7 decision is upcoming
-    (newly diagnosed, so its diary is only 2-3 weeks long, the one exception to 3-12 months).
+12. Course in progress: prednisolone started 3-6 days ago, the day-7 decision is upcoming; the
+    latest blood pressure (when the schema has vitals) is raised. Newly diagnosed, so its diary
+    is only 2-3 weeks long, the one exception to 3-12 months.
 13. Prednisolone responder, relapse, second prednisolone course responder; stale diary.
-14. STXBP1: vigabatrin and ACTH non-responder, classic diet, weight faltering on the diet.
+14. STXBP1: vigabatrin and ACTH non-responder, classic diet partial responder, weight
+    faltering on the diet.
 
 :func:`long_record` builds one infant with a daily diary over ``days`` days (2 years by
 default) for the dashboard benchmark: prednisolone and vigabatrin failure, classic ketogenic
-diet responder, a relapse treated with ACTH, a ratio increase, weekly ketones, monthly growth.
+diet partial responder, a worsening treated with ACTH, a ratio increase, weekly ketones,
+monthly growth.
 
 Doses follow the bundled protocols in ``spasmcare/therapy/protocols/`` (the constants below
 name the phase each number comes from; a test checks them against the YAML files). Flagged
@@ -44,7 +47,7 @@ at the gestation-corrected age.
 
 ``DemoInfant.keto`` (ketogenic-diet infants only) holds the prescription inputs, named as the
 keyword parameters of :mod:`spasmcare.keto.prescription` (and of ``build_prescription`` in
-``spasmcare.cli.keto``)::
+``spasmcare.cli.keto``, which takes the ratio as text)::
 
     diet         "classic" | "mct" | "mad" | "lgit"   (prescription function to call)
     age_months   float, chronological age at the latest growth measurement  } Patient(...)
@@ -115,7 +118,7 @@ class DemoInfant:
     family: bool
 
 
-# --- doses from the bundled protocols (tests check them against the YAML files) ---------------
+# --- doses from the bundled protocols (tests check them against the YAML files) -------------------
 
 #: prednisolone-high-dose v1: (course day, mg/day) from which a daily dose applies. Days 1-14
 #: "10 mg four times daily" = 40; taper days 15-19 "10 mg three times" = 30, days 20-24 twice = 20,
@@ -143,7 +146,7 @@ ACTH_ALTERNATE: tuple[int, float, int] = (24, 10.0, 28)  # from day, U/m2 per do
 TETRA_MG, TETRA_ESCALATED_MG, TETRA_LAST_DAY = 0.5, 0.75, 13
 TETRA_TAPER_DAYS = (15, 28)
 
-# --- demo settings (made up for the demo; not clinical figures) -------------------------------
+# --- demo settings (made up for the demo; not clinical figures) -----------------------------------
 
 #: Clock times a cluster may start (hour, minute): clusters often follow waking from sleep.
 _SLOTS = (
@@ -166,6 +169,7 @@ _NOTES = (
     "while unwell with a cold",
     "in the car seat",
 )
+_MAX_CLUSTERS = 6
 #: Molar masses used to write some results in mg/dL, as the record format converts them back.
 _MG_DL_PER_MMOL_L = {"bhb": 10.4105, "glucose": 18.0156, "total_cholesterol": 38.6654}
 
@@ -200,7 +204,7 @@ def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str,
     return node
 
 
-_VITAL_KEYS = frozenset({"at", "systolic_mmhg", "diastolic_mmhg", "heart_rate_bpm"})
+_VITAL_KEYS = frozenset({"at", "systolic_mmhg", "diastolic_mmhg", "heart_rate_bpm", "note"})
 
 
 def vitals_supported() -> frozenset[str] | None:
@@ -264,6 +268,10 @@ class _Case:
         self.wz0 = r.uniform(-1.0, 0.9)
         self.lz0 = _clip(self.wz0 + r.uniform(-0.5, 0.5), -1.3, 1.3)
         self.hz0 = r.uniform(-1.2, 0.8)
+        # Own streams for the diary and growth, so that they do not depend on how many draws
+        # the story made before (a month's length changes the number of monthly labs).
+        self.diary_rng = random.Random(r.getrandbits(64))
+        self.growth_rng = random.Random(r.getrandbits(64))
         self.wz_wave = (r.uniform(0.04, 0.14), r.uniform(90.0, 200.0), r.uniform(0.0, 6.28))
         self.protected.append((self.start, self.start + timedelta(days=8)))
         self.protected.append((self.end - timedelta(days=3), self.end))
@@ -379,8 +387,8 @@ class _Case:
             doses += [(_day(start, n), amount, "mg/kg/day", None) for n, amount in VGB_RAPID]
             continuing = self.severity(_day(start, 4)) > 0
             top = VGB_RAPID_DAY4[1] if continuing else VGB_RAPID_DAY4[0]
-            why = "spasms continuing after 72 h" if continuing else None
-            doses.append((_day(start, 4), top, "mg/kg/day", why))
+            if continuing:  # otherwise the day-2 dose stays in force
+                doses.append((_day(start, 4), top, "mg/kg/day", "spasms continuing after 72 h"))
             protocol = protocol or "vigabatrin-rapid"
         else:
             level, number = VGB_START, 1
@@ -787,7 +795,7 @@ class _Case:
     # --- writing the record -------------------------------------------------------------------
 
     def _gap_days(self) -> set[date]:
-        r = self.rng
+        r = self.diary_rng
         span = (self.end - self.start).days + 1
         count = self.gaps if self.gaps is not None else 1 + span // 120
         missing: set[date] = set()
@@ -804,14 +812,16 @@ class _Case:
         return missing
 
     def _diary(self, missing: set[date]) -> list[dict[str, Any]]:
-        r = self.rng
+        r = self.diary_rng
         entries = []
         day = self.start
         while day <= self.end:
             level = self.severity(day)
             if day not in missing and level > 0:
-                p = level * self.clusters_base / (self.clusters_base + 2)
-                n = sum(1 for _ in range(self.clusters_base + 2) if r.random() < p)
+                # A day's expected clusters vary by a day factor, then round at random.
+                x = level * self.clusters_base * r.lognormvariate(0, 0.25)
+                n = int(x) + (1 if r.random() < x - int(x) else 0)
+                n = min(n, _MAX_CLUSTERS)
                 if level >= 0.5:
                     n = max(n, 1)
                 slots = sorted(r.sample(range(len(_SLOTS)), n))
@@ -839,7 +849,7 @@ class _Case:
         return entries
 
     def _growth(self) -> list[dict[str, Any]]:
-        r = self.rng
+        r = self.growth_rng
         rows: list[dict[str, Any]] = []
         day = max(self.birth + timedelta(days=1), self.start - timedelta(days=r.randint(0, 3)))
         last_length = 0.0
@@ -868,6 +878,9 @@ class _Case:
                 high = course.high_bp is not None and course.high_bp[0] <= day <= course.high_bp[1]
                 seen[day] = seen.get(day, False) or high
                 day += timedelta(days=3 if (day - course.start).days % 7 == 0 else 4)
+            if course.stop > self.end >= course.start:  # a course running now: a recent check
+                high = course.high_bp is not None and course.high_bp[0] <= self.end
+                seen[self.end] = seen.get(self.end, False) or high
         for measured in growth:
             seen.setdefault(date.fromisoformat(measured["date"]), False)
         rows = []
@@ -883,6 +896,8 @@ class _Case:
             }
             if "heart_rate_bpm" in keys:
                 row["heart_rate_bpm"] = r.randint(105, 150)
+            if seen[day] and "note" in keys:
+                row["note"] = "Repeated after settling: still raised."
             rows.append(row)
         return rows
 
@@ -998,7 +1013,7 @@ def _fictional(detail: str) -> str:
     return f"Fictional case. {detail}"
 
 
-# --- the fourteen stories ------------------------------------------------------------------------
+# --- the fourteen stories -------------------------------------------------------------------------
 
 Story = Callable[[random.Random, date, frozenset[str] | None], DemoInfant]
 
@@ -1061,7 +1076,7 @@ def _ben(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Demo
     c.eeg(_day(t0, 14))
     c.eeg(_day(t0, rng.randint(85, 95)))
     c.event(
-        _day(t0, 10),
+        _day(t0, 11),
         "hypertension",
         2,
         "pred1",
@@ -1291,7 +1306,7 @@ def _hana(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Dem
             "gene": "CDKL5",
             "detail": _fictional("De novo CDKL5 variant on the epilepsy gene panel."),
         },
-        onset_months=(3.0, 4.5),
+        onset_months=(3.2, 4.5),
         span_days=(200, 300),
     )
     t0 = c.start + timedelta(days=rng.randint(8, 10))
@@ -1302,8 +1317,8 @@ def _hana(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Dem
     c.knot(_day(t0, 14), 0.75)
     c.knot(_day(v, 10), 0.7)
     c.knot(kd, 0.75)
-    c.knot(kd + timedelta(days=30), 0.35)
-    c.knot(kd + timedelta(days=60), 0.3)
+    c.knot(kd + timedelta(days=30), 0.3)
+    c.knot(kd + timedelta(days=60), 0.2)
     c.prednisolone("pred1", t0, escalate=True)
     c.vigabatrin(
         "vgb1",
@@ -1311,12 +1326,24 @@ def _hana(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Dem
         stop_on=v + timedelta(days=rng.randint(24, 28)),
         note="Second line. Visual monitoring planned.",
     )
+    mct_percent = 40.0
+    rx = keto_prescription(
+        {
+            "diet": "mct",
+            "mct_percent": mct_percent,
+            "age_months": (kd - c.birth).days / DAYS_PER_MONTH,
+            "sex": c.sex,
+            "weight_kg": c.weight_kg(kd),
+            "length_cm": c.length_cm(kd),
+        }
+    )
+    ratio = round(rx.ratio or 1.5, 2)
     c.diet(
         "kd1",
         "mct",
         kd,
-        ratio=None,
-        achieved=(1.3, 0.1),
+        ratio=ratio,
+        achieved=(ratio - 0.1, 0.1),
         note="MCT (Liquigen) introduced over a week.",
     )
     c.diet_labs(kd, low_day=rng.randint(40, 60))
@@ -1329,7 +1356,7 @@ def _hana(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Dem
     )
     return c.finish(
         "prednisolone and vigabatrin non-responder, then MCT diet: partial KD responder",
-        keto={"diet": "mct", "mct_percent": 40.0},
+        keto={"diet": "mct", "mct_percent": mct_percent},
         vitals=vitals,
     )
 
@@ -1397,9 +1424,9 @@ def _jade(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Dem
     c.knot(_day(t0, 7), 0.9)
     c.knot(_day(t0, 20), 0.8)
     c.knot(_day(v, 14), 0.75)
-    c.knot(kd, 0.8)
-    c.knot(kd + timedelta(days=30), 0.65)
-    c.knot(kd + timedelta(days=90), 0.7)
+    c.knot(kd, 0.75)
+    c.knot(kd + timedelta(days=30), 0.8)
+    c.knot(kd + timedelta(days=90), 0.85)
     c.prednisolone("pred1", t0, escalate=True)
     c.vigabatrin(
         "vgb1",
@@ -1446,8 +1473,8 @@ def _kai(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Demo
     c.knot(_day(t0, 20), 0.75)
     c.knot(_day(v, 10), 0.7)
     c.knot(kd, 0.7)
-    c.knot(kd + timedelta(days=30), 0.3)
-    c.knot(kd + timedelta(days=90), 0.25)
+    c.knot(kd + timedelta(days=30), 0.25)
+    c.knot(kd + timedelta(days=60), 0.2)
     c.prednisolone("pred1", t0, escalate=True)
     c.vigabatrin(
         "vgb1",
@@ -1496,10 +1523,11 @@ def _lia(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Demo
     c.gaps = 0
     c.knot(c.start, 1.0)
     c.knot(today, 0.8)
-    c.prednisolone("pred1", t0, escalate=False)
+    c.prednisolone("pred1", t0, escalate=False, high_bp=(2, 14))
     c.eeg(t0 - timedelta(days=rng.randint(1, 3)))
     return c.finish(
-        f"course in progress: prednisolone started {started} days ago, day-7 decision upcoming",
+        f"course in progress: prednisolone started {started} days ago, day-7 decision "
+        "upcoming; latest blood pressure raised",
         vitals=vitals,
     )
 
@@ -1557,10 +1585,10 @@ def _nia(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Demo
     kd = _day(a, ACTH_ALTERNATE[2] + rng.randint(3, 7))
     c.knot(c.start, 1.0)
     c.knot(_day(t0, 14), 0.85)
-    c.knot(_day(a, 14), 0.6)
-    c.knot(kd, 0.6)
+    c.knot(_day(a, 14), 0.7)
+    c.knot(kd, 0.7)
     c.knot(kd + timedelta(days=30), 0.3)
-    c.knot(kd + timedelta(days=60), 0.2)
+    c.knot(kd + timedelta(days=60), 0.15)
     c.faltering_from = kd + timedelta(days=10)
     c.vigabatrin(
         "vgb1",
@@ -1572,6 +1600,7 @@ def _nia(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Demo
     c.diet("kd1", "classic-kd", kd, ratio=3.0, achieved=(2.8, 0.12), ramp=(1.0, 2.0, 3.0))
     c.diet_labs(kd, above_days=(rng.randint(15, 30), rng.randint(50, 70)))
     c.eeg(t0 - timedelta(days=rng.randint(1, 3)))
+    c.eeg(_day(t0, 14))
     c.eeg(_day(a, 14))
     c.eeg(kd + timedelta(days=rng.randint(85, 95)))
     c.event(
@@ -1582,7 +1611,8 @@ def _nia(rng: random.Random, today: date, vitals: frozenset[str] | None) -> Demo
         "Weight crossing down the centiles on the diet; energy reviewed with the dietitian.",
     )
     return c.finish(
-        "vigabatrin and ACTH non-responder, classic KD; faltering weight",
+        "vigabatrin and ACTH non-responder, then classic KD: partial KD responder; "
+        "faltering weight",
         keto={"diet": "classic", "ratio": 3.0},
         vitals=vitals,
     )
@@ -1626,8 +1656,9 @@ LONG_DAYS_RANGE = (14, 3 * 365)
 
 def long_record(today: date, days: int = 730, seed: int = 7) -> DemoInfant:
     """One fictional infant with a daily diary over ``days`` days ending yesterday (2 years by
-    default): prednisolone and vigabatrin failure, classic ketogenic diet responder, relapse
-    treated with ACTH, a ratio increase, weekly ketones, monthly growth, EEGs every 3 months.
+    default): prednisolone and vigabatrin failure, classic ketogenic diet partial responder,
+    worsening treated with ACTH, a ratio increase, weekly ketones, monthly growth, EEGs every
+    3 months.
 
     Events that would fall after the diary's end are left out, so any ``days`` in
     :data:`LONG_DAYS_RANGE` gives a valid record. Raises :class:`InputError` for other values.
@@ -1649,7 +1680,7 @@ def long_record(today: date, days: int = 730, seed: int = 7) -> DemoInfant:
         gestation=(39, 3),
         pid="demo-long",
     )
-    c.gaps = 0
+    c.gaps = 3
     c.growth_every = (28, 31)
     s = c.start
     t0 = s + timedelta(days=8)
@@ -1662,17 +1693,16 @@ def long_record(today: date, days: int = 730, seed: int = 7) -> DemoInfant:
         (s, 1.0),
         (_day(t0, 7), 0.85),
         (_day(t0, 20), 0.7),
-        (_day(v, 14), 0.5),
-        (kd, 0.5),
-        (kd + timedelta(days=35), 0.1),
-        (kd + timedelta(days=65), 0.0),
-        (relapse - timedelta(days=1), 0.0),
-        (relapse + timedelta(days=4), 0.45),
-        (a, 0.45),
-        (_day(a, 10), 0.0),
-        (ratio_up - timedelta(days=10), 0.0),
-        (ratio_up - timedelta(days=3), 0.2),
-        (ratio_up + timedelta(days=25), 0.0),
+        (_day(v, 14), 0.55),
+        (kd, 0.55),
+        (kd + timedelta(days=35), 0.3),
+        (relapse - timedelta(days=1), 0.3),
+        (relapse + timedelta(days=4), 0.6),
+        (a, 0.6),
+        (_day(a, 10), 0.2),
+        (ratio_up - timedelta(days=10), 0.2),
+        (ratio_up - timedelta(days=3), 0.4),
+        (ratio_up + timedelta(days=25), 0.25),
     ):
         c.knot(day, level)
     c.prednisolone("pred1", t0, escalate=True)
@@ -1721,7 +1751,7 @@ def long_record(today: date, days: int = 730, seed: int = 7) -> DemoInfant:
         c.event(_day(a, 9), "hypertension", 1, "acth1", "Rechecked twice weekly; settled.")
     story = (
         "daily diary over 2 years: prednisolone and vigabatrin non-responder, classic KD "
-        "responder, relapse treated with ACTH, ratio raised"
+        "partial responder, worsening treated with ACTH, ratio raised"
         if days >= 600
         else f"daily diary over {days} days (shortened long record)"
     )

@@ -19,19 +19,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import Resolver404, resolve
 
-from spasmcare.web.models import Patient, Role, User
+from spasmcare.web.models import ROLES, Patient, Role, User
 
 NEURO, DIET, NURSE = Role.NEUROLOGIST, Role.DIETITIAN, Role.NURSE
 FAMILY, RESEARCH, ADMIN = Role.FAMILY, Role.RESEARCHER, Role.ADMIN
 CLINICIANS = frozenset({NEURO, DIET, NURSE})
 STAFF = CLINICIANS | {ADMIN}
-EVERYONE = frozenset(Role)
+EVERYONE = frozenset(ROLES)
 PUBLIC: frozenset[str] = frozenset()  # rule roles for pages open without signing in
 
 
@@ -157,9 +157,7 @@ class AccessMiddleware:
             if pid is None:
                 raise PermissionDenied("This page names no patient.")
             # 404 whether the patient does not exist or is not the user's: no existence leak
-            request.patient = get_object_or_404(  # type: ignore[attr-defined]
-                visible_patients(user), pk=pid
-            )
+            request.patient = get_object_or_404(visible_patients(user), pk=pid)
         return None
 
 

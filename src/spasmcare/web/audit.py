@@ -114,7 +114,9 @@ def update_patient(
     if not changed:
         current = Patient.objects.get(pk=patient.pk)
         last = current.revisions.filter(entry=None).last()
-        raise StaleEdit("patient", expected_version, current.version, _who(last.by if last else None))
+        raise StaleEdit(
+            "patient", expected_version, current.version, _who(last.by if last else None)
+        )
     patient.refresh_from_db()
     Revision.objects.create(
         patient=patient,
@@ -143,9 +145,9 @@ def create_entry(
     entry = Entry.objects.create(
         patient=patient,
         kind=kind,
-        day=records.item_day(kind, data) if kind != "recorded_day" else date.fromisoformat(
-            data["date"]
-        ),
+        day=records.item_day(kind, data)
+        if kind != "recorded_day"
+        else date.fromisoformat(data["date"]),
         data=data,
         extra=extra or {},
         created_by=user,
@@ -270,7 +272,11 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
             )
             rows.append(
                 Entry(
-                    patient=patient, kind=kind, day=day, data=item, created_by=user,
+                    patient=patient,
+                    kind=kind,
+                    day=day,
+                    data=item,
+                    created_by=user,
                     updated_by=user,
                 )
             )
@@ -279,8 +285,12 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     Revision.objects.bulk_create(
         [
             Revision(
-                patient=patient, entry=row, version=1, action="import",
-                snapshot=_entry_snapshot(row), by=user,
+                patient=patient,
+                entry=row,
+                version=1,
+                action="import",
+                snapshot=_entry_snapshot(row),
+                by=user,
             )
             for row in created
         ],

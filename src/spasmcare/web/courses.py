@@ -1,19 +1,342 @@
-"""Drug courses of a patient as the planner saved them: monitoring status and confirmations.
+"""Drug courses of a patient as the planner saved them: plans, monitoring status, confirmations.
 
-(Filled in by the course-planner work.)
+A course saved by the planner is one ``treatment`` entry per drug of the protocol (a
+combination protocol gives several, all starting on the same day). Each entry keeps, in
+``extra["planner"]``, everything :func:`spasmcare.therapy.plan_course` needs to re-make the
+plan exactly (protocol id, version and SHA-256, start, weight, length, options, answers,
+product strengths), plus ``drug`` (which drug of the plan the entry is) and ``group`` (the
+course id of the first drug, which names the whole course).
+
+A monitoring check done is a ``monitoring`` entry with ``data = {"treatment": group, "item":
+key, "due": date the plan gives the check, "done": date, "value": optional text}``.
+
+Nothing here computes a clinical result: plans come from :mod:`spasmcare.therapy`, the day-7
+answer from :func:`spasmcare.measures.response.spasms_continuing_day7`. Functions that take
+``entries`` use the rows given (the patient's live entries of every kind) and make no query of
+their own; the rebuilt plans are cached per patient data version (:func:`records.cached`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from spasmcare.web.models import Entry, Patient
+from django.conf import settings
+from django.utils.text import slugify
+
+from spasmcare.errors import InputError
+from spasmcare.record import Record
+from spasmcare.therapy import CoursePlan, Protocol, day7_decision_id, load_protocol, plan_course
+from spasmcare.therapy.course_record import dose_steps, drugs
+from spasmcare.therapy.monitoring import MonitoringItem
+from spasmcare.web import records
+from spasmcare.web.models import Entry, Kind, Patient
+
+PLANNER = "planner"
+
+
+def protocols_dir() -> str | None:
+    """The clinic's protocols directory: setting ``SPASMCARE_PROTOCOLS_DIR`` if set, else the
+    therapy package's own default (the environment variable of the same name)."""
+    value = getattr(settings, "SPASMCARE_PROTOCOLS_DIR", None)
+    return str(value) if value else None
+
+
+@dataclass
+class Inputs:
+    """What the planner was given: enough to re-make the plan exactly."""
+
+    protocol: str
+    version: int
+    start: date
+    weight_kg: float
+    length_cm: float | None = None
+    bsa_formula: str = "mosteller"
+    parameters: dict[str, Any] = field(default_factory=dict)
+    decisions: dict[str, bool | None] = field(default_factory=dict)
+    products: dict[str, float] = field(default_factory=dict)
+    sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "protocol": self.protocol,
+            "version": self.version,
+            "sha256": self.sha256,
+            "start": self.start.isoformat(),
+            "weight_kg": self.weight_kg,
+            "length_cm": self.length_cm,
+            "bsa_formula": self.bsa_formula,
+            "parameters": dict(self.parameters),
+            "decisions": dict(self.decisions),
+            "products": dict(self.products),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Inputs:
+        return cls(
+            protocol=str(d["protocol"]),
+            version=int(d["version"]),
+            sha256=d.get("sha256"),
+            start=date.fromisoformat(str(d["start"])),
+            weight_kg=float(d["weight_kg"]),
+            length_cm=None if d.get("length_cm") is None else float(d["length_cm"]),
+            bsa_formula=str(d.get("bsa_formula") or "mosteller"),
+            parameters=dict(d.get("parameters") or {}),
+            decisions=dict(d.get("decisions") or {}),
+            products={k: float(v) for k, v in (d.get("products") or {}).items()},
+        )
+
+    def with_answer(self, decision: str, answer: bool | None) -> Inputs:
+        """The same inputs with one decision answered (None: back to unanswered)."""
+        return Inputs(
+            **{**self.__dict__, "decisions": {**self.decisions, decision: answer}}
+        )
+
+
+def load(inputs: Inputs) -> Protocol:
+    """The protocol version the inputs name (and, when they recorded one, the same file)."""
+    return load_protocol(
+        inputs.protocol, inputs.version, protocols_dir(), expect_sha256=inputs.sha256
+    )
+
+
+def build_plan(
+    patient: Patient, inputs: Inputs, weights: dict[date, float] | None = None
+) -> CoursePlan:
+    """The plan of the inputs, checked against the patient's age and sex (WHO references).
+
+    Raises InputError (field named as the planner form names it: ``start`` for a start before
+    the birth date).
+    """
+    protocol = load(inputs)
+    try:
+        return plan_course(
+            protocol,
+            weight_kg=inputs.weight_kg,
+            start=inputs.start,
+            length_cm=inputs.length_cm,
+            decisions=inputs.decisions,
+            parameters=inputs.parameters,
+            bsa_formula=inputs.bsa_formula,
+            products=inputs.products,
+            birth_date=patient.birth_date,
+            sex=patient.sex,
+            weights=weights,
+            protocols_dir=protocols_dir(),
+        )
+    except InputError as exc:
+        if exc.field == "birth_date":
+            raise InputError(
+                "start",
+                inputs.start.isoformat(),
+                f"a date after the birth date ({patient.birth_date.isoformat()})",
+            ) from None
+        raise
+
+
+@dataclass
+class SavedCourse:
+    """A course saved by the planner: its treatment entries (one per drug) and inputs."""
+
+    group: str
+    inputs: Inputs
+    entries: list[Entry]
+
+    @property
+    def ids(self) -> list[str]:
+        return [str(e.data["id"]) for e in self.entries]
+
+    @property
+    def drugs(self) -> list[str]:
+        return [str(e.data["drug"]) for e in self.entries]
+
+    def entry_for(self, drug: str) -> Entry | None:
+        return next((e for e in self.entries if e.extra[PLANNER].get("drug") == drug), None)
+
+
+def saved_courses(entries: list[Entry]) -> list[SavedCourse]:
+    """The planner's courses among ``entries`` (live entries), oldest start first."""
+    groups: dict[str, SavedCourse] = {}
+    for e in entries:
+        if e.kind != Kind.TREATMENT or not isinstance(e.extra, dict):
+            continue
+        planner = e.extra.get(PLANNER)
+        if not isinstance(planner, dict):
+            continue
+        group = str(planner.get("group") or e.data["id"])
+        if group not in groups:
+            groups[group] = SavedCourse(group, Inputs.from_dict(planner), [])
+        groups[group].entries.append(e)
+    out = list(groups.values())
+    for course in out:
+        course.entries.sort(key=lambda e: (str(e.data["start"]), e.data["id"] != course.group))
+    out.sort(key=lambda c: (c.inputs.start, c.group))
+    return out
+
+
+def saved_plans(patient: Patient, courses: list[SavedCourse]) -> dict[str, CoursePlan | str]:
+    """Each saved course's plan (or why it cannot be re-made), cached per data version."""
+
+    def build() -> dict[str, CoursePlan | str]:
+        out: dict[str, CoursePlan | str] = {}
+        for course in courses:
+            try:
+                out[course.group] = build_plan(patient, course.inputs)
+            except InputError as exc:
+                out[course.group] = str(exc)
+        return out
+
+    plans: dict[str, CoursePlan | str] = records.cached(patient, "course-plans", build)
+    if any(c.group not in plans for c in courses):  # entries newer than the cached version
+        plans = build()
+    return plans
+
+
+def item_key(what: str) -> str:
+    """The stable key of a monitoring item (its text, slugified)."""
+    return slugify(what)[:80] or "check"
+
+
+def ticks(entries: list[Entry]) -> dict[tuple[str, str, str], Entry]:
+    """Monitoring checks done, by (course, item key, planned date)."""
+    out: dict[tuple[str, str, str], Entry] = {}
+    for e in entries:
+        if e.kind == Kind.MONITORING:
+            d = e.data
+            out[(str(d.get("treatment")), str(d.get("item")), str(d.get("due")))] = e
+    return out
+
+
+def due_date(item: MonitoringItem) -> date:
+    """The date by which a check is due: the end of its window, else its date."""
+    return item.until or item.date
+
+
+def checklist(
+    course: SavedCourse, plan: CoursePlan, done: dict[tuple[str, str, str], Entry], on: date
+) -> list[dict[str, Any]]:
+    """The monitoring items of a saved course with their status on ``on``.
+
+    Status: ``done`` (ticked), ``to be confirmed`` (schedule awaits the clinic: no due date),
+    ``overdue`` (due before ``on``), ``due`` (its window has opened), ``upcoming``.
+    """
+    rows = []
+    for m in plan.monitoring:
+        key = item_key(m.what)
+        tick = done.get((course.group, key, m.date.isoformat()))
+        due = due_date(m)
+        if tick is not None:
+            status = "done"
+        elif not m.confirmed:
+            status = "to be confirmed"
+        elif due < on:
+            status = "overdue"
+        elif m.date <= on:
+            status = "due"
+        else:
+            status = "upcoming"
+        rows.append(
+            {"item": m, "key": key, "due": due, "status": status, "tick": tick}
+        )
+    return rows
 
 
 def monitoring_overdue(patient: Patient, entries: list[Entry], on: date) -> list[Any]:
-    return []
+    """``(label, due date)`` of each monitoring check of the patient's saved courses that was
+    due before ``on`` and has no ``monitoring`` entry ticking it.
+
+    Checks whose schedule awaits the clinic's confirmation have no due date and are left out.
+    """
+    courses = saved_courses(entries)
+    if not courses:
+        return []
+    plans = saved_plans(patient, courses)
+    done = ticks(entries)
+    out: list[tuple[str, date]] = []
+    for course in courses:
+        plan = plans.get(course.group)
+        if not isinstance(plan, CoursePlan):
+            continue
+        for row in checklist(course, plan, done, on):
+            if row["status"] == "overdue":
+                out.append((f"{row['item'].what} ({course.group})", row["due"]))
+    out.sort(key=lambda x: (x[1], x[0]))
+    return out
 
 
 def confirmations_pending(patient: Patient, entries: list[Entry]) -> list[Any]:
-    return []
+    """Per saved course with protocol details the clinic has not confirmed:
+    ``(course id, [detail ids], protocol id)``, the order
+    :func:`spasmcare.measures.alerts.patient_alerts` reads."""
+    courses = saved_courses(entries)
+    if not courses:
+        return []
+    plans = saved_plans(patient, courses)
+    out: list[tuple[str, list[str], str]] = []
+    for course in courses:
+        plan = plans.get(course.group)
+        if isinstance(plan, CoursePlan) and plan.unconfirmed_details and course.entries:
+            details = [str(d["detail"]) for d in plan.unconfirmed_details]
+            # the first live course of the group (its first drug unless that was retracted)
+            out.append((str(course.entries[0].data["id"]), details, plan.protocol_id))
+    return out
+
+
+def latest_weight(record: Record | None) -> tuple[float | None, float | None, date | None]:
+    """The latest weight [kg] and length [cm] of the record, and the weight's date."""
+    if record is None:
+        return None, None, None
+    growth = sorted(record.growth, key=lambda g: g.day)
+    weights = [g for g in growth if g.weight_kg is not None]
+    lengths = [g for g in growth if g.length_cm is not None]
+    return (
+        weights[-1].weight_kg if weights else None,
+        lengths[-1].length_cm if lengths else None,
+        weights[-1].day if weights else None,
+    )
+
+
+def weights_of(record: Record | None) -> dict[date, float]:
+    """Weights measured, by date (the plan warns when they differ from the planning weight)."""
+    if record is None:
+        return {}
+    return {g.day: g.weight_kg for g in record.growth if g.weight_kg is not None}
+
+
+def day7_review(
+    patient: Patient, course: SavedCourse, record: Record | None
+) -> dict[str, Any] | None:
+    """The day-7 decision of a saved course: the diary's answer (with the days it rests on)
+    and the plan re-made with that answer. None when the protocol has no day-7 decision."""
+    try:
+        decision = day7_decision_id(load(course.inputs))
+    except InputError as exc:
+        return {"problem": str(exc)}
+    if decision is None:
+        return None
+    out: dict[str, Any] = {"decision": decision, "measure": None, "answer": None}
+    treatment = record.treatment(course.group) if record is not None else None
+    if record is not None and treatment is not None:
+        from spasmcare.measures.response import spasms_continuing_day7
+
+        result = spasms_continuing_day7(record, treatment)
+        out["measure"] = result.to_dict()
+        out["answer"] = result.value if isinstance(result.value, bool) else None
+    out["saved_answer"] = course.inputs.decisions.get(decision)
+    answer = out["answer"]
+    try:
+        out["plan"] = build_plan(patient, course.inputs.with_answer(decision, answer))
+        out["plan_if_yes"] = (
+            out["plan"]
+            if answer is True
+            else build_plan(patient, course.inputs.with_answer(decision, True))
+        )
+    except InputError as exc:
+        out["problem"] = str(exc)
+    return out
+
+
+def steps_by_drug(plan: CoursePlan) -> list[tuple[str, list[Any]]]:
+    """The plan's dose steps, drug by drug (see :func:`spasmcare.therapy.course_record`)."""
+    return [(drug, dose_steps(plan, drug)) for drug in drugs(plan)]

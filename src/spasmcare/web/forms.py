@@ -125,7 +125,9 @@ class GrowthForm(EntryForm):
 
     def to_item(self) -> dict[str, Any]:
         c = self.cleaned_data
-        return _clean({k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])})
+        return _clean(
+            {k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])}
+        )
 
 
 class LabForm(EntryForm):
@@ -218,7 +220,9 @@ class AdverseForm(EntryForm):
 
     def to_item(self) -> dict[str, Any]:
         c = self.cleaned_data
-        return _clean({k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])})
+        return _clean(
+            {k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])}
+        )
 
 
 class DietForm(EntryForm):
@@ -256,7 +260,16 @@ class RecordedDayForm(EntryForm):
 #: keto plans: the keto planner).
 ENTRY_FORMS: dict[str, type[EntryForm]] = {
     f.kind: f
-    for f in (DiaryForm, GrowthForm, LabForm, VitalsForm, EegForm, AdverseForm, DietForm, RecordedDayForm)
+    for f in (
+        DiaryForm,
+        GrowthForm,
+        LabForm,
+        VitalsForm,
+        EegForm,
+        AdverseForm,
+        DietForm,
+        RecordedDayForm,
+    )
 }
 
 
@@ -266,7 +279,7 @@ class RetractForm(VersionedForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(help_text="a spasmcare-record JSON file (format version 1)")
-    team = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+    team = forms.ModelChoiceField(queryset=None, empty_label=None)
 
 
 class InvitationForm(forms.Form):

@@ -19,13 +19,26 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
-class Role(models.TextChoices):
-    NEUROLOGIST = "neurologist", "Paediatric neurologist"
-    DIETITIAN = "dietitian", "Ketogenic dietitian"
-    NURSE = "nurse", "Nurse"
-    FAMILY = "family", "Family member"
-    RESEARCHER = "researcher", "Researcher"
-    ADMIN = "admin", "Administrator"
+class Role:
+    """The six roles (plain strings, as stored)."""
+
+    NEUROLOGIST = "neurologist"
+    DIETITIAN = "dietitian"
+    NURSE = "nurse"
+    FAMILY = "family"
+    RESEARCHER = "researcher"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[str, str] = {
+    Role.NEUROLOGIST: "Paediatric neurologist",
+    Role.DIETITIAN: "Ketogenic dietitian",
+    Role.NURSE: "Nurse",
+    Role.FAMILY: "Family member",
+    Role.RESEARCHER: "Researcher",
+    Role.ADMIN: "Administrator",
+}
+ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
 
 
 class CareTeam(models.Model):
@@ -41,7 +54,7 @@ class CareTeam(models.Model):
 class User(AbstractUser):
     """A person who signs in. ``role`` decides what they may do (see ``access.RULES``)."""
 
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.NURSE)
+    role = models.CharField(max_length=20, choices=list(ROLE_LABELS.items()), default=Role.NURSE)
     teams = models.ManyToManyField(CareTeam, blank=True, related_name="members")
     #: Family members: the children whose diary they keep.
     children = models.ManyToManyField("Patient", blank=True, related_name="family")
@@ -49,9 +62,7 @@ class User(AbstractUser):
     relationship = models.CharField(max_length=40, blank=True)
 
 
-class Sex(models.TextChoices):
-    MALE = "male", "Male"
-    FEMALE = "female", "Female"
+SEX_CHOICES = [("male", "Male"), ("female", "Female")]
 
 
 class Patient(models.Model):
@@ -64,7 +75,7 @@ class Patient(models.Model):
     record_id = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     birth_date = models.DateField()
-    sex = models.CharField(max_length=6, choices=Sex.choices)
+    sex = models.CharField(max_length=6, choices=SEX_CHOICES)
     gestation_weeks = models.PositiveSmallIntegerField(default=40)
     gestation_days = models.PositiveSmallIntegerField(default=0)
     onset_date = models.DateField(null=True, blank=True)
@@ -87,21 +98,36 @@ class Patient(models.Model):
         return f"{self.name} ({self.record_id})"
 
 
-class Kind(models.TextChoices):
-    """What an entry holds. Record kinds map to sections of the record format."""
+class Kind:
+    """What an entry holds (plain strings, as stored). Record kinds map to sections of the
+    record format; ``keto_plan`` and ``monitoring`` are the app's own."""
 
-    DIARY = "diary", "Diary entry"
-    RECORDED_DAY = "recorded_day", "Diary day observed"
-    TREATMENT = "treatment", "Drug course"
-    DIET = "diet", "Diet period"
-    EEG = "eeg", "EEG"
-    GROWTH = "growth", "Growth measurement"
-    LAB = "lab", "Lab result"
-    VITALS = "vitals", "Blood pressure"
-    ADVERSE = "adverse", "Adverse event"
-    # app-only kinds (not part of the record file)
-    KETO_PLAN = "keto_plan", "Keto plan"
-    MONITORING = "monitoring", "Monitoring check done"
+    DIARY = "diary"
+    RECORDED_DAY = "recorded_day"
+    TREATMENT = "treatment"
+    DIET = "diet"
+    EEG = "eeg"
+    GROWTH = "growth"
+    LAB = "lab"
+    VITALS = "vitals"
+    ADVERSE = "adverse"
+    KETO_PLAN = "keto_plan"
+    MONITORING = "monitoring"
+
+
+KIND_LABELS: dict[str, str] = {
+    Kind.DIARY: "Diary entry",
+    Kind.RECORDED_DAY: "Diary day observed",
+    Kind.TREATMENT: "Drug course",
+    Kind.DIET: "Diet period",
+    Kind.EEG: "EEG",
+    Kind.GROWTH: "Growth measurement",
+    Kind.LAB: "Lab result",
+    Kind.VITALS: "Blood pressure",
+    Kind.ADVERSE: "Adverse event",
+    Kind.KETO_PLAN: "Keto plan",
+    Kind.MONITORING: "Monitoring check done",
+}
 
 
 class Entry(models.Model):
@@ -110,7 +136,7 @@ class Entry(models.Model):
     app keeps beside the record item (planner inputs, who ticked a check)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="entries")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=list(KIND_LABELS.items()))
     day = models.DateField(help_text="the date the item is about, for ordering and filters")
     data = models.JSONField()
     extra = models.JSONField(default=dict, blank=True)

@@ -11,11 +11,13 @@ SPASMCARE_SECRET_KEY    session signing key; default: generated once into the da
 SPASMCARE_HTTPS         "1" (default) marks session and CSRF cookies Secure and sends HSTS;
                         "0" only for plain-HTTP loopback use (``make demo``, tests)
 SPASMCARE_ALLOWED_HOSTS comma-separated host names [default: 127.0.0.1,localhost]
+SPASMCARE_ALERTS        clinic alert thresholds as JSON (see ``SPASMCARE_ALERTS`` below)
 SPASMCARE_DEBUG         "1" for Django's debug pages (never with real patients)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -173,6 +175,11 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 #: within the window lock further attempts until the window has passed.
 SPASMCARE_LOGIN_MAX_FAILURES = 5
 SPASMCARE_LOGIN_WINDOW_SECONDS = 15 * 60
+
+#: Clinic alert settings (spasmcare.measures.alerts.AlertSettings fields) as JSON, e.g.
+#: SPASMCARE_ALERTS='{"bp_systolic_high_mmhg": 110}'. Thresholds the reference does not give
+#: (infant blood pressure) stay unset, and the app says so, until a clinic sets them.
+SPASMCARE_ALERTS = json.loads(os.environ.get("SPASMCARE_ALERTS", "{}"))
 
 #: Family invitation links stay valid this long (software setting).
 SPASMCARE_INVITATION_DAYS = 7

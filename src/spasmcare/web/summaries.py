@@ -12,12 +12,28 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 from spasmcare.errors import InputError
+from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
 from spasmcare.record import Record, record_from_dict
 from spasmcare.web import courses, records
 from spasmcare.web.models import Entry, Patient
+
+#: Alert kinds about the clinic's settings, not the patient: shown once above the list.
+CLINIC_KINDS = ("bp_thresholds_not_configured",)
+
+
+def alert_settings() -> AlertSettings:
+    """The clinic's alert settings (``settings.SPASMCARE_ALERTS``) over the domain defaults."""
+    return AlertSettings(**settings.SPASMCARE_ALERTS)
+
+
+def clinic_notices() -> list[str]:
+    """Alerts switched off because the clinic has not set a threshold the sources lack."""
+    return not_configured(alert_settings())
+
 
 #: Measures shown on the dashboard even when not assessable, so a gap is visible.
 HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_cessation")
@@ -36,11 +52,10 @@ def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]
     except InputError as exc:
         return {"alerts": [], "problem": str(exc), "current": "", "last_diary": None}
     assert record is not None
-    from spasmcare.measures.alerts import patient_alerts
-
     alerts = patient_alerts(
         record,
         on,
+        settings=alert_settings(),
         monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
         confirmations_pending=courses.confirmations_pending(patient, entries),
     )
@@ -88,7 +103,12 @@ def patient_rows(patients: list[Patient]) -> list[dict[str, Any]]:
     """One row per patient for the list, most urgent alerts first."""
     sums = summaries(patients)
     order = {"urgent": 0, "review": 1, "info": 2}
-    rows = [{"patient": p} | sums[p.pk] for p in patients]
+    rows = [
+        {"patient": p}
+        | sums[p.pk]
+        | {"alerts": [a for a in sums[p.pk]["alerts"] if a["kind"] not in CLINIC_KINDS]}
+        for p in patients
+    ]
     rows.sort(
         key=lambda r: (
             min((order.get(a["severity"], 3) for a in r["alerts"]), default=4),

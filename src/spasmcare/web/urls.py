@@ -57,3 +57,4 @@ urlpatterns = [
 
 handler403 = "spasmcare.web.views.auth.forbidden"
 handler404 = "spasmcare.web.views.auth.not_found"
+handler500 = "spasmcare.web.views.auth.server_error"

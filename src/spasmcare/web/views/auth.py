@@ -114,9 +114,9 @@ class JoinForm(forms.Form):
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """A family member opens the link a clinician gave them and sets their own password."""
-    invitation = Invitation.objects.select_related("patient").filter(
-        token_hash=token_hash(token)
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("patient").filter(token_hash=token_hash(token)).first()
+    )
     if invitation is None or invitation.used_at or invitation.expires_at < timezone.now():
         return render(request, "web/join_invalid.html", status=410)
     form = JoinForm(request.POST or None)
@@ -143,7 +143,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"title": "Not allowed", "text": str(exception or "")}, status=403)
+    return render(
+        request,
+        "web/error.html",
+        {"title": "Not allowed", "text": str(exception or "")},
+        status=403,
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -152,4 +157,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         "web/error.html",
         {"title": "Not found", "text": "There is no such page, or it is not yours to see."},
         status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": "Something went wrong",
+            "text": "Nothing was saved by the action that failed. Please try again; if it "
+            "happens again, tell your administrator the time it happened.",
+        },
+        status=500,
     )

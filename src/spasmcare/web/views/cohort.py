@@ -1,10 +1,302 @@
-"""Cohort views (being written)."""
+"""Clinic outcomes: the de-identified cohort page and its CSV.
 
+Every live (not retracted) patient of the installation is in the cohort, whichever care team
+holds them: the page shows no name, record id, date of birth or calendar date, only the rows
+of :func:`spasmcare.measures.cohort.cohort_rows` keyed by a pseudonym. Counts, response rates,
+Kaplan-Meier steps, medians and the definitions all come from :mod:`spasmcare.measures.cohort`;
+this module fetches rows, calls it, and renders.
+
+Pseudonyms
+----------
+The salt given to ``cohort_rows`` is HMAC-SHA-256(``settings.SECRET_KEY``,
+:data:`SALT_LABEL`) in hex, so a patient's pseudonym is stable for as long as the
+installation keeps its secret key, and cannot be turned back into a record id (nor checked
+against a guessed one) without that key. Changing the secret key changes every pseudonym.
+
+Building the rows
+-----------------
+Two queries whatever the number of patients: one for the live patients, one for all their
+live entries of record kinds (grouped by patient in Python). A record that no longer reads
+(``InputError``) is listed as *not readable* by its pseudonym, not a crash. The result is
+cached for :data:`CACHE_SECONDS`, keyed on the set of (patient, data version) pairs and the
+day, so any change to any patient's data gives a new key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from spasmcare.errors import InputError
+from spasmcare.measures.cohort import (
+    BINARY_MEASURES,
+    THERAPY_GROUPS,
+    cohort_notes,
+    cohort_rows,
+    km_by_group,
+    km_median,
+    measure_definitions,
+    pseudonym,
+    response_rates,
+    rows_to_csv,
+)
+from spasmcare.record import record_from_dict
+from spasmcare.record.model import ETIOLOGY_CATEGORIES
+from spasmcare.web import cohort_charts, records
+from spasmcare.web.models import Entry, Patient
+
+#: Fixed label whose HMAC under the secret key is the pseudonym salt (see the module notes).
+SALT_LABEL = b"spasmcare cohort pseudonym salt v1"
+#: How long computed cohort rows and the chart stay cached [s] (software setting).
+CACHE_SECONDS = 300
+
+ETIOLOGY_LABELS = {
+    "tsc": "tuberous sclerosis complex",
+    "structural": "structural",
+    "genetic": "genetic",
+    "metabolic": "metabolic",
+    "infectious": "infectious",
+    "immune": "immune",
+    "unknown": "unknown",
+}
+
+
+def cohort_salt() -> str:
+    """The installation's pseudonym salt: HMAC-SHA-256(SECRET_KEY, SALT_LABEL), hex."""
+    return hmac.new(settings.SECRET_KEY.encode("utf-8"), SALT_LABEL, hashlib.sha256).hexdigest()
+
+
+def _cache_key(patients: list[Patient], on: date) -> str:
+    versions = ",".join(f"{p.pk}:{p.data_version}" for p in sorted(patients, key=lambda p: p.pk))
+    digest = hashlib.sha256(f"{on.isoformat()}|{versions}".encode()).hexdigest()
+    return f"cohort:{digest}"
+
+
+def build_cohort(on: date) -> dict[str, Any]:
+    """Rows of every live patient (``rows``), pseudonyms of the records that do not read
+    (``unreadable``), the number of live patients (``patients``) and the cache key."""
+    patients = list(Patient.objects.filter(retracted_at__isnull=True).order_by("pk"))
+    key = _cache_key(patients, on)
+    found: dict[str, Any] | None = cache.get(key)
+    if found is not None:
+        return found
+    by_patient: dict[int, list[Entry]] = defaultdict(list)
+    entries = (
+        Entry.objects.filter(
+            patient__retracted_at__isnull=True,
+            retracted_at__isnull=True,
+            kind__in=list(records.SECTIONS),
+        )
+        .only("patient_id", "kind", "data", "day")
+        .order_by("patient_id", "day", "id")
+    )
+    for e in entries:
+        by_patient[e.patient_id].append(e)
+    salt = cohort_salt()
+    rows: list[dict[str, Any]] = []
+    unreadable: list[str] = []
+    for p in patients:
+        try:
+            record = record_from_dict(records.record_dict(p, by_patient.get(p.pk, [])), today=on)
+            rows.extend(cohort_rows([record], on, salt=salt))
+        except InputError:
+            unreadable.append(pseudonym(p.record_id, salt))
+    rows.sort(key=lambda r: r["key"])
+    result = {"rows": rows, "unreadable": sorted(unreadable), "patients": len(patients)}
+    result["key"] = key
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+class CohortFilter(forms.Form):
+    """Optional GET filters of the cohort page and CSV."""
+
+    etiology = forms.ChoiceField(
+        required=False,
+        choices=[("", "all etiologies")] + [(c, ETIOLOGY_LABELS[c]) for c in ETIOLOGY_CATEGORIES],
+        error_messages={
+            "invalid_choice": "%(value)s is not accepted: choose one of "
+            + ", ".join(ETIOLOGY_CATEGORIES)
+            + ", or leave it empty for all."
+        },
+    )
+    therapy = forms.ChoiceField(
+        label="First-line therapy",
+        required=False,
+        choices=[("", "all groups")] + [(g, g) for g in THERAPY_GROUPS],
+        error_messages={
+            "invalid_choice": "%(value)s is not accepted: choose one of "
+            + ", ".join(THERAPY_GROUPS)
+            + ", or leave it empty for all."
+        },
+    )
+
+    def chosen(self) -> dict[str, str]:
+        """Column -> value of the valid, non-empty filters (an invalid one is shown as an
+        error beside its field and not applied)."""
+        self.is_valid()
+        return {name: v for name, v in self.cleaned_data.items() if v}
+
+
+def _filtered(request: HttpRequest) -> tuple[CohortFilter, dict[str, str], dict[str, Any]]:
+    form = CohortFilter(request.GET)
+    chosen = form.chosen()
+    cohort = build_cohort(records.today())
+    rows = [r for r in cohort["rows"] if all(r[c] == v for c, v in chosen.items())]
+    return form, chosen, cohort | {"selected": rows}
+
+
+# --- display helpers (rounding happens here, at output, never in the domain) ------------------
+
+
+def _pct(good: int, known: int) -> str:
+    return f"{100 * good / known:.1f} %" if known else "—"
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _day(value: float | None) -> str:
+    if value is None:
+        return "not reached"
+    return f"{value:g}"
+
+
+def _rate_cell(item: dict[str, Any]) -> dict[str, Any]:
+    good, known = item["n_favourable"], item["n_known"]
+    return {
+        "n": item["n"],
+        "favourable": good,
+        "unfavourable": item["n_unfavourable"],
+        "unknown": item["n_unknown"],
+        "known": known,
+        "fraction": f"{good}/{known}",
+        "percent": _pct(good, known),
+    }
+
+
+def _rates(rows: list[dict[str, Any]], groups: list[str]) -> list[dict[str, Any]]:
+    by_group = response_rates(rows, by=("therapy",))
+    overall = {r["measure"]: r for r in response_rates(rows, by=())}
+    out = []
+    for d in measure_definitions():
+        m = d["key"]
+        cells = {r["group"]["therapy"]: _rate_cell(r) for r in by_group if r["measure"] == m}
+        out.append(
+            d
+            | {
+                "groups": [{"group": g} | cells[g] for g in groups if g in cells],
+                "all": _rate_cell(overall[m]) if m in overall else None,
+            }
+        )
+    return out
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    pairs = Counter((r["therapy"], r["etiology"]) for r in rows)
+    groups = [g for g in THERAPY_GROUPS if any(t == g for t, _ in pairs)]
+    causes = [c for c in ETIOLOGY_CATEGORIES if any(e == c for _, e in pairs)]
+    return {
+        "etiologies": [{"key": c, "label": ETIOLOGY_LABELS[c]} for c in causes],
+        "rows": [
+            {
+                "group": g,
+                "cells": [pairs[(g, c)] for c in causes],
+                "total": sum(pairs[(g, c)] for c in causes),
+            }
+            for g in groups
+        ],
+        "totals": [sum(pairs[(g, c)] for g in groups) for c in causes],
+        "total": len(rows),
+    }
+
+
+def _km(rows: list[dict[str, Any]], chart_key: str) -> dict[str, Any]:
+    found = km_by_group(rows, "therapy")
+    curves = {g: found[g] for g in THERAPY_GROUPS if g in found}
+    groups = []
+    labels = {}
+    for g, steps in curves.items():
+        median = km_median(steps)
+        n = steps[0].n_at_risk if steps else 0
+        events = sum(s.events for s in steps)
+        labels[g] = f"{g} (n = {n}, median " + (
+            f"{_day(median)} days)" if median is not None else "not reached)"
+        )
+        groups.append(
+            {
+                "group": g,
+                "n": n,
+                "events": events,
+                "censored": sum(s.censored for s in steps),
+                "median": _day(median),
+                "median_reached": median is not None,
+                "steps": [
+                    {
+                        "day": _day(s.time_days),
+                        "at_risk": s.n_at_risk,
+                        "events": s.events,
+                        "censored": s.censored,
+                        "survival": _num(s.survival),
+                        "ci": (
+                            f"{_num(s.ci_lower)} to {_num(s.ci_upper)}"
+                            if s.ci_lower is not None and s.ci_upper is not None
+                            else "—"
+                        ),
+                    }
+                    for s in steps
+                ],
+            }
+        )
+    png = cache.get(chart_key)
+    if png is None:
+        png = cohort_charts.km_png(curves, labels) or b""
+        cache.set(chart_key, png, CACHE_SECONDS)
+    chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else None
+    return {"groups": groups, "chart": chart}
 
 
 def cohort(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+    form, chosen, c = _filtered(request)
+    rows = c["selected"]
+    counts = _counts(rows)
+    groups = [r["group"] for r in counts["rows"]]
+    filters = urlencode(sorted(chosen.items()))
+    context = {
+        "form": form,
+        "chosen": chosen,
+        "patients": c["patients"],
+        "readable": len(c["rows"]),
+        "unreadable": c["unreadable"],
+        "n": len(rows),
+        "counts": counts,
+        "rates": _rates(rows, groups),
+        "km": _km(rows, f"{c['key']}:km:{filters}"),
+        "notes": cohort_notes(),
+        "measures": BINARY_MEASURES,
+        "query": filters,
+        "today": records.today(),
+    }
+    return render(request, "web/cohort/page.html", context)
 
 
-cohort_csv = cohort
+def cohort_csv(request: HttpRequest) -> HttpResponse:
+    _, _, c = _filtered(request)
+    on = records.today()
+    response = HttpResponse(rows_to_csv(c["selected"]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="spasmcare-cohort-{on.isoformat()}.csv"'
+    )
+    return response

@@ -1,16 +1,629 @@
-"""Family diary views (being written)."""
+"""The family's phone diary, diary videos, and the printable family pages.
 
+Diary rule: a day counts as observed (a ``recorded_day`` entry) when the family logs anything
+on it or taps "No spasms today"; only an observed day without spasms counts as spasm-free in
+the response measures (``docs/RECORD_FORMAT.md``: a day not listed is unknown, never
+spasm-free). The ``recorded_day`` entry is created once per day, under a lock on the patient
+row, so two taps (or two phones) never make two.
+
+Logging a cluster takes two taps: "Cluster now" opens the number buttons (a ``<details>``
+element: no JavaScript needed) and the number posts at once. Entries are record ``diary`` items
+written through :mod:`spasmcare.web.audit` (``at`` = local time now, ``kind`` cluster, or
+single for one spasm, ``observer`` = the user's relationship or first name). A form carries a
+one-time ``nonce``: the same post sent twice (a double tap, a phone resending on a poor
+network) is saved once. "Undo" retracts the user's own last entry with the reason "entered by
+mistake"; it stays in the history.
+
+Counts per day come from :class:`spasmcare.measures.diary.DiaryView` over the week's entries,
+today's medicines from the saved course plans (:mod:`spasmcare.web.courses`, family version
+of :meth:`spasmcare.therapy.CoursePlan.to_dict`) or the record's dose in force, and the
+warning signs of the ``call`` printout from :func:`spasmcare.report.family.call_the_team`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from spasmcare.errors import InputError
+from spasmcare.measures.diary import DayCount, DiaryView
+from spasmcare.record import record_from_dict
+from spasmcare.report.family import call_the_team, dose_in_force, in_force
+from spasmcare.therapy import CoursePlan
+from spasmcare.web import audit, courses, records, uploads
+from spasmcare.web.access import visible_patients
+from spasmcare.web.family_forms import (
+    COUNT_BUTTONS,
+    MORE_FROM,
+    ClusterForm,
+    DayForm,
+    DetailsForm,
+    EntryRefForm,
+    VideoForm,
+)
+from spasmcare.web.forms import show_error
+from spasmcare.web.models import Entry, Kind, Patient, User, Video
+
+#: Reason given to an entry retracted by "Undo".
+UNDO_REASON = "entered by mistake"
+#: Days shown in the bar strip (today and the six before).
+STRIP_DAYS = 7
+#: Printable pages, in the order of the "all" printout.
+PRINT_PAGES: dict[str, str] = {
+    "medicines": "Medicine schedule",
+    "monitoring": "Monitoring checklist",
+    "meals": "Meal plan",
+    "feed": "Feed recipe",
+    "call": "When to call the team",
+}
+PRINT_ALL = "all"
+VIDEO_PREFIX = "video:"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _patient(request: HttpRequest) -> Patient:
+    patient: Patient = request.patient
+    return patient
+
+
+def _error_text(exc: InputError) -> str:
+    return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
+
+
+def _form_errors(form: Any) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label or name if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label and name != "__all__" else text)
+    return " ".join(parts)
+
+
+def _diary_url(patient: Patient, anchor: str = "") -> str:
+    return reverse("family_diary", args=[patient.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# --------------------------------------------------------------------------- home
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+    """A family member's landing page: the diary of their child, or a choice of children."""
+    children = list(visible_patients(_user(request)).order_by("name"))
+    if len(children) == 1:
+        return redirect("family_diary", pid=children[0].pk)
+    return render(request, "web/family/choose.html", {"children": children})
 
 
-def diary(request: HttpRequest, pid: int, **kwargs: Any) -> HttpResponse:
-    return HttpResponse(status=501)
+# --------------------------------------------------------------------------- diary page
 
 
-log = video_upload = video = printable = diary
+def _own_last(patient: Patient, user: User) -> Entry | None:
+    """The user's own last live diary entry of this child (the one "Undo" retracts)."""
+    return (
+        Entry.objects.filter(
+            patient=patient, kind=Kind.DIARY, created_by=user, retracted_at__isnull=True
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def _time_of(entry: Entry) -> str:
+    return str(entry.data.get("at", ""))[11:16]
+
+
+def _video_key(entry: Entry) -> str | None:
+    ref = str(entry.data.get("video") or "")
+    return ref[len(VIDEO_PREFIX) :] if ref.startswith(VIDEO_PREFIX) else None
+
+
+def _entry_row(patient: Patient, entry: Entry) -> dict[str, Any]:
+    key = _video_key(entry)
+    return {
+        "entry": entry,
+        "time": _time_of(entry),
+        "day": entry.day,
+        "kind": entry.data.get("kind"),
+        "spasms": entry.data.get("spasms"),
+        "observer": entry.data.get("observer", ""),
+        "duration_min": entry.data.get("duration_min"),
+        "note": entry.data.get("note", ""),
+        "video_url": reverse("video", args=[patient.pk, key]) if key else None,
+    }
+
+
+def _week(patient: Patient, today: date) -> tuple[list[Entry], list[DayCount], str | None]:
+    """The week's live diary and recorded-day entries, and the domain's count for each day."""
+    first = today - timedelta(days=STRIP_DAYS - 1)
+    rows = list(
+        Entry.objects.filter(
+            patient=patient,
+            kind__in=[Kind.DIARY, Kind.RECORDED_DAY],
+            day__gte=first,
+            day__lte=today,
+            retracted_at__isnull=True,
+        ).order_by("day", "id")
+    )
+    try:
+        week = record_from_dict(records.record_dict(patient, rows), today=today)
+    except InputError as exc:
+        return rows, [], _error_text(exc)
+    return rows, list(DiaryView(week).days(first, today)), None
+
+
+def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | None:
+    """The family version of one plan day, limited to ``drugs`` (None: not a course day)."""
+    for day in plan.to_dict(family=True)["days"]:
+        if day["date"] == on.isoformat():
+            doses = [d for d in day["doses"] if d["drug"] in drugs]
+            return {"day": day["day"], "doses": doses, "notes": day["notes"]}
+    return None
+
+
+def _medicines(patient: Patient, on: date) -> dict[str, Any]:
+    """Today's medicines (planned courses: the plan's family version; other treatments: the
+    record's dose in force) and the saved keto plan's meals and feed. Cached per data version.
+    """
+
+    def build() -> dict[str, Any]:
+        entries = list(
+            Entry.objects.filter(
+                patient=patient,
+                kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN],
+                retracted_at__isnull=True,
+            ).order_by("day", "id")
+        )
+        out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
+        saved = courses.saved_courses(entries)
+        plans = courses.saved_plans(patient, saved) if saved else {}
+        planned_ids: set[str] = set()
+        for course in saved:
+            planned_ids |= set(course.ids)
+            plan = plans.get(course.group)
+            if not isinstance(plan, CoursePlan):
+                out["problems"].append(f"{course.group}: {plan}")
+                continue
+            today = _plan_day(plan, course.drugs, on)
+            if today is None:
+                continue
+            out["courses"].append(
+                {"group": course.group, "title": plan.title, "today": today, "end": plan.end}
+            )
+        record_items = [e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)]
+        try:
+            record = record_from_dict(records.record_dict(patient, record_items), today=on)
+        except InputError as exc:
+            out["problems"].append(_error_text(exc))
+            record = None
+        if record is not None:
+            for t in record.treatments:
+                if t.id in planned_ids or not in_force(t.start, t.stop, on):
+                    continue
+                out["others"].append({"treatment": t, "dose": dose_in_force(t, on)})
+            out["diets"] = [d for d in record.diet_periods if in_force(d.start, d.stop, on)]
+        plans_keto = [e for e in entries if e.kind == Kind.KETO_PLAN]
+        if plans_keto:
+            out["keto"] = _keto_summary(plans_keto[-1])
+        return out
+
+    value: dict[str, Any] = records.cached(patient, "family-today", build, on=on)
+    return value
+
+
+def _keto_summary(entry: Entry) -> dict[str, Any]:
+    """The meals and feed of the saved keto plan as its printout shows them (the keto views
+    re-check the saved amounts; nothing is solved again here)."""
+    from spasmcare.web.views import keto
+
+    inputs, meals, feed = keto._state_from_entry(entry)
+    plan = keto.compute(inputs, meals, feed, solve=False, assess_day=False)
+    feed_plan = plan.feed.get("plan") if plan.feed.get("status") == "solved" else None
+    return {
+        "meals": [
+            {"name": m["name"], "rows": [r for r in m["rows"] if r["grams"]]}
+            for m in plan.meals
+            if m["rows"]
+        ],
+        "feed": feed_plan if feed_plan and not plan.feed.get("changed") else None,
+        "feed_problem": plan.feed.get("status") not in ("solved", "empty")
+        or bool(plan.feed.get("changed")),
+    }
+
+
+def _diary_context(
+    request: HttpRequest, patient: Patient, forms: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    user = _user(request)
+    today = records.today()
+    rows, days, problem = _week(patient, today)
+    own_last = _own_last(patient, user)
+    today_rows = [_entry_row(patient, e) for e in rows if e.kind == Kind.DIARY and e.day == today]
+    top = max((d.spasms for d in days), default=0)
+    strip = [
+        {
+            "count": d,
+            "height": round(100 * d.spasms / top) if top else 0,
+            "label": d.day.strftime("%a"),
+        }
+        for d in days
+    ]
+    by_day = {d.day: d for d in days}
+    nonce = secrets.token_urlsafe(12)
+    forms = forms or {}
+    last = _entry_row(patient, own_last) if own_last is not None else None
+    if own_last is not None and "details" not in forms:
+        at = datetime.fromisoformat(own_last.data["at"])
+        forms["details"] = DetailsForm(
+            initial={
+                "entry": own_last.pk,
+                "version": own_last.version,
+                "started": at.time(),
+                "duration_min": own_last.data.get("duration_min"),
+                "note": own_last.data.get("note", ""),
+            }
+        )
+    if own_last is not None and "video" not in forms:
+        forms["video"] = VideoForm(initial={"entry": own_last.pk, "version": own_last.version})
+    return {
+        "patient": patient,
+        "today": today,
+        "today_count": by_day.get(today),
+        "yesterday": by_day.get(today - timedelta(days=1)),
+        "today_rows": today_rows,
+        "strip": strip,
+        "problem": problem,
+        "last": last,
+        "forms": forms,
+        "nonce": nonce,
+        "counts": COUNT_BUTTONS,
+        "more_from": MORE_FROM,
+        "medicines": _medicines(patient, today),
+        "several_children": user.role == "family" and user.children.count() > 1,
+    }
+
+
+def _render_diary(
+    request: HttpRequest, patient: Patient, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "web/family/diary.html", _diary_context(request, patient, forms), status=status
+    )
+
+
+def diary(request: HttpRequest, pid: int) -> HttpResponse:
+    """The phone diary of one child: log, today's list, the week's strip, today's medicines."""
+    return _render_diary(request, _patient(request))
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _lock(patient: Patient) -> None:
+    """Serialise diary writes of one child (inside a transaction)."""
+    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True))
+
+
+def _recorded(patient: Patient, day: date) -> Entry | None:
+    return Entry.objects.filter(
+        patient=patient, kind=Kind.RECORDED_DAY, day=day, retracted_at__isnull=True
+    ).first()
+
+
+def _mark_day(patient: Patient, day: date, user: User) -> Entry | None:
+    """Mark ``day`` observed unless it already is (call under :func:`_lock`); the new entry,
+    or None when the day was already marked."""
+    if _recorded(patient, day) is not None:
+        return None
+    return audit.create_entry(
+        patient, Kind.RECORDED_DAY, {"date": day.isoformat()}, user, extra={"via": "family diary"}
+    )
+
+
+def _observer(user: User) -> str:
+    return (user.relationship or user.first_name or "").strip()[:200]
+
+
+def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
+    form = ClusterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(_diary_url(patient))
+    user = _user(request)
+    count: int = form.cleaned_data["count"]
+    nonce: str = form.cleaned_data.get("nonce") or ""
+    now = timezone.localtime()
+    item: dict[str, Any] = {
+        "at": now.strftime("%Y-%m-%dT%H:%M"),
+        "kind": "single" if count == 1 else "cluster",
+        "spasms": count,
+    }
+    if observer := _observer(user):
+        item["observer"] = observer
+    what = "a single spasm" if count == 1 else f"a cluster of {count} spasms"
+    try:
+        with transaction.atomic():
+            _lock(patient)
+            if nonce and Entry.objects.filter(
+                patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
+            ).exists():
+                messages.info(request, f"Already saved: {what}.")
+                return redirect(_diary_url(patient, "last"))
+            made = _mark_day(patient, now.date(), user)
+            audit.create_entry(
+                patient,
+                Kind.DIARY,
+                item,
+                user,
+                extra={
+                    "via": "family diary",
+                    "nonce": nonce,
+                    "made_day": made.pk if made else None,
+                },
+            )
+    except InputError as exc:
+        messages.error(request, f"Nothing was saved. {_error_text(exc)}")
+        return redirect(_diary_url(patient))
+    messages.success(request, f"Saved: {what} at {now:%H:%M}.")
+    return redirect(_diary_url(patient, "last"))
+
+
+def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
+    form = DayForm(request.POST)
+    if not form.is_valid():
+        day = request.POST.get("day")
+        messages.error(request, f"Day: {day!r} is not accepted: today or yesterday.")
+        return redirect(_diary_url(patient))
+    day = form.the_day(records.today())
+    name = "today" if day == records.today() else "yesterday"
+    try:
+        with transaction.atomic():
+            _lock(patient)
+            spasms = sum(
+                int(e.data.get("spasms", 0))
+                for e in Entry.objects.filter(
+                    patient=patient, kind=Kind.DIARY, day=day, retracted_at__isnull=True
+                )
+            )
+            made = _mark_day(patient, day, _user(request))
+    except InputError as exc:
+        messages.error(request, f"Nothing was saved. {_error_text(exc)}")
+        return redirect(_diary_url(patient))
+    if spasms:
+        messages.warning(
+            request,
+            f"Spasms are logged {name} ({spasms}), so {name} is not spasm-free; it is marked as "
+            "watched. Use Undo if one of them was a mistake.",
+        )
+    elif made is None:
+        messages.info(request, f"Already marked: {name} is a watched day (no spasms so far).")
+    else:
+        messages.success(request, f"Marked: no spasms seen {name} ({day:%a %d %b}).")
+    return redirect(_diary_url(patient))
+
+
+def _own_target(request: HttpRequest, patient: Patient, form: EntryRefForm) -> Entry | None:
+    """The user's own last entry if the form names it; else None with a message."""
+    target = _own_last(patient, _user(request))
+    if target is None or target.pk != form.cleaned_data["entry"]:
+        messages.error(
+            request,
+            "That entry is not your last one any more (or was undone): nothing was changed. "
+            "The page now shows your last entry.",
+        )
+        return None
+    return target
+
+
+def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
+    form = EntryRefForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Undo: the page was out of date; nothing was changed.")
+        return redirect(_diary_url(patient))
+    target = _own_target(request, patient, form)
+    if target is None:
+        return redirect(_diary_url(patient))
+    user = _user(request)
+    day_note = ""
+    try:
+        with transaction.atomic():
+            _lock(patient)
+            audit.retract_entry(target, form.cleaned_data["version"], UNDO_REASON, user)
+            made = target.extra.get("made_day") if isinstance(target.extra, dict) else None
+            others = Entry.objects.filter(
+                patient=patient, kind=Kind.DIARY, day=target.day, retracted_at__isnull=True
+            ).exists()
+            day_entry = (
+                Entry.objects.filter(
+                    pk=made, patient=patient, kind=Kind.RECORDED_DAY, retracted_at__isnull=True
+                ).first()
+                if made
+                else None
+            )
+            if day_entry is not None and not others:
+                reason = f"{UNDO_REASON} (marked by the undone entry)"
+                audit.retract_entry(day_entry, day_entry.version, reason, user)
+                day_note = (
+                    " The day is no longer marked as watched: tap 'No spasms today' if you "
+                    "watched and saw none."
+                )
+    except (InputError, audit.StaleEdit) as exc:
+        messages.error(request, f"Nothing was undone. {exc}")
+        return redirect(_diary_url(patient))
+    spasms = target.data.get("spasms")
+    messages.success(
+        request,
+        f"Undone: {spasms} spasm{'s' if spasms != 1 else ''} at {_time_of(target)} "
+        f"(kept in the history as '{UNDO_REASON}').{day_note}",
+    )
+    return redirect(_diary_url(patient))
+
+
+def _details(request: HttpRequest, patient: Patient) -> HttpResponse:
+    form = DetailsForm(request.POST)
+    if not form.is_valid():
+        return _render_diary(request, patient, {"details": form}, status=400)
+    target = _own_target(request, patient, form)
+    if target is None:
+        return redirect(_diary_url(patient))
+    item = form.item(target.data, timezone.localtime().replace(tzinfo=None))
+    if not form.errors:
+        try:
+            audit.update_entry(target, form.cleaned_data["version"], item, _user(request))
+        except InputError as exc:
+            show_error(form, exc)
+        except audit.StaleEdit as exc:
+            form.add_error(None, str(exc))
+    if form.errors:
+        return _render_diary(request, patient, {"details": form}, status=400)
+    messages.success(request, f"Details saved for {_time_of(target)}.")
+    return redirect(_diary_url(patient, "last"))
+
+
+LOG_ACTIONS = {"cluster": _log_cluster, "none": _log_none, "undo": _undo, "details": _details}
+
+
+@require_POST
+def log(request: HttpRequest, pid: int) -> HttpResponse:
+    """Every tap of the diary page posts here with an ``action``."""
+    patient = _patient(request)
+    action = request.POST.get("action", "")
+    handler = LOG_ACTIONS.get(action)
+    if handler is None:
+        messages.error(request, f"Action: {action!r} is not accepted: {', '.join(LOG_ACTIONS)}.")
+        return redirect(_diary_url(patient))
+    return handler(request, patient)
+
+
+@require_POST
+def video_upload(request: HttpRequest, pid: int) -> HttpResponse:
+    """Attach a short video to the user's own last entry (type checked by its first bytes)."""
+    patient = _patient(request)
+    form = VideoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_diary(request, patient, {"video": form}, status=400)
+    target = _own_target(request, patient, form)
+    if target is None:
+        return redirect(_diary_url(patient))
+    upload = form.cleaned_data["video"]
+    try:
+        uploads.check_video(upload)
+    except InputError as exc:
+        form.add_error("video", f"{exc.value} is not accepted: {exc.accepted}.")
+        return _render_diary(request, patient, {"video": form}, status=400)
+    video: Video | None = None
+    try:
+        with transaction.atomic():
+            video = uploads.store_video(patient, upload, _user(request))
+            item = dict(target.data) | {"video": f"{VIDEO_PREFIX}{video.key}"}
+            audit.update_entry(target, form.cleaned_data["version"], item, _user(request))
+    except (InputError, audit.StaleEdit) as exc:
+        if video is not None:
+            uploads.discard_file(video)
+        form.add_error(None, f"The video was not saved. {exc}")
+        return _render_diary(request, patient, {"video": form}, status=400)
+    messages.success(request, f"Video saved with the entry of {_time_of(target)}.")
+    return redirect(_diary_url(patient, "last"))
+
+
+def video(request: HttpRequest, pid: int, key: Any) -> HttpResponseBase:
+    """A diary video, streamed inline to those who may see the child (never a public URL)."""
+    found = get_object_or_404(Video, patient=_patient(request), key=key)
+    return uploads.serve_video(request, found)
+
+
+# --------------------------------------------------------------------------- printouts
+
+_MAIN = re.compile(r'<main id="main">(.*)</main>', re.DOTALL)
+
+
+def _main_of(response: HttpResponseBase) -> str:
+    """The page body of a rendered page (what is inside ``<main>`` of ``web/base.html``)."""
+    content = getattr(response, "content", b"").decode("utf-8")
+    found = _MAIN.search(content)
+    return found.group(1) if found else content
+
+
+def _call_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    on = records.today()
+    record = records.load_record(patient)
+    entries = list(
+        Entry.objects.filter(
+            patient=patient, kind__in=[Kind.TREATMENT, Kind.KETO_PLAN], retracted_at__isnull=True
+        )
+    )
+    saved = courses.saved_courses(entries)
+    plans = courses.saved_plans(patient, saved) if saved else {}
+    advice: dict[str, list[tuple[str, list[str]]]] = {}
+    for course in saved:
+        plan = plans.get(course.group)
+        if isinstance(plan, CoursePlan):
+            items = [
+                (a.display_text, [plan.sources.get(k, k) for k in a.sources])
+                for a in plan.visible_advice(family=True)
+            ]
+            for tid in course.ids:
+                advice[tid] = items
+    sections = call_the_team(
+        record,
+        on,
+        plan_advice=advice,
+        keto_plan=any(e.kind == Kind.KETO_PLAN for e in entries),
+        protocols_dir=courses.protocols_dir(),
+    )
+    return {"patient": patient, "team": patient.team, "sections": sections, "today": on}
+
+
+def _print_call(request: HttpRequest, patient: Patient) -> HttpResponse:
+    try:
+        context = _call_context(request, patient)
+    except InputError as exc:
+        return render(
+            request, "web/record_problem.html", {"patient": patient, "error": exc}, status=200
+        )
+    return render(request, "web/family/print_call.html", context)
+
+
+def _print_one(request: HttpRequest, patient: Patient, page: str) -> HttpResponseBase:
+    if page == "call":
+        return _print_call(request, patient)
+    if page in ("medicines", "monitoring"):
+        from spasmcare.web.views import course
+
+        return course.printable(request, patient, page)
+    from spasmcare.web.views import keto
+
+    return keto.printable(request, patient, page)
+
+
+def printable(request: HttpRequest, pid: int, page: str) -> HttpResponseBase:
+    """A printable family page: ``all`` or one of :data:`PRINT_PAGES`. Medicines and
+    monitoring come from the course views, meals and feed from the keto views; ``all`` puts
+    every page in one printout, each starting on a new sheet."""
+    patient = _patient(request)
+    if page != PRINT_ALL and page not in PRINT_PAGES:
+        raise Http404("no such printout")
+    if page != PRINT_ALL:
+        return _print_one(request, patient, page)
+    parts: list[dict[str, Any]] = []
+    for name, title in PRINT_PAGES.items():
+        response = _print_one(request, patient, name)
+        if response.status_code == 200:
+            parts.append({"page": name, "title": title, "html": _main_of(response)})
+        else:
+            parts.append({"page": name, "title": title, "html": None})
+    return render(request, "web/family/print_all.html", {"patient": patient, "parts": parts})

@@ -34,7 +34,16 @@ from spasmcare.web.forms import (
     RetractForm,
     show_error,
 )
-from spasmcare.web.models import CareTeam, Entry, Invitation, Kind, Patient, Revision, User
+from spasmcare.web.models import (
+    KIND_LABELS,
+    CareTeam,
+    Entry,
+    Invitation,
+    Kind,
+    Patient,
+    Revision,
+    User,
+)
 from spasmcare.web.views.auth import token_hash
 
 DASHBOARD_KINDS = (
@@ -46,6 +55,8 @@ DASHBOARD_KINDS = (
     Kind.VITALS,
     Kind.ADVERSE,
 )
+#: Latest entries of each kind on the dashboard (all with ``?entries=all``).
+DASHBOARD_ROWS = 8
 CHARTS = {"timeline": timeline_png, "growth": growth_png}
 
 
@@ -55,14 +66,18 @@ def _user(request: HttpRequest) -> User:
 
 
 def _patient(request: HttpRequest) -> Patient:
-    patient: Patient = request.patient  # type: ignore[attr-defined]
+    patient: Patient = request.patient
     return patient
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
     patients = list(visible_patients(_user(request)).select_related("team"))
     rows = summaries.patient_rows(patients)
-    return render(request, "web/patient_list.html", {"rows": rows, "today": records.today()})
+    return render(
+        request,
+        "web/patient_list.html",
+        {"rows": rows, "today": records.today(), "notices": summaries.clinic_notices()},
+    )
 
 
 def _teams(user: User) -> Any:
@@ -122,8 +137,12 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         .order_by("-day", "-id")
     )
     by_kind: dict[str, list[Entry]] = {k: [] for k in DASHBOARD_KINDS}
+    counts: dict[str, int] = dict.fromkeys(DASHBOARD_KINDS, 0)
+    show_all = request.GET.get("entries") == "all"
     for e in entries:
-        by_kind[e.kind].append(e)
+        counts[e.kind] += 1
+        if show_all or len(by_kind[e.kind]) < DASHBOARD_ROWS:
+            by_kind[e.kind].append(e)
     measures = [
         m | {"text": measure_text(m)}
         for m in report["measures"].values()
@@ -135,8 +154,11 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "measures": measures,
         "alerts": summaries.alerts_for(patient),
         "by_kind": by_kind,
-        "kinds": [(k, Kind(k).label) for k in DASHBOARD_KINDS],
-        "entry_forms": [(k, Kind(k).label) for k in ENTRY_FORMS],
+        "kinds": [(k, KIND_LABELS[k], counts[k]) for k in DASHBOARD_KINDS],
+        "show_all": show_all,
+        "rows_shown": DASHBOARD_ROWS,
+        "entry_base": f"/patients/{patient.pk}/entries/",
+        "entry_forms": [(k, KIND_LABELS[k]) for k in ENTRY_FORMS],
         "recent_diary": Entry.objects.filter(
             patient=patient, kind=Kind.DIARY, retracted_at__isnull=True
         ).order_by("-day", "-id")[:10],
@@ -206,12 +228,12 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
         except InputError as exc:
             show_error(form, exc)
         else:
-            messages.success(request, f"{Kind(kind).label} saved.")
+            messages.success(request, f"{KIND_LABELS[kind]} saved.")
             return redirect("patient_dashboard", pid=pid)
     return render(
         request,
         "web/entry_form.html",
-        {"form": form, "patient": patient, "title": f"Add: {Kind(kind).label}"},
+        {"form": form, "patient": patient, "title": f"Add: {KIND_LABELS[kind]}"},
     )
 
 
@@ -239,7 +261,12 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     return render(
         request,
         "web/entry_form.html",
-        {"form": form, "patient": patient, "entry": entry, "title": f"Edit: {entry.get_kind_display()}"},
+        {
+            "form": form,
+            "patient": patient,
+            "entry": entry,
+            "title": f"Edit: {entry.get_kind_display()}",
+        },
     )
 
 
@@ -250,7 +277,10 @@ def entry_retract(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             audit.retract_entry(
-                entry, form.cleaned_data["version"] or 0, form.cleaned_data["reason"], _user(request)
+                entry,
+                form.cleaned_data["version"] or 0,
+                form.cleaned_data["reason"],
+                _user(request),
             )
         except (InputError, audit.StaleEdit) as exc:
             form.add_error(None, str(exc))

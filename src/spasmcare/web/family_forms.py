@@ -1,0 +1,104 @@
+"""Forms of the family diary: one small form per tap.
+
+Each form parses what the phone sent; whether a diary item is acceptable is decided by the
+record validator (through :mod:`spasmcare.web.audit`). Messages name the field, the value and
+what is accepted, in the family's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+
+#: The number buttons shown after "Cluster now" (a convenience of the page, not a clinical
+#: scale); "30+" opens a number input.
+COUNT_BUTTONS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25)
+MORE_FROM = 30
+
+
+class ClusterForm(forms.Form):
+    """Tap 2: the number of spasms (a button's value, or the number typed after "30+")."""
+
+    spasms = forms.IntegerField(required=False, min_value=1)
+    spasms_more = forms.IntegerField(required=False, min_value=1)
+    nonce = forms.CharField(required=False, max_length=64)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        count = data.get("spasms") or data.get("spasms_more")
+        if not self.errors and not count:
+            raise forms.ValidationError(
+                "Number of spasms: nothing was chosen; tap a number, or type a whole number of "
+                "1 or more."
+            )
+        data["count"] = count
+        return data
+
+
+class DayForm(forms.Form):
+    """ "No spasms today" (or yesterday, for a night seen but logged in the morning)."""
+
+    day = forms.ChoiceField(choices=[("today", "today"), ("yesterday", "yesterday")])
+
+    def the_day(self, today: date) -> date:
+        return today - timedelta(days=1) if self.cleaned_data["day"] == "yesterday" else today
+
+
+class EntryRefForm(forms.Form):
+    """Which entry a follow-up tap is about, and the version the page showed."""
+
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DetailsForm(EntryRefForm):
+    """Optional details of the last entry: when it began, how long it lasted, a note."""
+
+    started = forms.TimeField(
+        required=False,
+        label="Began at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_min = forms.FloatField(
+        required=False,
+        label="Lasted [minutes]",
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "inputmode": "decimal"}),
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. on waking, after a feed"}),
+    )
+
+    def item(self, current: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """The entry's record item with the details applied (the time keeps the entry's day)."""
+        c = self.cleaned_data
+        out = dict(current)
+        started: time | None = c.get("started")
+        if started is not None:
+            day = datetime.fromisoformat(current["at"]).date()
+            out["at"] = datetime.combine(day, started).strftime("%Y-%m-%dT%H:%M")
+            if day == now.date() and started > now.time():
+                self.add_error(
+                    "started",
+                    f"{started:%H:%M} is not accepted: a time not later than now "
+                    f"({now:%H:%M}).",
+                )
+        for key in ("duration_min", "note"):
+            value = c.get(key)
+            if value in (None, ""):
+                out.pop(key, None)
+            else:
+                out[key] = value
+        return out
+
+
+class VideoForm(EntryRefForm):
+    """A short video of the last entry, recorded on the phone."""
+
+    video = forms.FileField(
+        label="Video",
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "environment"}),
+    )

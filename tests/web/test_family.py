@@ -1,0 +1,505 @@
+"""The family diary on a phone, diary videos, and the printable family pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from spasmcare.therapy.course_record import record_treatment
+from spasmcare.web import audit, courses, records
+from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, Role, User, Video
+from tests.web.conftest import PASSWORD, example_record
+
+# A real ISO base media header: a 24-byte ``ftyp`` box (size 0x18, brand mp42, minor version 0,
+# compatible brands mp42 and isom), then an empty ``mdat`` box header.
+MP4_BYTES = (
+    b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08mdat" + bytes(200)
+)
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(64)
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(64)
+
+
+def diary_url(patient: Patient) -> str:
+    return reverse("family_diary", args=[patient.pk])
+
+
+def log_url(patient: Patient) -> str:
+    return reverse("family_log", args=[patient.pk])
+
+
+def nonce_of(html: str) -> str:
+    found = re.search(r'name="nonce" value="([^"]+)"', html)
+    assert found, "the diary page carries a nonce in its log forms"
+    return found.group(1)
+
+
+def live(patient: Patient, kind: Any, day: date | None = None) -> list[Entry]:
+    rows = Entry.objects.filter(patient=patient, kind=kind, retracted_at__isnull=True)
+    if day is not None:
+        rows = rows.filter(day=day)
+    return list(rows.order_by("id"))
+
+
+@pytest.fixture
+def family(client_as: Any) -> Client:
+    c: Client = client_as("family")
+    return c
+
+
+def log_cluster(client: Client, patient: Patient, spasms: int) -> Entry:
+    page = client.get(diary_url(patient))
+    response = client.post(
+        log_url(patient),
+        {"action": "cluster", "spasms": str(spasms), "nonce": nonce_of(page.content.decode())},
+    )
+    assert response.status_code == 302
+    return Entry.objects.filter(patient=patient, kind=Kind.DIARY).order_by("-id")[0]
+
+
+# --------------------------------------------------------------------------- logging
+
+
+def test_log_a_cluster_in_two_requests(family: Client, patient: Patient) -> None:
+    today = records.today()
+    assert live(patient, Kind.RECORDED_DAY, today) == []
+    # request 1: open the diary (tap 1, "Cluster now", opens the number buttons in the page)
+    page = family.get(diary_url(patient))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="phone"' in html
+    assert "Cluster now" in html and 'name="spasms" value="12"' in html
+    # request 2: the number
+    before = timezone.localtime()
+    response = family.post(
+        log_url(patient), {"action": "cluster", "spasms": "12", "nonce": nonce_of(html)}
+    )
+    assert response.status_code == 302
+    entries = live(patient, Kind.DIARY, today)
+    assert len(entries) == 1
+    item = entries[0].data
+    assert item["kind"] == "cluster"
+    assert item["spasms"] == 12
+    assert item["observer"] == "mother"  # the family user's relationship
+    assert item["at"][:10] == today.isoformat()
+    assert item["at"] >= before.strftime("%Y-%m-%dT%H:%M")
+    # the day is now observed, exactly once, and the record counts it
+    assert len(live(patient, Kind.RECORDED_DAY, today)) == 1
+    patient.refresh_from_db()
+    record = records.load_record(patient)
+    assert today in record.recorded_days
+    followed = family.get(response["Location"])
+    assert "12 spasms" in followed.content.decode()
+    assert "Saved: a cluster of 12 spasms" in followed.content.decode()
+
+
+def test_one_spasm_is_a_single_and_a_typed_count_is_accepted(
+    family: Client, patient: Patient
+) -> None:
+    single = log_cluster(family, patient, 1)
+    assert single.data["kind"] == "single" and single.data["spasms"] == 1
+    page = family.get(diary_url(patient))
+    family.post(
+        log_url(patient),
+        {"action": "cluster", "spasms_more": "43", "nonce": nonce_of(page.content.decode())},
+    )
+    typed = live(patient, Kind.DIARY, records.today())[-1]
+    assert typed.data == typed.data | {"kind": "cluster", "spasms": 43}
+    # one recorded day for the two entries
+    assert len(live(patient, Kind.RECORDED_DAY, records.today())) == 1
+
+
+def test_the_same_tap_sent_twice_is_saved_once(family: Client, patient: Patient) -> None:
+    nonce = nonce_of(family.get(diary_url(patient)).content.decode())
+    for _ in range(2):
+        family.post(log_url(patient), {"action": "cluster", "spasms": "5", "nonce": nonce})
+    assert [e.data["spasms"] for e in live(patient, Kind.DIARY, records.today())] == [5]
+
+
+def test_bad_count_is_refused_with_a_message(family: Client, patient: Patient) -> None:
+    response = family.post(
+        log_url(patient), {"action": "cluster", "spasms_more": "0", "nonce": "x"}, follow=True
+    )
+    text = response.content.decode()
+    assert "Ensure this value is greater than or equal to 1" in text
+    assert live(patient, Kind.DIARY, records.today()) == []
+    response = family.post(log_url(patient), {"action": "cluster", "nonce": "y"}, follow=True)
+    assert "Number of spasms: nothing was chosen" in response.content.decode()
+    assert live(patient, Kind.RECORDED_DAY, records.today()) == []
+
+
+def test_no_spasms_today_marks_the_day_once(family: Client, patient: Patient) -> None:
+    today = records.today()
+    first = family.post(log_url(patient), {"action": "none", "day": "today"}, follow=True)
+    assert "Marked: no spasms seen today" in first.content.decode()
+    second = family.post(log_url(patient), {"action": "none", "day": "today"}, follow=True)
+    assert "Already marked" in second.content.decode()
+    days = live(patient, Kind.RECORDED_DAY, today)
+    assert len(days) == 1
+    assert days[0].data == {"date": today.isoformat()}
+    # the measures now see a spasm-free day (recorded, no spasm)
+    from spasmcare.measures.diary import DiaryView
+
+    patient.refresh_from_db()
+    assert DiaryView(records.load_record(patient)).day(today).state == "spasm-free"
+    # yesterday (16 Nov onwards is unmarked in the example) can be marked too, once
+    family.post(log_url(patient), {"action": "none", "day": "yesterday"})
+    family.post(log_url(patient), {"action": "none", "day": "yesterday"})
+    assert len(live(patient, Kind.RECORDED_DAY, today - timedelta(days=1))) == 1
+
+
+def test_no_spasms_after_a_cluster_does_not_make_the_day_spasm_free(
+    family: Client, patient: Patient
+) -> None:
+    log_cluster(family, patient, 3)
+    response = family.post(log_url(patient), {"action": "none", "day": "today"}, follow=True)
+    assert "not spasm-free" in response.content.decode()
+    assert len(live(patient, Kind.RECORDED_DAY, records.today())) == 1
+
+
+def test_undo_retracts_the_own_last_entry_and_keeps_it(family: Client, patient: Patient) -> None:
+    entry = log_cluster(family, patient, 7)
+    day = live(patient, Kind.RECORDED_DAY, records.today())[0]
+    response = family.post(
+        log_url(patient),
+        {"action": "undo", "entry": entry.pk, "version": entry.version},
+        follow=True,
+    )
+    assert "Undone: 7 spasms" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.retracted_at is not None
+    assert entry.retraction_reason == "entered by mistake"
+    assert entry.data["spasms"] == 7  # kept
+    assert Revision.objects.filter(entry=entry, action="retract").count() == 1
+    # the day it marked (and nothing else marked it) is no longer observed
+    day.refresh_from_db()
+    assert day.retracted_at is not None
+    assert live(patient, Kind.DIARY, records.today()) == []
+
+
+def test_undo_only_the_own_last_entry(
+    family: Client, client_as: Any, patient: Patient
+) -> None:
+    mine = log_cluster(family, patient, 4)
+    nurse = client_as("nurse")
+    theirs = log_cluster(nurse, patient, 9)
+    assert theirs.data["observer"] == "Nurse"  # no relationship: the first name
+    # the family cannot undo the nurse's entry, and their own stays undoable
+    family.post(log_url(patient), {"action": "undo", "entry": theirs.pk, "version": 1})
+    theirs.refresh_from_db()
+    assert theirs.retracted_at is None
+    family.post(log_url(patient), {"action": "undo", "entry": mine.pk, "version": mine.version})
+    mine.refresh_from_db()
+    assert mine.retracted_at is not None
+    # the day stays marked: the nurse's entry is on it
+    assert len(live(patient, Kind.RECORDED_DAY, records.today())) == 1
+
+
+def test_details_are_added_and_bad_ones_named(family: Client, patient: Patient) -> None:
+    entry = log_cluster(family, patient, 6)
+    at = entry.data["at"]
+    response = family.post(
+        log_url(patient),
+        {
+            "action": "details",
+            "entry": entry.pk,
+            "version": entry.version,
+            "started": at[11:16],
+            "duration_min": "2.5",
+            "note": "after waking",
+        },
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.data["duration_min"] == 2.5
+    assert entry.data["note"] == "after waking"
+    assert entry.version == 2
+    bad = family.post(
+        log_url(patient),
+        {"action": "details", "entry": entry.pk, "version": entry.version, "duration_min": "-3"},
+    )
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "-3.0" in text and "not accepted" in text  # the record's own message, by field
+    stale = family.post(
+        log_url(patient),
+        {"action": "details", "entry": entry.pk, "version": 1, "note": "old page"},
+    )
+    assert stale.status_code == 400
+    assert "changed by" in stale.content.decode()
+    entry.refresh_from_db()
+    assert entry.data["note"] == "after waking"
+
+
+# --------------------------------------------------------------------------- access
+
+
+def other_child(other_team: CareTeam) -> Patient:
+    data = example_record()
+    data["patient"] = data["patient"] | {"id": "demo-0002", "name": "Other Child"}
+    return audit.import_record(data, other_team, None)
+
+
+def test_family_sees_only_their_child(
+    family: Client, patient: Patient, other_team: CareTeam
+) -> None:
+    other = other_child(other_team)
+    assert family.get(diary_url(other)).status_code == 404
+    assert family.post(log_url(other), {"action": "none", "day": "today"}).status_code == 404
+    assert family.get(reverse("family_print", args=[other.pk, "call"])).status_code == 404
+    assert live(other, Kind.RECORDED_DAY, records.today()) == []
+    assert family.get(reverse("patient_dashboard", args=[patient.pk])).status_code == 403
+    assert family.get(reverse("patient_list")).status_code == 403
+    home = family.get(reverse("family_home"))
+    assert home.status_code == 302 and home["Location"] == diary_url(patient)
+
+
+def test_family_with_two_children_chooses(
+    users: dict[str, User], patient: Patient, other_team: CareTeam
+) -> None:
+    other = other_child(other_team)
+    users["family"].children.add(other)
+    c = Client()
+    c.force_login(users["family"])
+    page = c.get(reverse("family_home"))
+    assert page.status_code == 200
+    assert diary_url(patient) in page.content.decode()
+    assert diary_url(other) in page.content.decode()
+
+
+def test_diary_page_query_count_is_bounded(
+    family: Client, patient: Patient, django_assert_max_num_queries: Any
+) -> None:
+    for n in (3, 8):
+        log_cluster(family, patient, n)
+    family.get(diary_url(patient))  # warm the per-version caches
+    with django_assert_max_num_queries(6):
+        response = family.get(diary_url(patient))
+    assert response.status_code == 200
+    # and on a cold cache (after a new entry) it stays small: the week, not the whole record
+    log_cluster(family, patient, 2)
+    with django_assert_max_num_queries(9):
+        family.get(diary_url(patient))
+
+
+def test_week_strip_and_today_come_from_the_diary_view(
+    family: Client, patient: Patient
+) -> None:
+    log_cluster(family, patient, 3)
+    log_cluster(family, patient, 8)
+    response = family.get(diary_url(patient))
+    strip = response.context["strip"]
+    assert len(strip) == 7
+    # today: 3 + 8 = 11 spasms in 2 clusters; the example's diary ends on 15 Nov, so the six
+    # days before today (15-20 Nov 2026 when run on 21 Nov) are unknown unless recorded
+    today_count = strip[-1]["count"]
+    assert (today_count.spasms, today_count.clusters, today_count.state) == (11, 2, "spasms")
+    assert strip[-1]["height"] == 100
+    html = response.content.decode()
+    assert "spasms in" in html and "2 clusters" in html
+
+
+# --------------------------------------------------------------------------- videos
+
+
+def upload(client: Client, patient: Patient, entry: Entry, name: str, data: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("family_video", args=[patient.pk]),
+        {
+            "entry": entry.pk,
+            "version": entry.version,
+            "video": SimpleUploadedFile(name, data, content_type="video/mp4"),
+        },
+    )
+
+
+def test_mp4_upload_is_stored_and_attached(
+    family: Client, patient: Patient, settings: Any
+) -> None:
+    entry = log_cluster(family, patient, 5)
+    response = upload(family, patient, entry, "clip.mp4", MP4_BYTES)
+    assert response.status_code == 302
+    video = Video.objects.get(patient=patient)
+    assert video.content_type == "video/mp4" and video.extension == ".mp4"
+    assert video.size_bytes == len(MP4_BYTES)
+    entry.refresh_from_db()
+    assert entry.data["video"] == f"video:{video.key}"
+    stored = settings.MEDIA_ROOT / video.file.name
+    assert stored.read_bytes() == MP4_BYTES
+    assert "clip" not in video.file.name  # the phone's file name is never used
+    assert video.file.name == f"videos/{patient.pk}/{video.key}.mp4"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "what"),
+    [("holiday.mp4", PNG_BYTES, "a PNG image"), ("setup.mp4", EXE_BYTES, "a Windows program")],
+)
+def test_disguised_files_are_refused(
+    family: Client, patient: Patient, name: str, data: bytes, what: str
+) -> None:
+    entry = log_cluster(family, patient, 5)
+    response = upload(family, patient, entry, name, data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert name in text and what in text
+    assert "MP4, QuickTime (MOV), WebM or 3GP" in text
+    assert Video.objects.count() == 0
+    entry.refresh_from_db()
+    assert "video" not in entry.data
+
+
+def test_oversized_video_is_refused(family: Client, patient: Patient, settings: Any) -> None:
+    settings.SPASMCARE_VIDEO_MAX_BYTES = 100
+    entry = log_cluster(family, patient, 5)
+    response = upload(family, patient, entry, "long.mp4", MP4_BYTES)  # 236 bytes
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "long.mp4" in text and "at most 0.0 MB" in text
+    assert Video.objects.count() == 0
+
+
+def test_video_is_served_only_to_family_and_team(
+    family: Client,
+    client_as: Any,
+    patient: Patient,
+    other_team: CareTeam,
+    users: dict[str, User],
+) -> None:
+    entry = log_cluster(family, patient, 5)
+    upload(family, patient, entry, "clip.mp4", MP4_BYTES)
+    video = Video.objects.get()
+    url = reverse("video", args=[patient.pk, video.key])
+    for c in (family, client_as("neurologist"), client_as("nurse")):
+        response = c.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == MP4_BYTES
+        assert response["Content-Type"] == "video/mp4"
+        assert response["Content-Disposition"].startswith("inline")
+        assert response["X-Content-Type-Options"] == "nosniff"
+    ranged = family.get(url, HTTP_RANGE="bytes=4-11")
+    assert ranged.status_code == 206
+    assert b"".join(ranged.streaming_content) == b"ftypmp42"
+    assert ranged["Content-Range"] == f"bytes 4-11/{len(MP4_BYTES)}"
+    # researchers and admins: no access to videos at all
+    assert client_as("researcher").get(url).status_code == 403
+    assert client_as("admin").get(url).status_code == 403
+    # another child's family, a clinician of another team: as if it did not exist
+    other = other_child(other_team)
+    stranger = User.objects.create_user("other-parent", password=PASSWORD, role=Role.FAMILY)
+    stranger.children.add(other)
+    outsider = User.objects.create_user("other-neuro", password=PASSWORD, role=Role.NEUROLOGIST)
+    outsider.teams.add(other_team)
+    for user in (stranger, outsider):
+        c = Client()
+        c.force_login(user)
+        assert c.get(url).status_code == 404
+        assert c.get(reverse("video", args=[other.pk, video.key])).status_code == 404
+    # nothing under MEDIA_URL serves it
+    assert family.get(f"/media/{video.file.name}").status_code == 404
+
+
+# --------------------------------------------------------------------------- medicines
+
+
+def save_course(patient: Patient, user: User, protocol: str, start: date, weight_kg: float) -> None:
+    """A course saved as the course planner saves it (its ``Inputs`` in ``extra``)."""
+    inputs = courses.Inputs(protocol=protocol, version=1, start=start, weight_kg=weight_kg)
+    plan = courses.build_plan(patient, inputs)
+    drug = plan.days[0].doses[0].drug
+    item = record_treatment(plan, drug, "pred9", until=records.today())
+    assert item is not None
+    extra = {"planner": inputs.to_dict() | {"drug": drug, "group": "pred9"}}
+    audit.create_entry(patient, Kind.TREATMENT, item, user, extra=extra)
+
+
+def test_todays_medicines_from_the_saved_course(
+    family: Client, patient: Patient, users: dict[str, User]
+) -> None:
+    today = records.today()
+    save_course(patient, users["neurologist"], "prednisolone-high-dose", today - timedelta(3), 7.5)
+    html = family.get(diary_url(patient)).content.decode()
+    # ICISS minimum dose: prednisolone 10 mg four times a day (40 mg/day) on days 1-14; the
+    # course started 3 days ago, so today is day 4, with four doses of 10 mg.
+    assert "course day 4" in html
+    section = html[html.index('id="medicines"') :]
+    assert section.count("<strong>prednisolone</strong>") == 4
+    assert "10 mg" in section
+    for time in ("08:00", "12:00", "16:00", "20:00"):
+        assert time in section
+    # the example's vigabatrin (no planner inputs) shows the record's dose in force:
+    # 150 mg/kg/day from 26 Jul 2026
+    assert "vigabatrin" in section and "150 mg/kg/day" in section
+
+
+# --------------------------------------------------------------------------- printouts
+
+
+def test_call_printout_has_the_adrenal_crisis_warning(
+    family: Client, patient: Patient, users: dict[str, User]
+) -> None:
+    # the example child is on vigabatrin and the diet, not on hormone treatment
+    before = family.get(reverse("family_print", args=[patient.pk, "call"]))
+    text = before.content.decode()
+    assert before.status_code == 200
+    assert "adrenal crisis" not in text
+    assert "vision test" in text  # the vigabatrin protocol's advice, for families
+    assert "2.5 mmol/L or lower" in text and "above 6 mmol/L" in text  # keto thresholds
+    assert "Neurology A" in text and 'class="sheet-blank"' in text  # team and phone blank
+    save_course(patient, users["neurologist"], "prednisolone-high-dose", records.today(), 7.5)
+    after = family.get(reverse("family_print", args=[patient.pk, "call"])).content.decode()
+    assert "Signs of adrenal crisis" in after
+    assert "cold, clammy skin" in after
+    assert "UK Infantile Spasms Trust" in after  # its source, in small print
+    assert "URGENT" in after
+    assert "Royal Children" in after  # fever can be masked on prednisolone
+
+
+def test_print_pages_and_all(family: Client, patient: Patient, users: dict[str, User]) -> None:
+    save_course(patient, users["neurologist"], "prednisolone-high-dose", records.today(), 7.5)
+    assert family.get(reverse("family_print", args=[patient.pk, "nonsense"])).status_code == 404
+    for page in ("medicines", "monitoring", "meals", "feed"):
+        assert family.get(reverse("family_print", args=[patient.pk, page])).status_code == 200
+    everything = family.get(reverse("family_print", args=[patient.pk, "all"]))
+    assert everything.status_code == 200
+    html = everything.content.decode()
+    for part in ("medicines", "monitoring", "meals", "feed", "call"):
+        assert f'id="part-{part}"' in html
+    assert "Signs of adrenal crisis" in html
+    assert html.count("<main") == 1  # the parts' bodies, not whole pages
+
+
+def test_todays_meals_and_feed_from_the_saved_keto_plan(
+    client_as: Any, family: Client, patient: Patient
+) -> None:
+    from django.utils.html import escape
+
+    from spasmcare.foods import default_table
+    from tests.web.test_keto import BUTTER, EGG, STRAWBERRY, domain_meal, form_post, meal_rows
+
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    post = form_post(
+        action="save",
+        f0_food="ketocal-3-1-powder",
+        f0_kind="powder",
+        feed_feeds="6",
+        **meal_rows(0, rows),
+    )
+    saved = client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post)
+    assert saved.status_code == 302
+    html = family.get(diary_url(patient)).content.decode()
+    section = html[html.index('id="medicines"') :]
+    table = default_table()
+    for item in solution.items:  # the meal in whole grams, as the dietitian saved it
+        assert escape(table.get(item.food_id).name) in section
+        assert f"{item.grams:g} g" in section
+    # the feed: 545 kcal at 1 mL/kcal = 545 mL a day in 6 feeds = 90.8 mL a feed
+    assert "Feed: 6 feeds of 91 mL" in section
+    assert "the meal plan is not saved here yet" not in section

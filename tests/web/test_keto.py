@@ -1,0 +1,394 @@
+"""Keto planner: prescription page, live meal solving, feeds, save with concurrency, printouts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from spasmcare.foods import default_table
+from spasmcare.keto.analysis import Portion, analyze
+from spasmcare.keto.feeds import FeedIngredient, FeedTarget, solve_feed
+from spasmcare.keto.prescription import Patient as RxPatient
+from spasmcare.keto.prescription import classic, mct
+from spasmcare.keto.solver import MealFood, MealTarget, meal_problem, solve_meal
+from spasmcare.web import audit
+from spasmcare.web.keto_forms import default_inputs
+from spasmcare.web.models import Entry, Kind, Patient, User
+from spasmcare.web.views import keto as keto_views
+
+BUTTER, EGG, STRAWBERRY, CHICKEN, OLIVE_OIL = "01001", "01123", "09316", "05062", "04053"
+CREAM = "01053"
+
+#: The infant of the tests: 10 months, 7 kg, girl (age given, so the tests do not age).
+CHILD = {"age_months": "10", "weight_kg": "7", "sex": "female", "diet": "classic", "ratio": "3"}
+
+
+def prescription(**overrides: Any) -> dict[str, Any]:
+    """Planner inputs as the browser would send them (JSON path)."""
+    return default_inputs() | CHILD | overrides
+
+
+def form_post(**overrides: Any) -> dict[str, Any]:
+    """The planner form as posted without JavaScript (checkboxes absent when unticked)."""
+    data = {k: ("" if v is None else str(v)) for k, v in prescription().items() if v is not False}
+    data.update(meal_count="3", plan_version="0")
+    data.update({k: str(v) for k, v in overrides.items()})
+    return data
+
+
+def meal_rows(i: int, rows: list[tuple[str, float | None, bool]]) -> dict[str, str]:
+    out = {}
+    for j, (food, grams, locked) in enumerate(rows):
+        out[f"m{i}_{j}_food"] = food
+        out[f"m{i}_{j}_grams"] = "" if grams is None else f"{grams:g}"
+        if locked:
+            out[f"m{i}_{j}_lock"] = "on"
+    return out
+
+
+def domain_meal(ids: list[str]) -> Any:
+    """The domain's own solution for meal 1 of the test prescription."""
+    rx = classic(RxPatient(10, 7.0, "female"), 3.0)
+    table = default_table()
+    target = MealTarget.from_prescription(rx.per_meal[0])
+    return solve_meal(meal_problem([MealFood(table.get(i)) for i in ids], target))
+
+
+def solve_json(client: Client, patient: Patient, items: list[dict[str, Any]], **extra: Any) -> Any:
+    body = {"prescription": prescription(), "meal": {"index": 0, "items": items}} | extra
+    return client.post(
+        reverse("keto_solve", args=[patient.pk]), json.dumps(body), content_type="application/json"
+    )
+
+
+def test_classic_3_to_1_for_a_7_kg_infant_shows_the_domain_figures(
+    client_as: Any, patient: Patient
+) -> None:
+    # Hand check (Compass 2013 dietary units; IOM EER; IOM protein RDA 7-12 months):
+    #   EER = 89 × 7 − 100 + 22 (deposition at 7–12 months) = 545 kcal/day
+    #   protein = 1.2 g/kg × 7 kg = 8.4 g/day
+    #   a 3:1 unit = 9 × 3 + 4 = 31 kcal; units = 545 / 31 = 17.58; fat = 3 × 17.58 = 52.7 g;
+    #   carbohydrate = 17.58 − 8.4 = 9.2 g; per meal (3 equal meals) 545 / 3 = 181.7 kcal
+    rx = classic(RxPatient(10, 7.0, "female"), 3.0)
+    assert rx.kcal == pytest.approx(545.0)
+    assert rx.protein_g == pytest.approx(8.4)
+    assert rx.fat_g == pytest.approx(3 * 545 / 31)
+    response = client_as("dietitian").post(reverse("keto_solve", args=[patient.pk]), form_post())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "545 kcal" in html
+    assert "8.4 g" in html
+    assert "52.7 g" in html
+    assert "9.2 g" in html
+    assert "17.58" in html  # dietary units
+    assert "182 kcal" in html  # the meal target
+    assert "1.2 g/kg/day" in html
+    # sources beside the figures, and the gradual start 1:1 → 2:1 → 3:1 at full energy
+    assert "Compass Group. Manual of Clinical Nutrition Management" in html
+    assert "Institute of Medicine" in html
+    assert "CURE Epilepsy" in html
+    assert "2:1" in html
+
+
+def test_planner_prefills_from_the_record(client_as: Any, patient: Patient) -> None:
+    response = client_as("nurse").get(reverse("keto_planner", args=[patient.pk]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    # latest growth of the example record: 7.3 kg, 67.1 cm; diet on record: classic 3:1
+    assert form["weight_kg"].value() == 7.3
+    assert form["length_cm"].value() == 67.1
+    assert form["diet"].value() == "classic"
+    assert form["ratio"].value() == "3"
+    assert form["sex"].value() == "female"
+
+
+def test_solve_returns_whole_grams_at_the_ratio_and_a_swap_changes_them(
+    client_as: Any, patient: Patient
+) -> None:
+    client = client_as("dietitian")
+    items = [{"food": f, "grams": None, "locked": False} for f in (BUTTER, EGG, STRAWBERRY)]
+    response = solve_json(client, patient, items)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "solved" and data["verified"] is True
+    grams = {row["food"]: row["grams"] for row in data["rows"]}
+    assert set(grams) == {BUTTER, EGG, STRAWBERRY}
+    assert all(g == int(g) and g > 0 for g in grams.values())
+    # the ratio of these grams, by the domain's analysis, is 3:1 within the solver's ± 0.02
+    table = default_table()
+    analysis = analyze([Portion(table.get(f), g) for f, g in grams.items()])
+    assert abs(analysis.ratio - 3.0) <= 0.02
+    assert abs(analysis.kcal - 545 / 3) <= 545 / 3 * 0.01
+    assert data["totals"]["ratio"] == pytest.approx(analysis.ratio)
+    # the same answer as the domain solver gives for the same foods
+    assert grams == {i.food_id: i.grams for i in domain_meal([BUTTER, EGG, STRAWBERRY]).items}
+
+    # swap the egg for chicken breast: the meal is re-solved and the amounts change
+    current = [{"food": f, "grams": g, "locked": False} for f, g in grams.items()]
+    swapped = solve_json(client, patient, current, swap={"old": EGG, "new": CHICKEN}).json()
+    assert swapped["status"] == "solved"
+    after = {row["food"]: row["grams"] for row in swapped["rows"]}
+    assert EGG not in after and CHICKEN in after
+    assert after != grams
+    analysis = analyze([Portion(table.get(f), g) for f, g in after.items() if g])
+    assert abs(analysis.ratio - 3.0) <= 0.02
+
+
+def test_a_locked_amount_is_kept(client_as: Any, patient: Patient) -> None:
+    items = [{"food": BUTTER, "grams": 10, "locked": True}] + [
+        {"food": f, "grams": None, "locked": False} for f in (EGG, STRAWBERRY, CREAM)
+    ]
+    data = solve_json(client_as("dietitian"), patient, items).json()
+    assert data["status"] == "solved"
+    assert data["rows"][0]["grams"] == 10 and data["rows"][0]["locked"] is True
+    table = default_table()
+    grams = {r["food"]: r["grams"] for r in data["rows"]}
+    analysis = analyze([Portion(table.get(f), g) for f, g in grams.items() if g])
+    assert abs(analysis.ratio - 3.0) <= 0.02
+
+
+def test_infeasible_meal_gives_the_domain_reason(client_as: Any, patient: Patient) -> None:
+    items = [{"food": f, "grams": None, "locked": False} for f in (BUTTER, OLIVE_OIL)]
+    data = solve_json(client_as("nurse"), patient, items).json()
+    assert data["status"] == "infeasible" and data["verified"] is False
+    expected = domain_meal([BUTTER, OLIVE_OIL])
+    assert data["reason"] == expected.reason
+    assert "cannot supply 2.8 g protein" in data["reason"]  # 8.4 g / 3 meals
+
+
+def test_solve_json_bad_input_names_the_field(client_as: Any, patient: Patient) -> None:
+    client = client_as("dietitian")
+    body = {"prescription": prescription(weight_kg="0"), "meal": {"index": 0, "items": []}}
+    response = client.post(
+        reverse("keto_solve", args=[patient.pk]), json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "weight_kg"
+    response = client.post(
+        reverse("keto_solve", args=[patient.pk]), "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+def test_solve_json_needs_the_csrf_token(users: dict[str, User], patient: Patient) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["dietitian"])
+    client.get(reverse("keto_planner", args=[patient.pk]))
+    token = client.cookies["csrftoken"].value
+    body = json.dumps(
+        {
+            "prescription": prescription(),
+            "meal": {"index": 0, "items": [{"food": BUTTER, "grams": None, "locked": False}]},
+        }
+    )
+    url = reverse("keto_solve", args=[patient.pk])
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    ok = client.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert ok.status_code == 200
+
+
+def test_food_search(client_as: Any, patient: Patient) -> None:
+    data = client_as("nurse").get(reverse("food_search"), {"q": "butter"}).json()
+    assert data[0]["id"] == BUTTER and data[0]["fat_g"] == 81.11
+    assert client_as("nurse").get(reverse("food_search"), {"q": ""}).json() == []
+    assert client_as("family").get(reverse("food_search"), {"q": "butter"}).status_code == 403
+
+
+def test_no_js_add_remove_and_resolve(client_as: Any, patient: Patient) -> None:
+    client = client_as("dietitian")
+    url = reverse("keto_solve", args=[patient.pk])
+    post = form_post(**meal_rows(0, [(BUTTER, None, False), (EGG, None, False)]))
+    post.update(m0_add=STRAWBERRY, action="add:0")
+    response = client.post(url, post)
+    meal = response.context["plan"].meals[0]
+    assert meal["status"] == "solved"
+    assert [r["food"] for r in meal["rows"]] == [BUTTER, EGG, STRAWBERRY]
+    # a name instead of an id: the page suggests ids, nothing is added
+    post.update(m0_add="strawberries raw", action="add:0")
+    response = client.post(url, post)
+    assert "is not a food id; did you mean" in response.content.decode()
+    assert STRAWBERRY in response.content.decode()
+    post.update(
+        meal_rows(0, [(BUTTER, None, False), (EGG, None, False), (STRAWBERRY, None, False)])
+    )
+    post.update(action=f"remove:0:{EGG}")
+    meal = client.post(url, post).context["plan"].meals[0]
+    assert [r["food"] for r in meal["rows"]] == [BUTTER, STRAWBERRY]
+
+
+def _save(client: Client, patient: Patient, version: int = 0, **extra: Any) -> Any:
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    post = form_post(plan_version=version, action="save", **meal_rows(0, rows)) | extra
+    return client.post(reverse("keto_save", args=[patient.pk]), post)
+
+
+def test_dietitian_saves_and_a_nurse_cannot(client_as: Any, patient: Patient) -> None:
+    assert _save(client_as("nurse"), patient).status_code == 403
+    assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+    response = _save(client_as("dietitian"), patient)
+    assert response.status_code == 302
+    entry = Entry.objects.get(patient=patient, kind=Kind.KETO_PLAN)
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    assert entry.data["prescription"]["ratio"] == "3"
+    assert entry.data["prescription"]["weight_kg"] == 7.0
+    assert entry.data["meals"][0]["items"] == [
+        {"food": i.food_id, "grams": i.grams, "locked": False} for i in solution.items
+    ]
+    assert entry.data["meals"][1] == {"name": "meal 2", "items": []}
+    assert entry.data["feed"] is None
+    assert entry.revisions.count() == 1
+    # reopening loads the saved plan and verifies it with the domain
+    page = client_as("nurse").get(reverse("keto_planner", args=[patient.pk]))
+    meal = page.context["plan"].meals[0]
+    assert meal["status"] == "verified"
+    assert "verified by the solver" in page.content.decode()
+
+
+def test_save_refuses_an_unverified_meal(client_as: Any, patient: Patient) -> None:
+    post = form_post(action="save", **meal_rows(0, [(BUTTER, 30, True), (EGG, 30, True)]))
+    response = client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post)
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
+    assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+
+
+def test_stale_save_is_refused(client_as: Any, patient: Patient) -> None:
+    client = client_as("dietitian")
+    assert _save(client, patient, version=0).status_code == 302
+    stale = _save(client, patient, version=0)  # opened before the first save
+    assert stale.status_code == 409
+    assert "after you opened it" in stale.content.decode()
+    entry = Entry.objects.get(patient=patient, kind=Kind.KETO_PLAN)
+    assert entry.version == 1
+    assert _save(client, patient, version=1).status_code == 302
+    entry.refresh_from_db()
+    assert entry.version == 2 and entry.revisions.count() == 2
+
+
+def test_changed_saved_amounts_are_flagged_on_reopening(client_as: Any, patient: Patient) -> None:
+    client = client_as("dietitian")
+    _save(client, patient)
+    entry = Entry.objects.get(patient=patient, kind=Kind.KETO_PLAN)
+    data = entry.data
+    data["meals"][0]["items"][0]["grams"] += 10  # as if the food table had changed the butter
+    Entry.objects.filter(pk=entry.pk).update(data=data)
+    page = client.get(reverse("keto_planner", args=[patient.pk]))
+    html = page.content.decode()
+    assert page.context["plan"].meals[0]["status"] == "not verified"
+    assert "no longer meet the prescription" in html
+
+
+def test_first_save_can_open_a_diet_period(
+    client_as: Any, patient: Patient, users: dict[str, User]
+) -> None:
+    diet = Entry.objects.get(patient=patient, kind=Kind.DIET)
+    audit.retract_entry(diet, diet.version, "test: no diet on record", users["neurologist"])
+    client = client_as("dietitian")
+    page = client.post(reverse("keto_solve", args=[patient.pk]), form_post())
+    assert "The record has no open diet period" in page.content.decode()
+    response = _save(client, patient, record_diet="on", diet_start="2026-11-20")
+    assert response.status_code == 302
+    new = Entry.objects.get(patient=patient, kind=Kind.DIET, retracted_at__isnull=True)
+    assert new.data == {
+        "id": "kd2",
+        "diet": "classic-kd",
+        "start": "2026-11-20",
+        "prescribed_ratio": 3.0,
+    }
+    assert Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).count() == 1
+
+
+def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
+    # KetoCal 3:1 powder alone, 6 feeds, volume = 1 mL/kcal = 545 mL, protein not held
+    plan = solve_feed(
+        [FeedIngredient(default_table().get("ketocal-3-1-powder"), "powder")],
+        FeedTarget(3.0, 545.0, 545.0, 6),
+    )
+    assert plan.solved
+    grams = plan.day[0].amount
+    post = form_post(f0_food="ketocal-3-1-powder", f0_kind="powder", feed_feeds="6")
+    client = client_as("dietitian")
+    response = client.post(reverse("keto_solve", args=[patient.pk]), post)
+    feed = response.context["plan"].feed
+    assert feed["status"] == "solved"
+    assert feed["plan"]["day"]["items"][0]["amount"] == grams
+    html = response.content.decode()
+    assert f"{grams:g} g" in html
+    assert "6 feeds of 91 mL" in html  # 545 / 6 = 90.8 mL
+    # saved with the feed, then printed for the family
+    post["plan_version"] = "0"
+    assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 302
+    saved = Entry.objects.get(patient=patient, kind=Kind.KETO_PLAN).data["feed"]
+    assert saved["day"] == [
+        {"food": "ketocal-3-1-powder", "kind": "powder", "amount": grams, "unit": "g"}
+    ]
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(username="family")
+    printout = keto_views.printable(request, patient, "feed").content.decode()
+    assert f"{grams:g} g" in printout
+    assert "545 mL" in printout and "6 feeds a day" in printout
+
+
+def test_family_printout_shows_grams(client_as: Any, patient: Patient) -> None:
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(username="family")
+    empty = keto_views.printable(request, patient, "meals").content.decode()
+    assert "No meal plan has been saved yet" in empty
+    _save(client_as("dietitian"), patient)
+    html = keto_views.printable(request, patient, "meals").content.decode()
+    for item in domain_meal([BUTTER, EGG, STRAWBERRY]).items:
+        assert f"{item.grams:g} g" in html
+        assert item.name in html
+    assert "ratio 3.0" in html or "ratio 2.9" in html
+    with pytest.raises(Exception) as excinfo:
+        keto_views.printable(request, patient, "diary")
+    assert excinfo.typename == "Http404"
+
+
+def test_mct_and_medicines(client_as: Any, patient: Patient) -> None:
+    rx = mct(RxPatient(10, 7.0, "female"))
+    post = form_post(diet="mct", medications="levetiracetam syrup:carb_mg=300:per_day=2")
+    response = client_as("dietitian").post(reverse("keto_solve", args=[patient.pk]), post)
+    html = response.content.decode()
+    assert f"{rx.details['mct_oil_g']:.1f} g oil" in html
+    # medicine: 300 mg × 2 = 0.60 g a day; food keeps carbohydrate − 0.60 g
+    assert "0.60" in html
+    assert f"{rx.carb_g - 0.6:.2f}" in html
+
+
+def test_bad_input_is_shown_beside_the_field(client_as: Any, patient: Patient) -> None:
+    response = client_as("dietitian").post(
+        reverse("keto_solve", args=[patient.pk]), form_post(weight_kg="0")
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "a weight above 0 kg" in " ".join(form.errors["weight_kg"])
+    response = client_as("dietitian").post(
+        reverse("keto_solve", args=[patient.pk]), form_post(ratio="9:1")
+    )
+    assert "ratio" in response.context["form"].errors
+
+
+def test_saved_plan_gives_a_week_menu(client_as: Any, patient: Patient) -> None:
+    client = client_as("dietitian")
+    _save(client, patient)
+    menu = client.get(reverse("keto_planner", args=[patient.pk])).context["menu"]
+    # one template (meal 1's foods) for 3 meals a day: at most 7 meals per food (the default)
+    assert len(menu["meals"]) == 7
+    assert len(menu["unsolved"]) == 14
+    assert "exceed 7 meals" in menu["unsolved"][0]["reason"]
+
+
+def test_planner_query_count(
+    client_as: Any, patient: Patient, django_assert_max_num_queries: Any
+) -> None:
+    client = client_as("dietitian")
+    _save(client, patient)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("keto_planner", args=[patient.pk]))
+    assert response.status_code == 200
