@@ -36,7 +36,7 @@ from spasmcare.measures.cohort import (
     rows_to_csv,
     therapy_group,
 )
-from spasmcare.measures.response import ResponseOptions, treatment_measures
+from spasmcare.measures.response import ResponseOptions, index_ids, treatment_measures
 from spasmcare.record import record_from_json
 from spasmcare.record.model import DietPeriod, Etiology, Patient, Record, Treatment
 from tests.measures.builders import START, build, day, days
@@ -559,3 +559,11 @@ def test_definitions_follow_the_options() -> None:
     notes = cohort_notes(options)
     assert "last diary day minus 4 days" in notes["censoring"]  # 5-day run: 5 - 1
     assert notes["day_numbering"].endswith("which is day 0")
+
+
+def test_index_ids_is_the_course_without_later_drugs() -> None:
+    rec = tetracosactide_d()
+    # tcs + its taper (continues it); vigabatrin on day 20 is a second treatment.
+    assert index_ids(rec, rec.treatments[0]) == {"tcs", "taper"}
+    combo = nonresponder_b()
+    assert index_ids(combo, combo.treatments[0]) == {"pred", "vgb"}  # started together

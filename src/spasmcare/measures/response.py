@@ -335,7 +335,9 @@ def elterman_response(
 
 
 def index_ids(record: Record, treatment: Treatment) -> set[str]:
-    """The treatment, what continues it, and what started with it (a combination)."""
+    """Ids of the treatment's course: the treatment, what continues it (a taper), and what
+    started on the same day (a combination), transitively. Anything else started later is a
+    second treatment for NISC [5] and for the cohort rows."""
     ids = {treatment.id}
     changed = True
     while changed:

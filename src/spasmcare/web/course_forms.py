@@ -60,10 +60,15 @@ class PlannerForm(forms.Form):
     version = forms.TypedChoiceField(coerce=int, label="Protocol version")
     start = forms.DateField(widget=DATE, label="Day 1 of the course")
     weight_kg = NumberField(
-        label="Weight [kg]", accepted="a weight in kg, e.g. 6.2"
+        label="Weight [kg]",
+        accepted="a weight in kg, e.g. 6.2",
+        error_messages={"required": "Enter the planning weight in kg, e.g. 6.2."},
     )
     length_cm = NumberField(
-        label="Length [cm]", required=False, accepted="a length in cm, e.g. 62"
+        label="Length [cm]",
+        required=False,
+        accepted="a length in cm, e.g. 62",
+        error_messages={"required": "Enter the length in cm, e.g. 62: the doses are per m²."},
     )
     #: The saved course being edited (its course id) and the entry versions the user saw.
     course = forms.CharField(widget=forms.HiddenInput, required=False)

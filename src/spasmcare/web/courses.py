@@ -266,17 +266,20 @@ def monitoring_overdue(patient: Patient, entries: list[Entry], on: date) -> list
 
 
 def confirmations_pending(patient: Patient, entries: list[Entry]) -> list[Any]:
-    """Per saved course with protocol details the clinic has not confirmed:
+    """Per saved course, not yet ended, with protocol details the clinic has not confirmed:
     ``(course id, [detail ids], protocol id)``, the order
     :func:`spasmcare.measures.alerts.patient_alerts` reads."""
     courses = saved_courses(entries)
     if not courses:
         return []
     plans = saved_plans(patient, courses)
+    today = records.today()
     out: list[tuple[str, list[str], str]] = []
     for course in courses:
         plan = plans.get(course.group)
-        if isinstance(plan, CoursePlan) and plan.unconfirmed_details and course.entries:
+        if not isinstance(plan, CoursePlan) or plan.end < today:
+            continue  # a finished course needs no confirmation any more
+        if plan.unconfirmed_details and course.entries:
             details = [str(d["detail"]) for d in plan.unconfirmed_details]
             # the first live course of the group (its first drug unless that was retracted)
             out.append((str(course.entries[0].data["id"]), details, plan.protocol_id))

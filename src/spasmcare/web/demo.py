@@ -62,3 +62,68 @@ def load_demo_clinic(today: date, password: str, progress: Callable[[str], Any] 
         for hook in AFTER_IMPORT:
             hook(patient, infant, users["neurologist"])
     return len(infants)
+
+
+def attach_course_plans(patient: Patient, infant: DemoInfant, user: User) -> None:
+    """Give each demo drug course with a protocol the planner inputs it would have been saved
+    with (protocol, start, weight and length on the start day), so the course planner, the
+    monitoring checklist and the family's medicine page work for it. Checks of courses that
+    ended more than a week ago are ticked as done (the fictional team did its work); the checks
+    of recent courses are left for the nurse, so overdue monitoring shows in the demo.
+    """
+    from datetime import timedelta
+
+    from spasmcare.therapy import load_protocol
+    from spasmcare.web import courses, records
+    from spasmcare.web.models import Entry, Kind
+
+    record = records.load_record(patient)
+    growth = sorted(record.growth, key=lambda g: g.day)
+    treatments = list(
+        Entry.objects.filter(patient=patient, kind=Kind.TREATMENT).order_by("day", "id")
+    )
+    groups: dict[tuple[str, str], str] = {}
+    for entry in treatments:
+        data = entry.data
+        if not data.get("protocol") or data.get("continues"):
+            continue
+        start = date.fromisoformat(data["start"])
+        before = [g for g in growth if g.day <= start and g.weight_kg] or growth[:1]
+        if not before or before[-1].weight_kg is None:
+            continue
+        lengths = [g.length_cm for g in growth if g.day <= start and g.length_cm]
+        group = groups.setdefault((data["protocol"], data["start"]), data["id"])
+        inputs = courses.Inputs(
+            protocol=data["protocol"],
+            version=load_protocol(data["protocol"]).version,
+            start=start,
+            weight_kg=before[-1].weight_kg,
+            length_cm=lengths[-1] if lengths else None,
+        )
+        extra = {courses.PLANNER: inputs.to_dict() | {"drug": data["drug"], "group": group}}
+        audit.update_entry(entry, entry.version, data, user, extra=extra)
+    patient.refresh_from_db()
+    today = records.today()
+    live = list(Entry.objects.filter(patient=patient, retracted_at__isnull=True))
+    saved = courses.saved_courses(live)
+    plans = courses.saved_plans(patient, saved)
+    for course in saved:
+        plan = plans.get(course.group)
+        if isinstance(plan, str) or plan is None or plan.end >= today - timedelta(days=7):
+            continue
+        for row in courses.checklist(course, plan, {}, today):
+            if row["status"] == "overdue":
+                audit.create_entry(
+                    patient,
+                    Kind.MONITORING,
+                    {
+                        "treatment": course.group,
+                        "item": row["key"],
+                        "due": row["item"].date.isoformat(),
+                        "done": row["due"].isoformat(),
+                    },
+                    user,
+                )
+
+
+AFTER_IMPORT.append(attach_course_plans)

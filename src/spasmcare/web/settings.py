@@ -181,6 +181,10 @@ SPASMCARE_LOGIN_WINDOW_SECONDS = 15 * 60
 #: (infant blood pressure) stay unset, and the app says so, until a clinic sets them.
 SPASMCARE_ALERTS = json.loads(os.environ.get("SPASMCARE_ALERTS", "{}"))
 
+#: The clinic's protocols directory (its protocol copies and confirmations of details the
+#: sources leave open; see ``spasmcare therapy confirm``). Unset: the bundled protocols only.
+SPASMCARE_PROTOCOLS_DIR = os.environ.get("SPASMCARE_PROTOCOLS_DIR") or None
+
 #: Family invitation links stay valid this long (software setting).
 SPASMCARE_INVITATION_DAYS = 7
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 from spasmcare.errors import InputError
 from spasmcare.web.models import Patient, User, Video
@@ -163,8 +163,11 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def serve_video(request: HttpRequest, video: Video) -> HttpResponseBase:
     """Stream a stored video inline, with single byte-range support (phones' and tablets'
     players ask for ranges and some will not play without them)."""
-    size = video.file.size
-    handle = video.file.open("rb")
+    try:
+        size = video.file.size
+        handle = video.file.open("rb")
+    except OSError:
+        raise Http404("The video file is missing from the data directory.") from None
     status = 200
     first, last = 0, size - 1
     match = _RANGE.match(request.headers.get("Range", "").strip())

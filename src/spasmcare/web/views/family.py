@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -128,8 +129,15 @@ def _time_of(entry: Entry) -> str:
 
 
 def _video_key(entry: Entry) -> str | None:
+    """The key of a video stored by the app (``video:<uuid>``); None for any other reference
+    (an imported record may name a file kept elsewhere)."""
     ref = str(entry.data.get("video") or "")
-    return ref[len(VIDEO_PREFIX) :] if ref.startswith(VIDEO_PREFIX) else None
+    if not ref.startswith(VIDEO_PREFIX):
+        return None
+    try:
+        return str(uuid.UUID(ref[len(VIDEO_PREFIX) :]))
+    except ValueError:
+        return None
 
 
 def _entry_row(patient: Patient, entry: Entry) -> dict[str, Any]:
@@ -306,7 +314,12 @@ def _render_diary(
 
 
 def diary(request: HttpRequest, pid: int) -> HttpResponse:
-    """The phone diary of one child: log, today's list, the week's strip, today's medicines."""
+    """The phone diary of one child: log, today's list, the week's strip, today's medicines.
+
+    Diary rule: a day counts as observed when the family logs anything on it or taps "No
+    spasms today" (one ``recorded_day`` entry per day); only then does a day without spasms
+    count as spasm-free in the measures.
+    """
     return _render_diary(request, _patient(request))
 
 

@@ -590,6 +590,10 @@ def _state_from_entry(entry: Entry) -> tuple[dict[str, Any], list[MealState], Fe
     return inputs, meals, feed_from_data(data.get("feed"))
 
 
+#: Public name of the saved-plan reader (the family pages use it).
+state_from_entry = _state_from_entry
+
+
 def _page(
     request: HttpRequest,
     patient: Patient,
