@@ -292,7 +292,8 @@ def test_monitoring_overdue_then_ticked(
     on = date(2026, 8, 1)
     with django_assert_num_queries(0):  # no query of its own: rows given, plans from files
         overdue = courses.monitoring_overdue(patient, live, on)
-        pending = courses.confirmations_pending(patient, live)
+        pending = courses.confirmations_pending(patient, live, date(2026, 7, 20))
+        finished = courses.confirmations_pending(patient, live, on)
     # the day-14 EEG (2026-07-14) is the only monitoring item with a confirmed schedule; the
     # blood-pressure/glucose/weight checks await the clinic (monitoring-frequency)
     assert overdue == [(f"{EEG} (pred2)", date(2026, 7, 14))]
@@ -304,10 +305,11 @@ def test_monitoring_overdue_then_ticked(
             PRED,
         )
     ]
+    assert finished == []  # the course ended on 2026-07-29: nothing left to confirm for it
     patient.refresh_from_db()  # the data version the saves raised
     alerts = summaries.alerts_for(patient)
     assert any(a["kind"] == "monitoring_overdue" and "Response EEG" in a["message"] for a in alerts)
-    assert any(a["kind"] == "confirmation_pending" for a in alerts)
+    assert not any(a["kind"] == "confirmation_pending" for a in alerts)
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
     assert f"Tue 14 Jul 2026 {EEG} overdue" in page
 

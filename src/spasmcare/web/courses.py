@@ -265,7 +265,9 @@ def monitoring_overdue(patient: Patient, entries: list[Entry], on: date) -> list
     return out
 
 
-def confirmations_pending(patient: Patient, entries: list[Entry]) -> list[Any]:
+def confirmations_pending(
+    patient: Patient, entries: list[Entry], on: date | None = None
+) -> list[Any]:
     """Per saved course, not yet ended, with protocol details the clinic has not confirmed:
     ``(course id, [detail ids], protocol id)``, the order
     :func:`spasmcare.measures.alerts.patient_alerts` reads."""
@@ -273,7 +275,7 @@ def confirmations_pending(patient: Patient, entries: list[Entry]) -> list[Any]:
     if not courses:
         return []
     plans = saved_plans(patient, courses)
-    today = records.today()
+    today = on or records.today()
     out: list[tuple[str, list[str], str]] = []
     for course in courses:
         plan = plans.get(course.group)

@@ -57,7 +57,7 @@ def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]
         on,
         settings=alert_settings(),
         monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
-        confirmations_pending=courses.confirmations_pending(patient, entries),
+        confirmations_pending=courses.confirmations_pending(patient, entries, on),
     )
     current = [
         t.drug for t in record.treatments if t.start <= on and (t.stop is None or t.stop >= on)

@@ -238,14 +238,20 @@ def _keto_summary(entry: Entry) -> dict[str, Any]:
     re-check the saved amounts; nothing is solved again here)."""
     from spasmcare.web.views import keto
 
-    inputs, meals, feed = keto._state_from_entry(entry)
+    inputs, meals, feed = keto.state_from_entry(entry)
     plan = keto.compute(inputs, meals, feed, solve=False, assess_day=False)
     feed_plan = plan.feed.get("plan") if plan.feed.get("status") == "solved" else None
     return {
+        # only meals that still pass the check against the prescription reach the family
         "meals": [
             {"name": m["name"], "rows": [r for r in m["rows"] if r["grams"]]}
             for m in plan.meals
-            if m["rows"]
+            if m["rows"] and m["status"] in ("verified", "no target")
+        ],
+        "meals_to_check": [
+            m["name"]
+            for m in plan.meals
+            if m["rows"] and m["status"] not in ("verified", "no target")
         ],
         "feed": feed_plan if feed_plan and not plan.feed.get("changed") else None,
         "feed_problem": plan.feed.get("status") not in ("solved", "empty")

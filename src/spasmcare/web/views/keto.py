@@ -578,7 +578,8 @@ def _record(patient: Patient) -> tuple[Record | None, str | None]:
         return None, _message(exc)
 
 
-def _state_from_entry(entry: Entry) -> tuple[dict[str, Any], list[MealState], FeedState]:
+def state_from_entry(entry: Entry) -> tuple[dict[str, Any], list[MealState], FeedState]:
+    """A saved keto plan's inputs, meals and feed (read back, not solved again)."""
     data = entry.data
     inputs = default_inputs() | dict(data.get("prescription") or {})
     meals = []
@@ -588,10 +589,6 @@ def _state_from_entry(entry: Entry) -> tuple[dict[str, Any], list[MealState], Fe
         except InputError as exc:
             meals.append(MealState(f"meal {k + 1}", error=_message(exc)))
     return inputs, meals, feed_from_data(data.get("feed"))
-
-
-#: Public name of the saved-plan reader (the family pages use it).
-state_from_entry = _state_from_entry
 
 
 def _page(
@@ -652,7 +649,7 @@ def planner(request: HttpRequest, pid: int) -> HttpResponse:
     patient = _patient(request)
     entry = plan_entry(patient)
     if entry is not None:
-        inputs, meals, feed = _state_from_entry(entry)
+        inputs, meals, feed = state_from_entry(entry)
     else:
         record, _ = _record(patient)
         pre = prefill_from(record, patient.birth_date, patient.sex, records.today())
@@ -951,7 +948,7 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
     entry = plan_entry(patient)
     context: dict[str, Any] = {"patient": patient, "entry": entry, "page": page}
     if entry is not None:
-        inputs, meals, feed = _state_from_entry(entry)
+        inputs, meals, feed = state_from_entry(entry)
         plan = compute(inputs, meals, feed, solve=False, assess_day=False)
         context.update(
             plan=plan,
