@@ -160,3 +160,21 @@ def test_server_error_log_has_no_form_values(
     assert f"POST /patients/{patient.pk}/add/diary/ failed" in logged
     assert "unique-health-note-xyz" not in logged and "unique-query-xyz" not in logged
     assert "simulated failure" not in logged  # no traceback text either
+
+
+def test_admin_manages_staff_but_cannot_create_family_logins(client_as: Any) -> None:
+    c = client_as("admin")
+    assert c.get("/admin/clinic/user/").status_code == 200
+    r = c.post(
+        "/admin/clinic/user/add/",
+        {"username": "newnurse", "password": "a-first-password-9", "role": "nurse"},
+    )
+    assert r.status_code == 302 and User.objects.get(username="newnurse").role == "nurse"
+    r = c.post(
+        "/admin/clinic/user/add/",
+        {"username": "someparent", "password": "a-first-password-9", "role": "family"},
+    )
+    assert r.status_code == 200 and "invitation link" in r.content.decode()
+    assert not User.objects.filter(username="someparent").exists()
+    # clinical entries are shown read-only
+    assert c.get("/admin/clinic/entry/add/").status_code == 403

@@ -171,3 +171,15 @@ def role_context(request: HttpRequest) -> dict[str, Any]:
         "is_staff_role": role in STAFF,
         "can": {name: role in rule.roles for name, rule in RULES.items()} if role else {},
     }
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a request the middleware has let through."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def current_patient(request: HttpRequest) -> Patient:
+    """The patient of a patient-scoped URL, as the middleware checked and attached it."""
+    patient: Patient = request.patient
+    return patient

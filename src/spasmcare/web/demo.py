@@ -14,6 +14,7 @@ from django.db import transaction
 
 from spasmcare.record.synthetic import DemoInfant, demo_clinic
 from spasmcare.web import audit
+from spasmcare.web.demo_keto import demo_keto_plan
 from spasmcare.web.models import CareTeam, Patient, Role, User
 
 TEAM = "Neurology & ketogenic diet team (demo)"
@@ -127,3 +128,4 @@ def attach_course_plans(patient: Patient, infant: DemoInfant, user: User) -> Non
 
 
 AFTER_IMPORT.append(attach_course_plans)
+AFTER_IMPORT.append(demo_keto_plan)

@@ -26,9 +26,11 @@ from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decisi
 from spasmcare.therapy.course_record import drugs, record_treatment
 from spasmcare.therapy.protocol import all_versions
 from spasmcare.web import audit, courses, records
+from spasmcare.web.access import current_patient as _patient
+from spasmcare.web.access import current_user as _user
 from spasmcare.web.course_forms import PlannerForm, TickForm
 from spasmcare.web.courses import SavedCourse
-from spasmcare.web.models import Entry, Kind, Patient, User
+from spasmcare.web.models import Entry, Kind, Patient
 
 #: Short course-id prefixes of the drugs of the bundled protocols (others: first letters).
 ID_PREFIX = {
@@ -40,14 +42,6 @@ ID_PREFIX = {
 PRINT_PAGES = ("medicines", "monitoring")
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _patient(request: HttpRequest) -> Patient:
-    patient: Patient = request.patient
-    return patient
 
 
 def _entries(patient: Patient) -> list[Entry]:

@@ -43,6 +43,8 @@ from spasmcare.record import record_from_dict
 from spasmcare.report.family import call_the_team, dose_in_force, in_force
 from spasmcare.therapy import CoursePlan
 from spasmcare.web import audit, courses, records, uploads
+from spasmcare.web.access import current_patient as _patient
+from spasmcare.web.access import current_user as _user
 from spasmcare.web.access import visible_patients
 from spasmcare.web.family_forms import (
     COUNT_BUTTONS,
@@ -72,14 +74,6 @@ PRINT_ALL = "all"
 VIDEO_PREFIX = "video:"
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _patient(request: HttpRequest) -> Patient:
-    patient: Patient = request.patient
-    return patient
 
 
 def _error_text(exc: InputError) -> str:

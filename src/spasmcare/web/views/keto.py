@@ -48,6 +48,8 @@ from spasmcare.keto.solver import (
 )
 from spasmcare.record import Record
 from spasmcare.web import audit, records
+from spasmcare.web.access import current_patient as _patient
+from spasmcare.web.access import current_user as _user
 from spasmcare.web.forms import show_error
 from spasmcare.web.keto_forms import (
     DIET_LABELS,
@@ -82,15 +84,6 @@ SOLVER_SOURCE = (
     "Manual of Clinical Nutrition Management 2013, pp. E-15-E-16."
 )
 
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _patient(request: HttpRequest) -> Patient:
-    patient: Patient = request.patient  # type: ignore[attr-defined,unused-ignore]
-    return patient
 
 
 def plan_entry(patient: Patient) -> Entry | None:
@@ -836,6 +829,20 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def plan_data(plan: Plan) -> dict[str, Any]:
+    """What the ``keto_plan`` entry of a saveable plan holds (see the module docstring): the
+    prescription inputs, the meals as checked and the feed with its solved day's amounts."""
+    if not plan.saveable:
+        raise ValueError("only a saveable plan is stored: every meal verified, the feed solved")
+    plan.feed_state.day = feed_day_data(plan.feed_plan)
+    return {
+        "date": records.today().isoformat(),
+        "prescription": plan.form.inputs(),
+        "meals": [m.to_data() for m in plan.states],
+        "feed": plan.feed_state.to_data(),
+    }
+
+
 @require_POST
 def save(request: HttpRequest, pid: int) -> HttpResponse:
     """Save the plan as shown (dietitian): every meal must be verified and the feed solved."""
@@ -855,14 +862,7 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
             "that are not) and the feed, if any, solved."
         )
         return _page(request, patient, plan, entry, version=version, status=400)
-    assert plan.rx is not None
-    plan.feed_state.day = feed_day_data(plan.feed_plan)
-    data = {
-        "date": records.today().isoformat(),
-        "prescription": plan.form.inputs(),
-        "meals": [m.to_data() for m in plan.states],
-        "feed": plan.feed_state.to_data(),
-    }
+    data = plan_data(plan)
     try:
         with transaction.atomic():
             if entry is None:

@@ -25,6 +25,8 @@ from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_png, timeline_png
 from spasmcare.report.html import measure_text
 from spasmcare.web import audit, records, summaries
+from spasmcare.web.access import current_patient as _patient
+from spasmcare.web.access import current_user as _user
 from spasmcare.web.access import visible_patients
 from spasmcare.web.forms import (
     ENTRY_FORMS,
@@ -60,14 +62,6 @@ DASHBOARD_ROWS = 8
 CHARTS = {"timeline": timeline_png, "growth": growth_png}
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _patient(request: HttpRequest) -> Patient:
-    patient: Patient = request.patient
-    return patient
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
