@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from spasmcare.web.models import Entry, Patient, Revision
 from tests.web.conftest import example_record
 
@@ -88,3 +90,58 @@ def test_bad_import_names_the_entry_and_writes_nothing(
     assert r.status_code == 200
     assert "diary[3].spasms: 0 is not accepted" in r.content.decode()
     assert (Patient.objects.count(), Entry.objects.count(), Revision.objects.count()) == before
+
+
+FORM_CASES = [
+    (
+        "growth",
+        {"date": "2026-11-01", "weight_kg": "7.2", "length_cm": "", "head_circumference_cm": ""},
+        {"date": "2026-11-01", "weight_kg": 7.2},
+    ),
+    (
+        "vitals",
+        {"at": "2026-11-01T09:30", "systolic_mmhg": "96", "diastolic_mmhg": "58"},
+        {"at": "2026-11-01T09:30", "systolic_mmhg": 96.0, "diastolic_mmhg": 58.0},
+    ),
+    (
+        "adverse",
+        {"date": "2026-06-11", "type": "hypertension", "grade": "2", "treatment": "pred1"},
+        {"date": "2026-06-11", "type": "hypertension", "grade": 2, "treatment": "pred1"},
+    ),
+    (
+        "lab",
+        {"at": "2026-11-01T08:00", "analyte": "glucose", "value": "72", "unit": "mg/dL"},
+        {"at": "2026-11-01T08:00", "analyte": "glucose", "value": 72.0, "unit": "mg/dL"},
+    ),
+    ("recorded_day", {"date": "2026-11-02"}, {"date": "2026-11-02"}),
+    (
+        "eeg",
+        {"date": "2026-11-03", "hypsarrhythmia": "false", "based_grade": "1"}
+        | {f"kramer_{i}": "0" for i in ("disorganisation", "delta_slowing", "amplitude", "spikes")}
+        | {"kramer_other_abnormalities": "1"},
+        {
+            "date": "2026-11-03",
+            "hypsarrhythmia": False,
+            "based_grade": 1,
+            "kramer": {
+                "items": {
+                    "disorganisation": 0,
+                    "delta_slowing": 0,
+                    "amplitude": 0,
+                    "spikes": 0,
+                    "other_abnormalities": 1,
+                }
+            },
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "form", "item"), FORM_CASES)
+def test_entry_forms_store_record_items(
+    client_as: Any, patient: Patient, kind: str, form: dict[str, str], item: dict[str, Any]
+) -> None:
+    r = client_as("nurse").post(f"/patients/{patient.pk}/add/{kind}/", form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    entry = Entry.objects.filter(patient=patient, kind=kind).order_by("-id").first()
+    assert entry is not None and entry.data == item

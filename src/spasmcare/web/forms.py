@@ -39,6 +39,10 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
+def _iso_or_value(value: Any) -> Any:
+    return _iso(value) if isinstance(value, date | datetime) else value
+
+
 def _clean(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if v not in (None, "")}
 
@@ -80,7 +84,12 @@ class EntryForm(VersionedForm):
     kind: str = ""
 
     def to_item(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The record item: every field by its own name (dates as ISO text), empty ones left
+        out. Forms whose field names differ from the record's override this."""
+        c = self.cleaned_data
+        return _clean(
+            {name: _iso_or_value(c.get(name)) for name in self.fields if name != "version"}
+        )
 
     @classmethod
     def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:
@@ -123,12 +132,6 @@ class GrowthForm(EntryForm):
     length_cm = forms.FloatField(required=False, label="Length [cm]")
     head_circumference_cm = forms.FloatField(required=False, label="Head circumference [cm]")
 
-    def to_item(self) -> dict[str, Any]:
-        c = self.cleaned_data
-        return _clean(
-            {k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])}
-        )
-
 
 class LabForm(EntryForm):
     kind = Kind.LAB
@@ -160,10 +163,6 @@ class VitalsForm(EntryForm):
     diastolic_mmhg = forms.FloatField(label="Diastolic [mmHg]")
     heart_rate_bpm = forms.FloatField(required=False, label="Heart rate [/min]")
     note = forms.CharField(required=False, max_length=200)
-
-    def to_item(self) -> dict[str, Any]:
-        c = self.cleaned_data
-        return _clean({k: c.get(k) for k in self.fields if k != "version"} | {"at": _iso(c["at"])})
 
 
 class EegForm(EntryForm):
@@ -217,12 +216,6 @@ class AdverseForm(EntryForm):
     grade = forms.IntegerField(required=False, help_text="CTCAE grade 1-5")
     treatment = forms.CharField(required=False, max_length=40, help_text="course id")
     note = forms.CharField(required=False, max_length=500)
-
-    def to_item(self) -> dict[str, Any]:
-        c = self.cleaned_data
-        return _clean(
-            {k: c.get(k) for k in self.fields if k != "version"} | {"date": _iso(c["date"])}
-        )
 
 
 class DietForm(EntryForm):
