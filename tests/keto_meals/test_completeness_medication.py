@@ -119,3 +119,31 @@ def test_completeness_names_its_dri_sources() -> None:
     assert report.sources
     assert set(report.sources) == {r.reference.source for r in report.rows}
     assert report.to_dict()["sources"] == list(report.sources)
+
+
+def test_advice_with_unknown_values_gives_a_lower_bound() -> None:
+    # 8-month-old on a formula whose selenium and calcium are not in the food table: the day
+    # reads 0 µg / 0 mg from food, which is a lower bound (unknown), not "0 % of the AI".
+    # AI 7-12 months (NASEM 2019 Appendix J): selenium 20 µg, calcium 260 mg.
+    report = assess(
+        {
+            "selenium_ug": NutrientTotal(0.0, ("ketocal-3-1-powder",)),
+            "calcium_mg": NutrientTotal(0.0, ("ketocal-3-1-powder",)),
+            "iron_mg": NutrientTotal(3.0),
+        },
+        8,
+    )
+    because = {a.supplement: a.because for a in report.advice}
+    selenium = because["extra selenium if the multivitamin does not cover it"]
+    assert selenium == (
+        "Selenium at least 0 % of the AI (unknown in ketocal-3-1-powder) (at least 0 of 20 µg)"
+    )
+    assert "Calcium at least 0 % of the AI (unknown in ketocal-3-1-powder)" in because[
+        "calcium with vitamin D"
+    ]
+    # a value known in every food keeps the plain wording: zinc 1.5 of RDA 3 mg = 50 %
+    known = assess({"zinc_mg": NutrientTotal(1.5)}, 8)
+    zinc = {a.supplement: a.because for a in known.advice}[
+        "extra zinc if the multivitamin does not cover it"
+    ]
+    assert zinc == "Zinc at 50 % of the RDA (1.5 of 3 mg)"

@@ -125,3 +125,175 @@ def test_patient_edit_is_versioned(client_as: Any, patient: Patient) -> None:
     assert "Nothing was saved" in again.content.decode()
     patient.refresh_from_db()
     assert patient.name == "Rowan Renamed (fictional)"
+
+
+# --- integrity of the record across entries (review before release) ---------------------------
+
+
+def _record_reads(patient: Patient) -> bool:
+    try:
+        records.load_record(Patient.objects.get(pk=patient.pk))
+    except InputError:
+        return False
+    return True
+
+
+def test_edit_keeps_the_fields_the_form_does_not_show(
+    client_as: Any, patient: Patient, users: dict[str, User]
+) -> None:
+    """The diary form has no video field, the diet form no achieved ratios or note, the EEG
+    form no Kramer variants: an edit keeps them instead of silently dropping them."""
+    c = client_as("neurologist")
+    video = "video:0b4f5a1e-2f4c-4c3b-9d77-2d1f1c0a9e11"
+    diary = audit.create_entry(
+        patient,
+        "diary",
+        {"at": "2026-11-01T10:00", "kind": "cluster", "spasms": 4, "video": video},
+        users["family"],
+    )
+    r = c.post(
+        f"/patients/{patient.pk}/entries/{diary.pk}/edit/",
+        {"version": 1, "at": "2026-11-01T10:00", "entry_kind": "cluster", "spasms": "5"},
+    )
+    assert r.status_code == 302
+    diary.refresh_from_db()
+    assert diary.data == {"at": "2026-11-01T10:00", "kind": "cluster", "spasms": 5, "video": video}
+
+    diet = Entry.objects.get(patient=patient, kind="diet")
+    achieved, note = diet.data["achieved"], diet.data["note"]
+    last_reading = achieved[-1]["date"]  # 2026-11-14 in the example
+    r = client_as("dietitian").post(
+        f"/patients/{patient.pk}/entries/{diet.pk}/edit/",
+        {
+            "version": diet.version,
+            "id": "kd1",
+            "diet": "classic-kd",
+            "start": "2026-08-10",
+            "stop": last_reading,
+            "prescribed_ratio": "3",
+        },
+    )
+    assert r.status_code == 302
+    diet.refresh_from_db()
+    assert diet.data["stop"] == last_reading
+    assert diet.data["achieved"] == achieved and diet.data["note"] == note
+
+    eeg = Entry.objects.get(patient=patient, kind="eeg", day="2026-05-28")
+    kramer = eeg.data["kramer"]
+    assert kramer["variants"] == {"electrodecremental_discharges": True}
+    form = {"version": eeg.version, "date": "2026-05-28", "hypsarrhythmia": "true"}
+    form |= {f"kramer_{k}": str(v) for k, v in kramer["items"].items()}
+    r = c.post(
+        f"/patients/{patient.pk}/entries/{eeg.pk}/edit/",
+        form | {"based_grade": "5", "report": "Hypsarrhythmia awake and asleep (re-read)."},
+    )
+    assert r.status_code == 302
+    eeg.refresh_from_db()
+    assert eeg.data["kramer"] == kramer
+    assert eeg.data["report"] == "Hypsarrhythmia awake and asleep (re-read)."
+
+
+def test_an_edit_that_contradicts_kept_fields_is_refused(
+    client_as: Any, patient: Patient
+) -> None:
+    """Stopping the diet before its last achieved-ratio reading is refused, naming the reading,
+    rather than saved with the readings dropped."""
+    diet = Entry.objects.get(patient=patient, kind="diet")
+    before = dict(diet.data)
+    r = client_as("dietitian").post(
+        f"/patients/{patient.pk}/entries/{diet.pk}/edit/",
+        {"version": diet.version, "id": "kd1", "diet": "classic-kd", "start": "2026-08-10",
+         "stop": "2026-10-01", "prescribed_ratio": "3"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "achieved[18].date: &#x27;2026-10-03&#x27; is not accepted" in html
+    assert "a date within the diet period" in html
+    diet.refresh_from_db()
+    assert diet.data == before and diet.version == 1
+
+
+def test_a_duplicate_id_is_refused_and_the_record_still_reads(
+    client_as: Any, patient: Patient
+) -> None:
+    """A second diet period 'kd1' used to pass the one-item check and then made the whole record
+    unreadable (dashboard, report, family pages, cohort)."""
+    before = Entry.objects.filter(patient=patient, kind="diet").count()
+    r = client_as("dietitian").post(
+        f"/patients/{patient.pk}/add/diet/", {"id": "kd1", "diet": "mad", "start": "2026-11-15"}
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "&#x27;kd1&#x27; is not accepted: an id used by one diet period only" in html
+    assert Entry.objects.filter(patient=patient, kind="diet").count() == before
+    assert _record_reads(patient)
+    # a new id is fine
+    r = client_as("dietitian").post(
+        f"/patients/{patient.pk}/add/diet/", {"id": "kd2", "diet": "mad", "start": "2026-11-15"}
+    )
+    assert r.status_code == 302 and _record_reads(patient)
+
+
+def test_retracting_a_treatment_other_entries_name_is_refused(
+    client_as: Any, patient: Patient, users: dict[str, User]
+) -> None:
+    """Two adverse events name 'pred1': retracting it would leave them pointing at nothing and
+    the record unreadable. The user is told which entry refers to it."""
+    pred = Entry.objects.get(patient=patient, kind="treatment", data__id="pred1")
+    r = client_as("neurologist").post(
+        f"/patients/{patient.pk}/entries/{pred.pk}/retract/",
+        {"version": pred.version, "reason": "entered for the wrong child"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "adverse_events[0].treatment: &#x27;pred1&#x27; is not accepted" in html
+    assert "edit or retract that entry first" in html
+    pred.refresh_from_db()
+    assert pred.retracted_at is None and pred.version == 1
+    assert _record_reads(patient)
+    # once the adverse events no longer name it, it can be retracted
+    for e in Entry.objects.filter(patient=patient, kind="adverse", data__treatment="pred1"):
+        audit.retract_entry(e, e.version, "entered for the wrong child", users["neurologist"])
+    pred.refresh_from_db()
+    audit.retract_entry(pred, pred.version, "entered for the wrong child", users["neurologist"])
+    assert _record_reads(patient)
+
+
+def test_patient_edit_refuses_a_taken_record_id_and_a_birth_after_the_entries(
+    client_as: Any, patient: Patient, team: Any
+) -> None:
+    from tests.web.conftest import example_record
+
+    data = example_record()
+    data["patient"]["id"] = "other-0001"
+    audit.import_record(data, team, None)
+    c = client_as("neurologist")
+    url = f"/patients/{patient.pk}/edit/"
+    form = {
+        "version": 1,
+        "record_id": "other-0001",
+        "name": "Rowan (fictional)",
+        "birth_date": "2026-01-12",
+        "sex": "female",
+        "gestation_weeks": 35,
+        "gestation_days": 2,
+        "onset_date": "2026-05-18",
+        "etiology_category": "structural",
+    }
+    r = c.post(url, form)  # was a server error (IntegrityError)
+    assert r.status_code == 200
+    assert "&#x27;other-0001&#x27; is not accepted: an id no other patient has" in (
+        r.content.decode()
+    )
+    # a birth date after the diary began would make every entry before it unreadable
+    r = c.post(
+        url,
+        form | {"record_id": "demo-0001", "birth_date": "2026-07-01", "onset_date": "2026-07-02"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "diary[0].at: &#x27;2026-05-22T06:40&#x27; is not accepted" in html
+    assert "a date on or after the birth date (2026-07-01)" in html
+    patient.refresh_from_db()
+    assert patient.version == 1 and str(patient.birth_date) == "2026-01-12"
+    assert _record_reads(patient)

@@ -27,7 +27,7 @@ import pytest
 from django.test import Client
 
 from spasmcare.therapy import confirm_detail, load_protocol
-from spasmcare.web import courses, summaries
+from spasmcare.web import audit, courses, summaries
 from spasmcare.web.models import Entry, Kind, Patient, Revision, User
 
 PRED = "prednisolone-high-dose"
@@ -383,3 +383,20 @@ def test_planner_query_count_is_bounded(
     with django_assert_max_num_queries(6):
         response = client.get(planner_url(patient), {"course": "pred2"})
     assert response.status_code == 200
+
+
+def test_a_note_is_not_a_dose_change_of_the_record(client_as: Any, patient: Patient) -> None:
+    # a saved course whose record item lost its dose notes (an imported record, a hand edit)
+    # gives the same doses: not "behind the plan"; a changed amount is
+    save(client_as("neurologist"), patient)
+    [entry] = treatments(patient)
+    data = dict(entry.data)
+    data["doses"] = [{k: v for k, v in d.items() if k != "note"} for d in data["doses"]]
+    user = User.objects.get(username="neurologist")
+    entry = audit.update_entry(entry, entry.version, data, user, extra=entry.extra)
+    page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
+    assert "record behind the plan" not in page
+    data["doses"][1] = data["doses"][1] | {"amount": 35}  # 30 mg/day from day 15 on the plan
+    audit.update_entry(entry, entry.version, data, user, extra=entry.extra)
+    page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
+    assert "record behind the plan Dose changes of pred2 have begun" in page

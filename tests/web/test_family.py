@@ -438,6 +438,75 @@ def test_todays_medicines_from_the_saved_course(
     assert "vigabatrin" in section and "150 mg/kg/day" in section
 
 
+def plan_the_vigabatrin(patient: Patient, user: User) -> None:
+    """Give the example's running vigabatrin (vgb1, from 23 Jul 2026, no stop) the planner
+    inputs of the label protocol at 6.9 kg (the weight of 15 Jul), as a course saved before the
+    clinic confirmed the wean: 50 -> 100 -> 150 mg/kg/day for 3 months (23 Jul to 22 Oct),
+    then the wean over 1 month (23 Oct to 22 Nov, 31 days) whose steps are NOT FOUND, so those
+    days await the clinic; the plan ends on Sunday 22 Nov 2026."""
+    entry = Entry.objects.get(patient=patient, kind=Kind.TREATMENT, data__id="vgb1")
+    inputs = courses.Inputs(
+        protocol="vigabatrin", version=1, start=date(2026, 7, 23), weight_kg=6.9
+    )
+    extra = {"planner": inputs.to_dict() | {"drug": "vigabatrin", "group": "vgb1"}}
+    audit.update_entry(entry, entry.version, entry.data, user, extra=extra)
+
+
+def medicines_section(family: Client, patient: Patient) -> str:
+    html = family.get(diary_url(patient)).content.decode()
+    section = html[html.index('id="medicines"') :]
+    return section[: section.index("</section>")]
+
+
+def test_todays_medicine_awaiting_the_clinic_is_not_no_dose(
+    family: Client, patient: Patient, users: dict[str, User], monkeypatch: Any
+) -> None:
+    # 20 Nov 2026 is day 121, in the wean: the plan has no dose, the clinic gives it
+    monkeypatch.setattr(records, "today", lambda: date(2026, 11, 20))
+    plan_the_vigabatrin(patient, users["neurologist"])
+    section = medicines_section(family, patient)
+    assert "course day 121" in section
+    assert "vigabatrin:</strong> ask the clinic for today's dose" in section
+    assert "No dose on today" not in section
+
+
+def test_todays_medicine_after_its_plan_ended_is_the_record_dose(
+    family: Client, patient: Patient, users: dict[str, User], monkeypatch: Any
+) -> None:
+    # 1 Dec 2026: the plan ended on 22 Nov, but the record has vgb1 running (no stop) at
+    # 150 mg/kg/day from 26 Jul: the family still sees it among today's medicines
+    monkeypatch.setattr(records, "today", lambda: date(2026, 12, 1))
+    plan_the_vigabatrin(patient, users["neurologist"])
+    section = medicines_section(family, patient)
+    assert "vigabatrin" in section and "150 mg/kg/day" in section
+
+
+def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(
+    family: Client, patient: Patient, users: dict[str, User], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(records, "today", lambda: date(2026, 12, 1))
+    plan_the_vigabatrin(patient, users["neurologist"])
+    page = family.get(reverse("family_print", args=[patient.pk, "medicines"]))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "no medicine" not in text
+    # the 31 wean days are one row of the calendar, asking the clinic for the dose
+    assert "Fri 23 Oct to Sun 22 Nov (31 days)" in text
+    assert text.count("vigabatrin: ask the clinic for the dose") == 1
+    # 150 mg/kg/day x 6.9 kg = 1035 mg/day, two doses of 517.5 mg, from day 7 (29 Jul)
+    # the measured liquid is shown with what it holds: 517.5 mg / 50 mg/mL = 10.35 mL; the
+    # 20 mL syringe's 0.5 mL marks give 10.5 mL (525 mg, above the 517.5 mg maximum), so the
+    # mark below, 10 mL = 500 mg (therapy.dosing.measurable_volume)
+    assert (
+        "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 517.50 mg 10 mL (this holds 500 mg)"
+        in text
+    )
+    # the plan ended but the record keeps vigabatrin going: this sheet is not today's dose
+    assert (
+        "This schedule ended on Sunday 22 November 2026, but the clinic's record shows "
+        "vigabatrin still being given" in text
+    )
+
+
 # --------------------------------------------------------------------------- printouts
 
 

@@ -392,3 +392,20 @@ def test_planner_query_count(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("keto_planner", args=[patient.pk]))
     assert response.status_code == 200
+
+
+def test_micronutrients_unknown_in_a_food_are_a_lower_bound_not_zero(
+    client_as: Any, patient: Patient
+) -> None:
+    # the food table has no selenium for KetoCal 3:1 powder: the day's 0 µg is "at least 0",
+    # shown as such, never as a plain 0 % (the domain's row keeps the unknown food)
+    post = form_post(f0_food="ketocal-3-1-powder", f0_kind="powder", feed_feeds="6")
+    response = client_as("dietitian").post(reverse("keto_solve", args=[patient.pk]), post)
+    [day] = response.context["plan"].completeness
+    selenium = next(r for r in day["report"]["rows"] if r["nutrient"] == "selenium_ug")
+    assert selenium["unknown_in"] == ["ketocal-3-1-powder"] and selenium["from_food"] == 0
+    html = response.content.decode()
+    row = html[html.index("Selenium [µg]") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="num">≥ 0.0</td>' in row and '<td class="num">≥ 0</td>' in row
+    assert "Selenium at least 0 % of the AI (unknown in ketocal-3-1-powder)" in html

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import os
 import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.test import Client
 
+from spasmcare.web import audit, uploads
 from spasmcare.web.logfilter import NoHealthData
-from spasmcare.web.models import Invitation, LoginFailure, Patient, User
+from spasmcare.web.models import Entry, Invitation, Kind, LoginFailure, Patient, User
+from spasmcare.web.views import keto as keto_views
 from tests.web.conftest import PASSWORD
 
 
@@ -178,3 +186,97 @@ def test_admin_manages_staff_but_cannot_create_family_logins(client_as: Any) -> 
     assert not User.objects.filter(username="someparent").exists()
     # clinical entries are shown read-only
     assert c.get("/admin/clinic/entry/add/").status_code == 403
+
+
+# --- review before release ----------------------------------------------------------------------
+
+
+def test_login_attempts_sent_at_once_cannot_pass_the_limit(users: dict[str, User]) -> None:
+    """Attempts arriving while earlier ones are still checking the password (parallel
+    requests) used to all see no failures yet: each is now counted before the check. The
+    overlap is made real by sending the next attempt from Django's own ``user_login_failed``
+    signal, i.e. while the previous attempt is still inside ``authenticate``."""
+    from django.contrib.auth.signals import user_login_failed
+
+    checked: list[str] = []
+
+    def next_attempt_meanwhile(sender: Any, credentials: Any, **kwargs: Any) -> None:
+        checked.append(credentials["username"])
+        if len(checked) < 12:
+            Client().post("/login/", {"username": "nurse", "password": f"guess-{len(checked)}"})
+
+    user_login_failed.connect(next_attempt_meanwhile)
+    try:
+        Client().post("/login/", {"username": "nurse", "password": "guess-0"})
+    finally:
+        user_login_failed.disconnect(next_attempt_meanwhile)
+    assert len(checked) == settings.SPASMCARE_LOGIN_MAX_FAILURES == 5
+    assert LoginFailure.objects.filter(username="nurse").count() == 5
+    # locked: the right password is refused, and a refused attempt does not extend the count
+    r = Client().post("/login/", {"username": "NURSE", "password": PASSWORD})
+    assert "Too many failed sign-ins" in r.content.decode()
+    assert LoginFailure.objects.filter(username="nurse").count() == 5
+
+
+def test_login_failure_and_success_counts(users: dict[str, User]) -> None:
+    c = Client()
+    c.post("/login/", {"username": "Nurse", "password": "wrong"})
+    assert LoginFailure.objects.filter(username="nurse").count() == 1
+    r = c.post("/login/", {"username": "nurse", "password": PASSWORD})
+    assert r.status_code == 302
+    assert not LoginFailure.objects.filter(username="nurse").exists()
+
+
+def test_two_first_keto_saves_at_once_make_one_plan(
+    client_as: Any, patient: Patient, users: dict[str, User], monkeypatch: Any
+) -> None:
+    """Two dietitians save a first plan at the same moment: the second used to find no plan
+    (read before its transaction) and create a second one. The other save is made to land
+    between that read and the write, as it would from another request."""
+    from tests.web.test_keto import _save
+
+    real = keto_views.plan_data
+
+    def other_save_lands_meanwhile(plan: Any) -> Any:
+        data = real(plan)
+        if not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists():
+            audit.create_entry(patient, Kind.KETO_PLAN, data, users["admin"])
+        return data
+
+    monkeypatch.setattr(keto_views, "plan_data", other_save_lands_meanwhile)
+    response = _save(client_as("dietitian"), patient, version=0)
+    assert response.status_code == 409
+    assert "Nothing was saved" in response.content.decode()
+    plans = Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN)
+    assert plans.count() == 1 and plans.get().created_by == users["admin"]
+
+
+def test_default_hosts_and_private_data_directory(tmp_path: Path) -> None:
+    """Without configuration only loopback names are allowed hosts (not Django's test host),
+    and the data directory (database, uploads, secret key) is private to the app's user."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPASMCARE_")}
+    env.pop("DATABASE_URL", None)
+    env["SPASMCARE_DATA_DIR"] = str(tmp_path / "data")
+    code = (
+        "import json; from spasmcare.web import settings as s; "
+        "print(json.dumps([s.ALLOWED_HOSTS, s.DEBUG, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == [["127.0.0.1", "localhost"], False, True, True]
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "secret_key").stat().st_mode) == 0o600
+
+
+def test_video_directories_are_private(patient: Patient, users: dict[str, User]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08mdat"
+    video = uploads.store_video(
+        patient, SimpleUploadedFile("clip.mp4", head + bytes(64)), users["family"]
+    )
+    stored = Path(video.file.path)
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700

@@ -257,6 +257,18 @@ _IKDSG = (
 )
 
 
+def _share(row: NutrientRow) -> str:
+    """``at 40 % of the RDA``; with a food whose value is unknown the total is a lower bound,
+    so ``at least 40 % of the RDA (unknown in <foods>)``: never a plain 0 % for a food that
+    may well contain the nutrient."""
+    if not row.unknown_in:
+        return f"at {row.percent:.0f} % of the {row.reference.kind}"
+    return (
+        f"at least {row.percent:.0f} % of the {row.reference.kind} "
+        f"(unknown in {', '.join(row.unknown_in)})"
+    )
+
+
 def supplement_advice(
     rows: Sequence[NutrientRow],
     age_months: float,
@@ -277,7 +289,7 @@ def supplement_advice(
             "calcium with vitamin D",
             "recommended for every child on a ketogenic diet"
             + "".join(
-                f"; {short[k].label} at {short[k].percent:.0f} % of the {short[k].reference.kind}"
+                f"; {short[k].label} {_share(short[k])}"
                 for k in ("calcium_mg", "vitamin_d_ug")
                 if k in short
             ),
@@ -306,8 +318,9 @@ def supplement_advice(
             advice.append(
                 Advice(
                     f"extra {row.label.lower()} if the multivitamin does not cover it",
-                    f"{row.label} at {row.percent:.0f} % of the {row.reference.kind} "
-                    f"({row.total:.3g} of {row.reference.value:g} {row.unit})",
+                    f"{row.label} {_share(row)} "
+                    f"({'at least ' if row.unknown_in else ''}{row.total:.3g} of "
+                    f"{row.reference.value:g} {row.unit})",
                     _IKDSG + " (some members)",
                 )
             )

@@ -70,9 +70,17 @@ def _touch(patient: Patient) -> None:
     patient.refresh_from_db(fields=["data_version"])
 
 
-def _checked(patient: Patient, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+def lock_patient(patient: Patient) -> None:
+    """Serialise writes of one patient's clinical data (call inside a transaction): the checks
+    that read the patient's other entries (ids, references) then see every earlier write."""
+    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True))
+
+
+def _checked(
+    patient: Patient, kind: str, data: dict[str, Any], exclude: int | None = None
+) -> dict[str, Any]:
     if kind in records.SECTIONS:
-        records.check_item(patient, kind, data)
+        records.check_item(patient, kind, data, exclude=exclude)
     return data
 
 
@@ -102,14 +110,44 @@ def create_patient(fields: dict[str, Any], team: CareTeam, user: User | None) ->
     return patient
 
 
+def _check_entries_with(patient: Patient, fields: dict[str, Any]) -> None:
+    """The patient's live entries must still read with the new demographics (an entry dated
+    before a changed birth date would make the whole record unreadable). A record that does
+    not read with the current demographics either is not blocked from being mended."""
+    from spasmcare.record import record_from_dict
+
+    probe = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
+    entries = list(
+        Entry.objects.filter(
+            patient=patient, retracted_at__isnull=True, kind__in=list(records.SECTIONS)
+        ).only("kind", "data")
+    )
+    try:
+        record_from_dict(records.record_dict(probe, entries), today=records.today())
+    except InputError:
+        try:
+            record_from_dict(records.record_dict(patient, entries), today=records.today())
+        except InputError:
+            return
+        raise
+
+
 @transaction.atomic
 def update_patient(
     patient: Patient, expected_version: int, fields: dict[str, Any], user: User
 ) -> Patient:
     merged = {name: getattr(patient, name) for name in PATIENT_FIELDS} | fields
     check_patient_fields(merged)
+    record_id = merged["record_id"]
+    if Patient.objects.filter(record_id=record_id).exclude(pk=patient.pk).exists():
+        raise InputError("record_id", record_id, "an id no other patient has")
+    lock_patient(patient)
+    _check_entries_with(patient, merged)
     changed = Patient.objects.filter(pk=patient.pk, version=expected_version).update(
-        version=F("version") + 1, data_version=F("data_version") + 1, **fields
+        version=F("version") + 1,
+        data_version=F("data_version") + 1,
+        updated_at=timezone.now(),
+        **fields,
     )
     if not changed:
         current = Patient.objects.get(pk=patient.pk)
@@ -140,6 +178,7 @@ def create_entry(
 ) -> Entry:
     """Add an item. ``check=False`` only for the record import, which has checked the whole
     record already."""
+    lock_patient(patient)
     if check:
         _checked(patient, kind, data)
     entry = Entry.objects.create(
@@ -187,7 +226,8 @@ def update_entry(
     user: User,
     extra: dict[str, Any] | None = None,
 ) -> Entry:
-    _checked(entry.patient, entry.kind, data)
+    lock_patient(entry.patient)
+    _checked(entry.patient, entry.kind, data, exclude=entry.pk)
     changes: dict[str, Any] = {
         "data": data,
         "day": records.item_day(entry.kind, data)
@@ -214,6 +254,8 @@ def update_entry(
 def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) -> Entry:
     if not reason.strip():
         raise InputError("reason", reason, "a short reason why the entry is retracted")
+    lock_patient(entry.patient)
+    records.check_retract(entry)
     entry = _locked(
         entry,
         expected_version,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from spasmcare.errors import InputError
 from spasmcare.record.synthetic import DemoInfant, demo_clinic
 from spasmcare.web import audit
 from spasmcare.web.demo_keto import demo_keto_plan
@@ -101,6 +102,7 @@ def attach_course_plans(patient: Patient, infant: DemoInfant, user: User) -> Non
             weight_kg=before[-1].weight_kg,
             length_cm=lengths[-1] if lengths else None,
         )
+        inputs = _with_day7_answer(patient, inputs, record, data)
         extra = {courses.PLANNER: inputs.to_dict() | {"drug": data["drug"], "group": group}}
         audit.update_entry(entry, entry.version, data, user, extra=extra)
     patient.refresh_from_db()
@@ -125,6 +127,38 @@ def attach_course_plans(patient: Patient, infant: DemoInfant, user: User) -> Non
                     },
                     user,
                 )
+
+
+def _with_day7_answer(
+    patient: Patient, inputs: Any, record: Any, data: dict[str, Any]
+) -> Any:
+    """The inputs with the day-7 answer the fictional team gave, when the recorded doses
+    show they acted on one: a course whose recorded dose changes differ from the plan
+    answered 'no' (e.g. raised to 60 mg/day on day 8) was re-planned with the diary's answer
+    (:func:`spasmcare.measures.response.spasms_continuing_day7`). Without this the saved plan
+    would contradict the doses the record says were given."""
+    from spasmcare.measures.response import spasms_continuing_day7
+    from spasmcare.therapy import day7_decision_id
+    from spasmcare.therapy.course_record import record_treatment
+    from spasmcare.web import courses, records
+
+    decision = day7_decision_id(courses.load(inputs))
+    treatment = record.treatment(data["id"])
+    if decision is None or treatment is None:
+        return inputs
+    try:
+        as_no = record_treatment(
+            courses.build_plan(patient, inputs), data["drug"], data["id"],
+            until=treatment.stop or records.today(),
+        )
+    except InputError:
+        return inputs
+    given = [(d["start"], float(d["amount"]), d["unit"]) for d in data.get("doses", [])]
+    planned = [(d["start"], float(d["amount"]), d["unit"]) for d in (as_no or {}).get("doses", [])]
+    answer = spasms_continuing_day7(record, treatment).value
+    if given != planned and answer is True:
+        return inputs.with_answer(decision, True)
+    return inputs
 
 
 AFTER_IMPORT.append(attach_course_plans)

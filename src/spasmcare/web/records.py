@@ -31,8 +31,11 @@ SECTIONS: dict[str, str] = {
     Kind.ADVERSE: "adverse_events",
 }
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
-#: Kinds whose items name other items (an adverse event's treatment, a course it continues).
-NEEDS_TREATMENTS = {Kind.TREATMENT, Kind.ADVERSE}
+#: Kinds whose items name each other by id (a treatment's or diet period's ``id``, the course a
+#: treatment ``continues``, an adverse event's ``treatment``): an item of these kinds is checked
+#: together with the patient's other live items of them, so a duplicate id or a reference to an
+#: id that is not there is refused before anything is written.
+LINKED = (Kind.TREATMENT, Kind.DIET, Kind.ADVERSE)
 
 
 def today() -> date:
@@ -124,13 +127,24 @@ def _item_field(section: str, field: str) -> str:
     return field
 
 
+def _linked(patient: Patient, exclude: int | None) -> list[Entry]:
+    rows = Entry.objects.filter(patient=patient, kind__in=LINKED, retracted_at__isnull=True)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return list(rows.only("kind", "data").order_by("day", "id"))
+
+
 def check_item(
-    patient: Patient, kind: str, data: dict[str, Any], on: date | None = None
+    patient: Patient,
+    kind: str,
+    data: dict[str, Any],
+    on: date | None = None,
+    exclude: int | None = None,
 ) -> dict[str, Any]:
     """Check one record item as the record import would; return it unchanged.
 
-    Raises ``InputError`` whose field is the item's own field name (``spasms``), so a form can
-    show it beside the input.
+    ``exclude`` is the entry the item replaces (an edit). Raises ``InputError`` whose field is
+    the item's own field name (``spasms``), so a form can show it beside the input.
     """
     section = SECTIONS[kind]
     minimal: dict[str, Any] = {
@@ -139,23 +153,45 @@ def check_item(
         "patient": patient_section(patient),
         section: [section_item(kind, data)],
     }
-    if kind in NEEDS_TREATMENTS:
-        others = [
-            e.data
-            for e in Entry.objects.filter(
-                patient=patient, kind=Kind.TREATMENT, retracted_at__isnull=True
-            )
-            if not (kind == Kind.TREATMENT and e.data.get("id") == data.get("id"))
-        ]
-        if kind == Kind.TREATMENT:
-            minimal["treatments"] = [data, *others]
-        else:
-            minimal["treatments"] = others
+    if kind in LINKED:
+        # the new item stays first in its section, so an error about it names index 0
+        for e in _linked(patient, exclude):
+            minimal.setdefault(SECTIONS[e.kind], []).append(e.data)
     try:
         record_from_dict(minimal, today=on or today())
     except InputError as exc:
         raise InputError(_item_field(section, exc.field), exc.value, exc.accepted) from None
     return data
+
+
+def check_retract(entry: Entry, on: date | None = None) -> None:
+    """Refuse to retract an item other live items name (a treatment an adverse event or a
+    later course refers to): the record would no longer read. A record that does not read
+    with the item either is left to be mended (retracting a duplicate is how)."""
+    if entry.kind not in LINKED:
+        return
+    rest: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "patient": patient_section(entry.patient),
+    }
+    for e in _linked(entry.patient, entry.pk):
+        rest.setdefault(SECTIONS[e.kind], []).append(e.data)
+    try:
+        record_from_dict(rest, today=on or today())
+    except InputError as exc:
+        whole = dict(rest)
+        whole[SECTIONS[entry.kind]] = [*rest.get(SECTIONS[entry.kind], []), entry.data]
+        try:
+            record_from_dict(whole, today=on or today())
+        except InputError:
+            return  # unreadable with it too: retracting it does not make the record worse
+        raise InputError(
+            exc.field,
+            exc.value,
+            f"{exc.accepted} (another entry refers to the one being retracted: edit or retract "
+            "that entry first)",
+        ) from None
 
 
 def item_day(kind: str, data: dict[str, Any]) -> date:

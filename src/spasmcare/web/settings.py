@@ -33,7 +33,8 @@ def _flag(name: str, default: bool) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("SPASMCARE_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# the database, the uploads and the secret key: readable by the app's own user only
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 (DATA_DIR / "static").mkdir(exist_ok=True)
 
 
@@ -53,7 +54,7 @@ DEBUG = _flag("SPASMCARE_DEBUG", False)
 HTTPS = _flag("SPASMCARE_HTTPS", True)
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("SPASMCARE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get("SPASMCARE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
 
@@ -170,6 +171,7 @@ SPASMCARE_VIDEO_MAX_BYTES = int(os.environ.get("SPASMCARE_VIDEO_MAX_BYTES", 100 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 #: Login rate limiting (software settings): this many failures per user name or address
 #: within the window lock further attempts until the window has passed.

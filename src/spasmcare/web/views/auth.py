@@ -30,14 +30,15 @@ def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
-def login_locked(username: str, address: str) -> bool:
-    """Too many recent failures for this user name or from this address."""
+def login_locked(username: str, address: str, pending: int = 0) -> bool:
+    """Too many recent failures for this user name or from this address. ``pending``: attempts
+    already counted among them that are still being checked (the caller's own)."""
     since = timezone.now() - timedelta(seconds=settings.SPASMCARE_LOGIN_WINDOW_SECONDS)
     recent = LoginFailure.objects.filter(at__gte=since)
     limit = settings.SPASMCARE_LOGIN_MAX_FAILURES
     return (
-        recent.filter(username=username.lower()).count() >= limit
-        or recent.filter(address=address).count() >= limit * 4
+        recent.filter(username=username.lower()).count() - pending >= limit
+        or recent.filter(address=address).count() - pending >= limit * 4
     )
 
 
@@ -49,7 +50,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         address = _address(request)
         minutes = settings.SPASMCARE_LOGIN_WINDOW_SECONDS // 60
-        if login_locked(username, address):
+        # the attempt counts as a failure before the password is checked, so attempts sent in
+        # parallel cannot all pass the limit; a successful one clears the count
+        attempt = LoginFailure.objects.create(username=username.lower(), address=address)
+        if login_locked(username, address, pending=1):
+            attempt.delete()  # refused unchecked: the lock runs from the earlier failures
             form.add_error(
                 None,
                 f"Too many failed sign-ins. Try again in {minutes} minutes, or ask your "
@@ -58,7 +63,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
-                LoginFailure.objects.create(username=username.lower(), address=address)
                 form.add_error(None, "User name or password is not right.")
             else:
                 LoginFailure.objects.filter(username=username.lower()).delete()

@@ -160,8 +160,9 @@ def _filtered(request: HttpRequest) -> tuple[CohortFilter, dict[str, str], dict[
 # --- display helpers (rounding happens here, at output, never in the domain) ------------------
 
 
-def _pct(good: int, known: int) -> str:
-    return f"{100 * good / known:.1f} %" if known else "—"
+def _pct(rate: Any) -> str:
+    """The domain's rate (a fraction of the known answers, or None) as a percentage."""
+    return "—" if rate is None else f"{float(rate) * 100:.1f} %"
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -183,7 +184,7 @@ def _rate_cell(item: dict[str, Any]) -> dict[str, Any]:
         "unknown": item["n_unknown"],
         "known": known,
         "fraction": f"{good}/{known}",
-        "percent": _pct(good, known),
+        "percent": _pct(item["rate"]),
     }
 
 

@@ -25,6 +25,7 @@ from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
 from spasmcare.therapy.course_record import drugs, record_treatment
 from spasmcare.therapy.protocol import all_versions
+from spasmcare.therapy.schedule import FAMILY_PENDING
 from spasmcare.web import audit, courses, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
@@ -352,9 +353,21 @@ def _record_lag(course: SavedCourse, plan: CoursePlan, today: date) -> list[str]
             item = record_treatment(plan, drug, str(entry.data["id"]), until=today)
         except InputError:
             continue
-        if item is not None and any(item.get(k) != entry.data.get(k) for k in ("doses", "stop")):
+        if item is not None and (
+            _dose_changes(item) != _dose_changes(entry.data)
+            or item.get("stop") != entry.data.get("stop")
+        ):
             lag.append(str(entry.data["id"]))
     return lag
+
+
+def _dose_changes(item: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """(start, amount, unit) of each dose change of a record treatment item: what was given
+    and from when. A note (the plan's phase name, or one written by hand) is not a change."""
+    return [
+        (str(d.get("start")), float(d.get("amount") or 0), str(d.get("unit")))
+        for d in item.get("doses") or []
+    ]
 
 
 def planner(request: HttpRequest, pid: int) -> HttpResponse:
@@ -514,8 +527,15 @@ def monitoring_tick(request: HttpRequest, pid: int) -> HttpResponse:
 # --- printable family pages --------------------------------------------------------------
 
 
-def _print_runs(family: dict[str, Any]) -> list[dict[str, Any]]:
-    """Consecutive days given the same way, as one row (the family's calendar)."""
+def _print_runs(
+    family: dict[str, Any], pending: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Consecutive days given the same way, as one row (the family's calendar).
+
+    ``pending`` maps a date (ISO) to the drugs whose dose that day awaits the clinic (the
+    plan's ``pending``); such days are still medicine days, never "no medicine", and
+    consecutive ones with the same drugs make one row like any other run."""
+    pending = pending or {}
     runs: list[dict[str, Any]] = []
     for day in family["days"]:
         doses = [
@@ -526,17 +546,31 @@ def _print_runs(family: dict[str, Any]) -> list[dict[str, Any]]:
                 d["volume_ml"],
                 d["route"],
                 d["product"],
+                d.get("measured_mg", d.get("measured_units")),
             )
             for d in day["doses"]
         ]
         groups: dict[tuple[Any, ...], list[str]] = {}
-        for (drug, amount, unit, ml, route, product), d in zip(doses, day["doses"], strict=True):
-            groups.setdefault((drug, amount, unit, ml, route, product), []).append(d["time"])
+        for key, d in zip(doses, day["doses"], strict=True):
+            groups.setdefault(key, []).append(d["time"])
         content = tuple(sorted((k, tuple(v)) for k, v in groups.items()))
         notes = tuple(day["notes"])
+        awaiting = tuple(pending.get(day["date"], ()))
+        # a note about one day (a review, the last dose) keeps its day on a row of its own;
+        # the "ask the clinic" note of days awaiting the clinic is the same every such day
+        same_every_day = not notes or (
+            bool(awaiting) and all(n.endswith(FAMILY_PENDING) for n in notes)
+        )
         when = date.fromisoformat(day["date"])
         last = runs[-1] if runs else None
-        if last and last["content"] == content and not notes and not last["notes"]:
+        if (
+            last
+            and last["content"] == content
+            and last["notes"] == notes
+            and last["pending"] == awaiting
+            and same_every_day
+            and last["to"] + timedelta(days=1) == when
+        ):
             last["to"] = when
             last["days"] += 1
             continue
@@ -547,6 +581,8 @@ def _print_runs(family: dict[str, Any]) -> list[dict[str, Any]]:
                 "days": 1,
                 "content": content,
                 "notes": notes,
+                "pending": awaiting,
+                "other_notes": [n for n in notes if not n.endswith(FAMILY_PENDING)],
                 "doses": [
                     {
                         "drug": k[0],
@@ -555,6 +591,9 @@ def _print_runs(family: dict[str, Any]) -> list[dict[str, Any]]:
                         "ml": k[3],
                         "route": k[4],
                         "product": k[5],
+                        # what the measured liquid holds, when the syringe mark differs
+                        # from the dose (therapy.dosing.measurable_volume)
+                        "gives": k[6] if k[6] is not None and k[6] != k[1] else None,
                         "times": times,
                     }
                     for k, times in content
@@ -585,7 +624,21 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
             family = plan.to_dict(family=True)
             ctx["family"] = family
             ctx["plan"] = plan
-            ctx["runs"] = _print_runs(family)
+            awaiting = {
+                d.date.isoformat(): sorted({p.drug for p in d.pending})
+                for d in plan.days
+                if d.pending
+            }
+            ctx["runs"] = _print_runs(family, awaiting)
+            today = records.today()
+            if plan.end < today:
+                # the plan ended but the record keeps a drug of it going (no stop, or a later
+                # one): this sheet is not today's dose
+                ctx["still_given"] = [
+                    str(e.data["drug"])
+                    for e in course.entries
+                    if not e.data.get("stop") or str(e.data["stop"]) >= today.isoformat()
+                ]
             ctx["advice"] = plan.visible_advice(family=True)
             done = courses.ticks(entries)
             ctx["checks"] = [

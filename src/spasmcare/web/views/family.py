@@ -170,10 +170,12 @@ def _week(patient: Patient, today: date) -> tuple[list[Entry], list[DayCount], s
 
 def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | None:
     """The family version of one plan day, limited to ``drugs`` (None: not a course day)."""
-    for day in plan.to_dict(family=True)["days"]:
+    for day, plain in zip(plan.to_dict(family=True)["days"], plan.days, strict=True):
         if day["date"] == on.isoformat():
             doses = [d for d in day["doses"] if d["drug"] in drugs]
-            return {"day": day["day"], "doses": doses, "notes": day["notes"]}
+            # drugs whose dose today awaits the clinic: a medicine day, never "no dose"
+            pending = sorted({p.drug for p in plain.pending if p.drug in drugs})
+            return {"day": day["day"], "doses": doses, "notes": day["notes"], "pending": pending}
     return None
 
 
@@ -191,30 +193,40 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
             ).order_by("day", "id")
         )
         out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
-        saved = courses.saved_courses(entries)
-        plans = courses.saved_plans(patient, saved) if saved else {}
-        planned_ids: set[str] = set()
-        for course in saved:
-            planned_ids |= set(course.ids)
-            plan = plans.get(course.group)
-            if not isinstance(plan, CoursePlan):
-                out["problems"].append(f"{course.group}: {plan}")
-                continue
-            today = _plan_day(plan, course.drugs, on)
-            if today is None:
-                continue
-            out["courses"].append(
-                {"group": course.group, "title": plan.title, "today": today, "end": plan.end}
-            )
         record_items = [e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)]
         try:
             record = record_from_dict(records.record_dict(patient, record_items), today=on)
         except InputError as exc:
             out["problems"].append(_error_text(exc))
             record = None
+        running = (
+            {t.id for t in record.treatments if in_force(t.start, t.stop, on)}
+            if record is not None
+            else None
+        )
+        saved = courses.saved_courses(entries)
+        plans = courses.saved_plans(patient, saved) if saved else {}
+        shown_ids: set[str] = set()
+        for course in saved:
+            plan = plans.get(course.group)
+            if not isinstance(plan, CoursePlan):
+                out["problems"].append(f"{course.group}: {plan}")
+                shown_ids |= set(course.ids)  # its problem is shown instead of a dose
+                continue
+            if running is not None and not running & set(course.ids):
+                continue  # stopped in the record: the plan's later days are not given
+            today = _plan_day(plan, course.drugs, on)
+            if today is None:
+                # the plan has no day today (it ended, or starts later) while the record
+                # has the course running: the record's dose in force is shown below
+                continue
+            shown_ids |= set(course.ids)
+            out["courses"].append(
+                {"group": course.group, "title": plan.title, "today": today, "end": plan.end}
+            )
         if record is not None:
             for t in record.treatments:
-                if t.id in planned_ids or not in_force(t.start, t.stop, on):
+                if t.id in shown_ids or not in_force(t.start, t.stop, on):
                     continue
                 out["others"].append({"treatment": t, "dose": dose_in_force(t, on)})
             out["diets"] = [d for d in record.diet_periods if in_force(d.start, d.stop, on)]

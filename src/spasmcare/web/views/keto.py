@@ -865,6 +865,10 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
     data = plan_data(plan)
     try:
         with transaction.atomic():
+            # read the plan again under the patient lock: two first saves at once make one
+            # plan and refuse the other, never two plans
+            audit.lock_patient(patient)
+            entry = plan_entry(patient)
             if entry is None:
                 if version != 0:
                     raise audit.StaleEdit("keto plan", version, 0, "someone")

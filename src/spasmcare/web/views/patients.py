@@ -60,8 +60,28 @@ DASHBOARD_KINDS = (
 #: Latest entries of each kind on the dashboard (all with ``?entries=all``).
 DASHBOARD_ROWS = 8
 CHARTS = {"timeline": timeline_png, "growth": growth_png}
+#: Record fields the edit forms do not show (``docs/RECORD_FORMAT.md``): an edit keeps them as
+#: they were instead of silently dropping them (a diary video, a diet's achieved ratios).
+NOT_ON_FORM: dict[str, tuple[str, ...]] = {
+    Kind.DIARY: ("video",),
+    Kind.DIET: ("achieved", "note"),
+}
 
 
+def _keep_unshown(kind: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` (what the form gave) with the stored fields the form does not show."""
+    out = dict(new)
+    for name in NOT_ON_FORM.get(kind, ()):
+        if name in old and name not in out:
+            out[name] = old[name]
+    kramer = old.get("kramer")
+    if kind == Kind.EEG and isinstance(kramer, dict):
+        items = (out.get("kramer") or {}).get("items", {})
+        if items == kramer.get("items", {}):
+            out["kramer"] = kramer  # scores unchanged: keep the stated total and the variants
+        elif kramer.get("variants"):
+            out["kramer"] = {"items": items, "variants": kramer["variants"]}
+    return out
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -242,9 +262,8 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     form = cls(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            audit.update_entry(
-                entry, form.cleaned_data["version"] or 0, form.to_item(), _user(request)
-            )
+            item = _keep_unshown(entry.kind, entry.data, form.to_item())
+            audit.update_entry(entry, form.cleaned_data["version"] or 0, item, _user(request))
         except InputError as exc:
             show_error(form, exc)
         except audit.StaleEdit as exc:
