@@ -714,8 +714,9 @@ def plan_course(
             chosen[course["drug"]] = Product(p["name"], float(p["concentration"]), p["unit"])
         if course["drug"] not in chosen:
             warnings.append(
-                f"{course['drug']}: no product strength given, so no volumes (pass --product "
-                f"'{course['drug']}=<strength>' with the strength of the clinic's product)"
+                f"{course['drug']}: no product strength given, so no volumes (give the "
+                "strength of the clinic's product: --product in the command line, the product "
+                "field in the planner)"
             )
 
     planner = _Planner(protocol, values, answers, start_date, weight_kg, bsa, chosen, syringes)
