@@ -342,6 +342,17 @@ class MealAnalysis:
         """Woodyatt ketogenic : antiketogenic ratio [2]."""
         return k_ak(self.fat_g, self.protein_g, self.carb_g)
 
+    def totals(self) -> dict[str, float]:
+        """The headline figures: ratio, kcal, fat, protein and carbohydrate [g], K:AK."""
+        return {
+            "ratio": self.ratio,
+            "kcal": self.kcal,
+            "fat_g": self.fat_g,
+            "protein_g": self.protein_g,
+            "carb_g": self.carb_g,
+            "k_ak": self.k_ak,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "fat_g": self.fat_g,

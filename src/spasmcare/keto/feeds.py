@@ -190,12 +190,7 @@ class FeedPlan:
         day_totals = None
         if a is not None:
             day_totals = {
-                "ratio": a.ratio,
-                "kcal": a.kcal,
-                "fat_g": a.fat_g,
-                "protein_g": a.protein_g,
-                "carb_g": a.carb_g,
-                "k_ak": a.k_ak,
+                **a.totals(),
                 "volume_ml": self.target.volume_ml,
                 "kcal_per_ml": self.kcal_per_ml,
                 "water_ml": self.water_ml_per_day,

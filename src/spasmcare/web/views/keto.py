@@ -121,17 +121,6 @@ def _row(food: Food | None, item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _totals(a: Any) -> dict[str, float]:
-    return {
-        "ratio": a.ratio,
-        "kcal": a.kcal,
-        "fat_g": a.fat_g,
-        "protein_g": a.protein_g,
-        "carb_g": a.carb_g,
-        "k_ak": a.k_ak,
-    }
-
-
 def _fill(rows: list[dict[str, Any]], analysis: Any) -> None:
     by_id = {i.food_id: i for i in analysis.items}
     for row in rows:
@@ -185,7 +174,7 @@ def meal_result(
         if portions:
             analysis = analyze(portions, carbs)
             _fill(out["rows"], analysis)
-            out["totals"] = _totals(analysis)
+            out["totals"] = analysis.totals()
             out["warnings"] = list(analysis.warnings)
         out["status"] = "no target"
         return out
@@ -195,7 +184,7 @@ def meal_result(
     portions = [Portion(foods[i["food"]], i["grams"]) for i in meal.items]
     analysis = analyze(portions, carbs)
     _fill(out["rows"], analysis)
-    out["totals"] = _totals(analysis)
+    out["totals"] = analysis.totals()
     out["warnings"] = list(analysis.warnings)
     broken = violations(analysis, target, TOLERANCES)
     out["verified"] = not broken
@@ -271,7 +260,7 @@ def _from_solution(out: dict[str, Any], solution: MealSolution) -> dict[str, Any
     for row in out["rows"]:
         row["grams"] = grams.get(row["food"], 0.0)
     _fill(out["rows"], solution.analysis)
-    out["totals"] = _totals(solution.analysis)
+    out["totals"] = solution.analysis.totals()
     out["status"], out["verified"], out["reason"] = "solved", True, None
     return out
 
