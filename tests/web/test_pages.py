@@ -145,3 +145,9 @@ def test_entry_forms_store_record_items(
     assert r.status_code == 302, r.content.decode()[:2000]
     entry = Entry.objects.filter(patient=patient, kind=kind).order_by("-id").first()
     assert entry is not None and entry.data == item
+
+
+def test_patient_list_names_the_current_diet(client_as: Any, patient: Patient) -> None:
+    # the example infant is on diet period kd1 (classic-kd, open-ended since 2026-08-10)
+    html = client_as("nurse").get("/patients/").content.decode()
+    assert "classic ketogenic diet" in html

@@ -34,6 +34,14 @@ ETIOLOGY_CATEGORIES: tuple[str, ...] = (
 )
 
 DIET_KINDS: tuple[str, ...] = ("classic-kd", "mct", "mad", "lgit", "other")
+#: How each diet kind reads on a page.
+DIET_LABELS: dict[str, str] = {
+    "classic-kd": "classic ketogenic diet",
+    "mct": "MCT ketogenic diet",
+    "mad": "modified Atkins diet",
+    "lgit": "low glycaemic index treatment",
+    "other": "other diet",
+}
 
 #: The five Kramer hypsarrhythmia items, scored 0 to ``KRAMER_ITEM_MAX`` each, as later users
 #: applied the scale (Kulandaivel K, et al. AES 2008 abstract 2.033; see spasmcare.measures.eeg).

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
 from spasmcare.record import Record, record_from_dict
+from spasmcare.record.model import DIET_LABELS
 from spasmcare.web import courses, records
 from spasmcare.web.models import Entry, Patient
 
@@ -61,7 +62,11 @@ def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]
     )
     current = [
         t.drug for t in record.treatments if t.start <= on and (t.stop is None or t.stop >= on)
-    ] + [d.diet for d in record.diet_periods if d.start <= on and (d.stop is None or d.stop >= on)]
+    ] + [
+        DIET_LABELS.get(d.diet, d.diet)
+        for d in record.diet_periods
+        if d.start <= on and (d.stop is None or d.stop >= on)
+    ]
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     return {
         "alerts": [a.to_dict() for a in alerts],
