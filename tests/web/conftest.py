@@ -19,6 +19,9 @@ PASSWORD = "a-long-test-password-1"
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    # an empty clinic protocols directory (bundled protocols only), never the data dir's own
+    settings.SPASMCARE_PROTOCOLS_DIR = tmp_path / "bundled-only-protocols"
+    settings.SPASMCARE_PROTOCOLS_DIR.mkdir()
     from django.core.cache import cache
 
     cache.clear()

@@ -76,6 +76,9 @@ RULES: dict[str, Rule] = {
     "course_planner": _r(CLINICIANS, patient=True),
     "course_save": _r(NEURO, patient=True),
     "monitoring_tick": _r(CLINICIANS, patient=True),
+    # protocol details the sources leave open: the team looks, a neurologist confirms
+    "protocol_details": _r(STAFF),
+    "protocol_confirm": _r(NEURO),
     # keto: the dietitian prescribes; the team can look and try
     "keto_planner": _r(CLINICIANS, patient=True),
     "keto_solve": _r(CLINICIANS, patient=True),

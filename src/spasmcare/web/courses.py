@@ -37,8 +37,9 @@ PLANNER = "planner"
 
 
 def protocols_dir() -> str | None:
-    """The clinic's protocols directory: setting ``SPASMCARE_PROTOCOLS_DIR`` if set, else the
-    therapy package's own default (the environment variable of the same name)."""
+    """The clinic's protocols directory: setting ``SPASMCARE_PROTOCOLS_DIR`` (default
+    ``DATA_DIR/protocols``) if set, else the therapy package's own default (the environment
+    variable of the same name)."""
     value = getattr(settings, "SPASMCARE_PROTOCOLS_DIR", None)
     return str(value) if value else None
 

@@ -12,6 +12,7 @@ SPASMCARE_HTTPS         "1" (default) marks session and CSRF cookies Secure and 
                         "0" only for plain-HTTP loopback use (``make demo``, tests)
 SPASMCARE_ALLOWED_HOSTS comma-separated host names [default: 127.0.0.1,localhost]
 SPASMCARE_ALERTS        clinic alert thresholds as JSON (see ``SPASMCARE_ALERTS`` below)
+SPASMCARE_PROTOCOLS_DIR the clinic's protocol copies and confirmations [default: DATA_DIR/protocols]
 SPASMCARE_DEBUG         "1" for Django's debug pages (never with real patients)
 """
 
@@ -183,9 +184,16 @@ SPASMCARE_LOGIN_WINDOW_SECONDS = 15 * 60
 #: (infant blood pressure) stay unset, and the app says so, until a clinic sets them.
 SPASMCARE_ALERTS = json.loads(os.environ.get("SPASMCARE_ALERTS", "{}"))
 
-#: The clinic's protocols directory (its protocol copies and confirmations of details the
-#: sources leave open; see ``spasmcare therapy confirm``). Unset: the bundled protocols only.
-SPASMCARE_PROTOCOLS_DIR = os.environ.get("SPASMCARE_PROTOCOLS_DIR") or None
+#: The clinic's protocols directory: its protocol copies and the confirmations of details the
+#: sources leave open (the "Protocol details" page, or ``spasmcare therapy confirm``). Default:
+#: ``protocols`` in the data directory, created private; while it holds no file the bundled
+#: protocols are used as they are.
+SPASMCARE_PROTOCOLS_DIR: str | Path
+if _protocols_env := os.environ.get("SPASMCARE_PROTOCOLS_DIR"):
+    SPASMCARE_PROTOCOLS_DIR = _protocols_env
+else:
+    SPASMCARE_PROTOCOLS_DIR = DATA_DIR / "protocols"
+    SPASMCARE_PROTOCOLS_DIR.mkdir(exist_ok=True, mode=0o700)
 
 #: Family invitation links stay valid this long (software setting).
 SPASMCARE_INVITATION_DAYS = 7

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from spasmcare.web.views import auth, cohort, course, family, keto, patients
+from spasmcare.web.views import auth, cohort, course, family, keto, patients, protocols
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -37,6 +37,12 @@ urlpatterns = [
     path("patients/<int:pid>/course/", course.planner, name="course_planner"),
     path("patients/<int:pid>/course/save/", course.save, name="course_save"),
     path("patients/<int:pid>/monitoring/", course.monitoring_tick, name="monitoring_tick"),
+    path("protocols/", protocols.protocol_details, name="protocol_details"),
+    path(
+        "protocols/<str:protocol_id>/confirm/",
+        protocols.protocol_confirm,
+        name="protocol_confirm",
+    ),
     # ketogenic diet
     path("patients/<int:pid>/keto/", keto.planner, name="keto_planner"),
     path("patients/<int:pid>/keto/solve/", keto.solve, name="keto_solve"),

@@ -289,8 +289,8 @@ def _pending_text(plan: CoursePlan) -> str:
     ]
     return (
         "The dose of " + "; ".join(parts) + f" is {TO_BE_CONFIRMED}: a course is saved only when "
-        "every dose is known. Confirm the detail in the clinic's protocols (spasmcare therapy "
-        "confirm), or plan other options."
+        "every dose is known. A neurologist confirms the detail on the protocol details page "
+        "(Patients → Protocol details to confirm), or plan other options."
     )
 
 

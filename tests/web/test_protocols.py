@@ -1,0 +1,182 @@
+"""Protocol details page: flagged details, the neurologist's confirmation, stale and bad posts.
+
+Expected values are read by hand from ``therapy/protocols/prednisolone-high-dose.v1.yaml``:
+detail ``day7-escalation`` (VERIFY / NOT FOUND, sources ukist and ukiss-range) is 20 mg three
+times a day = 60 mg/day on days 8-14 when spasms continue at day 7; detail
+``monitoring-frequency`` is tied to parameter ``checks_per_week`` (default 2, allowed 1 to 7
+checks per week). With day 1 = Wednesday 2026-07-01, day 8 = 2026-07-08 and day 14 =
+Tuesday 2026-07-14; 20 mg for 6 kg is 3.33 mg/kg.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from spasmcare.therapy import load_protocol
+from spasmcare.web.models import Patient
+
+PRED = "prednisolone-high-dose"
+LIST = "/protocols/"
+CONFIRM = f"/protocols/{PRED}/confirm/"
+
+
+def text(response: Any) -> str:
+    """The page as plain text: tags removed, entities decoded, white space collapsed."""
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"\s+", " ", html.unescape(body))
+
+
+def detail_text(response: Any, detail: str) -> str:
+    """The plain text of one detail's block on the page."""
+    body = response.content.decode()
+    match = re.search(rf'<article[^>]*id="{PRED}--{detail}".*?</article>', body, flags=re.S)
+    assert match, detail
+    return text(type("R", (), {"content": match.group(0).encode()})())
+
+
+@pytest.fixture
+def clinic_dir(tmp_path: Path, settings: Any) -> Path:
+    directory = tmp_path / "clinic-protocols"
+    directory.mkdir()
+    settings.SPASMCARE_PROTOCOLS_DIR = str(directory)
+    return directory
+
+
+def test_list_shows_day7_escalation_to_be_confirmed(
+    client_as: Any, clinic_dir: Path, django_assert_max_num_queries: Any
+) -> None:
+    client = client_as("nurse")
+    with django_assert_max_num_queries(3):
+        response = client.get(LIST)
+    assert response.status_code == 200
+    block = detail_text(response, "day7-escalation")
+    assert "day7-escalation to be confirmed VERIFY / NOT FOUND" in block
+    assert "prednisolone 60 mg/day given as 20 mg three times daily on days 8-14" in block
+    assert "Why it is flagged: The rise to 60 mg/day after 7 days" in block
+    assert "ukist UK Infantile Spasms Trust" in block and "ukiss-range" in block
+    # tied to a parameter: its default and allowed range are shown
+    monitoring = detail_text(response, "monitoring-frequency")
+    assert (
+        "Tied to parameter checks_per_week : default 2 checks per week ; "
+        "allowed: 1 to 7 checks per week"
+    ) in monitoring
+    # a nurse looks but has no confirm button
+    assert "Confirm as" not in block
+    assert "A paediatric neurologist confirms details" in text(response)
+
+
+def test_neurologist_confirms_then_the_plan_uses_60_mg(
+    client_as: Any, patient: Patient, clinic_dir: Path
+) -> None:
+    neuro = client_as("neurologist")
+    page = neuro.get(LIST)
+    # users' first names are their role labels in the fixtures
+    assert "Confirm as Paediatric neurologist, Paediatric neurologist" in text(page)
+    response = neuro.post(
+        CONFIRM,
+        {"detail": "day7-escalation", "version": "1", "note": "agreed at clinic meeting"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}#{PRED}"
+    # a new version file in the clinic's directory, the bundled v1 untouched
+    files = sorted(p.name for p in clinic_dir.iterdir())
+    assert files == [f"{PRED}.v2.yaml"]
+    data = yaml.safe_load((clinic_dir / f"{PRED}.v2.yaml").read_text())
+    bundled = load_protocol(PRED, version=1, protocols_dir=clinic_dir)
+    assert data["version"] == 2
+    assert data["derived_from"] == {"version": 1, "sha256": bundled.sha256, "origin": "bundled"}
+    [confirmation] = data["confirmations"]
+    assert confirmation["detail"] == "day7-escalation"
+    assert confirmation["by"] == "Paediatric neurologist, Paediatric neurologist"
+    assert confirmation["value"] is None and confirmation["note"] == "agreed at clinic meeting"
+    # the list now shows it confirmed, by whom, from the clinic's version 2
+    page = neuro.get(LIST)
+    block = detail_text(page, "day7-escalation")
+    assert "day7-escalation confirmed" in block
+    assert "Confirmed by Paediatric neurologist, Paediatric neurologist on " in block
+    assert "agreed at clinic meeting" in block and "Confirm as" not in block
+    assert f"{PRED} · version 2 (clinic, {PRED}.v2.yaml)" in text(page)
+    # a course planned afterwards with spasms continuing at day 7: 20 mg × 3 = 60 mg/day
+    planned = text(
+        client_as("nurse").get(
+            f"/patients/{patient.pk}/course/",
+            {
+                "protocol": PRED,
+                "weight_kg": "6",
+                "start": "2026-07-01",
+                "decision_day7_spasms_continuing": "yes",
+            },
+        )
+    )
+    assert "prednisolone-high-dose version 2 (clinic)" in planned
+    assert "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone 60 mg/day 20 mg × 3" in planned
+    assert "8 2026-07-08 prednisolone 20 mg 3.33 mg/kg 08:00 14:00 20:00" in planned
+
+
+def test_confirm_a_parameter_value(client_as: Any, clinic_dir: Path) -> None:
+    neuro = client_as("neurologist")
+    bad = neuro.post(CONFIRM, {"detail": "monitoring-frequency", "version": "1", "value": "9"})
+    assert bad.status_code == 200
+    block = detail_text(bad, "monitoring-frequency")
+    assert "value: 'checks_per_week=9' is not accepted: checks_per_week from 1 to 7." in block
+    assert list(clinic_dir.iterdir()) == []
+    neuro.post(CONFIRM, {"detail": "monitoring-frequency", "version": "1", "value": "3"})
+    new = load_protocol(PRED, protocols_dir=clinic_dir)
+    assert new.version == 2
+    assert new.parameters["checks_per_week"]["default"] == 3
+    confirmation = new.confirmation("monitoring-frequency")
+    assert confirmation is not None and confirmation.value == 3
+
+
+def test_nurse_cannot_confirm(client_as: Any, clinic_dir: Path) -> None:
+    response = client_as("nurse").post(CONFIRM, {"detail": "day7-escalation", "version": "1"})
+    assert response.status_code == 403
+    assert list(clinic_dir.iterdir()) == []
+
+
+def test_stale_version_is_refused(client_as: Any, clinic_dir: Path) -> None:
+    neuro = client_as("neurologist")
+    neuro.post(CONFIRM, {"detail": "gi-protection", "version": "1"})
+    assert [p.name for p in clinic_dir.iterdir()] == [f"{PRED}.v2.yaml"]
+    # a page opened before that confirmation still carries version 1
+    response = neuro.post(CONFIRM, {"detail": "day7-escalation", "version": "1"})
+    assert response.status_code == 200
+    block = detail_text(response, "day7-escalation")
+    assert (
+        "prednisolone-high-dose changed since you opened this page: you saw version 1, the "
+        "latest is version 2. Nothing was saved" in block
+    )
+    assert sorted(p.name for p in clinic_dir.iterdir()) == [f"{PRED}.v2.yaml"]
+    # the refreshed form carries version 2 and goes through
+    assert 'name="version" value="2"' in response.content.decode()
+    neuro.post(CONFIRM, {"detail": "day7-escalation", "version": "2"})
+    latest = load_protocol(PRED, protocols_dir=clinic_dir)
+    assert latest.version == 3
+    assert {c.detail for c in latest.confirmations} == {"gi-protection", "day7-escalation"}
+
+
+def test_unknown_detail_shows_the_domain_message(client_as: Any, clinic_dir: Path) -> None:
+    response = client_as("neurologist").post(CONFIRM, {"detail": "no-such-detail", "version": "1"})
+    assert response.status_code == 200
+    assert (
+        "detail: 'no-such-detail' is not accepted: a flagged detail of this protocol: "
+        "day7-escalation, gi-protection, live-vaccine-deferral, monitoring-frequency."
+    ) in text(response)
+    assert "Traceback" not in response.content.decode()
+    assert list(clinic_dir.iterdir()) == []
+
+
+def test_unknown_protocol_is_named(client_as: Any, clinic_dir: Path) -> None:
+    response = client_as("neurologist").post(
+        "/protocols/no-such-protocol/confirm/", {"detail": "x", "version": "1"}
+    )
+    assert response.status_code == 200
+    assert "'no-such-protocol' is not accepted: one of acth-high-dose" in text(response)
+    assert list(clinic_dir.iterdir()) == []
