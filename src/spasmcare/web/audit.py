@@ -184,9 +184,7 @@ def create_entry(
     entry = Entry.objects.create(
         patient=patient,
         kind=kind,
-        day=records.item_day(kind, data)
-        if kind != "recorded_day"
-        else date.fromisoformat(data["date"]),
+        day=records.item_day(kind, data),
         data=data,
         extra=extra or {},
         created_by=user,
@@ -230,9 +228,7 @@ def update_entry(
     _checked(entry.patient, entry.kind, data, exclude=entry.pk)
     changes: dict[str, Any] = {
         "data": data,
-        "day": records.item_day(entry.kind, data)
-        if entry.kind != "recorded_day"
-        else date.fromisoformat(data["date"]),
+        "day": records.item_day(entry.kind, data),
         "updated_by": user,
     }
     if extra is not None:
@@ -285,7 +281,7 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     """
     from spasmcare.record import record_from_dict
 
-    record_from_dict(data, today=records.today())
+    record = record_from_dict(data, today=records.today())
     p = data["patient"]
     e = data.get("etiology", {})
     fields: dict[str, Any] = {
@@ -304,19 +300,14 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     rows: list[Entry] = []
     for section, kind in records.KIND_OF_SECTION.items():
         items = data.get(section, [])
-        if kind == "recorded_day":
-            items = [{"date": d.isoformat()} for d in _expand(items)]
+        if kind == "recorded_day":  # one row a day: the domain has expanded the ranges
+            items = [{"date": d.isoformat()} for d in sorted(record.recorded_days)]
         for item in items:
-            day = (
-                date.fromisoformat(item["date"])
-                if kind == "recorded_day"
-                else records.item_day(kind, item)
-            )
             rows.append(
                 Entry(
                     patient=patient,
                     kind=kind,
-                    day=day,
+                    day=records.item_day(kind, item),
                     data=item,
                     created_by=user,
                     updated_by=user,
@@ -341,17 +332,3 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     _touch(patient)
     return patient
 
-
-def _expand(items: list[Any]) -> list[date]:
-    from datetime import timedelta
-
-    days: set[date] = set()
-    for item in items:
-        if isinstance(item, str):
-            days.add(date.fromisoformat(item))
-        else:
-            d, last = date.fromisoformat(item["from"]), date.fromisoformat(item["to"])
-            while d <= last:
-                days.add(d)
-                d += timedelta(days=1)
-    return sorted(days)
