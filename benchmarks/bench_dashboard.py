@@ -34,6 +34,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
+from spasmcare.web.serving import gunicorn_argv
+
 USERS = 20
 REQUESTS_PER_USER = 40
 TIME_LIMIT_S = 60.0
@@ -163,20 +165,8 @@ def main() -> None:
     server = None
     try:
         pid = _prepare(data_dir, env)
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         server = subprocess.Popen(
-            [
-                gunicorn,
-                "spasmcare.web.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_argv("127.0.0.1", port),
             env=env,
             start_new_session=True,
         )

@@ -11,12 +11,15 @@ import os
 import shutil
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+
+from spasmcare.web.serving import gunicorn_argv
 
 HOST, PORT = "127.0.0.1", 8000
 
@@ -80,27 +83,12 @@ class Command(BaseCommand):
         sys.stdout.flush()
         if options["no_serve"]:
             return
-        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
-        if gunicorn is None:
+        argv = gunicorn_argv(HOST, options["port"])
+        if not Path(argv[0]).exists():
             raise CommandError("gunicorn is not installed in this environment (make install)")
         env = os.environ | {
             "SPASMCARE_HTTPS": "0",  # plain HTTP on loopback only
             "SPASMCARE_DATA_DIR": str(settings.DATA_DIR),
             "DJANGO_SETTINGS_MODULE": "spasmcare.web.settings",
         }
-        os.execve(
-            gunicorn,
-            [
-                gunicorn,
-                "spasmcare.web.wsgi",
-                "--bind",
-                f"{HOST}:{options['port']}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            env,
-        )
+        os.execve(argv[0], argv, env)
