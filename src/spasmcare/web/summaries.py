@@ -19,6 +19,7 @@ from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
 from spasmcare.record import Record, record_from_dict
 from spasmcare.record.model import DIET_LABELS
+from spasmcare.report.family import in_force
 from spasmcare.web import courses, records
 from spasmcare.web.models import Entry, Patient
 
@@ -60,12 +61,10 @@ def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]
         monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
         confirmations_pending=courses.confirmations_pending(patient, entries, on),
     )
-    current = [
-        t.drug for t in record.treatments if t.start <= on and (t.stop is None or t.stop >= on)
-    ] + [
+    current = [t.drug for t in record.treatments if in_force(t.start, t.stop, on)] + [
         DIET_LABELS.get(d.diet, d.diet)
         for d in record.diet_periods
-        if d.start <= on and (d.stop is None or d.stop >= on)
+        if in_force(d.start, d.stop, on)
     ]
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     return {
