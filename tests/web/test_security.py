@@ -67,9 +67,8 @@ def test_cookie_settings_default_to_secure() -> None:
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert settings.SESSION_COOKIE_SECURE == settings.HTTPS
-    assert (
-        settings.PASSWORD_HASHERS[0].endswith("PBKDF2PasswordHasher") or settings.PASSWORD_HASHERS
-    )
+    # Django's own salted, iterated hasher stores new passwords (see test_passwords_are_hashed)
+    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
 
 
 def test_passwords_are_hashed(users: dict[str, User]) -> None:
