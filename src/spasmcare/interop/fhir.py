@@ -1,0 +1,716 @@
+"""One patient record as FHIR R4B resources and a ``collection`` Bundle.
+
+:func:`record_resources` maps a :class:`spasmcare.record.Record` to plain FHIR JSON dicts:
+
+- **Patient**: identifier (the record id, under :attr:`FhirOptions.identifier_system`), name
+  (optional), gender, birth date.
+- **Condition**: West syndrome, SNOMED CT 28055006 [1], onset date; the etiology (category,
+  gene, free text) in the extension :data:`EXT_ETIOLOGY`, because no sourced code set for the
+  record's etiology groups was found [1].
+- **Observation**, category ``vital-signs``: body weight LOINC 29463-7 [kg], length
+  (recumbent) LOINC 8306-3 [cm], head circumference LOINC 8287-5 [cm] [1].
+- **Observation**, category ``laboratory``: glucose LOINC 15074-8 "Glucose [Moles/volume] in
+  Blood" [mmol/L] [1]; blood beta-hydroxybutyrate with the code chosen by
+  :attr:`FhirOptions.bhb_loinc` (sources disagree, see :data:`BHB_LOINC_CHOICES`); other
+  analytes with their name as text and the local code :data:`CODE_SYSTEM` ``lab-<analyte>``
+  (no sourced LOINC code), always in the record's SI unit with its UCUM code.
+- **Observation**, category ``survey``: spasms per recorded diary day [/d]. No LOINC code for a
+  seizure count was found [1], so the local code ``spasms-per-day`` is used. Only the days
+  listed in ``recorded_days`` are exported (a day not listed is unknown, never spasm-free).
+- **Observation**, category ``procedure``: each EEG (hypsarrhythmia yes/no, Kramer items,
+  total and variants, BASED grade as components; the report as a note), local codes.
+- **Observation**: each achieved ketogenic ratio reading (``valueRatio`` fat : protein +
+  carbohydrate by weight), local code ``ketogenic-ratio-achieved``.
+- **MedicationRequest** per drug course: one dosage line per dose step with a
+  ``timing.repeat.boundsPeriod`` from the step's start to the day before the next step (or
+  the course's stop), the way the spec's tapering example ``medrx0303`` carries a prednisone
+  taper [2]. A course that ``continues`` another names it in ``priorPrescription``.
+- **NutritionOrder** per diet period: ``oralDiet.type`` as text (no SNOMED CT code for the
+  ketogenic diet was found; the FHIR diet-type value set holds the children of 182922004
+  "Dietary regime" [1, 3]); the prescribed ratio as the extension :data:`EXT_KETOGENIC_RATIO`
+  (``valueRatio`` g fat : g protein + carbohydrate), since NutritionOrder has no ratio element
+  [1]; and, when daily targets are given (:class:`DietTargets`), ``oralDiet.nutrient``
+  amounts for fat, protein and carbohydrate [g] and energy, or for infant formula feeds an
+  ``enteralFormula`` with the volume per feed and the feeds a day [3].
+
+The dicts are plain JSON; :func:`validate_resources` parses each one with the
+``fhir.resources`` R4B model of its type (imported lazily, so the CLI does not pay for it at
+start-up) and raises :class:`~spasmcare.errors.InputError` naming the resource and the problem.
+
+Resource ids are UUID 5 values derived from the record id and the item, so the same record
+always gives the same ids and two records never share one. References are relative
+(``Patient/<id>``), as FHIR Bulk Data NDJSON uses them; in the Bundle each ``fullUrl`` is
+``<base_url>/<type>/<id>`` so the references resolve [4].
+
+Times: the record stores local date-times without a time zone, and FHIR requires a zone
+offset whenever a time is given. With :attr:`FhirOptions.time_zone` unset (the default) only
+the date is exported; set it (an IANA name such as ``Europe/London``) to export times.
+
+References
+----------
+1. spasmcare reference notes, interop-and-peers.md §2 "Codes": body weight 29463-7; length
+   8306-3 "Body height --lying"; head circumference 8287-5; glucose 15074-8 (mmol/L, blood;
+   2339-0 is the mass/volume code); blood BHB candidates 66441-7, 104816-4, 53061-8, 29512-1,
+   43923-2; no LOINC code for seizure frequency; West syndrome SNOMED CT 28055006; no SNOMED CT
+   code for the ketogenic diet; NutritionOrder has no ketogenic-ratio element.
+2. HL7 FHIR R4 MedicationRequest example medrx0303, "Order for Tapering Dose": multiple
+   dosageInstruction entries with timing.repeat.boundsPeriod
+   (hl7.org/fhir/2021Mar/medicationrequest0303.xml.html).
+3. HL7 FHIR NutritionOrder: oralDiet.type, oralDiet.nutrient (modifier + amount),
+   enteralFormula.baseFormulaProductName, caloricDensity, administration (schedule, quantity),
+   and the examples infantenteral, enteralbolus (build.fhir.org/nutritionorder-examples).
+4. HL7 FHIR R4 Bundle: resolving references in Bundles (relative references resolve against
+   the base of the entry's fullUrl), hl7.org/fhir/R4/bundle.html#references.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from spasmcare.errors import InputError
+from spasmcare.record.model import DIET_LABELS, Record, Treatment
+
+#: The FHIR version the resources follow (R4B, 4.3.0).
+FHIR_VERSION = "4.3.0"
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+#: spasmcare's own code system and extensions (documented in docs/MULTICENTRE.md).
+CODE_SYSTEM = "https://spasmcare.org/fhir/CodeSystem/spasmcare"
+EXT_ETIOLOGY = "https://spasmcare.org/fhir/StructureDefinition/iess-etiology"
+EXT_KETOGENIC_RATIO = "https://spasmcare.org/fhir/StructureDefinition/ketogenic-ratio"
+
+WEST_SYNDROME = ("28055006", "West syndrome")
+WEIGHT = ("29463-7", "Body weight")
+LENGTH = ("8306-3", "Body height --lying")
+HEAD = ("8287-5", "Head Occipital-frontal circumference")
+GLUCOSE = ("15074-8", "Glucose [Moles/volume] in Blood")
+
+#: Candidate LOINC codes for blood beta-hydroxybutyrate [1]: sources disagree.
+BHB_LOINC_CHOICES: Mapping[str, str] = {
+    "66441-7": "Beta hydroxybutyrate [Moles/volume] in Blood by Test strip",
+    "104816-4": "Beta hydroxybutyrate [Moles/volume] in Blood",
+    "53061-8": "Ketones [Moles/volume] in Blood",
+}
+#: Default: 66441-7, the point-of-care strip meter. Ketones on the ketogenic diet are checked
+#: mostly at home and on the ward with a finger-prick meter, which is what this code names
+#: (a laboratory catalogue and OMOP concept 40769111 carry the same name) [1]. A clinic whose
+#: values come from the laboratory analyser sets 104816-4 instead.
+DEFAULT_BHB_LOINC = "66441-7"
+#: A software setting, not a real server: clinics set their own FHIR base URL.
+DEFAULT_BASE_URL = "https://spasmcare.invalid/fhir"
+DEFAULT_IDENTIFIER_SYSTEM = "https://spasmcare.org/fhir/NamingSystem/record-id"
+
+#: UCUM codes of the record's SI lab units.
+UCUM_OF_UNIT: Mapping[str, str] = {
+    "mmol/L": "mmol/L",
+    "µmol/L": "umol/L",
+    "umol/L": "umol/L",
+    "pH": "[pH]",
+    "mmol/mmol": "mmol/mmol",
+}
+
+#: Record dose unit -> (UCUM unit of the amount, per day?, every other day?).
+_DOSE_UNITS: Mapping[str, tuple[str, str, bool, bool]] = {
+    "mg/day": ("mg", "mg", True, False),
+    "mg/kg/day": ("mg/kg", "mg/kg", True, False),
+    "IU/day": ("IU", "[iU]", True, False),
+    "IU/m2/day": ("IU/m2", "[iU]/m2", True, False),
+    "mg": ("mg", "mg", False, False),
+    "IU": ("IU", "[iU]", False, False),
+    "mg every other day": ("mg", "mg", False, True),
+}
+
+_NAMESPACE = uuid.UUID("6f1c1f8e-3c2a-5b8e-9a55-5a5a5ca7e015")
+
+
+@dataclass(frozen=True)
+class FhirOptions:
+    """Settings of the FHIR export.
+
+    Attributes
+    ----------
+    bhb_loinc : str
+        LOINC code of blood beta-hydroxybutyrate, one of :data:`BHB_LOINC_CHOICES`
+        (default :data:`DEFAULT_BHB_LOINC`, justified there).
+    time_zone : str or None
+        IANA time zone of the record's local times; ``None`` exports dates only.
+    base_url : str
+        The FHIR base URL of the clinic's server, for the Bundle's ``fullUrl`` values.
+    identifier_system : str
+        The system of the Patient identifier that carries the record id.
+    include_name : bool
+        Put the patient's name in ``Patient.name`` (False for a pseudonymised export).
+    """
+
+    bhb_loinc: str = DEFAULT_BHB_LOINC
+    time_zone: str | None = None
+    base_url: str = DEFAULT_BASE_URL
+    identifier_system: str = DEFAULT_IDENTIFIER_SYSTEM
+    include_name: bool = True
+
+    def __post_init__(self) -> None:
+        if self.bhb_loinc not in BHB_LOINC_CHOICES:
+            raise InputError("bhb_loinc", self.bhb_loinc, "one of " + ", ".join(BHB_LOINC_CHOICES))
+        if self.time_zone is not None:
+            try:
+                ZoneInfo(self.time_zone)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise InputError(
+                    "time_zone", self.time_zone, "an IANA time zone such as Europe/London"
+                ) from exc
+        if not self.base_url.startswith(("http://", "https://")):
+            raise InputError("base_url", self.base_url, "an http:// or https:// URL")
+
+
+DEFAULT_FHIR = FhirOptions()
+
+
+@dataclass(frozen=True)
+class DietTargets:
+    """Daily targets of a diet period, when the clinic has them (from a keto plan).
+
+    ``feeds_per_day`` and ``feed_volume_ml`` describe infant formula feeds: the order is then
+    an ``enteralFormula`` named ``formula`` (e.g. the product); otherwise an oral diet with
+    nutrient amounts. Amounts are per day [g/day, kcal/day, mL/day].
+    """
+
+    kcal: float | None = None
+    fat_g: float | None = None
+    protein_g: float | None = None
+    carb_g: float | None = None
+    fluid_ml: float | None = None
+    feeds_per_day: int | None = None
+    feed_volume_ml: float | None = None
+    formula: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def resource_id(record_id: str, kind: str, key: str = "") -> str:
+    """A stable UUID 5 id for item ``kind``/``key`` of the record ``record_id``."""
+    return str(uuid.uuid5(_NAMESPACE, f"{record_id}\x1f{kind}\x1f{key}"))
+
+
+def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    out = {"system": system, "code": code}
+    if display:
+        out["display"] = display
+    return out
+
+
+def _concept(
+    system: str, code: str, display: str | None = None, text: str | None = None
+) -> dict[str, Any]:
+    return {"coding": [_coding(system, code, display)], "text": text or display or code}
+
+
+def _category(code: str, display: str) -> list[dict[str, Any]]:
+    return [{"coding": [_coding(OBS_CATEGORY, code, display)]}]
+
+
+def _quantity(value: float, unit: str, ucum: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": value, "unit": unit}
+    if ucum is not None:
+        out["system"] = UCUM
+        out["code"] = ucum
+    return out
+
+
+def _when(moment: datetime | date, options: FhirOptions) -> str:
+    """A FHIR dateTime: the date alone without a time zone, the zoned time with one."""
+    if isinstance(moment, datetime):
+        if options.time_zone is None:
+            return moment.date().isoformat()
+        return moment.replace(tzinfo=ZoneInfo(options.time_zone)).isoformat()
+    return moment.isoformat()
+
+
+def _date_words(day: date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+class _Builder:
+    def __init__(self, record: Record, options: FhirOptions) -> None:
+        self.record = record
+        self.options = options
+        self.pid = record.patient.id
+        self.patient_id = resource_id(self.pid, "Patient")
+        self.subject = {"reference": f"Patient/{self.patient_id}"}
+
+    def rid(self, kind: str, key: str = "") -> str:
+        return resource_id(self.pid, kind, key)
+
+    def patient(self) -> dict[str, Any]:
+        p = self.record.patient
+        out: dict[str, Any] = {
+            "resourceType": "Patient",
+            "id": self.patient_id,
+            "identifier": [{"system": self.options.identifier_system, "value": p.id}],
+            "gender": p.sex,
+            "birthDate": p.birth_date.isoformat(),
+        }
+        if self.options.include_name and p.name:
+            out["name"] = [{"text": p.name}]
+        return out
+
+    def condition(self) -> dict[str, Any]:
+        p, e = self.record.patient, self.record.etiology
+        parts: list[dict[str, Any]] = [{"url": "category", "valueCode": e.category}]
+        if e.gene:
+            parts.append({"url": "gene", "valueString": e.gene})
+        if e.detail:
+            parts.append({"url": "detail", "valueString": e.detail})
+        out: dict[str, Any] = {
+            "resourceType": "Condition",
+            "id": self.rid("Condition", "west-syndrome"),
+            "extension": [{"url": EXT_ETIOLOGY, "extension": parts}],
+            "clinicalStatus": {"coding": [_coding(CONDITION_CLINICAL, "active", "Active")]},
+            "category": [
+                {"coding": [_coding(CONDITION_CATEGORY, "encounter-diagnosis", "Diagnosis")]}
+            ],
+            "code": _concept(SNOMED, *WEST_SYNDROME),
+            "subject": self.subject,
+        }
+        if p.onset_date is not None:
+            out["onsetDateTime"] = p.onset_date.isoformat()
+        words = f"Etiology: {e.category}" + (f", {e.gene}" if e.gene else "")
+        out["note"] = [{"text": words + (f". {e.detail}" if e.detail else "")}]
+        return out
+
+    def observation(
+        self,
+        key: str,
+        category: tuple[str, str],
+        code: dict[str, Any],
+        when: str,
+        **value: Any,
+    ) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "id": self.rid("Observation", key),
+            "status": "final",
+            "category": _category(*category),
+            "code": code,
+            "subject": self.subject,
+            "effectiveDateTime": when,
+            **value,
+        }
+
+    def growth(self) -> Iterable[dict[str, Any]]:
+        vital = ("vital-signs", "Vital Signs")
+        for g in self.record.growth:
+            day = g.day.isoformat()
+            for name, value, (code, display), unit in (
+                ("weight", g.weight_kg, WEIGHT, "kg"),
+                ("length", g.length_cm, LENGTH, "cm"),
+                ("head", g.head_circumference_cm, HEAD, "cm"),
+            ):
+                if value is not None:
+                    yield self.observation(
+                        f"{name}/{day}",
+                        vital,
+                        _concept(LOINC, code, display),
+                        day,
+                        valueQuantity=_quantity(value, unit, unit),
+                    )
+
+    def lab_code(self, analyte: str, name: str | None) -> dict[str, Any]:
+        if analyte == "glucose":
+            return _concept(LOINC, *GLUCOSE)
+        if analyte == "bhb":
+            code = self.options.bhb_loinc
+            return _concept(LOINC, code, BHB_LOINC_CHOICES[code])
+        from spasmcare.record.units import ANALYTES
+
+        label = name or (ANALYTES[analyte].label if analyte in ANALYTES else analyte)
+        return _concept(CODE_SYSTEM, f"lab-{analyte}", label, text=name or label)
+
+    def labs(self) -> Iterable[dict[str, Any]]:
+        seen: Counter[str] = Counter()
+        for lab in self.record.labs:
+            key = f"{lab.analyte}/{lab.at.isoformat()}/{lab.name or ''}"
+            seen[key] += 1
+            value: dict[str, Any] = {
+                "valueQuantity": _quantity(lab.value_si, lab.unit_si, UCUM_OF_UNIT.get(lab.unit_si))
+            }
+            if lab.sample:
+                value["specimen"] = {"display": lab.sample}
+            yield self.observation(
+                f"lab/{key}/{seen[key]}",
+                ("laboratory", "Laboratory"),
+                self.lab_code(lab.analyte, lab.name),
+                _when(lab.at, self.options),
+                **value,
+            )
+
+    def spasm_days(self) -> Iterable[dict[str, Any]]:
+        counts: Counter[date] = Counter()
+        for entry in self.record.diary:
+            counts[entry.day] += entry.spasms
+        code = _concept(
+            CODE_SYSTEM, "spasms-per-day", "Epileptic spasms counted in the day (diary)"
+        )
+        for day in sorted(self.record.recorded_days):
+            yield self.observation(
+                f"spasms/{day.isoformat()}",
+                ("survey", "Survey"),
+                code,
+                day.isoformat(),
+                valueQuantity=_quantity(counts.get(day, 0), "spasms/day", "/d"),
+            )
+
+    def eegs(self) -> Iterable[dict[str, Any]]:
+        seen: Counter[date] = Counter()
+        for eeg in self.record.eegs:
+            seen[eeg.day] += 1
+            parts: list[dict[str, Any]] = []
+            if eeg.hypsarrhythmia is not None:
+                parts.append(
+                    {
+                        "code": _concept(CODE_SYSTEM, "eeg-hypsarrhythmia", "Hypsarrhythmia"),
+                        "valueBoolean": eeg.hypsarrhythmia,
+                    }
+                )
+            if eeg.kramer is not None:
+                for item, points in eeg.kramer.items.items():
+                    parts.append(
+                        {
+                            "code": _concept(CODE_SYSTEM, f"kramer-{item}", f"Kramer item: {item}"),
+                            "valueInteger": points,
+                        }
+                    )
+                if eeg.kramer.total is not None:
+                    parts.append(
+                        {
+                            "code": _concept(CODE_SYSTEM, "kramer-total", "Kramer total score"),
+                            "valueInteger": eeg.kramer.total,
+                        }
+                    )
+                for variant, present in eeg.kramer.variants.items():
+                    parts.append(
+                        {
+                            "code": _concept(
+                                CODE_SYSTEM, f"kramer-variant-{variant}", f"Kramer: {variant}"
+                            ),
+                            "valueBoolean": present,
+                        }
+                    )
+            if eeg.based_grade is not None:
+                parts.append(
+                    {
+                        "code": _concept(CODE_SYSTEM, "based-grade", "BASED grade"),
+                        "valueInteger": eeg.based_grade,
+                    }
+                )
+            extra: dict[str, Any] = {}
+            if parts:
+                extra["component"] = parts
+            if eeg.report:
+                extra["note"] = [{"text": eeg.report}]
+            if not parts:
+                extra["dataAbsentReason"] = {"text": "no scored findings recorded"}
+            yield self.observation(
+                f"eeg/{eeg.day.isoformat()}/{seen[eeg.day]}",
+                ("procedure", "Procedure"),
+                _concept(CODE_SYSTEM, "eeg-findings", "EEG findings (infantile spasms)"),
+                eeg.day.isoformat(),
+                **extra,
+            )
+
+    def ratios(self) -> Iterable[dict[str, Any]]:
+        code = _concept(
+            CODE_SYSTEM,
+            "ketogenic-ratio-achieved",
+            "Ketogenic ratio achieved (fat : protein + carbohydrate by weight)",
+        )
+        for d in self.record.diet_periods:
+            for reading in d.achieved:
+                yield self.observation(
+                    f"ratio/{d.id}/{reading.day.isoformat()}",
+                    ("survey", "Survey"),
+                    code,
+                    reading.day.isoformat(),
+                    valueRatio=_ratio(reading.ratio),
+                )
+
+    def medication_requests(self) -> Iterable[dict[str, Any]]:
+        for t in self.record.treatments:
+            yield self.medication_request(t)
+
+    def medication_request(self, t: Treatment) -> dict[str, Any]:
+        doses = sorted(t.doses, key=lambda d: d.start)
+        lines = []
+        for i, dose in enumerate(doses, start=1):
+            end = doses[i].start - timedelta(days=1) if i < len(doses) else t.stop
+            lines.append(_dosage(i, dose.amount, dose.unit, dose.start, end, dose.note))
+        out: dict[str, Any] = {
+            "resourceType": "MedicationRequest",
+            "id": self.rid("MedicationRequest", t.id),
+            "identifier": [{"system": f"{CODE_SYSTEM}/treatment-id", "value": t.id}],
+            "status": "active" if t.stop is None else "completed",
+            "intent": "order",
+            "medicationCodeableConcept": {"text": t.drug},
+            "subject": self.subject,
+            "authoredOn": t.start.isoformat(),
+        }
+        if lines:
+            out["dosageInstruction"] = lines
+        if t.continues:
+            out["priorPrescription"] = {
+                "reference": f"MedicationRequest/{self.rid('MedicationRequest', t.continues)}"
+            }
+        notes = [x for x in (f"Protocol: {t.protocol}" if t.protocol else None, t.note) if x]
+        if notes:
+            out["note"] = [{"text": n} for n in notes]
+        return out
+
+    def nutrition_orders(
+        self, targets: Mapping[str, DietTargets] | None
+    ) -> Iterable[dict[str, Any]]:
+        for d in self.record.diet_periods:
+            label = DIET_LABELS.get(d.diet, d.diet)
+            period: dict[str, Any] = {"start": d.start.isoformat()}
+            if d.stop is not None:
+                period["end"] = d.stop.isoformat()
+            out: dict[str, Any] = {
+                "resourceType": "NutritionOrder",
+                "id": self.rid("NutritionOrder", d.id),
+                "identifier": [{"system": f"{CODE_SYSTEM}/diet-period-id", "value": d.id}],
+                "status": "active" if d.stop is None else "completed",
+                "intent": "order",
+                "patient": self.subject,
+                "dateTime": d.start.isoformat(),
+            }
+            if d.prescribed_ratio is not None:
+                out["extension"] = [
+                    {"url": EXT_KETOGENIC_RATIO, "valueRatio": _ratio(d.prescribed_ratio)}
+                ]
+            oral: dict[str, Any] = {
+                "type": [
+                    {"coding": [_coding(CODE_SYSTEM, f"diet-{d.diet}", label)], "text": label}
+                ],
+                "schedule": [{"repeat": {"boundsPeriod": period}}],
+            }
+            words = label + (
+                f", ratio {_number(d.prescribed_ratio)}:1" if d.prescribed_ratio else ""
+            )
+            oral["instruction"] = words
+            t = (targets or {}).get(d.id)
+            if t is not None and t.feeds_per_day:
+                out["enteralFormula"] = _enteral(t, period)
+                out["oralDiet"] = {"type": oral["type"], "instruction": words}
+            else:
+                if t is not None:
+                    nutrients = _nutrients(t)
+                    if nutrients:
+                        oral["nutrient"] = nutrients
+                out["oralDiet"] = oral
+            if d.note:
+                out["note"] = [{"text": d.note}]
+            yield out
+
+
+def _ratio(ratio: float) -> dict[str, Any]:
+    """``ratio``:1 as g fat per g protein + carbohydrate."""
+    return {
+        "numerator": _quantity(ratio, "g fat", "g"),
+        "denominator": _quantity(1, "g protein + carbohydrate", "g"),
+    }
+
+
+_NUTRIENT_WORDS = (("fat_g", "Fat"), ("protein_g", "Protein"), ("carb_g", "Carbohydrate"))
+
+
+def _nutrients(t: DietTargets) -> list[dict[str, Any]]:
+    out = []
+    for name, word in _NUTRIENT_WORDS:
+        value = getattr(t, name)
+        if value is not None:
+            out.append(
+                {
+                    "modifier": {
+                        "coding": [_coding(CODE_SYSTEM, f"nutrient-{word.lower()}", word)],
+                        "text": word,
+                    },
+                    "amount": _quantity(value, "g/day", "g/d"),
+                }
+            )
+    if t.kcal is not None:
+        out.append(
+            {
+                "modifier": {
+                    "coding": [_coding(CODE_SYSTEM, "nutrient-energy", "Energy")],
+                    "text": "Energy",
+                },
+                "amount": _quantity(t.kcal, "kcal/day", "kcal/d"),
+            }
+        )
+    return out
+
+
+def _enteral(t: DietTargets, period: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"baseFormulaProductName": t.formula or "ketogenic formula feed"}
+    admin: dict[str, Any] = {
+        "schedule": {
+            "repeat": {
+                "boundsPeriod": period,
+                "frequency": t.feeds_per_day,
+                "period": 1,
+                "periodUnit": "d",
+            }
+        }
+    }
+    if t.feed_volume_ml is not None:
+        admin["quantity"] = _quantity(t.feed_volume_ml, "mL", "mL")
+    out["administration"] = [admin]
+    if t.kcal is not None and t.feed_volume_ml and t.feeds_per_day:
+        out["caloricDensity"] = _quantity(
+            t.kcal / (t.feed_volume_ml * t.feeds_per_day), "kcal/mL", "kcal/mL"
+        )
+    if t.fluid_ml is not None:
+        out["maxVolumeToDeliver"] = _quantity(t.fluid_ml, "mL", "mL")
+    return out
+
+
+def _dosage(
+    sequence: int, amount: float, unit: str, start: date, end: date | None, note: str | None
+) -> dict[str, Any]:
+    shown, ucum, per_day, alternate = _DOSE_UNITS.get(unit, (unit, None, False, False))
+    bounds: dict[str, Any] = {"start": start.isoformat()}
+    if end is not None:
+        bounds["end"] = end.isoformat()
+    repeat: dict[str, Any] = {"boundsPeriod": bounds}
+    text = f"{_number(amount)} {unit} from {_date_words(start)}"
+    if end is not None:
+        text += f" to {_date_words(end)}"
+    if note:
+        text += f" ({note})"
+    rate: dict[str, Any]
+    if per_day:
+        rate = {
+            "rateRatio": {
+                "numerator": _quantity(amount, shown, ucum),
+                "denominator": _quantity(1, "day", "d"),
+            }
+        }
+    else:
+        rate = {"doseQuantity": _quantity(amount, shown, ucum)}
+        repeat.update({"frequency": 1, "period": 2 if alternate else 1, "periodUnit": "d"})
+    return {
+        "sequence": sequence,
+        "text": text,
+        "timing": {"repeat": repeat},
+        "doseAndRate": [rate],
+    }
+
+
+#: Resource types in the order of the Bundle and of the Bulk Data output files.
+RESOURCE_TYPES: tuple[str, ...] = (
+    "Patient",
+    "Condition",
+    "Observation",
+    "MedicationRequest",
+    "NutritionOrder",
+)
+
+
+def record_resources(
+    record: Record,
+    options: FhirOptions = DEFAULT_FHIR,
+    diet_targets: Mapping[str, DietTargets] | None = None,
+) -> list[dict[str, Any]]:
+    """The FHIR R4B resources of one record as JSON dicts, Patient first (see the module
+    docstring for the mapping). ``diet_targets``: diet period id -> daily targets."""
+    b = _Builder(record, options)
+    out = [b.patient(), b.condition()]
+    out += b.growth()
+    out += b.labs()
+    out += b.spasm_days()
+    out += b.eegs()
+    out += b.ratios()
+    out += b.medication_requests()
+    out += b.nutrition_orders(diet_targets)
+    return out
+
+
+def bundle(
+    resources: list[dict[str, Any]],
+    options: FhirOptions = DEFAULT_FHIR,
+    timestamp: datetime | None = None,
+) -> dict[str, Any]:
+    """A ``collection`` Bundle of ``resources`` (each entry's fullUrl under ``base_url``).
+
+    ``timestamp`` must carry a time zone (FHIR instant); without it the Bundle has none.
+    """
+    if not resources or resources[0].get("resourceType") != "Patient":
+        raise InputError("resources", None, "the resources of one record, Patient first")
+    base = options.base_url.rstrip("/")
+    out: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": resources[0]["id"],
+        "meta": {"tag": [{"system": CODE_SYSTEM, "code": "spasmcare-export"}]},
+        "type": "collection",
+        "entry": [
+            {"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r} for r in resources
+        ],
+    }
+    if timestamp is not None:
+        if timestamp.tzinfo is None:
+            raise InputError("timestamp", timestamp.isoformat(), "a time with a time zone")
+        text = timestamp.isoformat()
+        out["timestamp"] = text[:-6] + "Z" if text.endswith("+00:00") else text
+    return out
+
+
+def record_bundle(
+    record: Record,
+    options: FhirOptions = DEFAULT_FHIR,
+    diet_targets: Mapping[str, DietTargets] | None = None,
+    timestamp: datetime | None = None,
+    validate: bool = True,
+) -> dict[str, Any]:
+    """One record as a validated FHIR R4B ``collection`` Bundle (a JSON dict)."""
+    out = bundle(record_resources(record, options, diet_targets), options, timestamp)
+    if validate:
+        validate_resources([out])
+    return out
+
+
+def validate_resources(resources: Iterable[Mapping[str, Any]]) -> int:
+    """Parse every resource with the ``fhir.resources`` R4B model of its ``resourceType``;
+    return how many were checked. Raises InputError naming the first invalid one."""
+    from fhir.resources.R4B import get_fhir_model_class
+    from pydantic import ValidationError
+
+    count = 0
+    for i, data in enumerate(resources):
+        kind = data.get("resourceType")
+        try:
+            model = get_fhir_model_class(str(kind))
+        except (KeyError, ValueError) as exc:
+            raise InputError(
+                f"resources[{i}].resourceType", kind, "a FHIR R4B resource type"
+            ) from exc
+        try:
+            model.model_validate(dict(data))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise InputError(
+                f"{kind}/{data.get('id')}.{where}", first.get("input"), str(first.get("msg"))
+            ) from exc
+        count += 1
+    return count
