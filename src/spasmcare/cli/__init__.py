@@ -34,6 +34,7 @@ SUBCOMMANDS: list[tuple[str, str, bool]] = [
     ("keto", "keto", True),
     ("therapy", "therapy", True),
     ("record", "record", True),
+    ("export", "export", True),
 ]
 
 
