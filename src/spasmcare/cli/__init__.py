@@ -35,6 +35,7 @@ SUBCOMMANDS: list[tuple[str, str, bool]] = [
     ("therapy", "therapy", True),
     ("record", "record", True),
     ("export", "export", True),
+    ("import", "imports", True),
 ]
 
 

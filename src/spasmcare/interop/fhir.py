@@ -710,7 +710,9 @@ def validate_resources(resources: Iterable[Mapping[str, Any]]) -> int:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
             raise InputError(
-                f"{kind}/{data.get('id')}.{where}", first.get("input"), str(first.get("msg"))
+                f"{kind}/{data.get('id') or '(no id)'}.{where}",
+                first.get("input"),
+                str(first.get("msg")),
             ) from exc
         count += 1
     return count

@@ -1,0 +1,83 @@
+"""``spasmcare import``: data from other systems into a record, through the record validator."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from spasmcare.cli._common import emit, parse_today, read_text
+from spasmcare.errors import InputError
+
+app = typer.Typer(help="Import into a record: FHIR Observations from an EHR.", no_args_is_help=True)
+
+
+def _json(path: Path, field: str) -> object:
+    text = read_text(path, field)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            field, str(path), f"a JSON document ({exc.msg}, line {exc.lineno})"
+        ) from exc
+
+
+def write_atomic(path: Path, text: str, field: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory, so the
+    file is either the old one or the whole new one."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(field, str(path), f"a writable file ({exc})") from exc
+
+
+@app.command()
+def fhir(
+    bundle: Path = typer.Argument(..., help="FHIR Bundle JSON of Observations from the EHR."),
+    into: Path = typer.Option(..., "--into", help="The patient's record JSON."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write the merged record here (default: replace --into)."
+    ),
+    time_zone: str | None = typer.Option(
+        None, "--time-zone", help="IANA zone for times given with an offset (default: as written)."
+    ),
+    today: str | None = typer.Option(
+        None, "--today", help="Latest acceptable date YYYY-MM-DD (default: the system date)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Add weights, lengths, head circumferences, glucose and ketones from a FHIR Bundle."""
+    from spasmcare.interop.fhir_import import import_observations
+    from spasmcare.record import record_to_json
+
+    record = _json(into, "--into")
+    data = _json(bundle, "BUNDLE")
+    if not isinstance(record, dict) or not isinstance(data, dict):
+        raise InputError("BUNDLE", str(bundle), "a JSON object (a record and a FHIR Bundle)")
+    result = import_observations(record, data, today=parse_today(today), time_zone=time_zone)
+    target = out or into
+    if result.added:
+        write_atomic(target, record_to_json(result.record), "--out" if out else "--into")
+    summary = {
+        "record": str(target),
+        "added": len(result.added),
+        "items": [{"section": s, **item} for s, item in result.added],
+        "not_imported": result.not_imported,
+    }
+
+    def render(console: Console) -> None:
+        console.print(f"added {len(result.added)} item(s) to {target}")
+        for s, item in result.added:
+            values = ", ".join(f"{k} {v}" for k, v in item.items())
+            console.print(f"  {s}: {values}")
+        for n in result.not_imported:
+            console.print(f"  not imported {n['entry']}: {n['reason']}")
+
+    emit(summary, as_json, render)
