@@ -89,7 +89,7 @@ def test_identical_duplicate_not_imported_and_conflict_refused() -> None:
     result = import_observations(small_record(), twice, today=TODAY)
     assert len(result.added) == 1 and len(result.not_imported) == 1
     conflict = bundle(obs("29463-7", 6.6, "kg", "2026-08-25"))
-    with pytest.raises(InputError, match=r"entry\[0\].*no second weight_kg"):
+    with pytest.raises(InputError, match=r"entry\[0\].*no second weight on 25 Aug 2026"):
         import_observations(small_record(), conflict, today=TODAY)
     lab_conflict = bundle(obs("15074-8", 6.0, "mmol/L", "2026-11-10T08:30:00+00:00"))
     # the record's glucose at that time is 90 mg/dL = 4.996 mmol/L
@@ -175,5 +175,5 @@ def test_cli_import(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run_cli(
         capsys, "import", "fhir", str(bnd), "--into", str(rec), "--today", TODAY.isoformat()
     )
-    assert code == 2 and "no second weight_kg" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and "no second weight" in err and len(err.strip().splitlines()) == 1
     assert json.loads(rec.read_text()) == small_record()

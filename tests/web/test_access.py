@@ -58,6 +58,11 @@ EXPECTED: dict[str, set[str]] = {
     "family_print": CLIN | {F},
     "cohort": {R, N, D, A},
     "cohort_csv": {R, N, D, A},
+    "patient_fhir": STAFF,
+    "fhir_import": STAFF,
+    "bulk_export": {A},
+    "bulk_export_status": {A},
+    "bulk_export_file": {A},
     "admin:index": {A},
 }
 PUBLIC = {"login", "invitation_accept"}
@@ -115,6 +120,11 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "family_print": f"/patients/{pid}/print/call/",
         "cohort": "/cohort/",
         "cohort_csv": "/cohort.csv",
+        "patient_fhir": f"/patients/{pid}/fhir.json",
+        "fhir_import": f"/patients/{pid}/import-fhir/",
+        "bulk_export": "/exports/",
+        "bulk_export_status": f"/exports/{uuid.uuid4()}/status/",
+        "bulk_export_file": f"/exports/{uuid.uuid4()}/Patient.ndjson",
         "admin:index": "/admin/",
     }[name]
 

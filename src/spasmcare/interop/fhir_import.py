@@ -68,6 +68,24 @@ CODES: Mapping[str, tuple[str, str]] = {
     **{code: ("labs", "bhb") for code in BHB_LOINC_CHOICES},
 }
 FINAL_STATUSES = ("final", "amended", "corrected")
+#: How each measure reads in a message.
+WORDS: Mapping[str, str] = {
+    "weight_kg": "weight",
+    "length_cm": "length",
+    "head_circumference_cm": "head circumference",
+    "glucose": "glucose",
+    "bhb": "blood ketones (BHB)",
+}
+
+
+def _day_words(day: date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def _moment_words(moment: datetime) -> str:
+    return _day_words(moment.date()) + (
+        f" {moment:%H:%M}" if moment.time() != datetime.min.time() else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -202,14 +220,14 @@ def import_observations(
                     skipped.append(
                         {
                             "entry": where,
-                            "reason": f"{name} on {day.isoformat()} already in the record",
+                            "reason": f"{WORDS[name]} on {_day_words(day)} already in the record",
                         }
                     )
                     continue
                 raise InputError(
                     where,
                     value,
-                    f"no second {name} on {day.isoformat()} (the record has {old:g}); "
+                    f"no second {WORDS[name]} on {_day_words(day)} (the record has {old:g}); "
                     "correct one of them by hand",
                 )
             growth_seen[(day, name)] = value
@@ -228,14 +246,17 @@ def import_observations(
                     skipped.append(
                         {
                             "entry": where,
-                            "reason": f"{name} at {moment.isoformat()} already in the record",
+                            "reason": (
+                                f"{WORDS[name]} at {_moment_words(moment)} already in the record"
+                            ),
                         }
                     )
                     continue
                 raise InputError(
                     where,
                     value,
-                    f"no second {name} result at {moment.isoformat()}; correct one of them by hand",
+                    f"no second {WORDS[name]} result at {_moment_words(moment)}; "
+                    "correct one of them by hand",
                 )
             lab_seen[(moment, name)] = si
             at = (

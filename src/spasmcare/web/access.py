@@ -93,6 +93,12 @@ RULES: dict[str, Rule] = {
     # outcomes (de-identified)
     "cohort": _r(RESEARCH, NEURO, DIET, ADMIN),
     "cohort_csv": _r(RESEARCH, NEURO, DIET, ADMIN),
+    # FHIR: a patient's Bundle and EHR import for the team; clinic-wide bulk files for admin
+    "patient_fhir": _r(STAFF, patient=True),
+    "fhir_import": _r(STAFF, patient=True),
+    "bulk_export": _r(ADMIN),
+    "bulk_export_status": _r(ADMIN),
+    "bulk_export_file": _r(ADMIN),
 }
 ADMIN_SITE = _r(ADMIN)
 

@@ -332,3 +332,22 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     _touch(patient)
     return patient
 
+
+
+@transaction.atomic
+def import_fhir(patient: Patient, bundle: Any, user: User | None) -> Any:
+    """Add the weights, lengths, head circumferences and labs of a FHIR Bundle from an EHR to
+    ``patient`` (:func:`spasmcare.interop.fhir_import.import_observations`): the whole merged
+    record is checked by the record validator first; nothing is written if any part fails.
+    Returns the domain's ImportResult (what was added, what was not imported and why)."""
+    from spasmcare.interop.fhir_import import import_observations
+
+    lock_patient(patient)
+    result = import_observations(
+        records.record_dict(patient), bundle, today=records.today()
+    )
+    for section, item in result.added:
+        create_entry(
+            patient, records.KIND_OF_SECTION[section], item, user, action="import", check=False
+        )
+    return result

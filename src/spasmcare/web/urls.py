@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from spasmcare.web.views import auth, cohort, course, family, keto, patients, protocols
+from spasmcare.web.views import auth, cohort, course, family, interop, keto, patients, protocols
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -58,6 +58,12 @@ urlpatterns = [
     # outcomes
     path("cohort/", cohort.cohort, name="cohort"),
     path("cohort.csv", cohort.cohort_csv, name="cohort_csv"),
+    # FHIR and bulk export
+    path("patients/<int:pid>/fhir.json", interop.patient_fhir, name="patient_fhir"),
+    path("patients/<int:pid>/import-fhir/", interop.fhir_import, name="fhir_import"),
+    path("exports/", interop.bulk_export, name="bulk_export"),
+    path("exports/<uuid:key>/status/", interop.bulk_export_status, name="bulk_export_status"),
+    path("exports/<uuid:key>/<str:name>", interop.bulk_export_file, name="bulk_export_file"),
     path("admin/", admin.site.urls),
 ]
 

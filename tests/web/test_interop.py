@@ -1,0 +1,134 @@
+"""FHIR pages: a patient's Bundle, EHR Observations import through audit, admin bulk export."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from spasmcare.interop.fhir import validate_resources
+from spasmcare.web import bulk
+from spasmcare.web.models import BulkExport, Entry, Patient, Revision
+
+
+def _bundle(*observations: dict[str, Any]) -> bytes:
+    return json.dumps(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": o} for o in observations],
+        }
+    ).encode()
+
+
+def _weight(grams: float, day: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+        "effectiveDateTime": day,
+        "valueQuantity": {
+            "value": grams,
+            "unit": "g",
+            "system": "http://unitsofmeasure.org",
+            "code": "g",
+        },
+    }
+
+
+def test_patient_bundle_download(client_as: Any, patient: Patient) -> None:
+    response = client_as("nurse").get(f"/patients/{patient.pk}/fhir.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    bundle = json.loads(response.content)
+    assert bundle["entry"][0]["resource"]["identifier"][0]["value"] == patient.record_id
+    assert validate_resources([bundle]) == 1
+    page = client_as("nurse").get(f"/patients/{patient.pk}/")
+    assert f"/patients/{patient.pk}/fhir.json".encode() in page.content
+
+
+def test_fhir_import_writes_entries_through_audit(client_as: Any, patient: Patient) -> None:
+    before = Entry.objects.filter(patient=patient, kind="growth").count()
+    version = patient.data_version
+    upload = SimpleUploadedFile("ehr.json", _bundle(_weight(6350, "2026-06-20")))
+    response = client_as("neurologist").post(
+        f"/patients/{patient.pk}/import-fhir/", {"file": upload}
+    )
+    assert response.status_code == 200
+    assert b"Added (1)" in response.content
+    new = (
+        Entry.objects.filter(patient=patient, kind="growth")
+        .exclude(pk__lte=0)
+        .order_by("-pk")
+        .first()
+    )
+    assert new is not None and new.data == {"date": "2026-06-20", "weight_kg": 6.35}
+    assert Entry.objects.filter(patient=patient, kind="growth").count() == before + 1
+    assert new.created_by is not None and new.created_by.username == "neurologist"
+    assert Revision.objects.filter(entry=new, action="import").count() == 1
+    patient.refresh_from_db()
+    assert patient.data_version > version
+    # the same bundle again: already in the record, nothing added
+    upload = SimpleUploadedFile("ehr.json", _bundle(_weight(6350, "2026-06-20")))
+    response = client_as("neurologist").post(
+        f"/patients/{patient.pk}/import-fhir/", {"file": upload}
+    )
+    assert b"Added (0)" in response.content and b"already in the record" in response.content
+    assert Entry.objects.filter(patient=patient, kind="growth").count() == before + 1
+
+
+def test_fhir_import_refused_writes_nothing(client_as: Any, patient: Patient) -> None:
+    before = Entry.objects.filter(patient=patient).count()
+    # 59 kg at 5 months: the record validator's weight-for-age check refuses it
+    upload = SimpleUploadedFile(
+        "ehr.json", _bundle(_weight(6000, "2026-06-21"), _weight(59000, "2026-06-22"))
+    )
+    response = client_as("nurse").post(f"/patients/{patient.pk}/import-fhir/", {"file": upload})
+    assert response.status_code == 200
+    assert b"weight_kg" in response.content and b"is not accepted" in response.content
+    assert Entry.objects.filter(patient=patient).count() == before
+
+
+@pytest.fixture
+def inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "RUN_INLINE", True)
+
+
+def test_bulk_export_runs_and_files_download(
+    client_as: Any, patient: Patient, inline: None
+) -> None:
+    admin = client_as("admin")
+    page = admin.get("/exports/")
+    assert page.status_code == 200
+    assert not re.search(rb"<script(?![^>]*\bsrc=)[^>]*>", page.content)  # no inline script
+    assert b"web/bulk.js" in page.content
+    response = admin.post("/exports/", {"team": ""})
+    assert response.status_code == 302
+    job = BulkExport.objects.get()
+    assert job.status == "done" and job.done == job.total == 1
+    status = admin.get(f"/exports/{job.key}/status/").json()
+    assert status["percent"] == 100 and status["status"] == "done"
+    counts = {item["type"]: item["count"] for item in job.manifest["output"]}
+    assert counts["Patient"] == 1 and job.resources == sum(counts.values())
+    body = b"".join(admin.get(f"/exports/{job.key}/Observation.ndjson").streaming_content)
+    lines = [json.loads(line) for line in body.splitlines()]
+    assert len(lines) == counts["Observation"]
+    assert admin.get(f"/exports/{job.key}/secret.txt").status_code == 404
+    assert admin.get(f"/exports/{job.key}/manifest.json").status_code == 200
+    page = admin.get("/exports/")
+    assert b"done: 1 patients" in page.content
+
+
+def test_bulk_export_of_a_team_and_bad_team(
+    client_as: Any, patient: Patient, inline: None, other_team: Any
+) -> None:
+    admin = client_as("admin")
+    admin.post("/exports/", {"team": str(other_team.pk)})
+    job = BulkExport.objects.get()
+    assert job.team == other_team and job.total == 0 and job.status == "done"
+    response = admin.post("/exports/", {"team": "999999"}, follow=True)
+    assert b"is not accepted" in response.content
+    assert BulkExport.objects.count() == 1
