@@ -7,13 +7,16 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.errors import InputError
-from spasmcare.record import Record, record_from_json
+
+if TYPE_CHECKING:
+    from spasmcare.record import Record
 
 app = typer.Typer(
     help="Export records: FHIR R4B Bundle, FHIR Bulk Data NDJSON, REDCap dictionary + data.",
@@ -35,6 +38,8 @@ def _files(records: list[Path], directory: Path | None) -> list[Path]:
 
 
 def _load(path: Path, today: date | None) -> Record:
+    from spasmcare.record import record_from_json
+
     try:
         return record_from_json(read_text(path), today=today)
     except InputError as exc:

@@ -1,0 +1,103 @@
+"""Bulk FHIR export (NDJSON) of 1,000 and 10,000 fictional patients: time, peak memory, MB.
+
+``python -m benchmarks export``. The fictional demo clinic (``spasmcare.record.synthetic``,
+3 seeds × 14 infants = 42 different records) is cycled to the wanted count, each copy with its
+own patient id, so every exported resource has its own id. Each patient is mapped to FHIR
+R4B resources and appended to the NDJSON files, as ``spasmcare export fhir --ndjson`` does.
+Reading a record (the record validator, ``record_from_dict``) is measured apart on the 42
+distinct records and left out of the export time: the copies share the 42 parsed records and
+only their patient id differs, so the export time is the FHIR mapping, the optional model
+check and the writing.
+
+Each run is a fresh process, so its peak resident memory (``ru_maxrss``) is its own; the
+figure includes the interpreter and imported libraries (reported apart as the baseline).
+Runs: 1,000 patients with and without the fhir.resources model check, 10,000 without it,
+and 10,000 with it when ``SPASMCARE_BENCH_FULL=1`` (about 45 minutes on the reference machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+TODAY = date(2026, 12, 2)
+SEEDS = (2026, 2027, 2028)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def one(count: int, validate: bool) -> dict[str, float]:
+    """Export ``count`` patients in this process; return the measures."""
+    from spasmcare.interop.bulk import write_ndjson
+    from spasmcare.record import record_from_dict
+    from spasmcare.record.synthetic import demo_clinic
+
+    docs = [i.record for seed in SEEDS for i in demo_clinic(TODAY, seed=seed)]
+    start = time.perf_counter()
+    base = [record_from_dict(d, today=TODAY) for d in docs]
+    read_ms = 1000 * (time.perf_counter() - start) / len(docs)
+    baseline = _peak_mb()
+
+    def sources():  # noqa: ANN202
+        for n in range(count):
+            record = base[n % len(base)]
+            patient = replace(record.patient, id=f"bench-{n:05d}")
+            yield patient.id, replace(record, patient=patient)
+
+    with tempfile.TemporaryDirectory(prefix="spasmcare-bench-export-") as tmp:
+        start = time.perf_counter()
+        manifest = write_ndjson(sources(), Path(tmp), validate=validate, total=count)
+        seconds = time.perf_counter() - start
+        written = sum(p.stat().st_size for p in Path(tmp).iterdir())
+    return {
+        "patients": count,
+        "validate": validate,
+        "seconds": seconds,
+        "per_patient_ms": 1000 * seconds / count,
+        "resources": sum(item["count"] for item in manifest["output"]),
+        "mb_written": written / 1e6,
+        "peak_rss_mb": _peak_mb(),
+        "baseline_rss_mb": baseline,
+        "record_read_ms": read_ms,
+    }
+
+
+def _run(count: int, validate: bool) -> dict[str, float]:
+    args = [sys.executable, "-m", "benchmarks.bench_export", str(count), "1" if validate else "0"]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    runs = [(1000, False), (1000, True), (10000, False)]
+    if os.environ.get("SPASMCARE_BENCH_FULL") == "1":
+        runs.append((10000, True))
+    print(
+        "| patients | model check | time | per patient | resources | MB written "
+        "| peak RSS (baseline) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for count, validate in runs:
+        r = _run(count, validate)
+        print(
+            f"| {r['patients']:,} | {'yes' if r['validate'] else 'no'} | {r['seconds']:.1f} s | "
+            f"{r['per_patient_ms']:.1f} ms | {r['resources']:,} | {r['mb_written']:.0f} | "
+            f"{r['peak_rss_mb']:.0f} MB ({r['baseline_rss_mb']:.0f} MB) |",
+            flush=True,
+        )
+    print(f"reading one record through the record validator: {r['record_read_ms']:.0f} ms (mean)")
+
+
+if __name__ == "__main__":
+    print(json.dumps(one(int(sys.argv[1]), sys.argv[2] == "1")))
