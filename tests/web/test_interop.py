@@ -132,3 +132,28 @@ def test_bulk_export_of_a_team_and_bad_team(
     response = admin.post("/exports/", {"team": "999999"}, follow=True)
     assert b"is not accepted" in response.content
     assert BulkExport.objects.count() == 1
+
+
+def test_cohort_redcap_zip_matches_the_cohort_csv(client_as: Any, patient: Patient) -> None:
+    import csv
+    import io
+    import zipfile
+
+    researcher = client_as("researcher")
+    response = researcher.get("/cohort-redcap.zip")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    files = zipfile.ZipFile(io.BytesIO(response.content))
+    dictionary = list(csv.reader(io.StringIO(files.read("redcap_dictionary.csv").decode())))
+    data = list(csv.DictReader(io.StringIO(files.read("redcap_import.csv").decode())))
+    cohort = list(csv.DictReader(io.StringIO(researcher.get("/cohort.csv").content.decode())))
+    assert len(dictionary[0]) == 18 and dictionary[1][0] == "record_id"
+    assert len(data) == len(cohort) == 1
+    row, source = data[0], cohort[0]
+    assert row["record_id"] == source["key"]
+    for name, value in source.items():
+        if name == "key":
+            continue
+        expected = {"true": "1", "false": "0"}.get(value, value)
+        assert row[name] == expected, name
+    texts = "".join(files.read(n).decode() for n in files.namelist())
+    assert patient.record_id not in texts and patient.name not in texts

@@ -96,6 +96,7 @@ RULES: dict[str, Rule] = {
     # FHIR: a patient's Bundle and EHR import for the team; clinic-wide bulk files for admin
     "patient_fhir": _r(STAFF, patient=True),
     "fhir_import": _r(STAFF, patient=True),
+    "cohort_redcap": _r(RESEARCH, NEURO, DIET, ADMIN),
     "bulk_export": _r(ADMIN),
     "bulk_export_status": _r(ADMIN),
     "bulk_export_file": _r(ADMIN),

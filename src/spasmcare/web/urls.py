@@ -61,6 +61,7 @@ urlpatterns = [
     # FHIR and bulk export
     path("patients/<int:pid>/fhir.json", interop.patient_fhir, name="patient_fhir"),
     path("patients/<int:pid>/import-fhir/", interop.fhir_import, name="fhir_import"),
+    path("cohort-redcap.zip", interop.cohort_redcap, name="cohort_redcap"),
     path("exports/", interop.bulk_export, name="bulk_export"),
     path("exports/<uuid:key>/status/", interop.bulk_export_status, name="bulk_export_status"),
     path("exports/<uuid:key>/<str:name>", interop.bulk_export_file, name="bulk_export_file"),

@@ -152,3 +152,24 @@ def bulk_export_file(request: HttpRequest, key: str, name: str) -> FileResponse:
         raise Http404("the file is no longer there")
     kind = "application/json" if name == MANIFEST else "application/fhir+ndjson"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=kind)
+
+
+def cohort_redcap(request: HttpRequest) -> HttpResponse:
+    """The cohort page's de-identified rows (with its filters) as a REDCap data dictionary and
+    flat import CSV, in one zip: the same rows as the page's CSV download."""
+    import io
+    import zipfile
+
+    from spasmcare.interop.redcap import redcap_export
+    from spasmcare.web.views.cohort import _filtered
+
+    _, _, c = _filtered(request)
+    result = redcap_export(c["selected"])
+    on = records.today().isoformat()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("redcap_dictionary.csv", result.dictionary_csv)
+        z.writestr("redcap_import.csv", result.import_csv)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="spasmcare-redcap-{on}.zip"'
+    return response
