@@ -120,6 +120,7 @@ def test_patient_and_condition() -> None:
         "display": "West syndrome",
     }
     assert condition["onsetDateTime"] == "2026-08-20"
+    assert "clinicalStatus" not in condition  # the record does not say active or resolved
     assert condition["subject"] == {"reference": f"Patient/{patient['id']}"}
     parts = {e["url"]: e for e in condition["extension"][0]["extension"]}
     assert parts["category"]["valueCode"] == "genetic"

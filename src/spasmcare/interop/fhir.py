@@ -4,7 +4,8 @@
 
 - **Patient**: identifier (the record id, under :attr:`FhirOptions.identifier_system`), name
   (optional), gender, birth date.
-- **Condition**: West syndrome, SNOMED CT 28055006 [1], onset date; the etiology (category,
+- **Condition**: West syndrome, SNOMED CT 28055006 [1], onset date, no clinical status (the
+  record does not say whether the syndrome is active or resolved); the etiology (category,
   gene, free text) in the extension :data:`EXT_ETIOLOGY`, because no sourced code set for the
   record's etiology groups was found [1].
 - **Observation**, category ``vital-signs``: body weight LOINC 29463-7 [kg], length
@@ -82,7 +83,6 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 #: spasmcare's own code system and extensions (documented in docs/MULTICENTRE.md).
 CODE_SYSTEM = "https://spasmcare.org/fhir/CodeSystem/spasmcare"
@@ -119,7 +119,7 @@ UCUM_OF_UNIT: Mapping[str, str] = {
     "mmol/mmol": "mmol/mmol",
 }
 
-#: Record dose unit -> (UCUM unit of the amount, per day?, every other day?).
+#: Record dose unit -> (unit shown, UCUM code of the amount, a rate per day?, every other day?).
 _DOSE_UNITS: Mapping[str, tuple[str, str, bool, bool]] = {
     "mg/day": ("mg", "mg", True, False),
     "mg/kg/day": ("mg/kg", "mg/kg", True, False),
@@ -277,7 +277,6 @@ class _Builder:
             "resourceType": "Condition",
             "id": self.rid("Condition", "west-syndrome"),
             "extension": [{"url": EXT_ETIOLOGY, "extension": parts}],
-            "clinicalStatus": {"coding": [_coding(CONDITION_CLINICAL, "active", "Active")]},
             "category": [
                 {"coding": [_coding(CONDITION_CATEGORY, "encounter-diagnosis", "Diagnosis")]}
             ],
