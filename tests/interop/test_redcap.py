@@ -7,6 +7,8 @@ import io
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spasmcare.errors import InputError
 from spasmcare.interop import redcap
@@ -123,3 +125,44 @@ def test_bad_rows_refused(records) -> None:
         redcap.redcap_export([{"key": "a", "Bad Name": 1}])
     with pytest.raises(InputError, match="salt"):
         redcap.cohort_redcap(records[:1], TODAY, salt="short")
+
+
+_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.text("abc+/ -,\"'\n", max_size=8),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_value, min_size=3, max_size=3), min_size=1, max_size=6))
+def test_any_rows_read_back_by_their_dictionary_types(table: list[list[object]]) -> None:
+    columns = ("alpha", "beta_2", "gamma")
+    rows = [
+        {"key": f"k{i}", **dict(zip(columns, values, strict=True))}
+        for i, values in enumerate(table)
+    ]
+    out = redcap.redcap_export(rows)
+    dictionary = {r[0]: r for r in read(out.dictionary_csv)[1:]}
+    body = read(out.import_csv)
+    assert body[0] == ["record_id", *columns]
+    for line, row in zip(body[1:], rows, strict=True):
+        assert line[0] == row["key"]
+        for name, cell in zip(columns, line[1:], strict=True):
+            value, kind, validation = row[name], dictionary[name][3], dictionary[name][7]
+            if value is None:
+                assert cell == ""
+            elif kind == "yesno":
+                assert cell == ("1" if value else "0")
+            elif validation == "integer":
+                assert int(cell) == value
+            elif validation == "number":
+                assert float(cell) == value
+            elif isinstance(value, bool):
+                assert cell == ("1" if value else "0")
+            elif isinstance(value, float):
+                assert float(cell) == value
+            else:
+                assert cell == str(value)
