@@ -145,3 +145,17 @@ def test_redcap(capsys: pytest.CaptureFixture[str], record_dir: Path, tmp_path: 
         *DAY,
     )
     assert code == 2 and "salt" in err
+
+
+def test_fhir_resources_not_imported_at_start_up() -> None:
+    """The FHIR models load only when an export or import runs (CLI start-up stays light)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, spasmcare.cli, spasmcare.cli.export, spasmcare.cli.imports, "
+        "spasmcare.interop.fhir, spasmcare.interop.bulk, spasmcare.interop.redcap; "
+        "print(sorted(m for m in sys.modules if m.startswith('fhir')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
