@@ -114,8 +114,12 @@ for role, count in args["mix"]:
         if role == "admin":
             user.is_staff = user.is_superuser = True
             user.save()
-keto = sorted({e.patient_id for e in Patient.objects.none()} | set(
+keto = sorted(set(
     Patient.objects.filter(entries__kind=Kind.KETO_PLAN).values_list("pk", flat=True)))
+# the stored summaries a clinic has from its previous day (checked once; today's are then
+# recomputed from the stored items without the schema)
+from spasmcare.web import summaries
+summaries.stored(patients)
 print(json.dumps({"patients": [p.pk for p in patients], "keto": keto}))
 """
 

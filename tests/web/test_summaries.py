@@ -108,16 +108,28 @@ def test_a_new_day_or_clinic_setting_recomputes(settings: Any, two: list[Patient
     assert row(two[0]).clinic != stamp
 
 
-def test_full_check_once_per_data_version(two: list[Patient]) -> None:
+def test_full_check_once_then_checked_writes_keep_it(
+    two: list[Patient], monkeypatch: pytest.MonkeyPatch
+) -> None:
     alder = two[0]
     summaries.stored(fresh([alder]))
     assert row(alder).checked == Patient.objects.get(pk=alder.pk).data_version
-    # a later day reads the checked version without the schema; a write needs a new check
+    # a write through the audit layer checks its item with the other items: the whole record
+    # stays checked, and the next summary reads the stored items without the schema
     audit.create_entry(alder, Kind.RECORDED_DAY, {"date": on(31).isoformat()}, None)
     current = Patient.objects.get(pk=alder.pk).data_version
-    assert row(alder).checked == current - 1
-    summaries.stored(fresh([alder]))
     assert row(alder).checked == current
+    full: list[int] = []
+    real = summaries.record_from_dict
+    monkeypatch.setattr(
+        summaries, "record_from_dict", lambda *a, **k: full.append(1) or real(*a, **k)
+    )
+    summaries.stored(fresh([alder]))
+    assert full == [] and row(alder).data_version == current
+    # a write around the audit layer does not move the stamp: the next version is checked fully
+    Patient.objects.filter(pk=alder.pk).update(data_version=current + 1)
+    summaries.stored(fresh([alder]))
+    assert full == [1] and row(alder).checked == current + 1
 
 
 def test_stored_rows_serve_another_worker(

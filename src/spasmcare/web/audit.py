@@ -17,12 +17,12 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.web import records
-from spasmcare.web.models import CareTeam, Entry, Patient, Revision, User
+from spasmcare.web.models import CareTeam, Entry, Patient, PatientSummary, Revision, User
 
 PATIENT_FIELDS = (
     "record_id",
@@ -66,7 +66,19 @@ def _patient_snapshot(p: Patient) -> dict[str, Any]:
     return out
 
 
-def _touch(patient: Patient) -> None:
+def _touch(patient: Patient, checked: bool = False) -> None:
+    """Raise the patient's ``data_version`` (computed views of the old one are not used again).
+
+    ``checked``: the written item passed the record check together with the patient's other
+    items (a duplicate id, a reference to a missing treatment are refused), so a record that
+    was fully checked at the old version is still valid at the new one: the stored summary's
+    ``checked`` stamp moves on with it, and the next summary is read without the schema.
+    """
+    if checked:
+        current = Patient.objects.filter(pk=patient.pk).values("data_version")[:1]
+        PatientSummary.objects.filter(patient_id=patient.pk, checked=Subquery(current)).update(
+            checked=F("checked") + 1
+        )
     Patient.objects.filter(pk=patient.pk).update(data_version=F("data_version") + 1)
     patient.refresh_from_db(fields=["data_version"])
 
@@ -199,7 +211,7 @@ def create_entry(
         snapshot=_entry_snapshot(entry),
         by=user,
     )
-    _touch(patient)
+    _touch(patient, checked=check)
     return entry
 
 
@@ -243,7 +255,7 @@ def update_entry(
         snapshot=_entry_snapshot(entry),
         by=user,
     )
-    _touch(entry.patient)
+    _touch(entry.patient, checked=True)
     return entry
 
 
@@ -269,7 +281,7 @@ def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) 
         reason=reason.strip(),
         by=user,
     )
-    _touch(entry.patient)
+    _touch(entry.patient, checked=True)
     return entry
 
 
