@@ -506,7 +506,7 @@ def run_mix(args: argparse.Namespace) -> dict[str, Any]:
             f"{sum(c for _, c in mix)} logins ready in {time.perf_counter() - t:.0f} s",
             flush=True,
         )
-        port = _free_port()
+        port = args.port or _free_port()
         t = time.perf_counter()
         server = _serve(env, port)
         print(
@@ -586,7 +586,7 @@ def run_cohort(args: argparse.Namespace) -> list[dict[str, Any]]:
         try:
             found = _python(COHORT, env, json.dumps({"patients": n}))
             if args.cohort_requests:
-                port = _free_port()
+                port = args.port or _free_port()
                 server = _serve(env, port)
                 found |= _cohort_page(port, env, args.cohort_requests)
             print(f"  {json.dumps(found)}", flush=True)
@@ -650,6 +650,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--cohort-requests", type=int, default=20, help="cohort page views per size (0: none) [20]"
     )
+    parser.add_argument("--port", type=int, default=0, help="loopback port [a free one]")
     parser.add_argument(
         "--json", action="store_true", help="print the results as one JSON document"
     )

@@ -218,7 +218,7 @@ def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _km(rows: list[dict[str, Any]], chart_key: str) -> dict[str, Any]:
+def _km(rows: list[dict[str, Any]]) -> dict[str, Any]:
     found = km_by_group(rows, "therapy")
     curves = {g: found[g] for g in THERAPY_GROUPS if g in found}
     groups = []
@@ -255,6 +255,10 @@ def _km(rows: list[dict[str, Any]], chart_key: str) -> dict[str, Any]:
                 ],
             }
         )
+    # keyed by what the chart shows, so a write that leaves the curves as they were (most
+    # diary entries) does not draw the chart again
+    drawn = hashlib.sha256(repr((sorted(curves.items()), sorted(labels.items()))).encode())
+    chart_key = f"cohort-km:{drawn.hexdigest()}"
     png = cache.get(chart_key)
     if png is None:
         png = cohort_charts.km_png(curves, labels) or b""
@@ -278,7 +282,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "n": len(rows),
         "counts": counts,
         "rates": _rates(rows, groups),
-        "km": _km(rows, f"{c['key']}:km:{filters}"),
+        "km": _km(rows),
         "notes": cohort_notes(),
         "measures": BINARY_MEASURES,
         "query": filters,
