@@ -25,3 +25,9 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
     code, out, err = run_cli(capsys, *args, "--json")
     assert code == 0, err
     return json.loads(out)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
+    """Tests never read or write the user's cache of validated protocol files."""
+    monkeypatch.setenv("SPASMCARE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from spasmcare.errors import InputError
 
@@ -37,6 +37,19 @@ SUBCOMMANDS: list[tuple[str, str, bool]] = [
     ("export", "export", True),
     ("import", "imports", True),
 ]
+
+
+#: Each command's help as ``--help`` lists it, so listing the commands imports none of their
+#: modules (the solver, the growth references); a test checks it against the modules' own.
+HELP: dict[str, str] = {
+    "demo": "Print a complete ketogenic prescription for a demo 8-month-old infant.",
+    "report": "Response measures (UKISS, ICISS, NISC, Elterman, electroclinical, diet responders),"
+    "\nEEG scores, growth z-scores and flags, lab alerts; optional HTML report.",
+    "foods": "Food composition table (USDA SR28 + specialty products).",
+    "keto": "Ketogenic diet therapy: prescriptions, meals, infant feeds.",
+    "therapy": "First-line drug courses: protocols, dose schedules, monitoring, calendar export.",
+    "record": "Patient records: validate, print the JSON Schema.",
+}
 
 
 def load_command(name: str) -> Command:
@@ -83,7 +96,8 @@ class _LazyCommands(MutableMapping[str, Command]):
 
 
 class LazyGroup(TyperGroup):
-    """A Typer group whose subcommands are loaded by name when invoked."""
+    """A Typer group whose subcommands are loaded by name when invoked. Its own ``--help``
+    lists them from :data:`HELP` without importing them."""
 
     def __init__(self, **attrs: Any) -> None:
         commands = attrs.pop("commands", None) or {}
@@ -92,6 +106,22 @@ class LazyGroup(TyperGroup):
         for name, command in dict(commands).items():
             lazy[name] = command
         self.commands = lazy
+        self._listing = False
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Command:
+        if self._listing and cmd_name in HELP and isinstance(self.commands, _LazyCommands):
+            return TyperCommand(name=cmd_name, help=HELP[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names, without loading the commands
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 app = typer.Typer(

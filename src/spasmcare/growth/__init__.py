@@ -28,8 +28,6 @@ from datetime import date
 from statistics import NormalDist
 from typing import Literal
 
-from rcpchgrowth import measurement_from_sds, sds_for_measurement
-
 from spasmcare.errors import InputError
 
 Reference = Literal["who", "uk-who"]
@@ -86,6 +84,10 @@ def sds(
     """
     if reference not in REFERENCES:
         raise InputError("reference", reference, "one of " + ", ".join(REFERENCES))
+    # imported on first use: rcpchgrowth loads scipy.stats (≈ 1-2 s), which a command that
+    # needs no z-score (``spasmcare --help``, ``foods search``) should not wait for
+    from rcpchgrowth import sds_for_measurement
+
     try:
         return float(
             sds_for_measurement(
@@ -113,6 +115,8 @@ def value_at_sds(
     Beyond ±3 SD the WHO standards stretch the distribution linearly by the distance between
     the 2 and 3 SD lines [1]; this inverse does the same, so that ``sds(value_at_sds(z)) == z``.
     """
+
+    from rcpchgrowth import measurement_from_sds
 
     def lms_value(zz: float) -> float:
         result = measurement_from_sds(

@@ -18,8 +18,6 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from scipy.stats import spearmanr
-
 from spasmcare.measures.diary import DiaryView, MeasureResult, as_view
 from spasmcare.record.model import DietPeriod, Record
 
@@ -124,6 +122,8 @@ def adherence_correlation(
             reason="one of the two series does not vary",
             details={"caveat": CAVEAT, "n": len(pairs)},
         )
+    from scipy.stats import spearmanr  # imported on first use: scipy.stats takes ~1 s to load
+
     rho, p = spearmanr(xs, ys)
     rho_f, p_f = float(rho), float(p)
     if math.isnan(rho_f):

@@ -235,7 +235,9 @@ def _kramer(data: dict[str, Any], field: str) -> Kramer:
     return Kramer(items=items, total=total, variants=dict(data.get("variants", {})))
 
 
-def record_from_dict(data: Any, today: date | None = None) -> Record:
+def record_from_dict(
+    data: Any, today: date | None = None, *, items_schema_checked: bool = False
+) -> Record:
     """Build a :class:`Record` from a parsed JSON document, all-or-nothing.
 
     Parameters
@@ -244,13 +246,21 @@ def record_from_dict(data: Any, today: date | None = None) -> Record:
         The parsed JSON document (``json.loads`` output).
     today : date, optional
         The latest acceptable date (default: the system date). Pass it for reproducible checks.
+    items_schema_checked : bool
+        Every item of the document has already passed the JSON Schema (it was stored through
+        this function): only the ``patient`` and ``etiology`` sections are checked against the
+        schema again; the checks of meaning all run. Use :func:`record_from_stored`, which
+        falls back to the full check if the stored items turn out not to read.
 
     Raises
     ------
     InputError
         The first problem found, naming the entry and field (``diary[3].spasms``).
     """
-    validate_record_dict(data)
+    if items_schema_checked:
+        validate_record_dict({k: data[k] for k in _HEADER if k in data})
+    else:
+        validate_record_dict(data)
     reader = _Reader(today or date.today())
     p = data["patient"]
     birth = reader.day(p["birth_date"], "patient.birth_date", not_before_birth=False)
@@ -318,6 +328,25 @@ def record_from_dict(data: Any, today: date | None = None) -> Record:
         schema_version=SCHEMA_VERSION,
         vitals=vitals,
     )
+
+
+#: The sections of a record that are not lists of items (checked on every read).
+_HEADER = ("format", "schema_version", "patient", "etiology")
+
+
+def record_from_stored(data: Any, today: date | None = None) -> Record:
+    """Read a record assembled from stored items, each checked by :func:`record_from_dict`
+    when it was written: validate once, at the boundary.
+
+    The JSON Schema check of the items (about 95 % of the cost of reading a 2-year record) is
+    not repeated on every read; the patient header and all checks of meaning are. If the
+    stored items do not read (edited outside the validator), the full check runs, so the
+    error raised names the field exactly as an import of the same document would.
+    """
+    try:
+        return record_from_dict(data, today, items_schema_checked=True)
+    except (InputError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return record_from_dict(data, today)
 
 
 def _diary(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DiaryEntry]:

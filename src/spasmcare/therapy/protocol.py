@@ -35,6 +35,7 @@ import jsonschema
 import yaml
 
 from spasmcare.errors import InputError
+from spasmcare.therapy import validated
 
 ENV_PROTOCOLS_DIR = "SPASMCARE_PROTOCOLS_DIR"
 BUNDLED_DIR = Path(str(resources.files("spasmcare.therapy") / "protocols"))
@@ -56,6 +57,15 @@ def _schema() -> dict[str, Any]:
     text = (resources.files("spasmcare.therapy") / "protocol.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    """One validator for the schema (checked once), not a new one per file."""
+    cls = jsonschema.validators.validator_for(_schema())
+    cls.check_schema(_schema())
+    validator: jsonschema.Draft202012Validator = cls(_schema())
+    return validator
 
 
 @dataclass(frozen=True)
@@ -271,9 +281,8 @@ def validate_protocol(data: Any, where: str) -> None:
         Naming the file, when the document is not a valid protocol.
     """
     accepted = "a protocol file matching spasmcare/therapy/protocol.schema.json"
-    try:
-        jsonschema.validate(data, _schema())
-    except jsonschema.ValidationError as exc:
+    exc = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if exc is not None:
         loc = "/".join(str(p) for p in exc.absolute_path) or "(top)"
         raise InputError("protocol file", where, f"{accepted} (at {loc}: {exc.message})") from None
     sources = set(data["sources"])
@@ -370,7 +379,9 @@ def _parse(path: Path, origin: str, raw: bytes, digest: str) -> Protocol:
         data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise InputError("protocol file", str(path), f"valid YAML ({exc})") from None
-    validate_protocol(data, str(path))
+    if not validated.is_known_valid(digest):  # validated once per file version
+        validate_protocol(data, str(path))
+        validated.remember_valid(digest)
     data = _normalise_space(data)
     match = FILENAME.match(path.name)
     if not match or match["id"] != data["id"] or int(match["version"]) != data["version"]:

@@ -12,16 +12,17 @@ reason, in the trail.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.web import records
-from spasmcare.web.models import CareTeam, Entry, Patient, Revision, User
+from spasmcare.web.models import CareTeam, Entry, Patient, PatientSummary, Revision, User
 
 PATIENT_FIELDS = (
     "record_id",
@@ -65,7 +66,19 @@ def _patient_snapshot(p: Patient) -> dict[str, Any]:
     return out
 
 
-def _touch(patient: Patient) -> None:
+def _touch(patient: Patient, checked: bool = False) -> None:
+    """Raise the patient's ``data_version`` (computed views of the old one are not used again).
+
+    ``checked``: the written item passed the record check together with the patient's other
+    items (a duplicate id, a reference to a missing treatment are refused), so a record that
+    was fully checked at the old version is still valid at the new one: the stored summary's
+    ``checked`` stamp moves on with it, and the next summary is read without the schema.
+    """
+    if checked:
+        current = Patient.objects.filter(pk=patient.pk).values("data_version")[:1]
+        PatientSummary.objects.filter(patient_id=patient.pk, checked=Subquery(current)).update(
+            checked=F("checked") + 1
+        )
     Patient.objects.filter(pk=patient.pk).update(data_version=F("data_version") + 1)
     patient.refresh_from_db(fields=["data_version"])
 
@@ -198,7 +211,7 @@ def create_entry(
         snapshot=_entry_snapshot(entry),
         by=user,
     )
-    _touch(patient)
+    _touch(patient, checked=check)
     return entry
 
 
@@ -242,7 +255,7 @@ def update_entry(
         snapshot=_entry_snapshot(entry),
         by=user,
     )
-    _touch(entry.patient)
+    _touch(entry.patient, checked=True)
     return entry
 
 
@@ -268,16 +281,32 @@ def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) 
         reason=reason.strip(),
         by=user,
     )
-    _touch(entry.patient)
+    _touch(entry.patient, checked=True)
     return entry
 
 
-@transaction.atomic
+#: Rows written per transaction by a record import (software setting): a 60,000-item import
+#: holds the database's write lock for one batch at a time, never for the whole import.
+IMPORT_BATCH = 1000
+#: Pause between two import batches [s] (software setting): long enough for a writer waiting
+#: on SQLite's lock (its busy handler polls at most every 100 ms) to get in between.
+IMPORT_PAUSE_S = 0.1
+#: ``retraction_reason`` of a patient whose import is still being written (hidden until done).
+IMPORTING = "record import in progress"
+
+
 def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     """Create a patient and all entries from a record dict: all or nothing.
 
-    The whole record is checked by the domain import first; nothing is written if any part
-    fails. A record whose patient id already exists is refused (no silent merge).
+    The whole record is checked by the domain import first, before any transaction is opened;
+    nothing is written if any part fails. A record whose patient id already exists is refused
+    (no silent merge).
+
+    A record of more than :data:`IMPORT_BATCH` items is written in bounded transactions, so a
+    family's diary entry made meanwhile waits for one batch, not the whole import: the patient
+    is created hidden (retracted, reason :data:`IMPORTING`), the entries and their revisions
+    are written batch by batch, and a last transaction shows the patient. If any batch fails,
+    everything written for the import is removed again and the error raised.
     """
     from spasmcare.record import record_from_dict
 
@@ -296,25 +325,60 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
         "etiology_gene": e.get("gene") or "",
         "etiology_detail": e.get("detail") or "",
     }
-    patient = create_patient(fields, team, user)
-    rows: list[Entry] = []
+    items: list[tuple[str, dict[str, Any]]] = []
     for section, kind in records.KIND_OF_SECTION.items():
-        items = data.get(section, [])
+        found = data.get(section, [])
         if kind == "recorded_day":  # one row a day: the domain has expanded the ranges
-            items = [{"date": d.isoformat()} for d in sorted(record.recorded_days)]
-        for item in items:
-            rows.append(
-                Entry(
-                    patient=patient,
-                    kind=kind,
-                    day=records.item_day(kind, item),
-                    data=item,
-                    created_by=user,
-                    updated_by=user,
-                )
+            found = [{"date": d.isoformat()} for d in sorted(record.recorded_days)]
+        items.extend((kind, item) for item in found)
+    if len(items) <= IMPORT_BATCH:
+        with transaction.atomic():
+            patient = create_patient(fields, team, user)
+            _import_rows(patient, items, user)
+            _touch(patient)
+        return patient
+    with transaction.atomic():
+        patient = create_patient(fields, team, user)
+        Patient.objects.filter(pk=patient.pk).update(
+            retracted_at=timezone.now(), retraction_reason=IMPORTING
+        )
+    try:
+        for start in range(0, len(items), IMPORT_BATCH):
+            if start:
+                time.sleep(IMPORT_PAUSE_S)
+            with transaction.atomic():
+                _import_rows(patient, items[start : start + IMPORT_BATCH], user)
+        with transaction.atomic():
+            Patient.objects.filter(pk=patient.pk).update(retracted_at=None, retraction_reason="")
+            _touch(patient)
+    except BaseException:
+        with transaction.atomic():
+            Revision.objects.filter(patient=patient).delete()
+            Entry.objects.filter(patient=patient).delete()
+            Patient.objects.filter(pk=patient.pk).delete()
+        raise
+    patient.refresh_from_db()
+    return patient
+
+
+def _import_rows(
+    patient: Patient, items: list[tuple[str, dict[str, Any]]], user: User | None
+) -> None:
+    """Write checked record items and their ``import`` revisions (inside a transaction)."""
+    rows = Entry.objects.bulk_create(
+        [
+            Entry(
+                patient=patient,
+                kind=kind,
+                day=records.item_day(kind, item),
+                data=item,
+                created_by=user,
+                updated_by=user,
             )
-    Entry.objects.bulk_create(rows, batch_size=500)
-    created = Entry.objects.filter(patient=patient).only("id", "kind", "data", "extra")
+            for kind, item in items
+        ],
+        batch_size=500,
+    )
     Revision.objects.bulk_create(
         [
             Revision(
@@ -325,13 +389,10 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
                 snapshot=_entry_snapshot(row),
                 by=user,
             )
-            for row in created
+            for row in rows
         ],
         batch_size=500,
     )
-    _touch(patient)
-    return patient
-
 
 
 @transaction.atomic

@@ -255,3 +255,33 @@ class BulkExport(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+
+
+class PatientSummary(models.Model):
+    """What the patient list and the cohort page need of one patient, computed once and shared
+    by every worker process (:mod:`spasmcare.web.summaries`).
+
+    A row is current only while its stamp matches: the patient's ``data_version`` (every
+    audited write raises it), the ``day`` it was computed for (alerts and follow-up depend on
+    the date) and ``clinic`` (a digest of the clinic settings the results depend on: alert
+    thresholds, protocol confirmations, the pseudonym salt). A row that does not match is
+    recomputed, for that patient alone, by the next reader. Computed values only: never the
+    record of truth.
+    """
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    data_version = models.PositiveIntegerField()
+    day = models.DateField()
+    clinic = models.CharField(max_length=64)
+    #: Patient list: ``alerts`` (list of alert dicts), ``problem``, ``current``, ``last_diary``.
+    summary = models.JSONField()
+    #: The patient's cohort rows (``spasmcare.measures.cohort.cohort_rows``); null when the
+    #: record does not read.
+    cohort = models.JSONField(null=True)
+    #: The ``data_version`` whose whole record last passed the full record check (JSON Schema
+    #: and meaning) under this ``clinic`` stamp: until the data changes, later days read the
+    #: stored items without checking them against the schema again.
+    checked = models.PositiveIntegerField(null=True)
+    computed_at = models.DateTimeField(auto_now=True)

@@ -15,7 +15,14 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from spasmcare.errors import InputError
-from spasmcare.record import FORMAT, SCHEMA_VERSION, Record, record_from_dict, record_to_dict
+from spasmcare.record import (
+    FORMAT,
+    SCHEMA_VERSION,
+    Record,
+    record_from_dict,
+    record_from_stored,
+    record_to_dict,
+)
 from spasmcare.web.models import Entry, Kind, Patient
 
 #: Entry kind -> record section.
@@ -96,7 +103,7 @@ def load_record(patient: Patient, on: date | None = None) -> Record:
     key = f"record:{patient.pk}:{patient.data_version}:{on.isoformat()}"
     record = cache.get(key)
     if record is None:
-        record = record_from_dict(record_dict(patient), today=on)
+        record = record_from_stored(record_dict(patient), today=on)
         cache.set(key, record, 3600)
     return record
 

@@ -3,6 +3,9 @@ dashboard benchmark measures, kept in one place so the two cannot drift apart.
 
 2 worker processes × 4 threads: one process per core of the reference machine (2 cores), and
 threads so a slow request (a cold report) does not hold up the others. Software settings.
+``--preload``: the app is loaded and warmed (:mod:`spasmcare.web.warmup`) once, before the
+port opens, and the workers are forked from it warm, so the first sign-in is not slower than
+any other.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ def gunicorn_argv(host: str, port: int) -> list[str]:
         str(WORKERS),
         "--threads",
         str(THREADS),
+        "--preload",
         "--log-level",
         "warning",
     ]

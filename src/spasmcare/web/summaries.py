@@ -1,27 +1,48 @@
-"""Per-patient summaries for the patient list and the dashboard: alerts, current therapy.
+"""Per-patient summaries for the patient list, the dashboard and the cohort page.
 
-The alerts themselves are decided by :func:`spasmcare.measures.alerts.patient_alerts`; this
-module gathers its inputs (the record, the monitoring checks that are overdue, the protocol
-details the clinic has not confirmed) and caches the result per patient data version. For a
-list of patients, missing summaries are built from one query for all their entries (no N+1).
+The alerts themselves are decided by :func:`spasmcare.measures.alerts.patient_alerts` and the
+cohort rows by :func:`spasmcare.measures.cohort.cohort_rows`; this module gathers their inputs
+(the record, the monitoring checks that are overdue, the protocol details the clinic has not
+confirmed) and stores the results of each patient in one
+:class:`~spasmcare.web.models.PatientSummary` row, shared by every worker process.
+
+Compute what a write changes, not everything
+--------------------------------------------
+A row is stamped with the patient's ``data_version`` (every audited write raises it), the day
+it was computed for and a digest of the clinic settings the results depend on
+(:func:`clinic_stamp`). A reader uses the rows whose stamp matches and recomputes, from one
+query for all their entries, only the patients whose stamp does not (no N+1): after a diary
+tap, that one patient. The stamp is read before the entries, so a row can only ever claim an
+older version than the data it was computed from: a write that lands meanwhile makes the row
+be recomputed, never served stale. The rows are written with one upsert per batch, so two
+workers computing the same patient at once both succeed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import DatabaseError, transaction
 
+from spasmcare import __version__
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
-from spasmcare.record import Record, record_from_dict
+from spasmcare.measures.cohort import cohort_rows
+from spasmcare.record import Record, record_from_dict, record_from_stored
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import in_force
+from spasmcare.therapy.protocol import resolve_protocols_dir
 from spasmcare.web import courses, records
-from spasmcare.web.models import Entry, Patient
+from spasmcare.web.models import Entry, Patient, PatientSummary
+
+log = logging.getLogger(__name__)
 
 #: Alert kinds about the clinic's settings, not the patient: shown once above the list.
 CLINIC_KINDS = ("bp_thresholds_not_configured",)
@@ -41,18 +62,50 @@ def clinic_notices() -> list[str]:
 HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_cessation")
 
 
-def _key(patient: Patient, on: date) -> str:
-    return f"summary:{patient.pk}:{patient.data_version}:{on.isoformat()}"
+#: Raise when what a stored summary holds, or how it is computed, changes (with the package
+#: version it is part of every row's clinic stamp, so old rows are recomputed).
+SUMMARY_FORMAT = 1
+#: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
+BATCH = 500
 
 
-def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]:
+def _salt() -> str:
+    from spasmcare.web.views.cohort import cohort_salt
+
+    return cohort_salt()
+
+
+def clinic_stamp() -> str:
+    """Digest of what, besides the patient's own data and the day, the stored results depend
+    on: the summary format and package version, the clinic's alert settings, the pseudonym
+    salt, and the files of the clinic's protocols directory (copies and confirmations) by
+    name, size and modification time."""
+    digest = hashlib.sha256()
+    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{_salt()}|".encode())
+    digest.update(json.dumps(settings.SPASMCARE_ALERTS, sort_keys=True, default=str).encode())
+    folder = resolve_protocols_dir(courses.protocols_dir())
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            st = path.stat()
+            digest.update(f"|{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _compute(
+    patient: Patient, entries: list[Entry], on: date, salt: str, checked: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+    """The patient-list summary (JSON-ready) and the cohort rows (None: does not read).
+
+    ``checked``: this data version already passed the full record check, so the stored items
+    are read without the JSON Schema (:func:`spasmcare.record.record_from_stored`); otherwise
+    the whole record is checked once more, which finds an item written around the validator.
+    """
     record_entries = [e for e in entries if e.kind in records.SECTIONS]
+    read = record_from_stored if checked else record_from_dict
     try:
-        record: Record | None = record_from_dict(
-            records.record_dict(patient, record_entries), today=on
-        )
+        record: Record | None = read(records.record_dict(patient, record_entries), today=on)
     except InputError as exc:
-        return {"alerts": [], "problem": str(exc), "current": "", "last_diary": None}
+        return {"alerts": [], "problem": str(exc), "current": "", "last_diary": None}, None
     assert record is not None
     alerts = patient_alerts(
         record,
@@ -67,34 +120,125 @@ def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]
         if in_force(d.start, d.stop, on)
     ]
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
-    return {
+    summary = {
         "alerts": [a.to_dict() for a in alerts],
         "problem": None,
         "current": ", ".join(current),
-        "last_diary": max(diary_days) if diary_days else None,
+        "last_diary": max(diary_days).isoformat() if diary_days else None,
     }
+    try:
+        rows: list[dict[str, Any]] | None = cohort_rows([record], on, salt=salt)
+    except InputError:
+        rows = None
+    return summary, rows
+
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def _store(rows: list[PatientSummary]) -> None:
+    """Upsert computed rows. They are a cache: if the database refuses the write (busy), the
+    results already computed are still served and the next reader computes them again."""
+    try:
+        with transaction.atomic():
+            PatientSummary.objects.bulk_create(
+                rows,
+                batch_size=BATCH,
+                update_conflicts=True,
+                unique_fields=["patient"],
+                update_fields=[
+                    "data_version",
+                    "day",
+                    "clinic",
+                    "summary",
+                    "cohort",
+                    "checked",
+                    "computed_at",
+                ],
+            )
+    except DatabaseError:
+        log.warning("patient summaries not stored (database busy); computed again next time")
+
+
+def stored(
+    patients: list[Patient], on: date | None = None, *, every_live: bool = False
+) -> dict[int, PatientSummary]:
+    """The current summary row of each patient (by pk), computing the missing or stale ones.
+
+    ``every_live``: ``patients`` are all live patients (the cohort), fetched without an ``IN``
+    list. The rows returned for computed patients are not re-read from the database.
+    """
+    on = on or records.today()
+    stamp = clinic_stamp()
+    if every_live:
+        query = PatientSummary.objects.filter(patient__retracted_at__isnull=True)
+        found = {s.patient_id: s for s in query}
+    else:
+        found = {}
+        for batch in _batches([p.pk for p in patients]):
+            query = PatientSummary.objects.filter(patient_id__in=batch)
+            found.update({s.patient_id: s for s in query})
+    out: dict[int, PatientSummary] = {}
+    missing: list[Patient] = []
+    for p in patients:
+        row = found.get(p.pk)
+        if (
+            row is not None
+            and row.data_version == p.data_version
+            and row.day == on
+            and row.clinic == stamp
+        ):
+            out[p.pk] = row
+        else:
+            missing.append(p)
+    if not missing:
+        return out
+    salt = _salt()
+    fresh: list[PatientSummary] = []
+    for batch in _batches(missing):
+        grouped: dict[int, list[Entry]] = defaultdict(list)
+        entries = (
+            Entry.objects.filter(patient__in=batch, retracted_at__isnull=True)
+            .only("patient_id", "kind", "data", "extra", "day")
+            .order_by("patient_id", "day", "id")
+        )
+        for e in entries:
+            grouped[e.patient_id].append(e)
+        for p in batch:
+            before = found.get(p.pk)
+            checked = (
+                before is not None
+                and before.checked == p.data_version
+                and before.clinic == stamp
+            )
+            summary, cohort = _compute(p, grouped[p.pk], on, salt, checked)
+            fresh.append(
+                PatientSummary(
+                    patient=p,
+                    data_version=p.data_version,
+                    day=on,
+                    clinic=stamp,
+                    summary=summary,
+                    cohort=cohort,
+                    checked=p.data_version if summary["problem"] is None else None,
+                )
+            )
+    _store(fresh)
+    out.update({row.patient_id: row for row in fresh})
+    return out
 
 
 def summaries(patients: list[Patient], on: date | None = None) -> dict[int, dict[str, Any]]:
-    on = on or records.today()
-    found = cache.get_many([_key(p, on) for p in patients])
+    """The patient-list summary of each patient (by pk): ``alerts``, ``problem`` (why the
+    record does not read, else None), ``current`` (therapy in force), ``last_diary`` (date)."""
     out: dict[int, dict[str, Any]] = {}
-    missing = []
-    for p in patients:
-        if (s := found.get(_key(p, on))) is not None:
-            out[p.pk] = s
-        else:
-            missing.append(p)
-    if missing:
-        grouped: dict[int, list[Entry]] = defaultdict(list)
-        rows = Entry.objects.filter(patient__in=missing, retracted_at__isnull=True).only(
-            "patient_id", "kind", "data", "extra", "day"
-        )
-        for e in rows:
-            grouped[e.patient_id].append(e)
-        fresh = {p.pk: _summary(p, grouped[p.pk], on) for p in missing}
-        cache.set_many({_key(p, on): fresh[p.pk] for p in missing}, 3600)
-        out.update(fresh)
+    for pk, row in stored(patients, on).items():
+        summary = dict(row.summary)
+        last = summary.get("last_diary")
+        summary["last_diary"] = date.fromisoformat(last) if last else None
+        out[pk] = summary
     return out
 
 

@@ -15,10 +15,13 @@ against a guessed one) without that key. Changing the secret key changes every p
 
 Building the rows
 -----------------
-Two queries whatever the number of patients: one for the live patients, one for all their
-live entries of record kinds (grouped by patient in Python). A record that no longer reads
-(``InputError``) is listed as *not readable* by its pseudonym, not a crash. The result is
-cached for :data:`CACHE_SECONDS`, keyed on the set of (patient, data version) pairs and the
+Each patient's rows (:func:`spasmcare.measures.cohort.cohort_rows` of their record) are stored
+with the patient's summary (:class:`~spasmcare.web.models.PatientSummary`, shared by every
+worker) and recomputed only for the patients whose data changed: two queries whatever the
+number of patients (the live patients, their stored summaries), plus one for the entries of
+the patients to recompute. A record that no longer reads (``InputError``) is listed as *not
+readable* by its pseudonym, not a crash. The assembled result is also kept in the process's
+cache for :data:`CACHE_SECONDS`, keyed on the set of (patient, data version) pairs and the
 day, so any change to any patient's data gives a new key.
 """
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -38,12 +41,10 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from spasmcare.errors import InputError
 from spasmcare.measures.cohort import (
     BINARY_MEASURES,
     THERAPY_GROUPS,
     cohort_notes,
-    cohort_rows,
     km_by_group,
     km_median,
     measure_definitions,
@@ -51,10 +52,9 @@ from spasmcare.measures.cohort import (
     response_rates,
     rows_to_csv,
 )
-from spasmcare.record import record_from_dict
 from spasmcare.record.model import ETIOLOGY_CATEGORIES
-from spasmcare.web import cohort_charts, records
-from spasmcare.web.models import Entry, Patient
+from spasmcare.web import cohort_charts, records, summaries
+from spasmcare.web.models import Patient
 
 #: Fixed label whose HMAC under the secret key is the pseudonym salt (see the module notes).
 SALT_LABEL = b"spasmcare cohort pseudonym salt v1"
@@ -85,33 +85,27 @@ def _cache_key(patients: list[Patient], on: date) -> str:
 
 def build_cohort(on: date) -> dict[str, Any]:
     """Rows of every live patient (``rows``), pseudonyms of the records that do not read
-    (``unreadable``), the number of live patients (``patients``) and the cache key."""
+    (``unreadable``), the number of live patients (``patients``) and the cache key.
+
+    Each patient's rows come from the stored per-patient summaries
+    (:func:`spasmcare.web.summaries.stored`): only patients whose data changed since are
+    recomputed, so one diary entry never recomputes the clinic.
+    """
     patients = list(Patient.objects.filter(retracted_at__isnull=True).order_by("pk"))
     key = _cache_key(patients, on)
     found: dict[str, Any] | None = cache.get(key)
     if found is not None:
         return found
-    by_patient: dict[int, list[Entry]] = defaultdict(list)
-    entries = (
-        Entry.objects.filter(
-            patient__retracted_at__isnull=True,
-            retracted_at__isnull=True,
-            kind__in=list(records.SECTIONS),
-        )
-        .only("patient_id", "kind", "data", "day")
-        .order_by("patient_id", "day", "id")
-    )
-    for e in entries:
-        by_patient[e.patient_id].append(e)
     salt = cohort_salt()
     rows: list[dict[str, Any]] = []
     unreadable: list[str] = []
+    stored = summaries.stored(patients, on, every_live=True)
     for p in patients:
-        try:
-            record = record_from_dict(records.record_dict(p, by_patient.get(p.pk, [])), today=on)
-            rows.extend(cohort_rows([record], on, salt=salt))
-        except InputError:
+        patient_rows = stored[p.pk].cohort
+        if patient_rows is None:
             unreadable.append(pseudonym(p.record_id, salt))
+        else:
+            rows.extend(patient_rows)
     rows.sort(key=lambda r: r["key"])
     result = {"rows": rows, "unreadable": sorted(unreadable), "patients": len(patients)}
     result["key"] = key
@@ -224,7 +218,7 @@ def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _km(rows: list[dict[str, Any]], chart_key: str) -> dict[str, Any]:
+def _km(rows: list[dict[str, Any]]) -> dict[str, Any]:
     found = km_by_group(rows, "therapy")
     curves = {g: found[g] for g in THERAPY_GROUPS if g in found}
     groups = []
@@ -261,6 +255,10 @@ def _km(rows: list[dict[str, Any]], chart_key: str) -> dict[str, Any]:
                 ],
             }
         )
+    # keyed by what the chart shows, so a write that leaves the curves as they were (most
+    # diary entries) does not draw the chart again
+    drawn = hashlib.sha256(repr((sorted(curves.items()), sorted(labels.items()))).encode())
+    chart_key = f"cohort-km:{drawn.hexdigest()}"
     png = cache.get(chart_key)
     if png is None:
         png = cohort_charts.km_png(curves, labels) or b""
@@ -284,7 +282,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "n": len(rows),
         "counts": counts,
         "rates": _rates(rows, groups),
-        "km": _km(rows, f"{c['key']}:km:{filters}"),
+        "km": _km(rows),
         "notes": cohort_notes(),
         "measures": BINARY_MEASURES,
         "query": filters,

@@ -39,7 +39,7 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
-from spasmcare.record import record_from_dict
+from spasmcare.record import record_from_stored
 from spasmcare.report.family import call_the_team, dose_in_force, in_force
 from spasmcare.therapy import CoursePlan
 from spasmcare.web import audit, courses, records, uploads
@@ -162,7 +162,7 @@ def _week(patient: Patient, today: date) -> tuple[list[Entry], list[DayCount], s
         ).order_by("day", "id")
     )
     try:
-        week = record_from_dict(records.record_dict(patient, rows), today=today)
+        week = record_from_stored(records.record_dict(patient, rows), today=today)
     except InputError as exc:
         return rows, [], _error_text(exc)
     return rows, list(DiaryView(week).days(first, today)), None
@@ -195,7 +195,7 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
         out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
         record_items = [e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)]
         try:
-            record = record_from_dict(records.record_dict(patient, record_items), today=on)
+            record = record_from_stored(records.record_dict(patient, record_items), today=on)
         except InputError as exc:
             out["problems"].append(_error_text(exc))
             record = None

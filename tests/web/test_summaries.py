@@ -1,0 +1,153 @@
+"""Stored per-patient summaries: a write invalidates exactly what it changes.
+
+A stale alert or cohort measure after a write is a clinical defect, so each test writes through
+the audit layer and checks that the written patient's summary, alerts and cohort row change and
+that the other patients' stored rows are not even rewritten.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from spasmcare.measures.cohort import pseudonym
+from spasmcare.web import audit, records, summaries
+from spasmcare.web.models import CareTeam, Entry, Kind, Patient, PatientSummary
+from spasmcare.web.views.cohort import build_cohort, cohort_salt
+from tests.web.test_cohort import ALDER, BIRCH, on
+
+
+@pytest.fixture
+def two(team: CareTeam) -> list[Patient]:
+    return [audit.import_record(data, team, None) for data in (ALDER, BIRCH)]
+
+
+def fresh(patients: list[Patient]) -> list[Patient]:
+    """The patients as a new request loads them (their current data version)."""
+    return [Patient.objects.get(pk=p.pk) for p in patients]
+
+
+def row(patient: Patient) -> PatientSummary:
+    return PatientSummary.objects.get(patient=patient)
+
+
+def kinds(summary: dict[str, Any]) -> set[str]:
+    return {a["kind"] for a in summary["alerts"]}
+
+
+def test_lab_write_changes_that_patients_alerts_only(two: list[Patient]) -> None:
+    alder, birch = two
+    before = summaries.stored(fresh(two))
+    assert "bhb_high" not in kinds(before[alder.pk].summary)
+    birch_before = row(birch)
+    # β-hydroxybutyrate 6.5 mmol/L today: above DEFAULT_LABS.bhb_high_mmol_l (6) -> urgent
+    today = records.today()
+    audit.create_entry(
+        alder,
+        Kind.LAB,
+        {"at": f"{today.isoformat()}T08:00", "analyte": "bhb", "value": 6.5, "unit": "mmol/L"},
+        None,
+    )
+    after = summaries.stored(fresh(two))
+    assert "bhb_high" in kinds(after[alder.pk].summary)
+    assert row(alder).data_version == Patient.objects.get(pk=alder.pk).data_version
+    assert "bhb_high" in {a["kind"] for a in summaries.alerts_for(fresh([alder])[0])}
+    # the other patient's stored row was not recomputed nor rewritten
+    again = row(birch)
+    assert again.computed_at == birch_before.computed_at
+    assert again.summary == birch_before.summary and again.cohort == birch_before.cohort
+
+
+def test_diary_write_changes_that_patients_cohort_row(two: list[Patient]) -> None:
+    alder, birch = two
+    before = summaries.stored(fresh(two))
+    (birch_row,) = before[birch.pk].cohort
+    alder_before = row(alder)
+    # Birch's diary ended on treatment day 20; one more recorded day with a cluster on day 21
+    day = on(21)
+    audit.create_entry(birch, Kind.RECORDED_DAY, {"date": day.isoformat()}, None)
+    audit.create_entry(
+        birch,
+        Kind.DIARY,
+        {"at": f"{day.isoformat()}T07:00", "kind": "cluster", "spasms": 3},
+        None,
+    )
+    after = summaries.stored(fresh(two))
+    (birch_new,) = after[birch.pk].cohort
+    # follow-up: days from the start to the last diary day, one day longer
+    assert birch_new["follow_up_days"] == birch_row["follow_up_days"] + 1
+    assert after[birch.pk].summary["last_diary"] == day.isoformat()
+    assert summaries.summaries(fresh([birch]))[birch.pk]["last_diary"] == day
+    assert row(alder).computed_at == alder_before.computed_at
+
+
+def test_cohort_after_a_write_shows_the_new_row(two: list[Patient]) -> None:
+    alder, birch = two
+    key = pseudonym(birch.record_id, cohort_salt())
+    today = records.today()
+    before = {r["key"]: r for r in build_cohort(today)["rows"]}
+    audit.create_entry(birch, Kind.RECORDED_DAY, {"date": on(21).isoformat()}, None)
+    after = {r["key"]: r for r in build_cohort(today)["rows"]}
+    assert after[key]["follow_up_days"] == before[key]["follow_up_days"] + 1
+    # the other patient's row is the same
+    other = pseudonym(alder.record_id, cohort_salt())
+    assert after[other] == before[other]
+
+
+def test_a_new_day_or_clinic_setting_recomputes(settings: Any, two: list[Patient]) -> None:
+    today = records.today()
+    summaries.stored(fresh(two), today)
+    stamp = row(two[0]).clinic
+    summaries.stored(fresh(two), today + timedelta(days=1))
+    assert row(two[0]).day == today + timedelta(days=1)
+    settings.SPASMCARE_ALERTS = {"bp_systolic_high_mmhg": 110}
+    summaries.stored(fresh(two), today + timedelta(days=1))
+    assert row(two[0]).clinic != stamp
+
+
+def test_full_check_once_then_checked_writes_keep_it(
+    two: list[Patient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alder = two[0]
+    summaries.stored(fresh([alder]))
+    assert row(alder).checked == Patient.objects.get(pk=alder.pk).data_version
+    # a write through the audit layer checks its item with the other items: the whole record
+    # stays checked, and the next summary reads the stored items without the schema
+    audit.create_entry(alder, Kind.RECORDED_DAY, {"date": on(31).isoformat()}, None)
+    current = Patient.objects.get(pk=alder.pk).data_version
+    assert row(alder).checked == current
+    full: list[int] = []
+    real = summaries.record_from_dict
+    monkeypatch.setattr(
+        summaries, "record_from_dict", lambda *a, **k: full.append(1) or real(*a, **k)
+    )
+    summaries.stored(fresh([alder]))
+    assert full == [] and row(alder).data_version == current
+    # a write around the audit layer does not move the stamp: the next version is checked fully
+    Patient.objects.filter(pk=alder.pk).update(data_version=current + 1)
+    summaries.stored(fresh([alder]))
+    assert full == [1] and row(alder).checked == current + 1
+
+
+def test_stored_rows_serve_another_worker(
+    two: list[Patient], django_assert_max_num_queries: Any
+) -> None:
+    summaries.stored(fresh(two))
+    cache.clear()
+    patients = fresh(two)
+    with django_assert_max_num_queries(1):  # the stored rows only: nothing recomputed
+        found = summaries.stored(patients)
+    assert set(found) == {p.pk for p in two}
+
+
+def test_unreadable_record_has_a_problem_and_no_cohort_row(two: list[Patient]) -> None:
+    birch = two[1]
+    entry = Entry.objects.filter(patient=birch, kind=Kind.DIARY).first()
+    assert entry is not None
+    Entry.objects.filter(pk=entry.pk).update(data=entry.data | {"spasms": -2})
+    found = summaries.stored(fresh([birch]), date.today())
+    assert found[birch.pk].cohort is None and "spasms" in found[birch.pk].summary["problem"]
+    assert found[birch.pk].checked is None
