@@ -14,6 +14,10 @@ SPASMCARE_ALLOWED_HOSTS comma-separated host names [default: 127.0.0.1,localhost
 SPASMCARE_ALERTS        clinic alert thresholds as JSON (see ``SPASMCARE_ALERTS`` below)
 SPASMCARE_PROTOCOLS_DIR the clinic's protocol copies and confirmations [default: DATA_DIR/protocols]
 SPASMCARE_DEBUG         "1" for Django's debug pages (never with real patients)
+SPASMCARE_TRUSTED_PROXIES comma-separated addresses or networks of the clinic's own reverse
+                        proxy; only requests from these have X-Forwarded-For believed
+                        [default: none]
+SPASMCARE_COHORT_K      k of k-anonymity for the cohort page and CSV [default: 5]
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "spasmcare.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +170,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 #: Upload limits for diary videos (software settings, not clinical numbers).
@@ -174,10 +180,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-#: Login rate limiting (software settings): this many failures per user name or address
-#: within the window lock further attempts until the window has passed.
+#: Login throttling (software settings; ``spasmcare.web.security.login_wait_seconds``): this
+#: many failures per (user name, client address) within the window are free, then attempts
+#: wait FIRST_WAIT, doubling with each failure up to MAX_WAIT. ADDRESS_MAX_FAILURES over all
+#: user names from one address starts the same wait, except for people who have signed in
+#: from that address before.
 SPASMCARE_LOGIN_MAX_FAILURES = 5
 SPASMCARE_LOGIN_WINDOW_SECONDS = 15 * 60
+SPASMCARE_LOGIN_FIRST_WAIT_SECONDS = 60
+SPASMCARE_LOGIN_MAX_WAIT_SECONDS = 15 * 60
+SPASMCARE_LOGIN_ADDRESS_MAX_FAILURES = 100
+SPASMCARE_TRUSTED_PROXIES = os.environ.get("SPASMCARE_TRUSTED_PROXIES", "")
+#: One-time password links (set by an administrator for a staff account) stay valid this long.
+SPASMCARE_RESET_LINK_HOURS = 24
 
 #: Clinic alert settings (spasmcare.measures.alerts.AlertSettings fields) as JSON, e.g.
 #: SPASMCARE_ALERTS='{"bp_systolic_high_mmhg": 110}'. Thresholds the reference does not give
