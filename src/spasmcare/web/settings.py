@@ -210,6 +210,9 @@ else:
     SPASMCARE_PROTOCOLS_DIR = DATA_DIR / "protocols"
     SPASMCARE_PROTOCOLS_DIR.mkdir(exist_ok=True, mode=0o700)
 
+#: k of k-anonymity for the cohort page and CSV (spasmcare.measures.deid; software setting).
+SPASMCARE_COHORT_K = int(os.environ.get("SPASMCARE_COHORT_K", "5"))
+
 #: Family invitation links stay valid this long (software setting).
 SPASMCARE_INVITATION_DAYS = 7
 

@@ -51,6 +51,7 @@ from spasmcare.measures.cohort import (
     response_rates,
     rows_to_csv,
 )
+from spasmcare.measures.deid import deidentify
 from spasmcare.record import record_from_dict
 from spasmcare.record.model import ETIOLOGY_CATEGORIES
 from spasmcare.web import cohort_charts, records
@@ -271,7 +272,9 @@ def _km(rows: list[dict[str, Any]], chart_key: str) -> dict[str, Any]:
 
 def cohort(request: HttpRequest) -> HttpResponse:
     form, chosen, c = _filtered(request)
-    rows = c["selected"]
+    # k-anonymous release (spasmcare.measures.deid): what the page counts is what the CSV holds
+    release = deidentify(c["selected"], settings.SPASMCARE_COHORT_K)
+    rows = release.rows
     counts = _counts(rows)
     groups = [r["group"] for r in counts["rows"]]
     filters = urlencode(sorted(chosen.items()))
@@ -284,7 +287,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "n": len(rows),
         "counts": counts,
         "rates": _rates(rows, groups),
-        "km": _km(rows, f"{c['key']}:km:{filters}"),
+        "km": _km(rows, f"{c['key']}:km:{release.k}:{filters}"),
+        "release": release,
         "notes": cohort_notes(),
         "measures": BINARY_MEASURES,
         "query": filters,
@@ -296,7 +300,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
 def cohort_csv(request: HttpRequest) -> HttpResponse:
     _, _, c = _filtered(request)
     on = records.today()
-    response = HttpResponse(rows_to_csv(c["selected"]), content_type="text/csv; charset=utf-8")
+    text = rows_to_csv(c["selected"], k=settings.SPASMCARE_COHORT_K)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="spasmcare-cohort-{on.isoformat()}.csv"'
     )
