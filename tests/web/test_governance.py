@@ -12,8 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.test import Client, RequestFactory
 
+from spasmcare.web.files import make_private
 from spasmcare.web.models import Invitation, LoginEvent, LoginFailure, Patient, User
-from spasmcare.web.security import client_address, make_private
+from spasmcare.web.security import client_address
 from tests.web.conftest import PASSWORD
 
 
@@ -276,3 +277,66 @@ def test_make_private_fixes_what_already_exists(tmp_path: Path) -> None:
     assert stat.S_IMODE(clip.parent.stat().st_mode) == 0o700
     assert make_private(root) == 0
     assert settings.FILE_UPLOAD_PERMISSIONS == 0o600
+
+
+# --- the demo never touches a real clinic ------------------------------------------------------
+
+
+def _clinic_db(path: Path, users: list[str], teams: list[str]) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE clinic_user (username TEXT)")
+        con.execute("CREATE TABLE clinic_careteam (name TEXT)")
+        con.executemany("INSERT INTO clinic_user VALUES (?)", [(u,) for u in users])
+        con.executemany("INSERT INTO clinic_careteam VALUES (?)", [(t,) for t in teams])
+
+
+def test_demo_refuses_a_data_directory_holding_a_real_clinic(
+    tmp_path: Path, settings: Any
+) -> None:
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from spasmcare.web.demo import LOGINS, TEAM
+    from spasmcare.web.management.commands.demo import not_demo
+
+    data = tmp_path / "clinic"
+    (data / "uploads" / "videos" / "3").mkdir(parents=True)
+    clip = data / "uploads" / "videos" / "3" / "k.mp4"
+    clip.write_bytes(b"video")
+    assert not_demo(data) == "it holds uploaded files but no demo clinic"
+    db = data / "spasmcare.sqlite3"
+    _clinic_db(db, ["dr.smith", *LOGINS], [TEAM])
+    assert not_demo(data) == "it holds a clinic database that the demo did not make"
+    (data / "demo-date").write_text("2026-12-01")  # even with a demo marker
+    assert "1 account(s) and 0 care team(s)" in (not_demo(data) or "")
+    settings.DATA_DIR = data
+    with pytest.raises(CommandError) as err:
+        call_command("demo", "--no-serve")
+    assert "SPASMCARE_DATA_DIR=" in str(err.value) and str(data) in str(err.value)
+    assert db.exists() and clip.read_bytes() == b"video"  # nothing touched
+    # a directory holding only the demo, or nothing, is the demo's to rebuild
+    only_demo = tmp_path / "demo"
+    only_demo.mkdir()
+    assert not_demo(only_demo) is None
+    _clinic_db(only_demo / "spasmcare.sqlite3", list(LOGINS), [TEAM])
+    (only_demo / "demo-date").write_text("2026-12-01")
+    assert not_demo(only_demo) is None
+
+
+def test_database_file_is_created_private(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "d"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPASMCARE_")}
+    env.pop("DATABASE_URL", None)
+    env["SPASMCARE_DATA_DIR"] = str(data)
+    subprocess.run([sys.executable, "-c", "import spasmcare.web.settings"], env=env, check=True)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700  # an existing 0755 directory is fixed
+    assert stat.S_IMODE((data / "spasmcare.sqlite3").stat().st_mode) == 0o600

@@ -9,18 +9,13 @@
 - :class:`SecurityHeadersMiddleware`: Content-Security-Policy (scripts from the app's own
   static files only, no inline script) and ``Cache-Control: no-store`` on every page that is
   not a static file.
-- :func:`make_private`: 0700 directories and 0600 files under the data directory, whatever
-  already exists there.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
-import stat
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -158,33 +153,3 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
-
-
-# --- private files -------------------------------------------------------------------------
-
-
-def make_private(root: Path) -> int:
-    """Make ``root`` and everything under it readable by the app's own user only (0700
-    directories, 0600 files); symbolic links are not followed. Returns how many modes changed."""
-    changed = 0
-
-    def fix(path: Path, mode: int) -> None:
-        nonlocal changed
-        current = stat.S_IMODE(path.lstat().st_mode)
-        if current != mode:
-            os.chmod(path, mode)
-            changed += 1
-
-    if not root.exists() or root.is_symlink():
-        return 0
-    fix(root, 0o700)
-    for dirpath, dirnames, filenames in os.walk(root):
-        base = Path(dirpath)
-        for d in dirnames:
-            if not (base / d).is_symlink():
-                fix(base / d, 0o700)
-        for f in filenames:
-            p = base / f
-            if not p.is_symlink():
-                fix(p, 0o600)
-    return changed

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from spasmcare.web.files import make_private
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -41,6 +43,7 @@ DATA_DIR = Path(os.environ.get("SPASMCARE_DATA_DIR", "var")).resolve()
 # the database, the uploads and the secret key: readable by the app's own user only
 DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 (DATA_DIR / "static").mkdir(exist_ok=True)
+make_private(DATA_DIR)  # also what an earlier version or another tool left readable
 
 
 def _secret_key() -> str:
@@ -119,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # create the database file private (SQLite gives its -wal and -shm files the same mode)
+    _db_file = Path(str(DATABASES["default"]["NAME"]))
+    if _db_file.is_absolute() and _db_file.parent.is_dir() and not _db_file.exists():
+        os.close(os.open(_db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
