@@ -340,3 +340,20 @@ def test_database_file_is_created_private(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", "import spasmcare.web.settings"], env=env, check=True)
     assert stat.S_IMODE(data.stat().st_mode) == 0o700  # an existing 0755 directory is fixed
     assert stat.S_IMODE((data / "spasmcare.sqlite3").stat().st_mode) == 0o600
+
+
+def test_bad_proxy_or_k_setting_is_named(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPASMCARE_")}
+    env.pop("DATABASE_URL", None)
+    env["SPASMCARE_DATA_DIR"] = str(tmp_path / "d")
+    for name, value in (("SPASMCARE_TRUSTED_PROXIES", "10.0.0.1,proxy.local"),
+                        ("SPASMCARE_COHORT_K", "0")):
+        out = subprocess.run(
+            [sys.executable, "-c", "import spasmcare.web.settings"],
+            env=env | {name: value}, capture_output=True, text=True,
+        )
+        assert out.returncode != 0 and f"{name}: " in out.stderr, out.stderr[-300:]

@@ -22,12 +22,14 @@ SPASMCARE_COHORT_K      k of k-anonymity for the cohort page and CSV [default: 5
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from spasmcare.web.files import make_private
 
@@ -198,6 +200,14 @@ SPASMCARE_LOGIN_FIRST_WAIT_SECONDS = 60
 SPASMCARE_LOGIN_MAX_WAIT_SECONDS = 15 * 60
 SPASMCARE_LOGIN_ADDRESS_MAX_FAILURES = 100
 SPASMCARE_TRUSTED_PROXIES = os.environ.get("SPASMCARE_TRUSTED_PROXIES", "")
+for _proxy in filter(None, (p.strip() for p in SPASMCARE_TRUSTED_PROXIES.split(","))):
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SPASMCARE_TRUSTED_PROXIES: {_proxy!r} is not accepted; give IP addresses or "
+            "networks (e.g. 127.0.0.1,10.0.0.0/8), separated by commas"
+        ) from None
 #: One-time password links (set by an administrator for a staff account) stay valid this long.
 SPASMCARE_RESET_LINK_HOURS = 24
 
@@ -218,7 +228,12 @@ else:
     SPASMCARE_PROTOCOLS_DIR.mkdir(exist_ok=True, mode=0o700)
 
 #: k of k-anonymity for the cohort page and CSV (spasmcare.measures.deid; software setting).
-SPASMCARE_COHORT_K = int(os.environ.get("SPASMCARE_COHORT_K", "5"))
+_k = os.environ.get("SPASMCARE_COHORT_K", "5").strip()
+if not _k.isdigit() or int(_k) < 1:
+    raise ImproperlyConfigured(
+        f"SPASMCARE_COHORT_K: {_k!r} is not accepted; a whole number of patients, 1 or more"
+    )
+SPASMCARE_COHORT_K = int(_k)
 
 #: Family invitation links stay valid this long (software setting).
 SPASMCARE_INVITATION_DAYS = 7
