@@ -501,12 +501,26 @@ def test_csv_columns_cells_and_dropped_keys() -> None:
     extra = [{**rows[0], "name": "Secret Name"}]
     text = rows_to_csv(extra)
     assert "Secret Name" not in text and text.endswith("\n")
-    table = list(csv.reader(io.StringIO(rows_to_csv(rows))))
+    # k = 1: generalisation only (onset age in whole months, gestation in completed weeks)
+    table = list(csv.reader(io.StringIO(rows_to_csv(rows, k=1))))
     assert tuple(table[0]) == COLUMNS and len(table) == len(rows) + 1
     a = dict(zip(COLUMNS, table[1], strict=True))
     assert a["key"] == "k-a" and a["ketogenic_diet"] == "false" and a["diet_kind"] == ""
-    assert a["age_at_onset_months"] == repr(120 / (365.25 / 12))  # full precision
-    assert float(a["age_at_onset_months"]) == 120 / (365.25 / 12)
+    # onset 120 days after birth = 3.94 months: released as whole month "3", never exact
+    assert a["age_at_onset_months"] == "3"
+    assert (a["gestation_weeks"], a["gestation_days"]) == ("40", "")
+    # the default k = 5: six infants with different quasi-identifiers are generalised, and
+    # any left in a group smaller than 5 are left out
+    default = list(csv.DictReader(io.StringIO(rows_to_csv(rows))))
+    assert all(
+        sum(
+            (o["sex"], o["age_at_onset_months"], o["gestation_weeks"], o["etiology"])
+            == (r["sex"], r["age_at_onset_months"], r["gestation_weeks"], r["etiology"])
+            for o in default
+        )
+        >= 5
+        for r in default
+    )
     assert a["electroclinical_response_day14_favourable"] == ""  # unknown
     assert a["cessation_days"] == "4" and a["cessation_event"] == "true"
     with pytest.raises(InputError) as err:

@@ -23,29 +23,34 @@ ROLES = (N, D, U, F, R, A)
 CLIN = {N, D, U}
 STAFF = CLIN | {A}
 
-#: url name -> roles allowed (everyone else refused). Login and invitation pages are public.
+#: url name -> roles allowed (everyone else refused). Login, invitation and one-time password
+#: pages are public. The administrator manages accounts and teams and opens no clinical page
+#: (issue 13); demographics and family invitations belong to the neurologist and the nurse.
 EXPECTED: dict[str, set[str]] = {
     "home": set(ROLES),
     "logout": set(ROLES),
-    "patient_list": STAFF,
-    "patient_new": STAFF,
-    "record_import": STAFF,
+    "password_change": set(ROLES),
+    "patient_list": CLIN,
+    "patient_new": {N, U},
+    "record_import": {N, U},
     "food_search": CLIN,
-    "patient_dashboard": STAFF,
-    "patient_chart": STAFF,
-    "patient_edit": CLIN,
-    "patient_history": STAFF,
-    "patient_report": STAFF,
-    "record_export": STAFF,
+    "patient_dashboard": CLIN,
+    "patient_chart": CLIN,
+    "patient_edit": {N, U},
+    "patient_history": CLIN,
+    "patient_report": CLIN,
+    "record_export": CLIN,
     "entry_add": CLIN,
     "entry_edit": CLIN,
     "entry_retract": CLIN,
-    "entry_history": STAFF,
-    "invitation_new": CLIN,
+    "entry_history": CLIN,
+    "invitation_new": {N, U},
+    "invitation_list": {N, U},
+    "invitation_revoke": {N, U},
     "course_planner": CLIN,
     "course_save": {N},
     "monitoring_tick": CLIN,
-    "protocol_details": STAFF,
+    "protocol_details": CLIN,
     "protocol_confirm": {N},
     "keto_planner": CLIN,
     "keto_solve": CLIN,
@@ -56,17 +61,17 @@ EXPECTED: dict[str, set[str]] = {
     "family_video": CLIN | {F},
     "video": CLIN | {F},
     "family_print": CLIN | {F},
-    "cohort": {R, N, D, A},
-    "cohort_csv": {R, N, D, A},
-    "patient_fhir": STAFF,
-    "fhir_import": STAFF,
-    "cohort_redcap": {R, N, D, A},
+    "cohort": {R, N, D},
+    "cohort_csv": {R, N, D},
+    "patient_fhir": CLIN,
+    "fhir_import": CLIN,
+    "cohort_redcap": {R, N, D},
     "bulk_export": {A},
     "bulk_export_status": {A},
     "bulk_export_file": {A},
     "admin:index": {A},
 }
-PUBLIC = {"login", "invitation_accept"}
+PUBLIC = {"login", "invitation_accept", "password_reset"}
 
 
 def _names() -> set[str]:
@@ -105,6 +110,9 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "entry_retract": f"/patients/{pid}/entries/{eid}/retract/",
         "entry_history": f"/patients/{pid}/entries/{eid}/history/",
         "invitation_new": f"/patients/{pid}/invite/",
+        "invitation_list": f"/patients/{pid}/invitations/",
+        "invitation_revoke": f"/patients/{pid}/invitations/1/revoke/",
+        "password_change": "/account/password/",
         "course_planner": f"/patients/{pid}/course/",
         "course_save": f"/patients/{pid}/course/save/",
         "monitoring_tick": f"/patients/{pid}/monitoring/",
@@ -188,7 +196,162 @@ def test_patients_of_other_teams_and_families_are_invisible(
                 continue
             response = client.get(_url(name, other, entry))
             assert response.status_code == 404, (role, name, response.status_code)
-    # the administrator sees every team's patients
+    # the administrator sees no team's patients (accounts and teams only)
     admin = Client()
     admin.force_login(users[A])
-    assert admin.get(f"/patients/{other.pk}/").status_code == 200
+    assert admin.get(f"/patients/{other.pk}/").status_code == 403
+
+
+# --- writes per kind of entry (issue 13) ------------------------------------------------------
+
+#: kind -> (may create, may correct or retract their own, may correct or retract another's),
+#: written out by hand: a drug course and an EEG reading are the neurologist's, a keto plan the
+#: dietitian's, a diet period the dietitian's (a neurologist may record one); observations are
+#: any clinician's; adverse events and monitoring checks written by someone else are corrected
+#: by the neurologist or the nurse; a family member writes diary entries, never corrects others'.
+WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
+    "treatment": ({N}, {N}, {N}),
+    "keto_plan": ({D}, {D}, {D}),
+    "diet": ({D, N}, {D, N}, {D}),
+    "eeg": ({N}, {N}, {N}),
+    "growth": (CLIN, CLIN, CLIN),
+    "lab": (CLIN, CLIN, CLIN),
+    "vitals": (CLIN, CLIN, CLIN),
+    "adverse": (CLIN, CLIN, {N, U}),
+    "monitoring": (CLIN, CLIN, {N, U}),
+    "diary": (CLIN | {F}, CLIN | {F}, CLIN),
+    "recorded_day": (CLIN | {F}, CLIN | {F}, CLIN),
+    "demographics": ({N, U}, {N, U}, {N, U}),
+    "invitation": ({N, U}, {N, U}, {N, U}),
+}
+
+
+def test_every_kind_has_a_write_rule() -> None:
+    from spasmcare.web.access import WRITES
+    from spasmcare.web.models import KIND_LABELS
+
+    assert set(WRITES) == set(WRITE_EXPECTED) == set(KIND_LABELS) | {"demographics", "invitation"}
+
+
+@pytest.mark.parametrize("kind", sorted(WRITE_EXPECTED))
+def test_write_matrix(kind: str, users: Any) -> None:
+    from spasmcare.web.access import may_write
+
+    create, own, other = WRITE_EXPECTED[kind]
+    wrong = []
+    for role in ROLES:
+        user = users[role]
+        someone = users[N if role != N else D]
+        got = (
+            may_write(user, "create", kind),
+            may_write(user, "correct", kind, user.pk),
+            may_write(user, "retract", kind, user.pk),
+            may_write(user, "correct", kind, someone.pk),
+            may_write(user, "retract", kind, someone.pk),
+            may_write(user, "retract", kind, None),  # imported: as someone else's
+        )
+        want = (
+            role in create,
+            role in own,
+            role in own,
+            role in other,
+            role in other,
+            role in other,
+        )
+        if got != want:
+            wrong.append(f"{role}: {got} != {want}")
+    assert not wrong, kind + ": " + "; ".join(wrong)
+
+
+def _authored(patient: Patient, kind: str, author: Any) -> Entry:
+    entry = Entry.objects.filter(patient=patient, kind=kind, retracted_at__isnull=True).last()
+    assert entry is not None, kind
+    Entry.objects.filter(pk=entry.pk).update(created_by=author)
+    entry.refresh_from_db()
+    return entry
+
+
+def test_nurse_cannot_retract_the_neurologists_course(users: Any, patient: Patient) -> None:
+    entry = _authored(patient, "treatment", users[N])
+    c = Client()
+    c.force_login(users[U])
+    url = f"/patients/{patient.pk}/entries/{entry.pk}/retract/"
+    r = c.post(url, {"version": entry.version, "reason": "not ours"})
+    assert r.status_code == 403 and "neurologist" in r.content.decode()
+    entry.refresh_from_db()
+    assert entry.retracted_at is None
+    # the neurologist can
+    c.force_login(users[N])
+    r = c.post(url, {"version": entry.version, "reason": "entered twice"})
+    assert r.status_code == 302
+    entry.refresh_from_db()
+    assert entry.retracted_at is not None
+
+
+def test_nurse_cannot_retract_the_dietitians_keto_plan(
+    users: Any, patient: Patient
+) -> None:
+    entry = audit.create_entry(
+        patient, "keto_plan", {"start": "2026-08-01", "settings": {}, "meals": []}, users[D]
+    )
+    for role in (U, N):
+        c = Client()
+        c.force_login(users[role])
+        r = c.post(
+            f"/patients/{patient.pk}/entries/{entry.pk}/retract/",
+            {"version": entry.version, "reason": "x"},
+        )
+        assert r.status_code == 403, role
+    entry.refresh_from_db()
+    assert entry.retracted_at is None
+
+
+def test_dietitian_cannot_change_an_eeg_finding(users: Any, patient: Patient) -> None:
+    entry = _authored(patient, "eeg", users[N])
+    before = dict(entry.data)
+    c = Client()
+    c.force_login(users[D])
+    url = f"/patients/{patient.pk}/entries/{entry.pk}/edit/"
+    assert c.get(url).status_code == 403
+    r = c.post(url, {"version": entry.version, "date": before.get("date"), "hypsarrhythmia": ""})
+    assert r.status_code == 403
+    assert c.get(f"/patients/{patient.pk}/add/eeg/").status_code == 403
+    entry.refresh_from_db()
+    assert entry.data == before and entry.version == 1
+    # the neurologist may open it to correct it
+    c.force_login(users[N])
+    assert c.get(url).status_code == 200
+
+
+def test_dietitian_cannot_edit_demographics_or_invite_a_family(
+    users: Any, patient: Patient
+) -> None:
+    from spasmcare.web.models import Invitation
+
+    c = Client()
+    c.force_login(users[D])
+    r = c.post(f"/patients/{patient.pk}/edit/", {"name": "Changed", "version": patient.version})
+    assert r.status_code == 403
+    r = c.post(f"/patients/{patient.pk}/invite/", {"relationship": "uncle"})
+    assert r.status_code == 403
+    patient.refresh_from_db()
+    assert patient.name != "Changed" and not Invitation.objects.exists()
+    # the dietitian still records what is theirs: a growth measurement
+    assert c.get(f"/patients/{patient.pk}/add/growth/").status_code == 200
+
+
+def test_admin_opens_no_clinical_page(users: Any, patient: Patient) -> None:
+    c = Client()
+    c.force_login(users[A])
+    assert c.get("/").headers["Location"] == "/admin/"
+    for url in (
+        "/patients/",
+        f"/patients/{patient.pk}/",
+        f"/patients/{patient.pk}/record.json",
+        f"/patients/{patient.pk}/history/",
+        "/cohort.csv",
+    ):
+        assert c.get(url).status_code == 403, url
+    admin_site = c.get("/admin/").content.decode()
+    assert "/admin/clinic/entry/" not in admin_site and "/admin/clinic/revision/" not in admin_site
+    assert c.get("/admin/clinic/entry/").status_code == 404

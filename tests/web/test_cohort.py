@@ -24,6 +24,15 @@ from spasmcare.web.models import CareTeam, Entry, Patient
 from spasmcare.web.views.cohort import build_cohort, cohort_salt
 from tests.web.conftest import example_record
 
+
+@pytest.fixture(autouse=True)
+def _no_suppression(settings: Any) -> None:
+    """These tests check the measures on five hand-built infants whose quasi-identifiers differ
+    (k = 1: generalisation only); k-anonymity itself is tested in ``test_cohort_deid.py`` and
+    ``tests/measures/test_deid.py``."""
+    settings.SPASMCARE_COHORT_K = 1
+
+
 START = date(2026, 3, 2)  # treatment day 1 of the hand-built infants
 
 

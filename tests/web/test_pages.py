@@ -147,7 +147,9 @@ FORM_CASES = [
 def test_entry_forms_store_record_items(
     client_as: Any, patient: Patient, kind: str, form: dict[str, str], item: dict[str, Any]
 ) -> None:
-    r = client_as("nurse").post(f"/patients/{patient.pk}/add/{kind}/", form)
+    # an EEG reading is the neurologist's (access.WRITES); the rest any clinician records
+    role = "neurologist" if kind == "eeg" else "nurse"
+    r = client_as(role).post(f"/patients/{patient.pk}/add/{kind}/", form)
     assert r.status_code == 302, r.content.decode()[:2000]
     entry = Entry.objects.filter(patient=patient, kind=kind).order_by("-id").first()
     assert entry is not None and entry.data == item

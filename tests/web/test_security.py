@@ -172,19 +172,16 @@ def test_server_error_log_has_no_form_values(
 def test_admin_manages_staff_but_cannot_create_family_logins(client_as: Any) -> None:
     c = client_as("admin")
     assert c.get("/admin/clinic/user/").status_code == 200
-    r = c.post(
-        "/admin/clinic/user/add/",
-        {"username": "newnurse", "password": "a-first-password-9", "role": "nurse"},
-    )
-    assert r.status_code == 302 and User.objects.get(username="newnurse").role == "nurse"
-    r = c.post(
-        "/admin/clinic/user/add/",
-        {"username": "someparent", "password": "a-first-password-9", "role": "family"},
-    )
+    r = c.post("/admin/clinic/user/add/", {"username": "newnurse", "role": "nurse"})
+    # the account is made without a password; the administrator is shown a one-time link
+    assert r.status_code == 200 and "/reset/" in r.content.decode()
+    made = User.objects.get(username="newnurse")
+    assert made.role == "nurse" and not made.has_usable_password()
+    r = c.post("/admin/clinic/user/add/", {"username": "someparent", "role": "family"})
     assert r.status_code == 200 and "invitation link" in r.content.decode()
     assert not User.objects.filter(username="someparent").exists()
-    # clinical entries are shown read-only
-    assert c.get("/admin/clinic/entry/add/").status_code == 403
+    # clinical entries are not shown at all
+    assert c.get("/admin/clinic/entry/add/").status_code == 404
 
 
 # --- review before release ----------------------------------------------------------------------

@@ -143,6 +143,12 @@ def redcap(
     event: str | None = typer.Option(
         None, "--event", help="REDCap unique event name for a longitudinal project."
     ),
+    k: int = typer.Option(
+        5,
+        "--k",
+        help="Smallest group released (k-anonymity): rows whose onset age, gestation, sex "
+        "and etiology are shared by fewer records are generalised or left out.",
+    ),
     today: str | None = typer.Option(None, "--today", help=_TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
@@ -152,7 +158,9 @@ def redcap(
     day = parse_today(today) or date.today()
     salt = read_text(salt_file, "--salt-file").strip()
     files = _files(records or [], directory)
-    result = cohort_redcap([_load(p, day) for p in files], day, salt=salt, event_name=event)
+    result = cohort_redcap(
+        [_load(p, day) for p in files], day, salt=salt, event_name=event, k=k
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

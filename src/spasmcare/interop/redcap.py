@@ -276,12 +276,17 @@ def cohort_redcap(
     today: date,
     *,
     event_name: str | None = None,
+    k: int | None = None,
     **cohort_options: Any,
 ) -> RedcapExport:
-    """:func:`redcap_export` of ``cohort_rows(records, today, **cohort_options)``: the
-    cohort page's rows and de-identification (``salt`` or ``keys``, ``options`` and any other
-    option ``cohort_rows`` takes)."""
+    """:func:`redcap_export` of ``cohort_rows(records, today, **cohort_options)`` released
+    through the cohort page's de-identification (:func:`spasmcare.measures.deid.deidentify`,
+    k-anonymity with ``k``, default :data:`spasmcare.measures.deid.DEFAULT_K`): the same rows
+    as the cohort page and its CSV (``salt`` or ``keys``, ``options`` and any other option
+    ``cohort_rows`` takes)."""
     from spasmcare.measures.cohort import cohort_rows
+    from spasmcare.measures.deid import DEFAULT_K, deidentify
 
     rows = cohort_rows(records, today, **cohort_options)
-    return redcap_export(rows, event_name=event_name)
+    released = deidentify(rows, DEFAULT_K if k is None else k).rows
+    return redcap_export(released, event_name=event_name)

@@ -4,7 +4,8 @@
 date of birth or calendar date: times are days from the start of the first-line treatment);
 :func:`response_rates` counts favourable, unfavourable and unknown answers by group;
 :func:`kaplan_meier` and :func:`km_by_group` estimate the time to spasm cessation;
-:func:`rows_to_csv` writes the rows with the fixed column order :data:`COLUMNS`.
+:func:`rows_to_csv` writes the rows with the fixed column order :data:`COLUMNS`, de-identified
+to k-anonymity by :func:`spasmcare.measures.deid.deidentify` (every CSV export inherits it).
 
 An answer the record cannot give (a window not fully recorded, no treatment) stays *unknown*
 (``None``): it is never counted as a failure, and rates are among the known answers only.
@@ -46,6 +47,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.growth import DAYS_PER_MONTH
+from spasmcare.measures.deid import DEFAULT_K, deidentify
 from spasmcare.measures.diary import as_view
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions
 from spasmcare.measures.response import (
@@ -745,19 +747,24 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def rows_to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
-    """The rows as CSV text: a header, then one line per row, columns in the order of
-    :data:`COLUMNS` (any other key is dropped, so nothing identifying can slip in).
+def rows_to_csv(rows: Iterable[Mapping[str, Any]], k: int = DEFAULT_K) -> str:
+    """The rows, de-identified to ``k``-anonymity (:func:`spasmcare.measures.deid.deidentify`:
+    onset age in whole months or wider bands, gestation in completed weeks or categories, rows
+    in groups smaller than ``k`` left out), as CSV text: a header, then one line per released
+    row, columns in the order of :data:`COLUMNS` (any other key is dropped, so nothing
+    identifying can slip in).
 
     Empty cell = unknown; booleans ``true``/``false``; numbers at full precision (Python's
     shortest exact form). Lines end with ``\\n``.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for i, row in enumerate(rows):
+    listed = list(rows)
+    for i, row in enumerate(listed):
         missing = [c for c in COLUMNS if c not in row]
         if missing:
             raise InputError(f"rows[{i}].{missing[0]}", None, "every cohort column")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in deidentify(listed, k).rows:
         writer.writerow([_cell(row[c]) for c in COLUMNS])
     return buffer.getvalue()

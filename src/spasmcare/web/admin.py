@@ -1,7 +1,14 @@
-"""The administrator's pages (Django admin, role ``admin`` only): staff users, roles and care
-teams. Clinical data is not edited here: it changes only through the app's audited pages, and
-the admin site shows entries and their history read-only. Family members are never created
-here — they join by the invitation link and choose their own password.
+"""The administrator's pages (Django admin, role ``admin`` only): accounts, roles, care teams,
+family invitations and the login log — no clinical content (least privilege).
+
+- Clinical data (entries, their versions, patients) is not shown here at all: it is read and
+  changed only through the care team's audited pages.
+- The administrator never sets or learns anyone's password, so cannot sign in as anyone: a
+  new staff account gets no usable password, and the administrator makes a one-time link by
+  which the person chooses their own (:mod:`spasmcare.web.views.account`). Django's
+  "change password" form for another account is refused.
+- Family members are never created here: they join by the invitation link a clinician gives
+  them and choose their own password. Invitations are listed here and can be revoked.
 """
 
 from __future__ import annotations
@@ -9,20 +16,32 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 
-from spasmcare.web.models import CareTeam, Entry, Invitation, Revision, Role, User
+from spasmcare.web.models import (
+    CareTeam,
+    Invitation,
+    InvitationRevocation,
+    LoginEvent,
+    Role,
+    User,
+)
 
 admin.site.site_header = "spasmcare administration"
 admin.site.site_title = "spasmcare"
 
 
 class StaffCreationForm(forms.ModelForm):
-    """A new staff account: the administrator sets a first password the person changes."""
-
-    password = forms.CharField(widget=forms.PasswordInput, min_length=10)
+    """A new staff account, without a password: the person sets their own by a one-time link
+    the administrator is shown after saving."""
 
     class Meta:
         model = User
@@ -39,7 +58,7 @@ class StaffCreationForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> User:
         user: User = super().save(commit=False)
-        user.set_password(self.cleaned_data["password"])
+        user.set_unusable_password()
         user.is_staff = user.is_superuser = user.role == Role.ADMIN
         if commit:
             user.save()
@@ -50,22 +69,82 @@ class StaffCreationForm(forms.ModelForm):
 class ClinicUserAdmin(UserAdmin):
     add_form = StaffCreationForm
     add_fieldsets = (
-        (None, {"fields": ("username", "password", "first_name", "last_name", "email", "role")}),
+        (None, {"fields": ("username", "first_name", "last_name", "email", "role")}),
     )
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username",)}),
         ("Person", {"fields": ("first_name", "last_name", "email", "relationship")}),
-        ("Role and teams", {"fields": ("role", "teams", "children", "is_active")}),
+        ("Role and teams", {"fields": ("role", "teams", "is_active")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     list_display = ("username", "first_name", "last_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "teams")
-    filter_horizontal = ("teams", "children")
+    filter_horizontal = ("teams",)
     readonly_fields = ("last_login", "date_joined")
+    change_form_template = "web/account/admin_user_change.html"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "<id>/reset-link/",
+                self.admin_site.admin_view(self.reset_link_view),
+                name="clinic_user_reset_link",
+            )
+        ]
+        return own + super().get_urls()
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        raise PermissionDenied(
+            "Administrators do not set passwords. Make a one-time link on the account's page; "
+            "the person chooses their own password with it."
+        )
+
+    def reset_link_view(self, request: HttpRequest, id: str) -> HttpResponse:
+        from spasmcare.web.views.account import make_reset_link
+
+        user = get_object_or_404(User, pk=id)
+        if user.role == Role.FAMILY:
+            raise PermissionDenied(
+                "A family member who forgot their password is given a new invitation by the "
+                "care team; administrators do not make links for family accounts."
+            )
+        link = None
+        if request.method == "POST":
+            assert isinstance(request.user, User)
+            link = make_reset_link(request, user, request.user)
+        return TemplateResponse(
+            request,
+            "web/account/admin_reset_link.html",
+            {
+                **self.admin_site.each_context(request),
+                "account": user,
+                "link": link,
+                "title": f"One-time password link for {user.username}",
+            },
+        )
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
+        from spasmcare.web.views.account import make_reset_link
+
+        assert isinstance(request.user, User)
+        link = make_reset_link(request, obj, request.user)
+        return TemplateResponse(
+            request,
+            "web/account/admin_reset_link.html",
+            {
+                **self.admin_site.each_context(request),
+                "account": obj,
+                "link": link,
+                "new": True,
+                "title": f"Account {obj.username} made",
+            },
+        )
 
 
 @admin.register(CareTeam)
@@ -74,7 +153,7 @@ class CareTeamAdmin(admin.ModelAdmin):
 
 
 class ReadOnly(admin.ModelAdmin):
-    """Shown for oversight; changed only through the audited clinic pages."""
+    """Shown for oversight; never changed here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -86,18 +165,39 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
+@admin.action(description="Revoke the selected unused invitations")
+def revoke_invitations(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[Invitation]
+) -> None:
+    assert isinstance(request.user, User)
+    n = 0
+    for inv in queryset.filter(used_at__isnull=True, revocation__isnull=True):
+        InvitationRevocation.objects.create(invitation=inv, by=request.user)
+        n += 1
+    messages.success(request, f"{n} invitation(s) revoked; their links no longer work.")
+
+
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnly):
-    list_display = ("patient", "relationship", "created_by", "created_at", "expires_at", "used_at")
+    list_display = ("team", "relationship", "created_by", "created_at", "expires_at", "status")
+    actions = [revoke_invitations]
+
+    @admin.display(description="care team")
+    def team(self, obj: Invitation) -> str:
+        return obj.patient.team.name
+
+    @admin.display(description="status")
+    def status(self, obj: Invitation) -> str:
+        from spasmcare.web.views.account import invitation_status
+
+        return invitation_status(obj, timezone.now())
 
 
-@admin.register(Revision)
-class RevisionAdmin(ReadOnly):
-    list_display = ("patient", "entry", "version", "action", "by", "at")
-    list_filter = ("action",)
+@admin.register(LoginEvent)
+class LoginEventAdmin(ReadOnly):
+    """The login log: who, when, from which address, and the outcome."""
 
-
-@admin.register(Entry)
-class EntryAdmin(ReadOnly):
-    list_display = ("patient", "kind", "day", "version", "retracted_at")
-    list_filter = ("kind",)
+    list_display = ("at", "username", "user", "address", "outcome")
+    list_filter = ("outcome",)
+    search_fields = ("username", "address")
+    date_hierarchy = "at"

@@ -285,3 +285,57 @@ class PatientSummary(models.Model):
     #: stored items without checking them against the schema again.
     checked = models.PositiveIntegerField(null=True)
     computed_at = models.DateTimeField(auto_now=True)
+
+
+# --- security and governance (issue 13) --------------------------------------------------
+
+
+class LoginEvent(models.Model):
+    """One sign-in attempt, kept as the login log the administrator reads: who (the user name
+    typed, and the account when it exists), when, from which client address, and the outcome."""
+
+    class Outcome(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        WRONG = "wrong", "Wrong user name or password"
+        THROTTLED = "throttled", "Refused: too many failures, waiting time not over"
+        PASSWORD_SET = "password_set", "Password set by a one-time link"
+
+    username = models.CharField(max_length=150, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class PasswordReset(models.Model):
+    """A one-time link by which a staff member sets their own password (first password of a new
+    account, or a forgotten one). Issued by an administrator, who never learns the password;
+    only a hash of the token is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_resets"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class InvitationRevocation(models.Model):
+    """An unused family invitation withdrawn by the care team (kept beside the invitation so
+    the invitation row itself stays as it was made)."""
+
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.PROTECT, related_name="revocation"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)

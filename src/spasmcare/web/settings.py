@@ -14,16 +14,24 @@ SPASMCARE_ALLOWED_HOSTS comma-separated host names [default: 127.0.0.1,localhost
 SPASMCARE_ALERTS        clinic alert thresholds as JSON (see ``SPASMCARE_ALERTS`` below)
 SPASMCARE_PROTOCOLS_DIR the clinic's protocol copies and confirmations [default: DATA_DIR/protocols]
 SPASMCARE_DEBUG         "1" for Django's debug pages (never with real patients)
+SPASMCARE_TRUSTED_PROXIES comma-separated addresses or networks of the clinic's own reverse
+                        proxy; only requests from these have X-Forwarded-For believed
+                        [default: none]
+SPASMCARE_COHORT_K      k of k-anonymity for the cohort page and CSV [default: 5]
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from spasmcare.web.files import make_private
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -37,6 +45,7 @@ DATA_DIR = Path(os.environ.get("SPASMCARE_DATA_DIR", "var")).resolve()
 # the database, the uploads and the secret key: readable by the app's own user only
 DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 (DATA_DIR / "static").mkdir(exist_ok=True)
+make_private(DATA_DIR)  # also what an earlier version or another tool left readable
 
 
 def _secret_key() -> str:
@@ -71,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "spasmcare.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # create the database file private (SQLite gives its -wal and -shm files the same mode)
+    _db_file = Path(str(DATABASES["default"]["NAME"]))
+    if _db_file.is_absolute() and _db_file.parent.is_dir() and not _db_file.exists():
+        os.close(os.open(_db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
@@ -165,6 +179,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 #: Upload limits for diary videos (software settings, not clinical numbers).
@@ -174,10 +189,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-#: Login rate limiting (software settings): this many failures per user name or address
-#: within the window lock further attempts until the window has passed.
+#: Login throttling (software settings; ``spasmcare.web.security.login_wait_seconds``): this
+#: many failures per (user name, client address) within the window are free, then attempts
+#: wait FIRST_WAIT, doubling with each failure up to MAX_WAIT. ADDRESS_MAX_FAILURES over all
+#: user names from one address starts the same wait, except for people who have signed in
+#: from that address before.
 SPASMCARE_LOGIN_MAX_FAILURES = 5
 SPASMCARE_LOGIN_WINDOW_SECONDS = 15 * 60
+SPASMCARE_LOGIN_FIRST_WAIT_SECONDS = 60
+SPASMCARE_LOGIN_MAX_WAIT_SECONDS = 15 * 60
+SPASMCARE_LOGIN_ADDRESS_MAX_FAILURES = 100
+SPASMCARE_TRUSTED_PROXIES = os.environ.get("SPASMCARE_TRUSTED_PROXIES", "")
+for _proxy in filter(None, (p.strip() for p in SPASMCARE_TRUSTED_PROXIES.split(","))):
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SPASMCARE_TRUSTED_PROXIES: {_proxy!r} is not accepted; give IP addresses or "
+            "networks (e.g. 127.0.0.1,10.0.0.0/8), separated by commas"
+        ) from None
+#: One-time password links (set by an administrator for a staff account) stay valid this long.
+SPASMCARE_RESET_LINK_HOURS = 24
 
 #: Clinic alert settings (spasmcare.measures.alerts.AlertSettings fields) as JSON, e.g.
 #: SPASMCARE_ALERTS='{"bp_systolic_high_mmhg": 110}'. Thresholds the reference does not give
@@ -194,6 +226,14 @@ if _protocols_env := os.environ.get("SPASMCARE_PROTOCOLS_DIR"):
 else:
     SPASMCARE_PROTOCOLS_DIR = DATA_DIR / "protocols"
     SPASMCARE_PROTOCOLS_DIR.mkdir(exist_ok=True, mode=0o700)
+
+#: k of k-anonymity for the cohort page and CSV (spasmcare.measures.deid; software setting).
+_k = os.environ.get("SPASMCARE_COHORT_K", "5").strip()
+if not _k.isdigit() or int(_k) < 1:
+    raise ImproperlyConfigured(
+        f"SPASMCARE_COHORT_K: {_k!r} is not accepted; a whole number of patients, 1 or more"
+    )
+SPASMCARE_COHORT_K = int(_k)
 
 #: Family invitation links stay valid this long (software setting).
 SPASMCARE_INVITATION_DAYS = 7

@@ -3,13 +3,25 @@
 from django.contrib import admin
 from django.urls import path
 
-from spasmcare.web.views import auth, cohort, course, family, interop, keto, patients, protocols
+from spasmcare.web.views import (
+    account,
+    auth,
+    cohort,
+    course,
+    family,
+    interop,
+    keto,
+    patients,
+    protocols,
+)
 
 urlpatterns = [
     path("", auth.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("join/<str:token>/", auth.invitation_accept, name="invitation_accept"),
+    path("account/password/", account.password_change, name="password_change"),
+    path("reset/<str:token>/", account.password_reset, name="password_reset"),
     # clinic
     path("patients/", patients.patient_list, name="patient_list"),
     path("patients/new/", patients.patient_new, name="patient_new"),
@@ -33,6 +45,12 @@ urlpatterns = [
         name="entry_history",
     ),
     path("patients/<int:pid>/invite/", patients.invitation_new, name="invitation_new"),
+    path("patients/<int:pid>/invitations/", account.invitation_list, name="invitation_list"),
+    path(
+        "patients/<int:pid>/invitations/<int:iid>/revoke/",
+        account.invitation_revoke,
+        name="invitation_revoke",
+    ),
     # drug course
     path("patients/<int:pid>/course/", course.planner, name="course_planner"),
     path("patients/<int:pid>/course/save/", course.save, name="course_save"),

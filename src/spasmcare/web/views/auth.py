@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, password_validation
 from django.db import transaction
@@ -18,7 +16,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from spasmcare.web.access import home_url_name
-from spasmcare.web.models import Invitation, LoginFailure, Role, User
+from spasmcare.web.models import (
+    Invitation,
+    InvitationRevocation,
+    LoginEvent,
+    LoginFailure,
+    Role,
+    User,
+)
+from spasmcare.web.security import client_address, login_wait_seconds, wait_text
 
 
 class LoginForm(forms.Form):
@@ -26,46 +32,45 @@ class LoginForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput)
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
-def login_locked(username: str, address: str, pending: int = 0) -> bool:
-    """Too many recent failures for this user name or from this address. ``pending``: attempts
-    already counted among them that are still being checked (the caller's own)."""
-    since = timezone.now() - timedelta(seconds=settings.SPASMCARE_LOGIN_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.SPASMCARE_LOGIN_MAX_FAILURES
-    return (
-        recent.filter(username=username.lower()).count() - pending >= limit
-        or recent.filter(address=address).count() - pending >= limit * 4
-    )
-
-
 def login_view(request: HttpRequest) -> HttpResponse:
+    """Sign in, throttled per (user name, client address); every attempt is in the login log."""
     if request.user.is_authenticated:
         return redirect("home")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        address = _address(request)
-        minutes = settings.SPASMCARE_LOGIN_WINDOW_SECONDS // 60
+        name = username.lower()
+        address = client_address(request)
         # the attempt counts as a failure before the password is checked, so attempts sent in
         # parallel cannot all pass the limit; a successful one clears the count
-        attempt = LoginFailure.objects.create(username=username.lower(), address=address)
-        if login_locked(username, address, pending=1):
-            attempt.delete()  # refused unchecked: the lock runs from the earlier failures
+        attempt = LoginFailure.objects.create(username=name, address=address)
+        account = User.objects.filter(username__iexact=username).first()
+        wait = login_wait_seconds(name, address, exclude=attempt.pk)
+        if wait:
+            attempt.delete()  # refused unchecked: the wait runs from the earlier failures
+            LoginEvent.objects.create(
+                username=name, user=account, address=address, outcome=LoginEvent.Outcome.THROTTLED
+            )
             form.add_error(
                 None,
-                f"Too many failed sign-ins. Try again in {minutes} minutes, or ask your "
-                "administrator to reset your password.",
+                f"Too many failed sign-ins for this user name from this device. Wait "
+                f"{wait_text(wait)} before trying again; each further failure doubles the "
+                "wait. Sign-ins from other devices are not affected. If you have forgotten "
+                "your password, ask your administrator for a reset link.",
             )
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
+                LoginEvent.objects.create(
+                    username=name, user=account, address=address, outcome=LoginEvent.Outcome.WRONG
+                )
                 form.add_error(None, "User name or password is not right.")
             else:
-                LoginFailure.objects.filter(username=username.lower()).delete()
+                LoginFailure.objects.filter(username=name, address=address).delete()
+                LoginEvent.objects.create(
+                    username=name, user=user, address=address,
+                    outcome=LoginEvent.Outcome.SIGNED_IN,
+                )
                 login(request, user)
                 target = request.GET.get("next", "")
                 if target and url_has_allowed_host_and_scheme(
@@ -121,13 +126,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = (
         Invitation.objects.select_related("patient").filter(token_hash=token_hash(token)).first()
     )
-    if invitation is None or invitation.used_at or invitation.expires_at < timezone.now():
+    if (
+        invitation is None
+        or invitation.used_at
+        or invitation.expires_at < timezone.now()
+        or InvitationRevocation.objects.filter(invitation=invitation).exists()
+    ):
         return render(request, "web/join_invalid.html", status=410)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-            if locked.used_at:
+            if locked.used_at or InvitationRevocation.objects.filter(invitation=locked).exists():
                 return render(request, "web/join_invalid.html", status=410)
             user = User.objects.create_user(
                 username=form.cleaned_data["username"],

@@ -52,6 +52,7 @@ from spasmcare.measures.cohort import (
     response_rates,
     rows_to_csv,
 )
+from spasmcare.measures.deid import deidentify
 from spasmcare.record.model import ETIOLOGY_CATEGORIES
 from spasmcare.web import cohort_charts, records, summaries
 from spasmcare.web.models import Patient
@@ -269,7 +270,9 @@ def _km(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def cohort(request: HttpRequest) -> HttpResponse:
     form, chosen, c = _filtered(request)
-    rows = c["selected"]
+    # k-anonymous release (spasmcare.measures.deid): what the page counts is what the CSV holds
+    release = deidentify(c["selected"], settings.SPASMCARE_COHORT_K)
+    rows = release.rows
     counts = _counts(rows)
     groups = [r["group"] for r in counts["rows"]]
     filters = urlencode(sorted(chosen.items()))
@@ -283,6 +286,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "rates": _rates(rows, groups),
         "km": _km(rows),
+        "release": release,
         "notes": cohort_notes(),
         "measures": BINARY_MEASURES,
         "query": filters,
@@ -294,7 +298,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
 def cohort_csv(request: HttpRequest) -> HttpResponse:
     _, _, c = _filtered(request)
     on = records.today()
-    response = HttpResponse(rows_to_csv(c["selected"]), content_type="text/csv; charset=utf-8")
+    text = rows_to_csv(c["selected"], k=settings.SPASMCARE_COHORT_K)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="spasmcare-cohort-{on.isoformat()}.csv"'
     )

@@ -160,11 +160,14 @@ def cohort_redcap(request: HttpRequest) -> HttpResponse:
     import io
     import zipfile
 
+    from django.conf import settings
+
     from spasmcare.interop.redcap import redcap_export
+    from spasmcare.measures.deid import deidentify
     from spasmcare.web.views.cohort import _filtered
 
     _, _, c = _filtered(request)
-    result = redcap_export(c["selected"])
+    result = redcap_export(deidentify(c["selected"], settings.SPASMCARE_COHORT_K).rows)
     on = records.today().isoformat()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:

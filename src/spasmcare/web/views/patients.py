@@ -25,9 +25,9 @@ from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_png, timeline_png
 from spasmcare.report.html import measure_text
 from spasmcare.web import audit, records, summaries
+from spasmcare.web.access import CORRECT, CREATE, RETRACT, check_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
-from spasmcare.web.access import visible_patients
 from spasmcare.web.forms import (
     ENTRY_FORMS,
     ImportForm,
@@ -38,7 +38,6 @@ from spasmcare.web.forms import (
 )
 from spasmcare.web.models import (
     KIND_LABELS,
-    CareTeam,
     Entry,
     Invitation,
     Kind,
@@ -95,7 +94,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 def _teams(user: User) -> Any:
-    return CareTeam.objects.all() if user.role == "admin" else user.teams.all()
+    return user.teams.all()
 
 
 def patient_new(request: HttpRequest) -> HttpResponse:
@@ -235,6 +234,7 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
     patient = _patient(request)
     if kind not in ENTRY_FORMS:
         raise Http404("no such entry kind")
+    check_write(_user(request), CREATE, kind)
     form = ENTRY_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,6 +257,7 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     if entry.kind not in ENTRY_FORMS or entry.retracted_at:
         messages.warning(request, "This entry is edited elsewhere or has been retracted.")
         return redirect("entry_history", pid=pid, eid=eid)
+    check_write(_user(request), CORRECT, entry.kind, entry)
     cls = ENTRY_FORMS[entry.kind]
     initial = cls.initial_for(entry.data) | {"version": entry.version}
     form = cls(request.POST or None, initial=initial)
@@ -286,6 +287,7 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
 def entry_retract(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     patient = _patient(request)
     entry = _entry(patient, eid)
+    check_write(_user(request), RETRACT, entry.kind, entry)
     form = RetractForm(request.POST or None, initial={"version": entry.version})
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,13 +2,16 @@
 
 The demo database is the default SQLite file under the data directory. It is rebuilt when it
 was made on an earlier day, because the fictional diaries end "yesterday". A database named by
-``DATABASE_URL`` is never rebuilt or touched by this command.
+``DATABASE_URL`` is never rebuilt or touched by this command, and neither is a data directory
+that holds anything but the demo clinic (:func:`not_demo`): the command then stops and says
+how to choose another directory.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,6 +25,37 @@ from django.db import connections
 from spasmcare.web.serving import gunicorn_argv
 
 HOST, PORT = "127.0.0.1", 8000
+DB_NAME = "spasmcare.sqlite3"
+
+
+def not_demo(data_dir: Path) -> str | None:
+    """Why ``data_dir`` holds something other than the demo clinic, or ``None`` when it holds
+    nothing or only the demo (the demo's marker file, its six logins and its one team)."""
+    from spasmcare.web.demo import LOGINS, TEAM
+
+    db = data_dir / DB_NAME
+    marker = data_dir / "demo-date"
+    uploads = data_dir / "uploads"
+    has_uploads = uploads.is_dir() and any(p.is_file() for p in uploads.rglob("*"))
+    if not db.exists() or db.stat().st_size == 0:
+        if has_uploads and not marker.exists():
+            return "it holds uploaded files but no demo clinic"
+        return None
+    if not marker.exists():
+        return "it holds a clinic database that the demo did not make"
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            users = {r[0] for r in con.execute("SELECT username FROM clinic_user")}
+            teams = {r[0] for r in con.execute("SELECT name FROM clinic_careteam")}
+    except sqlite3.Error:
+        return "its database cannot be read as a demo clinic"
+    others, other_teams = users - set(LOGINS), teams - {TEAM}
+    if others or other_teams:
+        return (
+            f"it holds {len(others)} account(s) and {len(other_teams)} care team(s) the demo "
+            "did not make"
+        )
+    return None
 
 
 class Command(BaseCommand):
@@ -32,6 +66,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=PORT)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if reason := not_demo(settings.DATA_DIR):
+            raise CommandError(
+                f"The data directory {settings.DATA_DIR} is not a demo clinic: {reason}. The "
+                "demo never rebuilds it. Run the demo in a directory of its own, e.g. "
+                "SPASMCARE_DATA_DIR=/tmp/spasmcare-demo python -m spasmcare.web demo"
+            )
         if os.environ.get("DATABASE_URL"):
             raise CommandError(
                 "DATABASE_URL is set: the demo only uses its own SQLite file. Unset it to run "
@@ -41,7 +81,7 @@ class Command(BaseCommand):
         from spasmcare.web.models import ROLE_LABELS
 
         today = date.today()
-        db_file = settings.DATA_DIR / "spasmcare.sqlite3"
+        db_file = settings.DATA_DIR / DB_NAME
         marker = settings.DATA_DIR / "demo-date"
         password_file = settings.DATA_DIR / "demo-password"
         fresh = not marker.exists() or marker.read_text().strip() != today.isoformat()
