@@ -119,6 +119,8 @@ def test_redcap(capsys: pytest.CaptureFixture[str], record_dir: Path, tmp_path: 
         str(out_dir),
         "--salt-file",
         str(salt),
+        "--k",
+        "1",
         *DAY,
         "--json",
     )
@@ -131,6 +133,13 @@ def test_redcap(capsys: pytest.CaptureFixture[str], record_dir: Path, tmp_path: 
     assert len(dictionary[0]) == 18
     assert data[0] == [row[0] for row in dictionary[1:]]
     assert len(data) == 5
+    # at the default k = 5, four records form no releasable group: nothing leaves
+    code, out, err = run_cli(
+        capsys, "export", "redcap", "--dir", str(record_dir), "--out", str(tmp_path / "k5"),
+        "--salt-file", str(salt), *DAY, "--json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["records"] == 0
     salt.write_text("short")
     code, _, err = run_cli(
         capsys,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from spasmcare.errors import InputError
 from spasmcare.interop import redcap
 from spasmcare.measures.cohort import COLUMNS, cohort_rows, pseudonym
+from spasmcare.measures.deid import deidentify
 from spasmcare.record import record_from_dict
 from spasmcare.record.synthetic import demo_clinic
 
@@ -48,14 +50,28 @@ def test_dictionary_has_the_18_columns_record_id_first_and_contiguous_forms(reco
     assert set(out.fields) == {"record_id"} | (set(COLUMNS) - {"key"})
 
 
-def test_every_value_matches_the_source_records(records) -> None:
+def test_default_release_is_k_anonymous(records) -> None:
+    """At the default k = 5 every released row shares its quasi-identifiers with 4 others."""
     out = redcap.cohort_redcap(records, TODAY, salt=SALT)
+    table = read(out.import_csv)
+    header, body = table[0], table[1:]
+    groups = Counter(
+        tuple(dict(zip(header, line, strict=True))[q] for q in ("sex", "age_at_onset_months",
+                                                                "gestation_weeks", "etiology"))
+        for line in body
+    )
+    assert body and min(groups.values()) >= 5
+
+
+def test_every_value_matches_the_source_records(records) -> None:
+    # k = 1: the finest release (onset in whole months, gestation in completed weeks)
+    out = redcap.cohort_redcap(records, TODAY, salt=SALT, k=1)
     dictionary = {row[0]: row for row in read(out.dictionary_csv)[1:]}
     table = read(out.import_csv)
     header, body = table[0], table[1:]
     assert header == list(out.fields)  # the import columns are the dictionary's fields
     assert len(body) == len(records) == 14
-    rows = {r["key"]: r for r in cohort_rows(records, TODAY, salt=SALT)}
+    rows = {r["key"]: r for r in deidentify(cohort_rows(records, TODAY, salt=SALT), 1).rows}
     by_key = {line[0]: dict(zip(header, line, strict=True)) for line in body}
     for record in records:
         key = pseudonym(record.patient.id, SALT)
@@ -88,12 +104,14 @@ def test_every_value_matches_the_source_records(records) -> None:
 
 
 def test_radio_choices_cover_the_codes(records) -> None:
-    out = redcap.cohort_redcap(records, TODAY, salt=SALT)
+    out = redcap.cohort_redcap(records, TODAY, salt=SALT, k=1)
     dictionary = {row[0]: row for row in read(out.dictionary_csv)[1:]}
     assert dictionary["sex"][3] == "radio"
     assert dictionary["sex"][5] == "male, male | female, female"
     assert dictionary["ketogenic_diet"][3] == "yesno"
-    assert dictionary["age_at_onset_months"][7] == "number"
+    # onset age leaves as a whole-month label ("3"), never the exact age
+    assert dictionary["age_at_onset_months"][3] == "text"
+    assert dictionary["age_at_onset_months"][7] == ""
     assert dictionary["gestation_weeks"][7] == "integer"
 
 
