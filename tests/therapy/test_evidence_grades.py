@@ -229,3 +229,46 @@ def test_graded_detail_with_changed_value_waits() -> None:
     p = load_protocol("vigabatrin")
     plan = plan_course(p, weight_kg=5, start=START, parameters={"wean_step_mg_per_kg_per_day": 50})
     assert any(d["detail"] == "wean" for d in plan.unconfirmed_details)
+
+
+# ---------------------------------------------------------------- live-vaccine hold (D-14)
+
+
+def test_prednisolone_course_holds_live_vaccines_course_plus_one_month() -> None:
+    # D-14 (CDC): 40 mg/day >= 20 mg/day for 14 days; the course ends day 29 = 4 Jan 2027;
+    # + 1 month (CDC default) = 4 Feb 2027
+    plan = plan_course("prednisolone-high-dose", weight_kg=7, start=START)
+    hold = plan.vaccine_hold
+    assert hold is not None
+    assert (hold.start, hold.last_course_day, hold.until) == (
+        date(2026, 12, 7),
+        date(2027, 1, 4),
+        date(2027, 2, 4),
+    )
+    assert plan.to_dict(family=True)["live_vaccine_hold"]["until"] == "2027-02-04"
+    assert "No live vaccines" in to_ics(plan).decode()
+
+
+def test_chop_window_is_about_three_months() -> None:
+    # D-14 (CHOP): about three months after stopping: 4 Jan 2027 + 3 months = 4 Apr 2027
+    plan = plan_course(
+        "prednisolone-high-dose",
+        weight_kg=7,
+        start=START,
+        parameters={"live_vaccine_window": "chop-3-months"},
+    )
+    assert plan.vaccine_hold is not None and plan.vaccine_hold.until == date(2027, 4, 4)
+
+
+def test_threshold_needs_two_weeks() -> None:
+    from spasmcare.therapy.vaccines import above_threshold
+
+    # 20 mg/day (CDC total) on 14 days reaches it; 13 days does not; 2 mg/kg at 5 kg = 10 mg
+    assert above_threshold([20.0] * 14, 12.0)
+    assert not above_threshold([20.0] * 13, 12.0)
+    assert above_threshold([10.0] * 14, 5.0)
+    assert not above_threshold([9.9] * 14, 5.0)
+
+
+def test_vigabatrin_alone_has_no_hold() -> None:
+    assert plan_course("vigabatrin", weight_kg=5, start=START).vaccine_hold is None

@@ -230,6 +230,8 @@ def _render_plan(plan: CoursePlan, family: bool, ics: str | None) -> Any:
                 mon.add_row(when, m.what)
             console.print(mon)
         console.print("[bold]Safety[/]")
+        if plan.vaccine_hold is not None:
+            say(f"• {plan.vaccine_hold.text}")
         for a in plan.visible_advice(family):
             say(f"• {a.display_text}")
         for c in plan.confirmed_details:

@@ -225,6 +225,19 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
                     "pending",
                 )
             )
+    hold = plan.vaccine_hold
+    if hold is not None:
+        cal.add_component(
+            all_day(hold.start, "No live vaccines (see the clinic's dates)", hold.text, "vaccine")
+        )
+        cal.add_component(
+            all_day(
+                hold.until,
+                "Last day of the live-vaccine hold",
+                hold.text,
+                "vaccine-end",
+            )
+        )
     for point in plan.decision_points:
         if point.day <= len(plan.days):
             cal.add_component(

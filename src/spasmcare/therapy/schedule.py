@@ -53,6 +53,7 @@ from spasmcare.therapy.protocol import (
     resolve,
     shown_grade,
 )
+from spasmcare.therapy.vaccines import DEFAULT_WINDOW, VaccineHold, live_vaccine_hold
 
 #: Clock times of the doses by number of doses a day. A scheduling convenience, not a
 #: clinical figure: a protocol may give its own ``time_slots`` and families shift them.
@@ -267,6 +268,7 @@ class CoursePlan:
     products: dict[str, Product]
     last_dose: dict[str, date]
     graded_details: list[dict[str, Any]] = field(default_factory=list)
+    vaccine_hold: VaccineHold | None = None
 
     @property
     def end(self) -> date:
@@ -331,6 +333,8 @@ class CoursePlan:
         out["advice"] = advice
         out["confirmed_details"] = self.confirmed_details
         out["graded_details"] = self.graded_details
+        hold = self.vaccine_hold
+        out["live_vaccine_hold"] = None if hold is None else hold.to_dict()
         if family:
             out["family_version"] = True
         else:
@@ -996,6 +1000,14 @@ def plan_course(
         products=chosen,
         last_dose=last_dose,
     )
+    course_days = []
+    for day in days:
+        amounts: dict[str, float] = {}
+        for dose in day.doses:
+            amounts[dose.drug] = amounts.get(dose.drug, 0.0) + dose.amount
+        course_days.append((day.date, amounts, [p.drug for p in day.pending]))
+    window = str(values.get("live_vaccine_window", DEFAULT_WINDOW))
+    plan.vaccine_hold = live_vaccine_hold(course_days, weight_kg, window)
     plan.warnings += weight_change_warnings(
         weight_kg, weights, start_date, plan.end, weight_change_fraction
     )

@@ -99,7 +99,6 @@ class PlannerForm(forms.Form):
             )
         else:
             self.fields["length_cm"].help_text = "optional here: checked against WHO for age"
-        details = protocol.details
         for name, spec in protocol.parameters.items():
             unit = spec.get("unit", "")
             label = f"{name.replace('_', ' ')} [{unit}]" if unit else name.replace("_", " ")
