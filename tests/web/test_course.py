@@ -394,6 +394,8 @@ def test_family_printouts_hold_nothing_unconfirmed(client_as: Any, patient: Pati
     ) in meds
     assert "Wed 29 Jul last dose of prednisolone; it stops after this day prednisolone" in meds
     assert "Never stop prednisolone suddenly" in meds
+    # live-vaccine hold (evidence D-14, CDC): course 1 Jul to 29 Jul 2026 + 1 month
+    assert "No live vaccines" in meds and "until 29 Aug 2026" in meds
     assert f"Tue 14 Jul 2026 {EEG}" in checks
     for page in (meds, checks):
         assert "to be confirmed" not in page.lower()
