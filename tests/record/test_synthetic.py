@@ -377,7 +377,9 @@ def test_vigabatrin_and_tetracosactide_doses_match_protocol_files() -> None:
     }
     assert set(syn.VGB_RAPID) <= rapid
     assert {(4, a) for a in syn.VGB_RAPID_DAY4} <= rapid
-    tetra = load_protocol("tetracosactide-depot").data["courses"]
+    # the synthetic clinic follows version 1 (2-week tail, Osborne 2023); version 2 has the
+    # UKISS 15-day tail (evidence D-5)
+    tetra = load_protocol("tetracosactide-depot", 1).data["courses"]
     mg = {ph["dose"]["mg"] for ph in tetra[0]["phases"]}
     assert mg == {syn.TETRA_MG, syn.TETRA_ESCALATED_MG}
     assert max(ph["to_day"] for ph in tetra[0]["phases"]) == syn.TETRA_LAST_DAY

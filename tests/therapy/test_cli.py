@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from spasmcare.cli import main
-from spasmcare.therapy import list_protocols
+from spasmcare.therapy import list_protocols, load_protocol
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -49,7 +49,9 @@ def test_every_protocol_plans_from_cli(
     code, out, _ = run(args, capsys)
     assert code == 0
     data = json.loads(out)
-    assert data["protocol"] == protocol and data["version"] == 1
+    # the default version is the newest bundled one (graded files, evidence update 2026)
+    assert data["protocol"] == protocol
+    assert data["version"] == load_protocol(protocol).version
     assert data["days"][0]["day"] == 1 and data["days"][0]["date"] == "2025-03-03"
     for day in data["days"]:
         for dose in day["doses"]:
@@ -100,7 +102,14 @@ def test_plan_escalation_flag_and_units(capsys: pytest.CaptureFixture[str]) -> N
     )
     data = json.loads(out)
     assert data["decision_points"][0]["answer"] is True
-    assert data["days"][7]["doses"] == [] and data["days"][7]["pending"]
+    # version 2 (evidence D-2, D-3): UKISS 20 mg three times daily in week 2 is SECONDARY, so
+    # active by default with its grade; the tail after escalation is NOT FOUND (D-5) and waits
+    day8 = data["days"][7]["doses"]
+    assert [d["mg"] for d in day8] == [20, 20, 20]
+    assert {d["grade"] for d in day8} == {"SECONDARY"}
+    assert "ukiss-adc2005" in day8[0]["grade_sources"]
+    assert data["days"][14]["doses"] == []
+    assert data["days"][14]["pending"][0]["detail"] == "taper-after-escalation"
 
 
 def test_confirm_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +129,8 @@ def test_confirm_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         ],
         capsys,
     )
-    assert code == 0 and json.loads(out)["version"] == 2
+    # bundled versions 1 and 2 exist: the confirmation is version 3 in the clinic directory
+    assert code == 0 and json.loads(out)["version"] == 3
     code, out, _ = run(
         [
             "therapy",
@@ -139,8 +149,9 @@ def test_confirm_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         capsys,
     )
     data = json.loads(out)
-    assert data["version"] == 2
+    assert data["version"] == 3
     assert [d["mg"] for d in data["days"][7]["doses"]] == [20, 20, 20]
+    assert {d["grade"] for d in data["days"][7]["doses"]} == {"clinic-confirmed"}
     assert data["confirmed_details"][0]["by"] == "Dr A"
 
 

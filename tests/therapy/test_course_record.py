@@ -70,14 +70,16 @@ def test_a_dose_awaiting_the_clinic_has_no_record_item() -> None:
         start=START,
         decisions={"day7_spasms_continuing": True},
     )
-    # days 8-29 await the clinic (day7-escalation): the steps stop at day 7
+    # version 2: the UKISS week-2 escalation is graded SECONDARY (evidence D-2) and given;
+    # days 15-29 await the clinic (taper-after-escalation, NOT FOUND, D-5): steps stop at day 14
     assert [(s.first, s.last) for s in dose_steps(plan, "prednisolone")] == [
-        (date(2026, 6, 1), date(2026, 6, 7))
+        (date(2026, 6, 1), date(2026, 6, 7)),
+        (date(2026, 6, 8), date(2026, 6, 14)),
     ]
     with pytest.raises(InputError) as err:
         record_treatment(plan, "prednisolone", "pred9")
     assert err.value.field == "plan"
-    assert "day7-escalation" in err.value.accepted
+    assert "taper-after-escalation" in err.value.accepted
     with pytest.raises(InputError):
         record_treatment(plan, "vigabatrin", "vgb9")
 

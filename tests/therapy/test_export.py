@@ -30,7 +30,7 @@ def test_ics_round_trip_counts_and_times(confirmed_dir: Path) -> None:
     assert len(timed) == 86
     first = min(timed, key=lambda e: e.decoded("dtstart"))
     assert first.decoded("dtstart") == datetime(2025, 3, 3, 8, 0)
-    assert str(first["summary"]) == "prednisolone 10 mg = 2 mL"
+    assert str(first["summary"]) == "prednisolone 10 mg = 2 mL of 5 mg/mL"
     assert len({str(e["uid"]) for e in events}) == len(events)
     all_day = [str(e["summary"]) for e in events if not isinstance(e.decoded("dtstart"), datetime)]
     assert any(s.startswith("Clinic review") for s in all_day)
@@ -49,10 +49,11 @@ def test_ics_leaves_out_unconfirmed(tmp_path: Path) -> None:
     cal = Calendar.from_ical(raw)
     summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
     assert sum(s.startswith("prednisolone 10 mg") for s in summaries) == 28  # days 1-7 x 4
-    assert not any("20 mg" in s for s in summaries)
+    # version 2: the escalation (20 mg x 3, days 8-14) is SECONDARY (evidence D-2) and given
+    assert sum(s.startswith("prednisolone 20 mg") for s in summaries) == 21
     assert not any("Blood pressure" in s for s in summaries)  # frequency unconfirmed
     assert TO_BE_CONFIRMED.encode() not in raw
-    assert sum("ask the clinic" in s for s in summaries) == 22  # days 8-29
+    assert sum("ask the clinic" in s for s in summaries) == 15  # days 15-29 (tail, D-5)
     assert not (tmp_path / "course.ics.partial").exists()
 
 

@@ -81,18 +81,19 @@ def test_confirm_writes_new_version_and_never_rewrites(tmp_path: Path) -> None:
     p1 = load_protocol("prednisolone-high-dose")
     p2 = confirm_detail(p1, "day7-escalation", "Dr A", tmp_path)
     p3 = confirm_detail(p2, "gi-protection", "Dr B", tmp_path, note="omeprazole per clinic")
-    assert (p2.version, p3.version) == (2, 3)
+    # bundled versions 1 and 2 exist, so the clinic's confirmations are versions 3 and 4
+    assert (p2.version, p3.version) == (3, 4)
     assert hashlib.sha256(bundled.read_bytes()).hexdigest() == before
     v2_bytes = p2.path.read_bytes()
-    assert p3.data["derived_from"] == {"version": 2, "sha256": p2.sha256, "origin": "clinic"}
+    assert p3.data["derived_from"] == {"version": 3, "sha256": p2.sha256, "origin": "clinic"}
     assert [c.detail for c in p3.confirmations] == ["day7-escalation", "gi-protection"]
     assert p2.path.read_bytes() == v2_bytes
     # the latest is picked by default; an earlier version is still loadable for a running course
-    assert load_protocol("prednisolone-high-dose", protocols_dir=tmp_path).version == 3
-    old = load_protocol("prednisolone-high-dose", 2, tmp_path, expect_sha256=p2.sha256)
+    assert load_protocol("prednisolone-high-dose", protocols_dir=tmp_path).version == 4
+    old = load_protocol("prednisolone-high-dose", 3, tmp_path, expect_sha256=p2.sha256)
     assert old.confirmation("gi-protection") is None
     with pytest.raises(InputError, match="sha256|hash"):
-        load_protocol("prednisolone-high-dose", 2, tmp_path, expect_sha256=p3.sha256)
+        load_protocol("prednisolone-high-dose", 3, tmp_path, expect_sha256=p3.sha256)
 
 
 def test_clinic_file_cannot_reuse_bundled_version(tmp_path: Path) -> None:
@@ -105,11 +106,11 @@ def test_clinic_file_cannot_reuse_bundled_version(tmp_path: Path) -> None:
 def test_clinic_edited_copy_with_written_taper_can_be_confirmed(tmp_path: Path) -> None:
     # a clinic copies the file with a new version, writes its taper doses, then confirms
     data = yaml.safe_load((BUNDLED_DIR / "tetracosactide-depot.v1.yaml").read_text())
-    data["version"] = 2
+    data["version"] = 3  # a new number: bundled versions 1 and 2 exist
     phase = data["courses"][1]["phases"][0]
     phase["dose"] = {"mg": 5}
     phase["per_day"] = 1
-    (tmp_path / "tetracosactide-depot.v2.yaml").write_text(yaml.safe_dump(data))
+    (tmp_path / "tetracosactide-depot.v3.yaml").write_text(yaml.safe_dump(data))
     p = load_protocol("tetracosactide-depot", protocols_dir=tmp_path)
     with pytest.raises(InputError):
         confirm_detail(
@@ -149,8 +150,9 @@ def test_environment_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_family_view_has_nothing_unconfirmed() -> None:
+    # version 1 (no grades): the escalation waits for the clinic, as before the evidence update
     plan = plan_course(
-        "prednisolone-high-dose",
+        load_protocol("prednisolone-high-dose", 1),
         weight_kg=7,
         start=date(2025, 3, 3),
         decisions={"day7_spasms_continuing": True},

@@ -33,7 +33,7 @@ def test_taper_derived_from_unconfirmed_full_dose_is_pending(tmp_path: Path) -> 
     plan = plan_course(
         "prednisolone-weight-based", weight_kg=7, start=START, protocols_dir=tmp_path
     )
-    assert plan.version == 2
+    assert plan.version == 3  # bundled versions 1 and 2 exist
     assert all(not day.doses for day in plan.days)
     assert [day.day for day in plan.days if day.pending] == list(range(1, 30))
     # the taper days name the detail that actually blocks them
@@ -45,8 +45,8 @@ def test_wean_starts_from_the_capped_daily_dose(tmp_path: Path) -> None:
     # the wean must step down from the 120 given, not the 150 calculated.
     data = yaml.safe_load((BUNDLED_DIR / "vigabatrin.v1.yaml").read_text())
     data["courses"][0]["maximum"] = {"mg_per_kg_per_day": 120}
-    data["version"] = 2
-    (tmp_path / "vigabatrin.v2.yaml").write_text(yaml.safe_dump(data))
+    data["version"] = 3  # a new number: bundled versions 1 and 2 exist
+    (tmp_path / "vigabatrin.v3.yaml").write_text(yaml.safe_dump(data))
     p = load_protocol("vigabatrin", protocols_dir=tmp_path)
     confirm_detail(p, "wean", "Dr W", tmp_path)
     plan = plan_course("vigabatrin", weight_kg=5, start=START, protocols_dir=tmp_path)
@@ -214,10 +214,12 @@ def _without_sources(value: Any) -> Any:
 
 
 def test_combined_protocol_copies_match_their_originals() -> None:
-    combined = load_protocol("prednisolone-vigabatrin")
+    # version 1 of each; version 2 of the combination is ICISS and of prednisolone-high-dose
+    # UKISS, which legitimately differ (ICISS escalation NOT FOUND, evidence D-4)
+    combined = load_protocol("prednisolone-vigabatrin", 1)
     originals = {
-        "prednisolone": load_protocol("prednisolone-high-dose"),
-        "vigabatrin": load_protocol("vigabatrin-rapid"),
+        "prednisolone": load_protocol("prednisolone-high-dose", 1),
+        "vigabatrin": load_protocol("vigabatrin-rapid", 1),
     }
     assert sorted(combined.drugs) == sorted(originals)
     for course in combined.courses:

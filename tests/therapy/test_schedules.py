@@ -48,7 +48,7 @@ def test_prednisolone_high_dose_standard_course() -> None:
 
 def test_prednisolone_escalation_unconfirmed_is_gated() -> None:
     plan = plan_course(
-        "prednisolone-high-dose",
+        load_protocol("prednisolone-high-dose", 1),  # version 1 has no grades
         weight_kg=7,
         start=START,
         decisions={"day7_spasms_continuing": True},
@@ -166,9 +166,10 @@ def test_tetracosactide_alternate_days_then_gated_taper() -> None:
     injections = [day.day for day in plan.days if day.doses]
     assert injections == [1, 3, 5, 7, 9, 11, 13]
     assert sum(daily(plan, "tetracosactide depot")) == pytest.approx(3.5)  # 7 x 0.5 mg
-    # the prednisolone taper over 2 weeks is NOT FOUND: days 15-28 wait for the clinic
-    assert pending_days(plan, "prednisolone") == list(range(15, 29))
-    assert len(plan.days) == 28
+    # version 2: UKISS's prednisolone tail runs "over a period of 15 days" (evidence D-5, ADC
+    # 2005), days 15-29; its doses after tetracosactide are NOT FOUND and wait for the clinic
+    assert pending_days(plan, "prednisolone") == list(range(15, 30))
+    assert len(plan.days) == 29
 
 
 def test_tetracosactide_escalation_confirmed(confirmed_dir: Path) -> None:
@@ -182,8 +183,8 @@ def test_tetracosactide_escalation_confirmed(confirmed_dir: Path) -> None:
     # UKISS allowed 0.75 mg: days 9, 11, 13 at 0.75 mg; 4 x 0.5 + 3 x 0.75 = 4.25 mg
     assert per_dose(plan, "tetracosactide depot", 9) == [0.75]
     assert sum(daily(plan, "tetracosactide depot")) == pytest.approx(4.25)
-    # the taper has no written doses, so it stays flagged even in the confirmed copy
-    assert pending_days(plan, "prednisolone") == list(range(15, 29))
+    # the tail has no written doses, so it stays flagged even in the confirmed copy (15 days)
+    assert pending_days(plan, "prednisolone") == list(range(15, 30))
 
 
 # ---------------------------------------------------------------- ACTH
@@ -300,11 +301,16 @@ def test_vigabatrin_label_titration_5kg() -> None:
 
 
 def test_vigabatrin_volume_rounding_never_above_maximum() -> None:
-    # default 10 mL syringe is marked every 0.2 mL: 7.5 mL lies between 7.4 and 7.6; the nearest
-    # (half up) 7.6 mL = 380 mg would exceed 75 mg/kg x 5 kg = 375 mg, so 7.4 mL (370 mg)
+    # Sabril label infant table (drug-protocols.md section 3): 5 kg at the maximum = 7.5 mL
+    # twice daily of 50 mg/mL. 7.5 mL is a mark of the 20 mL syringe (0.5 mL marks), so it is
+    # measured exactly (it used to print 7.4 mL from the 10 mL syringe's 0.2 mL marks).
     plan = plan_course("vigabatrin", weight_kg=5, start=START)
     dose = plan.days[6].doses[0]
-    assert (dose.amount, dose.volume_ml, dose.measured) == (375, 7.4, 370)
+    assert (dose.amount, dose.volume_ml, dose.measured) == (375, 7.5, 375)
+    # 5.05 kg: 75 x 5.05 = 378.75 mg = 7.575 mL, on no mark; the 10 mL syringe's nearest mark
+    # 7.6 mL = 380 mg exceeds the maximum, so the mark below, 7.4 mL (370 mg)
+    odd = plan_course("vigabatrin", weight_kg=5.05, start=START).days[6].doses[0]
+    assert (odd.amount, odd.volume_ml, odd.measured) == (378.75, 7.4, 370)
     # 5.2 kg day 1: 130 mg = 2.6 mL on the 5 mL syringe (0.1 marks)
     small = plan_course("vigabatrin", weight_kg=5.2, start=START)
     assert small.days[0].doses[0].volume_ml == 2.6
@@ -349,7 +355,7 @@ def test_vigabatrin_long_course_warning() -> None:
 
 
 def test_vigabatrin_rapid(confirmed_dir: Path) -> None:
-    gated = plan_course("vigabatrin-rapid", weight_kg=6, start=START)
+    gated = plan_course(load_protocol("vigabatrin-rapid", 1), weight_kg=6, start=START)
     # day 1: 50 mg/kg/day (label start) x 6 kg = 300 mg = 2 x 150 mg = 2 x 3.0 mL
     assert per_dose(gated, "vigabatrin", 1) == [150, 150]
     assert pending_days(gated, "vigabatrin")[0] == 2
@@ -413,6 +419,6 @@ def test_plan_records_protocol_identity() -> None:
     replay = plan_course(again, weight_kg=7, start=START)
     assert replay.to_dict() == plan.to_dict()
     out = plan.to_dict()
-    assert (out["protocol"], out["version"]) == ("prednisolone-high-dose", 1)
+    assert (out["protocol"], out["version"]) == ("prednisolone-high-dose", 2)
     assert out["days"][0]["doses"][0]["mg"] == 10
     assert "units" not in out["days"][0]["doses"][0]

@@ -71,7 +71,9 @@ def clinic_dir(tmp_path: Path, settings: Any) -> Path:
     directory = tmp_path / "protocols"
     directory.mkdir()
     p = load_protocol(PRED, protocols_dir=directory)
-    confirm_detail(p, "day7-escalation", "Dr Test, consultant", directory, at=WHEN)
+    p = confirm_detail(p, "day7-escalation", "Dr Test, consultant", directory, at=WHEN)
+    # version 2 (evidence D-5): the tail after escalation is NOT FOUND; the clinic confirms it
+    confirm_detail(p, "taper-after-escalation", "Dr Test, consultant", directory, at=WHEN)
     combo = load_protocol("prednisolone-vigabatrin", protocols_dir=directory)
     for key in sorted(combo.details):
         combo = confirm_detail(combo, key, "Dr Test, consultant", directory, at=WHEN)
@@ -95,22 +97,31 @@ def test_preview_shows_the_yaml_doses_for_a_6_kg_infant(client_as: Any, patient:
     assert "Mon 20 Jul 2026 Fri 24 Jul 2026 5 prednisolone 20 mg/day 10 mg × 2" in page
     assert "Sat 25 Jul 2026 Wed 29 Jul 2026 5 prednisolone 10 mg/day 10 mg × 1 (08:00)" in page
     # day by day: 10 mg = 1.67 mg/kg at 6 kg; the day-7 review on 2026-07-07
-    assert "1 2026-07-01 prednisolone 10 mg 1.67 mg/kg 08:00 12:00 16:00 20:00" in page
+    # the evidence grade beside the dose (FIRM: ICISS abstract, 10 mg QID; evidence D-1)
+    assert (
+        "1 2026-07-01 prednisolone 10 mg 1.67 mg/kg FIRM (iciss-abstract, ukiss-adc2005) "
+        "08:00 12:00 16:00 20:00"
+    ) in page
     assert "7 2026-07-07 prednisolone 10 mg 1.67 mg/kg" in page
     assert "clinic review: Are spasms continuing at day 7?" in page
-    assert "29 2026-07-29 prednisolone 10 mg 1.67 mg/kg 08:00 last dose of prednisolone" in page
-    # escalation if spasms continue: a flagged detail, so to be confirmed (no 60 mg/day dose)
-    assert "If spasms continue at day 7" in page
     assert (
-        "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone to be confirmed by the clinic "
-        "[day7-escalation] escalated dose 60 mg/day"
+        "29 2026-07-29 prednisolone 10 mg 1.67 mg/kg SECONDARY (ukiss-adc2005, perc-steps) "
+        "08:00 last dose of prednisolone"
     ) in page
-    assert "60 mg/day 20 mg × 3" not in page
-    # flagged details, monitoring with dates, sources next to the doses
+    # escalation if spasms continue: UKISS week 2 is SECONDARY (evidence D-2, D-3), so its
+    # 60 mg/day is shown; the tail after it is NOT FOUND (D-5) and waits for the clinic
+    assert "If spasms continue at day 7" in page
+    assert "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone 60 mg/day 20 mg × 3" in page
+    assert (
+        "Wed 15 Jul 2026 Sun 19 Jul 2026 5 prednisolone to be confirmed by the clinic "
+        "[taper-after-escalation] taper 30 mg/day (after escalation)"
+    ) in page
+    # details waiting (NOT FOUND), details used by grade, monitoring with dates, sources
     assert "Details the clinic has not confirmed" in page
-    assert "gi-protection" in page and "live-vaccine-deferral" in page
+    assert "gi-protection" in page and "taper-after-escalation" in page
+    assert "Details used on the strength of their sources" in page
     assert f"Tue 14 Jul 2026 {EEG}" in page
-    assert "[msd-perc]" in page and "MSD Manual Professional" in page
+    assert "[perc-steps]" in page and "MSD Manual Professional" in page
     # a nurse previews but cannot save
     assert "A paediatric neurologist saves" in page
     assert Entry.objects.filter(patient=patient, extra__has_key="planner").count() == 0
@@ -121,7 +132,8 @@ def test_escalation_once_the_clinic_confirmed_it(
 ) -> None:
     response = client_as("nurse").get(planner_url(patient), inputs())
     page = text(response)
-    assert "prednisolone-high-dose version 2 (clinic)" in page
+    # bundled versions 1 and 2; the clinic's confirmations are 3 and 4, and 4 is the default
+    assert "prednisolone-high-dose version 4 (clinic)" in page
     # 20 mg × 3 = 60 mg/day on days 8-14 (2026-07-08 to 07-14), then the same taper
     assert (
         "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone 60 mg/day 10 mg × 4" not in page
@@ -134,7 +146,10 @@ def test_escalation_once_the_clinic_confirmed_it(
             planner_url(patient), inputs(decision_day7_spasms_continuing="yes")
         )
     )
-    assert "8 2026-07-08 prednisolone 20 mg 3.33 mg/kg 08:00 14:00 20:00" in page
+    assert (
+        "8 2026-07-08 prednisolone 20 mg 3.33 mg/kg clinic-confirmed (ukiss-adc2005) "
+        "08:00 14:00 20:00"
+    ) in page
     assert "Dr Test, consultant" in page
 
 
@@ -183,12 +198,16 @@ def test_neurologist_saves_the_course_with_its_doses(
         ],
     }
     planner = entry.extra["planner"]
-    assert planner["protocol"] == PRED and planner["version"] == 1
+    assert planner["protocol"] == PRED and planner["version"] == 2  # the graded bundled version
     assert planner["weight_kg"] == 6.0 and planner["start"] == START
-    assert planner["parameters"] == {"checks_per_week": 2}
+    assert planner["parameters"] == {
+        "checks_per_week": 2,
+        "live_vaccine_window": "cdc-1-month",
+        "taper_steps": "perc",
+    }
     assert planner["decisions"] == {"day7_spasms_continuing": None}
     assert planner["group"] == "pred2" and planner["drug"] == "prednisolone"
-    assert planner["sha256"] == load_protocol(PRED, 1).sha256
+    assert planner["sha256"] == load_protocol(PRED, 2).sha256
     [revision] = Revision.objects.filter(entry=entry)
     assert revision.action == "create" and revision.by == users["neurologist"]
     assert revision.snapshot["data"]["doses"][0]["amount"] == 40.0
@@ -226,7 +245,10 @@ def test_save_refused_while_a_dose_awaits_the_clinic(client_as: Any, patient: Pa
     response = save(client_as("neurologist"), patient, decision_day7_spasms_continuing="yes")
     assert response.status_code == 200
     page = text(response)
-    assert "prednisolone on days 8-29 (day7-escalation) is to be confirmed by the clinic" in page
+    # version 2: the escalation is SECONDARY (evidence D-2); the tail after it is NOT FOUND (D-5)
+    assert (
+        "prednisolone on days 15-29 (taper-after-escalation) is to be confirmed by the clinic"
+    ) in page
     assert treatments(patient) == []
 
 
@@ -256,7 +278,10 @@ def test_combination_gives_one_course_per_drug_on_the_same_day(
     assert vgb.extra["planner"]["group"] == pred.extra["planner"]["group"] == "pred2"
     # vigabatrin 50 mg/mL: 150 mg = 3 mL
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
-    assert "1 2026-06-01 vigabatrin 150 mg 25 mg/kg 3 08:00 20:00" in page
+    assert (
+        "1 2026-06-01 vigabatrin 150 mg 25 mg/kg 3 mL of 50 mg/mL SECONDARY "
+        "(sabril-label, neurology-advisor, iciss-combination) 08:00 20:00"
+    ) in page
 
 
 # --- day-7 decision from the diary -----------------------------------------------------------
@@ -301,7 +326,8 @@ def test_monitoring_overdue_then_ticked(
     assert pending == [
         (
             "pred2",
-            ["day7-escalation", "monitoring-frequency", "gi-protection", "live-vaccine-deferral"],
+            # version 2: only the NOT FOUND details wait (evidence D-5, D-15, D-16)
+            ["monitoring-frequency", "gi-protection", "taper-after-escalation"],
             PRED,
         )
     ]
@@ -356,11 +382,20 @@ def test_family_printouts_hold_nothing_unconfirmed(client_as: Any, patient: Pati
     assert medicines.status_code == monitoring.status_code == 200
     meds, checks = text(medicines), text(monitoring)
     # the schedule as a calendar: runs of identical days, the day-7 review day on its own
-    assert "Wed 1 Jul to Mon 6 Jul (6 days) prednisolone 10 mg — 08:00, 12:00, 16:00, 20:00" in meds
+    # each dose with its evidence grade (ICISS abstract FIRM, D-1; PERC tail SECONDARY, D-5)
+    assert (
+        "Wed 1 Jul to Mon 6 Jul (6 days) prednisolone 10 mg evidence: FIRM — "
+        "08:00, 12:00, 16:00, 20:00"
+    ) in meds
     assert "Tue 7 Jul clinic review today: the doses may change after it prednisolone 10 mg" in meds
-    assert "Wed 15 Jul to Sun 19 Jul (5 days) prednisolone 10 mg — 08:00, 14:00, 20:00" in meds
+    assert (
+        "Wed 15 Jul to Sun 19 Jul (5 days) prednisolone 10 mg evidence: SECONDARY — "
+        "08:00, 14:00, 20:00"
+    ) in meds
     assert "Wed 29 Jul last dose of prednisolone; it stops after this day prednisolone" in meds
     assert "Never stop prednisolone suddenly" in meds
+    # live-vaccine hold (evidence D-14, CDC): course 1 Jul to 29 Jul 2026 + 1 month
+    assert "No live vaccines" in meds and "until 29 Aug 2026" in meds
     assert f"Tue 14 Jul 2026 {EEG}" in checks
     for page in (meds, checks):
         assert "to be confirmed" not in page.lower()

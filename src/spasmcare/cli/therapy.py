@@ -78,6 +78,17 @@ def _number(value: str, field: str, accepted: str) -> float:
     return number
 
 
+def _strength_or_name(value: str) -> float | str:
+    """A --product value: a number is a strength, anything else part of a product name."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        raise InputError("--product", value, "DRUG=strength in mg/mL or U/mL, or a product name")
+    return number
+
+
 def _pairs(items: list[str], field: str, accepted: str) -> list[tuple[str, str]]:
     out = []
     for item in items:
@@ -99,13 +110,15 @@ def _yes_no(value: str, field: str) -> bool:
 
 @app.command("protocols")
 def protocols_cmd(protocols_dir: ProtocolsDir = None, as_json: AsJson = False) -> None:
-    """List the protocols (latest version of each; clinic copies included)."""
+    """List the protocols (the version courses use: the clinic's newest, else the bundled)."""
     with _cli_fields():
         data = [p.summary() for p in list_protocols(protocols_dir)]
 
     def render(console: Console) -> None:
         table = Table(title="Drug-course protocols")
-        for col in ("id", "version", "origin", "drugs", "needs length", "confirmed / flagged"):
+        cols = ["id", "version", "origin", "drugs", "needs length", "confirmed / details"]
+        cols.append("waiting")
+        for col in cols:
             table.add_column(col)
         for p in data:
             table.add_row(
@@ -115,6 +128,7 @@ def protocols_cmd(protocols_dir: ProtocolsDir = None, as_json: AsJson = False) -
                 ", ".join(p["drugs"]),
                 "yes" if p["needs_length"] else "no",
                 f"{len(p['confirmed_details'])} / {len(p['flagged_details'])}",
+                ", ".join(p["waiting_details"]) or "-",
             )
         console.print(table)
 
@@ -135,6 +149,9 @@ def show_cmd(
         {
             "detail": d.detail,
             "flag": d.flag,
+            "grade": d.shown_grade,
+            "grade_note": d.grade_note,
+            "used_in_plans": d.active,
             "what": d.what,
             "why": d.why,
             "confirmed_by": d.confirmation.by if d.confirmation else None,
@@ -155,12 +172,13 @@ def show_cmd(
     def render(console: Console) -> None:
         console.print(f"[bold]{p.title}[/] ({p.id} v{p.version}, {p.origin})")
         console.print(data["summary"])
-        table = Table(title="Flagged details")
-        for col in ("detail", "flag", "what", "confirmed by"):
+        table = Table(title="Details and their evidence grades")
+        for col in ("detail", "grade", "used", "what", "confirmed by"):
             table.add_column(col)
         for d in details:
             who = f"{d['confirmed_by']} ({d['confirmed_at']})" if d["confirmed_by"] else "-"
-            table.add_row(d["detail"], d["flag"], d["what"], who)
+            used = "yes" if d["used_in_plans"] else "waits for the clinic"
+            table.add_row(str(d["detail"]), str(d["grade"]), used, str(d["what"]), who)
         console.print(table)
         if p.parameters:
             params = Table(title="Options")
@@ -192,8 +210,8 @@ def _render_plan(plan: CoursePlan, family: bool, ics: str | None) -> Any:
         for drug, product in plan.products.items():
             console.print(f"{drug}: {product.name}", highlight=False, markup=False)
         table = Table(title="Family version" if family else "Course plan")
-        cols = ["date", "day", "medicine", "dose", "mL", "times", "notes"]
-        keys = ["date", "day", "medicine", "dose", "ml", "time", "note"]
+        cols = ["date", "day", "medicine", "dose", "mL", "evidence", "times", "notes"]
+        keys = ["date", "day", "medicine", "dose", "ml", "grade", "time", "note"]
         if not family:
             cols.insert(4, "per kg / m²")
             keys.insert(4, "per")
@@ -212,6 +230,8 @@ def _render_plan(plan: CoursePlan, family: bool, ics: str | None) -> Any:
                 mon.add_row(when, m.what)
             console.print(mon)
         console.print("[bold]Safety[/]")
+        if plan.vaccine_hold is not None:
+            say(f"• {plan.vaccine_hold.text}")
         for a in plan.visible_advice(family):
             say(f"• {a.display_text}")
         for c in plan.confirmed_details:
@@ -257,7 +277,11 @@ def plan_cmd(
     ] = None,
     product: Annotated[
         list[str] | None,
-        typer.Option("--product", help="Product strength: DRUG=mg/mL (or U/mL)."),
+        typer.Option(
+            "--product",
+            help="Product: DRUG=strength in mg/mL (or U/mL), or DRUG=part of a listed "
+            "product name (e.g. vigabatrin=vigafyde).",
+        ),
     ] = None,
     bsa_formula: Annotated[
         str, typer.Option("--bsa-formula", help="One of " + ", ".join(FORMULAS) + ".")
@@ -299,9 +323,9 @@ def plan_cmd(
                     + " (use --decision ID=yes)",
                 )
             answers[day7] = True
-        products = {
-            k: _number(v, "--product", "DRUG=strength in mg/mL or U/mL")
-            for k, v in _pairs(product or [], "--product", "DRUG=strength")
+        products: dict[str, float | str] = {
+            k: _strength_or_name(v)
+            for k, v in _pairs(product or [], "--product", "DRUG=strength or product name")
         }
         plan = plan_course(
             p,

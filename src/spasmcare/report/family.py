@@ -253,14 +253,14 @@ def family_advice(
     """The advice of a protocol a family may see: (text, source citations) of every item that
     needs no clinic confirmation or is confirmed at the protocol's default parameters. Items
     awaiting confirmation are left out, as on every family printout of a course plan."""
-    from spasmcare.therapy.protocol import is_confirmed, load_protocol, parameter_values
+    from spasmcare.therapy.protocol import is_active, load_protocol, parameter_values
 
     protocol = load_protocol(protocol_id, protocols_dir=protocols_dir)
     values = parameter_values(protocol)
     out = []
     for item in protocol.data.get("advice") or []:
         detail = item.get("detail")
-        if detail is not None and not is_confirmed(protocol, detail, values):
+        if detail is not None and not is_active(protocol, detail, values):
             continue
         cited = [protocol.sources.get(key, key) for key in item.get("sources", [])]
         out.append((str(item["text"]), cited))

@@ -13,10 +13,16 @@ of spasmcare treats as biologically implausible [3].
 
 Syringe rounding
 ----------------
-A volume is rounded to the graduation of the smallest syringe that holds it. The default set,
-:data:`DEFAULT_SYRINGES`, is device data (common oral/injection syringe graduations), not a
-clinical figure: a clinic passes the syringes its pharmacy dispenses. Rounding never takes a
-dose above its protocol maximum: when the nearest mark would, the mark below is used.
+A volume that lies exactly on a mark of a syringe that holds it is measured there, unrounded
+(the smallest such syringe); only a volume on no syringe's mark is rounded, to the graduation
+of the smallest syringe that holds it. The Sabril label's infant table gives the maximum dose
+for 5 kg as 7.5 mL twice daily of the 50 mg/mL solution [4]: rounding it on the 10 mL
+syringe's 0.2 mL marks (7.4 or 7.6 mL, the mark below because 7.6 mL exceeds the maximum)
+would print a volume the label does not, whereas 7.5 mL is a mark of the 20 mL syringe. The
+default set, :data:`DEFAULT_SYRINGES`, is device data (common oral/injection syringe
+graduations), not a clinical figure: a clinic passes the syringes its pharmacy dispenses.
+Rounding never takes a dose above its protocol maximum: when the nearest mark would, the mark
+below is used.
 
 References
 ----------
@@ -26,6 +32,9 @@ References
    (epilepsydiagnosis.org/syndrome/west-syndrome-diagcriteria.html).
 3. WHO. Recommendations for data collection, analysis and reporting on anthropometric
    indicators in children under 5 years old, 2019 (|z| > 5 implausible).
+4. Sabril (vigabatrin) FDA label, infant dosing table for the 50 mg/mL solution: start 0.5
+   mL/kg twice daily, maximum 1.5 mL/kg twice daily, e.g. 5 kg: 2.5 mL at the start and 7.5 mL
+   at the maximum (medlibrary.org; drug-protocols.md section 3).
 """
 
 from __future__ import annotations
@@ -151,6 +160,12 @@ def round_dose(amount: float, limit: float | None, step: float = 0.01) -> float:
     return rounded
 
 
+def on_a_mark(volume_ml: float, syringe: Syringe) -> bool:
+    """Whether ``volume_ml`` is a graduation of ``syringe`` (within float noise)."""
+    steps = volume_ml / syringe.step_ml
+    return abs(steps - round(steps)) < 1e-6 and volume_ml <= syringe.capacity_ml + 1e-9
+
+
 def syringe_for(volume_ml: float, syringes: Sequence[Syringe] = DEFAULT_SYRINGES) -> Syringe:
     """The smallest syringe that holds ``volume_ml`` (else the largest)."""
     ordered = sorted(syringes, key=lambda s: s.capacity_ml)
@@ -184,11 +199,16 @@ def measurable_volume(
     Returns
     -------
     (volume_ml, syringe)
-        The nearest syringe mark, or the mark below when the nearest would exceed ``limit``.
+        The exact volume on the smallest syringe that marks it; else the nearest mark of the
+        smallest syringe that holds it, or the mark below when the nearest would exceed
+        ``limit`` (module notes, [4]).
     """
     if not concentration > 0:
         raise InputError("concentration", concentration, "a product strength above 0")
     exact = dose / concentration
+    for candidate in sorted(syringes, key=lambda s: s.capacity_ml):
+        if on_a_mark(exact, candidate):
+            return round(exact, 6), candidate
     syringe = syringe_for(exact, syringes)
     step = syringe.step_ml
     volume = round_half_up(exact, step)

@@ -25,7 +25,17 @@ from spasmcare.therapy.schedule import (
     Dose,
 )
 
-__all__ = ["FAMILY_PENDING", "dose_text", "number", "per_text", "table_rows", "to_ics", "write_ics"]
+__all__ = [
+    "FAMILY_PENDING",
+    "dose_text",
+    "grade_text",
+    "number",
+    "per_text",
+    "table_rows",
+    "to_ics",
+    "volume_text",
+    "write_ics",
+]
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -38,6 +48,33 @@ def number(value: float | None, digits: int = 2) -> str:
 
 def dose_text(dose: Dose) -> str:
     return f"{number(dose.amount)} {dose.unit}"
+
+
+def grade_text(dose: Dose) -> str:
+    """The evidence grade shown beside a dose: "SECONDARY (ukiss-adc2005)"; see
+    :mod:`spasmcare.therapy.protocol` (Grades)."""
+    if dose.grade_sources:
+        return f"{dose.grade} ({', '.join(dose.grade_sources)})"
+    return dose.grade
+
+
+def volume_text(dose: Dose) -> str:
+    """A volume always with the strength it was computed from: "7.5 mL of 50 mg/mL".
+
+    A volume without its strength is how a twofold error goes unnoticed when two products of
+    one drug differ in strength (vigabatrin 50 mg/mL powder vs 100 mg/mL solution [1]).
+
+    References
+    ----------
+    1. openFDA NDC records: VIGAFYDE 100 mg/mL; generic vigabatrin for oral solution 50 mg/mL
+       (drug-protocols-evidence.md D-8).
+    """
+    if dose.volume_ml is None:
+        return ""
+    if dose.concentration is None:
+        return f"{number(dose.volume_ml)} mL"
+    unit = "mg/mL" if dose.unit == "mg" else "U/mL"
+    return f"{number(dose.volume_ml)} mL of {dose.concentration:g} {unit}"
 
 
 def per_text(dose: Dose) -> str:
@@ -53,7 +90,9 @@ def table_rows(
 ) -> list[dict[str, str]]:
     """One row per dose (and per day awaiting a dose), in date and time order.
 
-    Columns: day, date, time, medicine, dose, per (per kg or per m²), ml, note. With
+    Columns: day, date, time, medicine, dose, per (per kg or per m²), ml (with the product
+    strength), grade (evidence grade and its sources, or "NOT FOUND" for a dose awaiting the
+    clinic), note. With
     ``grouped`` the identical doses of one drug on one day share a row whose ``time`` lists
     every time ("08:00 12:00 16:00 20:00").
     """
@@ -88,7 +127,8 @@ def table_rows(
                     "medicine": dose.drug,
                     "dose": dose_text(dose),
                     "per": per_text(dose),
-                    "ml": number(dose.volume_ml) if dose.volume_ml is not None else "",
+                    "ml": volume_text(dose),
+                    "grade": grade_text(dose),
                     "note": "; ".join(day_notes) if first else "",
                 }
             )
@@ -104,6 +144,7 @@ def table_rows(
                     "dose": text,
                     "per": "",
                     "ml": "",
+                    "grade": "" if family else pending.grade,
                     "note": "; ".join(day_notes) if first else "",
                 }
             )
@@ -118,6 +159,7 @@ def table_rows(
                     "dose": "no dose today",
                     "per": "",
                     "ml": "",
+                    "grade": "",
                     "note": "; ".join(day_notes),
                 }
             )
@@ -159,7 +201,7 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
         for dose in day.doses:
             hour, minute = (int(x) for x in dose.time.split(":"))
             begin = datetime.combine(day.date, time(hour, minute))
-            volume = f" = {number(dose.volume_ml)} mL" if dose.volume_ml is not None else ""
+            volume = f" = {volume_text(dose)}" if dose.volume_ml is not None else ""
             event = Event()
             event.add("uid", _uid(*key, day.date, dose.time, dose.drug))
             event.add("dtstamp", stamp)
@@ -169,6 +211,7 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
             lines = [f"Day {day.day} of the course", f"Route: {dose.route}"]
             if dose.product:
                 lines.append(f"Product: {dose.product}")
+            lines.append(f"Evidence grade: {grade_text(dose)}")
             event.add("description", "\n".join(lines))
             cal.add_component(event)
         for pending in day.pending:
@@ -182,6 +225,19 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
                     "pending",
                 )
             )
+    hold = plan.vaccine_hold
+    if hold is not None:
+        cal.add_component(
+            all_day(hold.start, "No live vaccines (see the clinic's dates)", hold.text, "vaccine")
+        )
+        cal.add_component(
+            all_day(
+                hold.until,
+                "Last day of the live-vaccine hold",
+                hold.text,
+                "vaccine-end",
+            )
+        )
     for point in plan.decision_points:
         if point.day <= len(plan.days):
             cal.add_component(

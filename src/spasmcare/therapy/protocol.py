@@ -10,11 +10,25 @@ Rules
   with a higher version number, created with exclusive-create so an existing file is never
   overwritten.
 * A clinic file may not reuse the id and version of a bundled file with different content.
-* A detail that the source material marks VERIFY or NOT FOUND is listed under ``details``; it is
-  not used in a plan until the clinic has confirmed it (:func:`confirm_detail`), and the
-  confirmation (who, when, which detail, optional value) is stored in the clinic's new version.
+* Every detail the dose or schedule relies on is listed under ``details`` with its evidence
+  ``grade`` [1]: FIRM (the primary or regulatory text was read), SECONDARY (a peer-reviewed
+  summary, manufacturer, national digest) or NOT FOUND (no source). FIRM and SECONDARY details
+  are used in a plan by default, their grade and sources shown beside the dose; a NOT FOUND
+  detail (or a detail without a grade, as in files written before grades existed) is not used
+  until the clinic has confirmed it (:func:`confirm_detail`). A clinic may confirm any detail;
+  the confirmation (who, when, which detail, optional value) is stored in the clinic's new
+  version and the detail is then shown as "clinic-confirmed".
+* Each phase may carry its own ``grade`` for the doses it gives when it has no detail.
+* The version used by default (:func:`default_version`) is the newest version in the clinic's
+  directory when the clinic has one, else the newest bundled version: a clinic's confirmed
+  copy is what its courses use until it confirms a newer one.
 * A plan records the id, version and SHA-256 of the file it used, so it can be re-made
   identically later (:func:`load_protocol` with ``expect_sha256``).
+
+References
+----------
+1. Drug protocols and keto therapy: evidence update (December 2026), grades FIRM / SECONDARY /
+   NOT FOUND (shared reference ``drug-protocols-evidence.md``, "Grades").
 """
 
 from __future__ import annotations
@@ -43,6 +57,18 @@ FILENAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)\.v(?P<version>[1-9][0-9]*)\.
 
 #: What the plan shows in place of an unconfirmed detail.
 TO_BE_CONFIRMED = "to be confirmed by the clinic"
+
+#: Evidence grades a protocol file may give a detail or phase [1].
+FIRM = "FIRM"
+SECONDARY = "SECONDARY"
+NOT_FOUND = "NOT FOUND"
+GRADES = (FIRM, SECONDARY, NOT_FOUND)
+#: Grades whose details are used in a plan without a clinic confirmation [1].
+ACTIVE_GRADES = (FIRM, SECONDARY)
+#: The grade shown for a detail the clinic confirmed (its own version of the protocol).
+CLINIC_CONFIRMED = "clinic-confirmed"
+#: The grade shown for a phase of an older file that gives none.
+NOT_GRADED = "not graded"
 
 #: The course day of the "day-7" review (the escalation decision of UKISS-style protocols).
 DAY7 = 7
@@ -103,6 +129,14 @@ class DetailStatus:
     why: str
     confirmation: Confirmation | None
     confirmed: bool  # confirmed, and its tied parameters have the confirmed values
+    grade: str = NOT_FOUND  # the evidence grade written in the file
+    active: bool = False  # used in a plan: confirmed, or FIRM/SECONDARY at the file's values
+    grade_note: str | None = None  # where the grade comes from (evidence item)
+
+    @property
+    def shown_grade(self) -> str:
+        """The grade shown beside the dose: clinic-confirmed, else the file's grade."""
+        return CLINIC_CONFIRMED if self.confirmed else self.grade
 
 
 @dataclass(frozen=True)
@@ -171,11 +205,14 @@ class Protocol:
         return [
             DetailStatus(
                 detail=key,
-                flag=str(spec["flag"]),
+                flag=str(spec.get("flag") or spec.get("grade") or NOT_FOUND),
                 what=str(spec["what"]),
                 why=str(spec["why"]),
                 confirmation=self.confirmation(key),
                 confirmed=is_confirmed(self, key, effective),
+                grade=detail_grade(self, key),
+                active=is_active(self, key, effective),
+                grade_note=spec.get("grade_note"),
             )
             for key, spec in self.details.items()
         ]
@@ -197,6 +234,7 @@ class Protocol:
         """A short description for listings."""
         flagged = sorted(self.details)
         confirmed = sorted(d for d in flagged if self.confirmation(d) is not None)
+        graded = {d: detail_grade(self, d) for d in flagged}
         return {
             "id": self.id,
             "version": self.version,
@@ -208,6 +246,10 @@ class Protocol:
             "needs_length": self.uses_bsa(),
             "flagged_details": flagged,
             "confirmed_details": confirmed,
+            "grades": {d: (CLINIC_CONFIRMED if d in confirmed else g) for d, g in graded.items()},
+            "waiting_details": sorted(
+                d for d, g in graded.items() if g not in ACTIVE_GRADES and d not in confirmed
+            ),
             "decisions": [d["id"] for d in self.decisions],
         }
 
@@ -423,10 +465,17 @@ def all_versions(protocols_dir: str | Path | None = None) -> dict[str, dict[int,
     return found
 
 
+def default_version(by_version: Mapping[int, Protocol]) -> int:
+    """The version courses use by default: the newest clinic version when the clinic has one
+    (its confirmed copy), else the newest bundled version."""
+    clinic = [v for v, p in by_version.items() if p.origin == "clinic"]
+    return max(clinic) if clinic else max(by_version)
+
+
 def list_protocols(protocols_dir: str | Path | None = None) -> list[Protocol]:
-    """The latest version of each protocol, sorted by id."""
+    """The default version of each protocol (:func:`default_version`), sorted by id."""
     versions = all_versions(protocols_dir)
-    return [versions[pid][max(versions[pid])] for pid in sorted(versions)]
+    return [versions[pid][default_version(versions[pid])] for pid in sorted(versions)]
 
 
 def load_protocol(
@@ -442,7 +491,8 @@ def load_protocol(
     protocol_id : str
         E.g. ``"prednisolone-high-dose"``.
     version : int, optional
-        A specific version (to re-make a course exactly); default the latest.
+        A specific version (to re-make a course exactly); default :func:`default_version`
+        (the clinic's newest version, else the newest bundled one).
     protocols_dir : path, optional
         The clinic's directory of protocol copies (default ``$SPASMCARE_PROTOCOLS_DIR``).
     expect_sha256 : str, optional
@@ -453,7 +503,7 @@ def load_protocol(
         raise InputError("--protocol", protocol_id, "one of " + ", ".join(sorted(versions)))
     by_version = versions[protocol_id]
     if version is None:
-        version = max(by_version)
+        version = default_version(by_version)
     if version not in by_version:
         raise InputError(
             "--version", version, "one of " + ", ".join(str(v) for v in sorted(by_version))
@@ -599,6 +649,43 @@ def parameter_values(
     return values
 
 
+def _tied_parameters(protocol: Protocol, detail: str) -> set[str]:
+    """The parameters tied to a detail: its ``parameter`` and each parameter naming it."""
+    params = protocol.parameters
+    tied = {name for name, spec in params.items() if spec.get("detail") == detail}
+    if protocol.details[detail].get("parameter"):
+        tied.add(str(protocol.details[detail]["parameter"]))
+    return tied
+
+
+def detail_grade(protocol: Protocol, detail: str) -> str:
+    """The evidence grade a protocol file gives ``detail`` [1]; NOT FOUND when it gives none
+    (files written before grades existed)."""
+    grade = protocol.details[detail].get("grade")
+    return str(grade) if grade in GRADES else NOT_FOUND
+
+
+def is_active(protocol: Protocol, detail: str, values: Mapping[str, Any]) -> bool:
+    """Whether a plan uses ``detail``: confirmed by the clinic (:func:`is_confirmed`), or graded
+    FIRM or SECONDARY [1] with every tied parameter at the value written in the file (a value
+    changed at planning time has neither a grade nor a confirmation)."""
+    if is_confirmed(protocol, detail, values):
+        return True
+    if detail_grade(protocol, detail) not in ACTIVE_GRADES:
+        return False
+    params = protocol.parameters
+    return all(
+        values.get(name) == params[name]["default"] for name in _tied_parameters(protocol, detail)
+    )
+
+
+def shown_grade(protocol: Protocol, detail: str, values: Mapping[str, Any]) -> str:
+    """The grade shown beside a dose relying on ``detail``: clinic-confirmed, else the file's."""
+    if is_confirmed(protocol, detail, values):
+        return CLINIC_CONFIRMED
+    return detail_grade(protocol, detail)
+
+
 def is_confirmed(protocol: Protocol, detail: str, values: Mapping[str, Any]) -> bool:
     """Whether a flagged detail may be used in a plan.
 
@@ -609,7 +696,5 @@ def is_confirmed(protocol: Protocol, detail: str, values: Mapping[str, Any]) -> 
     if protocol.confirmation(detail) is None:
         return False
     params = protocol.parameters
-    tied = {name for name, spec in params.items() if spec.get("detail") == detail}
-    if protocol.details[detail].get("parameter"):
-        tied.add(str(protocol.details[detail]["parameter"]))
+    tied = _tied_parameters(protocol, detail)
     return all(values.get(name) == params[name]["default"] for name in tied)

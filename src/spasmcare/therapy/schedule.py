@@ -43,13 +43,17 @@ from spasmcare.therapy.monitoring import (
     weight_change_warnings,
 )
 from spasmcare.therapy.protocol import (
+    NOT_GRADED,
     TO_BE_CONFIRMED,
     Protocol,
+    is_active,
     is_confirmed,
     load_protocol,
     parameter_values,
     resolve,
+    shown_grade,
 )
+from spasmcare.therapy.vaccines import DEFAULT_WINDOW, VaccineHold, live_vaccine_hold
 
 #: Clock times of the doses by number of doses a day. A scheduling convenience, not a
 #: clinical figure: a protocol may give its own ``time_slots`` and families shift them.
@@ -69,6 +73,23 @@ FAMILY_MONITORING_EVENT = "Monitoring planned with the course."
 
 #: Doses are calculated to this step [mg or U] before the product volume is measured.
 DOSE_STEP = 0.01
+
+
+def check_volume(
+    dose: float, volume_ml: float, product: Product, step_ml: float, drug: str
+) -> None:
+    """Refuse a volume that does not deliver ``dose`` within one syringe mark of ``product``.
+
+    The last guard before a volume is printed: a volume computed from another strength (half or
+    twice the right one) is off by far more than one mark and raises instead of printing.
+    """
+    delivered = volume_ml * product.concentration
+    if abs(delivered - dose) > step_ml * product.concentration + 1e-6:
+        raise InputError(
+            "products",
+            f"{drug}: {volume_ml:g} mL of {product.concentration:g} {product.unit}",
+            f"a volume that delivers {dose:g} (it delivers {delivered:g})",
+        )
 
 
 def parse_date(value: date | str, field_name: str = "start") -> date:
@@ -112,8 +133,11 @@ class Dose:
     volume_ml: float | None
     product: str | None
     phase: str
-    detail: str | None = None  # the confirmed detail this dose relies on
+    detail: str | None = None  # the graded or confirmed detail this dose relies on
     measured: float | None = None  # what the rounded volume delivers [mg or U]
+    grade: str = NOT_GRADED  # FIRM / SECONDARY / clinic-confirmed (protocol.py, Grades)
+    grade_sources: tuple[str, ...] = ()  # the protocol source keys behind the grade
+    concentration: float | None = None  # strength of ``product`` [mg/mL or U/mL]
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"drug": self.drug}
@@ -124,6 +148,7 @@ class Dose:
             out["units"] = self.amount
             out["per_m2"] = _rounded(self.per_m2, 2)
         out["volume_ml"] = self.volume_ml
+        out["concentration"] = self.concentration
         if self.measured is not None:
             key = "measured_mg" if self.unit == "mg" else "measured_units"
             out[key] = _rounded(self.measured, 4)
@@ -131,8 +156,12 @@ class Dose:
         out["route"] = self.route
         out["product"] = self.product
         out["phase"] = self.phase
+        out["grade"] = self.grade
+        out["grade_sources"] = list(self.grade_sources)
         if self.detail is not None:
-            out["confirmed_detail"] = self.detail
+            out["detail"] = self.detail
+            if self.grade == "clinic-confirmed":
+                out["confirmed_detail"] = self.detail
         return out
 
 
@@ -143,6 +172,7 @@ class Pending:
     drug: str
     detail: str
     phase: str
+    grade: str = "NOT FOUND"  # the blocking detail's grade (or of a changed value)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -150,6 +180,7 @@ class Pending:
             "detail": self.detail,
             "phase": self.phase,
             "dose": TO_BE_CONFIRMED,
+            "grade": self.grade,
         }
 
 
@@ -236,6 +267,8 @@ class CoursePlan:
     parameters: dict[str, Any]
     products: dict[str, Product]
     last_dose: dict[str, date]
+    graded_details: list[dict[str, Any]] = field(default_factory=list)
+    vaccine_hold: VaccineHold | None = None
 
     @property
     def end(self) -> date:
@@ -299,6 +332,9 @@ class CoursePlan:
         out["monitoring"] = monitoring
         out["advice"] = advice
         out["confirmed_details"] = self.confirmed_details
+        out["graded_details"] = self.graded_details
+        hold = self.vaccine_hold
+        out["live_vaccine_hold"] = None if hold is None else hold.to_dict()
         if family:
             out["family_version"] = True
         else:
@@ -360,7 +396,17 @@ class _Planner:
         return n
 
     def confirmed(self, detail: str | None) -> bool:
-        return detail is None or is_confirmed(self.protocol, detail, self.values)
+        """Whether a plan uses ``detail``: graded FIRM/SECONDARY or confirmed by the clinic."""
+        return detail is None or is_active(self.protocol, detail, self.values)
+
+    def grade_of(self, phase: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        """(grade, source keys) shown beside a phase's doses: its detail's, else its own."""
+        detail = phase.get("detail")
+        if detail is not None:
+            spec = self.protocol.details[detail]
+            keys = tuple(spec.get("sources") or phase.get("sources") or ())
+            return shown_grade(self.protocol, detail, self.values), keys
+        return str(phase.get("grade") or NOT_GRADED), tuple(phase.get("sources") or ())
 
     def confirmed_by(self, detail: str | None) -> tuple[bool, str | None]:
         """Whether an item tied to ``detail`` may be used, and who confirmed it (if so)."""
@@ -505,7 +551,11 @@ class _Planner:
         amount = self.given_in(course, phase, day)
         if amount is None:  # unconfirmed, or derived from an unconfirmed phase
             blocking = self.blocking_detail(course, phase)
-            return [], Pending(drug=drug, detail=blocking, phase=phase["name"]), ""
+            known = blocking in self.protocol.details
+            grade = shown_grade(self.protocol, blocking, self.values) if known else NOT_GRADED
+            if grade not in ("NOT FOUND", NOT_GRADED):
+                grade = f"{grade}, value changed at planning"
+            return [], Pending(drug, blocking, phase["name"], grade), ""
         unit = course["unit"]
         raw = self.daily(course, phase, day)
         cap = self.cap(course, phase)
@@ -521,9 +571,11 @@ class _Planner:
         product = self.products.get(drug)
         volume = None
         if product is not None:
-            volume, _ = measurable_volume(
+            volume, syringe = measurable_volume(
                 per_dose, product.concentration, per_dose_limit, self.syringes
             )
+            check_volume(per_dose, volume, product, syringe.step_ml, drug)
+        grade, grade_sources = self.grade_of(phase)
         doses = [
             Dose(
                 drug=drug,
@@ -535,15 +587,66 @@ class _Planner:
                 per_m2=per_dose / self.bsa if unit == "U" and self.bsa else None,
                 volume_ml=volume,
                 product=product.name if product else None,
+                concentration=product.concentration if product else None,
                 phase=phase["name"],
                 detail=detail,
                 measured=None
                 if volume is None or product is None
                 else volume * product.concentration,
+                grade=grade,
+                grade_sources=grade_sources,
             )
             for time in self.slots[n]
         ]
         return doses, None, note
+
+
+def named_product(course: Mapping[str, Any], wanted: str) -> Product:
+    """The product of ``course`` whose name contains ``wanted`` (case-insensitive), e.g.
+    "vigafyde" or "50 mg/mL"; exactly one must match."""
+    listed = list(course.get("products") or [])
+    found = [p for p in listed if wanted.strip().lower() in str(p["name"]).lower()]
+    if len(found) != 1 or not wanted.strip():
+        names = "; ".join(str(p["name"]) for p in listed) or "(none listed: give a strength)"
+        raise InputError("products", f"{course['drug']}={wanted}", f"one product of: {names}")
+    p = found[0]
+    return Product(str(p["name"]), float(p["concentration"]), str(p["unit"]))
+
+
+def product_warnings(course: Mapping[str, Any], product: Product) -> list[str]:
+    """Warnings that keep a twofold (or other) volume error from passing silently.
+
+    When the drug has listed products of different strengths (vigabatrin 50 mg/mL made-up
+    powder vs 100 mg/mL VIGAFYDE solution [1]), the plan says which strength its volumes are
+    for and what the other product's volume would be; a strength given at planning that no
+    listed product has is named too. Every printed volume also carries its strength
+    (:func:`spasmcare.therapy.export.volume_text`).
+
+    References
+    ----------
+    1. openFDA NDC records (drug-protocols-evidence.md D-8): the same mg/kg dose is half the
+       volume with the 100 mg/mL solution; label volume tables apply to 50 mg/mL only.
+    """
+    listed = list(course.get("products") or [])
+    strengths = sorted({float(p["concentration"]) for p in listed})
+    out: list[str] = []
+    drug = course["drug"]
+    if listed and product.concentration not in strengths:
+        shown = ", ".join(f"{s:g}" for s in strengths)
+        out.append(
+            f"{drug}: the volumes are for {product.concentration:g} {product.unit}, a strength no "
+            f"listed product has ({shown} {product.unit}): check the bottle before giving"
+        )
+    for other in strengths:
+        if other == product.concentration:
+            continue
+        ratio = product.concentration / other
+        out.append(
+            f"{drug}: every volume is for {product.name} ({product.concentration:g} "
+            f"{product.unit}); the {other:g} {product.unit} product needs {ratio:g} times that "
+            "volume: check the bottle against the strength printed beside each volume"
+        )
+    return out
 
 
 def _confirmed_by(
@@ -552,8 +655,10 @@ def _confirmed_by(
     """(may the item tied to ``detail`` be used, who confirmed it) for a plan's values."""
     if detail is None:
         return True, None
-    if not is_confirmed(protocol, detail, values):
+    if not is_active(protocol, detail, values):
         return False, None
+    if not is_confirmed(protocol, detail, values):
+        return True, None
     conf = protocol.confirmation(detail)
     return True, conf.label if conf else None
 
@@ -596,7 +701,7 @@ def plan_course(
     decisions: Mapping[str, bool | None] | None = None,
     parameters: Mapping[str, Any] | None = None,
     bsa_formula: str = DEFAULT_FORMULA,
-    products: Mapping[str, float] | None = None,
+    products: Mapping[str, float | str] | None = None,
     age_months: float | None = None,
     birth_date: date | str | None = None,
     sex: str | None = None,
@@ -632,9 +737,11 @@ def plan_course(
         unconfirmed again.
     bsa_formula : {'mosteller', 'haycock', 'dubois', 'gehan-george'}
         Default Mosteller (see :mod:`spasmcare.therapy.bsa`).
-    products : mapping of drug -> concentration [mg/mL or U/mL], optional
-        The product strength per drug; default the protocol's first product. Without a
-        strength the volume is not computed (``volume_ml`` null).
+    products : mapping of drug -> concentration [mg/mL or U/mL] or product name, optional
+        The product per drug: a strength, or part of the name of one of the protocol's listed
+        products (e.g. ``{"vigabatrin": "vigafyde"}``); default the protocol's first product.
+        Without a strength the volume is not computed (``volume_ml`` null). When a drug has
+        products of different strengths the plan warns which one its volumes are for.
     age_months, birth_date, sex : optional
         With an age (or a birth date), weight and length are checked against WHO for age.
     weights : mapping of date -> weight [kg], optional
@@ -703,6 +810,9 @@ def plan_course(
         course = drug_names.get(drug.lower())
         if course is None:
             raise InputError("products", drug, "a drug of this protocol: " + ", ".join(drug_names))
+        if isinstance(strength, str):
+            chosen[course["drug"]] = named_product(course, strength)
+            continue
         if not (isinstance(strength, int | float) and math.isfinite(strength) and strength > 0):
             raise InputError("products", f"{drug}={strength}", "a strength above 0")
         unit = "mg/mL" if course["unit"] == "mg" else "U/mL"
@@ -719,6 +829,9 @@ def plan_course(
                 "field in the planner)"
             )
 
+    for course in protocol.courses:
+        if course["drug"] in chosen:
+            warnings += product_warnings(course, chosen[course["drug"]])
     planner = _Planner(protocol, values, answers, start_date, weight_kg, bsa, chosen, syringes)
     n_days = max(planner.last_day(c) for c in protocol.courses)
     days = [PlanDay(day=i, date=course_date(start_date, i)) for i in range(1, n_days + 1)]
@@ -823,10 +936,21 @@ def plan_course(
             )
         )
 
-    confirmed_details, unconfirmed_details = [], []
+    confirmed_details, unconfirmed_details, graded_details = [], [], []
     for ds in protocol.detail_status(values):
         conf = ds.confirmation
-        if ds.confirmed and conf is not None:
+        if ds.active and not ds.confirmed:
+            spec = protocol.details[ds.detail]
+            graded_details.append(
+                {
+                    "detail": ds.detail,
+                    "what": ds.what,
+                    "grade": ds.grade,
+                    "grade_note": ds.grade_note,
+                    "sources": list(spec.get("sources") or []),
+                }
+            )
+        elif ds.confirmed and conf is not None:
             confirmed_details.append(
                 {
                     "detail": ds.detail,
@@ -842,12 +966,14 @@ def plan_course(
                 {
                     "detail": ds.detail,
                     "flag": ds.flag,
+                    "grade": ds.grade,
                     "what": ds.what,
                     "why": ds.why,
                     "status": TO_BE_CONFIRMED,
                 }
             )
-            reason = "value changed at planning" if conf is not None else ds.flag
+            changed = conf is not None or ds.grade in ("FIRM", "SECONDARY")
+            reason = "value changed at planning" if changed else ds.flag
             warnings.append(f"{ds.detail} ({reason}): {TO_BE_CONFIRMED}")
 
     plan = CoursePlan(
@@ -869,10 +995,19 @@ def plan_course(
         decision_points=decision_points,
         confirmed_details=confirmed_details,
         unconfirmed_details=unconfirmed_details,
+        graded_details=graded_details,
         parameters=values,
         products=chosen,
         last_dose=last_dose,
     )
+    course_days = []
+    for day in days:
+        amounts: dict[str, float] = {}
+        for dose in day.doses:
+            amounts[dose.drug] = amounts.get(dose.drug, 0.0) + dose.amount
+        course_days.append((day.date, amounts, [p.drug for p in day.pending]))
+    window = str(values.get("live_vaccine_window", DEFAULT_WINDOW))
+    plan.vaccine_hold = live_vaccine_hold(course_days, weight_kg, window)
     plan.warnings += weight_change_warnings(
         weight_kg, weights, start_date, plan.end, weight_change_fraction
     )

@@ -17,6 +17,7 @@ from django import forms
 
 from spasmcare.errors import InputError
 from spasmcare.therapy import FORMULAS, Protocol
+from spasmcare.therapy.protocol import detail_grade
 from spasmcare.web.courses import Inputs
 from spasmcare.web.forms import DATE
 
@@ -98,7 +99,6 @@ class PlannerForm(forms.Form):
             )
         else:
             self.fields["length_cm"].help_text = "optional here: checked against WHO for age"
-        details = protocol.details
         for name, spec in protocol.parameters.items():
             unit = spec.get("unit", "")
             label = f"{name.replace('_', ' ')} [{unit}]" if unit else name.replace("_", " ")
@@ -108,7 +108,7 @@ class PlannerForm(forms.Form):
             tied = spec.get("detail")
             if tied:
                 help_parts.append(
-                    f"tied to the flagged detail {tied} ({details[tied]['flag']}): a value other "
+                    f"tied to the detail {tied} ({detail_grade(protocol, tied)}): a value other "
                     "than the confirmed one is not confirmed"
                 )
             help_text = " · ".join(p for p in help_parts if p)

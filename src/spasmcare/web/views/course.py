@@ -24,7 +24,7 @@ from spasmcare.record import Record
 from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
 from spasmcare.therapy.course_record import drugs, record_treatment
-from spasmcare.therapy.protocol import all_versions
+from spasmcare.therapy.protocol import all_versions, default_version
 from spasmcare.therapy.schedule import FAMILY_PENDING
 from spasmcare.web import audit, courses, records
 from spasmcare.web.access import current_patient as _patient
@@ -91,7 +91,7 @@ class Planner:
         self.versions: dict[str, dict[int, Protocol]] = {}
         try:
             self.versions = all_versions(courses.protocols_dir())
-            self.protocols = [v[max(v)] for _, v in sorted(self.versions.items())]
+            self.protocols = [v[default_version(v)] for _, v in sorted(self.versions.items())]
         except InputError as exc:
             self.problem = str(exc)
         self.course = self._course(data.get("course", ""))
@@ -129,7 +129,7 @@ class Planner:
         if self.course and self.course.inputs.protocol == pid:
             if self.course.inputs.version in by_version:
                 return by_version[self.course.inputs.version]
-        return by_version[max(by_version)]
+        return by_version[default_version(by_version)]
 
     def _form(self, data: QueryDict) -> PlannerForm:
         assert self.protocol is not None
@@ -547,6 +547,8 @@ def _print_runs(
                 d["route"],
                 d["product"],
                 d.get("measured_mg", d.get("measured_units")),
+                d.get("grade", ""),
+                d.get("concentration"),
             )
             for d in day["doses"]
         ]
@@ -594,6 +596,8 @@ def _print_runs(
                         # what the measured liquid holds, when the syringe mark differs
                         # from the dose (therapy.dosing.measurable_volume)
                         "gives": k[6] if k[6] is not None and k[6] != k[1] else None,
+                        "grade": k[7],
+                        "concentration": k[8],
                         "times": times,
                     }
                     for k, times in content

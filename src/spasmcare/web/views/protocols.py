@@ -96,7 +96,7 @@ def _context(
             {
                 "protocol": protocol,
                 "details": details,
-                "pending": sum(1 for r in details if not r["status"].confirmed),
+                "pending": sum(1 for r in details if not r["status"].active),
                 "form": mine[1] if mine is not None and not shown else None,
             }
         )
