@@ -112,8 +112,8 @@ def test_a_cluster_above_1000_spasms_is_refused_and_above_300_flagged() -> None:
 
 def test_a_day_adding_up_beyond_5000_spasms_is_refused() -> None:
     data = base()
-    at = data["diary"][0]["at"]
-    data["diary"] = [{"at": at, "kind": "cluster", "spasms": 1000}] * 6
+    day = data["diary"][0]["at"][:10]
+    data["diary"] = [{"at": f"{day}T0{k}:00", "kind": "cluster", "spasms": 1000} for k in range(6)]
     exc = refused(data)
     assert exc.field == "diary[5].spasms"
     assert "add up to 6000" in exc.accepted
@@ -273,3 +273,20 @@ def test_a_document_copy_is_not_mutated_by_validation() -> None:
     before = copy.deepcopy(data)
     record_from_dict(data, today=TODAY)
     assert data == before
+
+
+def test_a_duplicate_diary_entry_is_refused_naming_the_first() -> None:
+    data = base()
+    data["diary"].append(dict(data["diary"][0]))
+    exc = refused(data)
+    last = len(data["diary"]) - 1
+    assert exc.field == f"diary[{last}]"
+    assert "diary[0] has the same time, count and observer" in exc.accepted
+
+
+def test_same_time_and_count_by_another_observer_is_kept() -> None:
+    data = base()
+    other = dict(data["diary"][0]) | {"observer": "someone else entirely"}
+    data["diary"].append(other)
+    record = record_from_dict(data, today=TODAY)
+    assert len(record.diary) == len(data["diary"])

@@ -331,8 +331,22 @@ def record_from_dict(data: Any, today: date | None = None) -> Record:
     )
 
 
+def diary_key(x: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two diary items the same observation: time, count and observer."""
+    return (str(x.get("at")), x.get("spasms"), (x.get("observer") or "").strip().lower())
+
+
 def _diary(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DiaryEntry]:
+    seen: dict[tuple[Any, ...], int] = {}
     for i, x in enumerate(items):
+        first = seen.setdefault(diary_key(x), i)
+        if first != i:
+            raise InputError(
+                f"diary[{i}]",
+                f"{x['at']}, {x['spasms']} spasms",
+                f"an observation not already in the diary (diary[{first}] has the same time, "
+                "count and observer)",
+            )
         if x["kind"] == "single" and x["spasms"] != 1:
             raise InputError(
                 f"diary[{i}].spasms",

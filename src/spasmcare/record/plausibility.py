@@ -79,7 +79,7 @@ class Range:
 
 
 @dataclass(frozen=True)
-class Warning_:
+class ValueWarning:
     """A value saved but outside its soft range: ``field`` as in an InputError."""
 
     field: str
@@ -252,13 +252,13 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def onset_warning(birth: date, onset: date, field: str) -> Warning_ | None:
+def onset_warning(birth: date, onset: date, field: str) -> ValueWarning | None:
     """A warning when the onset age is outside 1-24 months, the ILAE 2022 IESS window [5]."""
     months = (onset - birth).days / (365.25 / 12)
     low, high = ONSET_AGE_MONTHS
     if low <= months <= high:
         return None
-    return Warning_(
+    return ValueWarning(
         field,
         onset.isoformat(),
         f"spasms began at {months:.1f} months; IESS begins at {low:g}-{high:g} months [ILAE 2022]",
@@ -323,10 +323,10 @@ def spasms_by_day(record: Record) -> dict[date, int]:
     return out
 
 
-def record_warnings(record: Record) -> list[Warning_]:
+def record_warnings(record: Record) -> list[ValueWarning]:
     """Every value of a (valid) record that is outside its soft range, in record order, each
     naming its field as the validator would (``growth[2].length_cm``)."""
-    out: list[Warning_] = []
+    out: list[ValueWarning] = []
     p = record.patient
     if p.onset_date is not None:
         w = onset_warning(p.birth_date, p.onset_date, "patient.onset_date")
@@ -335,16 +335,16 @@ def record_warnings(record: Record) -> list[Warning_]:
     for i, e in enumerate(record.diary):
         text = soft_text(SPASMS_PER_CLUSTER, e.spasms)
         if text:
-            out.append(Warning_(f"diary[{i}].spasms", e.spasms, text))
+            out.append(ValueWarning(f"diary[{i}].spasms", e.spasms, text))
     for day, total in sorted(spasms_by_day(record).items()):
         text = soft_text(SPASMS_PER_DAY, total)
         if text:
-            out.append(Warning_(f"diary ({day.isoformat()})", total, text))
+            out.append(ValueWarning(f"diary ({day.isoformat()})", total, text))
     for i, t in enumerate(record.treatments):
         for j, d in enumerate(t.doses):
             text = dose_warning(t.drug, d.amount, d.unit)
             if text:
-                out.append(Warning_(f"treatments[{i}].doses[{j}].amount", d.amount, text))
+                out.append(ValueWarning(f"treatments[{i}].doses[{j}].amount", d.amount, text))
     for i, g in enumerate(record.growth):
         age = corrected_age_years(p.birth_date, g.day, p.gestation_weeks, p.gestation_days)
         for name in GROWTH_RANGES:
@@ -356,12 +356,12 @@ def record_warnings(record: Record) -> list[Warning_]:
             except InputError as exc:
                 text = exc.accepted
             if text:
-                out.append(Warning_(f"growth[{i}].{name}", value, text))
+                out.append(ValueWarning(f"growth[{i}].{name}", value, text))
     for i, x in enumerate(record.labs):
         rng = LAB_RANGES_SI.get(x.analyte)
         text = soft_text(rng, x.value_si) if rng else None
         if text:
-            out.append(Warning_(f"labs[{i}].value", x.value, f"{text} (entered {x.unit})"))
+            out.append(ValueWarning(f"labs[{i}].value", x.value, f"{text} (entered {x.unit})"))
     return out
 
 

@@ -17,10 +17,9 @@ from django.core.cache import cache
 
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
-from spasmcare.record import Record, record_from_dict
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import in_force
-from spasmcare.web import courses, records
+from spasmcare.web import courses, records, resilience
 from spasmcare.web.models import Entry, Patient
 
 #: Alert kinds about the clinic's settings, not the patient: shown once above the list.
@@ -46,14 +45,13 @@ def _key(patient: Patient, on: date) -> str:
 
 
 def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]:
-    record_entries = [e for e in entries if e.kind in records.SECTIONS]
+    record_entries = sorted(
+        (e for e in entries if e.kind in records.SECTIONS), key=lambda e: e.pk or 0
+    )
     try:
-        record: Record | None = record_from_dict(
-            records.record_dict(patient, record_entries), today=on
-        )
+        record, aside = resilience.read_entries(patient, record_entries, on)
     except InputError as exc:
         return {"alerts": [], "problem": str(exc), "current": "", "last_diary": None}
-    assert record is not None
     alerts = patient_alerts(
         record,
         on,
@@ -69,7 +67,11 @@ def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     return {
         "alerts": [a.to_dict() for a in alerts],
-        "problem": None,
+        "problem": (
+            f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} left out: {aside[0].text()}"
+            if aside
+            else None
+        ),
         "current": ", ".join(current),
         "last_diary": max(diary_days) if diary_days else None,
     }
