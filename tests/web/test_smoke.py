@@ -1,4 +1,3 @@
-
 from spasmcare.web.models import Entry, Patient
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from spasmcare.cli._common import emit, fmt
+from spasmcare.cli._common import check_calendar_date, emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.therapy import (
     confirm_detail,
@@ -303,6 +303,7 @@ def plan_cmd(
             k: _number(v, "--product", "DRUG=strength in mg/mL or U/mL")
             for k, v in _pairs(product or [], "--product", "DRUG=strength")
         }
+        check_calendar_date(start, "--start")
         plan = plan_course(
             p,
             weight_kg=weight,
