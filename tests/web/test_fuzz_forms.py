@@ -193,3 +193,35 @@ def test_fuzz_json_import(
         imported.delete()
     else:
         assert _counts() == before
+
+
+PAGES = [
+    "/patients/",
+    "/patients/{pid}/",
+    "/patients/{pid}/course/",
+    "/patients/{pid}/keto/",
+    "/patients/{pid}/print/all/",
+    "/patients/{pid}/report/",
+    "/cohort/",
+    "/cohort.csv",
+    "/foods/search/",
+    "/protocols/",
+    "/login/",
+]
+PARAMS = ["q", "next", "course", "entries", "protocol", "weight_kg", "start", "etiology", "since"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    page=st.sampled_from(PAGES),
+    params=st.dictionaries(st.sampled_from(PARAMS), VALUE, max_size=4),
+    range_header=st.sampled_from(["", "bytes=0-", "bytes=" + "9" * 5000 + "-", "x" * 5000]),
+)
+def test_fuzz_query_strings_and_headers(
+    client_as: Any, patient: Patient, page: str, params: dict[str, str], range_header: str
+) -> None:
+    client = client_as("neurologist")
+    response = client.get(page.format(pid=patient.pk), params, HTTP_RANGE=range_header)
+    SEEN["posts"] += 1
+    SEEN["5xx"] += response.status_code >= 500
+    assert response.status_code < 500, (page, params)

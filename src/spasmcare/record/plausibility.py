@@ -94,8 +94,20 @@ class ValueWarning:
 
 #: Hard bounds are software settings (input sanity); soft bounds cite their source.
 LAB_RANGES_SI: dict[str, Range] = {
-    "bhb": Range("β-hydroxybutyrate", "mmol/L", (0, 20), (0, 6), soft_source="[3]"),
-    "glucose": Range("glucose", "mmol/L", (0, 60), (2.5, 60), soft_source="[4]"),
+    "bhb": Range(
+        "β-hydroxybutyrate",
+        "mmol/L",
+        (0, 20),
+        (0, 6),
+        soft_source="[3] NHS GGC ketogenic diet protocol",
+    ),
+    "glucose": Range(
+        "glucose",
+        "mmol/L",
+        (0, 60),
+        (2.5, 60),
+        soft_source="[4] NHS ketogenic guide, critical care",
+    ),
     "bicarbonate": Range("bicarbonate", "mmol/L", (0, 80)),
     "venous_ph": Range("venous pH", "", (6.3, 8.0)),
     "calcium": Range("calcium", "mmol/L", (0, 10)),
@@ -199,9 +211,9 @@ def soft_text(rng: Range, value: float) -> str | None:
         return None
     low, high = rng.soft
     if value < low:
-        return f"{rng.label} below {low:g} {rng.unit} {rng.soft_source}"
+        return f"{rng.label} below {low:g} {rng.unit} ({rng.soft_source})"
     if value > high:
-        return f"{rng.label} above {high:g} {rng.unit} {rng.soft_source}"
+        return f"{rng.label} above {high:g} {rng.unit} ({rng.soft_source})"
     return None
 
 
