@@ -236,3 +236,19 @@ def test_editing_a_patient_shows_and_keeps_both_dates(client_as: Any, patient: P
     onset = patient.onset_date
     patient.refresh_from_db()
     assert patient.onset_date == onset
+
+
+def test_a_day_with_a_left_out_diary_entry_is_not_recorded(
+    client_as: Any, patient: Patient
+) -> None:
+    """Leaving a cluster out must not make its day read as spasm-free."""
+    from spasmcare.web import records
+
+    day_row = Entry.objects.filter(patient=patient, kind=Kind.RECORDED_DAY).order_by("day")[0]
+    day = day_row.day
+    _store_raw(
+        patient, Kind.DIARY, {"at": f"{day.isoformat()}T09:00", "kind": "cluster", "spasms": 10**30}
+    )
+    patient.refresh_from_db()
+    record = records.load_record(patient)
+    assert day not in record.recorded_days

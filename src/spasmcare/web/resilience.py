@@ -95,6 +95,21 @@ def read_entries(patient: Patient, entries: list[Entry], on: date) -> tuple[Reco
                 raise
             aside.append(SetAside(bad.pk, bad.kind, bad.day, exc.field, exc.value, exc.accepted))
             kept = [e for e in kept if e is not bad]
+            if bad.kind == Kind.DIARY:
+                kept = _unrecord_day(kept, bad)
+
+
+def _day_text(entry: Entry) -> str | None:
+    data = entry.data if isinstance(entry.data, dict) else {}
+    text = str(data.get("at") or data.get("date") or "")
+    return text[:10] or None
+
+
+def _unrecord_day(kept: list[Entry], left_out: Entry) -> list[Entry]:
+    """Without a diary entry its day's count is not known: the day no longer counts as
+    recorded, so it can never read as spasm-free (a day not recorded is unknown)."""
+    day = _day_text(left_out)
+    return [e for e in kept if not (e.kind == Kind.RECORDED_DAY and _day_text(e) == day)]
 
 
 def _key(patient: Patient, on: date) -> str:
