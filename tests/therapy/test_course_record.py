@@ -90,20 +90,13 @@ def test_alternate_days(confirmed_dir: Path) -> None:
     assert drugs(plan) == ["tetracosactide depot", "prednisolone"]
     [step] = dose_steps(plan, "tetracosactide depot")
     assert (step.first, step.last, step.amount, step.every_other_day) == (
-        date(2026, 6, 1),
-        date(2026, 6, 13),
-        0.5,
-        True,
+        date(2026, 6, 1), date(2026, 6, 13), 0.5, True
     )
     item = record_treatment(plan, "tetracosactide depot", "tcs1")
     assert item is not None
     assert item["doses"] == [
-        {
-            "start": "2026-06-01",
-            "amount": 0.5,
-            "unit": "mg every other day",
-            "note": "0.5 mg alternate days",
-        }
+        {"start": "2026-06-01", "amount": 0.5, "unit": "mg every other day",
+         "note": "0.5 mg alternate days"}
     ]
     assert item["stop"] == "2026-06-13"
     # ACTH: once daily on days 21-23, then every other morning on days 24, 26, 28 (same
@@ -113,11 +106,7 @@ def test_alternate_days(confirmed_dir: Path) -> None:
     )
     steps = dose_steps(acth, "ACTH (Acthar Gel)")
     assert [(s.first.day, s.last.day, s.every_other_day) for s in steps] == [
-        (1, 14, False),
-        (15, 17, False),
-        (18, 20, False),
-        (21, 23, False),
-        (24, 28, True),
+        (1, 14, False), (15, 17, False), (18, 20, False), (21, 23, False), (24, 28, True)
     ]
     assert steps[-1].record_unit == "IU" and steps[0].record_unit == "IU/day"
     assert steps[-1].amount == steps[-2].amount
@@ -132,18 +121,12 @@ def _dose_days(step: DoseStep) -> list[date]:
 
 
 W_LO, W_HI = plausible_range("weight")
-IDS = [
-    "prednisolone-high-dose",
-    "vigabatrin-rapid",
-    "prednisolone-vigabatrin",
-    "tetracosactide-depot",
-    "acth-high-dose",
-]
+IDS = ["prednisolone-high-dose", "vigabatrin-rapid", "prednisolone-vigabatrin",
+       "tetracosactide-depot", "acth-high-dose"]
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     pid=st.sampled_from(IDS),
     weight=st.floats(W_LO, W_HI),
@@ -157,12 +140,8 @@ def test_steps_account_for_every_dose(
     step's amount on each of its dose days equals the plan's total for that day."""
     protocol = load_protocol(pid, protocols_dir=confirmed_dir)
     plan = plan_course(
-        protocol,
-        weight_kg=weight,
-        length_cm=62,
-        start=START + timedelta(days=offset),
-        decisions={d["id"]: yes for d in protocol.decisions},
-        protocols_dir=confirmed_dir,
+        protocol, weight_kg=weight, length_cm=62, start=START + timedelta(days=offset),
+        decisions={d["id"]: yes for d in protocol.decisions}, protocols_dir=confirmed_dir,
     )
     for drug in drugs(plan):
         given_days = {

@@ -193,21 +193,17 @@ def test_edit_keeps_the_fields_the_form_does_not_show(
     assert eeg.data["report"] == "Hypsarrhythmia awake and asleep (re-read)."
 
 
-def test_an_edit_that_contradicts_kept_fields_is_refused(client_as: Any, patient: Patient) -> None:
+def test_an_edit_that_contradicts_kept_fields_is_refused(
+    client_as: Any, patient: Patient
+) -> None:
     """Stopping the diet before its last achieved-ratio reading is refused, naming the reading,
     rather than saved with the readings dropped."""
     diet = Entry.objects.get(patient=patient, kind="diet")
     before = dict(diet.data)
     r = client_as("dietitian").post(
         f"/patients/{patient.pk}/entries/{diet.pk}/edit/",
-        {
-            "version": diet.version,
-            "id": "kd1",
-            "diet": "classic-kd",
-            "start": "2026-08-10",
-            "stop": "2026-10-01",
-            "prescribed_ratio": "3",
-        },
+        {"version": diet.version, "id": "kd1", "diet": "classic-kd", "start": "2026-08-10",
+         "stop": "2026-10-01", "prescribed_ratio": "3"},
     )
     html = r.content.decode()
     assert r.status_code == 200

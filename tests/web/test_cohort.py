@@ -83,48 +83,28 @@ def days(first: int, last: int, count: int) -> dict[int, int]:
 # Alder: prednisolone; 5/day on days -6..0, 2/day on days 1-4, then spasm-free to day 30.
 #   Cessation on day 5 (days 5-11 spasm-free) -> 4 days, event. UKISS (days 13-14): met.
 ALDER = infant(
-    "alder-77",
-    "Alder Testcase",
-    "2025-10-03",
-    ("prednisolone",),
-    days(-6, 0, 5) | days(1, 4, 2),
-    (-6, 30),
-    "genetic",
+    "alder-77", "Alder Testcase", "2025-10-03", ("prednisolone",),
+    days(-6, 0, 5) | days(1, 4, 2), (-6, 30), "genetic",
 )
 # Birch: prednisolone; 3 spasms every day 1-20, diary ends on day 20.
 #   No 7-day run: censored at the last diary day minus 6 days = (day 20 - day 1) - 6 = 13.
 #   UKISS: not met (unfavourable).
 BIRCH = infant(
-    "birch-78",
-    "Birch Testcase",
-    "2025-09-14",
-    ("prednisolone",),
-    days(-6, 20, 3),
-    (-6, 20),
-    "unknown",
+    "birch-78", "Birch Testcase", "2025-09-14", ("prednisolone",),
+    days(-6, 20, 3), (-6, 20), "unknown",
 )
 # Cedar: vigabatrin, TSC; spasms days 1-9, spasm-free days 10-40.
 #   Cessation on day 10 -> 9 days, event. UKISS: met.
 CEDAR = infant(
-    "cedar-79",
-    "Cedar Testcase",
-    "2025-11-20",
-    ("vigabatrin",),
-    days(-6, 9, 4),
-    (-6, 40),
-    "tsc",
+    "cedar-79", "Cedar Testcase", "2025-11-20", ("vigabatrin",),
+    days(-6, 9, 4), (-6, 40), "tsc",
 )
 # Damson: prednisolone + vigabatrin on the same day, structural; recorded days 1-12 only,
 #   spasms on days 1-2. Cessation on day 3 -> 2 days, event. UKISS: days 13-14 unrecorded ->
 #   unknown (never counted as unfavourable).
 DAMSON = infant(
-    "damson-80",
-    "Damson Testcase",
-    "2025-08-30",
-    ("prednisolone", "vigabatrin"),
-    days(1, 2, 6),
-    (1, 12),
-    "structural",
+    "damson-80", "Damson Testcase", "2025-08-30", ("prednisolone", "vigabatrin"),
+    days(1, 2, 6), (1, 12), "structural",
 )
 BUILT = (ALDER, BIRCH, CEDAR, DAMSON)
 # The example infant (fixture ``patient``): prednisolone from 2026-06-01, vigabatrin later
@@ -180,7 +160,7 @@ def test_response_rate_fractions(client_as: Any, cohort_patients: Any) -> None:
         1,
     )
     html = response.content.decode()
-    assert '66.7 % <span class="muted">(2/3)</span>' in html
+    assert "66.7 % <span class=\"muted\">(2/3)</span>" in html
     assert "Lux 2004 (UKISS)" in html  # the measure's source beside the rate
 
 
@@ -213,12 +193,7 @@ def test_kaplan_meier_steps_by_hand(client_as: Any, cohort_patients: Any) -> Non
     # One-patient groups: Cedar ceases on day 10 (9 days), Damson on day 3 (2 days): S = 0,
     # no interval; median = that day.
     assert groups["vigabatrin"]["steps"][0] | {} == {
-        "day": "9",
-        "at_risk": 1,
-        "events": 1,
-        "censored": 0,
-        "survival": "0.000",
-        "ci": "—",
+        "day": "9", "at_risk": 1, "events": 1, "censored": 0, "survival": "0.000", "ci": "—"
     }
     assert groups["hormone+vigabatrin"]["median"] == "2"
     html = response.content.decode()

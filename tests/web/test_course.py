@@ -58,9 +58,7 @@ def save(client: Client, patient: Patient, **extra: str) -> Any:
 def treatments(patient: Patient) -> list[Entry]:
     return list(
         Entry.objects.filter(
-            patient=patient,
-            kind=Kind.TREATMENT,
-            retracted_at__isnull=True,
+            patient=patient, kind=Kind.TREATMENT, retracted_at__isnull=True,
             extra__has_key="planner",
         ).order_by("id")
     )
@@ -125,18 +123,24 @@ def test_escalation_once_the_clinic_confirmed_it(
     page = text(response)
     assert "prednisolone-high-dose version 2 (clinic)" in page
     # 20 mg × 3 = 60 mg/day on days 8-14 (2026-07-08 to 07-14), then the same taper
-    assert "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone 60 mg/day 10 mg × 4" not in page
+    assert (
+        "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone 60 mg/day 10 mg × 4" not in page
+    )
     assert "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone 60 mg/day 20 mg × 3" in page
     assert "Wed 15 Jul 2026 Sun 19 Jul 2026 5 prednisolone 30 mg/day 10 mg × 3" in page
     # answering yes re-plans the course itself
     page = text(
-        client_as("nurse").get(planner_url(patient), inputs(decision_day7_spasms_continuing="yes"))
+        client_as("nurse").get(
+            planner_url(patient), inputs(decision_day7_spasms_continuing="yes")
+        )
     )
     assert "8 2026-07-08 prednisolone 20 mg 3.33 mg/kg 08:00 14:00 20:00" in page
     assert "Dr Test, consultant" in page
 
 
-def test_weight_is_prefilled_from_the_latest_growth_entry(client_as: Any, patient: Patient) -> None:
+def test_weight_is_prefilled_from_the_latest_growth_entry(
+    client_as: Any, patient: Patient
+) -> None:
     page = client_as("nurse").get(planner_url(patient), {"protocol": PRED}).content.decode()
     # the example's latest growth row: 2026-11-09, 7.3 kg
     assert 'name="weight_kg" value="7.3"' in page
@@ -171,12 +175,8 @@ def test_neurologist_saves_the_course_with_its_doses(
         "start": "2026-07-01",
         "stop": "2026-07-29",
         "doses": [
-            {
-                "start": "2026-07-01",
-                "amount": 40.0,
-                "unit": "mg/day",
-                "note": "full dose 40 mg/day",
-            },
+            {"start": "2026-07-01", "amount": 40.0, "unit": "mg/day",
+             "note": "full dose 40 mg/day"},
             {"start": "2026-07-15", "amount": 30.0, "unit": "mg/day", "note": "taper 30 mg/day"},
             {"start": "2026-07-20", "amount": 20.0, "unit": "mg/day", "note": "taper 20 mg/day"},
             {"start": "2026-07-25", "amount": 10.0, "unit": "mg/day", "note": "taper 10 mg/day"},
@@ -316,21 +316,13 @@ def test_monitoring_overdue_then_ticked(
     item = courses.item_key(EEG)
     response = client_as("nurse").post(
         f"/patients/{patient.pk}/monitoring/",
-        {
-            "treatment": "pred2",
-            "item": item,
-            "due": "2026-07-14",
-            "done": "2026-07-14",
-            "value": "hypsarrhythmia resolved",
-        },
+        {"treatment": "pred2", "item": item, "due": "2026-07-14", "done": "2026-07-14",
+         "value": "hypsarrhythmia resolved"},
     )
     assert response.status_code == 302
     [tick] = Entry.objects.filter(patient=patient, kind=Kind.MONITORING)
     assert tick.data == {
-        "treatment": "pred2",
-        "item": item,
-        "due": "2026-07-14",
-        "done": "2026-07-14",
+        "treatment": "pred2", "item": item, "due": "2026-07-14", "done": "2026-07-14",
         "value": "hypsarrhythmia resolved",
     }
     assert Revision.objects.filter(entry=tick, action="create").exists()
@@ -372,15 +364,9 @@ def test_family_printouts_hold_nothing_unconfirmed(client_as: Any, patient: Pati
     assert f"Tue 14 Jul 2026 {EEG}" in checks
     for page in (meds, checks):
         assert "to be confirmed" not in page.lower()
-        for hidden in (
-            "day7-escalation",
-            "gi-protection",
-            "live-vaccine-deferral",
-            "Stomach protection",
-            "Live vaccines are deferred",
-            "60 mg",
-            "Blood pressure, blood or urine glucose",
-        ):
+        for hidden in ("day7-escalation", "gi-protection", "live-vaccine-deferral",
+                       "Stomach protection", "Live vaccines are deferred", "60 mg",
+                       "Blood pressure, blood or urine glucose"):
             assert hidden not in page
 
 

@@ -37,9 +37,8 @@ def _on_day(team: CareTeam, course_day: int) -> Patient:
             "doses": [{"start": start.isoformat(), "amount": 40, "unit": "mg/day"}],
         }
     ]
-    data["recorded_days"] = [
-        {"from": (start - timedelta(days=7)).isoformat(), "to": today.isoformat()}
-    ]
+    data["recorded_days"] = [{"from": (start - timedelta(days=7)).isoformat(),
+                              "to": today.isoformat()}]
     data["diary"] = [{"at": f"{start.isoformat()}T07:00", "kind": "cluster", "spasms": 9}]
     for key in ("eegs", "labs", "vitals", "adverse_events", "diet_periods"):
         data[key] = []
@@ -65,16 +64,9 @@ def test_dashboard_of_a_patient_with_no_data(client_as: Any, team: CareTeam) -> 
     neurologist = client_as("neurologist")
     response = neurologist.post(
         "/patients/new/",
-        {
-            "team": team.pk,
-            "record_id": "new-1",
-            "name": "New Baby (fictional)",
-            "birth_date": "2026-06-01",
-            "sex": "female",
-            "gestation_weeks": 40,
-            "gestation_days": 0,
-            "etiology_category": "unknown",
-        },
+        {"team": team.pk, "record_id": "new-1", "name": "New Baby (fictional)",
+         "birth_date": "2026-06-01", "sex": "female", "gestation_weeks": 40,
+         "gestation_days": 0, "etiology_category": "unknown"},
     )
     assert response.status_code == 302
     page = neurologist.get(response["Location"])

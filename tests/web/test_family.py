@@ -182,7 +182,9 @@ def test_undo_retracts_the_own_last_entry_and_keeps_it(family: Client, patient: 
     assert live(patient, Kind.DIARY, records.today()) == []
 
 
-def test_undo_only_the_own_last_entry(family: Client, client_as: Any, patient: Patient) -> None:
+def test_undo_only_the_own_last_entry(
+    family: Client, client_as: Any, patient: Patient
+) -> None:
     mine = log_cluster(family, patient, 4)
     nurse = client_as("nurse")
     theirs = log_cluster(nurse, patient, 9)
@@ -285,7 +287,9 @@ def test_diary_page_query_count_is_bounded(
         family.get(diary_url(patient))
 
 
-def test_week_strip_and_today_come_from_the_diary_view(family: Client, patient: Patient) -> None:
+def test_week_strip_and_today_come_from_the_diary_view(
+    family: Client, patient: Patient
+) -> None:
     log_cluster(family, patient, 3)
     log_cluster(family, patient, 8)
     response = family.get(diary_url(patient))
@@ -316,7 +320,9 @@ def upload(client: Client, patient: Patient, entry: Entry, name: str, data: byte
     )
 
 
-def test_mp4_upload_is_stored_and_attached(family: Client, patient: Patient, settings: Any) -> None:
+def test_mp4_upload_is_stored_and_attached(
+    family: Client, patient: Patient, settings: Any
+) -> None:
     entry = log_cluster(family, patient, 5)
     response = upload(family, patient, entry, "clip.mp4", MP4_BYTES)
     assert response.status_code == 302
@@ -491,7 +497,8 @@ def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(
     # 20 mL syringe's 0.5 mL marks give 10.5 mL (525 mg, above the 517.5 mg maximum), so the
     # mark below, 10 mL = 500 mg (therapy.dosing.measurable_volume)
     assert (
-        "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 517.50 mg 10 mL (this holds 500 mg)" in text
+        "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 517.50 mg 10 mL (this holds 500 mg)"
+        in text
     )
     # the plan ended but the record keeps vigabatrin going: this sheet is not today's dose
     assert (

@@ -1,3 +1,4 @@
+
 from spasmcare.web.models import Entry, Patient
 
 

@@ -127,7 +127,8 @@ def dose_steps(plan: CoursePlan, drug: str) -> list[DoseStep]:
         return total(a) is not None and total(a) == total(b)
 
     alternate = [
-        info[k] is not None and ((off(k + 1) and same(k, k + 2)) or (off(k - 1) and same(k, k - 2)))
+        info[k] is not None
+        and ((off(k + 1) and same(k, k + 2)) or (off(k - 1) and same(k, k - 2)))
         for k in range(len(days))
     ]
     steps: list[DoseStep] = []
@@ -163,28 +164,14 @@ def dose_steps(plan: CoursePlan, drug: str) -> list[DoseStep]:
             and prev.last + timedelta(days=1) == days[i].date
         ):
             steps[-1] = DoseStep(
-                drug,
-                prev.first,
-                days[end].date,
-                amount,
-                unit,
-                prev.per_dose,
-                prev.times,
-                prev.every_other_day,
-                prev.phase,
+                drug, prev.first, days[end].date, amount, unit, prev.per_dose, prev.times,
+                prev.every_other_day, prev.phase,
             )
         else:
             steps.append(
                 DoseStep(
-                    drug,
-                    days[i].date,
-                    days[end].date,
-                    amount,
-                    unit,
-                    per_dose,
-                    times,
-                    alternate[i],
-                    phase,
+                    drug, days[i].date, days[end].date, amount, unit, per_dose, times,
+                    alternate[i], phase,
                 )
             )
         i = end + 1

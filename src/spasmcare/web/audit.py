@@ -352,3 +352,4 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     )
     _touch(patient)
     return patient
+

@@ -74,5 +74,7 @@ def km_png(curves: Mapping[str, Sequence[KMStep]], labels: Mapping[str, str]) ->
         loc="left",
     )
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(drawn)))
+    ax.legend(
+        fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(drawn))
+    )
     return _png(fig)

@@ -187,16 +187,15 @@ class PlannerForm(forms.Form):
             length_cm=c.get("length_cm"),
             bsa_formula=c.get("bsa_formula") or "mosteller",
             parameters=parameters,
-            decisions={d["id"]: _answer(c.get(f"decision_{d['id']}") or "") for d in p.decisions},
+            decisions={
+                d["id"]: _answer(c.get(f"decision_{d['id']}") or "") for d in p.decisions
+            },
             products=products,
         )
 
     @staticmethod
     def initial_for(
-        protocol: Protocol,
-        inputs: Inputs | None,
-        weight: float | None,
-        length: float | None,
+        protocol: Protocol, inputs: Inputs | None, weight: float | None, length: float | None,
         today: date,
     ) -> dict[str, Any]:
         """Field values to start from: a saved course's inputs, else the record's latest

@@ -90,7 +90,9 @@ class Inputs:
 
     def with_answer(self, decision: str, answer: bool | None) -> Inputs:
         """The same inputs with one decision answered (None: back to unanswered)."""
-        return Inputs(**{**self.__dict__, "decisions": {**self.decisions, decision: answer}})
+        return Inputs(
+            **{**self.__dict__, "decisions": {**self.decisions, decision: answer}}
+        )
 
 
 def load(inputs: Inputs) -> Protocol:
@@ -235,7 +237,9 @@ def checklist(
             status = "due"
         else:
             status = "upcoming"
-        rows.append({"item": m, "key": key, "due": due, "status": status, "tick": tick})
+        rows.append(
+            {"item": m, "key": key, "due": due, "status": status, "tick": tick}
+        )
     return rows
 
 

@@ -129,7 +129,9 @@ def attach_course_plans(patient: Patient, infant: DemoInfant, user: User) -> Non
                 )
 
 
-def _with_day7_answer(patient: Patient, inputs: Any, record: Any, data: dict[str, Any]) -> Any:
+def _with_day7_answer(
+    patient: Patient, inputs: Any, record: Any, data: dict[str, Any]
+) -> Any:
     """The inputs with the day-7 answer the fictional team gave, when the recorded doses
     show they acted on one: a course whose recorded dose changes differ from the plan
     answered 'no' (e.g. raised to 60 mg/day on day 8) was re-planned with the diary's answer
@@ -146,9 +148,7 @@ def _with_day7_answer(patient: Patient, inputs: Any, record: Any, data: dict[str
         return inputs
     try:
         as_no = record_treatment(
-            courses.build_plan(patient, inputs),
-            data["drug"],
-            data["id"],
+            courses.build_plan(patient, inputs), data["drug"], data["id"],
             until=treatment.stop or records.today(),
         )
     except InputError:

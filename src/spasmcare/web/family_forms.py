@@ -83,7 +83,8 @@ class DetailsForm(EntryRefForm):
             if day == now.date() and started > now.time():
                 self.add_error(
                     "started",
-                    f"{started:%H:%M} is not accepted: a time not later than now ({now:%H:%M}).",
+                    f"{started:%H:%M} is not accepted: a time not later than now "
+                    f"({now:%H:%M}).",
                 )
         for key in ("duration_min", "note"):
             value = c.get(key)

@@ -43,6 +43,8 @@ ID_PREFIX = {
 PRINT_PAGES = ("medicines", "monitoring")
 
 
+
+
 def _entries(patient: Patient) -> list[Entry]:
     """The patient's live treatments and monitoring checks (one query)."""
     return list(
@@ -173,8 +175,7 @@ class Planner:
             "today": self.today,
             "saved": self.saved,
             "other_treatments": [
-                e
-                for e in self.entries
+                e for e in self.entries
                 if e.kind == Kind.TREATMENT and "planner" not in (e.extra or {})
             ],
             "protocols": self.protocols,
@@ -283,7 +284,9 @@ def _pending_text(plan: CoursePlan) -> str:
             spans.setdefault((p.drug, p.detail), []).append(day.day)
     if not spans:
         return ""
-    parts = [f"{drug} on days {min(d)}-{max(d)} ({detail})" for (drug, detail), d in spans.items()]
+    parts = [
+        f"{drug} on days {min(d)}-{max(d)} ({detail})" for (drug, detail), d in spans.items()
+    ]
     return (
         "The dose of " + "; ".join(parts) + f" is {TO_BE_CONFIRMED}: a course is saved only when "
         "every dose is known. A neurologist confirms the detail on the protocol details page "
@@ -302,14 +305,8 @@ def _steps_after(
         for s in steps:
             if s.last >= after:
                 rows.append(
-                    {
-                        "drug": drug,
-                        "from": s.first,
-                        "to": s.last,
-                        "step": s,
-                        "detail": None,
-                        "phase": s.phase,
-                    }
+                    {"drug": drug, "from": s.first, "to": s.last, "step": s, "detail": None,
+                     "phase": s.phase}
                 )
     open_runs: dict[tuple[str, str, str], dict[str, Any]] = {}
     for d in plan.days:
@@ -321,14 +318,8 @@ def _steps_after(
             if run is not None and run["to"] + timedelta(days=1) == d.date:
                 run["to"] = d.date
                 continue
-            run = {
-                "drug": p.drug,
-                "from": d.date,
-                "to": d.date,
-                "step": None,
-                "detail": p.detail,
-                "phase": p.phase,
-            }
+            run = {"drug": p.drug, "from": d.date, "to": d.date, "step": None,
+                   "detail": p.detail, "phase": p.phase}
             open_runs[key] = run
             rows.append(run)
     for row in rows:
@@ -338,7 +329,9 @@ def _steps_after(
     return rows
 
 
-def _plan_context(plan: CoursePlan, sources: dict[tuple[str, str], list[str]]) -> dict[str, Any]:
+def _plan_context(
+    plan: CoursePlan, sources: dict[tuple[str, str], list[str]]
+) -> dict[str, Any]:
     rows = [
         {**row, "pending": TO_BE_CONFIRMED in row["dose"]}
         for row in table_rows(plan, family=False, grouped=True)
@@ -494,12 +487,12 @@ def monitoring_tick(request: HttpRequest, pid: int) -> HttpResponse:
     back = f"{url}?course={course.group}#monitoring"
     plan = courses.saved_plans(patient, courses.saved_courses(entries)).get(course.group)
     today = records.today()
-    rows = (
-        courses.checklist(course, plan, courses.ticks(entries), today)
-        if isinstance(plan, CoursePlan)
-        else []
+    rows = courses.checklist(course, plan, courses.ticks(entries), today) if isinstance(
+        plan, CoursePlan
+    ) else []
+    row = next(
+        (r for r in rows if r["key"] == c["item"] and r["item"].date == c["due"]), None
     )
-    row = next((r for r in rows if r["key"] == c["item"] and r["item"].date == c["due"]), None)
     if row is None or not row["item"].confirmed:
         messages.error(
             request,
@@ -524,10 +517,7 @@ def monitoring_tick(request: HttpRequest, pid: int) -> HttpResponse:
         if c.get("value"):
             data["value"] = c["value"]
         audit.create_entry(
-            patient,
-            Kind.MONITORING,
-            data,
-            _user(request),
+            patient, Kind.MONITORING, data, _user(request),
             extra={"what": row["item"].what, "by": _user(request).get_username()},
         )
         messages.success(request, f"{row['item'].what}: done on {c['done'].isoformat()}.")
@@ -622,10 +612,8 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
     entries = _entries(patient)
     saved = courses.saved_courses(entries)
     wanted = request.GET.get("course", "")
-    course = (
-        next((c for c in saved if c.group == wanted), None)
-        if wanted
-        else (saved[-1] if saved else None)
+    course = next((c for c in saved if c.group == wanted), None) if wanted else (
+        saved[-1] if saved else None
     )
     if wanted and course is None:
         raise Http404("no such course")

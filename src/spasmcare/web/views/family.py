@@ -73,6 +73,8 @@ PRINT_ALL = "all"
 VIDEO_PREFIX = "video:"
 
 
+
+
 def _error_text(exc: InputError) -> str:
     return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
 
@@ -380,12 +382,9 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
     try:
         with transaction.atomic():
             _lock(patient)
-            if (
-                nonce
-                and Entry.objects.filter(
-                    patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
-                ).exists()
-            ):
+            if nonce and Entry.objects.filter(
+                patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
+            ).exists():
                 messages.info(request, f"Already saved: {what}.")
                 return redirect(_diary_url(patient, "last"))
             made = _mark_day(patient, now.date(), user)

@@ -85,6 +85,7 @@ SOLVER_SOURCE = (
 )
 
 
+
 def plan_entry(patient: Patient) -> Entry | None:
     """The patient's live keto plan (one per patient; the newest if ever more)."""
     return (
