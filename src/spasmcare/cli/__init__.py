@@ -11,15 +11,11 @@ calendar export.
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
-
-from spasmcare.errors import InputError
 
 #: A click command as built by Typer (Typer bundles its own click; only its objects are used).
 Command = Any
@@ -49,6 +45,8 @@ HELP: dict[str, str] = {
     "keto": "Ketogenic diet therapy: prescriptions, meals, infant feeds.",
     "therapy": "First-line drug courses: protocols, dose schedules, monitoring, calendar export.",
     "record": "Patient records: validate, print the JSON Schema.",
+    "export": "Export records: FHIR R4B Bundle, FHIR Bulk Data NDJSON, REDCap dictionary + data.",
+    "import": "Import into a record: FHIR Observations from an EHR.",
 }
 
 
@@ -142,9 +140,11 @@ def _root() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``spasmcare`` console script."""
-    try:
-        app(args=argv, prog_name="spasmcare")
-    except InputError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+    """Entry point of the ``spasmcare`` console script.
+
+    Every error is one line on stderr (see :mod:`spasmcare.cli.errors`) and exit code 2 for
+    bad input; no input produces a traceback.
+    """
+    from spasmcare.cli.errors import run_guarded
+
+    run_guarded(lambda: app(args=argv, prog_name="spasmcare", standalone_mode=False), argv)

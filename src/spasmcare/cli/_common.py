@@ -30,10 +30,25 @@ def parse_today(text: str | None, field: str = "--today") -> date | None:
     """The ``--today`` option as a date (``None``: the system date is used)."""
     if text is None:
         return None
+    return check_calendar_date(text, field)
+
+
+#: Calendar dates a command accepts (software setting: a course or record date far outside
+#: this span is a typing error, and the dates a course computes from it stay representable).
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
+
+
+def check_calendar_date(text: str, field: str) -> date:
+    """``text`` as a date from ``FIRST_DATE`` to ``LAST_DATE``, else an InputError."""
+    accepted = f"a date written YYYY-MM-DD from {FIRST_DATE} to {LAST_DATE}"
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(field, text, "a date written YYYY-MM-DD") from exc
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise InputError(field, text, accepted) from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InputError(field, text, accepted)
+    return day
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Console], None]) -> None:

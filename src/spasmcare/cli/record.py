@@ -10,6 +10,7 @@ from rich.console import Console
 
 from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.record import load_schema, record_from_json
+from spasmcare.record.plausibility import record_warnings
 
 app = typer.Typer(help="Patient records: validate, print the JSON Schema.", no_args_is_help=True)
 
@@ -27,7 +28,8 @@ def validate(
 ) -> None:
     """Check a record against the schema and its meaning (exit 2 naming the first problem)."""
     rec = record_from_json(read_text(record), today=parse_today(today))
-    data = {
+    warnings = [{"field": w.field, "value": w.value, "text": w.text} for w in record_warnings(rec)]
+    data: dict[str, object] = {
         "valid": True,
         "file": str(record),
         "schema_version": rec.schema_version,
@@ -41,6 +43,7 @@ def validate(
         "labs": len(rec.labs),
         "vitals": len(rec.vitals),
         "adverse_events": len(rec.adverse_events),
+        "warnings": warnings,
     }
 
     def render(console: Console) -> None:
@@ -53,6 +56,11 @@ def validate(
             f"[green]valid[/] {record} (schema v{rec.schema_version}, patient "
             f"{rec.patient.id}): {parts}"
         )
+        for w in warnings:
+            console.print(
+                f"[yellow]check this value:[/] {w['field']} = {w['value']}: {w['text']}",
+                highlight=False,
+            )
 
     emit(data, as_json, render)
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from spasmcare.cli._common import emit, fmt
+from spasmcare.cli._common import check_calendar_date, emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.therapy import (
     confirm_detail,
@@ -327,6 +327,7 @@ def plan_cmd(
             k: _strength_or_name(v)
             for k, v in _pairs(product or [], "--product", "DRUG=strength or product name")
         }
+        check_calendar_date(start, "--start")
         plan = plan_course(
             p,
             weight_kg=weight,

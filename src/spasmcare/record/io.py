@@ -23,6 +23,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from spasmcare.errors import InputError
 from spasmcare.growth import check_weight_for_age, corrected_age_years
+from spasmcare.record import plausibility
 from spasmcare.record.model import (
     KRAMER_ITEMS,
     AdverseEvent,
@@ -257,6 +258,7 @@ def record_from_dict(
     InputError
         The first problem found, naming the entry and field (``diary[3].spasms``).
     """
+    plausibility.check_document(data)
     if items_schema_checked:
         validate_record_dict({k: data[k] for k in _HEADER if k in data})
     else:
@@ -264,7 +266,15 @@ def record_from_dict(
     reader = _Reader(today or date.today())
     p = data["patient"]
     birth = reader.day(p["birth_date"], "patient.birth_date", not_before_birth=False)
+    plausibility.check_birth_date(birth, reader.today, "patient.birth_date")
     reader.birth = birth
+    name = p.get("name")
+    if name is not None and len(name) > plausibility.MAX_NAME_CHARS:
+        raise InputError(
+            "patient.name",
+            name[:40] + "...",
+            f"a name of at most {plausibility.MAX_NAME_CHARS} characters",
+        )
     patient = Patient(
         id=p["id"],
         birth_date=birth,
@@ -280,6 +290,7 @@ def record_from_dict(
         raise InputError("etiology.gene", etiology.gene, "a gene only with category genetic or tsc")
 
     diary = tuple(_diary(reader, data.get("diary", [])))
+    _check_daily_spasms(diary)
     recorded = _expand_days(reader, data.get("recorded_days", []))
     treatments = tuple(_treatments(reader, data.get("treatments", [])))
     diets = tuple(_diets(reader, data.get("diet_periods", [])))
@@ -349,14 +360,29 @@ def record_from_stored(data: Any, today: date | None = None) -> Record:
         return record_from_dict(data, today)
 
 
+def diary_key(x: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two diary items the same observation: time, count and observer."""
+    return (str(x.get("at")), x.get("spasms"), (x.get("observer") or "").strip().lower())
+
+
 def _diary(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DiaryEntry]:
+    seen: dict[tuple[Any, ...], int] = {}
     for i, x in enumerate(items):
+        first = seen.setdefault(diary_key(x), i)
+        if first != i:
+            raise InputError(
+                f"diary[{i}]",
+                f"{x['at']}, {x['spasms']} spasms",
+                f"an observation not already in the diary (diary[{first}] has the same time, "
+                "count and observer)",
+            )
         if x["kind"] == "single" and x["spasms"] != 1:
             raise InputError(
                 f"diary[{i}].spasms",
                 x["spasms"],
                 "1 for a single spasm (use kind 'cluster' for more)",
             )
+        plausibility.check_range(plausibility.SPASMS_PER_CLUSTER, x["spasms"], f"diary[{i}].spasms")
         yield DiaryEntry(
             at=reader.moment(x["at"], f"diary[{i}].at"),
             kind=x["kind"],
@@ -366,6 +392,20 @@ def _diary(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[DiaryEntry]
             video=x.get("video"),
             note=x.get("note"),
         )
+
+
+def _check_daily_spasms(diary: tuple[DiaryEntry, ...]) -> None:
+    """Refuse a day whose entries add up beyond the daily range (plausibility)."""
+    totals: dict[date, int] = {}
+    for i, e in enumerate(diary):
+        totals[e.day] = totals.get(e.day, 0) + e.spasms
+        rng = plausibility.SPASMS_PER_DAY
+        if totals[e.day] > rng.hard[1]:
+            raise InputError(
+                f"diary[{i}].spasms",
+                e.spasms,
+                f"{rng.words()} (the entries of {e.day.isoformat()} add up to {totals[e.day]})",
+            )
 
 
 def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatment]:
@@ -388,6 +428,9 @@ def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatm
                 stop,
                 "a date within the treatment's start and stop",
             )
+            rng = plausibility.DOSE_RANGES.get(d["unit"])
+            if rng is not None:
+                plausibility.check_range(rng, d["amount"], f"{field}.doses[{j}].amount")
             doses.append(Dose(dose_start, float(d["amount"]), d["unit"], d.get("note")))
         yield Treatment(
             id=x["id"],
@@ -437,6 +480,12 @@ def _growth(
         age = corrected_age_years(
             patient.birth_date, day, patient.gestation_weeks, patient.gestation_days
         )
+        for name in ("length_cm", "head_circumference_cm"):
+            if x.get(name) is not None:
+                plausibility.growth_limits(name, x[name], age, patient.sex, f"growth[{i}].{name}")
+        if weight is not None:
+            rng = plausibility.GROWTH_RANGES["weight_kg"]
+            plausibility.check_range(rng, weight, f"growth[{i}].weight_kg")
         if weight is not None and age is not None:
             try:
                 check_weight_for_age(weight, age * 12.0, patient.sex, f"growth[{i}].weight_kg")
@@ -463,6 +512,10 @@ def _labs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[LabResult]:
         if x["analyte"] == "other" and not x.get("name"):
             raise InputError(f"{field}.name", None, "the test name for analyte 'other'")
         value_si, unit_si = to_si(x["analyte"], float(x["value"]), x["unit"], field)
+        rng = plausibility.LAB_RANGES_SI.get(x["analyte"], plausibility.OTHER_LAB)
+        if not rng.hard[0] <= value_si <= rng.hard[1]:
+            shown = f"{x['value']} {x['unit']}"
+            raise InputError(f"{field}.value", shown, rng.words())
         yield LabResult(
             at=at,
             analyte=x["analyte"],
@@ -500,13 +553,41 @@ def _vitals(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[VitalSign]
 
 def record_from_json(text: str, today: date | None = None) -> Record:
     """Parse a JSON document (``str``) into a :class:`Record`; see :func:`record_from_dict`."""
+    return record_from_dict(parse_json(text), today=today)
+
+
+#: Largest record document accepted [characters] (software setting; the web import takes 20 MB).
+MAX_DOCUMENT_CHARS = 20_000_000
+
+
+def parse_json(text: str, field: str = "record") -> Any:
+    """``json.loads`` for untrusted text: every failure (bad syntax, NaN or Infinity, nesting
+    that exhausts the parser, a number of more than 4,300 digits, a huge document) is an
+    InputError naming ``field``."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(
+            field, f"{len(text)} characters", f"a document under {MAX_DOCUMENT_CHARS} characters"
+        )
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
-            "record", f"line {exc.lineno} column {exc.colno}", f"a JSON document ({exc.msg})"
+            field, f"line {exc.lineno} column {exc.colno}", f"a JSON document ({exc.msg})"
         ) from exc
-    return record_from_dict(data, today=today)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(field, "(nested data)", "a JSON document nested less deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise InputError(
+            field, "(a number)", f"a JSON document with ordinary numbers ({exc})"
+        ) from None
+    plausibility.check_document(data)
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise InputError("record", name, "a finite number (NaN and Infinity are not JSON)")
 
 
 def _ranges(days: Iterable[date]) -> list[Any]:

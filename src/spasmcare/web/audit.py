@@ -21,8 +21,9 @@ from django.db.models import F, Subquery
 from django.utils import timezone
 
 from spasmcare.errors import InputError
+from spasmcare.record.io import diary_key
 from spasmcare.web import records
-from spasmcare.web.models import CareTeam, Entry, Patient, PatientSummary, Revision, User
+from spasmcare.web.models import CareTeam, Entry, Kind, Patient, PatientSummary, Revision, User
 
 PATIENT_FIELDS = (
     "record_id",
@@ -194,6 +195,8 @@ def create_entry(
     lock_patient(patient)
     if check:
         _checked(patient, kind, data)
+    if kind == Kind.DIARY:
+        _refuse_duplicate(patient, data, user)
     entry = Entry.objects.create(
         patient=patient,
         kind=kind,
@@ -213,6 +216,24 @@ def create_entry(
     )
     _touch(patient, checked=check)
     return entry
+
+
+def _refuse_duplicate(patient: Patient, data: dict[str, Any], user: User | None) -> None:
+    """Refuse a diary item the same author already saved (same time, count and observer)."""
+    key = diary_key(data)
+    same = Entry.objects.filter(
+        patient=patient,
+        kind=Kind.DIARY,
+        retracted_at__isnull=True,
+        day=records.item_day(Kind.DIARY, data),
+        created_by=user,
+    ).only("data")
+    if any(diary_key(e.data) == key for e in same):
+        raise InputError(
+            "at",
+            f"{data.get('at')}, {data.get('spasms')} spasms",
+            "an observation not already saved (the same time and count is in the diary)",
+        )
 
 
 def _locked(entry: Entry, expected_version: int, **changes: Any) -> Entry:

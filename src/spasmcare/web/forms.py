@@ -17,7 +17,9 @@ from spasmcare.record.model import ETIOLOGY_CATEGORIES, KRAMER_ITEMS
 from spasmcare.record.units import ANALYTES
 from spasmcare.web.models import Kind, Patient
 
-DATE = forms.DateInput(attrs={"type": "date"})
+#: A date input sends and shows ISO yyyy-mm-dd whatever the locale; a value in another format
+#: would show as blank and be lost on save (issue 11).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -50,7 +52,9 @@ def _clean(item: dict[str, Any]) -> dict[str, Any]:
 class VersionedForm(forms.Form):
     """Carries the version the user saw, for optimistic concurrency."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
 
 
 class PatientForm(VersionedForm):

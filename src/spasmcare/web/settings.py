@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spasmcare.web.access.AccessMiddleware",
+    "spasmcare.web.bad_input.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "spasmcare.web.urls"

@@ -35,11 +35,11 @@ from spasmcare import __version__
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
 from spasmcare.measures.cohort import cohort_rows
-from spasmcare.record import Record, record_from_dict, record_from_stored
+from spasmcare.record import Record
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import in_force
 from spasmcare.therapy.protocol import resolve_protocols_dir
-from spasmcare.web import courses, records
+from spasmcare.web import courses, records, resilience
 from spasmcare.web.models import Entry, Patient, PatientSummary
 
 log = logging.getLogger(__name__)
@@ -100,13 +100,14 @@ def _compute(
     are read without the JSON Schema (:func:`spasmcare.record.record_from_stored`); otherwise
     the whole record is checked once more, which finds an item written around the validator.
     """
-    record_entries = [e for e in entries if e.kind in records.SECTIONS]
-    read = record_from_stored if checked else record_from_dict
+    record_entries = sorted(
+        (e for e in entries if e.kind in records.SECTIONS), key=lambda e: e.pk or 0
+    )
     try:
-        record: Record | None = read(records.record_dict(patient, record_entries), today=on)
+        found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
     except InputError as exc:
         return {"alerts": [], "problem": str(exc), "current": "", "last_diary": None}, None
-    assert record is not None
+    record: Record = found
     alerts = patient_alerts(
         record,
         on,
@@ -122,14 +123,21 @@ def _compute(
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     summary = {
         "alerts": [a.to_dict() for a in alerts],
-        "problem": None,
+        "problem": (
+            f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} left out: {aside[0].text()}"
+            if aside
+            else None
+        ),
         "current": ", ".join(current),
         "last_diary": max(diary_days).isoformat() if diary_days else None,
     }
-    try:
-        rows: list[dict[str, Any]] | None = cohort_rows([record], on, salt=salt)
-    except InputError:
-        rows = None
+    # a record read only by leaving entries out is not counted in the cohort (no silent bias)
+    rows: list[dict[str, Any]] | None = None
+    if not aside:
+        try:
+            rows = cohort_rows([record], on, salt=salt)
+        except InputError:
+            rows = None
     return summary, rows
 
 

@@ -157,7 +157,8 @@ def discard_file(video: Video) -> None:
         video.file.storage.delete(video.file.name)
 
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+#: At most 18 digits per position: no file is that large, and ``int`` never sees a huge number.
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
 
 
 def serve_video(request: HttpRequest, video: Video) -> HttpResponseBase:

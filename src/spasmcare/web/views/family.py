@@ -39,10 +39,9 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
-from spasmcare.record import record_from_stored
 from spasmcare.report.family import call_the_team, dose_in_force, in_force
 from spasmcare.therapy import CoursePlan
-from spasmcare.web import audit, courses, records, uploads
+from spasmcare.web import audit, courses, records, resilience, uploads
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.access import visible_patients
@@ -162,7 +161,7 @@ def _week(patient: Patient, today: date) -> tuple[list[Entry], list[DayCount], s
         ).order_by("day", "id")
     )
     try:
-        week = record_from_stored(records.record_dict(patient, rows), today=today)
+        week, _ = resilience.read_entries(patient, rows, today)
     except InputError as exc:
         return rows, [], _error_text(exc)
     return rows, list(DiaryView(week).days(first, today)), None
@@ -195,7 +194,7 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
         out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
         record_items = [e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)]
         try:
-            record = record_from_stored(records.record_dict(patient, record_items), today=on)
+            record, _ = resilience.read_entries(patient, record_items, on)
         except InputError as exc:
             out["problems"].append(_error_text(exc))
             record = None

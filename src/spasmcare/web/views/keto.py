@@ -774,9 +774,12 @@ def _solve_json(request: HttpRequest) -> JsonResponse:
         body = json.loads(request.body.decode("utf-8"))
         if not isinstance(body, dict):
             raise ValueError("not an object")
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return _json_error(InputError("body", "(request)", "a JSON object"))
-    inputs = default_inputs() | dict(body.get("prescription") or {})
+    given = body.get("prescription") or {}
+    if not isinstance(given, dict):
+        return _json_error(InputError("prescription", "(a list)", "a JSON object of inputs"))
+    inputs = default_inputs() | given
     form = PrescriptionForm(data=inputs)
     if not form.is_valid():
         name, errs = next(iter(form.errors.items()))

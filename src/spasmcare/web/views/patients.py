@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
+from spasmcare.record import parse_json
+from spasmcare.record.plausibility import record_warnings
 from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_png, timeline_png
 from spasmcare.report.html import measure_text
-from spasmcare.web import audit, records, summaries
+from spasmcare.web import audit, records, resilience, summaries
 from spasmcare.web.access import CORRECT, CREATE, RETRACT, check_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
@@ -176,6 +178,10 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
             patient=patient, kind=Kind.DIARY, retracted_at__isnull=True
         ).order_by("-day", "-id")[:10],
         "version": patient.data_version,
+        "set_aside": resilience.set_aside(patient),
+        "warnings": records.cached(
+            patient, "warnings", lambda: record_warnings(records.load_record(patient))
+        ),
     }
     return render(request, "web/dashboard.html", context)
 
@@ -184,7 +190,10 @@ def chart(request: HttpRequest, pid: int, name: str) -> HttpResponse:
     patient = _patient(request)
     if name not in CHARTS:
         raise Http404("no such chart")
-    png = records.cached(patient, f"chart-{name}", lambda: CHARTS[name](_report(patient)))
+    try:
+        png = records.cached(patient, f"chart-{name}", lambda: CHARTS[name](_report(patient)))
+    except InputError:
+        raise Http404("the record cannot be read: see the dashboard") from None
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -192,7 +201,10 @@ def chart(request: HttpRequest, pid: int, name: str) -> HttpResponse:
 
 def report(request: HttpRequest, pid: int) -> HttpResponse:
     patient = _patient(request)
-    html = records.cached(patient, "report-html", lambda: render_html(_report(patient)))
+    try:
+        html = records.cached(patient, "report-html", lambda: render_html(_report(patient)))
+    except InputError as exc:
+        return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
     return HttpResponse(html)
 
 
@@ -214,9 +226,10 @@ def record_import(request: HttpRequest) -> HttpResponse:
             if upload.size > 20 * 1024 * 1024:
                 raise InputError("file", upload.name, "a record file under 20 MB")
             try:
-                data = json.loads(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InputError("file", upload.name, f"a JSON file ({exc})") from None
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError("file", upload.name, f"a UTF-8 JSON file ({exc})") from None
+            data = parse_json(text, "file")
             patient = audit.import_record(data, form.cleaned_data["team"], user)
         except InputError as exc:
             form.add_error("file", f"{exc.field}: {exc.value!r} is not accepted; {exc.accepted}")
@@ -238,11 +251,14 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
     form = ENTRY_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            audit.create_entry(patient, kind, form.to_item(), _user(request))
+            item = form.to_item()
+            audit.create_entry(patient, kind, item, _user(request))
         except InputError as exc:
             show_error(form, exc)
         else:
             messages.success(request, f"{KIND_LABELS[kind]} saved.")
+            for text in resilience.item_warnings(patient, kind, item):
+                messages.warning(request, text)
             return redirect("patient_dashboard", pid=pid)
     return render(
         request,
@@ -271,6 +287,8 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Saved; the previous version is kept in the history.")
+            for text in resilience.item_warnings(patient, entry.kind, item):
+                messages.warning(request, text)
             return redirect("patient_dashboard", pid=pid)
     return render(
         request,
