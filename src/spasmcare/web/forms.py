@@ -24,7 +24,10 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 def show_error(form: forms.Form, exc: InputError) -> None:
     """Put a domain ``InputError`` beside the form field it names (or on top of the form)."""
     name = exc.field.split(".")[0].split("[")[0]
-    text = f"{exc.value!r} is not accepted: {exc.accepted}."
+    if exc.value is None or (isinstance(exc.value, str) and not exc.value.strip()):
+        text = f"Needed: {exc.accepted}."
+    else:
+        text = f"{exc.value!r} is not accepted: {exc.accepted}."
     if name in form.fields:
         form.add_error(name, text)
     else:

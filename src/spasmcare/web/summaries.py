@@ -12,29 +12,21 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 
 from spasmcare.errors import InputError
-from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
+from spasmcare.measures.alerts import AlertSettings, patient_alerts
 from spasmcare.record import Record, record_from_dict
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import in_force
-from spasmcare.web import courses, records
+from spasmcare.web import clinic, courses, records
 from spasmcare.web.models import Entry, Patient
-
-#: Alert kinds about the clinic's settings, not the patient: shown once above the list.
-CLINIC_KINDS = ("bp_thresholds_not_configured",)
 
 
 def alert_settings() -> AlertSettings:
-    """The clinic's alert settings (``settings.SPASMCARE_ALERTS``) over the domain defaults."""
-    return AlertSettings(**settings.SPASMCARE_ALERTS)
-
-
-def clinic_notices() -> list[str]:
-    """Alerts switched off because the clinic has not set a threshold the sources lack."""
-    return not_configured(alert_settings())
+    """The clinic's alert settings (the Clinic settings page, then ``SPASMCARE_ALERTS``) over
+    the domain defaults (:func:`spasmcare.web.clinic.alert_settings`)."""
+    return clinic.alert_settings()
 
 
 #: Measures shown on the dashboard even when not assessable, so a gap is visible.
@@ -42,7 +34,9 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 
 
 def _key(patient: Patient, on: date) -> str:
-    return f"summary:{patient.pk}:{patient.data_version}:{on.isoformat()}"
+    # new clinic limits or a protocol detail confirmed: the summaries are rebuilt
+    state = f"{clinic.current().version}-{courses.protocols_token()}"
+    return f"summary:{patient.pk}:{patient.data_version}:{state}:{on.isoformat()}"
 
 
 def _summary(patient: Patient, entries: list[Entry], on: date) -> dict[str, Any]:
@@ -107,12 +101,7 @@ def patient_rows(patients: list[Patient]) -> list[dict[str, Any]]:
     """One row per patient for the list, most urgent alerts first."""
     sums = summaries(patients)
     order = {"urgent": 0, "review": 1, "info": 2}
-    rows = [
-        {"patient": p}
-        | sums[p.pk]
-        | {"alerts": [a for a in sums[p.pk]["alerts"] if a["kind"] not in CLINIC_KINDS]}
-        for p in patients
-    ]
+    rows = [{"patient": p} | sums[p.pk] for p in patients]
     rows.sort(
         key=lambda r: (
             min((order.get(a["severity"], 3) for a in r["alerts"]), default=4),

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from spasmcare.web.views import auth, cohort, course, family, keto, patients, protocols
+from spasmcare.web.views import clinic as clinic_views
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -43,6 +44,8 @@ urlpatterns = [
         protocols.protocol_confirm,
         name="protocol_confirm",
     ),
+    path("clinic/", clinic_views.clinic_settings, name="clinic_settings"),
+    path("clinic/save/", clinic_views.clinic_settings_save, name="clinic_settings_save"),
     # ketogenic diet
     path("patients/<int:pid>/keto/", keto.planner, name="keto_planner"),
     path("patients/<int:pid>/keto/solve/", keto.solve, name="keto_solve"),

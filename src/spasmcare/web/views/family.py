@@ -42,7 +42,7 @@ from spasmcare.measures.diary import DayCount, DiaryView
 from spasmcare.record import record_from_dict
 from spasmcare.report.family import call_the_team, dose_in_force, in_force
 from spasmcare.therapy import CoursePlan
-from spasmcare.web import audit, courses, records, uploads
+from spasmcare.web import audit, clinic, courses, records, uploads
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.access import visible_patients
@@ -259,9 +259,8 @@ def _keto_summary(entry: Entry) -> dict[str, Any]:
             for m in plan.meals
             if m["rows"] and m["status"] not in ("verified", "no target")
         ],
-        "feed": feed_plan if feed_plan and not plan.feed.get("changed") else None,
-        "feed_problem": plan.feed.get("status") not in ("solved", "empty")
-        or bool(plan.feed.get("changed")),
+        "feed": feed_plan if feed_plan and plan.feed.get("verified") else None,
+        "feed_problem": plan.feed.get("status") != "empty" and not plan.feed.get("verified"),
     }
 
 
@@ -610,10 +609,23 @@ def _call_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
         keto_plan=any(e.kind == Kind.KETO_PLAN for e in entries),
         protocols_dir=courses.protocols_dir(),
     )
-    return {"patient": patient, "team": patient.team, "sections": sections, "today": on}
+    return {
+        "patient": patient,
+        "team": patient.team,
+        "sections": sections,
+        "today": on,
+        "clinic": clinic.current(),
+    }
 
 
 def _print_call(request: HttpRequest, patient: Patient) -> HttpResponse:
+    if not clinic.current().phones_set:
+        # a blank phone is never printed: the sheet waits for the clinic's numbers
+        return render(
+            request,
+            "web/family/print_not_ready.html",
+            {"patient": patient, "title": "When to call the team", "missing": clinic.missing()},
+        )
     try:
         context = _call_context(request, patient)
     except InputError as exc:
@@ -638,14 +650,20 @@ def _print_one(request: HttpRequest, patient: Patient, page: str) -> HttpRespons
 def printable(request: HttpRequest, pid: int, page: str) -> HttpResponseBase:
     """A printable family page: ``all`` or one of :data:`PRINT_PAGES`. Medicines and
     monitoring come from the course views, meals and feed from the keto views; ``all`` puts
-    every page in one printout, each starting on a new sheet."""
+    every page in one printout, each starting on a new sheet, with only the diet pages the
+    saved plan prescribes (meals, feeds, or both marked "one or the other")."""
     patient = _patient(request)
     if page != PRINT_ALL and page not in PRINT_PAGES:
         raise Http404("no such printout")
     if page != PRINT_ALL:
         return _print_one(request, patient, page)
+    from spasmcare.web.views import keto
+
+    keto_pages = keto.family_pages(patient)  # only what the saved diet plan prescribes
     parts: list[dict[str, Any]] = []
     for name, title in PRINT_PAGES.items():
+        if name in keto.PRINT_PAGES and name not in keto_pages:
+            continue
         response = _print_one(request, patient, name)
         if response.status_code == 200:
             parts.append({"page": name, "title": title, "html": _main_of(response)})

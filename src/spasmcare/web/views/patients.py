@@ -24,7 +24,7 @@ from spasmcare.errors import InputError
 from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_png, timeline_png
 from spasmcare.report.html import measure_text
-from spasmcare.web import audit, records, summaries
+from spasmcare.web import audit, clinic, courses, records, summaries
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.access import visible_patients
@@ -90,7 +90,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/patient_list.html",
-        {"rows": rows, "today": records.today(), "notices": summaries.clinic_notices()},
+        {"rows": rows, "today": records.today(), "clinic_missing": clinic.missing()},
     )
 
 
@@ -167,6 +167,11 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "report": report,
         "measures": measures,
         "alerts": summaries.alerts_for(patient),
+        "clinic_missing": clinic.missing(),
+        # the answer saved with the course, as the printout and the planner show it
+        "saved_decisions": courses.saved_decision_points(
+            patient, [e for e in entries if e.kind == Kind.TREATMENT]
+        ),
         "by_kind": by_kind,
         "kinds": [(k, KIND_LABELS[k], counts[k]) for k in DASHBOARD_KINDS],
         "show_all": show_all,
