@@ -482,7 +482,7 @@ def compute(
 def prescription_problem(form: PrescriptionForm) -> str:
     """One line naming every field that needs attention, by its label (never a code name)."""
     names = [
-        str(form.fields[name].label or name.replace("_", " ")).split(" [")[0]
+        str(form.fields[name].label or name.replace("_", " ").capitalize()).split(" [")[0]
         for name in form.errors
         if name in form.fields
     ]
@@ -555,11 +555,14 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
                 return None
             if not targets or targets[0] is None:
                 return {"error": "this diet has no per-meal ratio target to plan a menu to"}
+            # only designed meals are rotated: with fewer designed than the day has, the
+            # menu holds those and says so once (never "not planned" in every slot)
+            per_day = min(len(rx.per_meal), len(templates))
             menu = plan_menu(
                 targets[0],
                 templates=templates,
                 days=MENU_DAYS,
-                meals_per_day=len(rx.per_meal),
+                meals_per_day=per_day,
                 max_per_food=c["menu_max_per_food"],
                 tolerances=TOLERANCES,
                 resolution=c["resolution"],
@@ -577,6 +580,7 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
             {"day": d, "meals": sorted(grid[d], key=lambda m: m["meal"])} for d in sorted(grid)
         ]
         data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
+        data["designed"], data["expected"] = len(templates), len(rx.per_meal)
         return data
 
     result: dict[str, Any] | None = records.cached(patient, f"keto-menu-{entry.version}", build)

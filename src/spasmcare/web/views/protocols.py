@@ -169,7 +169,8 @@ def protocol_confirm(request: HttpRequest, protocol_id: str) -> HttpResponse:
                     f"{detail} of {protocol.title} confirmed by {by}: saved as version "
                     f"{new.version} ({new.path.name}); every earlier version is kept.",
                 )
-                return redirect(f"{reverse('protocol_details')}?protocol={protocol.id}#{protocol.id}")
+                where = f"?protocol={protocol.id}#{protocol.id}"
+                return redirect(f"{reverse('protocol_details')}{where}")
     return render(
         request, "web/protocols/list.html", _context(request, (protocol_id, detail, form))
     )
