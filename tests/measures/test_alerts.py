@@ -315,7 +315,7 @@ def test_no_diary_follow_up_to_day_60_then_exempt() -> None:
 def test_no_diary_diet_and_pre_treatment_diary_expect_a_diary() -> None:
     diet = DietPeriod(id="kd", diet="mad", start=ago(100))
     alert = no_diary_alert(rec(diet_periods=(diet,), recorded_days=kept(5)), TODAY)
-    assert alert is not None and "on the mad diet since 12 Mar 2026" in alert.message
+    assert alert is not None and "on the modified Atkins diet since 12 Mar 2026" in alert.message
     stopped = replace(diet, stop=ago(10))
     assert no_diary_alert(rec(diet_periods=(stopped,), recorded_days=kept(5)), TODAY) is None
     # A diary started before any course: the baseline is read from it.

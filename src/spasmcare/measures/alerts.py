@@ -63,7 +63,7 @@ from spasmcare.measures.growth import (
     growth_points,
 )
 from spasmcare.measures.labs import DEFAULT_LABS, LabThresholds, lab_alerts
-from spasmcare.record.model import Record, Treatment, VitalSign
+from spasmcare.record.model import DIET_LABELS, Record, Treatment, VitalSign
 
 Severity = Literal["urgent", "review", "info"]
 #: Sort order of the severities (urgent first).
@@ -72,14 +72,15 @@ SEVERITY_ORDER: dict[str, int] = {"urgent": 0, "review": 1, "info": 2}
 #: Lab-alert kinds shown on the patient list: glucose and ketones, as issue 6 asks [1].
 LAB_KINDS: tuple[str, ...] = ("glucose_low", "bhb_high", "bhb_above_target", "bhb_below_target")
 
-SRC_MONITORING = "Course plan monitoring checklist (spasmcare.therapy.monitoring)"
+SRC_MONITORING = "The course plan's monitoring checklist"
+# Shown to clinicians beside each alert: plain words; the references are in the docstring.
 SRC_BP = (
-    "Clinic setting: no sourced infant blood-pressure threshold (drug-protocols.md §1.6, NOT FOUND)"
+    "Clinic setting: the published infant spasms protocols give no infant blood-pressure "
+    "threshold, so the clinic sets its own"
 )
-SRC_NO_DIARY = "Issue 6 product requirement: no diary for 2 days (software setting no_diary_days)"
+SRC_NO_DIARY = "Software setting: a diary is expected at least every 2 days"
 SRC_CONFIRMATION = (
-    "spasmcare.therapy.protocol: VERIFY / NOT FOUND details are not used until the clinic "
-    "confirms them"
+    "Details the sources leave unverified are not used until the clinic confirms them"
 )
 
 
@@ -436,7 +437,8 @@ def _diary_reasons(record: Record, today: date, settings: AlertSettings) -> list
             )
     for d in record.diet_periods:
         if d.start <= today and (d.stop is None or d.stop >= today):
-            reasons.append((d.start, f"on the {d.diet} diet since {_day(d.start)}"))
+            diet = DIET_LABELS.get(d.diet, f"{d.diet} diet")
+            reasons.append((d.start, f"on the {diet} since {_day(d.start)}"))
     return reasons
 
 

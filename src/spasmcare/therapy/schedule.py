@@ -715,8 +715,7 @@ def plan_course(
         if course["drug"] not in chosen:
             warnings.append(
                 f"{course['drug']}: no product strength given, so no volumes (give the "
-                "strength of the clinic's product: --product in the command line, the product "
-                "field in the planner)"
+                "strength of the clinic's liquid, in mg per mL, in the product field)"
             )
 
     planner = _Planner(protocol, values, answers, start_date, weight_kg, bsa, chosen, syringes)
