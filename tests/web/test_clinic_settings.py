@@ -73,3 +73,26 @@ def test_admin_sets_the_limits_and_the_reading_becomes_urgent(
     assert "diastolic above the clinic's limit of 80 mmHg" in bp["message"]
     page = _text(neurologist.get(reverse("clinic_settings")))
     assert "01632 960333" in page and "120 mmHg" in page
+
+
+def test_patient_list_finds_filters_and_orders(
+    client_as: Any, patient: Patient, team: Any
+) -> None:
+    from tests.web.conftest import example_record
+
+    data = example_record()
+    data["patient"]["id"], data["patient"]["name"] = "other-2", "Zed Other (fictional)"
+    audit.import_record(data, team, None)
+    nurse = client_as("nurse")
+    names = [r["patient"].name for r in nurse.get("/patients/?sort=name").context["rows"]]
+    assert names == sorted(names, key=str.lower) and len(names) == 2
+    (row,) = nurse.get("/patients/?q=zed").context["rows"]
+    assert row["patient"].name == "Zed Other (fictional)"
+    (row,) = nurse.get("/patients/?q=other-2").context["rows"]
+    empty = nurse.get("/patients/?q=nobody")
+    assert empty.context["rows"] == [] and 'No patient matches "nobody"' in _text(empty)
+
+
+def test_new_entry_dates_start_today(client_as: Any, patient: Patient) -> None:
+    page = client_as("nurse").get(f"/patients/{patient.pk}/add/eeg/")
+    assert f'value="{records.today().isoformat()}"' in page.content.decode()

@@ -17,13 +17,16 @@ from spasmcare.record.model import ETIOLOGY_CATEGORIES, KRAMER_ITEMS
 from spasmcare.record.units import ANALYTES
 from spasmcare.web.models import Kind, Patient
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def show_error(form: forms.Form, exc: InputError) -> None:
     """Put a domain ``InputError`` beside the form field it names (or on top of the form)."""
     name = exc.field.split(".")[0].split("[")[0]
+    if name == "__all__":  # the whole item: its stored form is no help to the reader
+        form.add_error(None, f"Not saved: {exc.accepted}.")
+        return
     if exc.value is None or (isinstance(exc.value, str) and not exc.value.strip()):
         text = f"Needed: {exc.accepted}."
     else:
@@ -31,7 +34,7 @@ def show_error(form: forms.Form, exc: InputError) -> None:
     if name in form.fields:
         form.add_error(name, text)
     else:
-        form.add_error(None, f"{exc.field}: {text}")
+        form.add_error(None, f"{exc.field.replace('_', ' ')}: {text}")
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -83,7 +83,11 @@ def _error_text(exc: InputError) -> str:
 def _form_errors(form: Any) -> str:
     parts = []
     for name, errors in form.errors.items():
-        label = form.fields[name].label or name if name in form.fields else ""
+        label = (
+            form.fields[name].label or name.replace("_", " ").capitalize()
+            if name in form.fields
+            else ""
+        )
         text = " ".join(str(e) for e in errors)
         parts.append(f"{label}: {text}" if label and name != "__all__" else text)
     return " ".join(parts)
