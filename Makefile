@@ -16,9 +16,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The clinic app on http://127.0.0.1:8000 with a fictional demo clinic (SQLite under ./var).
+# The clinic app on http://127.0.0.1:8000 with a fictional demo clinic (SQLite under ./var);
+# another port with `make demo PORT=8001`.
+PORT ?= 8000
 demo: install
-	$(BIN)/python -m spasmcare.web demo
+	$(BIN)/python -m spasmcare.web demo --port $(PORT)
 
 # The command-line tour of the domain packages.
 cli-demo: install

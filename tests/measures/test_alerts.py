@@ -94,10 +94,10 @@ def test_monitoring_overdue_from_tuples_objects_and_plan_items() -> None:
     assert [a.since for a in alerts] == [ago(0), ago(3), ago(5)]
     assert all(a.severity == "review" for a in alerts)
     assert alerts[0].message == (
-        "Monitoring overdue: Urine glucose, due 2026-06-20 (today) and not ticked."
+        "Monitoring overdue: Urine glucose, due 20 Jun 2026 (today) and not ticked."
     )
     assert alerts[1].message == (
-        "Monitoring overdue: Blood pressure, due 2026-06-17 (3 days ago) and not ticked."
+        "Monitoring overdue: Blood pressure, due 17 Jun 2026 (3 days ago) and not ticked."
     )
     assert alerts[0].source == "protocol monitoring" and alerts[2].source == "FDA label"
 
@@ -132,17 +132,18 @@ def test_bp_not_configured_reports_once_only_with_recent_readings() -> None:
     alerts = patient_alerts(recent, TODAY)
     assert kinds(alerts) == ["bp_thresholds_not_configured"]
     (alert,) = alerts
-    assert alert.severity == "info" and alert.since == ago(1)
+    # "review", never mere "info": a raised reading must not pass unnoticed (issue 12)
+    assert alert.severity == "review" and alert.since == ago(1)
     assert alert.message == (
-        "Blood-pressure thresholds not configured: 2 readings in the last 7 days (latest "
-        "104/62 mmHg on 2026-06-19 09:00) not checked against a limit. Set "
-        "bp_systolic_high_mmhg and bp_diastolic_high_mmhg for the clinic."
+        "Blood pressure 104/62 mmHg on 19 Jun 2026 09:00 not checked: blood-pressure alerts "
+        "are not configured (2 readings in the last 7 days). Look at the reading yourself, "
+        "and set the clinic's limits."
     )
     assert not_configured() == [
-        "high systolic blood pressure: no sourced infant threshold; set bp_systolic_high_mmhg "
-        "locally",
-        "high diastolic blood pressure: no sourced infant threshold; set bp_diastolic_high_mmhg "
-        "locally",
+        "high systolic blood pressure: the sources give no infant threshold, so the clinic "
+        "sets its own",
+        "high diastolic blood pressure: the sources give no infant threshold, so the clinic "
+        "sets its own",
     ]
 
 
@@ -154,7 +155,7 @@ def test_bp_high_judges_the_latest_recent_reading_strictly_above_the_limit() -> 
     (alert,) = patient_alerts(record, TODAY, settings=limits)
     assert alert.kind == "bp_high" and alert.severity == "urgent" and alert.since == ago(1)
     assert alert.message == (
-        "Blood pressure 112/70 mmHg on 2026-06-19 08:00 (latest reading): systolic above the "
+        "Blood pressure 112/70 mmHg on 19 Jun 2026 08:00 (latest reading): systolic above the "
         "clinic's limit of 110 mmHg."
     )
     # An earlier high reading followed by a normal one: no alert (the latest decides).
@@ -171,7 +172,7 @@ def test_bp_partly_configured_checks_what_is_set_and_says_what_is_not() -> None:
     limits = AlertSettings(bp_systolic_high_mmhg=110)
     alerts = patient_alerts(rec(vitals=(bp(0, 120, 60),)), TODAY, settings=limits)
     assert kinds(alerts) == ["bp_high", "bp_thresholds_not_configured"]
-    assert "Set bp_diastolic_high_mmhg for the clinic." in alerts[1].message
+    assert "alerts are not configured" in alerts[1].message
 
 
 def test_alert_settings_refuse_bad_values() -> None:
@@ -206,8 +207,8 @@ def test_glucose_and_ketone_alerts_reuse_lab_rules_in_the_recent_window() -> Non
     assert [a.severity for a in alerts] == ["urgent", "urgent"]
     assert [a.since for a in alerts] == [ago(1), ago(2)]
     assert alerts[1].message == (
-        "Lab out of range: glucose 2.5 mmol/L, at or below 2.5 (2026-06-18 06:00); 2 such "
-        "results in the last 7 days; the latest result (4.1 mmol/L, 2026-06-18 08:00) raised "
+        "Lab out of range: glucose 2.5 mmol/L, at or below 2.5 (18 Jun 2026 06:00); 2 such "
+        "results in the last 7 days; the latest result (4.1 mmol/L, 18 Jun 2026 08:00) raised "
         "no alert."
     )
     assert alerts[0].source.startswith("NHS GGC")
@@ -280,8 +281,8 @@ def test_no_diary_boundary_at_exactly_no_diary_days() -> None:
     alert = no_diary_alert(replace(on_course, recorded_days=kept(10, 3)), TODAY)
     assert alert is not None and alert.since == ago(2) and alert.severity == "review"
     assert alert.message == (
-        "No diary: last diary day 2026-06-17, none in the 2 days since; on prednisolone "
-        "(pred1) since 2026-05-21."
+        "No diary: last diary day 17 Jun 2026, none in the 2 days since; on prednisolone "
+        "(pred1) since 21 May 2026."
     )
     # Today never counts as missing, and a diary entry counts as much as a recorded day.
     entry = DiaryEntry(at=at(2), kind="cluster", spasms=4)
@@ -296,7 +297,7 @@ def test_no_diary_never_kept_counts_from_the_course_start() -> None:
     assert no_diary_alert(rec(treatments=(course(1),)), TODAY) is None  # day 2 of the course
     alert = no_diary_alert(rec(treatments=(course(2),)), TODAY)
     assert alert is not None and alert.since == ago(2)
-    assert alert.message.startswith("No diary: no diary day kept since 2026-06-18 (2 days);")
+    assert alert.message.startswith("No diary: no diary day kept since 18 Jun 2026 (2 days);")
 
 
 def test_no_diary_follow_up_to_day_60_then_exempt() -> None:
@@ -314,7 +315,7 @@ def test_no_diary_follow_up_to_day_60_then_exempt() -> None:
 def test_no_diary_diet_and_pre_treatment_diary_expect_a_diary() -> None:
     diet = DietPeriod(id="kd", diet="mad", start=ago(100))
     alert = no_diary_alert(rec(diet_periods=(diet,), recorded_days=kept(5)), TODAY)
-    assert alert is not None and "on the mad diet since 2026-03-12" in alert.message
+    assert alert is not None and "on the modified Atkins diet since 12 Mar 2026" in alert.message
     stopped = replace(diet, stop=ago(10))
     assert no_diary_alert(rec(diet_periods=(stopped,), recorded_days=kept(5)), TODAY) is None
     # A diary started before any course: the baseline is read from it.
@@ -394,15 +395,15 @@ def test_sorted_urgent_first_then_most_recent_and_json_ready() -> None:
     )
     assert [(a.severity, a.kind, a.since) for a in alerts] == [
         ("urgent", "glucose_low", ago(4)),
+        ("review", "bp_thresholds_not_configured", ago(1)),
         ("review", "monitoring_overdue", ago(1)),
         ("review", "no_diary", ago(5)),
         ("review", "confirmation_pending", ago(20)),
-        ("info", "bp_thresholds_not_configured", ago(1)),
     ]
     assert alerts[0].to_dict() == {
         "kind": "glucose_low",
         "severity": "urgent",
-        "message": "Lab out of range: glucose 2.2 mmol/L, at or below 2.5 (2026-06-16 09:00).",
+        "message": "Lab out of range: glucose 2.2 mmol/L, at or below 2.5 (16 Jun 2026 09:00).",
         "since": "2026-06-16",
         "source": alerts[0].source,
         "action": alerts[0].action,

@@ -77,3 +77,13 @@ def client_as(users: dict[str, User]) -> Any:
         return c
 
     return make
+
+
+@pytest.fixture
+def phones(db: Any) -> dict[str, str]:
+    """The clinic's phone numbers set (fictional), as the family sheets require."""
+    from spasmcare.web import clinic
+
+    values = {"phone": "01632 960111", "out_of_hours_phone": "01632 960222"}
+    clinic.save(values, None)
+    return values

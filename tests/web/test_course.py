@@ -435,3 +435,22 @@ def test_a_note_is_not_a_dose_change_of_the_record(client_as: Any, patient: Pati
     audit.update_entry(entry, entry.version, data, user, extra=entry.extra)
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
     assert "record behind the plan Dose changes of pred2 have begun" in page
+
+
+def test_day7_yes_once_saved_reads_the_same_on_the_dashboard_and_the_list(
+    client_as: Any, patient: Patient, clinic_dir: Path
+) -> None:
+    # issue 12: the course is saved with day 7 answered "yes"; the dashboard read the diary's
+    # replan ("not yet answered: planned as 'no' ... 40 mg/day continues") instead
+    neurologist = client_as("neurologist")
+    saved = save(neurologist, patient, decision_day7_spasms_continuing="yes")
+    assert saved.status_code == 302
+    page = text(neurologist.get(f"/patients/{patient.pk}/"))
+    day7 = page[page.index("Day-7 decision") :]
+    assert "answered in the saved course Are spasms continuing at day 7? yes" in day7
+    assert "The dose is raised from day 8" in day7
+    assert "not yet answered" not in day7 and "40 mg/day dose continues" not in day7
+    # the patient list: the escalation the course uses is confirmed, so nothing is pending
+    (row,) = neurologist.get("/patients/").context["rows"]
+    assert not [a for a in row["alerts"] if a["kind"] == "confirmation_pending"
+                and "day7-escalation" in a["message"]]

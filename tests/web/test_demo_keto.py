@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from spasmcare.foods import default_table
-from spasmcare.keto.analysis import Portion, analyze
+from spasmcare.keto.analysis import Portion, analyze, liquid_ready
 from spasmcare.record.synthetic import DemoInfant, demo_clinic, keto_prescription
 from spasmcare.web import demo, demo_keto, records
 from spasmcare.web.keto_forms import FeedState
@@ -141,29 +141,41 @@ def test_demo_clinic_saves_a_verified_keto_plan_per_ketogenic_infant(
 
     # Dev, classic 3:1 formula feeds, 6 a day. Hand check (IOM 2005 EER, 7-12 months):
     #   EER = 89 × 8.9 − 100 + 22 = 714.1 kcal/day; fluid 1 mL/kcal = 714.1 mL/day.
-    #   KetoCal 3:1 powder: fat 67.7, protein 15.3, carbohydrate 7.2 g/100 g; its energy is not
-    #   given, so 9/4/4: 609.3 + 61.2 + 28.8 = 699.3 kcal/100 g; ratio 67.7 / 22.5 = 3.01:1.
-    #   714.1 / 6.993 = 102.1 g -> 102 g in whole grams (713.3 kcal, −0.1 %, inside ±1 %).
-    #   Per feed: 102 / 6 = 17 g powder, 714.1 / 6 = 119 mL.
+    #   Protein 1.2 g/kg (US DRI AI, 7-12 months) × 8.9 kg = 10.68 g/day.
+    #   KetoCal 3:1 powder alone (fat 67.7, protein 15.3, carbohydrate 7.2 g/100 g; 699.3
+    #   kcal/100 g by 9/4/4) would need 714.1 / 6.993 = 102 g, bringing 15.6 g protein: 4.9 g
+    #   above the prescription (issue 12). The demo's feed adds expressed breast milk and
+    #   Liquigen, so the day holds protein at 10.68 ± 0.5 g as well as 3:1 and 714 kcal.
     dev = patients["Dev Placeholder (fictional)"]
     entry = Entry.objects.get(patient=dev, kind=Kind.KETO_PLAN)
     assert entry.data["prescription"]["ratio"] == "3"
     assert entry.data["prescription"]["meals"] == 6
     assert entry.data["feed"]["feeds"] == 6
-    assert entry.data["feed"]["day"] == [
-        {"food": "ketocal-3-1-powder", "kind": "powder", "amount": 102.0, "unit": "g"}
+    day = entry.data["feed"]["day"]
+    assert [d["food"] for d in day] == ["ketocal-3-1-powder", "01107", "liquigen"]
+    table = default_table()
+    foods = [table.get(d["food"]) for d in day]
+    foods = [
+        liquid_ready(f)[0] if d["unit"] == "ml" else f for f, d in zip(foods, day, strict=True)
     ]
+    a = analyze([Portion(f, d["amount"], d["unit"]) for f, d in zip(foods, day, strict=True)])
+    assert a.ratio == pytest.approx(3.0, abs=0.02)
+    assert a.kcal == pytest.approx(714.1, rel=0.01)
+    assert a.protein_g == pytest.approx(10.68, abs=0.5)
     family = _client("family")
     with django_assert_max_num_queries(12):
         printout = family.get(reverse("family_print", args=[dev.pk, "feed"]))
     html = printout.content.decode()
     assert printout.status_code == 200
-    assert "KetoCal 3:1 powder" in html and "102 g" in html
+    assert "KetoCal 3:1 powder" in html and "Liquigen" in html
     assert "6 feeds a day" in html and "119 mL" in html and "714 mL" in html
-    assert "needs checking" not in html
+    assert "needs checking" not in html and "checked against the prescription" in html
+    # KetoCal 3:1's values come from a weak source: the family sheet says to check the label
+    assert "KetoCal 3:1 powder (Nutricia): the values used for this plan come from" in html
+    assert "Compare them with the label on your product" in html
     diary = family.get(reverse("family_diary", args=[dev.pk])).content.decode()
     assert "Feed: 6 feeds a day, each 119 mL" in diary
-    assert "17 g" in diary and "needs checking" not in diary
+    assert "needs checking" not in diary
 
     # Ivo, classic 3:1 meals. Hand check (IOM 2005 EER 13-35 months; RDA 1.05 g/kg at 1-3 y;
     # Compass 2013 dietary units):
@@ -171,7 +183,6 @@ def test_demo_clinic_saves_a_verified_keto_plan_per_ketogenic_infant(
     #   protein 1.05 × 9.77 = 10.26 g/day, 3.42 g a meal; a 3:1 unit is 31 kcal.
     ivo = patients["Ivo Example (fictional)"]
     entry = Entry.objects.get(patient=ivo, kind=Kind.KETO_PLAN)
-    table = default_table()
     for meal in entry.data["meals"]:
         a = analyze([Portion(table.get(i["food"]), i["grams"]) for i in meal["items"]])
         assert a.ratio == pytest.approx(3.0, abs=0.02)

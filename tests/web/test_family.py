@@ -496,9 +496,11 @@ def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(
     # the measured liquid is shown with what it holds: 517.5 mg / 50 mg/mL = 10.35 mL; the
     # 20 mL syringe's 0.5 mL marks give 10.5 mL (525 mg, above the 517.5 mg maximum), so the
     # mark below, 10 mL = 500 mg (therapy.dosing.measurable_volume)
-    # with its evidence grade and the strength the volume is for
-    assert "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 517.50 mg evidence: " in text
-    assert "10 mL of 50 mg/mL (this holds 500 mg)" in text
+    # the dose stated is the one the measured liquid gives (never 517.50 mg beside a volume
+    # holding 500 mg), with its evidence grade, the strength the volume is for, and the planned
+    # dose named as what the volume rounds
+    assert "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 500 mg evidence: " in text
+    assert "10 mL of 50 mg/mL (the nearest measurable volume to the planned 517.50 mg)" in text
     # the plan ended but the record keeps vigabatrin going: this sheet is not today's dose
     assert (
         "This schedule ended on Sunday 22 November 2026, but the clinic's record shows "
@@ -509,8 +511,14 @@ def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(
 # --------------------------------------------------------------------------- printouts
 
 
+def test_call_printout_never_has_a_blank_phone(family: Client, patient: Patient) -> None:
+    page = family.get(reverse("family_print", args=[patient.pk, "call"])).content.decode()
+    assert "This page cannot be printed yet: the clinic has not set its phone numbers" in page
+    assert "sheet-blank" not in page and "vision test" not in page
+
+
 def test_call_printout_has_the_adrenal_crisis_warning(
-    family: Client, patient: Patient, users: dict[str, User]
+    family: Client, patient: Patient, users: dict[str, User], phones: dict[str, str]
 ) -> None:
     # the example child is on vigabatrin and the diet, not on hormone treatment
     before = family.get(reverse("family_print", args=[patient.pk, "call"]))
@@ -519,7 +527,8 @@ def test_call_printout_has_the_adrenal_crisis_warning(
     assert "adrenal crisis" not in text
     assert "vision test" in text  # the vigabatrin protocol's advice, for families
     assert "2.5 mmol/L or lower" in text and "above 6 mmol/L" in text  # keto thresholds
-    assert "Neurology A" in text and 'class="sheet-blank"' in text  # team and phone blank
+    assert "Neurology A" in text and 'class="sheet-blank"' not in text
+    assert "01632 960111" in text and "01632 960222" in text  # the clinic's numbers
     save_course(patient, users["neurologist"], "prednisolone-high-dose", records.today(), 7.5)
     after = family.get(reverse("family_print", args=[patient.pk, "call"])).content.decode()
     assert "Signs of adrenal crisis" in after
@@ -529,7 +538,9 @@ def test_call_printout_has_the_adrenal_crisis_warning(
     assert "Royal Children" in after  # fever can be masked on prednisolone
 
 
-def test_print_pages_and_all(family: Client, patient: Patient, users: dict[str, User]) -> None:
+def test_print_pages_and_all(
+    family: Client, patient: Patient, users: dict[str, User], phones: dict[str, str]
+) -> None:
     save_course(patient, users["neurologist"], "prednisolone-high-dose", records.today(), 7.5)
     assert family.get(reverse("family_print", args=[patient.pk, "nonsense"])).status_code == 404
     for page in ("medicines", "monitoring", "meals", "feed"):
@@ -537,8 +548,10 @@ def test_print_pages_and_all(family: Client, patient: Patient, users: dict[str, 
     everything = family.get(reverse("family_print", args=[patient.pk, "all"]))
     assert everything.status_code == 200
     html = everything.content.decode()
-    for part in ("medicines", "monitoring", "meals", "feed", "call"):
+    for part in ("medicines", "monitoring", "call"):
         assert f'id="part-{part}"' in html
+    # no keto plan saved: no meal or feed page in the printout (only what is prescribed)
+    assert 'id="part-meals"' not in html and 'id="part-feed"' not in html
     assert "Signs of adrenal crisis" in html
     assert html.count("<main") == 1  # the parts' bodies, not whole pages
 
@@ -557,6 +570,11 @@ def test_todays_meals_and_feed_from_the_saved_keto_plan(
         action="save",
         f0_food="ketocal-3-1-powder",
         f0_kind="powder",
+        f1_food="01107",
+        f1_kind="liquid",
+        f2_food="liquigen",
+        f2_kind="liquid",
+        feed_protein="on",
         feed_feeds="6",
         **meal_rows(0, rows),
     )
@@ -569,14 +587,19 @@ def test_todays_meals_and_feed_from_the_saved_keto_plan(
         assert escape(table.get(item.food_id).name) in section
         assert f"{item.grams:g} g" in section
     # the feed: 545 kcal at 1 mL/kcal = 545 mL a day in 6 feeds = 90.8 mL a feed; the powder
-    # per feed is the domain's own solution for that target
+    # per feed is the domain's own solution for that target, protein held at 1.2 g/kg × 7 kg
     from django.template.defaultfilters import floatformat
 
+    from spasmcare.keto.analysis import liquid_ready
     from spasmcare.keto.feeds import FeedIngredient, FeedTarget, solve_feed
 
     feed = solve_feed(
-        [FeedIngredient(table.get("ketocal-3-1-powder"), "powder")],
-        FeedTarget(3.0, 545.0, 545.0, 6),
+        [
+            FeedIngredient(table.get("ketocal-3-1-powder"), "powder"),
+            FeedIngredient(liquid_ready(table.get("01107"))[0], "liquid"),
+            FeedIngredient(table.get("liquigen"), "liquid"),
+        ],
+        FeedTarget(3.0, 545.0, 545.0, 6, 8.4),
     )
     assert "Feed: 6 feeds a day, each 91 mL" in section
     assert f"{floatformat(feed.per_feed[0].amount, -1)} g" in section

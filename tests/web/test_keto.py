@@ -304,9 +304,13 @@ def test_first_save_can_open_a_diet_period(
 
 
 def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
-    # KetoCal 3:1 powder alone, 6 feeds, volume = 1 mL/kcal = 545 mL, protein not held
+    # KetoCal 3:1 powder alone, 6 feeds, volume = 1 mL/kcal = 545 mL, protein not held: the
+    # solver meets ratio and energy, but the day brings more protein than the prescription
+    # (10 months, 7 kg: 1.2 g/kg = 8.4 g/day; 545 kcal of KetoCal 3:1 at 699.3 kcal/100 g is
+    # 78 g, 78 × 0.153 = 11.9 g protein): never "verified", never saved (issue 12).
+    table = default_table()
     plan = solve_feed(
-        [FeedIngredient(default_table().get("ketocal-3-1-powder"), "powder")],
+        [FeedIngredient(table.get("ketocal-3-1-powder"), "powder")],
         FeedTarget(3.0, 545.0, 545.0, 6),
     )
     assert plan.solved
@@ -315,23 +319,38 @@ def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
     client = client_as("dietitian")
     response = client.post(reverse("keto_solve", args=[patient.pk]), post)
     feed = response.context["plan"].feed
-    assert feed["status"] == "solved"
+    assert feed["status"] == "solved" and not feed["verified"]
     assert feed["plan"]["day"]["items"][0]["amount"] == grams
+    assert any(v.startswith("protein 11.") for v in feed["violations"])
     html = response.content.decode()
-    assert f"{grams:g} g" in html
+    assert f"{grams:g} g" in html and "does not meet the prescription" in html
     assert "6 feeds of 91 mL" in html  # 545 / 6 = 90.8 mL
-    # saved with the feed, then printed for the family
     post["plan_version"] = "0"
-    assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 302
-    saved = Entry.objects.get(patient=patient, kind=Kind.KETO_PLAN).data["feed"]
-    assert saved["day"] == [
-        {"food": "ketocal-3-1-powder", "kind": "powder", "amount": grams, "unit": "g"}
-    ]
+    assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 400
+    assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+    # with breast milk and Liquigen, protein held: the day meets the prescription, is saved
+    # and printed for the family with the label caution
+    held = form_post(
+        f0_food="ketocal-3-1-powder",
+        f0_kind="powder",
+        f1_food="01107",
+        f1_kind="liquid",
+        f2_food="liquigen",
+        f2_kind="liquid",
+        feed_feeds="6",
+        feed_protein="on",
+    )
+    response = client.post(reverse("keto_solve", args=[patient.pk]), held)
+    feed = response.context["plan"].feed
+    assert feed["verified"] and feed["violations"] == []
+    assert feed["plan"]["day"]["totals"]["protein_g"] == pytest.approx(8.4, abs=0.5)
+    assert client.post(reverse("keto_save", args=[patient.pk]), held).status_code == 302
     request = RequestFactory().get("/")
     request.user = User.objects.get(username="family")
     printout = keto_views.printable(request, patient, "feed").content.decode()
-    assert f"{grams:g} g" in printout
     assert "545 mL" in printout and "6 feeds a day" in printout
+    assert "checked against the prescription" in printout
+    assert "Compare them with the label on your product" in printout
 
 
 def test_family_printout_shows_grams(client_as: Any, patient: Patient) -> None:
@@ -340,11 +359,25 @@ def test_family_printout_shows_grams(client_as: Any, patient: Patient) -> None:
     empty = keto_views.printable(request, patient, "meals").content.decode()
     assert "No meal plan has been saved yet" in empty
     _save(client_as("dietitian"), patient)
+    # only meal 1 of 3 designed: never printed as if it were the day's food (issue 12)
+    part = keto_views.printable(request, patient, "meals").content.decode()
+    assert "The meal plan is not finished: 1 of 3 meals is designed" in part
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    assert f"{solution.items[0].grams:g} g" not in part
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    _save(
+        client_as("dietitian"),
+        patient,
+        version=1,
+        **meal_rows(1, rows),
+        **meal_rows(2, rows),
+    )
     html = keto_views.printable(request, patient, "meals").content.decode()
-    for item in domain_meal([BUTTER, EGG, STRAWBERRY]).items:
+    for item in solution.items:
         assert f"{item.grams:g} g" in html
         assert item.name in html
     assert "ratio 3.0" in html or "ratio 2.9" in html
+    assert "not finished" not in html and "checked against the prescription" in html
     with pytest.raises(Exception) as excinfo:
         keto_views.printable(request, patient, "diary")
     assert excinfo.typename == "Http404"
@@ -378,10 +411,11 @@ def test_saved_plan_gives_a_week_menu(client_as: Any, patient: Patient) -> None:
     client = client_as("dietitian")
     _save(client, patient)
     menu = client.get(reverse("keto_planner", args=[patient.pk])).context["menu"]
-    # one template (meal 1's foods) for 3 meals a day: at most 7 meals per food (the default)
+    # one template (meal 1's foods) of the day's 3 meals: the menu holds that meal each day
+    # and the page says once that 1 of 3 is designed (issue 12: not 14 "not planned" slots)
     assert len(menu["meals"]) == 7
-    assert len(menu["unsolved"]) == 14
-    assert "exceed 7 meals" in menu["unsolved"][0]["reason"]
+    assert menu["unsolved"] == []
+    assert (menu["designed"], menu["expected"]) == (1, 3)
 
 
 def test_planner_query_count(

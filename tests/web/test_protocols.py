@@ -88,7 +88,8 @@ def test_neurologist_confirms_then_the_plan_uses_60_mg(
         {"detail": "day7-escalation", "version": "2", "note": "agreed at clinic meeting"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{LIST}#{PRED}"
+    # straight back to the one protocol (not the whole wall of protocols)
+    assert response["Location"] == f"{LIST}?protocol={PRED}#{PRED}"
     # a new version file in the clinic's directory (3: bundled 1 and 2 exist), bundled untouched
     files = sorted(p.name for p in clinic_dir.iterdir())
     assert files == [f"{PRED}.v3.yaml"]
@@ -188,3 +189,12 @@ def test_unknown_protocol_is_named(client_as: Any, clinic_dir: Path) -> None:
     assert response.status_code == 200
     assert "'no-such-protocol' is not accepted: one of acth-high-dose" in text(response)
     assert list(clinic_dir.iterdir()) == []
+
+
+def test_one_protocol_at_a_time(client_as: Any) -> None:
+    page = client_as("neurologist").get(f"{LIST}?protocol={PRED}")
+    rows = page.context["rows"]
+    assert [r["protocol"].id for r in rows] == [PRED]
+    assert "Show every protocol" in page.content.decode()
+    everything = client_as("neurologist").get(LIST).context["rows"]
+    assert len(everything) > 1

@@ -57,6 +57,7 @@ from spasmcare.keto.solver import (
     meal_problem,
     solve_meal,
     validate_resolution,
+    violations,
 )
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "Kind",
     "density_from_measures",
     "liquid_ready",
+    "prescription_violations",
     "solve_feed",
 ]
 
@@ -367,3 +369,39 @@ def solve_feed(
         warnings=tuple(warnings),
         **base,
     )
+
+
+def prescription_violations(
+    plan: FeedPlan,
+    ratio: float,
+    kcal: float,
+    protein_g: float | None,
+    tolerances: Tolerances | None = None,
+) -> list[str]:
+    """The prescription's tolerances the solved day of feeds breaks (empty: it meets them).
+
+    A feed may be solved without holding protein (``FeedTarget.protein_g`` None), so its day
+    can meet ratio and energy while its protein differs from the prescription; only a day
+    that meets the prescription's ratio, energy *and* protein within the solver's tolerances
+    (ratio ± 0.02, energy ± 1 %, protein ± 0.5 g by default [1]) may be called checked
+    against the prescription. An unsolved plan breaks everything: one reason is returned.
+
+    Parameters
+    ----------
+    plan : FeedPlan
+        A plan of :func:`solve_feed`.
+    ratio, kcal, protein_g
+        The prescription's day: ratio R:1, energy [kcal/day] and protein [g/day] (None: no
+        protein target).
+    tolerances : Tolerances, optional
+        Default: the plan's own tolerances.
+
+    References
+    ----------
+    1. spasmcare.keto.solver.Tolerances: the acceptance tolerances of a solved meal, the same
+       check (:func:`spasmcare.keto.solver.violations`) a meal passes.
+    """
+    if not plan.solved or plan.day_analysis is None:
+        return [f"the feed is not solved ({plan.reason or plan.status})"]
+    tol = tolerances or plan.tolerances
+    return violations(plan.day_analysis, MealTarget(ratio, kcal, protein_g), tol)

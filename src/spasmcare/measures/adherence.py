@@ -25,7 +25,7 @@ CAVEAT = (
     "Association only, not cause: illness, sleep, drug changes and how closely the diary "
     "is kept affect both ketosis and spasm counts."
 )
-SRC = "Spearman rank correlation (Spearman 1904) over recorded diet days; issue 5"
+SRC = "Spearman rank correlation (Spearman 1904) over recorded diet days"
 
 Marker = Literal["bhb", "ratio"]
 

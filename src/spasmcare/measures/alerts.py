@@ -13,8 +13,9 @@ Kinds
     One per overdue monitoring check passed in (label and due date).
 ``bp_high`` (urgent)
     The latest blood-pressure reading of the last ``recent_days`` days is above the clinic's
-    limit. ``bp_thresholds_not_configured`` (info) instead, when a limit is not set and there
-    are recent readings, so the clinic knows readings go unchecked [2].
+    limit. ``bp_thresholds_not_configured`` (review) instead, when a limit is not set and
+    there are recent readings: the reading is shown with "alerts not configured", never as
+    mere information, so a raised reading is not silently passed over [2].
 ``glucose_low``, ``bhb_high``, ``bhb_above_target``, ``bhb_below_target`` (severity of the lab rule)
     :func:`spasmcare.measures.labs.lab_alerts` restricted to the last ``recent_days`` days; one
     alert per kind, for its latest result [3].
@@ -62,7 +63,7 @@ from spasmcare.measures.growth import (
     growth_points,
 )
 from spasmcare.measures.labs import DEFAULT_LABS, LabThresholds, lab_alerts
-from spasmcare.record.model import Record, Treatment, VitalSign
+from spasmcare.record.model import DIET_LABELS, Record, Treatment, VitalSign
 
 Severity = Literal["urgent", "review", "info"]
 #: Sort order of the severities (urgent first).
@@ -71,14 +72,15 @@ SEVERITY_ORDER: dict[str, int] = {"urgent": 0, "review": 1, "info": 2}
 #: Lab-alert kinds shown on the patient list: glucose and ketones, as issue 6 asks [1].
 LAB_KINDS: tuple[str, ...] = ("glucose_low", "bhb_high", "bhb_above_target", "bhb_below_target")
 
-SRC_MONITORING = "Course plan monitoring checklist (spasmcare.therapy.monitoring)"
+SRC_MONITORING = "The course plan's monitoring checklist"
+# Shown to clinicians beside each alert: plain words; the references are in the docstring.
 SRC_BP = (
-    "Clinic setting: no sourced infant blood-pressure threshold (drug-protocols.md §1.6, NOT FOUND)"
+    "Clinic setting: the published infant spasms protocols give no infant blood-pressure "
+    "threshold, so the clinic sets its own"
 )
-SRC_NO_DIARY = "Issue 6 product requirement: no diary for 2 days (software setting no_diary_days)"
+SRC_NO_DIARY = "Software setting: a diary is expected at least every 2 days"
 SRC_CONFIRMATION = (
-    "spasmcare.therapy.protocol: VERIFY / NOT FOUND details are not used until the clinic "
-    "confirms them"
+    "Details the sources leave unverified are not used until the clinic confirms them"
 )
 
 
@@ -189,7 +191,7 @@ def not_configured(settings: AlertSettings = DEFAULT_ALERT_SETTINGS) -> list[str
         "bp_diastolic_high_mmhg": "high diastolic blood pressure",
     }
     return [
-        f"{label}: no sourced infant threshold; set {name} locally"
+        f"{label}: the sources give no infant threshold, so the clinic sets its own"
         for name, label in names.items()
         if getattr(settings, name) is None
     ]
@@ -263,7 +265,7 @@ def monitoring_alerts(
             PatientAlert(
                 kind="monitoring_overdue",
                 severity="review",
-                message=f"Monitoring overdue: {check.label}, due {check.due.isoformat()} "
+                message=f"Monitoring overdue: {check.label}, due {_day(check.due)} "
                 f"({when}) and not ticked.",
                 since=check.due,
                 source=check.source or SRC_MONITORING,
@@ -273,8 +275,13 @@ def monitoring_alerts(
     return alerts
 
 
+def _day(d: date) -> str:
+    """A date as people write it: "2 Dec 2026"."""
+    return f"{d.day} {d:%b %Y}"
+
+
 def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M")
+    return f"{_day(at.date())} {at:%H:%M}"
 
 
 def _bp_text(v: VitalSign) -> str:
@@ -301,10 +308,10 @@ def bp_alerts(
         alerts.append(
             PatientAlert(
                 kind="bp_thresholds_not_configured",
-                severity="info",
-                message=f"Blood-pressure thresholds not configured: {count} in the last "
-                f"{_days(settings.recent_days)} (latest {_bp_text(latest)}) not checked "
-                f"against a limit. Set {' and '.join(unset)} for the clinic.",
+                severity="review",
+                message=f"Blood pressure {_bp_text(latest)} not checked: blood-pressure alerts "
+                f"are not configured ({count} in the last {_days(settings.recent_days)}). "
+                "Look at the reading yourself, and set the clinic's limits.",
                 since=latest.day,
                 source=SRC_BP,
             )
@@ -423,14 +430,15 @@ def _diary_reasons(record: Record, today: date, settings: AlertSettings) -> list
             continue
         last_follow = t.start + timedelta(days=settings.follow_up_day - 1)
         if t.stop is None or t.stop >= today:
-            reasons.append((t.start, f"on {t.drug} ({t.id}) since {t.start.isoformat()}"))
+            reasons.append((t.start, f"on {t.drug} ({t.id}) since {_day(t.start)}"))
         elif today <= last_follow:
             reasons.append(
                 (t.start, f"in follow-up of {t.drug} ({t.id}) to day {settings.follow_up_day}")
             )
     for d in record.diet_periods:
         if d.start <= today and (d.stop is None or d.stop >= today):
-            reasons.append((d.start, f"on the {d.diet} diet since {d.start.isoformat()}"))
+            diet = DIET_LABELS.get(d.diet, f"{d.diet} diet")
+            reasons.append((d.start, f"on the {diet} since {_day(d.start)}"))
     return reasons
 
 
@@ -475,9 +483,9 @@ def no_diary_alert(
     if missing < settings.no_diary_days:
         return None
     if last is None:
-        what = f"no diary day kept since {since.isoformat()} ({_days(missing)})"
+        what = f"no diary day kept since {_day(since)} ({_days(missing)})"
     else:
-        what = f"last diary day {last.isoformat()}, none in the {_days(missing)} since"
+        what = f"last diary day {_day(last)}, none in the {_days(missing)} since"
     return PatientAlert(
         kind="no_diary",
         severity="review",

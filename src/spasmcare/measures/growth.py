@@ -31,7 +31,7 @@ from spasmcare.growth import (
 from spasmcare.record.model import Record
 
 SRC_FALTERING = (
-    "Issue 5 (fall > 1 SD, or below −2 SD), cf. NICE NG75 2017 (< 2nd centile; "
+    "spasmcare setting (fall > 1 SD, or below −2 SD), cf. NICE NG75 2017 (< 2nd centile; "
     "fall across centile spaces) — VERIFY"
 )
 SRC_EXCESS = "No sourced cut-off (NOT FOUND); default mirrors the 1 SD fall — VERIFY"

@@ -87,11 +87,11 @@ SRC_REMISSION = (
     "continued spasm freedom (cf. Mytinger 2015: ≥ 28 days)"
 )
 SRC_RELAPSE = (
-    "No standard definition (drug-protocols.md §4): spasms again after ≥ 28 "
+    "No standard definition in the trials: spasms again after ≥ 28 "
     "spasm-free days; windows used 2-9 months (Hussain 2014), 12 months (Wan)"
 )
 SRC_BASELINE = (
-    "Issue 5: mean over the 7 recorded days before the treatment (configurable); "
+    "spasmcare setting: mean over the 7 recorded days before the treatment (configurable); "
     "no trial baseline window found in the reference"
 )
 SRC_CHANGE = "Percentage change from baseline: 100 × (follow-up − baseline) / baseline"
@@ -105,7 +105,7 @@ SRC_DAY7 = (
 )
 SRC_KD = (
     "Zhang 2019, Clin Neurol Neurosurg 184:105402 (≥ 50 % reduction, 90-99 %, "
-    "seizure-free at 3 and 6 months); time points 1/3/6/12 months per issue 5"
+    "seizure-free at 3 and 6 months); time points 1/3/6/12 months (spasmcare setting)"
 )
 
 BaselineMode = Literal["recorded", "calendar"]

@@ -825,8 +825,7 @@ def plan_course(
         if course["drug"] not in chosen:
             warnings.append(
                 f"{course['drug']}: no product strength given, so no volumes (give the "
-                "strength of the clinic's product: --product in the command line, the product "
-                "field in the planner)"
+                "strength of the clinic's liquid, in mg per mL, in the product field)"
             )
 
     for course in protocol.courses:

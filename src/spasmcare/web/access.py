@@ -99,6 +99,9 @@ RULES: dict[str, Rule] = {
     # protocol details the sources leave open: the team looks, a neurologist confirms
     "protocol_details": _r(CLINICIANS),
     "protocol_confirm": _r(NEURO),
+    # the clinic's phone numbers and alert limits: the team reads them, an administrator sets
+    "clinic_settings": _r(STAFF),
+    "clinic_settings_save": _r(ADMIN),
     # keto: the dietitian prescribes; the team can look and try
     "keto_planner": _r(CLINICIANS, patient=True),
     "keto_solve": _r(CLINICIANS, patient=True),

@@ -18,6 +18,8 @@ their own; the rebuilt plans are cached per patient data version (:func:`records
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -188,7 +190,9 @@ def saved_plans(patient: Patient, courses: list[SavedCourse]) -> dict[str, Cours
                 out[course.group] = str(exc)
         return out
 
-    plans: dict[str, CoursePlan | str] = records.cached(patient, "course-plans", build)
+    plans: dict[str, CoursePlan | str] = records.cached(
+        patient, f"course-plans-{protocols_token()}", build
+    )
     if any(c.group not in plans for c in courses):  # entries newer than the cached version
         plans = build()
     return plans
@@ -264,6 +268,38 @@ def monitoring_overdue(patient: Patient, entries: list[Entry], on: date) -> list
                 out.append((f"{row['item'].what} ({course.group})", row["due"]))
     out.sort(key=lambda x: (x[1], x[0]))
     return out
+
+
+def saved_decision_points(patient: Patient, entries: list[Entry]) -> list[dict[str, Any]]:
+    """The decision points of the newest saved course whose plan has an answered decision
+    (the plan's own ``decision_points``: question, answer, planned_as, effect), so the
+    dashboard states the answer the neurologist saved, as the printout does. Empty when no
+    saved course has an answer."""
+    live = [e for e in entries if e.retracted_at is None]
+    courses = saved_courses(live)
+    if not courses:
+        return []
+    plans = saved_plans(patient, courses)
+    for course in reversed(courses):
+        plan = plans.get(course.group)
+        if not isinstance(plan, CoursePlan):
+            continue
+        points: list[dict[str, Any]] = plan.to_dict()["decision_points"]
+        if any(p.get("answer") is not None for p in points):
+            return [p | {"title": plan.title} for p in points]
+    return []
+
+
+def protocols_token() -> str:
+    """A token that changes whenever the clinic's protocols directory changes (a detail
+    confirmed, a new version written), so cached plans and summaries are rebuilt."""
+    folder = protocols_dir()
+    if not folder or not os.path.isdir(folder):
+        return "0"
+    stamps = sorted(
+        (entry.name, entry.stat().st_mtime_ns) for entry in os.scandir(folder) if entry.is_file()
+    )
+    return hashlib.sha256(repr(stamps).encode()).hexdigest()[:12]
 
 
 def confirmations_pending(

@@ -40,6 +40,14 @@ def demo_password() -> str:
     return os.environ.get("SPASMCARE_DEMO_PASSWORD") or secrets.token_urlsafe(9)
 
 
+#: The demo clinic's phone numbers: fictional, and saying so on every sheet.
+DEMO_PHONES = {
+    "clinic_name": "Demo Children's Hospital (fictional)",
+    "phone": "01632 960001 (fictional demo number)",
+    "out_of_hours_phone": "01632 960002 (fictional demo number)",
+}
+
+
 @transaction.atomic
 def load_demo_clinic(today: date, password: str, progress: Callable[[str], Any] = print) -> int:
     """Create the team, the six logins and the infants; return the number of infants."""
@@ -55,6 +63,11 @@ def load_demo_clinic(today: date, password: str, progress: Callable[[str], Any] 
         if role in (Role.NEUROLOGIST, Role.DIETITIAN, Role.NURSE):
             user.teams.add(team)
         users[username] = user
+    from spasmcare.web import clinic
+
+    # Fictional numbers (Ofcom's range for drama, 01632 960xxx) so the family sheets print.
+    # The blood-pressure limits are left for the clinic to set: the sources give none.
+    clinic.save(DEMO_PHONES, users["admin"])
     infants = demo_clinic(today)
     for n, infant in enumerate(infants, 1):
         progress(f"  [{n:2d}/{len(infants)}] {infant.record['patient']['name']}: {infant.story}")

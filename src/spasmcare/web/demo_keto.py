@@ -96,9 +96,13 @@ MCT_OIL = "mct-oil"
 
 #: Infant feeds, tried in order: (food-table id, "powder" | "liquid") per ingredient. KetoCal
 #: 3:1 first for infants (the 4:1 powder is labelled for children over 1 year, specialty.yaml).
+#: A feed is kept only when its day meets the prescription's protein too, so the sets with
+#: expressed breast milk (carbohydrate) and Liquigen (fat without protein) let the protein
+#: come down to the prescription where the powder alone brings too much.
 FEED_SETS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
     "classic": (
         (("ketocal-3-1-powder", "powder"),),
+        (("ketocal-3-1-powder", "powder"), ("01107", "liquid"), ("liquigen", "liquid")),
         (("ketocal-3-1-powder", "powder"), ("ketocal-4-1-powder", "powder")),
     ),
     "mct": ((("ketocal-3-1-powder", "powder"), ("liquigen", "liquid")),),
@@ -157,7 +161,7 @@ def _feed(keto: Mapping[str, Any], plan: keto_views.Plan, table: FoodTable) -> F
             ],
         )
         result, solved = keto_views.feed_result(table, feed, plan.rx, resolution)
-        if solved is not None and solved.solved:
+        if solved is not None and solved.solved and not result["violations"]:
             return feed
         reasons.append(str(result.get("reason") or result["status"]))
     raise NoPlan("no feed solved: " + ("; ".join(reasons) or f"no formula for {plan.rx.diet}"))
@@ -247,7 +251,8 @@ def demo_keto_plan(patient: Patient, infant: DemoInfant, user: User) -> None:
     try:
         data = plan_for(infant.keto)
     except NoPlan as exc:
-        log.info("demo: no keto plan for %s: %s", patient.record_id, exc)
+        # e.g. the modified Atkins diet: a carbohydrate limit, no meals solved to a ratio
+        log.debug("demo: %s has no designed meals (%s)", patient.record_id, exc)
         return
     except Exception as exc:  # the demo loads without a plan rather than not at all
         log.warning("demo: no keto plan for %s (%s)", patient.record_id, type(exc).__name__)

@@ -18,7 +18,7 @@ from spasmcare.record.units import ANALYTES
 from spasmcare.web.models import Kind, Patient
 
 #: A date input sends and shows ISO yyyy-mm-dd whatever the locale; a value in another format
-#: would show as blank and be lost on save (issue 11).
+#: would show as blank and be lost on save.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -26,11 +26,17 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 def show_error(form: forms.Form, exc: InputError) -> None:
     """Put a domain ``InputError`` beside the form field it names (or on top of the form)."""
     name = exc.field.split(".")[0].split("[")[0]
-    text = f"{exc.value!r} is not accepted: {exc.accepted}."
+    if name == "__all__":  # the whole item: its stored form is no help to the reader
+        form.add_error(None, f"Not saved: {exc.accepted}.")
+        return
+    if exc.value is None or (isinstance(exc.value, str) and not exc.value.strip()):
+        text = f"Needed: {exc.accepted}."
+    else:
+        text = f"{exc.value!r} is not accepted: {exc.accepted}."
     if name in form.fields:
         form.add_error(name, text)
     else:
-        form.add_error(None, f"{exc.field}: {text}")
+        form.add_error(None, f"{exc.field.replace('_', ' ')}: {text}")
 
 
 def _iso(value: date | datetime | None) -> str | None:

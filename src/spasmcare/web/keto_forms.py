@@ -470,7 +470,7 @@ class FeedState:
     feeds: int = FEEDS_PER_DAY_START
     volume_ml: float | None = None  # None: the prescription's fluid allowance
     batch: str = "day"
-    match_protein: bool = False
+    match_protein: bool = True
     ingredients: list[dict[str, Any]] = field(default_factory=list)
     day: list[dict[str, Any]] = field(default_factory=list)  # solved amounts (saved)
     error: str | None = None

@@ -339,3 +339,25 @@ class InvitationRevocation(models.Model):
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+
+class ClinicSettings(models.Model):
+    """The clinic's own settings, edited by an administrator on the "Clinic settings" page.
+
+    One row (pk 1). The phone numbers are required before a family sheet prints the "When to
+    call the team" page (a blank phone is never printed); the blood-pressure limits are the
+    clinic's, since the sources give no infant threshold (``spasmcare.measures.alerts``), and
+    until they are set the app says so on the patient list and every dashboard. ``version``
+    rises with each save so cached patient summaries are rebuilt.
+    """
+
+    clinic_name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    out_of_hours_phone = models.CharField(max_length=40, blank=True)
+    bp_systolic_high_mmhg = models.FloatField(null=True, blank=True)
+    bp_diastolic_high_mmhg = models.FloatField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )

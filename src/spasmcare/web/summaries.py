@@ -33,29 +33,22 @@ from django.db import DatabaseError, transaction
 
 from spasmcare import __version__
 from spasmcare.errors import InputError
-from spasmcare.measures.alerts import AlertSettings, not_configured, patient_alerts
+from spasmcare.measures.alerts import AlertSettings, patient_alerts
 from spasmcare.measures.cohort import cohort_rows
 from spasmcare.record import Record
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import in_force
 from spasmcare.therapy.protocol import resolve_protocols_dir
-from spasmcare.web import courses, records, resilience
+from spasmcare.web import clinic, courses, records, resilience
 from spasmcare.web.models import Entry, Patient, PatientSummary
 
 log = logging.getLogger(__name__)
 
-#: Alert kinds about the clinic's settings, not the patient: shown once above the list.
-CLINIC_KINDS = ("bp_thresholds_not_configured",)
-
 
 def alert_settings() -> AlertSettings:
-    """The clinic's alert settings (``settings.SPASMCARE_ALERTS``) over the domain defaults."""
-    return AlertSettings(**settings.SPASMCARE_ALERTS)
-
-
-def clinic_notices() -> list[str]:
-    """Alerts switched off because the clinic has not set a threshold the sources lack."""
-    return not_configured(alert_settings())
+    """The clinic's alert settings (the Clinic settings page, then ``SPASMCARE_ALERTS``) over
+    the domain defaults (:func:`spasmcare.web.clinic.alert_settings`)."""
+    return clinic.alert_settings()
 
 
 #: Measures shown on the dashboard even when not assessable, so a gap is visible.
@@ -77,11 +70,12 @@ def _salt() -> str:
 
 def clinic_stamp() -> str:
     """Digest of what, besides the patient's own data and the day, the stored results depend
-    on: the summary format and package version, the clinic's alert settings, the pseudonym
-    salt, and the files of the clinic's protocols directory (copies and confirmations) by
-    name, size and modification time."""
+    on: the summary format and package version, the clinic's alert settings (the Clinic
+    settings page's saved version and ``SPASMCARE_ALERTS``), the pseudonym salt, and the files
+    of the clinic's protocols directory (copies and confirmations) by name, size and
+    modification time."""
     digest = hashlib.sha256()
-    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{_salt()}|".encode())
+    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{_salt()}|{clinic.current().version}|".encode())
     digest.update(json.dumps(settings.SPASMCARE_ALERTS, sort_keys=True, default=str).encode())
     folder = resolve_protocols_dir(courses.protocols_dir())
     if folder is not None and folder.is_dir():
@@ -259,12 +253,7 @@ def patient_rows(patients: list[Patient]) -> list[dict[str, Any]]:
     """One row per patient for the list, most urgent alerts first."""
     sums = summaries(patients)
     order = {"urgent": 0, "review": 1, "info": 2}
-    rows = [
-        {"patient": p}
-        | sums[p.pk]
-        | {"alerts": [a for a in sums[p.pk]["alerts"] if a["kind"] not in CLINIC_KINDS]}
-        for p in patients
-    ]
+    rows = [{"patient": p} | sums[p.pk] for p in patients]
     rows.sort(
         key=lambda r: (
             min((order.get(a["severity"], 3) for a in r["alerts"]), default=4),

@@ -14,6 +14,7 @@ from spasmcare.web.views import (
     patients,
     protocols,
 )
+from spasmcare.web.views import clinic as clinic_views
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -61,6 +62,8 @@ urlpatterns = [
         protocols.protocol_confirm,
         name="protocol_confirm",
     ),
+    path("clinic/", clinic_views.clinic_settings, name="clinic_settings"),
+    path("clinic/save/", clinic_views.clinic_settings_save, name="clinic_settings_save"),
     # ketogenic diet
     path("patients/<int:pid>/keto/", keto.planner, name="keto_planner"),
     path("patients/<int:pid>/keto/solve/", keto.solve, name="keto_solve"),

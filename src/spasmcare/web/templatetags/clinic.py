@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from django import template
@@ -14,14 +16,61 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
 
 
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?")
+
+
+def _when(text: str) -> str | None:
+    """An ISO date or date-time as people write it ("2 Dec 2026", "2 Dec 2026 09:00")."""
+    found = _ISO_DAY.match(text)
+    if found is None or len(text) > 32:
+        return None
+    try:
+        day = date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+    out = f"{day.day} {day:%b %Y}"
+    return f"{out} {found[4]}" if found[4] else out
+
+
+def _words(key: str) -> str:
+    for unit, shown in UNITS.items():
+        if key.endswith(unit):
+            return f"{key[: -len(unit)].replace('_', ' ')} [{shown}]"
+    return key.replace("_", " ")
+
+
+def readable(value: Any) -> str:
+    """Any stored value in words: no braces, quotes or ISO timestamps."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{_words(str(k))} {readable(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(readable(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return _when(value) or value
+    return "" if value is None else str(value)
+
+
+#: Unit suffixes of record field names and how they read.
+UNITS = {
+    "_mmol_l": "mmol/L",
+    "_mmhg": "mmHg",
+    "_kg": "kg",
+    "_cm": "cm",
+    "_min": "min",
+    "_bpm": "/min",
+    "_mg": "mg",
+    "_g": "g",
+}
+
+
 @register.filter
 def entry_text(data: Any) -> str:
-    """A record item as ``key: value`` pairs, in the record's own words."""
+    """A record item in words (``key: value`` pairs, nested items spelled out, dates as
+    people write them), never a dump of the stored structure."""
     if not isinstance(data, dict):
-        return str(data)
-    parts = []
-    for key, value in data.items():
-        if isinstance(value, dict | list):
-            value = "…" if key == "doses" else value
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
+        return readable(data)
+    return "; ".join(f"{_words(str(key))}: {readable(value)}" for key, value in data.items())

@@ -41,7 +41,7 @@ from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
 from spasmcare.report.family import call_the_team, dose_in_force, in_force
 from spasmcare.therapy import CoursePlan
-from spasmcare.web import audit, courses, records, resilience, uploads
+from spasmcare.web import audit, clinic, courses, records, resilience, uploads
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.access import visible_patients
@@ -82,7 +82,11 @@ def _error_text(exc: InputError) -> str:
 def _form_errors(form: Any) -> str:
     parts = []
     for name, errors in form.errors.items():
-        label = form.fields[name].label or name if name in form.fields else ""
+        label = (
+            form.fields[name].label or name.replace("_", " ").capitalize()
+            if name in form.fields
+            else ""
+        )
         text = " ".join(str(e) for e in errors)
         parts.append(f"{label}: {text}" if label and name != "__all__" else text)
     return " ".join(parts)
@@ -258,9 +262,8 @@ def _keto_summary(entry: Entry) -> dict[str, Any]:
             for m in plan.meals
             if m["rows"] and m["status"] not in ("verified", "no target")
         ],
-        "feed": feed_plan if feed_plan and not plan.feed.get("changed") else None,
-        "feed_problem": plan.feed.get("status") not in ("solved", "empty")
-        or bool(plan.feed.get("changed")),
+        "feed": feed_plan if feed_plan and plan.feed.get("verified") else None,
+        "feed_problem": plan.feed.get("status") != "empty" and not plan.feed.get("verified"),
     }
 
 
@@ -609,10 +612,23 @@ def _call_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
         keto_plan=any(e.kind == Kind.KETO_PLAN for e in entries),
         protocols_dir=courses.protocols_dir(),
     )
-    return {"patient": patient, "team": patient.team, "sections": sections, "today": on}
+    return {
+        "patient": patient,
+        "team": patient.team,
+        "sections": sections,
+        "today": on,
+        "clinic": clinic.current(),
+    }
 
 
 def _print_call(request: HttpRequest, patient: Patient) -> HttpResponse:
+    if not clinic.current().phones_set:
+        # a blank phone is never printed: the sheet waits for the clinic's numbers
+        return render(
+            request,
+            "web/family/print_not_ready.html",
+            {"patient": patient, "title": "When to call the team", "missing": clinic.missing()},
+        )
     try:
         context = _call_context(request, patient)
     except InputError as exc:
@@ -637,14 +653,20 @@ def _print_one(request: HttpRequest, patient: Patient, page: str) -> HttpRespons
 def printable(request: HttpRequest, pid: int, page: str) -> HttpResponseBase:
     """A printable family page: ``all`` or one of :data:`PRINT_PAGES`. Medicines and
     monitoring come from the course views, meals and feed from the keto views; ``all`` puts
-    every page in one printout, each starting on a new sheet."""
+    every page in one printout, each starting on a new sheet, with only the diet pages the
+    saved plan prescribes (meals, feeds, or both marked "one or the other")."""
     patient = _patient(request)
     if page != PRINT_ALL and page not in PRINT_PAGES:
         raise Http404("no such printout")
     if page != PRINT_ALL:
         return _print_one(request, patient, page)
+    from spasmcare.web.views import keto
+
+    keto_pages = keto.family_pages(patient)  # only what the saved diet plan prescribes
     parts: list[dict[str, Any]] = []
     for name, title in PRINT_PAGES.items():
+        if name in keto.PRINT_PAGES and name not in keto_pages:
+            continue
         response = _print_one(request, patient, name)
         if response.status_code == 200:
             parts.append({"page": name, "title": title, "html": _main_of(response)})

@@ -31,7 +31,13 @@ from spasmcare.errors import InputError
 from spasmcare.foods import Food, FoodTable, default_table
 from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.keto.completeness import assess
-from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, solve_feed
+from spasmcare.keto.feeds import (
+    FeedIngredient,
+    FeedPlan,
+    FeedTarget,
+    prescription_violations,
+    solve_feed,
+)
 from spasmcare.keto.initiation import initiation_for
 from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
 from spasmcare.keto.menus import plan_menu
@@ -294,7 +300,14 @@ def meal_targets(
 def feed_result(
     table: FoodTable, feed: FeedState, rx: Prescription | None, resolution: float
 ) -> tuple[dict[str, Any], FeedPlan | None]:
-    out: dict[str, Any] = {"status": "empty", "reason": feed.error, "plan": None, "changed": False}
+    out: dict[str, Any] = {
+        "status": "empty",
+        "reason": feed.error,
+        "plan": None,
+        "changed": False,
+        "violations": [],
+        "verified": False,
+    }
     if feed.error:
         out["status"] = "error"
         return out, None
@@ -344,6 +357,10 @@ def feed_result(
         saved = {(d["food"], round(float(d["amount"]), 6)) for d in feed.day}
         now = {(line.food_id, round(line.amount, 6)) for line in plan.day}
         out["changed"] = saved != now
+    if plan.solved:
+        # checked against the whole prescription (protein too, even when not held)
+        out["violations"] = prescription_violations(plan, rx.ratio, rx.kcal, rx.protein_g)
+        out["verified"] = not out["violations"] and not out["changed"]
     return out, plan
 
 
@@ -382,6 +399,7 @@ class Plan:
             and not self.errors
             and all(m["status"] in ("empty", "verified", "solved", "no target") for m in self.meals)
             and self.feed["status"] in ("empty", "solved")
+            and not self.feed.get("violations")
         )
 
 
@@ -457,8 +475,20 @@ def compute(
             )
         plan.feed = {"status": "empty", "reason": None, "plan": None}
     if form.errors:
-        plan.errors.append("The prescription has errors: see the fields marked.")
+        plan.errors.append(prescription_problem(form))
     return plan
+
+
+def prescription_problem(form: PrescriptionForm) -> str:
+    """One line naming every field that needs attention, by its label (never a code name)."""
+    names = [
+        str(form.fields[name].label or name.replace("_", " ").capitalize()).split(" [")[0]
+        for name in form.errors
+        if name in form.fields
+    ]
+    if not names:
+        return "The prescription cannot be worked out yet: see the message above the fields."
+    return "To work out the prescription, fill in or correct: " + ", ".join(names) + "."
 
 
 def _completeness(table: FoodTable, plan: Plan, c: dict[str, Any]) -> list[dict[str, Any]]:
@@ -525,11 +555,14 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
                 return None
             if not targets or targets[0] is None:
                 return {"error": "this diet has no per-meal ratio target to plan a menu to"}
+            # only designed meals are rotated: with fewer designed than the day has, the
+            # menu holds those and says so once (never "not planned" in every slot)
+            per_day = min(len(rx.per_meal), len(templates))
             menu = plan_menu(
                 targets[0],
                 templates=templates,
                 days=MENU_DAYS,
-                meals_per_day=len(rx.per_meal),
+                meals_per_day=per_day,
                 max_per_food=c["menu_max_per_food"],
                 tolerances=TOLERANCES,
                 resolution=c["resolution"],
@@ -547,6 +580,7 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
             {"day": d, "meals": sorted(grid[d], key=lambda m: m["meal"])} for d in sorted(grid)
         ]
         data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
+        data["designed"], data["expected"] = len(templates), len(rx.per_meal)
         return data
 
     result: dict[str, Any] | None = records.cached(patient, f"keto-menu-{entry.version}", build)
@@ -937,25 +971,77 @@ def food_search(request: HttpRequest) -> HttpResponse:
 # --- printable family pages -------------------------------------------------------------------
 
 
+def family_cautions(table: FoodTable, food_ids: list[str]) -> list[str]:
+    """The product cautions (the food table's ``verify`` notes) of the foods a family page
+    names, in the family's words: the product's name and "check the label"."""
+    out: list[str] = []
+    for food_id in dict.fromkeys(food_ids):
+        try:
+            food = table.get(food_id)
+        except (InputError, KeyError):
+            continue
+        if not getattr(food, "verify", None):
+            continue
+        out.append(
+            f"{food.name}: the values used for this plan come from a source the team could not "
+            "fully check. Compare them with the label on your product; if the label differs, "
+            "call the team before you use it."
+        )
+    return out
+
+
+def family_pages(patient: Patient) -> list[str]:
+    """The keto pages a family's printout holds: only what the saved plan prescribes
+    (``[]`` without a plan; meals, feed, or both when the dietitian saved both)."""
+    entry = plan_entry(patient)
+    if entry is None:
+        return []
+    _, meals, feed = state_from_entry(entry)
+    pages = []
+    if any(m.items for m in meals):
+        pages.append("meals")
+    if feed.active:
+        pages.append("feed")
+    return pages
+
+
 def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse:
-    """The family's printout of the saved plan: ``page`` is ``meals`` or ``feed``."""
+    """The family's printout of the saved plan: ``page`` is ``meals`` or ``feed``.
+
+    Meals print only when every meal of the prescription is designed and passes the check
+    against it (a family is never given part of a day as if it were the day); a feed prints
+    only when its day meets the prescription's ratio, energy and protein
+    (:func:`spasmcare.keto.feeds.prescription_violations`). The product cautions ("verify
+    against the label") are printed with the recipe."""
     if page not in PRINT_PAGES:
         raise Http404("no such page")
     entry = plan_entry(patient)
     context: dict[str, Any] = {"patient": patient, "entry": entry, "page": page}
     if entry is not None:
+        table = default_table()
         inputs, meals, feed = state_from_entry(entry)
-        plan = compute(inputs, meals, feed, solve=False, assess_day=False)
+        plan = compute(inputs, meals, feed, solve=False, table=table, assess_day=False)
+        designed = [m for m in plan.meals if m["rows"]]
+        expected = len(plan.rx.per_meal) if plan.rx is not None else len(designed)
+        meals_ok = bool(designed) and all(
+            m["status"] in ("verified", "no target") for m in designed
+        )
+        feed_ok = bool(plan.feed.get("verified"))
+        if page == "meals":
+            ids = [r["food"] for m in designed for r in m["rows"] if r.get("grams")]
+        else:
+            ids = [i["food"] for i in feed.ingredients] if feed_ok else []
         context.update(
             plan=plan,
             rx=None if plan.rx is None else plan.rx.to_dict(),
             diet_label=FAMILY_DIET_LABELS.get(plan.rx.diet, "") if plan.rx is not None else "",
-            meals=[
-                m | {"print_rows": [r for r in m["rows"] if r["grams"]]}
-                for m in plan.meals
-                if m["rows"]
-            ],
+            meals=[m | {"print_rows": [r for r in m["rows"] if r["grams"]]} for m in designed],
+            meals_designed=len(designed),
+            meals_expected=expected,
+            meals_complete=meals_ok and len(designed) >= expected,
             feed=plan.feed,
-            feed_ok=plan.feed["status"] == "solved" and not plan.feed.get("changed"),
+            feed_ok=feed_ok,
+            both=bool(designed) and feed.active,
+            cautions=family_cautions(table, ids),
         )
     return render(request, f"web/keto/print_{page}.html", context)

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from spasmcare.record.plausibility import record_warnings
 from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_png, timeline_png
 from spasmcare.report.html import measure_text
-from spasmcare.web import audit, records, resilience, summaries
+from spasmcare.web import audit, clinic, courses, records, resilience, summaries
 from spasmcare.web.access import CORRECT, CREATE, RETRACT, check_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
@@ -85,13 +86,40 @@ def _keep_unshown(kind: str, old: dict[str, Any], new: dict[str, Any]) -> dict[s
     return out
 
 
+#: Orders of the patient list (``?sort=``): most urgent alerts first by default.
+LIST_SORTS = {"alerts": "most urgent first", "name": "name", "born": "youngest first"}
+
+
 def patient_list(request: HttpRequest) -> HttpResponse:
-    patients = list(visible_patients(_user(request)).select_related("team"))
-    rows = summaries.patient_rows(patients)
+    """The patient list with a search (name or record id), a filter (only patients with an
+    alert) and an order."""
+    found = visible_patients(_user(request)).select_related("team")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(record_id__icontains=query))
+    rows = summaries.patient_rows(list(found))
+    only_alerts = request.GET.get("alerts") == "1"
+    if only_alerts:
+        rows = [r for r in rows if r["alerts"] or r["problem"]]
+    sort = request.GET.get("sort", "alerts")
+    if sort == "name":
+        rows.sort(key=lambda r: r["patient"].name.lower())
+    elif sort == "born":
+        rows.sort(key=lambda r: r["patient"].birth_date, reverse=True)
+    else:
+        sort = "alerts"
     return render(
         request,
         "web/patient_list.html",
-        {"rows": rows, "today": records.today(), "notices": summaries.clinic_notices()},
+        {
+            "rows": rows,
+            "today": records.today(),
+            "clinic_missing": clinic.missing(),
+            "q": query,
+            "only_alerts": only_alerts,
+            "sort": sort,
+            "sorts": LIST_SORTS,
+        },
     )
 
 
@@ -168,6 +196,11 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "report": report,
         "measures": measures,
         "alerts": summaries.alerts_for(patient),
+        "clinic_missing": clinic.missing(),
+        # the answer saved with the course, as the printout and the planner show it
+        "saved_decisions": courses.saved_decision_points(
+            patient, [e for e in entries if e.kind == Kind.TREATMENT]
+        ),
         "by_kind": by_kind,
         "kinds": [(k, KIND_LABELS[k], counts[k]) for k in DASHBOARD_KINDS],
         "show_all": show_all,
@@ -248,7 +281,10 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
     if kind not in ENTRY_FORMS:
         raise Http404("no such entry kind")
     check_write(_user(request), CREATE, kind)
-    form = ENTRY_FORMS[kind](request.POST or None)
+    # a new entry is most often about today: date fields start there
+    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    start = {"date": now.date(), "at": now}
+    form = ENTRY_FORMS[kind](request.POST or None, initial=start)
     if request.method == "POST" and form.is_valid():
         try:
             item = form.to_item()

@@ -88,6 +88,10 @@ def _context(
         found = list_protocols(courses.protocols_dir())
     except InputError as exc:
         found, problem = [], str(exc)
+    # ``?protocol=<id>``: only that protocol (the course planner links straight to it)
+    only = request.GET.get("protocol") or (posted[0] if posted else "")
+    if only and any(p.id == only for p in found):
+        found = [p for p in found if p.id == only]
     for protocol in found:
         mine = (posted[1], posted[2]) if posted and posted[0] == protocol.id else None
         details = _detail_rows(protocol, mine)
@@ -105,6 +109,7 @@ def _context(
         problem = " ".join(errors) if errors else f"protocol {posted[0]!r} not found"
     return {
         "rows": rows,
+        "only": only if len(found) == 1 else "",
         "problem": problem,
         "by": _by(request),
         "to_be_confirmed": TO_BE_CONFIRMED,
@@ -164,7 +169,8 @@ def protocol_confirm(request: HttpRequest, protocol_id: str) -> HttpResponse:
                     f"{detail} of {protocol.title} confirmed by {by}: saved as version "
                     f"{new.version} ({new.path.name}); every earlier version is kept.",
                 )
-                return redirect(f"{reverse('protocol_details')}#{protocol.id}")
+                where = f"?protocol={protocol.id}#{protocol.id}"
+                return redirect(f"{reverse('protocol_details')}{where}")
     return render(
         request, "web/protocols/list.html", _context(request, (protocol_id, detail, form))
     )

@@ -119,6 +119,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {password}   {ROLE_LABELS[role]}")
         if not env_password:
             self.stdout.write("(set SPASMCARE_DEMO_PASSWORD to choose the password)")
+        from spasmcare.web import clinic
+
+        for item in clinic.missing():
+            self.stdout.write(f"Clinic setting not set yet: {item}; admin sets it under Clinic "
+                              "settings.")
         self.stdout.write("Stop with Ctrl+C.")
         sys.stdout.flush()
         if options["no_serve"]:

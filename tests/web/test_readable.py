@@ -1,0 +1,32 @@
+"""Record items in words on the dashboard and in the history (issue 12): no dict dumps, no
+ISO timestamps."""
+
+from __future__ import annotations
+
+from spasmcare.web.templatetags.clinic import entry_text
+
+
+def test_an_eeg_with_kramer_items_reads_as_words() -> None:
+    item = {
+        "date": "2026-12-02",
+        "hypsarrhythmia": True,
+        "kramer": {"items": {"amplitude": 2, "asynchrony": 1}, "total": 3},
+    }
+    assert entry_text(item) == (
+        "date: 2 Dec 2026; hypsarrhythmia: yes; kramer: items amplitude 2, asynchrony 1, total 3"
+    )
+
+
+def test_dates_times_units_and_lists() -> None:
+    item = {
+        "at": "2026-07-08T09:05",
+        "systolic_mmhg": 135.0,
+        "doses": [{"start": "2026-07-01", "amount": 40, "unit": "mg/day"}],
+    }
+    text = entry_text(item)
+    assert text == (
+        "at: 8 Jul 2026 09:05; systolic [mmHg]: 135; doses: start 1 Jul 2026, amount 40, "
+        "unit mg/day"
+    )
+    assert "{" not in text and "'" not in text
+    assert entry_text({"note": "2026 was a good year"}) == "note: 2026 was a good year"
