@@ -94,5 +94,5 @@ def test_patient_list_finds_filters_and_orders(
 
 
 def test_new_entry_dates_start_today(client_as: Any, patient: Patient) -> None:
-    page = client_as("nurse").get(f"/patients/{patient.pk}/add/eeg/")
+    page = client_as("nurse").get(f"/patients/{patient.pk}/add/growth/")
     assert f'value="{records.today().isoformat()}"' in page.content.decode()

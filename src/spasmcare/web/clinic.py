@@ -1,7 +1,7 @@
 """The clinic's own settings: phone numbers for the family sheets and alert thresholds.
 
 One :class:`~spasmcare.web.models.ClinicSettings` row, edited by an administrator on the
-"Clinic settings" page and read (through the cache) by the patient list, the dashboards and
+"Clinic settings" page and read by the patient list, the dashboards and
 the family printouts. Nothing here decides a clinical number: the blood-pressure limits are
 whatever the clinic enters, because the reference gives no infant threshold
 (``drug-protocols.md`` §1.6, NOT FOUND; see :mod:`spasmcare.measures.alerts`). Until the
@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from spasmcare.measures.alerts import AlertSettings
 from spasmcare.web.models import ClinicSettings, User
 
-CACHE_KEY = "clinic-settings"
 BP_FIELDS = ("bp_systolic_high_mmhg", "bp_diastolic_high_mmhg")
 
 
@@ -74,13 +72,9 @@ def _from_row(row: ClinicSettings | None) -> Clinic:
 
 
 def current() -> Clinic:
-    """The clinic's settings (cached until the next save)."""
-    found = cache.get(CACHE_KEY)
-    if isinstance(found, Clinic):
-        return found
-    value = _from_row(ClinicSettings.objects.filter(pk=1).first())
-    cache.set(CACHE_KEY, value, 3600)
-    return value
+    """The clinic's settings, read from the database each time (one row by key): a
+    per-process cache would keep another worker on old alert limits after a save."""
+    return _from_row(ClinicSettings.objects.filter(pk=1).first())
 
 
 def alert_settings() -> AlertSettings:
@@ -104,7 +98,7 @@ def missing(clinic: Clinic | None = None) -> list[str]:
 
 
 def save(values: dict[str, Any], user: User | None) -> Clinic:
-    """Store the page's values (one row), raise the version, drop the cached copy."""
+    """Store the page's values (one row) and raise the version."""
     with transaction.atomic():
         row, _ = ClinicSettings.objects.select_for_update().get_or_create(pk=1)
         for name in ("clinic_name", "phone", "out_of_hours_phone", *BP_FIELDS):
@@ -114,5 +108,4 @@ def save(values: dict[str, Any], user: User | None) -> Clinic:
         row.updated_at = timezone.now()
         row.updated_by = user
         row.save()
-    cache.delete(CACHE_KEY)
     return current()
