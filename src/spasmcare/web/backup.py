@@ -101,7 +101,7 @@ def backup(target: Path) -> dict[str, Any]:
         database = "database.pgdump"
         subprocess.run(
             ["pg_dump", "--format=custom", "--no-owner", *args,
-             "--file", str(target / database), str(settings.DATABASES["default"]["NAME"])],
+             "--file", str(target / database), str(connection.settings_dict["NAME"])],
             env=env, check=True, capture_output=True,
         )
     else:
@@ -177,7 +177,7 @@ def restore(source: Path, replace: bool = False) -> dict[str, Any]:
         args, env = _pg_env()
         subprocess.run(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             *args, "--dbname", str(settings.DATABASES["default"]["NAME"]),
+             *args, "--dbname", str(connection.settings_dict["NAME"]),
              str(source / manifest["database"])],
             env=env, check=True, capture_output=True,
         )
