@@ -18,7 +18,6 @@ version come from the per-process cache.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
@@ -32,8 +31,8 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
 
+from benchmarks.bench_clinic import Session as ClinicSession
 from spasmcare.web.serving import gunicorn_argv
 
 USERS = 20
@@ -75,38 +74,12 @@ print(patient.pk, counts)
     return int(out[0])
 
 
-class Session:
-    """One signed-in browser-like client over a keep-alive connection."""
+class Session(ClinicSession):
+    """The clinic benchmark's browser-like client, signed in as the dashboard's one user."""
 
-    def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.conn.port}{path}"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            # the server closed an idle keep-alive connection: open a new one, as browsers do
-            self.conn.close()
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        data = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, data
-
-    def login(self) -> None:
+    def login(self, username: str = "bench") -> None:
         self.request("GET", "/login/")
-        token = self.cookies["csrftoken"]
-        body = urlencode({"csrfmiddlewaretoken": token, "username": "bench", "password": PASSWORD})
-        status, _ = self.request("POST", "/login/", body)
+        status, _ = self.form("/login/", {"username": username, "password": PASSWORD})
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login failed: {status}")
 
