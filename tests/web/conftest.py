@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,21 @@ def patient(team: CareTeam) -> Patient:
     return audit.import_record(example_record(), team, None)
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD under the app's real hasher (PBKDF2), computed once per test run: hashing it
+    for six users in every test cost more than the tests themselves."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 @pytest.fixture
 def users(team: CareTeam, patient: Patient) -> dict[str, User]:
     out = {}
     for role, label in ROLE_LABELS.items():
-        user = User.objects.create_user(
-            username=role, password=PASSWORD, role=role, first_name=label
+        user = User.objects.create(
+            username=role, password=password_hash(), role=role, first_name=label
         )
         if role in ("neurologist", "dietitian", "nurse"):
             user.teams.add(team)
