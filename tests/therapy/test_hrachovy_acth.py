@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from hypothesis import strategies as st
 
 from spasmcare.cli import main
 from spasmcare.errors import InputError
-from spasmcare.therapy import list_protocols, load_protocol, plan_course
+from spasmcare.therapy import confirm_detail, list_protocols, load_protocol, plan_course
 
 START = date(2026, 12, 7)
 DRUG = "ACTH (Acthar Gel)"
@@ -187,6 +188,32 @@ def test_high_dose_scales_with_bsa_only(weight: float, length: float) -> None:
         assert -1e-9 <= h - g < 0.01 + 1e-9
     # the other days: to the nearest 0.01 U
     assert got[21:] == pytest.approx(hand[21:], abs=0.005 + 1e-9)
+
+
+# ---------------------------------------------------------------- clinic confirmation
+
+
+def test_clinic_confirms_the_split_and_it_becomes_the_default(tmp_path: Path) -> None:
+    confirmed = confirm_detail(load_protocol(LOW), "doses-per-day", "Dr A", tmp_path, value=2)
+    assert confirmed.version == 2 and confirmed.origin == "clinic"
+    plan = plan_course(LOW, weight_kg=4, start=START, protocols_dir=tmp_path)
+    assert plan.version == 2
+    # 20 U/day in two injections of 10 U; the day's amount is the LOW line's, unchanged
+    assert [d.amount for d in plan.days[0].doses] == [10.0, 10.0]
+    assert daily(plan)[:14] == [20.0] * 14
+    assert "doses-per-day" in {c["detail"] for c in plan.confirmed_details}
+    assert "doses-per-day" not in {d["detail"] for d in plan.unconfirmed_details}
+
+
+def test_confirming_the_taper_without_doses_is_refused(tmp_path: Path) -> None:
+    # the file has no taper doses (NOT FOUND): a bare confirmation must not stand in for them
+    with pytest.raises(InputError) as exc:
+        confirm_detail(load_protocol(HIGH), "taper", "Dr A", tmp_path)
+    assert "taper to zero over 3 weeks" in str(exc.value)
+    assert not list(tmp_path.iterdir())
+    plan = plan_course(HIGH, weight_kg=4, length_cm=56.25, start=START, protocols_dir=tmp_path)
+    assert plan.version == 1
+    assert all(not d.doses for d in plan.days[63:])
 
 
 # ---------------------------------------------------------------- naming and versions
