@@ -57,7 +57,14 @@ def test_every_protocol_plans_from_cli(
         for dose in day["doses"]:
             assert ("mg" in dose) != ("units" in dose)
             assert {"drug", "volume_ml", "time"} <= set(dose)
-    assert ("bsa_m2" in data) == protocol.startswith("acth")
+    # a body-surface area only where a dose is per m² (Hrachovy low-dose ACTH is in U/day)
+    per_m2 = any(
+        phase["dose"] and next(iter(phase["dose"])).startswith("units_per_m2")
+        for course in load_protocol(protocol).courses
+        for phase in course["phases"]
+    )
+    assert ("bsa_m2" in data) == per_m2
+    assert per_m2 == (protocol.startswith("acth") and protocol != "acth-hrachovy-low-dose")
     assert {"monitoring", "warnings", "sources", "decision_points"} <= set(data)
     Calendar.from_ical(ics.read_bytes())
     # the human table renders too
