@@ -448,7 +448,7 @@ def test_day7_yes_once_saved_reads_the_same_on_the_dashboard_and_the_list(
     page = text(neurologist.get(f"/patients/{patient.pk}/"))
     day7 = page[page.index("Day-7 decision") :]
     assert "answered in the saved course Are spasms continuing at day 7? yes" in day7
-    assert "The dose is raised from day 8" in day7
+    assert "Prednisolone 20 mg three times daily on days 8-14" in day7  # version 2 if_yes
     assert "not yet answered" not in day7 and "40 mg/day dose continues" not in day7
     # the patient list: the escalation the course uses is confirmed, so nothing is pending
     (row,) = neurologist.get("/patients/").context["rows"]
