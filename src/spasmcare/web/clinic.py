@@ -77,10 +77,11 @@ def current() -> Clinic:
     return _from_row(ClinicSettings.objects.filter(pk=1).first())
 
 
-def alert_settings() -> AlertSettings:
-    """The domain's alert settings with the clinic's thresholds (environment, then page)."""
+def alert_settings(clinic: Clinic | None = None) -> AlertSettings:
+    """The domain's alert settings with the clinic's thresholds (environment, then page);
+    ``clinic``: settings already read (default: read them now)."""
     env: dict[str, Any] = dict(getattr(settings, "SPASMCARE_ALERTS", {}) or {})
-    clinic = current()
+    clinic = clinic or current()
     return AlertSettings(**(env | {name: getattr(clinic, name) for name in BP_FIELDS}))
 
 

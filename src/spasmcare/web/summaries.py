@@ -45,10 +45,10 @@ from spasmcare.web.models import Entry, Patient, PatientSummary
 log = logging.getLogger(__name__)
 
 
-def alert_settings() -> AlertSettings:
+def alert_settings(current: clinic.Clinic | None = None) -> AlertSettings:
     """The clinic's alert settings (the Clinic settings page, then ``SPASMCARE_ALERTS``) over
     the domain defaults (:func:`spasmcare.web.clinic.alert_settings`)."""
-    return clinic.alert_settings()
+    return clinic.alert_settings(current)
 
 
 #: Measures shown on the dashboard even when not assessable, so a gap is visible.
@@ -68,14 +68,15 @@ def _salt() -> str:
     return cohort_salt()
 
 
-def clinic_stamp() -> str:
+def clinic_stamp(current: clinic.Clinic | None = None) -> str:
     """Digest of what, besides the patient's own data and the day, the stored results depend
     on: the summary format and package version, the clinic's alert settings (the Clinic
     settings page's saved version and ``SPASMCARE_ALERTS``), the pseudonym salt, and the files
     of the clinic's protocols directory (copies and confirmations) by name, size and
     modification time."""
     digest = hashlib.sha256()
-    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{_salt()}|{clinic.current().version}|".encode())
+    version = (current or clinic.current()).version
+    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{_salt()}|{version}|".encode())
     digest.update(json.dumps(settings.SPASMCARE_ALERTS, sort_keys=True, default=str).encode())
     folder = resolve_protocols_dir(courses.protocols_dir())
     if folder is not None and folder.is_dir():
@@ -86,7 +87,12 @@ def clinic_stamp() -> str:
 
 
 def _compute(
-    patient: Patient, entries: list[Entry], on: date, salt: str, checked: bool
+    patient: Patient,
+    entries: list[Entry],
+    on: date,
+    salt: str,
+    checked: bool,
+    alert_limits: AlertSettings,
 ) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
     """The patient-list summary (JSON-ready) and the cohort rows (None: does not read).
 
@@ -105,7 +111,7 @@ def _compute(
     alerts = patient_alerts(
         record,
         on,
-        settings=alert_settings(),
+        settings=alert_limits,
         monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
         confirmations_pending=courses.confirmations_pending(patient, entries, on),
     )
@@ -173,7 +179,8 @@ def stored(
     list. The rows returned for computed patients are not re-read from the database.
     """
     on = on or records.today()
-    stamp = clinic_stamp()
+    current = clinic.current()  # one read of the clinic's settings for every patient
+    stamp = clinic_stamp(current)
     if every_live:
         query = PatientSummary.objects.filter(patient__retracted_at__isnull=True)
         found = {s.patient_id: s for s in query}
@@ -198,6 +205,7 @@ def stored(
     if not missing:
         return out
     salt = _salt()
+    limits = alert_settings(current)
     fresh: list[PatientSummary] = []
     for batch in _batches(missing):
         grouped: dict[int, list[Entry]] = defaultdict(list)
@@ -215,7 +223,7 @@ def stored(
                 and before.checked == p.data_version
                 and before.clinic == stamp
             )
-            summary, cohort = _compute(p, grouped[p.pk], on, salt, checked)
+            summary, cohort = _compute(p, grouped[p.pk], on, salt, checked, limits)
             fresh.append(
                 PatientSummary(
                     patient=p,
