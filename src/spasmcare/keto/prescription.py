@@ -54,6 +54,7 @@ from spasmcare.growth import Sex, check_weight_for_age
 from spasmcare.keto import energy as energy_mod
 from spasmcare.keto import fluids as fluids_mod
 from spasmcare.keto import protein as protein_mod
+from spasmcare.keto.ages import check_age_months
 from spasmcare.keto.ratio import (
     DEFAULT_CARBS,
     KCAL_PER_G_CARB,
@@ -122,12 +123,6 @@ LGIT_GI_CUTOFF_DEFAULT = 50.0  # [5] Neurology 2005 (primary); 55 in the seconda
 MCT_INTRODUCTION_DAYS = (5, 10)
 
 CLASSIC_USUAL_RANGE = (1.0, 5.0)
-
-#: Oldest age accepted [months]: 120 (10 years). Project scope setting, not a clinical figure:
-#: spasmcare serves infantile spasms (onset in infancy) and its follow-up into childhood; the
-#: issue tracker (issue 14) fixes the limit at 120 months. Older children are refused rather
-#: than computed with infant and young-child equations.
-AGE_MONTHS_MAX = 120.0
 
 # Project choices (software settings, not clinical figures; no source gives them):
 #: Classic diet: warn when carbohydrate is below this fraction of protein + carbohydrate (the
@@ -225,26 +220,13 @@ def _positive(field: str, value: float | None, accepted: str) -> None:
         raise InputError(field, value, accepted)
 
 
-def _as_given(value: float) -> float | int:
-    """A whole number shown as typed (130, not 130.0) in a message."""
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    return value
-
-
 def validate_patient(patient: Patient) -> list[str]:
     """Check age and weight; return warnings (weight beyond ±3 SD of WHO).
 
-    Ages are accepted from 0 to :data:`AGE_MONTHS_MAX` (120) months; an age above is refused
-    with the value as given, in months (the unit the age is given in: ``Patient.age_months``).
+    Ages are accepted from 0 to 120 months (:mod:`spasmcare.keto.ages`); an age above is
+    refused with the value as given, in months (the unit of ``Patient.age_months``).
     """
-    age = patient.age_months
-    if not isinstance(age, int | float) or not math.isfinite(age) or age < 0:
-        raise InputError(
-            "--age-months", _as_given(age), f"an age from 0 to {AGE_MONTHS_MAX:g} months"
-        )
-    if age > AGE_MONTHS_MAX:
-        raise InputError("--age-months", _as_given(age), f"at most {AGE_MONTHS_MAX:g} months")
+    check_age_months(patient.age_months)
     _positive("--weight-kg", patient.weight_kg, "a weight above 0 kg")
     if patient.length_cm is not None:
         _positive("--length-cm", patient.length_cm, "a length above 0 cm")
