@@ -506,3 +506,17 @@ def test_feed_total_carbs_warns_ratio_change_and_states_energy_basis(
     assert "energy counted by 9/4/4 (fat 9, protein 4, carbohydrate 4 kcal/g) on total" in text
     assert "713.2 kcal/day" in text and "label" in text and "705.0 kcal/day" in text
     assert "its own ratio is 3.06:1, not 4.00:1" in text
+
+
+def test_analyze_total_carbs_warns_ketocal_ratio(capsys: pytest.CaptureFixture[str]) -> None:
+    # keto-therapy.md §6: 50 g KetoCal 4:1 = 34.6 g fat, 7.2 g protein, 4.1 g total carbohydrate
+    # -> 34.6 / 11.3 = 3.06:1 counting fibre (4.00:1 with the 1.45 g available carbohydrate).
+    data = _run(
+        capsys, ["keto", "analyze", "--item", "ketocal-4-1-powder=50", "--carbs", "total", "--json"]
+    )
+    text = json.dumps(data)
+    assert "3.06:1, not 4.00:1" in text
+    net = _run(
+        capsys, ["keto", "analyze", "--item", "ketocal-4-1-powder=50", "--carbs", "net", "--json"]
+    )
+    assert "own ratio" not in json.dumps(net)
