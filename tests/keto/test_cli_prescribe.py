@@ -148,3 +148,34 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["prescription"]["kcal"] == pytest.approx(651.8)
     # Gradual start by ratio from 1:1 up to the prescribed 3:1, one step a day.
     assert [d["ratio"] for d in data["initiation"]] == [1, 2, 3]
+
+
+def test_age_above_120_months_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        capsys, "keto", "prescribe", "--age-months", "130", "--weight-kg", "28", "--ratio", "3"
+    )
+    assert code == 2 and out == ""
+    assert "--age-months: 130 is not accepted; at most 120 months" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_mct_human_output_names_liquigen_mct(capsys: pytest.CaptureFixture[str]) -> None:
+    # 700 kcal × 60 % = 420 kcal MCT = 50.6 g oil = 111.5 mL Liquigen (45.4 g MCT/100 mL).
+    code, out, err = run_cli(
+        capsys,
+        "keto",
+        "prescribe",
+        "--diet",
+        "mct",
+        "--age-months",
+        "8",
+        "--sex",
+        "male",
+        "--weight-kg",
+        "8",
+        "--kcal",
+        "700",
+    )
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "111.5 mL Liquigen holds the same 50.6 g MCT" in text

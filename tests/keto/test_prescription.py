@@ -16,6 +16,7 @@ from spasmcare.keto.prescription import (
     ProteinSpec,
     classic,
     lgit,
+    liquigen_ml_for_mct_g,
     mad,
     mct,
 )
@@ -106,15 +107,62 @@ def test_net_carbs_is_a_visible_setting() -> None:
 
 
 def test_mct_by_hand() -> None:
-    # 600 kcal, 60 % MCT = 360 kcal -> 360/8.3 g MCT oil, 360/4.5 = 80 mL Liquigen;
+    # 600 kcal, 60 % MCT = 360 kcal -> 360/8.3 = 43.37 g MCT oil (Mead Johnson 8.3 kcal/g);
+    # Liquigen holds 45.4 g MCT per 100 mL (keto-therapy.md §6), so 43.3735 / 0.454 = 95.536 mL
+    # (not 360/4.5 = 80 mL, which holds 36.3 g); its label 4.5 kcal/mL -> 429.9 kcal.
     # carb 15 % = 90 kcal = 22.5 g; protein 10 g = 40 kcal; LCT = 600-360-90-40 = 110 kcal.
     rx = mct(BABY, EnergySpec(kcal=600), ProteinSpec(g_per_day=10))
-    assert rx.details["liquigen_ml"] == pytest.approx(80.0)
-    assert rx.details["mct_oil_g"] == pytest.approx(360 / 8.3)
+    assert rx.details["mct_oil_g"] == pytest.approx(43.373, abs=1e-3)
+    assert rx.details["liquigen_ml"] == pytest.approx(95.536, abs=1e-3)
+    assert rx.details["liquigen_label_kcal"] == pytest.approx(429.9, abs=0.05)
+    assert "95.5 mL Liquigen holds the same 43.4 g MCT" in rx.details["liquigen_note"]
     assert rx.carb_g == pytest.approx(22.5)
     assert rx.details["lct_fat_g"] == pytest.approx(110 / 9)
     with pytest.raises(InputError, match="--mct-percent"):
         mct(BABY, mct_percent=70)
+
+
+def test_liquigen_volume_gives_the_oil_s_mct_for_420_kcal() -> None:
+    # Issue 14 case, keto-therapy.md §6: 700 kcal × 60 % = 420 kcal of MCT.
+    # Oil: 420 / 8.3 = 50.602 g MCT. Label route: 420 / 4.5 = 93.33 mL × 0.454 = 42.37 g (16.3 %
+    # less). Composition route: 50.602 / 0.454 = 111.459 mL, which holds 50.602 g MCT.
+    rx = mct(BABY, EnergySpec(kcal=700), ProteinSpec(g_per_day=10))
+    assert rx.details["mct_kcal"] == pytest.approx(420.0)
+    assert rx.details["mct_oil_g"] == pytest.approx(50.602, abs=1e-3)
+    assert rx.details["liquigen_ml"] == pytest.approx(111.459, abs=1e-3)
+    assert rx.details["liquigen_ml"] * 0.454 == pytest.approx(rx.details["mct_oil_g"])
+    assert (420 / 4.5) * 0.454 == pytest.approx(42.373, abs=1e-3)  # the old volume's MCT
+
+
+@given(st.floats(min_value=0, max_value=500, allow_nan=False))
+def test_liquigen_and_oil_carry_the_same_mct(mct_g: float) -> None:
+    assert liquigen_ml_for_mct_g(mct_g) * 0.454 == pytest.approx(mct_g)
+
+
+def test_liquigen_refuses_negative_mct() -> None:
+    with pytest.raises(InputError, match="MCT"):
+        liquigen_ml_for_mct_g(-1)
+
+
+@pytest.mark.parametrize("age", [130.0, 121.0, 120.5])
+def test_ages_above_120_months_refused_in_months(age: float) -> None:
+    shown = f"{age:g}"
+    with pytest.raises(InputError) as err:
+        classic(Patient(age_months=age, weight_kg=25.0, sex="male"), 3)
+    assert str(err.value) == f"--age-months: {shown} is not accepted; at most 120 months"
+    assert err.value.field == "--age-months"
+
+
+def test_age_120_months_accepted_and_negative_refused() -> None:
+    rx = classic(
+        Patient(age_months=120, weight_kg=31.0, sex="female"),
+        3,
+        EnergySpec(kcal=1500),
+        ProteinSpec(g_per_day=30),
+    )
+    assert rx.patient["age_months"] == 120
+    with pytest.raises(InputError, match="an age from 0 to 120 months"):
+        classic(Patient(age_months=-1, weight_kg=8.0, sex="male"), 3)
 
 
 def test_mad_is_a_carbohydrate_limit_without_energy_cap() -> None:

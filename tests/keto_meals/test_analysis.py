@@ -7,7 +7,14 @@ import math
 import pytest
 
 from spasmcare.errors import InputError
-from spasmcare.keto.analysis import PlainFood, Portion, analyze, parse_item, portion
+from spasmcare.keto.analysis import (
+    PlainFood,
+    Portion,
+    analyze,
+    carb_basis_ratio_warning,
+    parse_item,
+    portion,
+)
 from tests.keto_meals.conftest import BERRY_NO_FIBRE, BROCCOLI, BUTTER, EGG
 
 
@@ -117,3 +124,19 @@ def test_millilitres_without_any_volume_information_name_the_field() -> None:
     with pytest.raises(InputError) as err:
         portion(BUTTER, 10, "ml", "--item")
     assert err.value.field == "--item"
+
+
+def test_ratio_change_warning_only_with_total_carbs_for_ketogenic_foods() -> None:
+    # keto-therapy.md §6: KetoCal 4:1 69.2 / (14.4 + 2.9) = 4.00:1 net, 69.2 / 22.6 = 3.06:1 total.
+    ketocal = PlainFood(
+        "kc", "KetoCal 4:1", {"fat_g": 69.2, "protein_g": 14.4, "carb_g": 8.2, "fibre_g": 5.3}
+    )
+    total = analyze([Portion(ketocal, 50.0)], "total")
+    assert total.ratio == pytest.approx(69.2 / 22.6)
+    notes = [w for w in total.warnings if "own ratio" in w]
+    assert len(notes) == 1 and "3.06:1, not 4.00:1" in notes[0]
+    assert not [w for w in analyze([Portion(ketocal, 50.0)], "net").warnings if "own ratio" in w]
+    # Broccoli's own ratio (0.5 / (3 + 4) = 0.07 net) is not a ketogenic product's: no warning.
+    assert carb_basis_ratio_warning(BROCCOLI, "total") is None
+    # Butter has no fibre: the two bases agree, no warning.
+    assert carb_basis_ratio_warning(BUTTER, "total") is None

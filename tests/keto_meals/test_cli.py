@@ -469,3 +469,54 @@ def test_swap_from_items(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     assert data["status"] == "solved"
     assert "01145" in {i["food_id"] for i in data["items"]}
+
+
+def test_feed_total_carbs_warns_ratio_change_and_states_energy_basis(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # keto-therapy.md §6, KetoCal 4:1 powder 100 g: 9/4/4 on total carbohydrate
+    # 622.8 + 57.6 + 32.8 = 713.2 kcal, label 705 kcal, ratio 69.2 / 22.6 = 3.06:1 (4.00:1 net).
+    args = [
+        "keto",
+        "feed",
+        "--ratio",
+        "3.06",
+        "--kcal",
+        "713.2",
+        "--volume-ml",
+        "500",
+        "--feeds",
+        "5",
+        "--powder",
+        "ketocal-4-1-powder:fixed=100",
+        "--carbs",
+        "total",
+    ]
+    data = _run(capsys, [*args, "--json"])
+    assert data["status"] == "solved"
+    basis = data["energy_basis"]
+    assert basis["method"] == "9/4/4" and basis["carbs"] == "total"
+    assert basis["kcal"] == pytest.approx(713.2) and basis["kcal_label"] == pytest.approx(705.0)
+    assert any("3.06:1, not 4.00:1" in w for w in data["warnings"])
+    try:
+        main(args)
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    text = " ".join(capsys.readouterr().out.split())
+    assert "energy counted by 9/4/4 (fat 9, protein 4, carbohydrate 4 kcal/g) on total" in text
+    assert "713.2 kcal/day" in text and "label" in text and "705.0 kcal/day" in text
+    assert "its own ratio is 3.06:1, not 4.00:1" in text
+
+
+def test_analyze_total_carbs_warns_ketocal_ratio(capsys: pytest.CaptureFixture[str]) -> None:
+    # keto-therapy.md §6: 50 g KetoCal 4:1 = 34.6 g fat, 7.2 g protein, 4.1 g total carbohydrate
+    # -> 34.6 / 11.3 = 3.06:1 counting fibre (4.00:1 with the 1.45 g available carbohydrate).
+    data = _run(
+        capsys, ["keto", "analyze", "--item", "ketocal-4-1-powder=50", "--carbs", "total", "--json"]
+    )
+    text = json.dumps(data)
+    assert "3.06:1, not 4.00:1" in text
+    net = _run(
+        capsys, ["keto", "analyze", "--item", "ketocal-4-1-powder=50", "--carbs", "net", "--json"]
+    )
+    assert "own ratio" not in json.dumps(net)

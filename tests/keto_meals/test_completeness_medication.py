@@ -138,9 +138,10 @@ def test_advice_with_unknown_values_gives_a_lower_bound() -> None:
     assert selenium == (
         "Selenium at least 0 % of the AI (unknown in ketocal-3-1-powder) (at least 0 of 20 µg)"
     )
-    assert "Calcium at least 0 % of the AI (unknown in ketocal-3-1-powder)" in because[
-        "calcium with vitamin D"
-    ]
+    assert (
+        "Calcium at least 0 % of the AI (unknown in ketocal-3-1-powder)"
+        in because["calcium with vitamin D"]
+    )
     # a value known in every food keeps the plain wording: zinc 1.5 of RDA 3 mg = 50 %
     known = assess({"zinc_mg": NutrientTotal(1.5)}, 8)
     zinc = {a.supplement: a.because for a in known.advice}[

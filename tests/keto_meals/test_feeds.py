@@ -172,3 +172,66 @@ def test_bad_user_density_names_the_field() -> None:
     with pytest.raises(InputError) as err:
         solve_feed([FeedIngredient(KETOCAL, "powder")], target, densities={"milk": 0.0})
     assert err.value.field == "--density"
+
+
+# KetoCal 4:1 powder with its label energy (keto-therapy.md §6, nutricia.ca): per 100 g 705 kcal,
+# fat 69.2, protein 14.4, carbohydrate 8.2 total incl. fibre 5.3 (available 2.9).
+KETOCAL_LABEL = PlainFood(
+    "kc",
+    "KetoCal 4:1",
+    {"fat_g": 69.2, "protein_g": 14.4, "carb_g": 8.2, "fibre_g": 5.3, "kcal": 705.0},
+)
+
+
+def _ketocal_day(carbs: str, ratio: float, kcal: float):  # type: ignore[no-untyped-def]
+    return solve_feed(
+        [FeedIngredient(KETOCAL_LABEL, "powder", fixed_per_day=100)],
+        FeedTarget(ratio=ratio, kcal=kcal, volume_ml=500, feeds=5),
+        carbs=carbs,  # type: ignore[arg-type]
+    )
+
+
+def test_total_carbs_states_energy_basis_and_ratio_change() -> None:
+    # Total: 9 × 69.2 + 4 × 14.4 + 4 × 8.2 = 622.8 + 57.6 + 32.8 = 713.2 kcal; label 705 kcal;
+    # ratio 69.2 / (14.4 + 8.2) = 3.062:1 instead of 69.2 / (14.4 + 2.9) = 4.000:1.
+    plan = _ketocal_day("total", 3.06, 713.2)
+    assert plan.solved
+    basis = plan.energy_basis()
+    assert basis is not None
+    assert basis["method"] == "9/4/4" and basis["carbs"] == "total"
+    assert basis["kcal"] == pytest.approx(713.2)
+    assert basis["kcal_label"] == pytest.approx(705.0)
+    assert basis["items"][0]["kcal"] == pytest.approx(713.2)
+    assert "9/4/4" in basis["statement"] and "total carbohydrate" in basis["statement"]
+    assert "713.2 kcal/day" in basis["statement"] and "705.0 kcal/day" in basis["statement"]
+    assert plan.to_dict()["energy_basis"]["kcal_label"] == pytest.approx(705.0)
+    ratio_notes = [w for w in plan.warnings if "own ratio" in w]
+    assert len(ratio_notes) == 1
+    assert "3.06:1, not 4.00:1" in ratio_notes[0] and "5.3 g fibre per 100 g" in ratio_notes[0]
+
+
+def test_net_carbs_energy_basis_and_no_ratio_warning() -> None:
+    # Net: 622.8 + 57.6 + 4 × 2.9 = 692.0 kcal; ratio 4.0:1; nothing changes, no warning.
+    plan = _ketocal_day("net", 4.0, 692.0)
+    assert plan.solved
+    basis = plan.energy_basis()
+    assert basis is not None
+    assert basis["kcal"] == pytest.approx(692.0) and basis["kcal_label"] == pytest.approx(705.0)
+    assert "net carbohydrate" in basis["statement"]
+    assert not [w for w in plan.warnings if "own ratio" in w]
+
+
+def test_label_energy_unknown_is_named_as_a_lower_bound() -> None:
+    plan = solve_feed(
+        [FeedIngredient(KETOCAL, "powder", fixed_per_day=100)],
+        FeedTarget(ratio=4.0, kcal=692.0, volume_ml=500, feeds=5),
+        carbs="net",
+    )
+    basis = plan.energy_basis()
+    assert basis is not None and basis["kcal_label_unknown_in"] == ["kc"]
+    assert "lower bound: no label energy for kc" in basis["statement"]
+
+
+def test_unsolved_plan_has_no_energy_basis() -> None:
+    plan = _ketocal_day("net", 2.0, 692.0)  # 100 g fixed cannot be 2:1
+    assert not plan.solved and plan.energy_basis() is None

@@ -152,6 +152,8 @@ def render_prescription(console: Console, rx: rx_mod.Prescription) -> None:
     ):
         if key in rx.details:
             day.add_row(label, f"{fmt(rx.details[key])} {unit}")
+    if "liquigen_note" in rx.details:
+        day.add_row("Liquigen", str(rx.details["liquigen_note"]))
     console.print(day)
     meals = Table(title="per meal (each at the full ratio)", title_justify="left")
     for col in ("", "share", "fat g", "protein g", "carb g", "kcal"):

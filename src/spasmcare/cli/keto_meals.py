@@ -387,20 +387,24 @@ def _render_feed(console: Console, plan: FeedPlan) -> None:
         _warnings(console, plan.warnings)
         return
     table = Table(title="recipe", title_justify="left")
-    for col in ("ingredient", "per feed", "per day"):
+    for col in ("ingredient", "per feed", "per day", "kcal/day 9/4/4", "kcal/day label"):
         table.add_column(col, justify="left" if col == "ingredient" else "right")
-    for one, day in zip(plan.per_feed, plan.day, strict=True):
+    for one, day, item in zip(plan.per_feed, plan.day, plan.day_analysis.items, strict=True):
         table.add_row(
             f"{one.name} ({one.food_id})",
             f"{one.amount:.1f} {one.unit}",
             f"{day.amount:g} {day.unit}",
+            f"{item.kcal:.1f}",
+            "not given" if item.kcal_table is None else f"{item.kcal_table:.1f}",
         )
     table.add_row(
         "water, up to",
         f"{plan.water_ml_per_feed or 0.0:.1f} ml",
         f"{plan.water_ml_per_day or 0.0:.0f} ml",
+        "",
+        "",
     )
-    table.add_row("[bold]volume[/]", f"{plan.feed_volume_ml:g} ml", f"{t.volume_ml:g} ml")
+    table.add_row("[bold]volume[/]", f"{plan.feed_volume_ml:g} ml", f"{t.volume_ml:g} ml", "", "")
     console.print(table)
     a = plan.day_analysis
     console.print(
@@ -409,6 +413,9 @@ def _render_feed(console: Console, plan: FeedPlan) -> None:
         f"K:AK {a.k_ak:.2f}",
         highlight=False,
     )
+    basis = plan.energy_basis()
+    if basis is not None:
+        console.print(basis["statement"], highlight=False)
     _warnings(console, plan.warnings)
 
 

@@ -34,11 +34,20 @@ A micronutrient whose value is unknown for some food is summed over the foods wh
 and reported with the ids of the foods where it is not (``unknown_in``): the sum is then a lower
 bound, never a silent zero.
 
+A product's own ratio depends on the basis: with ``total`` carbohydrate, a food whose fibre is
+known and above zero, and whose own ratio on the net basis is at least
+:data:`RATIO_CHANGE_MIN_NET_RATIO`, carries a warning giving both ratios
+(:func:`carb_basis_ratio_warning`): KetoCal 4:1 powder is 69.2 / (14.4 + 2.9) = 4.0:1 net but
+69.2 / (14.4 + 8.2) = 3.06:1 counting its 5.3 g fibre [3].
+
 References
 ----------
 1. Compass Group. Manual of Clinical Nutrition Management, 2013, "Ketogenic Diet", pp. E-15–E-16.
 2. Woodyatt RT. Objects and method of diet adjustment in diabetes. Arch Intern Med
    1921;28:125–141 (K:AK coefficients as in ``spasmcare.keto.ratio.k_ak``).
+3. spasmcare facts file ``shared/reference/keto-therapy.md`` §6: KetoCal 4:1 powder per 100 g
+   fat 69.2 g, protein 14.4 g, carbohydrate 8.2 g total incl. fibre 5.3 g (nutricia.ca);
+   available 2.9 g (Matthew's Friends, Nutricia notice 2016); ratio 4.0:1 on the net basis.
 """
 
 from __future__ import annotations
@@ -253,6 +262,43 @@ def macros_per_gram(
     source data) is taken as zero.
     """
     return _macros(food, composition(food, unit), carbs)[0]
+
+
+#: Project setting (not a clinical figure): the ratio-change warning is given for foods whose own
+#: ratio on the net basis is at least 1:1, i.e. ketogenic products and fat-rich foods, where a
+#: ratio is the figure people go by; a vegetable's own ratio is not.
+RATIO_CHANGE_MIN_NET_RATIO = 1.0
+
+
+def carb_basis_ratio_warning(food: FoodLike, carbs: CarbBasis, unit: str = "g") -> str | None:
+    """The warning that a product's own ratio is lower with total carbohydrate [3].
+
+    None unless ``carbs`` is ``total``, the food's fibre is known and above zero, its net-basis
+    ratio is at least :data:`RATIO_CHANGE_MIN_NET_RATIO` and the two ratios differ at two
+    decimals. KetoCal 4:1 powder: 4.00:1 net, 3.06:1 total.
+    """
+    if carbs != "total":
+        return None
+    values = composition(food, unit)
+    fat = _value(values, "fat_g")
+    protein = _value(values, "protein_g")
+    carb_total = _value(values, "carb_g")
+    fibre = _value(values, "fibre_g")
+    if fat is None or protein is None or carb_total is None or fibre is None or fibre <= 0:
+        return None
+    net = ketogenic_ratio(fat, protein, max(carb_total - fibre, 0.0))
+    total = ketogenic_ratio(fat, protein, carb_total)
+    if not math.isfinite(total) or math.isnan(net) or net < RATIO_CHANGE_MIN_NET_RATIO:
+        return None
+    if math.isfinite(net) and round(net, 2) == round(total, 2):
+        return None
+    net_text = f"{net:.2f}:1" if math.isfinite(net) else "fat only"
+    basis = "100 mL" if unit == "ml" else "100 g"
+    return (
+        f"{food.id} ({food.name}): with carbohydrate counted as total (fibre included) its own "
+        f"ratio is {total:.2f}:1, not {net_text} as counted with net carbohydrate "
+        f"({fibre:g} g fibre per {basis})"
+    )
 
 
 def food_warnings(food: FoodLike, per_unit: MacrosPerGram) -> list[str]:
@@ -489,6 +535,9 @@ def analyze(portions: Iterable[Portion], carbs: CarbBasis = DEFAULT_CARBS) -> Me
         if amount > 0 and food.id not in cautioned:
             cautioned.add(food.id)
             warnings.extend(food_warnings(food, per_unit))
+            ratio_note = carb_basis_ratio_warning(food, carbs, p.unit)
+            if ratio_note:
+                warnings.append(ratio_note)
         if item.fibre_g is None:
             fibre_unknown.append(food.id)
         else:

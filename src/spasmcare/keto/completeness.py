@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from spasmcare.errors import InputError
+from spasmcare.keto.ages import as_given, check_age_months
 from spasmcare.keto.analysis import MICRONUTRIENTS, NutrientTotal
 
 DRI_PATH = Path(__file__).parent / "data" / "dri.yaml"
@@ -94,14 +95,15 @@ class DriTable:
 
     def group_for(self, age_months: float) -> dict[str, Any]:
         """The age group containing ``age_months`` (from ≤ age < to)."""
-        if not (isinstance(age_months, int | float) and math.isfinite(age_months)):
-            raise InputError("--age-months", age_months, "an age in months")
+        check_age_months(age_months)  # 0–120 months for every keto calculation
         for group in self.groups:
             if group["from_months"] <= age_months < group["to_months"]:
                 return group
         last = self.groups[-1]["to_months"]
         raise InputError(
-            "--age-months", age_months, f"an age from 0 to under {last} months (0–8 years)"
+            "--age-months",
+            as_given(age_months),
+            f"an age from 0 to under {last:g} months (0–8 years) for the DRI table",
         )
 
     def for_group(self, group_id: str) -> dict[str, DriValue]:

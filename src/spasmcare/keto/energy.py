@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from spasmcare.errors import InputError
 from spasmcare.growth import Sex
+from spasmcare.keto.ages import as_given
 
 SOURCES = {
     "iom-eer": "Institute of Medicine. Dietary Reference Intakes for Energy, Carbohydrate, Fiber, "
@@ -61,7 +62,9 @@ class EnergyEstimate:
 def _require_age(age_months: float, low: float, high: float, equation: str) -> None:
     if not (low <= age_months <= high):
         raise InputError(
-            "--age-months", age_months, f"{low:g}–{high:g} months for the {equation} equation"
+            "--age-months",
+            as_given(age_months),
+            f"{low:g}–{high:g} months for the {equation} equation",
         )
 
 

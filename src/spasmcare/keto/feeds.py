@@ -23,9 +23,27 @@ because powder takes up some volume: make up *to the volume*, not with the amoun
 Limits are given per day (``fixed``, ``min``, ``max``); with ``batch="feed"`` they are divided by
 N and a fixed day amount must split into N whole steps of the resolution.
 
+Energy basis
+------------
+Every solved plan states how its energy is counted (:meth:`FeedPlan.energy_basis`): the 9/4/4
+convention (fat 9, protein 4, carbohydrate 4 kcal/g) with carbohydrate on the chosen basis,
+which the targets and the solver use [1], beside the labels' own energy, which uses the
+manufacturers' factors and is not used for the targets [2]. KetoCal 4:1 powder, 100 g: 692.0
+kcal by 9/4/4 on net carbohydrate, 713.2 kcal on total, 705 kcal on its label [2]. With total
+carbohydrate a product whose own ratio changes carries a warning (KetoCal 4:1 → 3.06:1,
+:func:`spasmcare.keto.analysis.carb_basis_ratio_warning`).
+
 Liquids need millilitre values: the food's own per-100 mL basis, its density, or a density
 derived from its SR28 household measures (:func:`spasmcare.keto.analysis.liquid_ready`, the one
 place this is done), which the plan then states as a warning.
+
+References
+----------
+1. Compass Group. Manual of Clinical Nutrition Management, 2013, "Ketogenic Diet", pp. E-15–E-16
+   (9R + 4 kcal per dietary unit: fat 9, protein and carbohydrate 4 kcal/g).
+2. spasmcare facts file ``shared/reference/keto-therapy.md`` §6: KetoCal 4:1 label 705 kcal per
+   100 g vs 692.0 (net) or 713.2 (total) by 9/4/4 [D]; "software must choose label vs computed
+   energy explicitly".
 """
 
 from __future__ import annotations
@@ -187,6 +205,45 @@ class FeedPlan:
             return None
         return self.water_ml_per_feed * self.target.feeds
 
+    def energy_basis(self) -> dict[str, Any] | None:
+        """How the day's energy is counted, and the labels' energy beside it (None: unsolved).
+
+        Keys: ``method`` ("9/4/4"), ``kcal_per_g`` (fat, protein, carbohydrate), ``carbs``,
+        ``kcal`` (9/4/4 on the chosen basis, the figure the targets use), ``kcal_label`` (sum
+        of the products' own energy; a lower bound when ``kcal_label_unknown_in`` lists foods
+        without one), ``items`` (per ingredient, both figures) and ``statement`` (in words).
+        """
+        a = self.day_analysis
+        if a is None:
+            return None
+        carbs_words = (
+            "net carbohydrate (total minus fibre)"
+            if self.carbs == "net"
+            else "total carbohydrate (fibre included)"
+        )
+        unknown = list(a.kcal_table.unknown_in)
+        label = f"the labels' own energy {a.kcal_table.amount:.1f} kcal/day"
+        if unknown:
+            label += f" (a lower bound: no label energy for {', '.join(unknown)})"
+        statement = (
+            f"energy counted by 9/4/4 (fat 9, protein 4, carbohydrate 4 kcal/g) on "
+            f"{carbs_words}: {a.kcal:.1f} kcal/day, the figure the target uses; {label}, "
+            "not used for the target"
+        )
+        return {
+            "method": "9/4/4",
+            "kcal_per_g": {"fat": 9.0, "protein": 4.0, "carbohydrate": 4.0},
+            "carbs": self.carbs,
+            "kcal": a.kcal,
+            "kcal_label": a.kcal_table.amount,
+            "kcal_label_unknown_in": unknown,
+            "items": [
+                {"food_id": i.food_id, "name": i.name, "kcal": i.kcal, "kcal_label": i.kcal_table}
+                for i in a.items
+            ],
+            "statement": statement,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         a = self.day_analysis
         day_totals = None
@@ -209,6 +266,7 @@ class FeedPlan:
             },
             "day": {"items": [line.to_dict() for line in self.day], "totals": day_totals},
             "carbs": self.carbs,
+            "energy_basis": self.energy_basis(),
             "tolerances": self.tolerances.to_dict(),
             "reason": self.reason,
             "binding": self.binding,

@@ -14,7 +14,13 @@ References
    (as summarised by the Epilepsy Foundation MCT diet page); the modified (Schwartz) version
    uses 30 % MCT + 30 % long-chain fat, raised to 40–50 % MCT as tolerated.
 3. Mead Johnson. MCT Oil product monograph: 15 mL = 14 g = 115 kcal (8.3 kcal/g).
-   Nutricia. Liquigen: 450 kcal per 100 mL (4.5 kcal/mL), 50 % fat emulsion.
+   Nutricia. Liquigen (shop.medicalfood.com, Nutricia US): per 100 mL 450 kcal (4.5 kcal/mL),
+   fat 50 g of which MCT 45.4 g. Which line wins: the *composition* (45.4 g MCT per 100 mL).
+   The MCT diet prescribes grams of MCT (counted at 8.3 kcal/g); the label's 4.5 kcal/mL
+   counts all 50 g of fat at 9 kcal/g, so dividing MCT energy by 4.5 kcal/mL gives 16 % less
+   MCT than the same energy as oil (420 kcal: 93.3 mL × 0.454 = 42.4 g vs 420 / 8.3 =
+   50.6 g). The Liquigen volume is therefore MCT grams ÷ 0.454 g/mL, the same MCT as the oil;
+   the label energy of that volume is shown beside it, not used.
 4. Kossoff EH, et al. The Ketogenic and Modified Atkins Diets, Johns Hopkins (Demos), ch. 19:
    modified Atkins diet starts at 10 g carbohydrate/day for children (20 g adults), may rise
    to 15 g after a month; no energy or protein restriction; ch. 21: approximates 1:1–2:1.
@@ -48,6 +54,7 @@ from spasmcare.growth import Sex, check_weight_for_age
 from spasmcare.keto import energy as energy_mod
 from spasmcare.keto import fluids as fluids_mod
 from spasmcare.keto import protein as protein_mod
+from spasmcare.keto.ages import check_age_months
 from spasmcare.keto.ratio import (
     DEFAULT_CARBS,
     KCAL_PER_G_CARB,
@@ -71,7 +78,8 @@ SOURCES: dict[str, str] = {
     "Med 1921;28:125-141 (K:AK).",
     "huttenlocher-1971": "Huttenlocher PR, et al. Medium-chain triglycerides as a therapy for "
     "intractable childhood epilepsy. Neurology 1971;21:1097-1103 (60 % MCT).",
-    "mct-products": "Mead Johnson MCT Oil monograph (8.3 kcal/g); Nutricia Liquigen (4.5 kcal/mL).",
+    "mct-products": "Mead Johnson MCT Oil monograph (8.3 kcal/g); Nutricia Liquigen "
+    "(shop.medicalfood.com: per 100 mL 45.4 g MCT, 50 g fat, label 450 kcal).",
     "daisy-garland-mct": "Daisy Garland, MCT ketogenic diet: ~10 % protein, 10-15 % carbohydrate.",
     "kossoff-mad": "Kossoff EH, et al. The Ketogenic and Modified Atkins Diets (Johns Hopkins), "
     "ch. 19 and 21 (MAD 10 g/day carbohydrate for children).",
@@ -91,9 +99,13 @@ SOURCES: dict[str, str] = {
 # DEFAULT_CARBS (the default carbohydrate basis) lives in spasmcare.keto.ratio beside CarbBasis;
 # it is imported above, so ``prescription.DEFAULT_CARBS`` still names it.
 
-#: Energy density of MCT oil [kcal/g] and of Liquigen [kcal/mL] [3].
+#: Energy density of MCT oil [kcal/g] and Liquigen's label energy [kcal/mL] [3].
 MCT_OIL_KCAL_PER_G = 8.3
 LIQUIGEN_KCAL_PER_ML = 4.5
+#: Liquigen composition [g/mL]: MCT 45.4 g and fat 50 g per 100 mL [3]. The volume is computed
+#: from the MCT content (see [3] for why the composition wins over the label energy).
+LIQUIGEN_MCT_G_PER_ML = 0.454
+LIQUIGEN_FAT_G_PER_ML = 0.50
 #: MCT share of energy: default 60 % (the original diet [2]); accepted 30–60 % (issue range,
 #: Schwartz modified 30 % to Huttenlocher 60 % [2]).
 MCT_PERCENT_DEFAULT = 60.0
@@ -209,9 +221,12 @@ def _positive(field: str, value: float | None, accepted: str) -> None:
 
 
 def validate_patient(patient: Patient) -> list[str]:
-    """Check age and weight; return warnings (weight beyond ±3 SD of WHO)."""
-    if not math.isfinite(patient.age_months) or not 0 <= patient.age_months <= 18 * 12:
-        raise InputError("--age-months", patient.age_months, "an age from 0 to 216 months")
+    """Check age and weight; return warnings (weight beyond ±3 SD of WHO).
+
+    Ages are accepted from 0 to 120 months (:mod:`spasmcare.keto.ages`); an age above is
+    refused with the value as given, in months (the unit of ``Patient.age_months``).
+    """
+    check_age_months(patient.age_months)
     _positive("--weight-kg", patient.weight_kg, "a weight above 0 kg")
     if patient.length_cm is not None:
         _positive("--length-cm", patient.length_cm, "a length above 0 cm")
@@ -422,6 +437,21 @@ def _carbs_note(carbs: CarbBasis) -> str:
     return "carbohydrate counted as total (by difference, fibre included)"
 
 
+def liquigen_ml_for_mct_g(mct_g: float) -> float:
+    """Volume of Liquigen holding ``mct_g`` grams of MCT [mL] [3].
+
+    ``mL = MCT g ÷ 0.454`` (45.4 g MCT per 100 mL); e.g. 420 kcal of MCT = 420 / 8.3 =
+    50.60 g = 111.5 mL, not 420 / 4.5 = 93.3 mL (which holds only 42.4 g).
+
+    References
+    ----------
+    3. Nutricia Liquigen (shop.medicalfood.com): 45.4 g MCT per 100 mL; see the module's [3].
+    """
+    if not (math.isfinite(mct_g) and mct_g >= 0):
+        raise InputError("MCT", mct_g, "grams of MCT of 0 or more")
+    return mct_g / LIQUIGEN_MCT_G_PER_ML
+
+
 def mct(
     patient: Patient,
     energy: EnergySpec = EnergySpec(),
@@ -436,8 +466,9 @@ def mct(
 ) -> Prescription:
     """Medium-chain triglyceride diet: a share of energy from MCT [2, 3, 6].
 
-    MCT energy = ``mct_percent`` × kcal, given as grams of MCT oil (8.3 kcal/g) or mL of
-    Liquigen (4.5 kcal/mL); carbohydrate = ``carb_percent`` × kcal / 4; protein as prescribed;
+    MCT energy = ``mct_percent`` × kcal, given as grams of MCT oil (8.3 kcal/g) or the mL of
+    Liquigen holding the same grams of MCT (:func:`liquigen_ml_for_mct_g`, 0.454 g MCT/mL);
+    carbohydrate = ``carb_percent`` × kcal / 4; protein as prescribed;
     long-chain fat takes the remaining energy at 9 kcal/g.
     """
     warnings = validate_patient(patient)
@@ -462,6 +493,7 @@ def mct(
     mct_g = mct_kcal / MCT_OIL_KCAL_PER_G
     lct_g = lct_kcal / KCAL_PER_G_FAT
     fat_g = mct_g + lct_g
+    liquigen_ml = liquigen_ml_for_mct_g(mct_g)
     fluid_ml, fluid_info = _fluid(fluid_rule, patient.weight_kg, kcal)
     shares = meal_fractions(meals, snack_fractions)
     keys = [
@@ -494,9 +526,14 @@ def mct(
             "carb_percent": carb_percent,
             "mct_kcal": mct_kcal,
             "mct_oil_g": mct_g,
-            "liquigen_ml": mct_kcal / LIQUIGEN_KCAL_PER_ML,
+            "liquigen_ml": liquigen_ml,
+            "liquigen_label_kcal": liquigen_ml * LIQUIGEN_KCAL_PER_ML,
             "lct_fat_g": lct_g,
             "carbs_note": _carbs_note(carbs),
+            "liquigen_note": f"{liquigen_ml:.1f} mL Liquigen holds the same {mct_g:.1f} g MCT as "
+            "the oil (45.4 g MCT per 100 mL); its label states "
+            f"{liquigen_ml * LIQUIGEN_KCAL_PER_ML:.0f} kcal because the label counts all its "
+            "fat at 9 kcal/g",
             "note": f"MCT counted at {MCT_OIL_KCAL_PER_G:g} kcal/g; introduce MCT gradually "
             f"over {MCT_INTRODUCTION_DAYS[0]}-{MCT_INTRODUCTION_DAYS[1]} days (fellrnr.com "
             "citing the Kossoff book: verify)",

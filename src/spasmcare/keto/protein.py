@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spasmcare.errors import InputError
+from spasmcare.keto.ages import as_given
 
 SOURCES = {
     "iom-protein": "Institute of Medicine. Dietary Reference Intakes for Energy, Carbohydrate, "
@@ -68,7 +69,9 @@ class ProteinReference:
 def iom_protein_g_per_kg(age_months: float) -> float:
     """US DRI protein reference intake for age [g/kg/day] (AI under 7 months, else RDA) [1]."""
     if not 0 <= age_months < IOM_PROTEIN_G_PER_KG[-1][0]:
-        raise InputError("--age-months", age_months, "0–107 months for the US DRI protein table")
+        raise InputError(
+            "--age-months", as_given(age_months), "0–107 months for the US DRI protein table"
+        )
     for upper, value in IOM_PROTEIN_G_PER_KG:
         if age_months < upper:
             return value
@@ -82,7 +85,9 @@ def who_2007_protein_g_per_kg(age_months: float) -> float:
     the 4–6 y value applies up to 83 months.
     """
     if not 0 <= age_months < 84:
-        raise InputError("--age-months", age_months, "0–83 months for the WHO 2007 protein table")
+        raise InputError(
+            "--age-months", as_given(age_months), "0–83 months for the WHO 2007 protein table"
+        )
     value = WHO_2007_PROTEIN_G_PER_KG[0][1]
     for age, g_per_kg in WHO_2007_PROTEIN_G_PER_KG:
         if age_months >= age:

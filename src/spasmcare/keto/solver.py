@@ -60,6 +60,7 @@ from spasmcare.keto.analysis import (
     MealAnalysis,
     Portion,
     analyze,
+    carb_basis_ratio_warning,
     food_warnings,
     macros_per_gram,
 )
@@ -513,6 +514,9 @@ def _build(problem: MealProblem) -> _Model:
     for mf in problem.foods:
         pu = _per_unit(mf, problem.carbs)
         warnings.extend(food_warnings(mf.food, pu))
+        ratio_note = carb_basis_ratio_warning(mf.food, problem.carbs, mf.unit)
+        if ratio_note:
+            warnings.append(ratio_note)
         res = mf.resolution if mf.resolution is not None else problem.resolution
         per_unit.append(pu)
         steps.append(res)
