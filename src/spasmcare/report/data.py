@@ -59,7 +59,10 @@ TREATMENT_KEYS = (
     "electroclinical_response_day14",
     "electroclinical_remission_28d",
     "iciss_response",
+    "nisc_sustained_response",
     "nisc_treatment_failure_free_day60",
+    "mytinger_remission_28d",
+    "spasm_free_3m",
     "time_to_spasm_cessation",
     "relapse",
 )
