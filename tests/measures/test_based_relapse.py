@@ -43,7 +43,7 @@ def test_regression_no_flag_after_a_non_acth_treatment() -> None:
     rows = eeg_rows(rec)
     assert [bool(r["flags"]) for r in rows] == [False, True]
     # A clinic that counts natural ACTH only narrows the drug list.
-    narrow = EegOptions(based_relapse_drugs=frozenset({"acth"}))
+    narrow = EegOptions(based_relapse_drugs=("acth",))
     assert based_relapse_flag(rec, rec.eegs[1], None, narrow) is None
 
 

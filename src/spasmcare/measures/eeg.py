@@ -80,7 +80,7 @@ class EegOptions:
         ``None`` (default: the 2021 table does not use the word hypsarrhythmia [4]).
     based_relapse_from : int
         BASED grade after ACTH from which relapse risk is flagged: 3 [5].
-    based_relapse_drugs : frozenset of str
+    based_relapse_drugs : tuple of str
         First words (lower case) of the drug names that count as ACTH for that flag [5]:
         ACTH and its brand/generic names, and tetracosactide (synthetic ACTH 1-24), as the
         cohort groups them; the reference does not say whether Wan's cohort included
@@ -97,16 +97,14 @@ class EegOptions:
     kramer_hyps_above: int | None = None
     based_hyps_from: int | None = None
     based_relapse_from: int = 3
-    based_relapse_drugs: frozenset[str] = frozenset(
-        {
-            "acth",
-            "acthar",
-            "corticotropin",
-            "tetracosactide",
-            "tetracosactrin",
-            "cosyntropin",
-            "synacthen",
-        }
+    based_relapse_drugs: tuple[str, ...] = (
+        "acth",
+        "acthar",
+        "corticotropin",
+        "tetracosactide",
+        "tetracosactrin",
+        "cosyntropin",
+        "synacthen",
     )
     kd_score_cutoff: int = 8
     kd_eeg_tolerance_days: int = 14
