@@ -66,3 +66,13 @@ def test_bad_settings_are_one_line_naming_the_option(
     code, _, err = run_cli(capsys, "report", str(EXAMPLE), "--today", "2026-12-01", *args)
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 1 and flag in lines[0], err
+
+
+def test_every_output_key_and_option_is_documented() -> None:
+    from spasmcare.cli.report import OPTION_FLAGS
+    from spasmcare.report.data import MEASURE_KEYS
+
+    doc = (EXAMPLE.parents[1] / "docs" / "MEASURES.md").read_text(encoding="utf-8")
+    missing = [k for k in MEASURE_KEYS if f"`{k}`" not in doc]
+    missing += [f for f in OPTION_FLAGS.values() if f"`{f}`" not in doc]
+    assert missing == []
