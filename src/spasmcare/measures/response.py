@@ -740,7 +740,7 @@ def spasm_free_3m(
         reason = f"{len(check.unknown_days)} day(s) not recorded: {short_days(check.unknown_days)}"
     return MeasureResult(
         key="spasm_free_3m",
-        label=f"Spasm-free at 3 months ({o.spasm_free_3m_window_days} days to {when})",
+        label=f"Spasm-free at 3 months (the last {o.spasm_free_3m_window_days} days before it)",
         status=check.status,
         value={"met": True, "not met": False}.get(check.status),
         source=SRC_SPASM_FREE_3M,
