@@ -11,9 +11,21 @@ from rich.table import Table
 
 from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.errors import InputError
+from spasmcare.measures.response import ResponseOptions
 from spasmcare.record import record_from_json
 from spasmcare.report import build_report, render_html
 from spasmcare.report.data import ReportOptions
+
+#: Option of ``spasmcare report`` for each measure setting it sets (named in error messages).
+OPTION_FLAGS: dict[str, str] = {
+    "first_day_number": "--first-day",
+    "relapse_window_days": "--relapse-window-days",
+    "remission_days": "--remission-days",
+    "baseline_days": "--baseline-days",
+    "baseline_mode": "--baseline-mode",
+    "baseline_lookback_days": "--baseline-lookback-days",
+    "spasm_free_3m_window_days": "--spasm-free-3m-days",
+}
 
 #: Colour of a result by its ``favourable`` (good news, bad news, neither), as in the HTML.
 FAVOURABLE_STYLE: dict[bool | None, str] = {True: "green", False: "red"}
@@ -70,11 +82,63 @@ def register(app: typer.Typer) -> None:
             "date); set it for reproducible checks.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+        first_day: int = typer.Option(
+            1,
+            "--first-day",
+            help="Number of the treatment start date: 1 (default, 'day 1 of treatment') or 0 "
+            "('trial entry' as day 0); the trial abstracts do not say.",
+        ),
+        relapse_window_days: int | None = typer.Option(
+            None,
+            "--relapse-window-days",
+            help="Count relapses up to this treatment day (default: to the end of the diary; "
+            "published windows 2-9 months, 12 months).",
+        ),
+        remission_days: int = typer.Option(
+            28,
+            "--remission-days",
+            help="Spasm-free days that make a remission (relapse, Mytinger, electroclinical "
+            "remission): 28.",
+        ),
+        baseline_days: int = typer.Option(
+            7, "--baseline-days", help="Days averaged for the baseline before a start: 7."
+        ),
+        baseline_mode: str = typer.Option(
+            "recorded",
+            "--baseline-mode",
+            help="'recorded' (default: the last recorded days, looking back "
+            "--baseline-lookback-days) or 'calendar' (the calendar days just before, all "
+            "recorded).",
+        ),
+        baseline_lookback_days: int = typer.Option(
+            28,
+            "--baseline-lookback-days",
+            help="How far back the recorded baseline looks: 28 days.",
+        ),
+        spasm_free_3m_days: int = typer.Option(
+            28,
+            "--spasm-free-3m-days",
+            help="Spasm-free days ending on the 3-month date for 'spasm-free at 3 months': 28.",
+        ),
     ) -> None:
-        """Response measures (UKISS, ICISS, NISC, Elterman, electroclinical, diet responders),
-        EEG scores, growth z-scores and flags, lab alerts; optional HTML report."""
+        """Response measures (UKISS, ICISS, NISC, Mytinger, Elterman, electroclinical, diet
+        responders), EEG scores, growth z-scores and flags, lab alerts; optional HTML report.
+        Every output key and setting: docs/MEASURES.md."""
         rec = record_from_json(read_text(record), today=parse_today(today))
-        data = build_report(rec, ReportOptions(treatment_id=treatment))
+        try:
+            response = ResponseOptions(
+                first_day_number=first_day,
+                relapse_window_days=relapse_window_days,
+                remission_days=remission_days,
+                baseline_days=baseline_days,
+                baseline_mode=baseline_mode,  # type: ignore[arg-type]  # checked by the options
+                baseline_lookback_days=baseline_lookback_days,
+                spasm_free_3m_window_days=spasm_free_3m_days,
+            )
+        except InputError as exc:
+            flag = OPTION_FLAGS.get(exc.field, exc.field)
+            raise InputError(flag, exc.value, exc.accepted) from exc
+        data = build_report(rec, ReportOptions(response=response, treatment_id=treatment))
         if html is not None:
             page = render_html(data)
             try:

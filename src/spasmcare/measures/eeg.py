@@ -20,7 +20,9 @@ References
    grades 0-5, grade 4 probable and grade 5 definite epileptic encephalopathy; grades 3-5 from
    the most epileptic 5-minute epoch (drug-protocols.md §5.2).
 5. Wan L, et al. (pure.bit.edu.cn): a BASED score ≥ 3 after ACTH was followed by relapse in
-   89.3 % (64 children, 37 relapsed within 12 months) (drug-protocols.md §5.2).
+   89.3 % (64 children, 37 relapsed within 12 months) (drug-protocols.md §5.2). The finding
+   is about EEGs after ACTH and before relapse: it says nothing of other drugs, of the
+   ketogenic diet, or of an EEG taken once spasms have returned.
 6. Zhang Y, Yu L, Zhou Y, Zhang L, Wang Y, Zhou S. Clin Neurol Neurosurg 2019;184:105402:
    "Patients with a hypsarrhythmia score ≥ 8 at 3 months of therapy may not be benefited from
    KD" (39 children). Which scale gave the score (Kramer?) is NOT confirmed
@@ -30,7 +32,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from spasmcare.errors import InputError
@@ -77,7 +79,12 @@ class EegOptions:
         Infer hypsarrhythmia from a BASED grade at or above this when the report does not say:
         ``None`` (default: the 2021 table does not use the word hypsarrhythmia [4]).
     based_relapse_from : int
-        BASED grade after treatment from which relapse risk is flagged: 3 [5].
+        BASED grade after ACTH from which relapse risk is flagged: 3 [5].
+    based_relapse_drugs : tuple of str
+        First words (lower case) of the drug names that count as ACTH for that flag [5]:
+        ACTH and its brand/generic names, and tetracosactide (synthetic ACTH 1-24), as the
+        cohort groups them; the reference does not say whether Wan's cohort included
+        tetracosactide, so a clinic may narrow this to natural ACTH only.
     kd_score_cutoff : int
         Hypsarrhythmia score at 3 months of diet flagged as poor outcome likely: 8 [6].
     kd_eeg_tolerance_days : int
@@ -90,6 +97,15 @@ class EegOptions:
     kramer_hyps_above: int | None = None
     based_hyps_from: int | None = None
     based_relapse_from: int = 3
+    based_relapse_drugs: tuple[str, ...] = (
+        "acth",
+        "acthar",
+        "corticotropin",
+        "tetracosactide",
+        "tetracosactrin",
+        "cosyntropin",
+        "synacthen",
+    )
     kd_score_cutoff: int = 8
     kd_eeg_tolerance_days: int = 14
 
@@ -165,9 +181,54 @@ def hypsarrhythmia_present(eeg: Eeg, options: EegOptions = DEFAULT_EEG) -> bool 
     return None
 
 
-def eeg_rows(record: Record, options: EegOptions = DEFAULT_EEG) -> list[dict[str, Any]]:
-    """One row per EEG: scores, labels, flags (for the report)."""
-    first_line = min((t.start for t in record.treatments), default=None)
+def _drug_word(drug: str) -> str:
+    word = drug.strip().lower().replace("(", " ").split()
+    return word[0] if word else ""
+
+
+def based_relapse_flag(
+    record: Record,
+    eeg: Eeg,
+    relapse_date: date | None = None,
+    options: EegOptions = DEFAULT_EEG,
+) -> str | None:
+    """The relapse-risk message for a BASED grade ≥ ``based_relapse_from`` [5], or ``None``.
+
+    Raised only where the finding applies: the EEG is dated after the start of an ACTH course
+    (``based_relapse_drugs``), is not taken during a ketogenic diet period, and is not taken
+    at or after a relapse (``relapse_date``: the first day of spasms again after a
+    remission; an EEG then describes the relapse, it does not predict it).
+    """
+    if eeg.based_grade is None or eeg.based_grade < options.based_relapse_from:
+        return None
+    acth = sorted(
+        (
+            t
+            for t in record.treatments
+            if t.start < eeg.day and _drug_word(t.drug) in options.based_relapse_drugs
+        ),
+        key=lambda t: t.start,
+    )
+    if not acth:
+        return None
+    for d in record.diet_periods:
+        if d.start <= eeg.day and (d.stop is None or eeg.day <= d.stop):
+            return None
+    if relapse_date is not None and eeg.day >= relapse_date:
+        return None
+    return (
+        f"BASED {eeg.based_grade} ≥ {options.based_relapse_from} after ACTH "
+        f"({acth[-1].drug}, started {acth[-1].start}): relapse followed in 89.3 % "
+        "(Wan et al.)"
+    )
+
+
+def eeg_rows(
+    record: Record, options: EegOptions = DEFAULT_EEG, relapse_date: date | None = None
+) -> list[dict[str, Any]]:
+    """One row per EEG: scores, labels, flags (for the report). ``relapse_date`` (the relapse
+    found by the response measures, if any) keeps the BASED relapse flag off EEGs taken at or
+    after it (:func:`based_relapse_flag`)."""
     rows = []
     for eeg in sorted(record.eegs, key=lambda e: e.day):
         total = eeg.kramer.total if eeg.kramer else None
@@ -180,12 +241,9 @@ def eeg_rows(record: Record, options: EegOptions = DEFAULT_EEG) -> list[dict[str
         variants = eeg.kramer.variants if eeg.kramer else {}
         if variants.get("electrodecremental_discharges"):
             flags.append("electrodecremental discharges: went with worse outcome (Kramer 1997)")
-        after = first_line is not None and eeg.day > first_line
-        if after and eeg.based_grade is not None and eeg.based_grade >= options.based_relapse_from:
-            flags.append(
-                f"BASED {eeg.based_grade} ≥ {options.based_relapse_from} after "
-                "treatment: relapse followed in 89.3 % after ACTH (Wan et al.)"
-            )
+        based_flag = based_relapse_flag(record, eeg, relapse_date, options)
+        if based_flag:
+            flags.append(based_flag)
         rows.append(
             {
                 "date": eeg.day,

@@ -42,6 +42,18 @@ References
     2020;5:73-79; keto-therapy.md §2.4).
 12. American Academy of Neurology / Child Neurology Society (Mackay MT, et al. Neurology
     2004;62:1668-81): outcomes are cessation of spasms, resolution of hypsarrhythmia, relapse.
+13. National Infantile Spasms Consortium, "Association of Time to Clinical Remission With
+    Sustained Resolution in Children With New-Onset Infantile Spasms" (abstract,
+    clinicalfutures.research.chop.edu): sustained response = last clinically recognised spasm
+    on or before treatment day 14, absence of hypsarrhythmia on EEG 2-4 weeks post-treatment,
+    and remission persisting to day 30 (drug-protocols-evidence.md D-21, FIRM abstract).
+14. Mytinger JR, et al. Epileptic Disord 2015;17(1):52-7: clinical remission of at least
+    28 days starting at any point in the course (drug-protocols.md §4;
+    drug-protocols-evidence.md D-21).
+15. Knupp KG, et al. Ann Neurol 2016 (doi 10.1002/ana.24594): responders had clinical
+    remission "sustained at 3 months after first treatment initiation"; Johns Hopkins series
+    (drug-protocols.md §1.4): "spasm-free at 3 months" 62 %. Neither gives the length of the
+    spasm-free window at 3 months (drug-protocols-evidence.md D-21).
 """
 
 from __future__ import annotations
@@ -89,6 +101,18 @@ SRC_REMISSION = (
 SRC_RELAPSE = (
     "No standard definition in the trials: spasms again after ≥ 28 "
     "spasm-free days; windows used 2-9 months (Hussain 2014), 12 months (Wan)"
+)
+SRC_NISC_SUSTAINED = (
+    "NISC, time to clinical remission and sustained resolution (abstract): last spasm by "
+    "day 14, no hypsarrhythmia on EEG 2-4 weeks after start, remission to day 30"
+)
+SRC_MYTINGER = (
+    "Mytinger 2015, Epileptic Disord 17:52-7: clinical remission ≥ 28 days starting at any "
+    "point in the course"
+)
+SRC_SPASM_FREE_3M = (
+    "Knupp 2016, Ann Neurol (remission sustained at 3 months after treatment start); "
+    "window before the 3-month date is a spasmcare setting (28 days by default)"
 )
 SRC_BASELINE = (
     "spasmcare setting: mean over the 7 recorded days before the treatment (configurable); "
@@ -142,6 +166,16 @@ class ResponseOptions:
         Treatment days that answer "spasms continuing at day 7?": (7, 7) = day 7 only [10].
     eeg_latest_day : int
         Latest treatment day of the EEG for the electroclinical response: 14, "by day 14" [6].
+    nisc_last_spasm_day : int
+        Treatment day by which the last spasm must fall for the NISC sustained response: 14 [13].
+    nisc_remission_to_day : int
+        Treatment day to which the remission must persist: 30 [13].
+    nisc_eeg_weeks : tuple of int
+        Weeks after the start date bounding the EEG of the NISC sustained response: (2, 4),
+        "EEG 2-4 weeks post-treatment" [13] (calendar days 14-28 after the start date).
+    spasm_free_3m_window_days : int
+        Spasm-free days ending on the 3-month date for "spasm-free at 3 months": 28
+        (spasmcare setting: [15] gives no window; 28 matches the remission length of [6, 14]).
     """
 
     first_day_number: int = 1
@@ -153,15 +187,38 @@ class ResponseOptions:
     relapse_window_days: int | None = None
     day7_days: tuple[int, int] = (7, 7)
     eeg_latest_day: int = 14
+    nisc_last_spasm_day: int = 14
+    nisc_remission_to_day: int = 30
+    nisc_eeg_weeks: tuple[int, int] = (2, 4)
+    spasm_free_3m_window_days: int = 28
 
     def __post_init__(self) -> None:
         if self.first_day_number not in (0, 1):
             raise InputError("first_day_number", self.first_day_number, "0 or 1")
         if self.baseline_mode not in ("recorded", "calendar"):
             raise InputError("baseline_mode", self.baseline_mode, "recorded or calendar")
-        for name in ("baseline_days", "baseline_lookback_days", "confirm_days", "remission_days"):
+        for name in (
+            "baseline_days",
+            "baseline_lookback_days",
+            "confirm_days",
+            "remission_days",
+            "spasm_free_3m_window_days",
+        ):
             if getattr(self, name) < 1:
                 raise InputError(name, getattr(self, name), "a whole number of days ≥ 1")
+        if self.relapse_window_days is not None and self.relapse_window_days < 1:
+            raise InputError(
+                "relapse_window_days", self.relapse_window_days, "a treatment day ≥ 1 or none"
+            )
+        if not 1 <= self.nisc_last_spasm_day < self.nisc_remission_to_day:
+            raise InputError(
+                "nisc_last_spasm_day",
+                self.nisc_last_spasm_day,
+                f"a treatment day from 1 to {self.nisc_remission_to_day - 1}",
+            )
+        lo, hi = self.nisc_eeg_weeks
+        if not 0 < lo <= hi:
+            raise InputError("nisc_eeg_weeks", self.nisc_eeg_weeks, "two weeks, 0 < first ≤ last")
         if self.baseline_lookback_days < self.baseline_days:
             raise InputError(
                 "baseline_lookback_days",
@@ -512,6 +569,185 @@ def electroclinical_remission_28d(
             "day14": first_response.status,
             "sustained": sustained.status,
         },
+    )
+
+
+def nisc_sustained_response(
+    record: RecordOrView,
+    treatment: Treatment,
+    options: ResponseOptions = DEFAULT,
+    hyps_rule: EegOptions = DEFAULT_EEG,
+) -> MeasureResult:
+    """NISC sustained response [13]: last spasm on or before day 14, no hypsarrhythmia on an
+    EEG 2-4 weeks after the start, and remission persisting to day 30.
+
+    Clinical part: days 15-30 (``nisc_last_spasm_day`` + 1 to ``nisc_remission_to_day``) all
+    recorded spasm-free; a spasm on any of them fails it, an unrecorded one leaves it open
+    (a missing day is never spasm-free). EEG part: the EEGs dated 14-28 calendar days after the
+    start (``nisc_eeg_weeks``); hypsarrhythmia on any of them fails it, at least one EEG
+    without it (and none saying nothing) is needed to meet it.
+    """
+    o = options
+    view = as_view(record)
+    first_n, last_n = o.nisc_last_spasm_day + 1, o.nisc_remission_to_day
+    clinical = _window_result(
+        "nisc_sustained_response", "", SRC_NISC_SUSTAINED, view, treatment, first_n, last_n, o
+    )
+    lo, hi = o.nisc_eeg_weeks
+    eeg_from = treatment.start + timedelta(weeks=lo)
+    eeg_to = treatment.start + timedelta(weeks=hi)
+    eegs = sorted((e for e in view.record.eegs if eeg_from <= e.day <= eeg_to), key=lambda e: e.day)
+    readings = [(e.day, hypsarrhythmia_present(e, hyps_rule)) for e in eegs]
+    with_hyps = [d for d, h in readings if h]
+    unread = [d for d, h in readings if h is None]
+    label = (
+        f"NISC sustained response (last spasm by day {o.nisc_last_spasm_day}, "
+        f"no hypsarrhythmia at {lo}-{hi} weeks, remission to day {last_n})"
+    )
+    reasons: list[str] = []
+    if clinical.status == "not met":
+        reasons.append(clinical.reason + f" (after day {o.nisc_last_spasm_day})")
+    if with_hyps:
+        reasons.append(f"hypsarrhythmia on the EEG of {short_days(with_hyps)}")
+    status: Status
+    if reasons:
+        status = "not met"
+    elif clinical.status == "met" and readings and not unread:
+        status = "met"
+        reasons.append(
+            f"no spasms on {_span(first_n, last_n)}; no hypsarrhythmia on the EEG of "
+            f"{short_days(d for d, _ in readings)}"
+        )
+    else:
+        status = "not assessable"
+        if clinical.status == "not assessable":
+            reasons.append(clinical.reason)
+        if not readings:
+            reasons.append(f"no EEG from {eeg_from} to {eeg_to} ({lo}-{hi} weeks after start)")
+        elif unread:
+            reasons.append(
+                f"the EEG of {short_days(unread)} does not say whether hypsarrhythmia is present"
+            )
+    return MeasureResult(
+        key="nisc_sustained_response",
+        label=label,
+        status=status,
+        value={"met": True, "not met": False}.get(status),
+        source=SRC_NISC_SUSTAINED,
+        window=(treatment.start, _day(treatment, last_n, o)),
+        days_used=clinical.days_used + tuple(d for d, _ in readings),
+        reason="; ".join(reasons),
+        details={
+            "treatment": treatment.id,
+            "clinical": clinical.status,
+            "clinical_days": [first_n, last_n],
+            "eeg_window": (eeg_from, eeg_to),
+            "eeg_dates": [d for d, _ in readings],
+            "hypsarrhythmia": [h for _, h in readings],
+        },
+    )
+
+
+def mytinger_remission_28d(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
+    """Mytinger clinical remission: ``remission_days`` (28) consecutive recorded spasm-free
+    days starting at any point on or after the start date, up to the last diary day [14].
+
+    ``met`` with the first such run (value = its first treatment day); ``not met`` when every
+    run of that length from the start to the last diary day holds a day with spasms (it may
+    still come later); otherwise (unrecorded days break every candidate run) not assessable.
+    The hypsarrhythmia part of [14] is judged by the electroclinical measures.
+    """
+    o = options
+    view = as_view(record)
+    n_days = o.remission_days
+    label = f"Mytinger: ≥ {n_days} spasm-free days starting at any point"
+    common: dict[str, Any] = {
+        "key": "mytinger_remission_28d",
+        "label": label,
+        "source": SRC_MYTINGER,
+    }
+    if view.last is None or view.last < treatment.start:
+        return MeasureResult(
+            **common, status="not assessable", value=None, reason="no diary after the start"
+        )
+    days = list(view.days(treatment.start, view.last))
+    run = next(((i, n) for i, n in _runs(days) if n >= n_days), None)
+    window = (treatment.start, view.last)
+    if run is not None:
+        i, _ = run
+        block = days[i : i + n_days]
+        first_n = day_number(treatment.start, block[0].day, o.first_day_number)
+        return MeasureResult(
+            **common,
+            status="met",
+            value=first_n,
+            window=window,
+            days_used=tuple(d.day for d in block),
+            reason=f"spasm-free from {block[0].day} (day {first_n}) to {block[-1].day}",
+            details={"treatment": treatment.id, "from": block[0].day, "to": block[-1].day},
+        )
+    spasm_days = [d.day for d in days if d.state == "spasms"]
+    open_windows = [
+        s
+        for s in range(max(0, len(days) - n_days + 1))
+        if not any(d.state == "spasms" for d in days[s : s + n_days])
+    ]
+    if len(days) >= n_days and not open_windows:
+        return MeasureResult(
+            **common,
+            status="not met",
+            value=False,
+            window=window,
+            days_used=tuple(spasm_days),
+            reason=f"every {n_days}-day stretch to {view.last} has a day with spasms "
+            f"(spasms on {short_days(spasm_days)})",
+            details={"treatment": treatment.id},
+        )
+    unknown = [d.day for d in days if d.state == "unknown"]
+    why = (
+        f"only {len(days)} diary day(s) since the start; {n_days} needed"
+        if len(days) < n_days
+        else f"unrecorded days leave it open: {short_days(unknown)}"
+    )
+    return MeasureResult(
+        **common,
+        status="not assessable",
+        value=None,
+        window=window,
+        days_used=tuple(d.day for d in days if d.state != "unknown"),
+        reason=why,
+        details={"treatment": treatment.id},
+    )
+
+
+def spasm_free_3m(
+    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
+) -> MeasureResult:
+    """Spasm-free at 3 months after the start of a drug course [15]: the
+    ``spasm_free_3m_window_days`` (28) days ending on the date 3 calendar months after the
+    start all recorded spasm-free. A spasm on any of them: not met; an unrecorded one (and no
+    spasm): not assessable."""
+    o = options
+    when = add_months(treatment.start, 3)
+    first = when - timedelta(days=o.spasm_free_3m_window_days - 1)
+    check = check_spasm_free(as_view(record), max(first, treatment.start), when)
+    reason = f"{check.first} to {check.last} all recorded spasm-free"
+    if check.status == "not met":
+        reason = f"spasms on {short_days(check.spasm_days)}"
+    elif check.status == "not assessable":
+        reason = f"{len(check.unknown_days)} day(s) not recorded: {short_days(check.unknown_days)}"
+    return MeasureResult(
+        key="spasm_free_3m",
+        label=f"Spasm-free at 3 months (the last {o.spasm_free_3m_window_days} days before it)",
+        status=check.status,
+        value={"met": True, "not met": False}.get(check.status),
+        source=SRC_SPASM_FREE_3M,
+        window=(check.first, check.last),
+        days_used=check.days_used,
+        reason=reason,
+        details={"treatment": treatment.id, "three_month_date": when},
     )
 
 
@@ -970,7 +1206,10 @@ def treatment_measures(
         electroclinical_response_day14(record, treatment, options, hyps_rule),
         electroclinical_remission_28d(record, treatment, options, hyps_rule),
         iciss_response(record, treatment, options),
+        nisc_sustained_response(record, treatment, options, hyps_rule),
         nisc_treatment_failure_free_day60(record, treatment, options),
+        mytinger_remission_28d(record, treatment, options),
+        spasm_free_3m(record, treatment, options),
         time_to_spasm_cessation(record, treatment, options),
         relapse(record, treatment, options),
     ]

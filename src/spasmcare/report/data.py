@@ -59,7 +59,10 @@ TREATMENT_KEYS = (
     "electroclinical_response_day14",
     "electroclinical_remission_28d",
     "iciss_response",
+    "nisc_sustained_response",
     "nisc_treatment_failure_free_day60",
+    "mytinger_remission_28d",
+    "spasm_free_3m",
     "time_to_spasm_cessation",
     "relapse",
 )
@@ -236,7 +239,11 @@ def build_report(record: Record, options: ReportOptions | None = None) -> dict[s
     points = growth_points(record, o.growth)
     grows = rounded_rows(points)
     gflags = growth_flags(record, points, o.growth)
-    eegs = eeg_rows(record, o.eeg)
+    rel = measures["relapse"]
+    relapse_on = (
+        date.fromisoformat(str(rel["value"])) if rel["status"] == "met" and rel["value"] else None
+    )
+    eegs = eeg_rows(record, o.eeg, relapse_on)
     alerts_lab = lab_alerts(record, o.labs)
     alerts: list[dict[str, Any]] = [a.to_dict() for a in alerts_lab]
     latest_flag = {(f["kind"], f["measure"]): f for f in gflags}  # latest of each kind
