@@ -143,7 +143,10 @@ def test_substitutes_are_nearest_in_the_same_group() -> None:
         g("duck-egg", 14, 13, "eggs"),
         g("quail-egg", 11, 13, "eggs"),
         g("oil", 11, 13, "fats"),
+        g("egg, boiled", 10, 13, "eggs"),
     ]
+    # nearest first (|11 - 10| = 1 < |14 - 10| = 4); another group and another form of egg
+    # (same first word of the name) are left out
     assert [f.id for f in substitutes(egg, pool, limit=5)] == ["quail-egg", "duck-egg"]
     meal = [MealFood(egg), MealFood(g("butter", 81, 1, "fats"), fixed_amount=10)]
     alts = meal_alternatives(meal, {"egg": [pool[2]], "butter": [pool[3]]})

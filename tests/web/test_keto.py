@@ -416,6 +416,15 @@ def test_saved_plan_gives_a_week_menu(client_as: Any, patient: Patient) -> None:
     assert len(menu["meals"]) == 7
     assert menu["unsolved"] == []
     assert (menu["designed"], menu["expected"]) == (1, 3)
+    # variety (issue 12, item 7): meal 1 alternates with solver-verified variations, so no two
+    # consecutive days serve the same meal, and every meal meets the ratio
+    assert menu["alternatives"] >= 1
+    day_foods = [tuple(sorted(i["food_id"] for i in m["items"])) for m in menu["meals"]]
+    assert all(a != b for a, b in zip(day_foods, day_foods[1:], strict=False))
+    assert all(m["achieved"]["ratio"] == pytest.approx(3.0, abs=0.1) for m in menu["meals"])
+    assert all(v <= 7 for v in menu["food_counts"].values())
+    html = client.get(reverse("keto_planner", args=[patient.pk])).content.decode()
+    assert html.count("meals is designed") + html.count("meals are designed") <= 1
 
 
 def test_planner_query_count(

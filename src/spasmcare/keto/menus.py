@@ -227,21 +227,31 @@ def _profile(food: Any) -> tuple[float, float, float] | None:
     return (float(values[0]), float(values[1]), float(values[2]))  # type: ignore[arg-type]
 
 
+def _kind(food: Any) -> str:
+    name = str(getattr(food, "name", "") or "")
+    return name.split(",")[0].strip().casefold()
+
+
 def substitutes(
     food: Any, pool: Sequence[Any], limit: int = DEFAULT_SUBSTITUTES_PER_FOOD
 ) -> list[Any]:
     """Foods of ``pool`` that could stand in for ``food`` in a meal: the same food group (when
     both have one) and the nearest fat, protein and carbohydrate per 100 g (sum of absolute
-    differences), nearest first. A software choice of *candidates*: every meal built from them
-    is still solved to the prescription before it is served.
+    differences), nearest first. Another form of the same food (the same first word of the
+    name, e.g. "Butter, salted" and "Butter, without salt") is no variety and is left out. A
+    software choice of *candidates*: every meal built from them is still solved to the
+    prescription before it is served.
     """
     own = _profile(food)
     if own is None:
         return []
     group = getattr(food, "group", None)
+    kind = _kind(food)
     scored: list[tuple[float, str, Any]] = []
     for other in pool:
         if other.id == food.id or (group and getattr(other, "group", None) != group):
+            continue
+        if kind and _kind(other) == kind:
             continue
         prof = _profile(other)
         if prof is None:

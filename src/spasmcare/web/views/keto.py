@@ -40,7 +40,7 @@ from spasmcare.keto.feeds import (
 )
 from spasmcare.keto.initiation import initiation_for
 from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
-from spasmcare.keto.menus import plan_menu
+from spasmcare.keto.menus import meal_alternatives, plan_rotation, substitutes
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.solver import (
     MealFood,
@@ -89,7 +89,6 @@ SOLVER_SOURCE = (
     "against the ratio, energy and protein tolerances; dietary-unit algebra of Compass Group, "
     "Manual of Clinical Nutrition Management 2013, pp. E-15-E-16."
 )
-
 
 
 def plan_entry(patient: Patient) -> Entry | None:
@@ -555,14 +554,20 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
                 return None
             if not targets or targets[0] is None:
                 return {"error": "this diet has no per-meal ratio target to plan a menu to"}
-            # only designed meals are rotated: with fewer designed than the day has, the
-            # menu holds those and says so once (never "not planned" in every slot)
+            # only designed meals are planned: with fewer designed than the day has, the menu
+            # holds those and says so once (never "not planned" in every slot). Each designed
+            # meal rotates with its alternatives (one food changed for a near one of its group),
+            # every one solved to the target before it is served.
             per_day = min(len(rx.per_meal), len(templates))
-            menu = plan_menu(
+            pool = list(table)
+            slots = []
+            for foods in templates[:per_day]:
+                subs = {mf.id: substitutes(mf.food, pool) for mf in foods}
+                slots.append([tuple(foods), *meal_alternatives(foods, subs)])
+            menu = plan_rotation(
                 targets[0],
-                templates=templates,
+                slots,
                 days=MENU_DAYS,
-                meals_per_day=per_day,
                 max_per_food=c["menu_max_per_food"],
                 tolerances=TOLERANCES,
                 resolution=c["resolution"],
@@ -581,6 +586,7 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
         ]
         data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
         data["designed"], data["expected"] = len(templates), len(rx.per_meal)
+        data["alternatives"] = sum(len(slot) - 1 for slot in slots)
         return data
 
     result: dict[str, Any] | None = records.cached(patient, f"keto-menu-{entry.version}", build)
