@@ -220,6 +220,58 @@ def test_no_js_add_remove_and_resolve(client_as: Any, patient: Patient) -> None:
     assert [r["food"] for r in meal["rows"]] == [BUTTER, STRAWBERRY]
 
 
+RICOTTA = "01036"
+
+
+def test_swap_for_a_chosen_food_beside_the_row(client_as: Any, patient: Patient) -> None:
+    # issue 12, item 6: each food row offers "Swap for" with near foods of its group; choosing
+    # one and pressing Swap replaces the food and re-solves the meal to the ratio
+    client = client_as("dietitian")
+    url = reverse("keto_solve", args=[patient.pk])
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    post = form_post(**meal_rows(0, rows)) | {"action": "solve:0"}
+    response = client.post(url, post)
+    html = response.content.decode()
+    assert f'<label for="m0_swap_{EGG}">Swap for</label>' in html
+    egg_row = next(r for r in response.context["plan"].meals[0]["rows"] if r["food"] == EGG)
+    offered = [a["food"] for a in egg_row["alternatives"]]
+    # nearest dairy-and-egg foods by fat, protein and carbohydrate, never another form of egg
+    # nor a food already in the meal
+    assert RICOTTA in offered and BUTTER not in offered
+    assert all(not a["name"].startswith("Egg,") for a in egg_row["alternatives"])
+    post.update({f"m0_swap_{EGG}": RICOTTA, "action": f"swap:0:{EGG}"})
+    meal = client.post(url, post).context["plan"].meals[0]
+    assert [r["food"] for r in meal["rows"]] == [BUTTER, RICOTTA, STRAWBERRY]
+    assert meal["status"] == "solved" and meal["verified"] is True
+    # checked independently with the domain analysis: 3:1 within the ±0.1 tolerance
+    table = default_table()
+    grams = {r["food"]: r["grams"] for r in meal["rows"]}
+    assert all(g > 0 for g in grams.values())
+    check = analyze([Portion(table.get(f), g) for f, g in grams.items()])
+    assert check.totals()["ratio"] == pytest.approx(3.0, abs=0.1)
+    # the JSON path (keto.js) gets the same choices and the same swap
+    items = [{"food": r["food"], "grams": r["grams"], "locked": False} for r in meal["rows"]]
+    data = solve_json(client, patient, items, swap={"old": RICOTTA, "new": EGG}).json()
+    assert data["status"] == "solved"
+    assert [r["food"] for r in data["rows"]] == [BUTTER, EGG, STRAWBERRY]
+    assert all("alternatives" in r for r in data["rows"])
+
+
+def test_swap_with_nothing_chosen_uses_the_typed_food_or_says_what_to_do(
+    client_as: Any, patient: Patient
+) -> None:
+    client = client_as("dietitian")
+    url = reverse("keto_solve", args=[patient.pk])
+    post = form_post(**meal_rows(0, [(BUTTER, None, False), (EGG, None, False)]))
+    post.update({f"m0_swap_{EGG}": "", "action": f"swap:0:{EGG}"})
+    html = client.post(url, post).content.decode()
+    assert "Choose the replacement beside the food" in html
+    post.update(m0_add=CHICKEN)
+    meal = client.post(url, post).context["plan"].meals[0]
+    assert [r["food"] for r in meal["rows"]] == [BUTTER, CHICKEN]
+
+
 def _save(client: Client, patient: Patient, version: int = 0, **extra: Any) -> Any:
     solution = domain_meal([BUTTER, EGG, STRAWBERRY])
     rows = [(i.food_id, i.grams, False) for i in solution.items]

@@ -135,7 +135,38 @@ def _fill(rows: list[dict[str, Any]], analysis: Any) -> None:
         row.update(fat_g=item.fat_g, protein_g=item.protein_g, carb_g=item.carb_g, kcal=item.kcal)
 
 
+#: Replacements offered beside each food of a meal ("Swap for…"); a software setting.
+SWAP_CHOICES = 5
+
+
 def meal_result(
+    table: FoodTable,
+    meal: MealState,
+    target: MealTarget | None,
+    *,
+    resolution: float,
+    carbs: Any,
+    solve: bool,
+) -> dict[str, Any]:
+    """:func:`_meal_result`, each row also offering its nearest replacements for a swap."""
+    out = _meal_result(table, meal, target, resolution=resolution, carbs=carbs, solve=solve)
+    in_meal = {r["food"] for r in out["rows"]}
+    pool: list[Food] | None = None
+    for row in out["rows"]:
+        food = _lookup(table, row["food"])
+        if food is None:
+            row["alternatives"] = []
+            continue
+        pool = pool if pool is not None else list(table)
+        row["alternatives"] = [
+            {"food": f.id, "name": f.name}
+            for f in substitutes(food, pool, SWAP_CHOICES + len(in_meal))
+            if f.id not in in_meal
+        ][:SWAP_CHOICES]
+    return out
+
+
+def _meal_result(
     table: FoodTable,
     meal: MealState,
     target: MealTarget | None,
@@ -748,8 +779,16 @@ def _apply_action(
         meal = meals[i]
         if verb in ("add", "swap"):
             text = str(post.get(f"m{i}_add") or "").strip()
+            if verb == "swap" and len(parts) > 2:
+                # the replacement chosen beside the food ("Swap for…"), else the typed food
+                text = str(post.get(f"m{i}_swap_{parts[2]}") or "").strip() or text
             if not text:
-                meal.error = "Type a food id (or search) in the box first."
+                meal.error = (
+                    "Choose the replacement beside the food, or type a food id (or search) "
+                    "in the box first."
+                    if verb == "swap"
+                    else "Type a food id (or search) in the box first."
+                )
                 return
             found = _lookup(table, text)
             if found is None:
