@@ -446,6 +446,42 @@ def test_mct_and_medicines(client_as: Any, patient: Patient) -> None:
     assert f"{rx.carb_g - 0.6:.2f}" in html
 
 
+def test_medicines_form_rows(client_as: Any, patient: Patient) -> None:
+    # issue 12, item 9: a medicine is entered as name, carbohydrate per dose and doses a day
+    rx = classic(RxPatient(10, 7.0, "female"), 3.0)
+    client = client_as("dietitian")
+    url = reverse("keto_solve", args=[patient.pk])
+    page = client.get(reverse("keto_planner", args=[patient.pk])).content.decode()
+    assert 'name="med0_name"' in page and 'name="med0_carb_mg"' in page
+    assert 'name="med0_per_day"' in page and "carb_mg=" not in page
+    post = form_post(med0_name="levetiracetam syrup", med0_carb_mg="300", med0_per_day="2")
+    response = client.post(url, post)
+    budget = response.context["plan"].budget
+    # 300 mg × 2 doses = 0.60 g a day, out of the prescribed 9.2 g; food keeps the rest
+    assert budget["medications"][0]["carb_g_per_day"] == pytest.approx(0.6)
+    assert budget["food_carb_g"] == pytest.approx(rx.carb_g - 0.6)
+    html = response.content.decode()
+    assert "levetiracetam syrup (300 mg × 2 a day)" in html
+    assert f"{rx.carb_g - 0.6:.2f}" in html
+    # an incomplete row: the missing field is named, nothing is computed from it
+    response = client.post(url, form_post(med0_name="levetiracetam syrup", med0_carb_mg="300"))
+    errors = response.context["form"].errors
+    assert "Give how many doses a day." in errors["med0_per_day"]
+    response = client.post(url, form_post(med1_name="x", med1_carb_mg="-5", med1_per_day="1"))
+    assert "med1_carb_mg" in response.context["form"].errors
+    # a saved plan's stored line is shown in the rows and kept when saved again
+    form = keto_views.PrescriptionForm(
+        data=prescription(medications="levetiracetam syrup:carb_mg=300:per_day=2")
+    )
+    assert form.is_valid(), form.errors
+    assert form["med0_name"].value() == "levetiracetam syrup"
+    assert form["med0_per_day"].value() == "2"
+    assert form.inputs()["medications"] == "levetiracetam syrup:carb_mg=300:per_day=2"
+    # rows emptied by the user (the page posts the rows, never the stored lines): no medicine
+    response = client.post(url, form_post(med0_name="", med0_carb_mg="", med0_per_day=""))
+    assert response.context["plan"].budget is None
+
+
 def test_bad_input_is_shown_beside_the_field(client_as: Any, patient: Patient) -> None:
     response = client_as("dietitian").post(
         reverse("keto_solve", args=[patient.pk]), form_post(weight_kg="0")
