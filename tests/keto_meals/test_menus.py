@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spasmcare.errors import InputError
+from spasmcare.foods.model import Food
 from spasmcare.keto.analysis import PlainFood
-from spasmcare.keto.menus import plan_menu
+from spasmcare.keto.menus import Menu, meal_alternatives, plan_menu, plan_rotation, substitutes
 from spasmcare.keto.solver import MealFood, MealTarget, Tolerances, violations
 
 
@@ -74,3 +78,84 @@ def test_menu_from_templates() -> None:
 def test_bad_menu_input(kwargs: dict[str, int]) -> None:
     with pytest.raises(InputError):
         plan_menu(MealTarget(3, 400, 6), groups={"p": PROTEIN}, **kwargs)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- rotation (issue 12, item 7)
+def _day_meals(menu: Menu, day: int) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(sorted(i.food_id for i in m.solution.items)) for m in menu.meals if m.day == day
+    )
+
+
+def test_rotation_with_two_candidates_per_slot_never_repeats_a_day() -> None:
+    target = MealTarget(3, 400, 6)
+    slots = [
+        [[PROTEIN[0], FAT[0], VEG[0]], [PROTEIN[1], FAT[0], VEG[0]]],
+        [[PROTEIN[2], FAT[1], VEG[1]], [PROTEIN[2], FAT[2], VEG[1]]],
+        [[PROTEIN[3], FAT[3], VEG[2]], [PROTEIN[3], FAT[3], VEG[3]]],
+    ]
+    menu = plan_rotation(target, slots, days=7, max_per_food=21)
+    assert menu.complete and len(menu.meals) == 21
+    for m in menu.meals:
+        assert m.solution.analysis is not None
+        assert violations(m.solution.analysis, target, Tolerances()) == []
+    days = [_day_meals(menu, d) for d in range(1, 8)]
+    for a, b in itertools.pairwise(days):
+        assert a != b
+    # meal 1 alternates: designed meal on odd days, its alternative on even days
+    firsts = [days[d][0] for d in range(7)]
+    assert firsts[0] == ("f0", "p0", "v0") and firsts[1] == ("f0", "p1", "v0")
+    assert firsts[2] == firsts[0]
+
+
+@given(st.integers(min_value=2, max_value=7), st.integers(min_value=2, max_value=3))
+@settings(max_examples=8, deadline=None)
+def test_rotation_property_consecutive_days_differ(days: int, per_slot: int) -> None:
+    target = MealTarget(3, 400, 6)
+    slots = [[[PROTEIN[j], FAT[s], VEG[s]] for j in range(per_slot)] for s in range(2)]
+    menu = plan_rotation(target, slots, days=days, max_per_food=14)
+    assert menu.complete
+    for d in range(1, days):
+        assert _day_meals(menu, d) != _day_meals(menu, d + 1)
+
+
+def test_rotation_respects_the_food_limit() -> None:
+    # FAT[0] in every candidate, at most 3 meals: days 4.. cannot have meal 1
+    slots = [[[PROTEIN[0], FAT[0], VEG[0]], [PROTEIN[1], FAT[0], VEG[1]]]]
+    menu = plan_rotation(MealTarget(3, 400, 6), slots, days=5, max_per_food=3)
+    assert len(menu.meals) == 3 and menu.food_counts["f0"] == 3
+    assert [d for d, _, _ in menu.unsolved] == [4, 5]
+    assert "max-per-food" in menu.unsolved[0][2]
+
+
+def test_one_candidate_repeats_that_meal() -> None:
+    menu = plan_rotation(MealTarget(3, 400, 6), [[[PROTEIN[0], FAT[0], VEG[0]]]], days=3)
+    assert menu.complete and _day_meals(menu, 1) == _day_meals(menu, 2)
+
+
+def test_substitutes_are_nearest_in_the_same_group() -> None:
+    def g(i: str, fat: float, protein: float, group: str) -> Food:
+        return Food(i, i, per_100g={"fat_g": fat, "protein_g": protein, "carb_g": 0.0}, group=group)
+
+    egg = g("egg", 10, 13, "eggs")
+    pool = [
+        egg,
+        g("duck-egg", 14, 13, "eggs"),
+        g("quail-egg", 11, 13, "eggs"),
+        g("oil", 11, 13, "fats"),
+        g("egg, boiled", 10, 13, "eggs"),
+    ]
+    # nearest first (|11 - 10| = 1 < |14 - 10| = 4); another group and another form of egg
+    # (same first word of the name) are left out
+    assert [f.id for f in substitutes(egg, pool, limit=5)] == ["quail-egg", "duck-egg"]
+    meal = [MealFood(egg), MealFood(g("butter", 81, 1, "fats"), fixed_amount=10)]
+    alts = meal_alternatives(meal, {"egg": [pool[2]], "butter": [pool[3]]})
+    # the fixed butter is never replaced
+    assert [[mf.id for mf in a] for a in alts] == [["quail-egg", "butter"]]
+
+
+def test_bad_rotation_input() -> None:
+    with pytest.raises(InputError):
+        plan_rotation(MealTarget(3, 400, 6), [])
+    with pytest.raises(InputError):
+        plan_rotation(MealTarget(3, 400, 6), [[[PROTEIN[0]]]], days=8)

@@ -220,6 +220,58 @@ def test_no_js_add_remove_and_resolve(client_as: Any, patient: Patient) -> None:
     assert [r["food"] for r in meal["rows"]] == [BUTTER, STRAWBERRY]
 
 
+RICOTTA = "01036"
+
+
+def test_swap_for_a_chosen_food_beside_the_row(client_as: Any, patient: Patient) -> None:
+    # issue 12, item 6: each food row offers "Swap for" with near foods of its group; choosing
+    # one and pressing Swap replaces the food and re-solves the meal to the ratio
+    client = client_as("dietitian")
+    url = reverse("keto_solve", args=[patient.pk])
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    post = form_post(**meal_rows(0, rows)) | {"action": "solve:0"}
+    response = client.post(url, post)
+    html = response.content.decode()
+    assert f'<label for="m0_swap_{EGG}">Swap for</label>' in html
+    egg_row = next(r for r in response.context["plan"].meals[0]["rows"] if r["food"] == EGG)
+    offered = [a["food"] for a in egg_row["alternatives"]]
+    # nearest dairy-and-egg foods by fat, protein and carbohydrate, never another form of egg
+    # nor a food already in the meal
+    assert RICOTTA in offered and BUTTER not in offered
+    assert all(not a["name"].startswith("Egg,") for a in egg_row["alternatives"])
+    post.update({f"m0_swap_{EGG}": RICOTTA, "action": f"swap:0:{EGG}"})
+    meal = client.post(url, post).context["plan"].meals[0]
+    assert [r["food"] for r in meal["rows"]] == [BUTTER, RICOTTA, STRAWBERRY]
+    assert meal["status"] == "solved" and meal["verified"] is True
+    # checked independently with the domain analysis: 3:1 within the ±0.1 tolerance
+    table = default_table()
+    grams = {r["food"]: r["grams"] for r in meal["rows"]}
+    assert all(g > 0 for g in grams.values())
+    check = analyze([Portion(table.get(f), g) for f, g in grams.items()])
+    assert check.totals()["ratio"] == pytest.approx(3.0, abs=0.1)
+    # the JSON path (keto.js) gets the same choices and the same swap
+    items = [{"food": r["food"], "grams": r["grams"], "locked": False} for r in meal["rows"]]
+    data = solve_json(client, patient, items, swap={"old": RICOTTA, "new": EGG}).json()
+    assert data["status"] == "solved"
+    assert [r["food"] for r in data["rows"]] == [BUTTER, EGG, STRAWBERRY]
+    assert all("alternatives" in r for r in data["rows"])
+
+
+def test_swap_with_nothing_chosen_uses_the_typed_food_or_says_what_to_do(
+    client_as: Any, patient: Patient
+) -> None:
+    client = client_as("dietitian")
+    url = reverse("keto_solve", args=[patient.pk])
+    post = form_post(**meal_rows(0, [(BUTTER, None, False), (EGG, None, False)]))
+    post.update({f"m0_swap_{EGG}": "", "action": f"swap:0:{EGG}"})
+    html = client.post(url, post).content.decode()
+    assert "Choose the replacement beside the food" in html
+    post.update(m0_add=CHICKEN)
+    meal = client.post(url, post).context["plan"].meals[0]
+    assert [r["food"] for r in meal["rows"]] == [BUTTER, CHICKEN]
+
+
 def _save(client: Client, patient: Patient, version: int = 0, **extra: Any) -> Any:
     solution = domain_meal([BUTTER, EGG, STRAWBERRY])
     rows = [(i.food_id, i.grams, False) for i in solution.items]
@@ -394,6 +446,42 @@ def test_mct_and_medicines(client_as: Any, patient: Patient) -> None:
     assert f"{rx.carb_g - 0.6:.2f}" in html
 
 
+def test_medicines_form_rows(client_as: Any, patient: Patient) -> None:
+    # issue 12, item 9: a medicine is entered as name, carbohydrate per dose and doses a day
+    rx = classic(RxPatient(10, 7.0, "female"), 3.0)
+    client = client_as("dietitian")
+    url = reverse("keto_solve", args=[patient.pk])
+    page = client.get(reverse("keto_planner", args=[patient.pk])).content.decode()
+    assert 'name="med0_name"' in page and 'name="med0_carb_mg"' in page
+    assert 'name="med0_per_day"' in page and "carb_mg=" not in page
+    post = form_post(med0_name="levetiracetam syrup", med0_carb_mg="300", med0_per_day="2")
+    response = client.post(url, post)
+    budget = response.context["plan"].budget
+    # 300 mg × 2 doses = 0.60 g a day, out of the prescribed 9.2 g; food keeps the rest
+    assert budget["medications"][0]["carb_g_per_day"] == pytest.approx(0.6)
+    assert budget["food_carb_g"] == pytest.approx(rx.carb_g - 0.6)
+    html = response.content.decode()
+    assert "levetiracetam syrup (300 mg × 2 a day)" in html
+    assert f"{rx.carb_g - 0.6:.2f}" in html
+    # an incomplete row: the missing field is named, nothing is computed from it
+    response = client.post(url, form_post(med0_name="levetiracetam syrup", med0_carb_mg="300"))
+    errors = response.context["form"].errors
+    assert "Give how many doses a day." in errors["med0_per_day"]
+    response = client.post(url, form_post(med1_name="x", med1_carb_mg="-5", med1_per_day="1"))
+    assert "med1_carb_mg" in response.context["form"].errors
+    # a saved plan's stored line is shown in the rows and kept when saved again
+    form = keto_views.PrescriptionForm(
+        data=prescription(medications="levetiracetam syrup:carb_mg=300:per_day=2")
+    )
+    assert form.is_valid(), form.errors
+    assert form["med0_name"].value() == "levetiracetam syrup"
+    assert form["med0_per_day"].value() == "2"
+    assert form.inputs()["medications"] == "levetiracetam syrup:carb_mg=300:per_day=2"
+    # rows emptied by the user (the page posts the rows, never the stored lines): no medicine
+    response = client.post(url, form_post(med0_name="", med0_carb_mg="", med0_per_day=""))
+    assert response.context["plan"].budget is None
+
+
 def test_bad_input_is_shown_beside_the_field(client_as: Any, patient: Patient) -> None:
     response = client_as("dietitian").post(
         reverse("keto_solve", args=[patient.pk]), form_post(weight_kg="0")
@@ -416,6 +504,15 @@ def test_saved_plan_gives_a_week_menu(client_as: Any, patient: Patient) -> None:
     assert len(menu["meals"]) == 7
     assert menu["unsolved"] == []
     assert (menu["designed"], menu["expected"]) == (1, 3)
+    # variety (issue 12, item 7): meal 1 alternates with solver-verified variations, so no two
+    # consecutive days serve the same meal, and every meal meets the ratio
+    assert menu["alternatives"] >= 1
+    day_foods = [tuple(sorted(i["food_id"] for i in m["items"])) for m in menu["meals"]]
+    assert all(a != b for a, b in zip(day_foods, day_foods[1:], strict=False))
+    assert all(m["achieved"]["ratio"] == pytest.approx(3.0, abs=0.1) for m in menu["meals"])
+    assert all(v <= 7 for v in menu["food_counts"].values())
+    html = client.get(reverse("keto_planner", args=[patient.pk])).content.decode()
+    assert html.count("meals is designed") + html.count("meals are designed") <= 1
 
 
 def test_planner_query_count(

@@ -206,3 +206,182 @@ def plan_menu(
         food_counts=dict(sorted(counts.items())),
         unsolved=tuple(unsolved),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Rotation: designed meals and their alternatives, so that days differ
+# --------------------------------------------------------------------------------------------
+#: How many alternatives of one designed meal are offered to a rotation (a software setting:
+#: more alternatives give more variety and cost more solving).
+DEFAULT_ALTERNATIVES_PER_MEAL = 4
+#: Substitutes considered for one food of a designed meal (a software setting).
+DEFAULT_SUBSTITUTES_PER_FOOD = 2
+_PROFILE_KEYS = ("fat_g", "protein_g", "carb_g")
+
+
+def _profile(food: Any) -> tuple[float, float, float] | None:
+    per = getattr(food, "per_100g", None) or {}
+    values = [per.get(k) for k in _PROFILE_KEYS]
+    if any(v is None for v in values):
+        return None
+    return (float(values[0]), float(values[1]), float(values[2]))  # type: ignore[arg-type]
+
+
+def _kind(food: Any) -> str:
+    name = str(getattr(food, "name", "") or "")
+    return name.split(",")[0].strip().casefold()
+
+
+def substitutes(
+    food: Any, pool: Sequence[Any], limit: int = DEFAULT_SUBSTITUTES_PER_FOOD
+) -> list[Any]:
+    """Foods of ``pool`` that could stand in for ``food`` in a meal: the same food group (when
+    both have one) and the nearest fat, protein and carbohydrate per 100 g (sum of absolute
+    differences), nearest first. Another form of the same food (the same first word of the
+    name, e.g. "Butter, salted" and "Butter, without salt") is no variety and is left out. A
+    software choice of *candidates*: every meal built from them is still solved to the
+    prescription before it is served.
+    """
+    own = _profile(food)
+    if own is None:
+        return []
+    group = getattr(food, "group", None)
+    kind = _kind(food)
+    scored: list[tuple[float, str, Any]] = []
+    for other in pool:
+        if other.id == food.id or (group and getattr(other, "group", None) != group):
+            continue
+        if kind and _kind(other) == kind:
+            continue
+        prof = _profile(other)
+        if prof is None:
+            continue
+        scored.append((sum(abs(a - b) for a, b in zip(own, prof, strict=True)), other.id, other))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return [s[2] for s in scored[:limit]]
+
+
+def meal_alternatives(
+    foods: Sequence[MealFood],
+    substitutes_by_id: Mapping[str, Sequence[Any]],
+    limit: int = DEFAULT_ALTERNATIVES_PER_MEAL,
+) -> list[tuple[MealFood, ...]]:
+    """Candidate variations of a designed meal: one food (never a fixed amount) replaced by one
+    of its substitutes, keeping that food's limits. At most ``limit``, in the order of the meal's
+    foods and of each food's substitutes, taking the foods in turn so that several foods vary.
+    """
+    ids = {mf.id for mf in foods}
+    per_food: list[list[tuple[MealFood, ...]]] = []
+    for k, mf in enumerate(foods):
+        if mf.fixed_amount is not None:
+            continue
+        options: list[tuple[MealFood, ...]] = []
+        for sub in substitutes_by_id.get(mf.id, ()):
+            if sub.id in ids:
+                continue
+            new = replace(mf, food=sub)
+            options.append(tuple(foods[:k]) + (new,) + tuple(foods[k + 1 :]))
+        per_food.append(options)
+    out: list[tuple[MealFood, ...]] = []
+    for round_ in itertools.zip_longest(*per_food):
+        for combo in round_:
+            if combo is not None and len(out) < limit:
+                out.append(combo)
+    return out
+
+
+def plan_rotation(
+    target: MealTarget,
+    slots: Sequence[Sequence[Sequence[MealFood]]],
+    *,
+    days: int = 7,
+    max_per_food: int = DEFAULT_MAX_PER_FOOD,
+    tolerances: Tolerances | None = None,
+    resolution: float = 1.0,
+    carbs: CarbBasis = DEFAULT_CARBS,
+    options: SolverOptions | None = None,
+) -> Menu:
+    """A menu whose meal ``s`` of each day is one of ``slots[s]`` (a designed meal first, then
+    its alternatives), every served meal solved to ``target``.
+
+    For each slot of each day the candidates are ranked: first those differing from the meal
+    served in that slot the day before, then by how often their foods were used so far, then by
+    their order. A candidate that would put a food in more than ``max_per_food`` meals, or that
+    does not solve, is skipped. So with two or more solvable candidates per slot (within the
+    food limit) no two consecutive days are the same; with one, that meal is repeated.
+    """
+    if not (isinstance(days, int) and 1 <= days <= MAX_DAYS):
+        raise InputError("--days", days, f"a whole number of days from 1 to {MAX_DAYS}")
+    if not (isinstance(max_per_food, int) and max_per_food >= 1):
+        raise InputError("--max-per-food", max_per_food, "a whole number of meals, 1 or more")
+    if not slots or len(slots) > 8:
+        raise InputError("--meals", len(slots), "from 1 to 8 meals a day")
+    cands = [[tuple(c) for c in slot if c] for slot in slots]
+    for s, slot in enumerate(cands, start=1):
+        if not slot:
+            raise InputError("--template", f"meal {s}", "at least one food per meal")
+    options = options or SolverOptions()
+    quiet = replace(options, explain=False)
+    cache: dict[tuple[str, ...], MealSolution] = {}
+
+    def solve(combo: tuple[MealFood, ...], explain: bool = False) -> MealSolution:
+        key = tuple(mf.id for mf in combo)
+        if key in cache and (cache[key].solved or not explain):
+            return cache[key]
+        problem = meal_problem(
+            combo, target, tolerances, resolution, carbs, options=options if explain else quiet
+        )
+        cache[key] = solve_meal(problem)
+        return cache[key]
+
+    counts: Counter[str] = Counter()
+    meals: list[MenuMeal] = []
+    unsolved: list[tuple[int, int, str]] = []
+    previous: dict[int, tuple[str, ...]] = {}
+    for day in range(1, days + 1):
+        for s, slot in enumerate(cands):
+            ranked = sorted(
+                range(len(slot)),
+                key=lambda j: (
+                    tuple(mf.id for mf in slot[j]) == previous.get(s),
+                    sum(counts[mf.id] for mf in slot[j]),
+                    j,
+                ),
+            )
+            chosen: MealSolution | None = None
+            first_tried: tuple[MealFood, ...] | None = None
+            for j in ranked:
+                combo = slot[j]
+                if any(counts[mf.id] + 1 > max_per_food for mf in combo):
+                    continue
+                first_tried = first_tried or combo
+                solution = solve(combo)
+                if not solution.solved:
+                    continue
+                used = tuple(item.food_id for item in solution.items)
+                if any(counts[i] + 1 > max_per_food for i in used):
+                    continue
+                chosen = solution
+                previous[s] = tuple(mf.id for mf in combo)
+                counts.update(used)
+                break
+            if chosen is None:
+                if first_tried is None:
+                    reason = (
+                        f"every food would exceed {max_per_food} meals in the menu: add foods or "
+                        "raise --max-per-food"
+                    )
+                else:
+                    reason = solve(first_tried, explain=True).reason or "no candidate solves"
+                unsolved.append((day, s + 1, reason))
+                previous.pop(s, None)
+                continue
+            meals.append(MenuMeal(day, s + 1, chosen))
+    return Menu(
+        days=days,
+        meals_per_day=len(cands),
+        max_per_food=max_per_food,
+        meals=tuple(meals),
+        food_counts=dict(sorted(counts.items())),
+        unsolved=tuple(unsolved),
+    )

@@ -98,6 +98,11 @@ def _choices(values: Any) -> list[tuple[str, str]]:
     return [(str(v), str(v)) for v in values]
 
 
+#: Rows of the medicines form (a page layout setting).
+MEDICINE_ROWS = 4
+MEDICINE_PARTS = ("name", "carb_mg", "per_day")
+
+
 class PrescriptionForm(forms.Form):
     """The prescription inputs; ``cleaned_data`` is what a saved plan keeps."""
 
@@ -183,12 +188,9 @@ class PrescriptionForm(forms.Form):
         coerce=float,
         initial=str(RESOLUTIONS_G[0]),
     )
-    medications = forms.CharField(
-        label="Medicines carrying carbohydrate",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="one a line: NAME:carb_mg=MG per mL or tablet:per_day=UNITS",
-    )
+    #: The medicines as stored lines ``NAME:carb_mg=MG:per_day=DOSES`` (saved plans, the
+    #: command line); the page edits them in the rows ``med{k}_*`` below and never shows this.
+    medications = forms.CharField(label="Medicines carrying carbohydrate", required=False)
     supplements = forms.CharField(
         label="Supplements given",
         required=False,
@@ -201,9 +203,94 @@ class PrescriptionForm(forms.Form):
         label="7-day menu: most meals per food", initial=DEFAULT_MAX_PER_FOOD
     )
 
+    data: Mapping[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not any(
+            str(self.data.get(f"med{k}_{p}") or "").strip()
+            for k in range(MEDICINE_ROWS)
+            for p in MEDICINE_PARTS
+        ):
+            # stored lines (a saved plan, the command line): shown in the rows
+            data = dict(self.data.items())
+            try:
+                meds = [
+                    parse_medication(line, "medications")
+                    for line in _lines(data.get("medications"))
+                ]
+            except InputError:
+                meds = []
+            if 0 < len(meds) <= MEDICINE_ROWS:
+                for k, m in enumerate(meds):
+                    data[f"med{k}_name"] = m.name
+                    data[f"med{k}_carb_mg"] = f"{m.carb_mg_per_unit:g}"
+                    data[f"med{k}_per_day"] = f"{m.units_per_day:g}"
+                self.data = data
+
+    @property
+    def medicine_rows(self) -> list[tuple[Any, Any, Any]]:
+        """The medicine rows' bound fields (name, carbohydrate per dose, doses a day)."""
+        return [
+            (self[f"med{k}_name"], self[f"med{k}_carb_mg"], self[f"med{k}_per_day"])
+            for k in range(MEDICINE_ROWS)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        c = super().clean() or {}
+        given = [
+            k
+            for k in range(MEDICINE_ROWS)
+            if any(
+                f"med{k}_{p}" in self.data and str(self.data.get(f"med{k}_{p}") or "").strip()
+                for p in MEDICINE_PARTS
+            )
+        ]
+        if not given:
+            return c
+        lines = []
+        for k in given:
+            name = (c.get(f"med{k}_name") or "").strip()
+            carb, per_day = c.get(f"med{k}_carb_mg"), c.get(f"med{k}_per_day")
+            if f"med{k}_carb_mg" in self.errors or f"med{k}_per_day" in self.errors:
+                continue
+            if not name:
+                self.add_error(f"med{k}_name", "Give the medicine's name.")
+            elif ":" in name:
+                self.add_error(f"med{k}_name", f"{name!r}: a name without ':' is accepted.")
+            if carb is None:
+                self.add_error(
+                    f"med{k}_carb_mg",
+                    "Give the carbohydrate in one dose [mg], from the label or the pharmacist.",
+                )
+            if per_day is None:
+                self.add_error(f"med{k}_per_day", "Give how many doses a day.")
+            if name and ":" not in name and carb is not None and per_day is not None:
+                try:
+                    Medication(name, carb, per_day)
+                except InputError as exc:
+                    self.add_error(f"med{k}_name", f"{exc.value}: {exc.accepted} is accepted.")
+                    continue
+                lines.append(f"{name}:carb_mg={carb:g}:per_day={per_day:g}")
+        c["medications"] = "\n".join(lines)
+        return c
+
     def inputs(self) -> dict[str, Any]:
         """The cleaned inputs as JSON-ready data (what ``data["prescription"]`` keeps)."""
         return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+for _k in range(MEDICINE_ROWS):
+    # the medicine rows, declared after the class so that their number is one setting
+    PrescriptionForm.base_fields[f"med{_k}_name"] = forms.CharField(
+        label="Medicine", required=False, max_length=80
+    )
+    PrescriptionForm.base_fields[f"med{_k}_carb_mg"] = forms.FloatField(
+        label="Carbohydrate per dose [mg]", required=False, min_value=0
+    )
+    PrescriptionForm.base_fields[f"med{_k}_per_day"] = forms.FloatField(
+        label="Doses a day", required=False, min_value=0
+    )
 
 
 def default_inputs() -> dict[str, Any]:

@@ -40,7 +40,7 @@ from spasmcare.keto.feeds import (
 )
 from spasmcare.keto.initiation import initiation_for
 from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
-from spasmcare.keto.menus import plan_menu
+from spasmcare.keto.menus import meal_alternatives, plan_rotation, substitutes
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.solver import (
     MealFood,
@@ -91,7 +91,6 @@ SOLVER_SOURCE = (
 )
 
 
-
 def plan_entry(patient: Patient) -> Entry | None:
     """The patient's live keto plan (one per patient; the newest if ever more)."""
     return (
@@ -136,7 +135,38 @@ def _fill(rows: list[dict[str, Any]], analysis: Any) -> None:
         row.update(fat_g=item.fat_g, protein_g=item.protein_g, carb_g=item.carb_g, kcal=item.kcal)
 
 
+#: Replacements offered beside each food of a meal ("Swap for…"); a software setting.
+SWAP_CHOICES = 5
+
+
 def meal_result(
+    table: FoodTable,
+    meal: MealState,
+    target: MealTarget | None,
+    *,
+    resolution: float,
+    carbs: Any,
+    solve: bool,
+) -> dict[str, Any]:
+    """:func:`_meal_result`, each row also offering its nearest replacements for a swap."""
+    out = _meal_result(table, meal, target, resolution=resolution, carbs=carbs, solve=solve)
+    in_meal = {r["food"] for r in out["rows"]}
+    pool: list[Food] | None = None
+    for row in out["rows"]:
+        food = _lookup(table, row["food"])
+        if food is None:
+            row["alternatives"] = []
+            continue
+        pool = pool if pool is not None else list(table)
+        row["alternatives"] = [
+            {"food": f.id, "name": f.name}
+            for f in substitutes(food, pool, SWAP_CHOICES + len(in_meal))
+            if f.id not in in_meal
+        ][:SWAP_CHOICES]
+    return out
+
+
+def _meal_result(
     table: FoodTable,
     meal: MealState,
     target: MealTarget | None,
@@ -555,14 +585,20 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
                 return None
             if not targets or targets[0] is None:
                 return {"error": "this diet has no per-meal ratio target to plan a menu to"}
-            # only designed meals are rotated: with fewer designed than the day has, the
-            # menu holds those and says so once (never "not planned" in every slot)
+            # only designed meals are planned: with fewer designed than the day has, the menu
+            # holds those and says so once (never "not planned" in every slot). Each designed
+            # meal rotates with its alternatives (one food changed for a near one of its group),
+            # every one solved to the target before it is served.
             per_day = min(len(rx.per_meal), len(templates))
-            menu = plan_menu(
+            pool = list(table)
+            slots = []
+            for foods in templates[:per_day]:
+                subs = {mf.id: substitutes(mf.food, pool) for mf in foods}
+                slots.append([tuple(foods), *meal_alternatives(foods, subs)])
+            menu = plan_rotation(
                 targets[0],
-                templates=templates,
+                slots,
                 days=MENU_DAYS,
-                meals_per_day=per_day,
                 max_per_food=c["menu_max_per_food"],
                 tolerances=TOLERANCES,
                 resolution=c["resolution"],
@@ -581,6 +617,7 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
         ]
         data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
         data["designed"], data["expected"] = len(templates), len(rx.per_meal)
+        data["alternatives"] = sum(len(slot) - 1 for slot in slots)
         return data
 
     result: dict[str, Any] | None = records.cached(patient, f"keto-menu-{entry.version}", build)
@@ -742,8 +779,16 @@ def _apply_action(
         meal = meals[i]
         if verb in ("add", "swap"):
             text = str(post.get(f"m{i}_add") or "").strip()
+            if verb == "swap" and len(parts) > 2:
+                # the replacement chosen beside the food ("Swap for…"), else the typed food
+                text = str(post.get(f"m{i}_swap_{parts[2]}") or "").strip() or text
             if not text:
-                meal.error = "Type a food id (or search) in the box first."
+                meal.error = (
+                    "Choose the replacement beside the food, or type a food id (or search) "
+                    "in the box first."
+                    if verb == "swap"
+                    else "Type a food id (or search) in the box first."
+                )
                 return
             found = _lookup(table, text)
             if found is None:

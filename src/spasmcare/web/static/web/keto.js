@@ -110,7 +110,19 @@
       tr.appendChild(el("td", { "class": "num" }, fmt(row.carb_g, 1)));
       tr.appendChild(el("td", { "class": "num" }, fmt(row.kcal, 0)));
       var actions = el("td", { "class": "keto-row-actions" });
-      actions.appendChild(el("button", { type: "submit", "class": "link swap", name: "action", value: "swap:" + i + ":" + row.food, title: "replace by the food in the search box" }, "Swap"));
+      var swapId = "m" + i + "_swap_" + row.food;
+      var swapBox = el("span", { "class": "keto-swap" });
+      swapBox.appendChild(el("label", { "for": swapId }, "Swap for"));
+      swapBox.appendChild(document.createTextNode(" "));
+      var choice = el("select", { "class": "swap-for", id: swapId, name: swapId });
+      choice.appendChild(el("option", { value: "" }, "a food searched for below"));
+      (row.alternatives || []).forEach(function (alt) {
+        choice.appendChild(el("option", { value: alt.food }, alt.name));
+      });
+      swapBox.appendChild(choice);
+      swapBox.appendChild(document.createTextNode(" "));
+      swapBox.appendChild(el("button", { type: "submit", "class": "link swap", name: "action", value: "swap:" + i + ":" + row.food, "aria-label": "swap " + row.name + " for the chosen food" }, "Swap"));
+      actions.appendChild(swapBox);
       actions.appendChild(document.createTextNode(" "));
       actions.appendChild(el("button", { type: "submit", "class": "link remove", name: "action", value: "remove:" + i + ":" + row.food }, "Remove"));
       tr.appendChild(actions);
@@ -253,6 +265,19 @@
         resolve(card, mealItems(card));
       } else if (button.classList.contains("swap") && tr) {
         event.preventDefault();
+        var chosen = tr.querySelector("select.swap-for");
+        if (chosen && chosen.value) {
+          // the replacement chosen beside the food: swap and re-solve now
+          resolve(card, mealItems(card), { old: tr.getAttribute("data-food"), "new": chosen.value });
+          return;
+        }
+        var typed = search.value.trim();
+        if (typed && form.requestSubmit) {
+          // a food id typed in the search box: the same swap, by the form's own post
+          card.removeAttribute("data-swap");
+          form.requestSubmit(button);
+          return;
+        }
         card.setAttribute("data-swap", tr.getAttribute("data-food"));
         search.setAttribute("placeholder", "Search the food to put in place of " + tr.cells[0].firstChild.textContent.trim());
         search.focus();
