@@ -130,3 +130,23 @@ def test_cli_report_colours_by_polarity(capsys: pytest.CaptureFixture[str]) -> N
     assert "\x1b[31m" in relapse  # red: a relapse is bad news
     day7 = next(line for line in text.splitlines() if "spasms_continuing_day7" in line)
     assert "\x1b[36m" in day7 and "\x1b[32m" not in day7  # cyan, not green
+
+
+def test_report_of_a_record_with_no_entries_says_so() -> None:
+    """A patient with no entries: no "None months", no "( %)", no empty chart (its date axis
+    would start in 1970); each empty section says there is nothing yet."""
+    text = json.dumps(
+        {
+            "format": "spasmcare-record",
+            "schema_version": 1,
+            "patient": {"id": "empty-1", "birth_date": "2026-06-01", "sex": "male"},
+        }
+    )
+    page = render_html(build_report(record_from_json(text, today=TODAY)))
+    assert "None months" not in page and "None %" not in page
+    assert "( %)" not in page and "→ :" not in page
+    assert "<img" not in page
+    assert "Diary: no entries yet." in page
+    assert "No entries yet: the timeline shows" in page
+    assert "No growth measurements yet." in page
+    assert "No lab results yet." in page

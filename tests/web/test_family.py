@@ -655,3 +655,54 @@ def test_video_ranges_and_a_missing_file(family: Client, patient: Patient, setti
     assert family.get(url).status_code == 404
     # the diary page still opens, with the link to the (now missing) video
     assert family.get(diary_url(patient)).status_code == 200
+
+
+# ---- the family invitation page: copy, print, QR (issue 12) -----------------------------------
+
+
+def test_invitation_page_has_copy_print_and_a_qr_code_of_the_link(
+    client_as: Any, patient: Patient
+) -> None:
+    import segno
+    from django.conf import settings
+
+    response = client_as("nurse").post(
+        f"/patients/{patient.pk}/invite/", {"relationship": "grandmother <b>"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    found = re.search(r'id="invite-link"[^>]*value="(http://testserver/join/[^"]+)"', page)
+    assert found is not None
+    link = found.group(1)
+    # the QR code is inline SVG drawn on the server, and it encodes exactly this link
+    svg = re.search(r'<svg role="img"[^>]*class="invite-qr">.*?</svg>', page, flags=re.S)
+    assert svg is not None
+    expected = segno.make(link, error="m", micro=False).svg_inline(
+        scale=5, border=4, svgclass="invite-qr", lineclass=None
+    )
+    path_of = re.compile(r'stroke="#000" d="([^"]+)"')
+    assert path_of.search(svg.group(0)).group(1) == path_of.search(expected).group(1)  # type: ignore[union-attr]
+    # the printable family part: the link written out, plain steps, the last day it works
+    assert page.count(link) == 2  # in the copy box and under the QR code
+    assert "Point your phone's camera at the square code" in page
+    last_day = (timezone.now() + timedelta(days=settings.SPASMCARE_INVITATION_DAYS)).date()
+    assert f"until {last_day.day} {last_day.strftime('%b %Y')}" in page
+    assert "grandmother &lt;b&gt;" in page and "grandmother <b>" not in page
+    # copy and print buttons work through the static script: no inline script or handler
+    assert 'data-copy="invite-link"' in page and "data-print" in page
+    assert "/static/web/invitation.js" in page
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
+    assert re.search(r"\son[a-z]+=", page) is None
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    script_src = response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    assert "unsafe-inline" not in script_src
+
+
+def test_invitation_script_copies_and_prints_from_marked_buttons() -> None:
+    from pathlib import Path
+
+    import spasmcare.web
+
+    js = (Path(spasmcare.web.__file__).parent / "static" / "web" / "invitation.js").read_text()
+    assert "navigator.clipboard.writeText" in js and 'execCommand("copy")' in js
+    assert "[data-copy]" in js and "[data-print]" in js and "window.print()" in js

@@ -88,6 +88,19 @@ def _runs(days: list[float]) -> list[tuple[float, float]]:
     return out
 
 
+def has_timeline(report: dict[str, Any]) -> bool:
+    """Whether the timeline has anything dated to draw (a patient with no entries gets a
+    sentence instead of an empty chart whose axis would start in 1970)."""
+    return bool(
+        report["spasms_per_day"] or report["treatments"] or report["diets"] or report["eeg"]
+    )
+
+
+def has_growth(report: dict[str, Any]) -> bool:
+    """Whether the growth chart has a measurement with an age to plot."""
+    return any(r["corrected_age_years"] is not None for r in report["growth"]["rows"])
+
+
 def timeline_png(report: dict[str, Any]) -> bytes:
     """Therapy bars and EEGs, spasms per day (unrecorded days shaded), blood ketones."""
     daily = report["spasms_per_day"]

@@ -10,7 +10,13 @@ import base64
 from html import escape
 from typing import Any
 
-from spasmcare.report.charts import adherence_png, growth_png, timeline_png
+from spasmcare.report.charts import (
+    adherence_png,
+    growth_png,
+    has_growth,
+    has_timeline,
+    timeline_png,
+)
 from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS
 
 CSS = """
@@ -136,9 +142,14 @@ def _fmt(value: Any, digits: int = 2, signed: bool = False) -> str:
 
 def _header(r: dict[str, Any]) -> str:
     p, e, d = r["patient"], r["etiology"], r["diary"]
-    age = f"{p['age_months_at_last_diary_day']} months at the last diary day" + (
-        f" (corrected {p['corrected_age_months_at_last_diary_day']} months)" if p["preterm"] else ""
-    )
+    if p["age_months_at_last_diary_day"] is None:
+        age = "no diary entries yet"
+    else:
+        age = f"{p['age_months_at_last_diary_day']} months at the last diary day" + (
+            f" (corrected {p['corrected_age_months_at_last_diary_day']} months)"
+            if p["preterm"] and p["corrected_age_months_at_last_diary_day"] is not None
+            else ""
+        )
     etiology = (
         e["category"]
         + (f" — {e['gene']}" if e["gene"] else "")
@@ -151,10 +162,21 @@ def _header(r: dict[str, Any]) -> str:
         f"{' (preterm: growth uses corrected age)' if p['preterm'] else ''}"
         f" · {_e(age)} · spasm onset {_e(p['onset_date'] or 'not recorded')}</div>"
         f"<div class='meta'>Etiology: {_e(etiology)}</div>"
-        f"<div class='meta'>Diary {_e(d['first_day'])} → {_e(d['last_day'])}: "
-        f"{d['recorded_days']} of {d['days_in_span']} days recorded "
-        f"({_e(d['coverage_percent'])} %), {d['entries']} entries, {d['spasms_total']} spasms. "
-        "Unrecorded days are unknown, never counted as spasm-free.</div>"
+        f"<div class='meta'>{_diary_line(d)}</div>"
+    )
+
+
+def _diary_line(d: dict[str, Any]) -> str:
+    """The diary summary; a patient with no diary days reads "no entries yet", never "→ :" or
+    "( %)"."""
+    if not d["days_in_span"] or d["first_day"] is None:
+        return "Diary: no entries yet."
+    coverage = f" ({_e(d['coverage_percent'])} %)" if d["coverage_percent"] is not None else ""
+    return (
+        f"Diary {_e(d['first_day'])} → {_e(d['last_day'])}: "
+        f"{d['recorded_days']} of {d['days_in_span']} days recorded{coverage}, "
+        f"{d['entries']} entries, {d['spasms_total']} spasms. "
+        "Unrecorded days are unknown, never counted as spasm-free."
     )
 
 
@@ -289,6 +311,12 @@ def _eeg(r: dict[str, Any]) -> str:
     )
 
 
+def _timeline(r: dict[str, Any]) -> str:
+    if not has_timeline(r):
+        return "<p>No entries yet: the timeline shows from the first diary day, course or EEG.</p>"
+    return _img(timeline_png(r), "timeline")
+
+
 def _growth(r: dict[str, Any]) -> str:
     g = r["growth"]
     rows = [
@@ -311,8 +339,10 @@ def _growth(r: dict[str, Any]) -> str:
         f"<span class='src'>[{_e(f['source'])}]</span></div>"
         for f in g["flags"]
     )
+    if not g["rows"]:
+        return "<p>No growth measurements yet.</p>"
     return (
-        _img(growth_png(r), "growth chart")
+        (_img(growth_png(r), "growth chart") if has_growth(r) else "")
         + _table(
             [
                 "Date",
@@ -345,7 +375,12 @@ def _labs(r: dict[str, Any]) -> str:
         for x in r["labs"]["rows"]
     ]
     extra = "".join(f"<li>{_e(t)}</li>" for t in r["labs"]["not_configured"])
-    return _table(["Time", "Test", "As entered", "SI", "Note"], rows) + (
+    table = (
+        _table(["Time", "Test", "As entered", "SI", "Note"], rows)
+        if rows
+        else "<p>No lab results yet.</p>"
+    )
+    return table + (
         f"<p class='small'>Not alerted (no sourced cut-off):</p><ul class='small'>{extra}</ul>"
         if extra
         else ""
@@ -374,7 +409,7 @@ def render_html(report: dict[str, Any]) -> str:
 {_header(r)}
 {_summary(r)}
 <h2>Alerts</h2>{_alerts(r)}
-<h2>Timeline</h2>{_img(timeline_png(r), "timeline")}
+<h2>Timeline</h2>{_timeline(r)}
 <h2>Drug courses and response</h2>{_day7(r)}{_treatment_sections(r)}
 <h2>Diet</h2>{_diet_sections(r)}
 <h2>EEG</h2>{_eeg(r)}

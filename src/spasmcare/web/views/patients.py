@@ -48,6 +48,7 @@ from spasmcare.web.models import (
     Revision,
     User,
 )
+from spasmcare.web.qr import qr_svg
 from spasmcare.web.views.auth import token_hash
 
 DASHBOARD_KINDS = (
@@ -392,7 +393,7 @@ def invitation_new(request: HttpRequest, pid: int) -> HttpResponse:
         return redirect("patient_dashboard", pid=pid)
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
-        Invitation.objects.create(
+        invitation = Invitation.objects.create(
             patient=patient,
             token_hash=token_hash(token),
             relationship=form.cleaned_data["relationship"],
@@ -403,5 +404,12 @@ def invitation_new(request: HttpRequest, pid: int) -> HttpResponse:
     return render(
         request,
         "web/invitation.html",
-        {"patient": patient, "link": link, "days": settings.SPASMCARE_INVITATION_DAYS},
+        {
+            "patient": patient,
+            "link": link,
+            "days": settings.SPASMCARE_INVITATION_DAYS,
+            "expires_at": invitation.expires_at,
+            "relationship": form.cleaned_data["relationship"],
+            "qr": qr_svg(link, f"QR code of the join link for {patient.name}'s family"),
+        },
     )
