@@ -39,8 +39,9 @@ SUBCOMMANDS: list[tuple[str, str, bool]] = [
 #: modules (the solver, the growth references); a test checks it against the modules' own.
 HELP: dict[str, str] = {
     "demo": "Print a complete ketogenic prescription for a demo 8-month-old infant.",
-    "report": "Response measures (UKISS, ICISS, NISC, Elterman, electroclinical, diet responders),"
-    "\nEEG scores, growth z-scores and flags, lab alerts; optional HTML report.",
+    "report": "Response measures (UKISS, ICISS, NISC, Mytinger, Elterman, electroclinical, diet"
+    "\nresponders), EEG scores, growth z-scores and flags, lab alerts; optional HTML report."
+    "\nEvery output key and setting: docs/MEASURES.md.",
     "foods": "Food composition table (USDA SR28 + specialty products).",
     "keto": "Ketogenic diet therapy: prescriptions, meals, infant feeds.",
     "therapy": "First-line drug courses: protocols, dose schedules, monitoring, calendar export.",
