@@ -6,8 +6,14 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from spasmcare.cli import main
+
+# Property and fuzz tests draw the same examples on every machine (a seed per test), so a run
+# that passes here passes in CI; no per-example deadline (CI machines are slower and shared).
+hypothesis_settings.register_profile("spasmcare", derandomize=True, deadline=None)
+hypothesis_settings.load_profile("spasmcare")
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
