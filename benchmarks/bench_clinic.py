@@ -14,7 +14,7 @@ database), adds one login per virtual user, starts the app as ``make demo`` serv
 - 8 nurses: patient list, a dashboard, record a blood pressure;
 - 6 neurologists: patient list, dashboards, the course planner, the timeline chart;
 - 4 dietitians: the keto planner, then live re-solves of a meal (the page's JSON request);
-- 1 researcher: the cohort page; 1 admin: patient list and protocol details.
+- 1 researcher: the cohort page; 1 admin: the admin site and the clinic settings page.
 
 Each user pauses a think time drawn uniformly from 0.5-2 s between requests (seeded). With
 ``--import-items N``, a record of about N items is imported beside the mix (through the app's
@@ -371,9 +371,10 @@ def _steps(role: str, i: int, ids: dict[str, list[int]], rng: random.Random) -> 
         return [("keto planner", "GET", f"/patients/{other}/keto/", None, (200,)), solve, solve]
     if role == "researcher":
         return [("cohort", "GET", "/cohort/", None, (200,))]
+    # the administrator manages accounts and settings, and sees no clinical page (issue 13)
     return [
-        ("patient list", "GET", "/patients/", None, (200,)),
-        ("protocol details", "GET", "/protocols/", None, (200,)),
+        ("admin site", "GET", "/admin/", None, (200,)),
+        ("clinic settings", "GET", "/clinic/", None, (200,)),
     ]
 
 
