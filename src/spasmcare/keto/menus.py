@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -143,19 +143,7 @@ def plan_menu(
     rng = random.Random(seed)
     candidates = _candidates(templates, groups, rng)
     order = {tuple(mf.id for mf in c): i for i, c in enumerate(candidates)}
-    options = options or SolverOptions()
-    quiet = replace(options, explain=False)
-    cache: dict[tuple[str, ...], MealSolution] = {}
-
-    def solve(combo: tuple[MealFood, ...], explain: bool = False) -> MealSolution:
-        key = tuple(mf.id for mf in combo)
-        if key in cache and (cache[key].solved or not explain):
-            return cache[key]
-        problem = meal_problem(
-            combo, target, tolerances, resolution, carbs, options=options if explain else quiet
-        )
-        cache[key] = solve_meal(problem)
-        return cache[key]
+    solve = _cached_solver(target, tolerances, resolution, carbs, options)
 
     counts: Counter[str] = Counter()
     meals: list[MenuMeal] = []
@@ -320,19 +308,7 @@ def plan_rotation(
     for s, slot in enumerate(cands, start=1):
         if not slot:
             raise InputError("--template", f"meal {s}", "at least one food per meal")
-    options = options or SolverOptions()
-    quiet = replace(options, explain=False)
-    cache: dict[tuple[str, ...], MealSolution] = {}
-
-    def solve(combo: tuple[MealFood, ...], explain: bool = False) -> MealSolution:
-        key = tuple(mf.id for mf in combo)
-        if key in cache and (cache[key].solved or not explain):
-            return cache[key]
-        problem = meal_problem(
-            combo, target, tolerances, resolution, carbs, options=options if explain else quiet
-        )
-        cache[key] = solve_meal(problem)
-        return cache[key]
+    solve = _cached_solver(target, tolerances, resolution, carbs, options)
 
     counts: Counter[str] = Counter()
     meals: list[MenuMeal] = []
@@ -385,3 +361,29 @@ def plan_rotation(
         food_counts=dict(sorted(counts.items())),
         unsolved=tuple(unsolved),
     )
+
+
+def _cached_solver(
+    target: MealTarget,
+    tolerances: Tolerances | None,
+    resolution: float,
+    carbs: CarbBasis,
+    options: SolverOptions | None,
+) -> Callable[..., MealSolution]:
+    """``solve(combo, explain=False)``: each food combination solved once per menu; an
+    explanation of infeasibility is computed only when asked for."""
+    full = options or SolverOptions()
+    quiet = replace(full, explain=False)
+    cache: dict[tuple[str, ...], MealSolution] = {}
+
+    def solve(combo: tuple[MealFood, ...], explain: bool = False) -> MealSolution:
+        key = tuple(mf.id for mf in combo)
+        if key in cache and (cache[key].solved or not explain):
+            return cache[key]
+        problem = meal_problem(
+            combo, target, tolerances, resolution, carbs, options=full if explain else quiet
+        )
+        cache[key] = solve_meal(problem)
+        return cache[key]
+
+    return solve
