@@ -25,7 +25,11 @@ def _isolated(settings: Any, tmp_path: Path) -> None:
     settings.SPASMCARE_PROTOCOLS_DIR.mkdir()
     from django.core.cache import cache
 
+    from spasmcare.web import computed
+
     cache.clear()
+    # each test's database is rolled back and its ids used again: no computed view carries over
+    computed.forget_local()
 
 
 @pytest.fixture

@@ -112,24 +112,37 @@ def test_full_check_once_then_checked_writes_keep_it(
     two: list[Patient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alder = two[0]
-    summaries.stored(fresh([alder]))
-    assert row(alder).checked == Patient.objects.get(pk=alder.pk).data_version
+    # the import checked the whole record: it is checked at the version it left
+    assert records.is_checked(fresh([alder])[0])
     # a write through the audit layer checks its item with the other items: the whole record
     # stays checked, and the next summary reads the stored items without the schema
     audit.create_entry(alder, Kind.RECORDED_DAY, {"date": on(31).isoformat()}, None)
-    current = Patient.objects.get(pk=alder.pk).data_version
-    assert row(alder).checked == current
+    current = Patient.objects.get(pk=alder.pk)
+    assert current.checked_version == current.data_version and records.is_checked(current)
     full: list[int] = []
     real = resilience.record_from_dict  # the full check (schema and meaning) of a read
     monkeypatch.setattr(
         resilience, "record_from_dict", lambda *a, **k: full.append(1) or real(*a, **k)
     )
     summaries.stored(fresh([alder]))
-    assert full == [] and row(alder).data_version == current
-    # a write around the audit layer does not move the stamp: the next version is checked fully
-    Patient.objects.filter(pk=alder.pk).update(data_version=current + 1)
+    assert full == [] and row(alder).data_version == current.data_version
+    # a write around the audit layer does not move the stamp: the next version is checked
+    # fully, once, and is then known to be checked
+    Patient.objects.filter(pk=alder.pk).update(data_version=current.data_version + 1)
     summaries.stored(fresh([alder]))
-    assert full == [1] and row(alder).checked == current + 1
+    assert full == [1]
+    assert Patient.objects.get(pk=alder.pk).checked_version == current.data_version + 1
+    summaries.stored(fresh([alder]), records.today() + timedelta(days=1))
+    assert full == [1]  # a new day reads the checked items without the schema
+
+
+def test_a_write_of_an_unchecked_record_does_not_make_it_checked(two: list[Patient]) -> None:
+    alder = two[0]
+    version = Patient.objects.get(pk=alder.pk).data_version
+    Patient.objects.filter(pk=alder.pk).update(checked_version=None)
+    audit.create_entry(alder, Kind.RECORDED_DAY, {"date": on(31).isoformat()}, None)
+    after = Patient.objects.get(pk=alder.pk)
+    assert after.data_version == version + 1 and after.checked_version is None
 
 
 def test_stored_rows_serve_another_worker(
@@ -150,4 +163,3 @@ def test_unreadable_record_has_a_problem_and_no_cohort_row(two: list[Patient]) -
     Entry.objects.filter(pk=entry.pk).update(data=entry.data | {"spasms": -2})
     found = summaries.stored(fresh([birch]), date.today())
     assert found[birch.pk].cohort is None and "spasms" in found[birch.pk].summary["problem"]
-    assert found[birch.pk].checked is None

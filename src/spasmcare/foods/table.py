@@ -129,6 +129,10 @@ class FoodTable:
         """Foods added to (or replaced in) this table, in the order they were added."""
         return list(self._local.values())
 
+    def is_packaged(self) -> bool:
+        """The packaged table as it ships (:func:`default_table`, nothing added or replaced)."""
+        return not self._local and self._base is _default_base()[0]
+
     # ------------------------------------------------------------------ search
     def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """Foods matching ``query``, best first (see :mod:`spasmcare.foods.search`)."""

@@ -16,14 +16,14 @@ import time
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Subquery
+from django.db import models, transaction
+from django.db.models import Case, F, When
 from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.record.io import diary_key
-from spasmcare.web import records
-from spasmcare.web.models import CareTeam, Entry, Kind, Patient, PatientSummary, Revision, User
+from spasmcare.web import records, refresh
+from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, User
 
 PATIENT_FIELDS = (
     "record_id",
@@ -67,21 +67,41 @@ def _patient_snapshot(p: Patient) -> dict[str, Any]:
     return out
 
 
-def _touch(patient: Patient, checked: bool = False) -> None:
+def _touch(patient: Patient, checked: bool = False, *, whole: bool = False) -> None:
     """Raise the patient's ``data_version`` (computed views of the old one are not used again).
 
     ``checked``: the written item passed the record check together with the patient's other
     items (a duplicate id, a reference to a missing treatment are refused), so a record that
-    was fully checked at the old version is still valid at the new one: the stored summary's
-    ``checked`` stamp moves on with it, and the next summary is read without the schema.
+    was fully checked at the old version is still valid at the new one: ``checked_version``
+    moves on with ``data_version`` in the same statement (no reader can come between), and the
+    next read takes the stored items without the schema. ``whole``: the whole record as it now
+    stands was just checked (an import), so it is checked at the new version.
     """
-    if checked:
-        current = Patient.objects.filter(pk=patient.pk).values("data_version")[:1]
-        PatientSummary.objects.filter(patient_id=patient.pk, checked=Subquery(current)).update(
-            checked=F("checked") + 1
+    fields: dict[str, Any] = {"data_version": F("data_version") + 1}
+    if whole:
+        fields["checked_version"] = F("data_version") + 1
+        fields["checked_with"] = records.validator_fingerprint()
+    elif checked:
+        fields["checked_version"] = Case(
+            When(checked_version=F("data_version"), then=F("data_version") + 1),
+            default=F("checked_version"),
+            output_field=models.PositiveIntegerField(null=True),
         )
-    Patient.objects.filter(pk=patient.pk).update(data_version=F("data_version") + 1)
-    patient.refresh_from_db(fields=["data_version"])
+    Patient.objects.filter(pk=patient.pk).update(**fields)
+    patient.refresh_from_db(fields=["data_version", "checked_version", "checked_with"])
+    refresh.note_write(patient.pk)  # its summary is recomputed once the response is sent
+
+
+def mark_checked(patients: list[Patient]) -> None:
+    """Record that these patients' whole records passed the full check at the data version
+    they were read at (a write that came meanwhile leaves its patient to be checked again)."""
+    by_version: dict[int, list[int]] = {}
+    for p in patients:
+        by_version.setdefault(p.data_version, []).append(p.pk)
+    for version, pks in by_version.items():
+        Patient.objects.filter(pk__in=pks, data_version=version).update(
+            checked_version=version, checked_with=records.validator_fingerprint()
+        )
 
 
 def lock_patient(patient: Patient) -> None:
@@ -170,6 +190,7 @@ def update_patient(
             "patient", expected_version, current.version, _who(last.by if last else None)
         )
     patient.refresh_from_db()
+    refresh.note_write(patient.pk)
     Revision.objects.create(
         patient=patient,
         version=patient.version,
@@ -356,7 +377,7 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
         with transaction.atomic():
             patient = create_patient(fields, team, user)
             _import_rows(patient, items, user)
-            _touch(patient)
+            _touch(patient, whole=True)
         return patient
     with transaction.atomic():
         patient = create_patient(fields, team, user)
@@ -371,7 +392,7 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
                 _import_rows(patient, items[start : start + IMPORT_BATCH], user)
         with transaction.atomic():
             Patient.objects.filter(pk=patient.pk).update(retracted_at=None, retraction_reason="")
-            _touch(patient)
+            _touch(patient, whole=True)
     except BaseException:
         with transaction.atomic():
             Revision.objects.filter(patient=patient).delete()
@@ -431,5 +452,9 @@ def import_fhir(patient: Patient, bundle: Any, user: User | None) -> Any:
     for section, item in result.added:
         create_entry(
             patient, records.KIND_OF_SECTION[section], item, user, action="import", check=False
+        )
+    if result.added:  # the whole merged record was checked: it is checked as it now stands
+        Patient.objects.filter(pk=patient.pk).update(
+            checked_version=F("data_version"), checked_with=records.validator_fingerprint()
         )
     return result

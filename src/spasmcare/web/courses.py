@@ -13,7 +13,7 @@ key, "due": date the plan gives the check, "done": date, "value": optional text}
 Nothing here computes a clinical result: plans come from :mod:`spasmcare.therapy`, the day-7
 answer from :func:`spasmcare.measures.response.spasms_continuing_day7`. Functions that take
 ``entries`` use the rows given (the patient's live entries of every kind) and make no query of
-their own; the rebuilt plans are cached per patient data version (:func:`records.cached`).
+their own; a rebuilt plan is kept per process under its inputs (:func:`saved_plans`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from spasmcare.record import Record
 from spasmcare.therapy import CoursePlan, Protocol, day7_decision_id, load_protocol, plan_course
 from spasmcare.therapy.course_record import dose_steps, drugs
 from spasmcare.therapy.monitoring import MonitoringItem
-from spasmcare.web import records
+from spasmcare.web import computed, records
 from spasmcare.web.models import Entry, Kind, Patient
 
 PLANNER = "planner"
@@ -179,23 +179,25 @@ def saved_courses(entries: list[Entry]) -> list[SavedCourse]:
 
 
 def saved_plans(patient: Patient, courses: list[SavedCourse]) -> dict[str, CoursePlan | str]:
-    """Each saved course's plan (or why it cannot be re-made), cached per data version."""
+    """Each saved course's plan (or why it cannot be re-made). A plan depends only on the
+    course's inputs, the patient's birth date and sex and the protocol files, so it is kept
+    per process under exactly those (:func:`spasmcare.web.computed.memo`): a diary tap or a
+    lab result does not re-make it."""
 
-    def build() -> dict[str, CoursePlan | str]:
-        out: dict[str, CoursePlan | str] = {}
-        for course in courses:
-            try:
-                out[course.group] = build_plan(patient, course.inputs)
-            except InputError as exc:
-                out[course.group] = str(exc)
-        return out
+    def build(course: SavedCourse) -> CoursePlan | str:
+        try:
+            return build_plan(patient, course.inputs)
+        except InputError as exc:
+            return str(exc)
 
-    plans: dict[str, CoursePlan | str] = records.cached(
-        patient, f"course-plans-{protocols_token()}", build
-    )
-    if any(c.group not in plans for c in courses):  # entries newer than the cached version
-        plans = build()
-    return plans
+    token = protocols_token()
+    return {
+        course.group: computed.memo(
+            ("course-plan", token, repr(course.inputs), patient.birth_date, patient.sex),
+            lambda course=course: build(course),  # type: ignore[misc]
+        )
+        for course in courses
+    }
 
 
 def item_key(what: str) -> str:

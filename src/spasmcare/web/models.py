@@ -70,6 +70,12 @@ class Patient(models.Model):
 
     ``version`` guards against stale edits of these fields; ``data_version`` rises with every
     change to the patient's clinical data, so computed views can be cached per version.
+    ``checked_version``: the ``data_version`` whose whole record last passed the full record
+    check (JSON Schema and meaning) by the validator named in ``checked_with``
+    (:func:`spasmcare.web.records.validator_fingerprint`); a write through the audit layer,
+    which checks its item with the patient's other items, moves it on in the same statement
+    that raises ``data_version`` (:func:`spasmcare.web.audit._touch`), so a record stored
+    through the validator is read without the schema until something is written around it.
     """
 
     record_id = models.CharField(max_length=64, unique=True)
@@ -86,6 +92,8 @@ class Patient(models.Model):
 
     version = models.PositiveIntegerField(default=1)
     data_version = models.PositiveIntegerField(default=1)
+    checked_version = models.PositiveIntegerField(null=True, blank=True)
+    checked_with = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
@@ -280,11 +288,29 @@ class PatientSummary(models.Model):
     #: The patient's cohort rows (``spasmcare.measures.cohort.cohort_rows``); null when the
     #: record does not read.
     cohort = models.JSONField(null=True)
-    #: The ``data_version`` whose whole record last passed the full record check (JSON Schema
-    #: and meaning) under this ``clinic`` stamp: until the data changes, later days read the
-    #: stored items without checking them against the schema again.
-    checked = models.PositiveIntegerField(null=True)
     computed_at = models.DateTimeField(auto_now=True)
+
+
+class ComputedView(models.Model):
+    """One computed view of one patient (the dashboard's report, a chart, the family's today
+    page), stored once and shared by every worker process (:func:`spasmcare.web.records.cached`).
+
+    ``stamp`` names what the value was computed from (the patient's ``data_version``, the day,
+    the app version and any variant such as a keto plan version); a reader whose stamp differs
+    computes the view again and overwrites the row, so a patient has at most one row per view.
+    Computed values only: never the record of truth.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="views")
+    name = models.CharField(max_length=80)
+    stamp = models.CharField(max_length=200)
+    value = models.BinaryField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "name"], name="one_view_per_name")
+        ]
 
 
 # --- security and governance (issue 13) --------------------------------------------------

@@ -8,12 +8,16 @@ minimal record, and its error is reported against the item's own field name.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
 
+from spasmcare import __version__
 from spasmcare.errors import InputError
 from spasmcare.record import (
     FORMAT,
@@ -46,6 +50,27 @@ LINKED = (Kind.TREATMENT, Kind.DIET, Kind.ADVERSE)
 
 def today() -> date:
     return timezone.localdate()
+
+
+@lru_cache(maxsize=1)
+def validator_fingerprint() -> str:
+    """Names the record validator (the JSON Schema and the checking code of
+    :mod:`spasmcare.record`): a record checked by another one is checked again."""
+    digest = hashlib.sha256(__version__.encode())
+    package = resources.files("spasmcare.record")
+    for name in ("io.py", "model.py", "plausibility.py", "units.py"):
+        digest.update((package / name).read_bytes())
+    for path in sorted((package / "schema").iterdir(), key=lambda p: p.name):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def is_checked(patient: Patient) -> bool:
+    """The patient's stored items, at this data version, passed the full record check."""
+    return (
+        patient.checked_version == patient.data_version
+        and patient.checked_with == validator_fingerprint()
+    )
 
 
 def patient_section(p: Patient) -> dict[str, Any]:
@@ -109,15 +134,17 @@ def load_record(patient: Patient, on: date | None = None) -> Record:
     return record
 
 
-def cached(patient: Patient, name: str, build: Any, on: date | None = None) -> Any:
-    """Cache a computed view of the patient (report, chart) per data version and day."""
+def cached(
+    patient: Patient, name: str, build: Any, on: date | None = None, *, stamp: str | None = None
+) -> Any:
+    """A computed view of the patient (report, chart), computed once per data version and day
+    and shared by every worker (:func:`spasmcare.web.computed.view`). ``stamp``: what the view
+    depends on when that is less than the whole record (then a write of anything else does
+    not recompute it)."""
+    from spasmcare.web import computed
+
     on = on or today()
-    key = f"{name}:{patient.pk}:{patient.data_version}:{on.isoformat()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, 3600)
-    return value
+    return computed.view(patient, name, stamp or computed.data_stamp(patient, on), build)
 
 
 def export_dict(patient: Patient) -> dict[str, Any]:

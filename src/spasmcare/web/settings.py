@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spasmcare.web.access.AccessMiddleware",
     "spasmcare.web.bad_input.BadInputMiddleware",
+    "spasmcare.web.refresh.RefreshMiddleware",
 ]
 
 ROOT_URLCONF = "spasmcare.web.urls"

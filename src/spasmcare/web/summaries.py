@@ -39,7 +39,7 @@ from spasmcare.record import Record
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import in_force
 from spasmcare.therapy.protocol import resolve_protocols_dir
-from spasmcare.web import clinic, courses, records, resilience
+from spasmcare.web import audit, clinic, courses, records, resilience
 from spasmcare.web.models import Entry, Patient, PatientSummary
 
 log = logging.getLogger(__name__)
@@ -96,9 +96,10 @@ def _compute(
 ) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
     """The patient-list summary (JSON-ready) and the cohort rows (None: does not read).
 
-    ``checked``: this data version already passed the full record check, so the stored items
-    are read without the JSON Schema (:func:`spasmcare.record.record_from_stored`); otherwise
-    the whole record is checked once more, which finds an item written around the validator.
+    ``checked``: this data version already passed the full record check
+    (:func:`spasmcare.web.records.is_checked`), so the stored items are read without the JSON
+    Schema (:func:`spasmcare.record.record_from_stored`); otherwise the whole record is checked
+    once more, which finds an item written around the validator.
     """
     record_entries = sorted(
         (e for e in entries if e.kind in records.SECTIONS), key=lambda e: e.pk or 0
@@ -162,7 +163,6 @@ def _store(rows: list[PatientSummary]) -> None:
                     "clinic",
                     "summary",
                     "cohort",
-                    "checked",
                     "computed_at",
                 ],
             )
@@ -216,14 +216,12 @@ def stored(
         )
         for e in entries:
             grouped[e.patient_id].append(e)
+        now_checked: list[Patient] = []
         for p in batch:
-            before = found.get(p.pk)
-            checked = (
-                before is not None
-                and before.checked == p.data_version
-                and before.clinic == stamp
-            )
+            checked = records.is_checked(p)
             summary, cohort = _compute(p, grouped[p.pk], on, salt, checked, limits)
+            if not checked and summary["problem"] is None:
+                now_checked.append(p)
             fresh.append(
                 PatientSummary(
                     patient=p,
@@ -232,9 +230,13 @@ def stored(
                     clinic=stamp,
                     summary=summary,
                     cohort=cohort,
-                    checked=p.data_version if summary["problem"] is None else None,
                 )
             )
+        if now_checked:
+            try:
+                audit.mark_checked(now_checked)
+            except DatabaseError:  # checked again by the next reader, nothing lost
+                log.warning("full record check not recorded (database busy)")
     _store(fresh)
     out.update({row.patient_id: row for row in fresh})
     return out

@@ -184,17 +184,21 @@ def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | 
 
 def _medicines(patient: Patient, on: date) -> dict[str, Any]:
     """Today's medicines (planned courses: the plan's family version; other treatments: the
-    record's dose in force) and the saved keto plan's meals and feed. Cached per data version.
+    record's dose in force) and the saved keto plan's meals and feed.
+
+    Computed once per state of what it is made of (the live drug courses, diet periods and keto
+    plans, the patient's details, the day and the protocol files), so a diary tap, which
+    changes none of them, does not compute it again.
     """
+    entries = list(
+        Entry.objects.filter(
+            patient=patient,
+            kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN],
+            retracted_at__isnull=True,
+        ).order_by("day", "id")
+    )
 
     def build() -> dict[str, Any]:
-        entries = list(
-            Entry.objects.filter(
-                patient=patient,
-                kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN],
-                retracted_at__isnull=True,
-            ).order_by("day", "id")
-        )
         out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
         record_items = [e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)]
         try:
@@ -238,7 +242,15 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
             out["keto"] = _keto_summary(plans_keto[-1])
         return out
 
-    value: dict[str, Any] = records.cached(patient, "family-today", build, on=on)
+    made_of = ",".join(f"{e.pk}v{e.version}" for e in entries)
+    value: dict[str, Any] = records.cached(
+        patient,
+        "family-today",
+        build,
+        on=on,
+        # the day's doses come from the course plans, which follow the protocol files
+        stamp=f"{on.isoformat()}:p{patient.version}:{courses.protocols_token()}:{made_of}",
+    )
     return value
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -152,18 +153,30 @@ def meal_result(
     out = _meal_result(table, meal, target, resolution=resolution, carbs=carbs, solve=solve)
     in_meal = {r["food"] for r in out["rows"]}
     pool: list[Food] | None = None
+    shared = table.is_packaged()  # its swaps are the same for everyone
     for row in out["rows"]:
         food = _lookup(table, row["food"])
         if food is None:
             row["alternatives"] = []
             continue
-        pool = pool if pool is not None else list(table)
+        limit = SWAP_CHOICES + len(in_meal)
+        if shared:
+            near = [table.get(fid) for fid in _packaged_swaps(food.id, limit)]
+        else:
+            pool = pool if pool is not None else list(table)
+            near = substitutes(food, pool, limit)
         row["alternatives"] = [
-            {"food": f.id, "name": f.name}
-            for f in substitutes(food, pool, SWAP_CHOICES + len(in_meal))
-            if f.id not in in_meal
+            {"food": f.id, "name": f.name} for f in near if f.id not in in_meal
         ][:SWAP_CHOICES]
     return out
+
+
+@lru_cache(maxsize=4096)
+def _packaged_swaps(food_id: str, limit: int) -> tuple[str, ...]:
+    """The nearest replacements of a food of the packaged table (it never changes while the
+    app runs, so each food's list is worked out once per process, not on every re-solve)."""
+    table = default_table()
+    return tuple(f.id for f in substitutes(table.get(food_id), list(table), limit))
 
 
 def _meal_result(
@@ -558,7 +571,8 @@ def _completeness(table: FoodTable, plan: Plan, c: dict[str, Any]) -> list[dict[
 
 
 def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
-    """The 7-day menu planned from the saved meals (cached per data version)."""
+    """The 7-day menu planned from the saved meals (computed once per version of the plan: a
+    diary tap or a lab result does not plan it again)."""
 
     def build() -> dict[str, Any] | None:
         table = default_table()
@@ -620,7 +634,9 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
         data["alternatives"] = sum(len(slot) - 1 for slot in slots)
         return data
 
-    result: dict[str, Any] | None = records.cached(patient, f"keto-menu-{entry.version}", build)
+    result: dict[str, Any] | None = records.cached(
+        patient, "keto-menu", build, stamp=f"plan {entry.pk} v{entry.version}"
+    )
     return result
 
 

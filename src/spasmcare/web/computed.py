@@ -1,0 +1,139 @@
+"""Computed views of a patient, computed once and shared by every worker process.
+
+A computed view (the dashboard's report, a chart's PNG, the family's "today" page, a planned
+menu) is a pure function of what its *stamp* names: by default the patient's ``data_version``
+(every audited write raises it) and the day; a view that depends on less says so with its own
+stamp (a planned menu depends only on its keto plan's version, so a diary tap does not
+recompute it). Two levels, both keyed by the stamp, so neither can serve a value computed from
+other data:
+
+1. a small in-process memo (values for a stamp never change, so a worker may keep them; kept
+   pickled, so a caller that changes what it got cannot change what the next one gets), then
+2. the :class:`~spasmcare.web.models.ComputedView` table: one row per patient and view, shared
+   by the workers (and by the servers of a clinic on PostgreSQL), overwritten when its stamp
+   moves on.
+
+The store is only ever an optimisation: a row that cannot be read back (an older app version's
+pickle) or written (database busy) is computed again, never an error. Values are the app's own
+objects, written and read only by the app (pickle, as Django's own database cache does).
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from django.db import DatabaseError, transaction
+
+from spasmcare import __version__
+from spasmcare.web.models import ComputedView, Patient
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Raise when what a stored view holds changes shape (with the package version it is part of
+#: every stamp, so rows of an older app are computed again).
+VIEWS_FORMAT = 1
+#: Most values one worker process keeps in memory (software setting; least recently used go).
+LOCAL_ENTRIES = 512
+
+
+class _Memo:
+    """A thread-safe least-recently-used map of immutable (stamped) values."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self.lock:
+            if key not in self.items:
+                return _MISSING
+            self.items.move_to_end(key)
+            return self.items[key]
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_MISSING = object()
+_LOCAL = _Memo(LOCAL_ENTRIES)
+
+
+def data_stamp(patient: Patient, on: date) -> str:
+    """The default stamp: everything the patient's record holds, on one day."""
+    return f"d{patient.data_version}:{on.isoformat()}"
+
+
+def view(patient: Patient, name: str, stamp: str, build: Callable[[], T]) -> T:
+    """The value of ``name`` for ``patient`` computed from what ``stamp`` names: from memory,
+    else from the shared table, else built now and stored for the other workers."""
+    full = f"{VIEWS_FORMAT}:{__version__}:{stamp}"
+    key = (patient.pk, name, full)
+    found = _LOCAL.get(key)
+    if found is not _MISSING:
+        return pickle.loads(found)  # noqa: S301 - this process's own bytes
+    raw = (
+        ComputedView.objects.filter(patient_id=patient.pk, name=name, stamp=full)
+        .values_list("value", flat=True)
+        .first()
+    )
+    if raw is not None:
+        try:
+            value: T = pickle.loads(bytes(raw))  # noqa: S301 - written by this app only
+        except Exception:  # an older app's object: compute it again
+            log.info("computed view %s of patient %s not readable; computed again", name, key[0])
+        else:
+            _LOCAL.put(key, bytes(raw))
+            return value
+    value = build()
+    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    _store(patient, name, full, blob)
+    _LOCAL.put(key, blob)
+    return value
+
+
+def memo(key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """A pure result kept in this process's memory under ``key``, which must name everything
+    the result depends on (e.g. a course plan: its inputs, the birth date and sex, the
+    protocols directory's token), so no write can make it stale."""
+    full = ("memo", *key)
+    found = _LOCAL.get(full)
+    if found is not _MISSING:
+        return pickle.loads(found)  # noqa: S301 - this process's own bytes
+    value = build()
+    _LOCAL.put(full, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
+
+
+def _store(patient: Patient, name: str, stamp: str, blob: bytes) -> None:
+    try:
+        with transaction.atomic():
+            ComputedView.objects.bulk_create(
+                [ComputedView(patient_id=patient.pk, name=name, stamp=stamp, value=blob)],
+                update_conflicts=True,
+                unique_fields=["patient", "name"],
+                update_fields=["stamp", "value", "computed_at"],
+            )
+    except DatabaseError:
+        log.warning("computed view %s not stored (database busy); computed again next time", name)
+
+
+def forget_local() -> None:
+    """Empty this process's memo (tests; the shared rows stay and are checked by stamp)."""
+    _LOCAL.clear()
