@@ -113,6 +113,7 @@ class Kind:
     ADVERSE = "adverse"
     KETO_PLAN = "keto_plan"
     MONITORING = "monitoring"
+    DOSE_GIVEN = "dose_given"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -127,6 +128,7 @@ KIND_LABELS: dict[str, str] = {
     Kind.ADVERSE: "Adverse event",
     Kind.KETO_PLAN: "Keto plan",
     Kind.MONITORING: "Monitoring check done",
+    Kind.DOSE_GIVEN: "Dose given",
 }
 
 
