@@ -74,3 +74,15 @@ def entry_text(data: Any) -> str:
     if not isinstance(data, dict):
         return readable(data)
     return "; ".join(f"{_words(str(key))}: {readable(value)}" for key, value in data.items())
+
+
+_ISO_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?\b")
+
+
+@register.filter
+def plain_dates(text: Any) -> str:
+    """A sentence with every ISO date or date-time in it written as people write dates
+    ("spasms on 2026-06-07" -> "spasms on 7 Jun 2026"); the rest of the text is unchanged."""
+    if text is None:
+        return ""
+    return _ISO_IN_TEXT.sub(lambda m: _when(m.group(0)) or m.group(0), str(text))

@@ -39,6 +39,7 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
+from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import call_the_team, dose_in_force, in_force
 from spasmcare.therapy import CoursePlan
 from spasmcare.web import audit, clinic, courses, records, resilience, uploads
@@ -249,7 +250,11 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
                 if t.id in shown_ids or not in_force(t.start, t.stop, on):
                     continue
                 out["others"].append({"treatment": t, "dose": dose_in_force(t, on)})
-            out["diets"] = [d for d in record.diet_periods if in_force(d.start, d.stop, on)]
+            out["diets"] = [
+                {"label": DIET_LABELS.get(d.diet, d.diet), "prescribed_ratio": d.prescribed_ratio}
+                for d in record.diet_periods
+                if in_force(d.start, d.stop, on)
+            ]
         plans_keto = [e for e in entries if e.kind == Kind.KETO_PLAN]
         if plans_keto:
             out["keto"] = _keto_summary(plans_keto[-1])

@@ -184,11 +184,18 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         report = _report(patient)
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
-    entries = list(
-        Entry.objects.filter(patient=patient, kind__in=DASHBOARD_KINDS)
-        .select_related("updated_by")
+    first_dose_day = records.today() - timedelta(days=DOSE_DAYS - 1)
+    found = list(
+        Entry.objects.filter(
+            Q(kind__in=DASHBOARD_KINDS)
+            | Q(kind=Kind.DOSE_GIVEN, day__gte=first_dose_day, retracted_at__isnull=True),
+            patient=patient,
+        )
+        .select_related("updated_by", "created_by")
         .order_by("-day", "-id")
     )
+    entries = [e for e in found if e.kind != Kind.DOSE_GIVEN]
+    ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN]
     by_kind: dict[str, list[Entry]] = {k: [] for k in DASHBOARD_KINDS}
     counts: dict[str, int] = dict.fromkeys(DASHBOARD_KINDS, 0)
     show_all = request.GET.get("entries") == "all"
@@ -220,7 +227,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "recent_diary": Entry.objects.filter(
             patient=patient, kind=Kind.DIARY, retracted_at__isnull=True
         ).order_by("-day", "-id")[:10],
-        "doses_given": _doses_given(patient, _user(request)),
+        "doses_given": _doses_given(ticks, _user(request)),
         "dose_days": DOSE_DAYS,
         "version": patient.data_version,
         "set_aside": resilience.set_aside(patient),
@@ -231,19 +238,14 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
-def _doses_given(patient: Patient, user: User) -> list[dict[str, Any]]:
-    """The doses ticked as given (or not given) over the last :data:`DOSE_DAYS` days, newest
-    first, as the family or the ward ticked them, with who ticked and whether ``user`` may
-    retract the tick."""
-    first = records.today() - timedelta(days=DOSE_DAYS - 1)
+def _doses_given(ticks: list[Entry], user: User) -> list[dict[str, Any]]:
+    """The doses ticked as given (or not given) in ``ticks`` (the last :data:`DOSE_DAYS`
+    days), newest first, as the family or the ward ticked them, with who ticked and whether
+    ``user`` may retract the tick."""
     rows = []
-    for e in (
-        Entry.objects.filter(
-            patient=patient, kind=Kind.DOSE_GIVEN, day__gte=first, retracted_at__isnull=True
-        )
-        .select_related("created_by")
-        .order_by("-day", "-id")
-    ):
+    for e in ticks:
+        if e.retracted_at is not None:
+            continue
         by = e.created_by
         rows.append(
             {
