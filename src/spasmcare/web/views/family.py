@@ -14,6 +14,12 @@ one-time ``nonce``: the same post sent twice (a double tap, a phone resending on
 network) is saved once. "Undo" retracts the user's own last entry with the reason "entered by
 mistake"; it stays in the history.
 
+Today's doses (the same schedule as "Today's medicines") each carry a "Given" and a "Not
+given" button: a tap writes a record ``doses_given`` item (date, schedule time, treatment,
+drug and the dose as shown) through :mod:`spasmcare.web.audit`, once per dose; "Undo" beside a
+tick retracts the user's own tick ("entered by mistake"). The schedule is re-read on the server
+when the tap arrives, so only a dose on today's schedule is ticked.
+
 Counts per day come from :class:`spasmcare.measures.diary.DiaryView` over the week's entries,
 today's medicines from the saved course plans (:mod:`spasmcare.web.courses`, family version
 of :meth:`spasmcare.therapy.CoursePlan.to_dict`) or the record's dose in force, and the
