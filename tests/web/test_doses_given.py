@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spasmcare.record import record_from_dict
 from spasmcare.web import audit, records, summaries
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, User
 from tests.web.conftest import example_record
+from tests.web.test_course import text
 from tests.web.test_family import diary_url, live, log_url, medicines_section
 
 
@@ -134,8 +137,12 @@ def test_a_dose_not_on_todays_schedule_is_not_ticked(
     tick(family, patient, "nosuch", "08:00")
     response = tick(family, patient, group, "8 o'clock")
     assert ticks(patient) == []
-    page = family.get(response["Location"]).content.decode()
-    assert "Nothing was ticked" in page
+    page = text(family.get(response["Location"]))
+    assert (
+        "Nothing was ticked. Time: \"8 o'clock\" is not accepted: a time of the schedule "
+        "written HH:MM (00:00 to 23:59), or none."
+    ) in page
+    assert "Nothing was ticked: that dose is not on today's schedule any more." in page
 
 
 def test_a_medicine_without_a_plan_is_ticked_once_a_day(
@@ -235,3 +242,54 @@ def test_the_record_with_ticks_reads_and_the_patient_list_is_rebuilt(
     record = record_from_dict(records.record_dict(patient), today=records.today())
     (given,) = record.doses_given
     assert given.treatment == group and given.given and given.time == "08:00"
+
+
+# --- property: any sequence of taps -------------------------------------------------------
+
+_TAPS = st.lists(
+    st.tuples(
+        st.sampled_from(["dose", "dose_undo"]),
+        st.sampled_from(["08:00", "12:00", "16:00", "20:00", "03:00"]),
+        st.sampled_from(["yes", "no"]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(taps=_TAPS)
+def test_property_any_taps_keep_one_live_tick_per_dose_all_audited(
+    taps: list[tuple[str, str, str]], client_as: Any, patient: Patient
+) -> None:
+    """Whatever the family taps (ticks, not-given, undo, in any order, a time off the
+    schedule), each of today's doses has at most one live tick, every tick and undo is one
+    revision, and the record still reads."""
+    if not Entry.objects.filter(patient=patient, kind=Kind.TREATMENT, data__id="pred2").exists():
+        assert start_prednisolone(client_as, patient) == "pred2"
+    old = Entry.objects.filter(patient=patient, kind=Kind.DOSE_GIVEN)
+    Revision.objects.filter(entry__in=old).delete()
+    old.delete()
+    family = client_as("family")
+    for action, time, given_ in taps:
+        if action == "dose":
+            assert tick(family, patient, "pred2", time, given_).status_code == 302
+            continue
+        mine = ticks(patient)
+        if mine:
+            target = next((e for e in mine if e.data.get("time") == time), mine[-1])
+            response = family.post(
+                log_url(patient),
+                {"action": "dose_undo", "entry": target.pk, "version": target.version},
+            )
+            assert response.status_code == 302
+    live_ticks = ticks(patient)
+    keys = [(e.data["treatment"], e.data.get("time")) for e in live_ticks]
+    assert len(keys) == len(set(keys))
+    assert all(e.data.get("time") != "03:00" for e in live_ticks)  # not on the schedule
+    every = Entry.objects.filter(patient=patient, kind=Kind.DOSE_GIVEN)
+    retracted = every.filter(retracted_at__isnull=False).count()
+    revisions = Revision.objects.filter(entry__in=every)
+    assert revisions.filter(action="create").count() == every.count()
+    assert revisions.filter(action="retract").count() == retracted
+    record = record_from_dict(records.record_dict(patient), today=records.today())
+    assert len(record.doses_given) == len(live_ticks)

@@ -470,7 +470,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = DoseForm(request.POST)
     back = _diary_url(patient, "medicines")
     if not form.is_valid():
-        messages.error(request, f"Nothing was ticked. {_form_errors(form)}")
+        messages.error(request, f"Nothing was ticked. {form.problem()}")
         return redirect(back)
     today = records.today()
     treatment, time = form.cleaned_data["treatment"], form.cleaned_data.get("time") or ""
