@@ -318,3 +318,34 @@ def test_every_growth_value_exported_once(rows: list[tuple[float | None, ...]]) 
     for code, column in (("29463-7", 0), ("8306-3", 1), ("8287-5", 2)):
         got = sorted(o["valueQuantity"]["value"] for o in by_code(res, code))
         assert got == sorted(row[column] for row in rows if row[column] is not None)
+
+
+def test_doses_given_are_medication_administrations() -> None:
+    data = small_record()
+    data["doses_given"] = [
+        {"date": "2026-09-05", "time": "08:00", "treatment": "pred1", "drug": "prednisolone",
+         "dose": "10 mg = 1 mL of 10 mg/mL", "given": True},
+        {"date": "2026-09-05", "time": "12:00", "treatment": "pred1", "given": False,
+         "note": "vomited"},
+    ]
+    record = record_from_dict(data, today=TODAY)
+    out = fhir.record_resources(record)
+    given_, missed = (r for r in out if r["resourceType"] == "MedicationAdministration")
+    (pred,) = (r for r in out if r["resourceType"] == "MedicationRequest"
+               and r["identifier"][0]["value"] == "pred1")
+    assert given_["status"] == "completed" and missed["status"] == "not-done"
+    assert given_["medicationCodeableConcept"] == {"text": "prednisolone"}
+    assert missed["medicationCodeableConcept"] == {"text": "prednisolone"}  # from the course
+    assert given_["effectiveDateTime"] == "2026-09-05"  # no time zone set: the date alone
+    assert given_["request"] == {"reference": f"MedicationRequest/{pred['id']}"}
+    assert given_["dosage"] == {"text": "10 mg = 1 mL of 10 mg/mL"}
+    assert missed["note"] == [{"text": "vomited"}] and given_["id"] != missed["id"]
+    zoned = fhir.record_resources(record, fhir.FhirOptions(time_zone="Europe/London"))
+    (first, _) = (r for r in zoned if r["resourceType"] == "MedicationAdministration")
+    assert first["effectiveDateTime"] == "2026-09-05T08:00:00+01:00"
+    fhir.validate_resources(out)
+    for r in out:
+        assert round_trip(r) == r
+    # a record without ticks has none
+    assert not [r for r in fhir.record_resources(record_from_dict(small_record(), today=TODAY))
+                if r["resourceType"] == "MedicationAdministration"]

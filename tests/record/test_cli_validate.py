@@ -33,3 +33,14 @@ def test_validate_counts_vitals_and_zero_without_them(
     del plain["vitals"]
     path.write_text(json.dumps(plain))
     assert run_json(capsys, "record", "validate", str(path), "--today", "2026-11-21")["vitals"] == 0
+
+
+def test_validate_counts_doses_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.record.test_doses_given import with_ticks
+
+    path = tmp_path / "ticks.json"
+    path.write_text(json.dumps(with_ticks()))
+    data = run_json(capsys, "record", "validate", str(path), "--today", "2026-11-21")
+    assert data["doses_given"] == 3

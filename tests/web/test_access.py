@@ -212,7 +212,8 @@ def test_patients_of_other_teams_and_families_are_invisible(
 #: written out by hand: a drug course and an EEG reading are the neurologist's, a keto plan the
 #: dietitian's, a diet period the dietitian's (a neurologist may record one); observations are
 #: any clinician's; adverse events and monitoring checks written by someone else are corrected
-#: by the neurologist or the nurse; a family member writes diary entries, never corrects others'.
+#: by the neurologist or the nurse; a family member writes diary entries and ticks medicine doses
+#: as given, never corrects others'; the dietitian ticks no medicine dose.
 WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "treatment": ({N}, {N}, {N}),
     "keto_plan": ({D}, {D}, {D}),
@@ -225,6 +226,8 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "monitoring": (CLIN, CLIN, {N, U}),
     "diary": (CLIN | {F}, CLIN | {F}, CLIN),
     "recorded_day": (CLIN | {F}, CLIN | {F}, CLIN),
+    # a medicine dose ticked as given: family, neurologist, nurse; never the dietitian
+    "dose_given": ({F, N, U}, {F, N, U}, {N, U}),
     "demographics": ({N, U}, {N, U}, {N, U}),
     "invitation": ({N, U}, {N, U}, {N, U}),
 }

@@ -99,13 +99,13 @@ def test_preview_shows_the_yaml_doses_for_a_6_kg_infant(client_as: Any, patient:
     # day by day: 10 mg = 1.67 mg/kg at 6 kg; the day-7 review on 2026-07-07
     # the evidence grade beside the dose (FIRM: ICISS abstract, 10 mg QID; evidence D-1)
     assert (
-        "1 2026-07-01 prednisolone 10 mg 1.67 mg/kg FIRM (iciss-abstract, ukiss-adc2005) "
+        "1 1 Jul 2026 prednisolone 10 mg 1.67 mg/kg FIRM (iciss-abstract, ukiss-adc2005) "
         "08:00 12:00 16:00 20:00"
     ) in page
-    assert "7 2026-07-07 prednisolone 10 mg 1.67 mg/kg" in page
+    assert "7 7 Jul 2026 prednisolone 10 mg 1.67 mg/kg" in page
     assert "clinic review: Are spasms continuing at day 7?" in page
     assert (
-        "29 2026-07-29 prednisolone 10 mg 1.67 mg/kg SECONDARY (ukiss-adc2005, perc-steps) "
+        "29 29 Jul 2026 prednisolone 10 mg 1.67 mg/kg SECONDARY (ukiss-adc2005, perc-steps) "
         "08:00 last dose of prednisolone"
     ) in page
     # escalation if spasms continue: UKISS week 2 is SECONDARY (evidence D-2, D-3), so its
@@ -147,7 +147,7 @@ def test_escalation_once_the_clinic_confirmed_it(
         )
     )
     assert (
-        "8 2026-07-08 prednisolone 20 mg 3.33 mg/kg clinic-confirmed (ukiss-adc2005) "
+        "8 8 Jul 2026 prednisolone 20 mg 3.33 mg/kg clinic-confirmed (ukiss-adc2005) "
         "08:00 14:00 20:00"
     ) in page
     assert "Dr Test, consultant" in page
@@ -279,7 +279,7 @@ def test_combination_gives_one_course_per_drug_on_the_same_day(
     # vigabatrin 50 mg/mL: 150 mg = 3 mL
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
     assert (
-        "1 2026-06-01 vigabatrin 150 mg 25 mg/kg 3 mL of 50 mg/mL SECONDARY "
+        "1 1 Jun 2026 vigabatrin 150 mg 25 mg/kg 3 mL of 50 mg/mL SECONDARY "
         "(sabril-label, neurology-advisor, iciss-combination) 08:00 20:00"
     ) in page
 
@@ -295,7 +295,7 @@ def test_day7_answer_from_the_diary_and_replan(
     save(client_as("neurologist"), patient, start="2026-06-01")
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
     assert "Spasms continuing at day 7? yes, continuing" in page
-    assert "Diary days it rests on: 2026-06-07" in page
+    assert "Diary days it rests on: 7 Jun 2026" in page
     # re-planned with the answer: 60 mg/day on days 8-14 (2026-06-08 to 06-14)
     assert "The course after day 7 with the diary's answer (yes)" in page
     assert "Mon 8 Jun 2026 Sun 14 Jun 2026 7 prednisolone 60 mg/day 20 mg × 3" in page

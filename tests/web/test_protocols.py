@@ -123,7 +123,7 @@ def test_neurologist_confirms_then_the_plan_uses_60_mg(
     assert "prednisolone-high-dose version 3 (clinic)" in planned
     assert "Wed 8 Jul 2026 Tue 14 Jul 2026 7 prednisolone 60 mg/day 20 mg × 3" in planned
     assert (
-        "8 2026-07-08 prednisolone 20 mg 3.33 mg/kg clinic-confirmed (ukiss-adc2005) "
+        "8 8 Jul 2026 prednisolone 20 mg 3.33 mg/kg clinic-confirmed (ukiss-adc2005) "
         "08:00 14:00 20:00"
     ) in planned
 

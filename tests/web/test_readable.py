@@ -30,3 +30,21 @@ def test_dates_times_units_and_lists() -> None:
     )
     assert "{" not in text and "'" not in text
     assert entry_text({"note": "2026 was a good year"}) == "note: 2026 was a good year"
+
+
+def test_dates_inside_sentences_read_as_words() -> None:
+    from spasmcare.web.templatetags.clinic import plain_dates
+
+    assert plain_dates("spasms on 2026-06-07, 2026-06-08 (+3 more)") == (
+        "spasms on 7 Jun 2026, 8 Jun 2026 (+3 more)"
+    )
+    assert plain_dates("measured 2026-11-09T08:30.") == "measured 9 Nov 2026 08:30."
+    assert plain_dates("dose 2026 mg, id 12345-67-89x") == "dose 2026 mg, id 12345-67-89x"
+    assert plain_dates(None) == ""
+
+
+def test_stored_codes_read_as_words() -> None:
+    item = {"diet": "classic-kd", "analyte": "urine_calcium_creatinine_ratio", "id": "kd1"}
+    assert entry_text(item) == (
+        "diet: classic ketogenic diet; analyte: urine calcium creatinine ratio; id: kd1"
+    )

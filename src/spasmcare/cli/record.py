@@ -43,6 +43,7 @@ def validate(
         "labs": len(rec.labs),
         "vitals": len(rec.vitals),
         "adverse_events": len(rec.adverse_events),
+        "doses_given": len(rec.doses_given),
         "warnings": warnings,
     }
 

@@ -26,6 +26,11 @@
   ``timing.repeat.boundsPeriod`` from the step's start to the day before the next step (or
   the course's stop), the way the spec's tapering example ``medrx0303`` carries a prednisone
   taper [2]. A course that ``continues`` another names it in ``priorPrescription``.
+- **MedicationAdministration** per dose ticked as given (``doses_given``): status
+  ``completed``, or ``not-done`` for a dose ticked as not given; the drug as text; the tick's
+  date (with the schedule time when the record has one and a time zone is set) as
+  ``effectiveDateTime``; the course's MedicationRequest as ``request``; the dose as the
+  schedule showed it in ``dosage.text`` [5].
 - **NutritionOrder** per diet period: ``oralDiet.type`` as text (no SNOMED CT code for the
   ketogenic diet was found; the FHIR diet-type value set holds the children of 182922004
   "Dietary regime" [1, 3]); the prescribed ratio as the extension :data:`EXT_KETOGENIC_RATIO`
@@ -62,6 +67,9 @@ References
    and the examples infantenteral, enteralbolus (build.fhir.org/nutritionorder-examples).
 4. HL7 FHIR R4 Bundle: resolving references in Bundles (relative references resolve against
    the base of the entry's fullUrl), hl7.org/fhir/R4/bundle.html#references.
+5. HL7 FHIR R4 MedicationAdministration: required status (MedicationAdminStatus codes include
+   completed and not-done), medication[x], subject and effective[x]; request references the
+   MedicationRequest; dosage.text is free text (hl7.org/fhir/R4/medicationadministration.html).
 """
 
 from __future__ import annotations
@@ -75,7 +83,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spasmcare.errors import InputError
-from spasmcare.record.model import DIET_LABELS, Record, Treatment
+from spasmcare.record.model import DIET_LABELS, DoseGiven, Record, Treatment
 
 #: The FHIR version the resources follow (R4B, 4.3.0).
 FHIR_VERSION = "4.3.0"
@@ -476,6 +484,35 @@ class _Builder:
             out["note"] = [{"text": n} for n in notes]
         return out
 
+    def medication_administrations(self) -> Iterable[dict[str, Any]]:
+        for g in self.record.doses_given:
+            yield self.medication_administration(g)
+
+    def medication_administration(self, g: DoseGiven) -> dict[str, Any]:
+        treatment = self.record.treatment(g.treatment)
+        drug = g.drug or (treatment.drug if treatment is not None else g.treatment)
+        when: date | datetime = g.day
+        if g.time:
+            hour, minute = (int(x) for x in g.time.split(":"))
+            when = datetime(g.day.year, g.day.month, g.day.day, hour, minute)
+        key = f"{g.treatment}/{g.day.isoformat()}/{g.time or ''}"
+        out: dict[str, Any] = {
+            "resourceType": "MedicationAdministration",
+            "id": self.rid("MedicationAdministration", key),
+            "status": "completed" if g.given else "not-done",
+            "medicationCodeableConcept": {"text": drug},
+            "subject": self.subject,
+            "effectiveDateTime": _when(when, self.options),
+            "request": {
+                "reference": f"MedicationRequest/{self.rid('MedicationRequest', g.treatment)}"
+            },
+        }
+        if g.dose:
+            out["dosage"] = {"text": g.dose}
+        if g.note:
+            out["note"] = [{"text": g.note}]
+        return out
+
     def nutrition_orders(
         self, targets: Mapping[str, DietTargets] | None
     ) -> Iterable[dict[str, Any]]:
@@ -622,6 +659,7 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "Condition",
     "Observation",
     "MedicationRequest",
+    "MedicationAdministration",
     "NutritionOrder",
 )
 
@@ -641,6 +679,7 @@ def record_resources(
     out += b.eegs()
     out += b.ratios()
     out += b.medication_requests()
+    out += b.medication_administrations()
     out += b.nutrition_orders(diet_targets)
     return out
 

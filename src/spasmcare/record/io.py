@@ -30,6 +30,7 @@ from spasmcare.record.model import (
     DiaryEntry,
     DietPeriod,
     Dose,
+    DoseGiven,
     Eeg,
     Etiology,
     GrowthMeasurement,
@@ -93,6 +94,7 @@ _PATTERN_WORDS = {
     "date": "a date written YYYY-MM-DD",
     "datetime": "a date or date-time written YYYY-MM-DD or YYYY-MM-DDTHH:MM",
     "id": "an identifier of 1-64 letters, digits, '_', '.' or '-'",
+    "time": "a time of day written HH:MM (00:00 to 23:59)",
 }
 
 
@@ -124,7 +126,12 @@ def _schema_error(error: ValidationError) -> InputError:
         accepted = _range_words(schema)
     elif keyword == "pattern":
         pattern = str(error.validator_value)
-        kind = "datetime" if "T" in pattern else "date" if pattern.startswith("^[0-9]{4}") else "id"
+        if "T" in pattern:
+            kind = "datetime"
+        elif pattern.startswith("^[0-9]{4}"):
+            kind = "date"
+        else:
+            kind = "time" if ":" in pattern else "id"
         accepted = _PATTERN_WORDS[kind]
     elif keyword in ("minLength", "maxLength"):
         accepted = f"a text of at most {schema.get('maxLength', '?')} characters, not empty"
@@ -325,6 +332,7 @@ def record_from_dict(
                 note=x.get("note"),
             )
         )
+    doses_given = tuple(_doses_given(reader, data.get("doses_given", []), treatments))
     return Record(
         patient=patient,
         etiology=etiology,
@@ -338,6 +346,7 @@ def record_from_dict(
         adverse_events=tuple(events),
         schema_version=SCHEMA_VERSION,
         vitals=vitals,
+        doses_given=doses_given,
     )
 
 
@@ -551,6 +560,61 @@ def _vitals(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[VitalSign]
         )
 
 
+def dose_given_key(x: dict[str, Any]) -> tuple[str, str, str]:
+    """What makes two ``doses_given`` items the same dose: date, schedule time and treatment."""
+    return (str(x.get("date")), str(x.get("time") or ""), str(x.get("treatment")))
+
+
+def _doses_given(
+    reader: _Reader, items: list[dict[str, Any]], treatments: tuple[Treatment, ...]
+) -> Iterator[DoseGiven]:
+    """Doses ticked as given: each names a treatment of the record (and, when it names the
+    drug, that treatment's drug), on a day the treatment runs; one tick per dose."""
+    by_id = {t.id: t for t in treatments}
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, x in enumerate(items):
+        field = f"doses_given[{i}]"
+        treatment = by_id.get(x["treatment"])
+        if treatment is None:
+            raise InputError(
+                f"{field}.treatment",
+                x["treatment"],
+                "the id of a treatment in this record"
+                + (": " + ", ".join(sorted(by_id)) if by_id else " (it has none)"),
+            )
+        day = _within(
+            reader,
+            x["date"],
+            f"{field}.date",
+            treatment.start,
+            treatment.stop,
+            f"a date within treatment {treatment.id}'s start and stop",
+        )
+        drug = x.get("drug")
+        if drug is not None and drug.strip().lower() != treatment.drug.strip().lower():
+            raise InputError(
+                f"{field}.drug", drug, f"the drug of treatment {treatment.id} ({treatment.drug})"
+            )
+        first = seen.setdefault(dose_given_key(x), i)
+        if first != i:
+            when = f"{x['date']} {x.get('time') or ''}".strip()
+            raise InputError(
+                field,
+                f"{treatment.id} {when}",
+                f"a dose not already ticked (doses_given[{first}] is the same dose: same date, "
+                "time and treatment)",
+            )
+        yield DoseGiven(
+            day=day,
+            treatment=treatment.id,
+            given=bool(x["given"]),
+            time=x.get("time"),
+            drug=drug,
+            dose=x.get("dose"),
+            note=x.get("note"),
+        )
+
+
 def record_from_json(text: str, today: date | None = None) -> Record:
     """Parse a JSON document (``str``) into a :class:`Record`; see :func:`record_from_dict`."""
     return record_from_dict(parse_json(text), today=today)
@@ -617,8 +681,9 @@ def _moment_text(value: datetime) -> str:
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The record as a JSON-ready ``dict`` in format version 1 (lab values as entered).
 
-    ``vitals`` is written only when the record has readings, so a record without them is
-    exported exactly as before the section was added (and stays readable by older versions).
+    ``vitals`` and ``doses_given`` are written only when the record has items, so a record
+    without them is exported exactly as before the sections were added (and stays readable by
+    older versions).
     """
     p = record.patient
     out: dict[str, Any] = {
@@ -768,6 +833,21 @@ def record_to_dict(record: Record) -> dict[str, Any]:
             for v in record.vitals
         ]
         out["adverse_events"] = events
+    if record.doses_given:  # written only when ticked, so older records export as before
+        out["doses_given"] = [
+            _drop_none(
+                {
+                    "date": g.day.isoformat(),
+                    "time": g.time,
+                    "treatment": g.treatment,
+                    "drug": g.drug,
+                    "dose": g.dose,
+                    "given": g.given,
+                    "note": g.note,
+                }
+            )
+            for g in record.doses_given
+        ]
     return out
 
 

@@ -2,8 +2,8 @@
 
 One :class:`Record` holds everything the response measures read: demographics, etiology, the
 spasm diary and the days it covers, treatments, diet periods, EEGs, growth, labs, vital signs
-(blood pressure, heart rate) and adverse events. Import and export live in
-:mod:`spasmcare.record.io`; nothing here touches files.
+(blood pressure, heart rate), adverse events and the doses ticked as given at home. Import and
+export live in :mod:`spasmcare.record.io`; nothing here touches files.
 
 A diary day counts as observed only when it is listed in ``recorded_days``: a day that is not
 listed is *unknown*, never spasm-free, even when the diary has no entry on it.
@@ -245,6 +245,25 @@ class AdverseEvent:
 
 
 @dataclass(frozen=True)
+class DoseGiven:
+    """A family's (or the team's) note that one scheduled dose of a treatment was given.
+
+    ``treatment`` is the id of a treatment of the record; ``time`` the dose's time on the
+    schedule ("08:00"), None for a once-a-day medicine without a time; ``dose`` the dose as the
+    schedule showed it when ticked ("10 mg = 1 mL of 10 mg/mL"), kept as text because it is what
+    the family saw, not a prescription; ``given`` False records a dose that was not given.
+    """
+
+    day: date
+    treatment: str
+    given: bool = True
+    time: str | None = None
+    drug: str | None = None
+    dose: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Record:
     patient: Patient
     etiology: Etiology = Etiology()
@@ -258,6 +277,7 @@ class Record:
     adverse_events: tuple[AdverseEvent, ...] = ()
     schema_version: int = 1
     vitals: tuple[VitalSign, ...] = ()
+    doses_given: tuple[DoseGiven, ...] = ()
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)

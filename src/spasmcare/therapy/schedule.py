@@ -895,8 +895,9 @@ def plan_course(
             days[d["day"] - 1].reviews.append(f"clinic review: {d['question']} ({status} {shown})")
         if answer is None:
             warnings.append(
-                f"decision {key} (day {d['day']}, {when.isoformat()}) not yet answered: planned "
-                f"as {'yes' if answers[key] else 'no'}; re-plan when it is answered"
+                f"Day {d['day']} ({when.day} {when:%b %Y}): '{d['question']}' is not yet "
+                f"answered: planned as '{'yes' if answers[key] else 'no'}'; re-plan when it "
+                "is answered"
             )
 
     monitoring: list[MonitoringItem] = []

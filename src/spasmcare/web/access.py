@@ -185,7 +185,8 @@ def _w(writers: Any, discipline: Any, label: str) -> Write:
 #: kind -> who writes it. A drug course is the neurologist's prescription, a keto plan and a
 #: diet period the dietitian's, an EEG reading the neurologist's; observations (growth, labs,
 #: blood pressure, adverse events, monitoring checks) are recorded by any clinician of the team;
-#: diary entries also by the family (their own, through the diary page).
+#: diary entries also by the family (their own, through the diary page), and so are the doses
+#: ticked as given.
 WRITES: dict[str, Write] = {
     Kind.TREATMENT: _w(NEURO, NEURO, "a drug course"),
     Kind.KETO_PLAN: _w(DIET, DIET, "a keto plan"),
@@ -198,6 +199,9 @@ WRITES: dict[str, Write] = {
     Kind.MONITORING: _w(CLINICIANS, (NEURO, NURSE), "a monitoring check"),
     Kind.DIARY: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a diary entry"),
     Kind.RECORDED_DAY: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a diary day"),
+    # a medicine dose ticked as given: the family at home, the neurologist or the nurse on the
+    # ward; not the dietitian (a drug is not theirs); the team's medicine discipline corrects
+    Kind.DOSE_GIVEN: _w((FAMILY, NEURO, NURSE), (NEURO, NURSE), "a dose ticked as given"),
     DEMOGRAPHICS: _w((NEURO, NURSE), (NEURO, NURSE), "a patient's details"),
     INVITATION: _w((NEURO, NURSE), (NEURO, NURSE), "a family invitation"),
 }

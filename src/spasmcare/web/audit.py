@@ -21,7 +21,7 @@ from django.db.models import Case, F, When
 from django.utils import timezone
 
 from spasmcare.errors import InputError
-from spasmcare.record.io import diary_key
+from spasmcare.record.io import diary_key, dose_given_key
 from spasmcare.web import records, refresh
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, User
 
@@ -218,6 +218,8 @@ def create_entry(
         _checked(patient, kind, data)
     if kind == Kind.DIARY:
         _refuse_duplicate(patient, data, user)
+    if kind == Kind.DOSE_GIVEN:
+        _refuse_same_dose(patient, data)
     entry = Entry.objects.create(
         patient=patient,
         kind=kind,
@@ -254,6 +256,25 @@ def _refuse_duplicate(patient: Patient, data: dict[str, Any], user: User | None)
             "at",
             f"{data.get('at')}, {data.get('spasms')} spasms",
             "an observation not already saved (the same time and count is in the diary)",
+        )
+
+
+def _refuse_same_dose(patient: Patient, data: dict[str, Any]) -> None:
+    """Refuse a second live tick of the same dose (date, schedule time and treatment): the
+    ticks are checked with the treatments only, so the record's own rule is applied here."""
+    key = dose_given_key(data)
+    same = Entry.objects.filter(
+        patient=patient,
+        kind=Kind.DOSE_GIVEN,
+        retracted_at__isnull=True,
+        day=records.item_day(Kind.DOSE_GIVEN, data),
+    ).only("data")
+    if any(dose_given_key(e.data) == key for e in same):
+        when = f"{data.get('date')} {data.get('time') or ''}".strip()
+        raise InputError(
+            "time",
+            f"{data.get('drug') or data.get('treatment')} {when}",
+            "a dose not already ticked (undo the earlier tick first to change it)",
         )
 
 

@@ -102,3 +102,29 @@ class VideoForm(EntryRefForm):
         label="Video",
         widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "environment"}),
     )
+
+
+class DoseForm(forms.Form):
+    """A tap on "Given" (or "Not given") beside one of today's doses: which dose is named by
+    its treatment and schedule time; what it was (drug, amount) is taken from today's schedule
+    on the server, never from the form."""
+
+    treatment = forms.RegexField(regex=r"^[A-Za-z0-9_.-]{1,64}$", max_length=64)
+    time = forms.RegexField(regex=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", required=False)
+    given = forms.ChoiceField(choices=[("yes", "given"), ("no", "not given")], required=False)
+
+    #: What each field accepts, for the message when a post is refused.
+    ACCEPTED = {
+        "treatment": "the id of one of today's medicines (1-64 letters, digits, '_', '.', '-')",
+        "time": "a time of the schedule written HH:MM (00:00 to 23:59), or none",
+        "given": "'yes' (given) or 'no' (not given)",
+    }
+
+    def is_given(self) -> bool:
+        return self.cleaned_data.get("given") != "no"
+
+    def problem(self) -> str:
+        """The first refused field, its value and what it accepts, in one sentence."""
+        name = next(iter(self.errors), "treatment")
+        value = self.data.get(name, "")
+        return f"{name.capitalize()}: {value!r} is not accepted: {self.ACCEPTED.get(name, '')}."

@@ -121,6 +121,7 @@ class Kind:
     ADVERSE = "adverse"
     KETO_PLAN = "keto_plan"
     MONITORING = "monitoring"
+    DOSE_GIVEN = "dose_given"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -135,6 +136,7 @@ KIND_LABELS: dict[str, str] = {
     Kind.ADVERSE: "Adverse event",
     Kind.KETO_PLAN: "Keto plan",
     Kind.MONITORING: "Monitoring check done",
+    Kind.DOSE_GIVEN: "Dose given",
 }
 
 

@@ -39,6 +39,7 @@ SECTIONS: dict[str, str] = {
     Kind.LAB: "labs",
     Kind.VITALS: "vitals",
     Kind.ADVERSE: "adverse_events",
+    Kind.DOSE_GIVEN: "doses_given",
 }
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 #: Kinds whose items name each other by id (a treatment's or diet period's ``id``, the course a
@@ -46,6 +47,17 @@ KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 #: together with the patient's other live items of them, so a duplicate id or a reference to an
 #: id that is not there is refused before anything is written.
 LINKED = (Kind.TREATMENT, Kind.DIET, Kind.ADVERSE)
+#: The kinds an item is checked with (see ``LINKED``). A dose ticked as given names its
+#: treatment, so it is checked with the treatments only (not with every other tick); a
+#: treatment is checked with the ticks too, so an edit or retraction that would leave a tick
+#: without its treatment (or outside its dates) is refused like one that would orphan an
+#: adverse event.
+CHECKED_WITH: dict[str, tuple[str, ...]] = {
+    Kind.TREATMENT: (*LINKED, Kind.DOSE_GIVEN),
+    Kind.DIET: LINKED,
+    Kind.ADVERSE: LINKED,
+    Kind.DOSE_GIVEN: (Kind.TREATMENT,),
+}
 
 
 def today() -> date:
@@ -162,8 +174,10 @@ def _item_field(section: str, field: str) -> str:
     return field
 
 
-def _linked(patient: Patient, exclude: int | None) -> list[Entry]:
-    rows = Entry.objects.filter(patient=patient, kind__in=LINKED, retracted_at__isnull=True)
+def _linked(
+    patient: Patient, exclude: int | None, kinds: tuple[str, ...] = LINKED
+) -> list[Entry]:
+    rows = Entry.objects.filter(patient=patient, kind__in=kinds, retracted_at__isnull=True)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
     return list(rows.only("kind", "data").order_by("day", "id"))
@@ -188,9 +202,9 @@ def check_item(
         "patient": patient_section(patient),
         section: [section_item(kind, data)],
     }
-    if kind in LINKED:
+    if kind in CHECKED_WITH:
         # the new item stays first in its section, so an error about it names index 0
-        for e in _linked(patient, exclude):
+        for e in _linked(patient, exclude, CHECKED_WITH[kind]):
             minimal.setdefault(SECTIONS[e.kind], []).append(e.data)
     try:
         record_from_dict(minimal, today=on or today())
@@ -203,14 +217,15 @@ def check_retract(entry: Entry, on: date | None = None) -> None:
     """Refuse to retract an item other live items name (a treatment an adverse event or a
     later course refers to): the record would no longer read. A record that does not read
     with the item either is left to be mended (retracting a duplicate is how)."""
-    if entry.kind not in LINKED:
-        return
+    if entry.kind not in CHECKED_WITH or entry.kind == Kind.DOSE_GIVEN:
+        return  # nothing refers to a dose ticked as given
+    kinds = CHECKED_WITH[entry.kind]
     rest: dict[str, Any] = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
         "patient": patient_section(entry.patient),
     }
-    for e in _linked(entry.patient, entry.pk):
+    for e in _linked(entry.patient, entry.pk, kinds):
         rest.setdefault(SECTIONS[e.kind], []).append(e.data)
     try:
         record_from_dict(rest, today=on or today())

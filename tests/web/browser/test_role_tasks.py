@@ -3,20 +3,24 @@
 Each of these failed before issue 12: the planner of a child with no diet was a dead end (the
 gradual-start fields were not on the page, so "Recalculate" never got past the errors); the
 family's printout gave a full day's meal plan with one meal of three designed and a blank
-phone number; the phone medicine schedule scrolled sideways.
+phone number; the phone medicine schedule scrolled sideways; a course saved with day 7
+answered "yes" read as "not yet answered" on the dashboard; the menu counted its foods by
+table id; a family could not tick a dose as given.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from spasmcare.web import audit, clinic, records
-from spasmcare.web.models import CareTeam, Patient, User
+from spasmcare.web.models import CareTeam, Entry, Kind, Patient, User
 from tests.web.browser.test_keto_browser import _add
 from tests.web.conftest import example_record
+from tests.web.test_course import clinic_dir  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,3 +124,175 @@ def test_the_blood_pressure_of_an_infant_is_never_mere_information(
     assert page.locator(".notice-setup", has_text="Clinic settings not complete").is_visible()
     chip = page.locator(".chip", has_text="135/90 mmHg")
     assert "review" in (chip.get_attribute("class") or "")
+
+
+# --- issue 12, second part: the day-7 answer, a dietitian's whole plan, a dose ticked given ----
+
+
+@pytest.mark.usefixtures("clinic_dir")
+def test_neurologist_answers_day7_yes_and_every_page_agrees(
+    web: str, patient: Patient, signed_in: Any, shot: Any
+) -> None:
+    """The neurologist saves the prednisolone course with day 7 answered "yes" (spasms
+    continuing): the dashboard, the family's medicine printout and the patient list all give
+    the escalated dose, none says "not yet answered" (before issue 12 the dashboard read the
+    diary's re-plan and said the answer was still open, with the 40 mg/day dose going on)."""
+    page = signed_in("neurologist")
+    page.goto(f"{web}/patients/{patient.pk}/course/")
+    page.locator("tr", has_text="prednisolone-high-dose").get_by_role("link", name="Plan").click()
+    page.wait_for_load_state()
+    page.fill("#id_start", "2026-07-01")
+    page.fill("#id_weight_kg", "6")
+    page.select_option("#id_decision_day7_spasms_continuing", "yes")
+    page.get_by_role("button", name="Preview the plan").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Save the course").click()
+    page.wait_for_load_state()
+    assert "Course pred2 saved" in page.inner_text("main")
+    saved = Entry.objects.get(patient=patient, kind=Kind.TREATMENT, data__id="pred2")
+    assert saved.extra["planner"]["decisions"] == {"day7_spasms_continuing": True}
+    assert "ISO" not in page.inner_text("main") and "from 1 Jun 2026" in page.inner_text("main")
+
+    # the dashboard: the saved answer and its dose, in words
+    page.goto(f"{web}/patients/{patient.pk}/")
+    day7 = page.locator("section.card", has_text="Day-7 decision").inner_text()
+    assert (
+        "answered in the saved course Are spasms continuing at day 7? yes: Prednisolone 20 mg "
+        "three times daily on days 8-14"
+    ) in day7
+    assert "not yet answered" not in day7 and "40 mg/day dose continues" not in day7
+    assert "spasms on 7 Jun 2026" in day7 and "2026-06-07" not in day7
+    shot(page, "issue12-day7-yes-dashboard")
+
+    # the patient list: no open question, no detail of this course waiting for the clinic
+    page.goto(f"{web}/patients/")
+    row = page.locator("tr", has_text=patient.name).inner_text()
+    for contradiction in ("not yet answered", "unconfirmed", "to be confirmed", "day7-escalation"):
+        assert contradiction not in row, contradiction
+
+    # the family's medicine printout (as the family opens it): week 2 at the escalated dose
+    family = signed_in("family")
+    family.goto(f"{web}/patients/{patient.pk}/print/medicines/")
+    week2 = family.locator("tr", has_text="Wed 8 Jul to Tue 14 Jul").inner_text()
+    assert "20 mg" in week2 and "08:00, 14:00, 20:00" in week2
+    text = family.inner_text("main")
+    assert "to be confirmed" not in text.lower() and "not yet answered" not in text
+    shot(family, "issue12-day7-yes-family-printout")
+
+
+def test_dietitian_saves_a_meal_a_feed_and_a_varied_week(
+    web: str, no_diet: Patient, signed_in: Any, shot: Any
+) -> None:
+    """From nothing: a meal, an infant feed that meets the prescription, saved together; the
+    saved plan's 7-day menu varies from day to day and names its foods in words; the family's
+    feed recipe prints."""
+    page = signed_in("dietitian")
+    page.goto(f"{web}/patients/{no_diet.pk}/keto/")
+    page.fill("#id_ratio", "3")
+    page.locator("button[name=action][value=resolve]", has_text="Recalculate").click()
+    page.wait_for_load_state()
+    meal = page.locator(".keto-meal").first
+    _add(page, meal, "butter salted", "01001")
+    _add(page, meal, "egg whole raw fresh", "01123")
+    _add(page, meal, "strawberries raw", "09316")
+    meal.locator(".keto-status .chip.ok").wait_for()
+    # the feed: KetoCal 3:1 chosen from the search, breast milk and Liquigen by id
+    feed = page.locator("#feed")
+    feed.locator("input.food-search").fill("ketocal")
+    hit = feed.locator(".keto-hits li", has_text="ketocal-3-1-powder").first
+    hit.wait_for()
+    hit.dispatch_event("mousedown")
+    page.wait_for_load_state()
+    for food in ("01107", "liquigen"):
+        feed = page.locator("#feed")
+        feed.locator("input.food-search").fill(food)
+        feed.locator("select[name=f_add_kind]").select_option("liquid")
+        feed.locator("button[value=feed_add]").click()
+        page.wait_for_load_state()
+    page.locator("#feed_feeds").fill("6")
+    page.locator("input[name=feed_protein]").check()
+    page.locator("#feed button[value=resolve]").click()
+    page.wait_for_load_state()
+    assert "verified by the solver 6 feeds of" in page.locator("#feed").inner_text()
+    page.locator("button[value=save]").click()
+    page.wait_for_load_state()
+    assert "Saved plan, version 1" in page.locator("main").inner_text()
+    saved = Entry.objects.get(patient=no_diet, kind=Kind.KETO_PLAN)
+    assert saved.data["feed"] is not None and saved.data["feed"]["feeds"] == 6
+    assert [i["food"] for i in saved.data["feed"]["ingredients"]] == [
+        "ketocal-3-1-powder", "01107", "liquigen",
+    ]
+    assert len([m for m in saved.data["meals"] if m.get("items")]) == 1
+
+    # the week's menu: seven days, each with its meal, and more than one distinct meal
+    rows = page.locator("#menu table.keto-menu tbody tr")
+    assert rows.count() == 7
+    days = [rows.nth(k).locator("td").inner_text() for k in range(7)]
+    assert all("Meal 1:" in d and "not planned" not in d for d in days)
+    # the foods of each day's meal, without the grams (which the solver tunes per day)
+    meals = {re.sub(r"\s[\d.]+ g", "", d.split("—")[0]).strip() for d in days}
+    assert len(meals) > 1, meals
+    menu = page.locator("#menu").inner_text()
+    assert "Meals per food: Butter, salted ×" in menu
+    assert "01001" not in menu and "09316" not in menu  # foods by name, not table id
+    shot(page, "issue12-dietitian-meal-feed-menu")
+
+    # the family's feed recipe, as the team prints it for them
+    page.goto(f"{web}/patients/{no_diet.pk}/print/feed/")
+    assert "6 feeds a day" in page.locator("main").inner_text()
+
+
+def test_family_ticks_a_dose_given_on_a_small_phone(
+    browser: Any, web: str, patient: Patient, client_as: Any, signed_in: Any, shot: Any
+) -> None:
+    """A parent taps "Given" beside today's 08:00 prednisolone on a 360 px phone, sees the tick,
+    undoes it, ticks it again; the page never scrolls sideways; the nurse sees the tick on the
+    dashboard."""
+    from tests.web.test_doses_given import start_prednisolone
+
+    group = start_prednisolone(client_as, patient)
+    context = browser.new_context(viewport=NARROW, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{web}/login/")
+        page.fill("#id_username", "family")
+        page.fill("#id_password", "a-long-test-password-1")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(f"{web}/family/{patient.pk}/")
+        dose = page.locator("#medicines li.fam-dose", has_text="08:00")
+        assert "prednisolone" in dose.inner_text() and "10 mg" in dose.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        with page.expect_navigation():
+            dose.get_by_role("button", name="prednisolone 08:00: given").tap()
+        dose = page.locator("#medicines li.fam-dose", has_text="08:00")
+        assert "✓ given" in dose.inner_text() and "mother" in dose.inner_text()
+        assert "Ticked: prednisolone 08:00 given." in page.inner_text("main")
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        shot(page, "issue12-family-dose-given-360")
+        (tick,) = Entry.objects.filter(
+            patient=patient, kind=Kind.DOSE_GIVEN, retracted_at__isnull=True
+        )
+        assert tick.data["treatment"] == group and tick.data["time"] == "08:00"
+
+        # tapped by mistake: undo, and the Given button is back
+        with page.expect_navigation():
+            dose.get_by_role("button", name="Undo the tick of prednisolone 08:00").tap()
+        dose = page.locator("#medicines li.fam-dose", has_text="08:00")
+        assert "✓ given" not in dose.inner_text()
+        assert dose.get_by_role("button", name="prednisolone 08:00: given").is_visible()
+        tick.refresh_from_db()
+        assert tick.retracted_at is not None and tick.retraction_reason == "entered by mistake"
+        with page.expect_navigation():
+            dose.get_by_role("button", name="prednisolone 08:00: given").tap()
+        assert "✓ given" in page.locator("#medicines li.fam-dose", has_text="08:00").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    finally:
+        context.close()
+
+    nurse = signed_in("nurse")
+    nurse.goto(f"{web}/patients/{patient.pk}/")
+    doses = nurse.locator("#doses-given").inner_text()
+    assert "prednisolone" in doses and "08:00" in doses and "given" in doses
+    assert "mother" in doses
+    shot(nurse, "issue12-dashboard-doses-given")

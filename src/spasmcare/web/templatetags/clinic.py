@@ -8,6 +8,8 @@ from typing import Any
 
 from django import template
 
+from spasmcare.record.model import DIET_LABELS
+
 register = template.Library()
 
 
@@ -50,8 +52,13 @@ def readable(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str):
+        if _CODE.match(value):  # a stored code ("urine_calcium_creatinine_ratio") in words
+            return value.replace("_", " ")
         return _when(value) or value
     return "" if value is None else str(value)
+
+
+_CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 
 
 #: Unit suffixes of record field names and how they read.
@@ -73,4 +80,25 @@ def entry_text(data: Any) -> str:
     people write them), never a dump of the stored structure."""
     if not isinstance(data, dict):
         return readable(data)
-    return "; ".join(f"{_words(str(key))}: {readable(value)}" for key, value in data.items())
+    return "; ".join(
+        f"{_words(str(key))}: {readable(_named(str(key), value))}" for key, value in data.items()
+    )
+
+
+def _named(key: str, value: Any) -> Any:
+    """A value the record stores as a code, by its name (a diet kind)."""
+    if key == "diet" and isinstance(value, str):
+        return DIET_LABELS.get(value, value)
+    return value
+
+
+_ISO_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?\b")
+
+
+@register.filter
+def plain_dates(text: Any) -> str:
+    """A sentence with every ISO date or date-time in it written as people write dates
+    ("spasms on 2026-06-07" -> "spasms on 7 Jun 2026"); the rest of the text is unchanged."""
+    if text is None:
+        return ""
+    return _ISO_IN_TEXT.sub(lambda m: _when(m.group(0)) or m.group(0), str(text))

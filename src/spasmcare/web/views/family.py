@@ -14,6 +14,12 @@ one-time ``nonce``: the same post sent twice (a double tap, a phone resending on
 network) is saved once. "Undo" retracts the user's own last entry with the reason "entered by
 mistake"; it stays in the history.
 
+Today's doses (the same schedule as "Today's medicines") each carry a "Given" and a "Not
+given" button: a tap writes a record ``doses_given`` item (date, schedule time, treatment,
+drug and the dose as shown) through :mod:`spasmcare.web.audit`, once per dose; "Undo" beside a
+tick retracts the user's own tick ("entered by mistake"). The schedule is re-read on the server
+when the tap arrives, so only a dose on today's schedule is ticked.
+
 Counts per day come from :class:`spasmcare.measures.diary.DiaryView` over the week's entries,
 today's medicines from the saved course plans (:mod:`spasmcare.web.courses`, family version
 of :meth:`spasmcare.therapy.CoursePlan.to_dict`) or the record's dose in force, and the
@@ -39,18 +45,20 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
+from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import call_the_team, dose_in_force, in_force
 from spasmcare.therapy import CoursePlan
 from spasmcare.web import audit, clinic, courses, records, resilience, uploads
+from spasmcare.web.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
-from spasmcare.web.access import visible_patients
 from spasmcare.web.family_forms import (
     COUNT_BUTTONS,
     MORE_FROM,
     ClusterForm,
     DayForm,
     DetailsForm,
+    DoseForm,
     EntryRefForm,
     VideoForm,
 )
@@ -152,18 +160,26 @@ def _entry_row(patient: Patient, entry: Entry) -> dict[str, Any]:
     }
 
 
-def _week(patient: Patient, today: date) -> tuple[list[Entry], list[DayCount], str | None]:
-    """The week's live diary and recorded-day entries, and the domain's count for each day."""
+def _week(
+    patient: Patient, today: date, ticks: list[Entry] | None = None
+) -> tuple[list[Entry], list[DayCount], str | None]:
+    """The week's live diary and recorded-day entries, and the domain's count for each day.
+    ``ticks``, when given, receives today's doses ticked as given (read in the same query)."""
     first = today - timedelta(days=STRIP_DAYS - 1)
-    rows = list(
+    found = list(
         Entry.objects.filter(
             patient=patient,
-            kind__in=[Kind.DIARY, Kind.RECORDED_DAY],
+            kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN],
             day__gte=first,
             day__lte=today,
             retracted_at__isnull=True,
-        ).order_by("day", "id")
+        )
+        .select_related("created_by")
+        .order_by("day", "id")
     )
+    rows = [e for e in found if e.kind != Kind.DOSE_GIVEN]
+    if ticks is not None:
+        ticks.extend(e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today)
     try:
         week, _ = resilience.read_entries(patient, rows, today)
     except InputError as exc:
@@ -229,14 +245,26 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
                 continue
             shown_ids |= set(course.ids)
             out["courses"].append(
-                {"group": course.group, "title": plan.title, "today": today, "end": plan.end}
+                {
+                    "group": course.group,
+                    "title": plan.title,
+                    "today": today,
+                    "end": plan.end,
+                    # which treatment of the record each drug's dose is (for the "given" tick)
+                    "ids": {drug: str(e.data["id"]) for drug in course.drugs
+                            if (e := course.entry_for(drug)) is not None},
+                }
             )
         if record is not None:
             for t in record.treatments:
                 if t.id in shown_ids or not in_force(t.start, t.stop, on):
                     continue
                 out["others"].append({"treatment": t, "dose": dose_in_force(t, on)})
-            out["diets"] = [d for d in record.diet_periods if in_force(d.start, d.stop, on)]
+            out["diets"] = [
+                {"label": DIET_LABELS.get(d.diet, d.diet), "prescribed_ratio": d.prescribed_ratio}
+                for d in record.diet_periods
+                if in_force(d.start, d.stop, on)
+            ]
         plans_keto = [e for e in entries if e.kind == Kind.KETO_PLAN]
         if plans_keto:
             out["keto"] = _keto_summary(plans_keto[-1])
@@ -284,7 +312,8 @@ def _diary_context(
 ) -> dict[str, Any]:
     user = _user(request)
     today = records.today()
-    rows, days, problem = _week(patient, today)
+    tick_rows: list[Entry] = []
+    rows, days, problem = _week(patient, today, tick_rows)
     own_last = _own_last(patient, user)
     today_rows = [_entry_row(patient, e) for e in rows if e.kind == Kind.DIARY and e.day == today]
     top = max((d.spasms for d in days), default=0)
@@ -326,7 +355,7 @@ def _diary_context(
         "nonce": nonce,
         "counts": COUNT_BUTTONS,
         "more_from": MORE_FROM,
-        "medicines": _medicines(patient, today),
+        "medicines": _with_ticks(patient, _medicines(patient, today), today, user, tick_rows),
         "several_children": user.role == "family" and user.children.count() > 1,
     }
 
@@ -347,6 +376,193 @@ def diary(request: HttpRequest, pid: int) -> HttpResponse:
     count as spasm-free in the measures.
     """
     return _render_diary(request, _patient(request))
+
+
+# --------------------------------------------------------------------------- doses given
+
+
+def _amount_text(dose: dict[str, Any]) -> str:
+    """One dose of the plan's family version as the phone shows it ("10 mg = 1 mL of ...")."""
+    if dose.get("mg") is not None:
+        text = f"{dose['mg']:g} mg"
+    elif dose.get("units") is not None:
+        text = f"{dose['units']:g} units"
+    else:
+        text = ""
+    if dose.get("volume_ml") is not None:
+        text += f" = {dose['volume_ml']:g} mL"
+        if dose.get("product"):
+            text += f" of {dose['product']}"
+    return text.strip()[:200]
+
+
+def _schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:
+    """Today's doses that can be ticked, from today's medicines (the plan's family version, or
+    the record's dose in force for a medicine without a plan): treatment id, time ("" for a
+    medicine without a time on the schedule), drug and the dose as shown."""
+    rows: list[dict[str, Any]] = []
+    for c in medicines["courses"]:
+        for d in c["today"]["doses"]:
+            treatment = c.get("ids", {}).get(d["drug"])
+            if treatment is not None:
+                rows.append(
+                    {"treatment": treatment, "time": d["time"] or "", "drug": d["drug"],
+                     "dose": _amount_text(d)}
+                )
+    for o in medicines["others"]:
+        t, dose = o["treatment"], o["dose"]
+        shown = f"{dose.amount:g} {dose.unit}" if dose is not None else ""
+        rows.append({"treatment": t.id, "time": "", "drug": t.drug, "dose": shown})
+    return rows
+
+
+def _ticks_today(
+    patient: Patient, today: date, rows: list[Entry] | None = None
+) -> dict[tuple[str, str], Entry]:
+    """Today's live ticks (``rows``, else read) by (treatment, schedule time)."""
+    if rows is None:
+        rows = list(
+            Entry.objects.filter(
+                patient=patient, kind=Kind.DOSE_GIVEN, day=today, retracted_at__isnull=True
+            )
+            .select_related("created_by")
+            .order_by("id")
+        )
+    return {(str(e.data.get("treatment")), str(e.data.get("time") or "")): e for e in rows}
+
+
+def _who(entry: Entry) -> str:
+    user = entry.created_by
+    if user is None:
+        return "imported"
+    return _observer(user) or user.get_username()
+
+
+def _tick_view(entry: Entry | None, user: User) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {
+        "entry": entry,
+        "given": bool(entry.data.get("given")),
+        "by": _who(entry),
+        "at": timezone.localtime(entry.created_at).strftime("%H:%M"),
+        "can_undo": may_write(user, RETRACT, Kind.DOSE_GIVEN, entry.created_by_id),
+    }
+
+
+def _with_ticks(
+    patient: Patient, medicines: dict[str, Any], today: date, user: User, rows: list[Entry]
+) -> dict[str, Any]:
+    """Today's medicines with each dose's tick (``rows``: today's live ticks) as a copy: the
+    cached value is not changed."""
+    ticks = _ticks_today(patient, today, rows)
+    can_tick = may_write(user, CREATE, Kind.DOSE_GIVEN)
+    out = dict(medicines)
+    out["can_tick"] = can_tick
+    out["courses"] = []
+    for c in medicines["courses"]:
+        doses = []
+        for d in c["today"]["doses"]:
+            treatment = c.get("ids", {}).get(d["drug"])
+            tick = ticks.get((treatment, d["time"] or "")) if treatment else None
+            doses.append(d | {"treatment": treatment, "tick": _tick_view(tick, user)})
+        out["courses"].append(c | {"today": c["today"] | {"doses": doses}})
+    out["others"] = [
+        o | {"tick": _tick_view(ticks.get((o["treatment"].id, "")), user)}
+        for o in medicines["others"]
+    ]
+    return out
+
+
+def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """Tick one of today's doses as given (or not given): a ``dose_given`` record item written
+    through the audit trail, once per dose."""
+    user = _user(request)
+    check_write(user, CREATE, Kind.DOSE_GIVEN)
+    form = DoseForm(request.POST)
+    back = _diary_url(patient, "medicines")
+    if not form.is_valid():
+        messages.error(request, f"Nothing was ticked. {form.problem()}")
+        return redirect(back)
+    today = records.today()
+    treatment, time = form.cleaned_data["treatment"], form.cleaned_data.get("time") or ""
+    row = next(
+        (
+            r
+            for r in _schedule(_medicines(patient, today))
+            if r["treatment"] == treatment and r["time"] == time
+        ),
+        None,
+    )
+    if row is None:
+        messages.error(
+            request,
+            "Nothing was ticked: that dose is not on today's schedule any more. The page now "
+            "shows today's schedule.",
+        )
+        return redirect(back)
+    given = form.is_given()
+    item: dict[str, Any] = {
+        "date": today.isoformat(),
+        "treatment": treatment,
+        "drug": row["drug"],
+        "given": given,
+    }
+    if time:
+        item["time"] = time
+    if row["dose"]:
+        item["dose"] = row["dose"]
+    what = f"{row['drug']}{' ' + time if time else ''}"
+    try:
+        with transaction.atomic():
+            _lock(patient)
+            if (treatment, time) in _ticks_today(patient, today):
+                messages.info(request, f"Already ticked: {what}.")
+                return redirect(back)
+            audit.create_entry(
+                patient, Kind.DOSE_GIVEN, item, user, extra={"via": "family diary"}
+            )
+    except InputError as exc:
+        messages.error(request, f"Nothing was ticked. {_error_text(exc)}")
+        return redirect(back)
+    if given:
+        messages.success(request, f"Ticked: {what} given.")
+    else:
+        messages.warning(
+            request, f"Noted: {what} not given. If you are unsure what to do, call the team."
+        )
+    return redirect(back)
+
+
+def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """Undo a tick made by mistake: it is retracted ("entered by mistake") and stays in the
+    history; a family member undoes their own ticks only."""
+    back = _diary_url(patient, "medicines")
+    form = EntryRefForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Undo: the page was out of date; nothing was changed.")
+        return redirect(back)
+    target = Entry.objects.filter(
+        pk=form.cleaned_data["entry"], patient=patient, kind=Kind.DOSE_GIVEN
+    ).first()
+    if target is None:
+        raise Http404("no such tick")
+    check_write(_user(request), RETRACT, Kind.DOSE_GIVEN, target)
+    if target.retracted_at is not None:
+        messages.info(request, "That tick was already undone.")
+        return redirect(back)
+    try:
+        audit.retract_entry(target, form.cleaned_data["version"], UNDO_REASON, _user(request))
+    except (InputError, audit.StaleEdit) as exc:
+        messages.error(request, f"Nothing was undone. {exc}")
+        return redirect(back)
+    time = target.data.get("time")
+    messages.success(
+        request,
+        f"Undone: the tick of {target.data.get('drug')}{' ' + time if time else ''} (kept in "
+        f"the history as '{UNDO_REASON}').",
+    )
+    return redirect(back)
 
 
 # --------------------------------------------------------------------------- writes
@@ -533,7 +749,14 @@ def _details(request: HttpRequest, patient: Patient) -> HttpResponse:
     return redirect(_diary_url(patient, "last"))
 
 
-LOG_ACTIONS = {"cluster": _log_cluster, "none": _log_none, "undo": _undo, "details": _details}
+LOG_ACTIONS = {
+    "cluster": _log_cluster,
+    "none": _log_none,
+    "undo": _undo,
+    "details": _details,
+    "dose": _dose,
+    "dose_undo": _dose_undo,
+}
 
 
 @require_POST

@@ -632,6 +632,12 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
         data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
         data["designed"], data["expected"] = len(templates), len(rx.per_meal)
         data["alternatives"] = sum(len(slot) - 1 for slot in slots)
+        # meals per food by the food's name, as the menu names foods (not its table id)
+        names = {it["food_id"]: it["name"] for m in data["meals"] for it in m.get("items", [])
+                 if "food_id" in it and "name" in it}
+        data["food_counts_named"] = [
+            (names.get(food, food), count) for food, count in data.get("food_counts", {}).items()
+        ]
         return data
 
     result: dict[str, Any] | None = records.cached(

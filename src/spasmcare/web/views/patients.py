@@ -28,7 +28,14 @@ from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_png, timeline_png
 from spasmcare.report.html import measure_text
 from spasmcare.web import audit, clinic, courses, records, resilience, summaries
-from spasmcare.web.access import CORRECT, CREATE, RETRACT, check_write, visible_patients
+from spasmcare.web.access import (
+    CORRECT,
+    CREATE,
+    RETRACT,
+    check_write,
+    may_write,
+    visible_patients,
+)
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.forms import (
@@ -60,6 +67,8 @@ DASHBOARD_KINDS = (
     Kind.VITALS,
     Kind.ADVERSE,
 )
+#: Days of doses ticked as given shown on the dashboard (today and the days before).
+DOSE_DAYS = 7
 #: Latest entries of each kind on the dashboard (all with ``?entries=all``).
 DASHBOARD_ROWS = 8
 CHARTS = {"timeline": timeline_png, "growth": growth_png}
@@ -175,11 +184,18 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         report = _report(patient)
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
-    entries = list(
-        Entry.objects.filter(patient=patient, kind__in=DASHBOARD_KINDS)
-        .select_related("updated_by")
+    first_dose_day = records.today() - timedelta(days=DOSE_DAYS - 1)
+    found = list(
+        Entry.objects.filter(
+            Q(kind__in=DASHBOARD_KINDS)
+            | Q(kind=Kind.DOSE_GIVEN, day__gte=first_dose_day, retracted_at__isnull=True),
+            patient=patient,
+        )
+        .select_related("updated_by", "created_by")
         .order_by("-day", "-id")
     )
+    entries = [e for e in found if e.kind != Kind.DOSE_GIVEN]
+    ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN]
     by_kind: dict[str, list[Entry]] = {k: [] for k in DASHBOARD_KINDS}
     counts: dict[str, int] = dict.fromkeys(DASHBOARD_KINDS, 0)
     show_all = request.GET.get("entries") == "all"
@@ -211,6 +227,8 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "recent_diary": Entry.objects.filter(
             patient=patient, kind=Kind.DIARY, retracted_at__isnull=True
         ).order_by("-day", "-id")[:10],
+        "doses_given": _doses_given(ticks, _user(request)),
+        "dose_days": DOSE_DAYS,
         "version": patient.data_version,
         "set_aside": resilience.set_aside(patient),
         "warnings": records.cached(
@@ -218,6 +236,37 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         ),
     }
     return render(request, "web/dashboard.html", context)
+
+
+def _doses_given(ticks: list[Entry], user: User) -> list[dict[str, Any]]:
+    """The doses ticked as given (or not given) in ``ticks`` (the last :data:`DOSE_DAYS`
+    days), newest first, as the family or the ward ticked them, with who ticked and whether
+    ``user`` may retract the tick."""
+    rows = []
+    for e in ticks:
+        if e.retracted_at is not None:
+            continue
+        by = e.created_by
+        rows.append(
+            {
+                "entry": e,
+                "day": e.day,
+                "time": e.data.get("time") or "",
+                "drug": e.data.get("drug") or e.data.get("treatment"),
+                "dose": e.data.get("dose") or "",
+                "given": bool(e.data.get("given")),
+                "note": e.data.get("note") or "",
+                "by": (
+                    "imported"
+                    if by is None
+                    else (by.relationship or by.get_username())
+                    + (f" ({by.get_role_display().lower()})" if by.role != "family" else "")
+                ),
+                "can_retract": may_write(user, RETRACT, Kind.DOSE_GIVEN, e.created_by_id),
+            }
+        )
+    rows.sort(key=lambda r: (r["day"], r["time"]), reverse=True)
+    return rows
 
 
 def chart(request: HttpRequest, pid: int, name: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0005_merge_i12'),
+        ('clinic', '0006_i12_dose_given'),
     ]
 
     operations = [
