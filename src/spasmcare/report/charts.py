@@ -31,6 +31,9 @@ DPI = 110
 PNG_COMPRESS_LEVEL = 1
 #: Most date labels on the timeline's axis (the month step grows with the span).
 MAX_DATE_LABELS = 12
+#: Where the timeline's y-axis labels sit (axes fraction): placed, not measured from the tick
+#: labels at every draw. Titles are placed too (``y=1``), for the same reason.
+YLABEL_AT = (-0.045, 0.5)
 
 #: z-scores of the UK-WHO centile lines: 0.4, 2, 9, 25, 50, 75, 91, 98, 99.6th centiles.
 CENTILE_LINES: tuple[tuple[str, float], ...] = (
@@ -94,6 +97,16 @@ def _d(text: Any) -> date:
     return text if isinstance(text, date) else date.fromisoformat(str(text)[:10])
 
 
+#: matplotlib's day number of a date is its ordinal plus this (read once from matplotlib, so
+#: that a changed date epoch is honoured); one subtraction per date instead of a date2num call.
+_ORDINAL_TO_NUM = float(mdates.date2num(date(2000, 1, 1))) - date(2000, 1, 1).toordinal()
+
+
+def _num(value: Any) -> float:
+    """matplotlib's day number of a date or ISO date text (as ``mdates.date2num``)."""
+    return _d(value).toordinal() + _ORDINAL_TO_NUM
+
+
 def _day_bars(ax: Any, points: list[tuple[float, float]], colour: str, label: str) -> None:
     """Bars one day wide at each (day number, value), drawn as one filled step outline: one
     artist for a 2-year diary instead of one rectangle per day (what made the chart slow)."""
@@ -135,8 +148,6 @@ def _date_axis(ax: Any, first: date, last: date) -> None:
     step = max(1, math.ceil(months / MAX_DATE_LABELS))
     ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if step > 1 else "%d %b %Y"))
-    if step > 1:
-        ax.xaxis.set_minor_locator(mdates.MonthLocator())
 
 
 def timeline_png(report: dict[str, Any]) -> bytes:
@@ -167,14 +178,14 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         ax_tx.barh(
             range(len(bars)),
             [(stop - start).days + 1 for _, start, stop, _ in bars],
-            left=[mdates.date2num(start) for _, start, _, _ in bars],
+            left=[_num(start) for _, start, _, _ in bars],
             height=0.6,
             color=[colour for *_, colour in bars],
             alpha=0.85,
         )
     for row, (label, start, _stop, _colour) in enumerate(bars):
         ax_tx.text(
-            mdates.date2num(start) + 1,
+            _num(start) + 1,
             row,
             label,
             va="center",
@@ -185,7 +196,7 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         )
     eeg_colours = {True: "#b03a2e", False: "#1e8449", None: "grey"}
     for hyps, colour in eeg_colours.items():
-        days = [mdates.date2num(_d(e["date"])) for e in report["eeg"] if e["hypsarrhythmia"] is hyps]
+        days = [_num(e["date"]) for e in report["eeg"] if e["hypsarrhythmia"] is hyps]
         if days:
             ax_tx.plot(
                 days, [len(bars)] * len(days), ls="none", marker="v", markersize=9, color=colour
@@ -194,11 +205,11 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         [*range(len(bars)), len(bars)], [""] * len(bars) + ["EEG ▼ (red = hyps)"], fontsize=8
     )
     ax_tx.set_ylim(-0.6, len(bars) + 0.6)
-    ax_tx.set_title("Treatments, EEGs, spasms per day and ketones", fontsize=11, loc="left")
+    ax_tx.set_title("Treatments, EEGs, spasms per day and ketones", fontsize=11, loc="left", y=1)
 
-    recorded = [(mdates.date2num(_d(r["date"])), r["spasms"]) for r in daily if r["recorded"]]
+    recorded = [(_num(r["date"]), r["spasms"]) for r in daily if r["recorded"]]
     partial = [
-        (mdates.date2num(_d(r["date"])), r["spasms"])
+        (_num(r["date"]), r["spasms"])
         for r in daily
         if not r["recorded"] and r["spasms"]
     ]
@@ -206,7 +217,7 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         _day_bars(ax_sp, recorded, "#34495e", "spasms (recorded day)")
     if partial:
         _day_bars(ax_sp, partial, "#e67e22", "spasms seen on an unrecorded day")
-    unrecorded = [mdates.date2num(_d(r["date"])) for r in daily if not r["recorded"]]
+    unrecorded = [_num(r["date"]) for r in daily if not r["recorded"]]
     runs = _runs(unrecorded)
     if runs:
         # every unrecorded run in one artist, spanning the axes' height
@@ -221,11 +232,12 @@ def timeline_png(report: dict[str, Any]) -> bytes:
             zorder=0.5,
         )
     ax_sp.set_ylabel("spasms / day")
+    ax_sp.yaxis.set_label_coords(*YLABEL_AT)
     ax_sp.legend(loc="upper right", fontsize=8, frameon=False)
     ax_sp.grid(axis="y", alpha=0.3)
 
     bhb = [
-        (mdates.date2num(_d(r["date"])), r["bhb_mmol_l"])
+        (_num(r["date"]), r["bhb_mmol_l"])
         for d in report["diets"]
         for r in d["adherence"]
         if r["bhb_mmol_l"] is not None
@@ -243,7 +255,7 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         xs, ys = zip(*bhb, strict=True)
         ax_k.plot(xs, ys, "o-", color=DIET_COLOUR, ms=3, lw=1, label="blood BHB [mmol/L]")
     ratios = [
-        (mdates.date2num(_d(r["date"])), r["achieved_ratio"])
+        (_num(r["date"]), r["achieved_ratio"])
         for d in report["diets"]
         for r in d["adherence"]
         if r["achieved_ratio"] is not None
@@ -254,17 +266,17 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         xs, ys = zip(*ratios, strict=True)
         ax_r.plot(xs, ys, "s", color="#7d3c98", ms=3, label="achieved ratio")
         ax_r.set_ylabel("ratio :1", color="#7d3c98", fontsize=8)
+        ax_r.yaxis.set_label_coords(1 - YLABEL_AT[0], YLABEL_AT[1])
         ax_r.set_ylim(0, max(ys) * 1.3)
         more_handles, more_labels = ax_r.get_legend_handles_labels()
         handles, labels = handles + more_handles, labels + more_labels
     ax_k.set_ylabel("BHB mmol/L")
+    ax_k.yaxis.set_label_coords(*YLABEL_AT)
     ax_k.legend(handles, labels, loc="upper left", fontsize=7, frameon=False, ncol=4)
     ax_k.grid(axis="y", alpha=0.3)
     if daily:
         first, last = _d(daily[0]["date"]), _d(daily[-1]["date"])
-        ax_k.set_xlim(
-            mdates.date2num(first - timedelta(days=1)), mdates.date2num(last + timedelta(days=1))
-        )
+        ax_k.set_xlim(_num(first - timedelta(days=1)), _num(last + timedelta(days=1)))
         _date_axis(ax_k, first, last)
     else:
         starts = [start for _, start, _, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
@@ -316,7 +328,7 @@ def growth_png(report: dict[str, Any]) -> bytes:
         pts = [(r["corrected_age_years"] * 12, r[attr]) for r in rows if r[attr] is not None]
         if pts:
             ax.plot([x for x, _ in pts], [y for _, y in pts], "o-", color="#c0392b", ms=4, lw=1.2)
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, y=1)
         ax.set_xlabel("corrected age [months]" if report["patient"]["preterm"] else "age [months]")
         ax.set_xlim(0, top * 12 * 1.08)
         ax.grid(alpha=0.2)
@@ -341,6 +353,6 @@ def adherence_png(report: dict[str, Any]) -> bytes | None:
     ax.scatter(xs, ys, s=16, color=DIET_COLOUR, alpha=0.8)
     ax.set_xlabel("blood BHB that day [mmol/L]")
     ax.set_ylabel("spasms that day")
-    ax.set_title("Ketosis beside spasms (not causal)", fontsize=10)
+    ax.set_title("Ketosis beside spasms (not causal)", fontsize=10, y=1)
     ax.grid(alpha=0.3)
     return _png(fig)
