@@ -68,9 +68,7 @@ def test_average_ranks_equal_rankdata(values: list[float]) -> None:
 @pytest.mark.parametrize("dof", [1, 2, 3, 5, 10, 30, 100, 700])
 @pytest.mark.parametrize("t", [0.0, 0.01, 0.5, 1.0, 2.0, 3.5, 8.0, 40.0, 1e4])
 def test_t_distribution_tail_equals_scipy(dof: int, t: float) -> None:
-    assert t_two_sided_p(t, dof) == pytest.approx(
-        2 * float(stdtr(dof, -t)), rel=REL, abs=ABS
-    )
+    assert t_two_sided_p(t, dof) == pytest.approx(2 * float(stdtr(dof, -t)), rel=REL, abs=ABS)
     assert t_two_sided_p(-t, dof) == t_two_sided_p(t, dof)
 
 

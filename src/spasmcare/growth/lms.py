@@ -33,8 +33,9 @@ import importlib.util
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,14 +85,14 @@ class Rows:
     S: tuple[float, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _file(name: str) -> dict[str, dict[str, list[dict[str, float]]]]:
     with open(data_tables_dir() / TABLE_FILES[name], encoding="utf-8") as fh:
         measurement: dict[str, dict[str, list[dict[str, float]]]] = json.load(fh)["measurement"]
     return measurement
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rows(name: str, method: str, sex: str) -> Rows:
     rows = _file(name)[method][sex]  # KeyError (a LookupError) as in rcpchgrowth
     ages = tuple(r["decimal_age"] for r in rows)
@@ -220,7 +221,9 @@ def _linear(t: float, a_below: float, a_above: float, p_below: float, p_above: f
     return np.asarray(slope * (x - x_lo) + y_lo)
 
 
-LMS = tuple[float | np.ndarray, float | np.ndarray, float | np.ndarray]
+#: L, M, S: floats, or 0-d float64 arrays where rcpchgrowth interpolates linearly with scipy
+#: (their rounding is numpy's, so they are kept as arrays to the end, as there)
+LMS = tuple[Any, Any, Any]
 
 
 def fetch_lms(age: float, rows: Rows, linear_only: bool = False) -> LMS:
@@ -250,7 +253,7 @@ def fetch_lms(age: float, rows: Rows, linear_only: bool = False) -> LMS:
     )
 
 
-def _z_score(lms: LMS, x: float) -> float | np.ndarray:
+def _z_score(lms: LMS, x: float) -> Any:
     l, m, s = lms  # noqa: E741  (the names of the LMS method)
     if l != 0.0:
         return (((x / m) ** l) - 1) / (l * s)
@@ -264,9 +267,7 @@ def sds_for_measurement(
     rows = _table(reference, age, measurement_method, sex)
     lms = fetch_lms(_lookup_age(reference, age, rows), rows, linear_only=reference == WHO)
     l, m, s = lms  # noqa: E741
-    if reference == WHO and (
-        (measurement_method in ("bmi", "weight") and age >= 5) or age < 5
-    ):
+    if reference == WHO and ((measurement_method in ("bmi", "weight") and age >= 5) or age < 5):
         z = _z_score(lms, observation_value)
         if abs(z) > 3:
             if z > 3:
@@ -288,6 +289,7 @@ def measurement_from_sds(
     where the LMS curve has no value)."""
     rows = _table(reference, age, measurement_method, sex)
     l, m, s = fetch_lms(_lookup_age(reference, age, rows), rows)  # noqa: E741
+    value: Any
     if l != 0.0:
         first_step = 1 + (l * s * requested_sds)
         if first_step < 0:

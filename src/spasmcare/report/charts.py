@@ -87,9 +87,7 @@ def _margins(fig: Figure, left: float, right: float, top: float, bottom: float) 
 
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(
-        buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL}
-    )
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     return buffer.getvalue()
 
 
@@ -151,7 +149,12 @@ def _date_axis(ax: Any, first: date, last: date) -> None:
 
 
 def timeline_png(report: dict[str, Any]) -> bytes:
-    """Therapy bars and EEGs, spasms per day (unrecorded days shaded), blood ketones."""
+    """Therapy bars and EEGs, spasms per day (unrecorded days shaded), blood ketones (PNG)."""
+    return _png(timeline_figure(report))
+
+
+def timeline_figure(report: dict[str, Any]) -> Figure:
+    """The figure of :func:`timeline_png`."""
     daily = report["spasms_per_day"]
     fig = _figure(11, 6.4)
     ax_tx, ax_sp, ax_k = fig.subplots(
@@ -208,11 +211,7 @@ def timeline_png(report: dict[str, Any]) -> bytes:
     ax_tx.set_title("Treatments, EEGs, spasms per day and ketones", fontsize=11, loc="left", y=1)
 
     recorded = [(_num(r["date"]), r["spasms"]) for r in daily if r["recorded"]]
-    partial = [
-        (_num(r["date"]), r["spasms"])
-        for r in daily
-        if not r["recorded"] and r["spasms"]
-    ]
+    partial = [(_num(r["date"]), r["spasms"]) for r in daily if not r["recorded"] and r["spasms"]]
     if recorded:
         _day_bars(ax_sp, recorded, "#34495e", "spasms (recorded day)")
     if partial:
@@ -283,7 +282,7 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         stops = [stop for _, _, stop, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
         if starts:
             _date_axis(ax_k, min(starts), max(stops))
-    return _png(fig)
+    return fig
 
 
 #: Style of a centile line by |z|: the median bold, the 2nd/98th solid, the others dotted.
@@ -292,7 +291,12 @@ def _centile_style(z: float) -> tuple[float, str]:
 
 
 def growth_png(report: dict[str, Any]) -> bytes:
-    """Weight, length and head circumference on WHO centile lines against corrected age."""
+    """Weight, length and head circumference on WHO centile lines against corrected age (PNG)."""
+    return _png(growth_figure(report))
+
+
+def growth_figure(report: dict[str, Any]) -> Figure:
+    """The figure of :func:`growth_png`."""
     rows = [r for r in report["growth"]["rows"] if r["corrected_age_years"] is not None]
     sex = report["patient"]["sex"]
     reference = report["growth"]["reference"]
@@ -333,11 +337,18 @@ def growth_png(report: dict[str, Any]) -> bytes:
         ax.set_xlim(0, top * 12 * 1.08)
         ax.grid(alpha=0.2)
     fig.suptitle(f"Growth on {reference.upper()} centiles ({sex})", fontsize=11, x=0.01, ha="left")
-    return _png(fig)
+    return fig
 
 
 def adherence_png(report: dict[str, Any]) -> bytes | None:
-    """Daily blood BHB against spasms on recorded diet days (one dot per day)."""
+    """Daily blood BHB against spasms on recorded diet days, one dot per day (PNG; ``None``
+    with fewer than two such days)."""
+    fig = adherence_figure(report)
+    return None if fig is None else _png(fig)
+
+
+def adherence_figure(report: dict[str, Any]) -> Figure | None:
+    """The figure of :func:`adherence_png`."""
     pts = [
         (r["bhb_mmol_l"], r["spasms"])
         for d in report["diets"]
@@ -355,4 +366,4 @@ def adherence_png(report: dict[str, Any]) -> bytes | None:
     ax.set_ylabel("spasms that day")
     ax.set_title("Ketosis beside spasms (not causal)", fontsize=10, y=1)
     ax.grid(alpha=0.3)
-    return _png(fig)
+    return fig
