@@ -6,7 +6,7 @@ SR28   ?= ../shared/data/usda-sr28
 # PostgreSQL for `make test-postgres` (CI starts a server on loopback with .ci/postgres.sh).
 PG_URL ?= postgres://spasmcare:spasmcare@127.0.0.1:5432/spasmcare
 
-.PHONY: install demo cli-demo test test-postgres lint bench foods-data clean
+.PHONY: install demo cli-demo test test-postgres lint bench foods-data foods-index clean
 
 install: $(VENV)/.installed
 
@@ -40,9 +40,14 @@ test-postgres: install
 bench: install
 	$(BIN)/python -m benchmarks
 
-# Rebuild the committed food table from the USDA SR28 ASCII files.
+# Rebuild the committed food table from the USDA SR28 ASCII files (and its search index).
 foods-data: install
 	$(BIN)/spasmcare foods build --sr28 $(SR28)
+
+# Rebuild only the committed search index beside the food table: after a change to
+# src/spasmcare/foods/search.py or to the specialty products (a test fails until it is done).
+foods-index: install
+	$(BIN)/spasmcare foods index
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

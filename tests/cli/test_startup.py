@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -40,3 +42,41 @@ def test_help_and_food_search_load_no_solver_or_growth_reference() -> None:
         assert "scipy.stats" not in loaded and "rcpchgrowth" not in loaded, argv
         assert "spasmcare.keto.solver" not in loaded, argv
     assert "spasmcare.cli.keto" not in _modules_after(["--help"])
+
+
+EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "iess-synthetic-infant.json")
+
+
+def test_report_loads_matplotlib_only_for_html_and_never_scipy(tmp_path: Path) -> None:
+    plain = _modules_after(["report", EXAMPLE, "--today", "2026-11-21", "--json"])
+    assert "spasmcare.report.data" in plain
+    assert "matplotlib" not in plain
+    html = _modules_after(
+        ["report", EXAMPLE, "--today", "2026-11-21", "--html", str(tmp_path / "r.html")]
+    )
+    assert "matplotlib" in html and (tmp_path / "r.html").is_file()
+    for loaded in (plain, html):
+        # growth z-scores and the adherence correlation no longer need scipy or rcpchgrowth
+        assert "scipy" not in loaded and "rcpchgrowth" not in loaded
+        assert "matplotlib.pyplot" not in loaded
+
+
+def test_report_validates_the_protocol_files_once_per_version(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom spasmcare.therapy import protocol\nfrom spasmcare.cli import main\n"
+        "calls = []\nreal = protocol.validate_protocol\n"
+        "def counting(data, where):\n    calls.append(where)\n    real(data, where)\n"
+        "protocol.validate_protocol = counting\n"
+        f"try:\n    main(['report', {EXAMPLE!r}, '--today', '2026-11-21', '--json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(len(calls), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "SPASMCARE_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        for _ in range(2)
+    ]
+    first, second = (int(r.stderr.split()[-1]) for r in runs)
+    assert first >= 8 and second == 0

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from spasmcare.cli._common import emit, fmt
+from spasmcare.errors import InputError
 from spasmcare.foods import NUTRIENTS, default_table
 
 app = typer.Typer(
@@ -110,11 +111,14 @@ def build(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Rebuild the packaged food table from the USDA SR28 ASCII release (deterministic)."""
+    """Rebuild the packaged food table from the USDA SR28 ASCII release (deterministic), and its
+    search index beside it."""
     from spasmcare.foods.sr28 import build as build_table
+    from spasmcare.foods.table import write_search_index
 
     result = build_table(sr28, out)
-    data = result.to_dict()
+    index = write_search_index(result.out)
+    data = {**result.to_dict(), "index": index.to_dict()}
 
     def render(console: Console) -> None:
         console.print(
@@ -122,5 +126,32 @@ def build(
             f"{result.bytes} bytes (sha256 {result.sha256}) from {result.release}.",
             highlight=False,
         )
+        _render_index(console, index)
 
     emit(data, as_json, render)
+
+
+def _render_index(console: Console, index: Any) -> None:
+    console.print(
+        f"Wrote {index.out}: search index of {index.foods} foods, {index.words} words, "
+        f"{index.bytes} bytes (sha256 {index.sha256}).",
+        highlight=False,
+    )
+
+
+@app.command()
+def index(
+    table: Annotated[
+        Path | None,
+        typer.Option("--table", help="Food table file (default: the packaged sr28.json.gz)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rebuild the stored search index beside the food table (after a change to the search
+    code or to the specialty products; `foods build` does it too)."""
+    from spasmcare.foods.table import write_search_index
+
+    if table is not None and not table.is_file():
+        raise InputError("--table", str(table), "an existing food table file (sr28.json.gz)")
+    result = write_search_index(table)
+    emit(result.to_dict(), as_json, lambda console: _render_index(console, result))

@@ -22,11 +22,23 @@ tried joined ("baby food" → "Babyfood, ..."). Spelling variants (yoghurt → y
 aliases are searched as extra names at 0.9 of the score; branded SR28 foods at 0.95. Scoring is
 vectorised with numpy over all names, so a query costs well under a millisecond on the whole
 table.
+
+Building the index of the packaged table (SR28 + specialty products) takes about 0.2 s, too long
+for every run of ``spasmcare foods search``; it is therefore built once, by ``spasmcare foods
+build`` or ``spasmcare foods index``, and stored beside the table (``data/sr28.search-index.gz``).
+The stored index carries a key (:func:`index_key`): the SHA-256 of the indexed names, aliases
+and weights and of this module's source. A stored index whose key differs from that of the
+foods it is asked to serve is never used (the index is built in memory instead), so it cannot
+disagree with the table or with the indexing rules.
 """
 
 from __future__ import annotations
 
 import bisect
+import gzip
+import hashlib
+import io
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +50,16 @@ import numpy as np
 import yaml
 
 SYNONYMS_PATH = Path(__file__).parent / "data" / "search_synonyms.yaml"
+INDEX_FORMAT = "spasmcare-search-index/1"
+#: The arrays of a stored index and their on-disk types (little-endian).
+_ARRAY_DTYPES: dict[str, str] = {
+    "doc_food": "<i4",
+    "doc_mass": "<f8",
+    "doc_weight": "<f8",
+    "offsets": "<i8",
+    "post_docs": "<i4",
+    "post_proms": "<f8",
+}
 
 _STOPWORDS = frozenset(
     {"a", "an", "and", "as", "by", "for", "from", "in", "of", "or", "the", "to", "with", "w"}
@@ -128,6 +150,25 @@ def brand_weight(name: str) -> float:
     return BRAND_WEIGHT if _BRAND.search(name) else 1.0
 
 
+class StaleIndexError(ValueError):
+    """A stored search index that was built for other names or other indexing rules."""
+
+
+def index_key(names: Sequence[tuple[str, Sequence[str], float]]) -> str:
+    """SHA-256 of what an index is built from: the (name, aliases, weight) of every food, in
+    order, and the source of this module (stemming, prominence and weights live here)."""
+    digest = hashlib.sha256(INDEX_FORMAT.encode("utf-8"))
+    digest.update(Path(__file__).read_bytes())
+    digest.update(
+        json.dumps(
+            [[name, list(aliases), repr(float(weight))] for name, aliases, weight in names],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+    )
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class Synonyms:
     words: dict[str, tuple[str, ...]]
@@ -160,10 +201,17 @@ class SearchIndex:
     ----------
     names : sequence of (name, aliases, weight) per food, in food order; ``weight`` scales
         every score of the food (see :func:`brand_weight`).
+
+    The postings are held as one sorted vocabulary and flat arrays (word ``i`` owns
+    ``docs[offsets[i]:offsets[i + 1]]``), so an index can be written to a file once
+    (:meth:`to_bytes`) and read back in milliseconds (:meth:`from_bytes`) instead of being built
+    from the 8,789 SR28 names on every run of the command line.
     """
 
+    #: "built" (from the names) or "stored" (read from a file)
+    origin: str
+
     def __init__(self, names: Sequence[tuple[str, Sequence[str], float]]) -> None:
-        self.n_foods = len(names)
         doc_food: list[int] = []
         doc_mass: list[float] = []
         doc_weight: list[float] = []
@@ -181,23 +229,125 @@ class SearchIndex:
                     docs, proms = postings.setdefault(word, ([], []))
                     docs.append(doc)
                     proms.append(prom)
-        self._doc_food = np.asarray(doc_food, dtype=np.int64)
-        self._doc_mass = np.asarray(doc_mass, dtype=np.float64)
-        self._doc_weight = np.asarray(doc_weight, dtype=np.float64)
-        self._n_docs = len(doc_food)
-        self._postings = {
-            w: (np.asarray(d, dtype=np.int64), np.asarray(p, dtype=np.float64))
-            for w, (d, p) in postings.items()
-        }
-        self._vocab = sorted(self._postings)
+        vocab = sorted(postings)
+        sizes = [len(postings[w][0]) for w in vocab]
+        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        self._setup(
+            n_foods=len(names),
+            vocab=vocab,
+            arrays={
+                "doc_food": np.asarray(doc_food, dtype=np.int32),
+                "doc_mass": np.asarray(doc_mass, dtype=np.float64),
+                "doc_weight": np.asarray(doc_weight, dtype=np.float64),
+                "offsets": offsets,
+                "post_docs": np.asarray(
+                    [d for w in vocab for d in postings[w][0]], dtype=np.int32
+                ),
+                "post_proms": np.asarray(
+                    [p for w in vocab for p in postings[w][1]], dtype=np.float64
+                ),
+            },
+        )
+        self.origin = "built"
+
+    def _setup(self, n_foods: int, vocab: list[str], arrays: dict[str, np.ndarray]) -> None:
+        self.n_foods = n_foods
+        self._vocab = vocab
+        self._row = {w: i for i, w in enumerate(vocab)}
+        self._arrays = arrays
+        self._doc_food = arrays["doc_food"]
+        self._doc_mass = arrays["doc_mass"]
+        self._doc_weight = arrays["doc_weight"]
+        self._offsets = arrays["offsets"].tolist()
+        self._post_docs = arrays["post_docs"]
+        self._post_proms = arrays["post_proms"]
+        self._n_docs = len(self._doc_food)
         self._synonyms = load_synonyms()
+
+    def _posting(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, prominence of ``word`` in each) for a word of the vocabulary."""
+        i = self._row[word]
+        lo, hi = self._offsets[i], self._offsets[i + 1]
+        return self._post_docs[lo:hi], self._post_proms[lo:hi]
+
+    # ------------------------------------------------------------ stored form
+    def to_bytes(self, key: str) -> bytes:
+        """The index as deterministic bytes (gzip, mtime 0), labelled with ``key`` (see
+        :func:`index_key`) so that a reader can tell whether it still fits its foods."""
+        header = {
+            "format": INDEX_FORMAT,
+            "key": key,
+            "n_foods": self.n_foods,
+            "arrays": [
+                [name, self._arrays[name].dtype.str, len(self._arrays[name])]
+                for name in _ARRAY_DTYPES
+            ],
+        }
+        body = b"".join(
+            np.ascontiguousarray(self._arrays[name], dtype=dtype).tobytes()
+            for name, dtype in _ARRAY_DTYPES.items()
+        )
+        raw = (
+            json.dumps(header, sort_keys=True).encode("utf-8")
+            + b"\n"
+            + body
+            + "\n".join(self._vocab).encode("utf-8")
+        )
+        buf = io.BytesIO()
+        with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+            gz.write(raw)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, key: str) -> SearchIndex:
+        """Read :meth:`to_bytes` output; ``StaleIndexError`` unless it was written under
+        ``key`` (the same foods, names and indexing code), ``ValueError`` if unreadable."""
+        try:
+            raw = gzip.decompress(data)
+            newline = raw.index(b"\n")
+            header = json.loads(raw[:newline])
+        except (OSError, EOFError, ValueError) as exc:
+            raise ValueError(f"not a {INDEX_FORMAT} file ({exc})") from exc
+        if header.get("format") != INDEX_FORMAT:
+            raise ValueError(f"not a {INDEX_FORMAT} file")
+        if header.get("key") != key:
+            raise StaleIndexError(
+                "the stored search index was built for other foods or another version of the "
+                "search code; rebuild it with `spasmcare foods index` (make foods-index)"
+            )
+        arrays: dict[str, np.ndarray] = {}
+        pos = newline + 1
+        for name, dtype, length in header["arrays"]:
+            if _ARRAY_DTYPES.get(name) != dtype:
+                raise ValueError(f"unexpected array {name!r} of type {dtype!r}")
+            size = np.dtype(dtype).itemsize * length
+            arrays[name] = np.frombuffer(raw, dtype=dtype, count=length, offset=pos)
+            pos += size
+        vocab = raw[pos:].decode("utf-8").split("\n") if pos < len(raw) else []
+        if set(arrays) != set(_ARRAY_DTYPES) or len(arrays["offsets"]) != len(vocab) + 1:
+            raise ValueError(f"incomplete {INDEX_FORMAT} file")
+        index = cls.__new__(cls)
+        index._setup(n_foods=int(header["n_foods"]), vocab=vocab, arrays=arrays)
+        index.origin = "stored"
+        return index
+
+    def same_as(self, other: SearchIndex) -> bool:
+        """Whether two indexes hold the same vocabulary, documents and postings."""
+        return (
+            self.n_foods == other.n_foods
+            and self._vocab == other._vocab
+            and all(
+                np.array_equal(self._arrays[name], other._arrays[name]) for name in _ARRAY_DTYPES
+            )
+        )
 
     def _matches(self, word: str, allow_prefix: bool) -> list[tuple[str, float]]:
         found: dict[str, float] = {}
-        if word in self._postings:
+        if word in self._row:
             found[word] = EXACT
         for alt in self._synonyms.words.get(word, ()):
-            if alt in self._postings:
+            if alt in self._row:
                 found.setdefault(alt, SYNONYM)
         if allow_prefix:
             i = bisect.bisect_left(self._vocab, word)
@@ -213,7 +363,7 @@ class SearchIndex:
         out = self._synonyms.expand(words)
         for i in range(len(words) - 1):
             joined = stem(typed[i] + typed[i + 1])
-            if joined in self._postings:
+            if joined in self._row:
                 out.append([*words[:i], joined, *words[i + 2 :]])
         return out
 
@@ -225,7 +375,7 @@ class SearchIndex:
             best = np.zeros(self._n_docs)
             allow_prefix = len(word) >= 3 or i == len(words) - 1
             for vocab_word, quality in self._matches(word, allow_prefix):
-                docs, proms = self._postings[vocab_word]
+                docs, proms = self._posting(vocab_word)
                 best[docs] = np.maximum(best[docs], quality * proms)
             total += best
             matched += best > 0

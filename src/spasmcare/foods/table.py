@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,9 +15,9 @@ import numpy as np
 from spasmcare.errors import InputError
 from spasmcare.foods.model import BASIS_ML, Food, Measure, _number
 from spasmcare.foods.nutrients import NUTRIENT_KEYS
-from spasmcare.foods.search import SearchIndex, brand_weight
+from spasmcare.foods.search import SearchIndex, brand_weight, index_key
 from spasmcare.foods.specialty import load_specialty
-from spasmcare.foods.sr28 import SR28_SOURCE, load_document
+from spasmcare.foods.sr28 import DEFAULT_PATH, SR28_SOURCE, load_document, write_atomic
 
 UNKNOWN_ID_HELP = (
     "an SR28 NDB number like '01001' or a product id like 'ketocal-4-1-powder'; "
@@ -33,10 +35,40 @@ class SearchHit:
     score: float
 
 
-class _Layer:
-    """An immutable list of foods with an id lookup and a search index built on first use."""
+def index_path_for(table_path: Path) -> Path:
+    """Where the search index of a food table file lives: beside it
+    (``sr28.json.gz`` → ``sr28.search-index.gz``)."""
+    table_path = Path(table_path)
+    return table_path.with_name(table_path.name.removesuffix(".json.gz") + ".search-index.gz")
 
-    def __init__(self, foods: Sequence[Food]) -> None:
+
+#: The stored search index of the packaged table (SR28 + specialty products).
+INDEX_PATH = index_path_for(DEFAULT_PATH)
+
+
+def index_names(foods: Sequence[Food]) -> list[tuple[str, tuple[str, ...], float]]:
+    """What the search index is built from: (name, aliases, weight) per food, in order."""
+    return [
+        (f.name, f.aliases, brand_weight(f.name) if f.source == SR28_SOURCE else 1.0)
+        for f in foods
+    ]
+
+
+def load_stored_index(path: Path, foods: Sequence[Food]) -> SearchIndex | None:
+    """The index stored at ``path`` if it was built for exactly these foods (names, aliases,
+    weights) by the current search code; ``None`` when it is missing, unreadable or stale."""
+    try:
+        data = Path(path).read_bytes()
+        return SearchIndex.from_bytes(data, index_key(index_names(foods)))
+    except (OSError, ValueError):
+        return None
+
+
+class _Layer:
+    """An immutable list of foods with an id lookup and a search index, read from
+    ``index_path`` when one is stored there for these foods, else built on first use."""
+
+    def __init__(self, foods: Sequence[Food], index_path: Path | None = None) -> None:
         self.foods: tuple[Food, ...] = tuple(foods)
         self.by_id: dict[str, int] = {}
         for i, food in enumerate(self.foods):
@@ -44,16 +76,15 @@ class _Layer:
                 raise ValueError(f"duplicate food id {food.id!r}")
             self.by_id[food.id] = i
         self._index: SearchIndex | None = None
+        self._index_path = index_path
 
     @property
     def index(self) -> SearchIndex:
         if self._index is None:
-            self._index = SearchIndex(
-                [
-                    (f.name, f.aliases, brand_weight(f.name) if f.source == SR28_SOURCE else 1.0)
-                    for f in self.foods
-                ]
-            )
+            stored = None
+            if self._index_path is not None:
+                stored = load_stored_index(self._index_path, self.foods)
+            self._index = SearchIndex(index_names(self.foods)) if stored is None else stored
         return self._index
 
 
@@ -296,9 +327,8 @@ class FoodTable:
         return recipe
 
 
-@lru_cache(maxsize=1)
-def _default_base() -> tuple[_Layer, dict[str, Any]]:
-    doc = load_document()
+def _base_foods(doc: dict[str, Any]) -> list[Food]:
+    """The foods of a packaged table document, then the specialty products."""
     columns = doc["foods"]
     n = len(columns["id"])
     groups = doc["groups"]
@@ -328,8 +358,56 @@ def _default_base() -> tuple[_Layer, dict[str, Any]]:
             )
         )
     foods.extend(load_specialty())
+    return foods
+
+
+@lru_cache(maxsize=1)
+def _default_base() -> tuple[_Layer, dict[str, Any]]:
+    doc = load_document()
     info = {"sr28": doc["source"], "specialty": "spasmcare/foods/data/specialty.yaml"}
-    return _Layer(foods), info
+    return _Layer(_base_foods(doc), index_path=INDEX_PATH), info
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """What :func:`write_search_index` wrote."""
+
+    out: Path
+    foods: int
+    words: int
+    bytes: int
+    sha256: str
+    key: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "foods": self.foods,
+            "words": self.words,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+            "key": self.key,
+        }
+
+
+def write_search_index(table_path: Path | None = None) -> IndexResult:
+    """Build the search index of a packaged table file (default: the packaged one) plus the
+    specialty products, and store it beside the file (:func:`index_path_for`); deterministic."""
+    source = Path(table_path) if table_path is not None else DEFAULT_PATH
+    names = index_names(_base_foods(load_document(source)))
+    index = SearchIndex(names)
+    key = index_key(names)
+    data = index.to_bytes(key)
+    out = index_path_for(source)
+    write_atomic(out, data)
+    return IndexResult(
+        out=out,
+        foods=len(names),
+        words=len(index._vocab),
+        bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        key=key,
+    )
 
 
 def default_table() -> FoodTable:

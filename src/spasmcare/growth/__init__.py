@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from statistics import NormalDist
 from typing import Literal
 
@@ -84,22 +85,51 @@ def sds(
     """
     if reference not in REFERENCES:
         raise InputError("reference", reference, "one of " + ", ".join(REFERENCES))
-    # imported on first use: rcpchgrowth loads scipy.stats (≈ 1-2 s), which a command that
-    # needs no z-score (``spasmcare --help``, ``foods search``) should not wait for
-    from rcpchgrowth import sds_for_measurement
-
     try:
-        return float(
-            sds_for_measurement(
-                reference=reference,
-                age=age_years,
-                measurement_method=_RCPCH_METHOD.get(measure, measure),
-                observation_value=value,
-                sex=sex,
-            )
-        )
+        return _sds(measure, value, age_years, sex, reference)
     except (LookupError, ValueError, TypeError) as exc:
         raise InputError("age", age_years, f"an age covered by the {reference} reference") from exc
+
+
+#: Most (measure, value, age, sex, reference) results kept by the memo of :func:`_sds` and
+#: :func:`_lms_value` (software setting; a report needs a few hundred).
+MEMO_SIZE = 8192
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _sds(measure: Measure, value: float, age_years: float, sex: Sex, reference: Reference) -> float:
+    """rcpchgrowth's ``sds_for_measurement`` [2], computed by :mod:`spasmcare.growth.lms` from
+    rcpchgrowth's own tables (identical results, without loading scipy); a pure function, so
+    memoised."""
+    # imported on first use: a command that needs no z-score (``spasmcare --help``, ``foods
+    # search``) does not read the tables
+    from spasmcare.growth.lms import sds_for_measurement
+
+    return float(
+        sds_for_measurement(
+            reference=reference,
+            age=age_years,
+            measurement_method=_RCPCH_METHOD.get(measure, measure),
+            observation_value=value,
+            sex=sex,
+        )
+    )
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _lms_value(
+    measure: Measure, z: float, age_years: float, sex: Sex, reference: Reference
+) -> float | None:
+    """rcpchgrowth's ``measurement_from_sds`` [2] (see :func:`_sds`); memoised."""
+    from spasmcare.growth.lms import measurement_from_sds
+
+    return measurement_from_sds(
+        reference=reference,
+        requested_sds=z,
+        measurement_method=_RCPCH_METHOD.get(measure, measure),
+        sex=sex,
+        age=age_years,
+    )
 
 
 def centile(z: float) -> float:
@@ -116,16 +146,8 @@ def value_at_sds(
     the 2 and 3 SD lines [1]; this inverse does the same, so that ``sds(value_at_sds(z)) == z``.
     """
 
-    from rcpchgrowth import measurement_from_sds
-
     def lms_value(zz: float) -> float:
-        result = measurement_from_sds(
-            reference=reference,
-            requested_sds=zz,
-            measurement_method=_RCPCH_METHOD.get(measure, measure),
-            sex=sex,
-            age=age_years,
-        )
+        result = _lms_value(measure, zz, age_years, sex, reference)
         if result is None:
             raise InputError("age", age_years, f"an age covered by the {reference} reference")
         return float(result)

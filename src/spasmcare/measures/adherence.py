@@ -7,7 +7,8 @@ cause: illness, teething, sleep, drug changes and diary effort move both. The re
 References
 ----------
 1. Spearman C. The proof and measurement of association between two things. Am J Psychol
-   1904;15:72-101 (rank correlation; computed with scipy.stats.spearmanr).
+   1904;15:72-101 (rank correlation; computed by spasmcare.measures.spearman, which gives
+   scipy.stats.spearmanr's rho and p-value without importing scipy.stats).
 2. Issue 5 asks for adherence (achieved ratio or ketone level) beside seizure frequency, with
    the caveat that it is not causal.
 """
@@ -122,9 +123,9 @@ def adherence_correlation(
             reason="one of the two series does not vary",
             details={"caveat": CAVEAT, "n": len(pairs)},
         )
-    from scipy.stats import spearmanr  # imported on first use: scipy.stats takes ~1 s to load
+    from spasmcare.measures.spearman import spearman
 
-    rho, p = spearmanr(xs, ys)
+    rho, p = spearman(xs, ys)
     rho_f, p_f = float(rho), float(p)
     if math.isnan(rho_f):
         return MeasureResult(

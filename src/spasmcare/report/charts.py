@@ -7,6 +7,7 @@ thirds of an SD apart), computed with :func:`spasmcare.growth.value_at_sds`.
 from __future__ import annotations
 
 import io
+import math
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -16,10 +17,23 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from spasmcare.growth import Measure, Reference, Sex, value_at_sds  # noqa: E402
+
+#: Resolution of every chart [dots per inch].
+DPI = 110
+#: zlib level of the PNG files: 1 encodes several times faster than matplotlib's default (6)
+#: for files a few per cent larger (charts are flat colours, which compress well either way).
+PNG_COMPRESS_LEVEL = 1
+#: Most date labels on the timeline's axis (the month step grows with the span).
+MAX_DATE_LABELS = 12
+#: Where the timeline's y-axis labels sit (axes fraction): placed, not measured from the tick
+#: labels at every draw. Titles are placed too (``y=1``), for the same reason.
+YLABEL_AT = (-0.045, 0.5)
 
 #: z-scores of the UK-WHO centile lines: 0.4, 2, 9, 25, 50, 75, 91, 98, 99.6th centiles.
 CENTILE_LINES: tuple[tuple[str, float], ...] = (
@@ -55,15 +69,40 @@ def centile_curve(
     return tuple(value_at_sds(measure, z, a, sex, reference) for a in _curve_ages(top))
 
 
+def _figure(width_in: float, height_in: float) -> Figure:
+    """A figure drawn by Agg, outside pyplot (nothing to close, no global state)."""
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _margins(fig: Figure, left: float, right: float, top: float, bottom: float) -> None:
+    """Fixed margins in inches (instead of tight_layout, which draws the figure once more to
+    measure every label; the margins fit the longest labels these charts have)."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
+    )
+
+
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     return buffer.getvalue()
 
 
 def _d(text: Any) -> date:
     return text if isinstance(text, date) else date.fromisoformat(str(text)[:10])
+
+
+#: matplotlib's day number of a date is its ordinal plus this (read once from matplotlib, so
+#: that a changed date epoch is honoured); one subtraction per date instead of a date2num call.
+_ORDINAL_TO_NUM = float(mdates.date2num(date(2000, 1, 1))) - date(2000, 1, 1).toordinal()
+
+
+def _num(value: Any) -> float:
+    """matplotlib's day number of a date or ISO date text (as ``mdates.date2num``)."""
+    return _d(value).toordinal() + _ORDINAL_TO_NUM
 
 
 def _day_bars(ax: Any, points: list[tuple[float, float]], colour: str, label: str) -> None:
@@ -101,12 +140,27 @@ def has_growth(report: dict[str, Any]) -> bool:
     return any(r["corrected_age_years"] is not None for r in report["growth"]["rows"])
 
 
+def _date_axis(ax: Any, first: date, last: date) -> None:
+    """Month ticks, at most :data:`MAX_DATE_LABELS` labels whatever the span."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = max(1, math.ceil(months / MAX_DATE_LABELS))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if step > 1 else "%d %b %Y"))
+
+
 def timeline_png(report: dict[str, Any]) -> bytes:
-    """Therapy bars and EEGs, spasms per day (unrecorded days shaded), blood ketones."""
+    """Therapy bars and EEGs, spasms per day (unrecorded days shaded), blood ketones (PNG)."""
+    return _png(timeline_figure(report))
+
+
+def timeline_figure(report: dict[str, Any]) -> Figure:
+    """The figure of :func:`timeline_png`."""
     daily = report["spasms_per_day"]
-    fig, (ax_tx, ax_sp, ax_k) = plt.subplots(
-        3, 1, figsize=(11, 6.4), sharex=True, gridspec_kw={"height_ratios": [1.3, 2.4, 1.5]}
+    fig = _figure(11, 6.4)
+    ax_tx, ax_sp, ax_k = fig.subplots(
+        3, 1, sharex=True, gridspec_kw={"height_ratios": [1.3, 2.4, 1.5], "hspace": 0.12}
     )
+    _margins(fig, left=1.35, right=0.55, top=0.35, bottom=0.45)
     bars: list[tuple[str, date, date, str]] = []
     end_default = _d(daily[-1]["date"]) if daily else date.today()
     for i, t in enumerate(report["treatments"]):
@@ -122,65 +176,67 @@ def timeline_png(report: dict[str, Any]) -> bytes:
     for d in report["diets"]:
         stop = _d(d["stop"]) if d["stop"] else end_default
         bars.append((f"{d['diet']} ({d['id']})", _d(d["start"]), stop, DIET_COLOUR))
-    for row, (label, start, stop, colour) in enumerate(bars):
+    if bars:
+        # one call for every bar; each label in front of its bar
         ax_tx.barh(
-            row,
-            (stop - start).days + 1,
-            left=mdates.date2num(start),
+            range(len(bars)),
+            [(stop - start).days + 1 for _, start, stop, _ in bars],
+            left=[_num(start) for _, start, _, _ in bars],
             height=0.6,
-            color=colour,
+            color=[colour for *_, colour in bars],
             alpha=0.85,
         )
+    for row, (label, start, _stop, _colour) in enumerate(bars):
         ax_tx.text(
-            mdates.date2num(start) + 1,
+            _num(start) + 1,
             row,
             label,
             va="center",
             fontsize=8,
-            color="white",
+            color="#1c2833",
             fontweight="bold",
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.7, "lw": 0},
         )
-    for e in report["eeg"]:
-        hyps = e["hypsarrhythmia"]
-        ax_tx.plot(
-            mdates.date2num(_d(e["date"])),
-            len(bars),
-            marker="v",
-            markersize=9,
-            color="#b03a2e" if hyps else ("#1e8449" if hyps is False else "grey"),
-        )
+    eeg_colours = {True: "#b03a2e", False: "#1e8449", None: "grey"}
+    for hyps, colour in eeg_colours.items():
+        days = [_num(e["date"]) for e in report["eeg"] if e["hypsarrhythmia"] is hyps]
+        if days:
+            ax_tx.plot(
+                days, [len(bars)] * len(days), ls="none", marker="v", markersize=9, color=colour
+            )
     ax_tx.set_yticks(
         [*range(len(bars)), len(bars)], [""] * len(bars) + ["EEG ▼ (red = hyps)"], fontsize=8
     )
     ax_tx.set_ylim(-0.6, len(bars) + 0.6)
-    ax_tx.set_title("Treatments, EEGs, spasms per day and ketones", fontsize=11, loc="left")
+    ax_tx.set_title("Treatments, EEGs, spasms per day and ketones", fontsize=11, loc="left", y=1)
 
-    recorded = [(mdates.date2num(_d(r["date"])), r["spasms"]) for r in daily if r["recorded"]]
-    partial = [
-        (mdates.date2num(_d(r["date"])), r["spasms"])
-        for r in daily
-        if not r["recorded"] and r["spasms"]
-    ]
+    recorded = [(_num(r["date"]), r["spasms"]) for r in daily if r["recorded"]]
+    partial = [(_num(r["date"]), r["spasms"]) for r in daily if not r["recorded"] and r["spasms"]]
     if recorded:
         _day_bars(ax_sp, recorded, "#34495e", "spasms (recorded day)")
     if partial:
         _day_bars(ax_sp, partial, "#e67e22", "spasms seen on an unrecorded day")
-    unrecorded = [mdates.date2num(_d(r["date"])) for r in daily if not r["recorded"]]
-    for n, (first, last) in enumerate(_runs(unrecorded)):
-        ax_sp.axvspan(
-            first - 0.5,
-            last + 0.5,
+    unrecorded = [_num(r["date"]) for r in daily if not r["recorded"]]
+    runs = _runs(unrecorded)
+    if runs:
+        # every unrecorded run in one artist, spanning the axes' height
+        ax_sp.broken_barh(
+            [(first - 0.5, last - first + 1.0) for first, last in runs],
+            (0, 1),
+            transform=blended_transform_factory(ax_sp.transData, ax_sp.transAxes),
             color="#d5d8dc",
             alpha=0.8,
             lw=0,
-            label="not recorded (unknown)" if n == 0 else None,
+            label="not recorded (unknown)",
+            zorder=0.5,
         )
     ax_sp.set_ylabel("spasms / day")
+    ax_sp.yaxis.set_label_coords(*YLABEL_AT)
     ax_sp.legend(loc="upper right", fontsize=8, frameon=False)
     ax_sp.grid(axis="y", alpha=0.3)
 
     bhb = [
-        (mdates.date2num(_d(r["date"])), r["bhb_mmol_l"])
+        (_num(r["date"]), r["bhb_mmol_l"])
         for d in report["diets"]
         for r in d["adherence"]
         if r["bhb_mmol_l"] is not None
@@ -198,33 +254,49 @@ def timeline_png(report: dict[str, Any]) -> bytes:
         xs, ys = zip(*bhb, strict=True)
         ax_k.plot(xs, ys, "o-", color=DIET_COLOUR, ms=3, lw=1, label="blood BHB [mmol/L]")
     ratios = [
-        (mdates.date2num(_d(r["date"])), r["achieved_ratio"])
+        (_num(r["date"]), r["achieved_ratio"])
         for d in report["diets"]
         for r in d["adherence"]
         if r["achieved_ratio"] is not None
     ]
+    handles, labels = ax_k.get_legend_handles_labels()
     if ratios:
         ax_r = ax_k.twinx()
         xs, ys = zip(*ratios, strict=True)
         ax_r.plot(xs, ys, "s", color="#7d3c98", ms=3, label="achieved ratio")
         ax_r.set_ylabel("ratio :1", color="#7d3c98", fontsize=8)
+        ax_r.yaxis.set_label_coords(1 - YLABEL_AT[0], YLABEL_AT[1])
         ax_r.set_ylim(0, max(ys) * 1.3)
+        more_handles, more_labels = ax_r.get_legend_handles_labels()
+        handles, labels = handles + more_handles, labels + more_labels
     ax_k.set_ylabel("BHB mmol/L")
-    ax_k.legend(loc="upper left", fontsize=7, frameon=False, ncol=3)
+    ax_k.yaxis.set_label_coords(*YLABEL_AT)
+    ax_k.legend(handles, labels, loc="upper left", fontsize=7, frameon=False, ncol=4)
     ax_k.grid(axis="y", alpha=0.3)
-    ax_k.xaxis.set_major_locator(mdates.MonthLocator())
-    ax_k.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
     if daily:
-        ax_k.set_xlim(
-            mdates.date2num(_d(daily[0]["date"]) - timedelta(days=1)),
-            mdates.date2num(_d(daily[-1]["date"]) + timedelta(days=1)),
-        )
-    fig.tight_layout()
-    return _png(fig)
+        first, last = _d(daily[0]["date"]), _d(daily[-1]["date"])
+        ax_k.set_xlim(_num(first - timedelta(days=1)), _num(last + timedelta(days=1)))
+        _date_axis(ax_k, first, last)
+    else:
+        starts = [start for _, start, _, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
+        stops = [stop for _, _, stop, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
+        if starts:
+            _date_axis(ax_k, min(starts), max(stops))
+    return fig
+
+
+#: Style of a centile line by |z|: the median bold, the 2nd/98th solid, the others dotted.
+def _centile_style(z: float) -> tuple[float, str]:
+    return (1.2 if z == 0 else 0.6), ("-" if abs(z) in (0, 2) else ":")
 
 
 def growth_png(report: dict[str, Any]) -> bytes:
-    """Weight, length and head circumference on WHO centile lines against corrected age."""
+    """Weight, length and head circumference on WHO centile lines against corrected age (PNG)."""
+    return _png(growth_figure(report))
+
+
+def growth_figure(report: dict[str, Any]) -> Figure:
+    """The figure of :func:`growth_png`."""
     rows = [r for r in report["growth"]["rows"] if r["corrected_age_years"] is not None]
     sex = report["patient"]["sex"]
     reference = report["growth"]["reference"]
@@ -233,19 +305,18 @@ def growth_png(report: dict[str, Any]) -> bytes:
         ("height", "length_cm", "Length [cm]"),
         ("head_circumference", "head_circumference_cm", "Head circumference [cm]"),
     )
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
+    fig = _figure(11, 3.8)
+    axes = fig.subplots(1, 3, gridspec_kw={"wspace": 0.28})
+    _margins(fig, left=0.45, right=0.2, top=0.65, bottom=0.5)
     max_age = max([r["corrected_age_years"] for r in rows], default=0.5)
     top = min(max(max_age + 0.25, 0.5), 4.0)
-    ages = _curve_ages(top)
+    months = [a * 12 for a in _curve_ages(top)]
     for ax, (measure, attr, title) in zip(axes, panels, strict=True):
+        # the nine centile lines in one artist per line style, their names in one text each
+        by_style: dict[tuple[float, str], list[list[tuple[float, float]]]] = {}
         for name, z in CENTILE_LINES:
             ys = centile_curve(measure, z, sex, reference, top)
-            style = {
-                "color": "#566573",
-                "lw": 1.2 if z == 0 else 0.6,
-                "ls": "-" if abs(z) in (0, 2) else ":",
-            }
-            ax.plot([a * 12 for a in ages], ys, **style)
+            by_style.setdefault(_centile_style(z), []).append(list(zip(months, ys, strict=True)))
             ax.annotate(
                 name,
                 (top * 12, ys[-1]),
@@ -255,20 +326,29 @@ def growth_png(report: dict[str, Any]) -> bytes:
                 textcoords="offset points",
                 va="center",
             )
+        for (lw, ls), segments in by_style.items():
+            ax.add_collection(LineCollection(segments, colors="#566573", linewidths=lw, ls=ls))
+        ax.autoscale_view()
         pts = [(r["corrected_age_years"] * 12, r[attr]) for r in rows if r[attr] is not None]
         if pts:
             ax.plot([x for x, _ in pts], [y for _, y in pts], "o-", color="#c0392b", ms=4, lw=1.2)
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, y=1)
         ax.set_xlabel("corrected age [months]" if report["patient"]["preterm"] else "age [months]")
         ax.set_xlim(0, top * 12 * 1.08)
         ax.grid(alpha=0.2)
     fig.suptitle(f"Growth on {reference.upper()} centiles ({sex})", fontsize=11, x=0.01, ha="left")
-    fig.tight_layout()
-    return _png(fig)
+    return fig
 
 
 def adherence_png(report: dict[str, Any]) -> bytes | None:
-    """Daily blood BHB against spasms on recorded diet days (one dot per day)."""
+    """Daily blood BHB against spasms on recorded diet days, one dot per day (PNG; ``None``
+    with fewer than two such days)."""
+    fig = adherence_figure(report)
+    return None if fig is None else _png(fig)
+
+
+def adherence_figure(report: dict[str, Any]) -> Figure | None:
+    """The figure of :func:`adherence_png`."""
     pts = [
         (r["bhb_mmol_l"], r["spasms"])
         for d in report["diets"]
@@ -277,12 +357,13 @@ def adherence_png(report: dict[str, Any]) -> bytes | None:
     ]
     if len(pts) < 2:
         return None
-    fig, ax = plt.subplots(figsize=(4.6, 3.2))
+    fig = _figure(4.6, 3.2)
+    ax = fig.subplots()
+    _margins(fig, left=0.6, right=0.15, top=0.35, bottom=0.5)
     xs, ys = zip(*pts, strict=True)
     ax.scatter(xs, ys, s=16, color=DIET_COLOUR, alpha=0.8)
     ax.set_xlabel("blood BHB that day [mmol/L]")
     ax.set_ylabel("spasms that day")
-    ax.set_title("Ketosis beside spasms (not causal)", fontsize=10)
+    ax.set_title("Ketosis beside spasms (not causal)", fontsize=10, y=1)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return _png(fig)
+    return fig
