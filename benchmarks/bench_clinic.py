@@ -140,6 +140,7 @@ from spasmcare.web import audit, records
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient
 from spasmcare.web.views.cohort import build_cohort
 args = json.loads(sys.argv[1])
+checked_with = records.validator_fingerprint()  # copies of records the validator read whole
 n = args["patients"]
 today = date.today()
 team = CareTeam.objects.create(name="Bench cohort")
@@ -168,6 +169,8 @@ for start in range(0, n, 200):
                             if templates[i % len(templates)][0].get("onset_date") else None),
                 etiology_category=templates[i % len(templates)][1].get("category", "unknown"),
                 team=team,
+                checked_version=1,
+                checked_with=checked_with,
             )
             for i in range(start, min(n, start + 200))
         ])
