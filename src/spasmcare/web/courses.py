@@ -7,6 +7,11 @@ plan exactly (protocol id, version and SHA-256, start, weight, length, options, 
 product strengths), plus ``drug`` (which drug of the plan the entry is) and ``group`` (the
 course id of the first drug, which names the whole course).
 
+A re-plan whose protocol drops a drug retracts that drug's entry, unless other live entries
+name it as given (a dose ticked as given, an adverse event): the doses were given, so the entry
+is ended instead (:func:`ended_item`) and leaves the course, its planner inputs kept under
+``extra["ended_by_replan"]`` (:func:`detached`).
+
 A monitoring check done is a ``monitoring`` entry with ``data = {"treatment": group, "item":
 key, "due": date the plan gives the check, "done": date, "value": optional text}``.
 
