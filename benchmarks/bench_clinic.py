@@ -138,7 +138,7 @@ from spasmcare.record import record_from_dict
 from spasmcare.record.synthetic import demo_clinic
 from spasmcare.web import audit, records
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient
-from spasmcare.web.views.cohort import build_cohort
+from spasmcare.web.cohorts import build_cohort
 args = json.loads(sys.argv[1])
 checked_with = records.validator_fingerprint()  # copies of records the validator read whole
 n = args["patients"]

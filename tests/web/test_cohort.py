@@ -20,8 +20,8 @@ from django.core.cache import cache
 
 from spasmcare.measures.cohort import pseudonym
 from spasmcare.web import audit, records
+from spasmcare.web.cohorts import build_cohort, cohort_salt
 from spasmcare.web.models import CareTeam, Entry, Patient
-from spasmcare.web.views.cohort import build_cohort, cohort_salt
 from tests.web.conftest import example_record
 
 

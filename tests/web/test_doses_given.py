@@ -13,6 +13,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from spasmcare.errors import InputError
 from spasmcare.record import record_from_dict
 from spasmcare.web import audit, records, summaries
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, User
@@ -213,6 +214,8 @@ def test_a_family_cannot_undo_the_nurses_tick_but_the_nurse_can_retract_theirs(
 def test_a_course_with_ticks_is_not_retracted_from_under_them(
     family: Client, client_as: Any, patient: Patient
 ) -> None:
+    # a retraction that does not list the ticks going with it (see test_ticked_courses for
+    # the page that does) leaves the course and its ticks as they were
     group = start_prednisolone(client_as, patient)
     tick(family, patient, group, "08:00")
     course = Entry.objects.get(patient=patient, kind=Kind.TREATMENT, data__id=group)
@@ -221,9 +224,12 @@ def test_a_course_with_ticks_is_not_retracted_from_under_them(
         {"version": course.version, "reason": "wrong patient"},
     )
     assert response.status_code == 200
-    assert "another entry refers to the one being retracted" in response.content.decode()
+    assert "nothing was retracted" in response.content.decode()
     course.refresh_from_db()
-    assert course.retracted_at is None
+    assert course.retracted_at is None and len(ticks(patient)) == 1
+    # the record's own rule still holds underneath: the course alone cannot go
+    with pytest.raises(InputError, match="another entry refers to the one being retracted"):
+        audit.retract_entry(course, course.version, "wrong patient", course.updated_by)
 
 
 def test_the_record_with_ticks_reads_and_the_patient_list_is_rebuilt(

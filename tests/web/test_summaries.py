@@ -15,8 +15,8 @@ from django.core.cache import cache
 
 from spasmcare.measures.cohort import pseudonym
 from spasmcare.web import audit, records, resilience, summaries
+from spasmcare.web.cohorts import build_cohort, cohort_salt
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, PatientSummary
-from spasmcare.web.views.cohort import build_cohort, cohort_salt
 from tests.web.test_cohort import ALDER, BIRCH, on
 
 

@@ -348,6 +348,38 @@ def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) 
     return entry
 
 
+@transaction.atomic
+def retract_with_ticks(
+    entry: Entry, expected_version: int, reason: str, user: User, ticks: dict[int, int]
+) -> int:
+    """Retract a treatment entered in error together with the doses ticked as given against
+    it, in one transaction: each tick is retracted (audited) with a reason naming the course,
+    then the treatment. ``ticks`` (entry id -> version) are the ticks the user was shown; if
+    the live ticks naming the treatment are now others (a dose ticked since), nothing is
+    retracted (InputError), nor when any retraction is refused or stale. Returns the number
+    of ticks retracted."""
+    if not reason.strip():
+        raise InputError("reason", reason, "a short reason why the entry is retracted")
+    lock_patient(entry.patient)
+    live = records.ticks_of(entry)
+    if {t.pk for t in live} != set(ticks):
+        raise InputError(
+            "ticks",
+            f"{len(ticks)} listed",
+            f"the {len(live)} doses ticked as given that name course {entry.data.get('id')} "
+            "now (one was ticked or undone since the page was opened): nothing was retracted; "
+            "check the list again and confirm",
+        )
+    because = (
+        f"entered against course {entry.data.get('id')} ({entry.data.get('drug')}), "
+        f"retracted as: {reason.strip()}"
+    )
+    for tick in live:
+        retract_entry(tick, ticks[tick.pk], because, user)
+    retract_entry(entry, expected_version, reason, user)
+    return len(live)
+
+
 #: Rows written per transaction by a record import (software setting): a 60,000-item import
 #: holds the database's write lock for one batch at a time, never for the whole import.
 IMPORT_BATCH = 1000

@@ -7,6 +7,11 @@ plan exactly (protocol id, version and SHA-256, start, weight, length, options, 
 product strengths), plus ``drug`` (which drug of the plan the entry is) and ``group`` (the
 course id of the first drug, which names the whole course).
 
+A re-plan whose protocol drops a drug retracts that drug's entry, unless other live entries
+name it as given (a dose ticked as given, an adverse event): the doses were given, so the entry
+is ended instead (:func:`ended_item`) and leaves the course, its planner inputs kept under
+``extra["ended_by_replan"]`` (:func:`detached`).
+
 A monitoring check done is a ``monitoring`` entry with ``data = {"treatment": group, "item":
 key, "due": date the plan gives the check, "done": date, "value": optional text}``.
 
@@ -21,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -198,6 +203,60 @@ def saved_plans(patient: Patient, courses: list[SavedCourse]) -> dict[str, Cours
         )
         for course in courses
     }
+
+
+def referred(patient: Patient, ids: list[str]) -> dict[str, date | None]:
+    """Which of the treatments ``ids`` other live entries name as what was given: a dose
+    ticked as given (``dose_given``) or an adverse event. Treatment id -> the last day a dose
+    of it was ticked (None: named by adverse events only). One query."""
+    out: dict[str, date | None] = {}
+    if not ids:
+        return out
+    for kind, treatment, day in Entry.objects.filter(
+        patient=patient,
+        kind__in=[Kind.DOSE_GIVEN, Kind.ADVERSE],
+        retracted_at__isnull=True,
+        data__treatment__in=ids,
+    ).values_list("kind", "data__treatment", "day"):
+        key = str(treatment)
+        last = out.get(key)
+        if kind == Kind.DOSE_GIVEN and (last is None or day > last):
+            out[key] = day
+        else:
+            out.setdefault(key, None)
+    return out
+
+
+def ended_item(data: dict[str, Any], new_start: date, last_given: date | None) -> dict[str, Any]:
+    """A treatment item ended because a re-plan starting on ``new_start`` drops its drug,
+    while what was given of it stays in the record: ``stop`` (the last day given, inclusive)
+    is the day before the new plan starts, or the last day a dose was ticked as given
+    (``last_given``) if later, never before its own start nor after a stop it already has;
+    dose changes that would begin after that day (never given) are left out."""
+    start = date.fromisoformat(str(data["start"]))
+    end = max(new_start - timedelta(days=1), start, last_given or start)
+    if data.get("stop"):
+        end = min(end, date.fromisoformat(str(data["stop"])))
+    item = dict(data)
+    item["stop"] = end.isoformat()
+    if "doses" in data:
+        item["doses"] = [
+            d for d in data["doses"] or [] if date.fromisoformat(str(d["start"])) <= end
+        ]
+    return item
+
+
+def detached(extra: dict[str, Any], group: str, protocol: str) -> dict[str, Any]:
+    """The ``extra`` of a treatment ended by a re-plan: no longer a drug of the planner's
+    course (so the course's inputs and plan are the new protocol's alone), with what it was
+    planned as and which re-plan ended it kept under ``"ended_by_replan"``."""
+    out = {k: v for k, v in extra.items() if k != PLANNER}
+    out["ended_by_replan"] = {
+        "course": group,
+        "protocol": protocol,
+        "planned_as": extra.get(PLANNER),
+    }
+    return out
 
 
 def item_key(what: str) -> str:

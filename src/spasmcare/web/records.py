@@ -213,6 +213,23 @@ def check_item(
     return data
 
 
+def ticks_of(entry: Entry) -> list[Entry]:
+    """The live doses ticked as given (``dose_given`` entries) that name the treatment
+    ``entry``, oldest first; none for an entry of another kind."""
+    if entry.kind != Kind.TREATMENT:
+        return []
+    return list(
+        Entry.objects.filter(
+            patient=entry.patient,
+            kind=Kind.DOSE_GIVEN,
+            retracted_at__isnull=True,
+            data__treatment=str(entry.data.get("id")),
+        )
+        .select_related("created_by")
+        .order_by("day", "id")
+    )
+
+
 def check_retract(entry: Entry, on: date | None = None) -> None:
     """Refuse to retract an item other live items name (a treatment an adverse event or a
     later course refers to): the record would no longer read. A record that does not read

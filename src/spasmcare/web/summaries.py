@@ -63,7 +63,8 @@ BATCH = 500
 
 
 def _salt() -> str:
-    from spasmcare.web.views.cohort import cohort_salt
+    # imported here: spasmcare.web.cohorts builds the clinic cohort from this module
+    from spasmcare.web.cohorts import cohort_salt
 
     return cohort_salt()
 

@@ -386,8 +386,15 @@ def _new_id(drug: str, taken: set[str]) -> str:
     return new
 
 
-def _write(state: Planner, plan: CoursePlan, versions: dict[int, int]) -> str:
-    """Create or update the course's treatment entries; return its course id."""
+def _write(
+    state: Planner,
+    plan: CoursePlan,
+    versions: dict[int, int],
+    ended: list[tuple[str, str, date]],
+) -> str:
+    """Create or update the course's treatment entries (one transaction); return its course
+    id. A drug the new plan drops is retracted, unless doses of it were given: then its
+    treatment is ended (appended to ``ended`` as drug, treatment id, last day)."""
     assert state.form is not None
     patient, user, today = state.patient, _user(state.request), state.today
     inputs = state.form.inputs().to_dict()
@@ -419,8 +426,20 @@ def _write(state: Planner, plan: CoursePlan, versions: dict[int, int]) -> str:
                 audit.update_entry(entry, versions.get(entry.pk, 0), item, user, extra=extra)
             else:
                 audit.create_entry(patient, Kind.TREATMENT, item, user, extra=extra)
-        for drug, entry in existing.items():
-            if drug not in names:
+        dropped = {drug: e for drug, e in existing.items() if drug not in names}
+        given = courses.referred(patient, [str(e.data["id"]) for e in dropped.values()])
+        kept = _kept(list(dropped.values()), set(given))
+        for drug, entry in dropped.items():
+            tid = str(entry.data["id"])
+            if tid in kept:
+                # doses of it were given (ticked, or an adverse event names it): the course
+                # ended, it did not vanish; it leaves the planner's course, ended
+                item = courses.ended_item(entry.data, plan.start, given.get(tid))
+                extra = courses.detached(entry.extra, group, plan.protocol_id)
+                audit.update_entry(entry, versions.get(entry.pk, 0), item, user, extra=extra)
+                ended.append((drug, tid, date.fromisoformat(item["stop"])))
+        for drug, entry in dropped.items():
+            if str(entry.data["id"]) not in kept:
                 audit.retract_entry(
                     entry,
                     versions.get(entry.pk, 0),
@@ -429,6 +448,26 @@ def _write(state: Planner, plan: CoursePlan, versions: dict[int, int]) -> str:
                     user,
                 )
     return group
+
+
+def _kept(dropped: list[Entry], named: set[str]) -> set[str]:
+    """Ids of the dropped treatments a re-plan ends rather than retracts: those other live
+    entries name (``named``), and every dropped course one of them ``continues`` (it was given
+    before it)."""
+    by_id = {str(e.data["id"]): e for e in dropped}
+    kept = {i for i in named if i in by_id}
+    todo = list(kept)
+    while todo:
+        before = by_id[todo.pop()].data.get("continues")
+        if before is not None and str(before) in by_id and str(before) not in kept:
+            kept.add(str(before))
+            todo.append(str(before))
+    return kept
+
+
+def _plain(day: date) -> str:
+    """A date as people write it (7 Jun 2026)."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def _first_day(plan: CoursePlan, drug: str) -> date:
@@ -449,8 +488,11 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
         if not can:
             form.add_error(None, why)
         else:
+            ended: list[tuple[str, str, date]] = []
             try:
-                group = _write(state, plan, _parse_versions(form.cleaned_data["versions"]))
+                group = _write(
+                    state, plan, _parse_versions(form.cleaned_data["versions"]), ended
+                )
             except InputError as exc:
                 form.show_error(exc)
             except audit.StaleEdit as exc:
@@ -460,6 +502,12 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
                 messages.success(
                     request, f"Course {group} {verb}; every earlier version is kept in the history."
                 )
+                for drug, tid, last in ended:
+                    messages.info(
+                        request,
+                        f"{drug.capitalize()} ({tid}) ended on {_plain(last)}: doses of it were "
+                        "given, so it stays in the record (no longer part of this course).",
+                    )
                 url = reverse("course_planner", args=[pid])
                 return redirect(f"{url}?course={group}")
     elif state.protocol is None:

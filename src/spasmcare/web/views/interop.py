@@ -164,9 +164,9 @@ def cohort_redcap(request: HttpRequest) -> HttpResponse:
 
     from spasmcare.interop.redcap import redcap_export
     from spasmcare.measures.deid import deidentify
-    from spasmcare.web.views.cohort import _filtered
+    from spasmcare.web.cohorts import filtered_cohort
 
-    _, _, c = _filtered(request)
+    _, _, c = filtered_cohort(request.GET)
     result = redcap_export(deidentify(c["selected"], settings.SPASMCARE_COHORT_K).rows)
     on = records.today().isoformat()
     buffer = io.BytesIO()

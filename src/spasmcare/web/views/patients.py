@@ -388,26 +388,64 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     )
 
 
+def _tick_versions(text: str) -> dict[int, int]:
+    """``"id:version,..."`` (the ticks a retract page listed) as id -> version."""
+    out: dict[int, int] = {}
+    for part in (text or "").split(","):
+        pk, sep, version = part.partition(":")
+        if sep and pk.strip().isdigit() and version.strip().isdigit():
+            out[int(pk)] = int(version)
+    return out
+
+
 def entry_retract(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
+    """Retract an entry (kept in the history with the reason). A drug course entered in error
+    goes together with the doses ticked as given against it, which the page lists first."""
     patient = _patient(request)
     entry = _entry(patient, eid)
-    check_write(_user(request), RETRACT, entry.kind, entry)
+    user = _user(request)
+    check_write(user, RETRACT, entry.kind, entry)
+    ticks = records.ticks_of(entry) if entry.retracted_at is None else []
+    for tick in ticks:
+        check_write(user, RETRACT, Kind.DOSE_GIVEN, tick)
     form = RetractForm(request.POST or None, initial={"version": entry.version})
     if request.method == "POST" and form.is_valid():
         try:
-            audit.retract_entry(
-                entry,
-                form.cleaned_data["version"] or 0,
-                form.cleaned_data["reason"],
-                _user(request),
-            )
+            if entry.kind == Kind.TREATMENT:
+                n = audit.retract_with_ticks(
+                    entry,
+                    form.cleaned_data["version"] or 0,
+                    form.cleaned_data["reason"],
+                    user,
+                    _tick_versions(request.POST.get("ticks", "")),
+                )
+            else:
+                n = 0
+                audit.retract_entry(
+                    entry, form.cleaned_data["version"] or 0, form.cleaned_data["reason"], user
+                )
         except (InputError, audit.StaleEdit) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Retracted; it stays in the history with your reason.")
+            with_ticks = (
+                f" with the {n} dose{'s' if n != 1 else ''} ticked as given against it"
+                if n
+                else ""
+            )
+            messages.success(
+                request, f"Retracted{with_ticks}; it stays in the history with your reason."
+            )
             return redirect("patient_dashboard", pid=pid)
     return render(
-        request, "web/entry_retract.html", {"form": form, "patient": patient, "entry": entry}
+        request,
+        "web/entry_retract.html",
+        {
+            "form": form,
+            "patient": patient,
+            "entry": entry,
+            "ticks": _doses_given(ticks, user),
+            "tick_versions": ",".join(f"{t.pk}:{t.version}" for t in ticks),
+        },
     )
 
 
