@@ -4,7 +4,8 @@
 imports the 2-year fictional record (:func:`spasmcare.record.synthetic.long_record`) through
 the app's import, starts the app as ``make demo`` serves it (gunicorn, ``web/serving.py``:
 4 workers × 2 threads) on a free loopback port, signs 20 virtual users in, and has each load
-the dashboard page in a loop. Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
+the dashboard page in a loop. Traffic goes to 127.0.0.1 only; every loop is bounded in count
+and time.
 
 Two load shapes are reported:
 
