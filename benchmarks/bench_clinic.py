@@ -202,7 +202,7 @@ import django
 django.setup()
 from datetime import date, timedelta
 from spasmcare.record.synthetic import long_record
-from spasmcare.web import audit
+from spasmcare.web import audit, summaries
 from spasmcare.web.models import CareTeam
 n = int(sys.argv[1])
 today = date.today()
@@ -220,7 +220,7 @@ items = sum(len(v) for v in data.values() if isinstance(v, list))
 size = len(json.dumps(data))
 team = CareTeam.objects.first()
 t = time.perf_counter()
-audit.import_record(data, team, None)
+audit.import_record(data, team, None, prepare=summaries.compute_one)  # as the import page does
 print(json.dumps({"items": items, "bytes": size, "import_s": time.perf_counter() - t}))
 """
 

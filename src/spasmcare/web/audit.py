@@ -13,6 +13,7 @@ reason, in the trail.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -390,7 +391,12 @@ IMPORT_PAUSE_S = 0.1
 IMPORTING = "record import in progress"
 
 
-def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
+def import_record(
+    data: Any,
+    team: CareTeam,
+    user: User | None,
+    prepare: Callable[[Patient], None] | None = None,
+) -> Patient:
     """Create a patient and all entries from a record dict: all or nothing.
 
     The whole record is checked by the domain import first, before any transaction is opened;
@@ -402,6 +408,10 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
     is created hidden (retracted, reason :data:`IMPORTING`), the entries and their revisions
     are written batch by batch, and a last transaction shows the patient. If any batch fails,
     everything written for the import is removed again and the error raised.
+
+    ``prepare`` is called with the imported patient after its last write and, for a large
+    import, while it is still hidden (e.g. to compute its stored summary, so that no reader of
+    the patient list finds a large record it must compute first).
     """
     from spasmcare.record import record_from_dict
 
@@ -431,6 +441,8 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
             patient = create_patient(fields, team, user)
             _import_rows(patient, items, user)
             _touch(patient, whole=True)
+        if prepare is not None:
+            prepare(patient)
         return patient
     with transaction.atomic():
         patient = create_patient(fields, team, user)
@@ -443,9 +455,11 @@ def import_record(data: Any, team: CareTeam, user: User | None) -> Patient:
                 time.sleep(IMPORT_PAUSE_S)
             with transaction.atomic():
                 _import_rows(patient, items[start : start + IMPORT_BATCH], user)
-        with transaction.atomic():
-            Patient.objects.filter(pk=patient.pk).update(retracted_at=None, retraction_reason="")
-            _touch(patient, whole=True)
+        _touch(patient, whole=True)
+        if prepare is not None:
+            prepare(patient)
+        # shown as it was prepared: showing it is not a change of its clinical data
+        Patient.objects.filter(pk=patient.pk).update(retracted_at=None, retraction_reason="")
     except BaseException:
         with transaction.atomic():
             Revision.objects.filter(patient=patient).delete()

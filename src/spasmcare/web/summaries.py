@@ -243,6 +243,12 @@ def stored(
     return out
 
 
+def compute_one(patient: Patient) -> None:
+    """Store the patient's current summary now (an import prepares the patient it made before
+    showing it, so the first reader of the patient list does not compute a large record)."""
+    stored([Patient.objects.get(pk=patient.pk)])
+
+
 def summaries(patients: list[Patient], on: date | None = None) -> dict[int, dict[str, Any]]:
     """The patient-list summary of each patient (by pk): ``alerts``, ``problem`` (why the
     record does not read, else None), ``current`` (therapy in force), ``last_diary`` (date)."""

@@ -313,7 +313,9 @@ def record_import(request: HttpRequest) -> HttpResponse:
             except UnicodeDecodeError as exc:
                 raise InputError("file", upload.name, f"a UTF-8 JSON file ({exc})") from None
             data = parse_json(text, "file")
-            patient = audit.import_record(data, form.cleaned_data["team"], user)
+            patient = audit.import_record(
+                data, form.cleaned_data["team"], user, prepare=summaries.compute_one
+            )
         except InputError as exc:
             form.add_error("file", f"{exc.field}: {exc.value!r} is not accepted; {exc.accepted}")
         else:
