@@ -92,7 +92,9 @@ def test_the_two_year_report_reads_as_words(long_report: dict[str, Any]) -> None
     assert re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", text)
     assert len(re.findall(r'<time datetime="\d{4}-\d{2}-\d{2}', page)) > 200
     # Lab times keep their time of day; codes read as their labels.
-    assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}">[^<]+ \d{2}:\d{2}</time>', page)
+    assert re.search(
+        r'<time datetime="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}">[^<]+ \d{2}:\d{2}</time>', page
+    )
     assert DIET_LABELS["classic-kd"] in text
     assert "electrodecremental discharges" in text
     assert "no sourced cut-off; the clinic can set its own" in text
@@ -104,7 +106,9 @@ def test_the_json_keeps_iso_dates(long_report: dict[str, Any]) -> None:
     text = json.dumps(long_report)
     assert long_report["patient"]["birth_date"] == "2023-12-21"
     assert len(ISO_DATE.findall(text)) > 1000
-    assert any("set bicarbonate_low_mmol_l locally" in t for t in long_report["labs"]["not_configured"])
+    assert any(
+        "set bicarbonate_low_mmol_l locally" in t for t in long_report["labs"]["not_configured"]
+    )
 
 
 def test_a_new_patient_report_reads_as_words() -> None:

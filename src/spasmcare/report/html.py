@@ -281,11 +281,7 @@ def _day7(r: dict[str, Any], titles: dict[str, dict[int, str]]) -> str:
     if plan and plan.get("available"):
         days = "; ".join(
             f"day {x['day']} ({_day(x['date'])}): "
-            + _t(
-                f"{x['total_mg']:g} mg"
-                if x["total_mg"]
-                else ", ".join(x["pending"]) or "no dose"
-            )
+            + _t(f"{x['total_mg']:g} mg" if x["total_mg"] else ", ".join(x["pending"]) or "no dose")
             for x in plan["days"]
         )
         answer = {True: "yes", False: "no"}.get(plan["answer"], "unknown")

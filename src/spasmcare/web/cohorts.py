@@ -47,6 +47,7 @@ SALT_LABEL = b"spasmcare cohort pseudonym salt v1"
 #: How long computed cohort rows and the chart stay cached [s] (software setting).
 CACHE_SECONDS = 300
 
+
 def cohort_salt() -> str:
     """The installation's pseudonym salt: HMAC-SHA-256(SECRET_KEY, SALT_LABEL), hex."""
     return hmac.new(settings.SECRET_KEY.encode("utf-8"), SALT_LABEL, hashlib.sha256).hexdigest()
