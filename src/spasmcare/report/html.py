@@ -41,7 +41,8 @@ white-space:nowrap}.met{background:#d4efdf;color:#145a32}.notmet{background:#fad
 background:#fef5e7}.info{border-left:5px solid #5d6d7e;background:#f4f6f7}
 .alert{padding:6px 10px;margin:4px 0}.small{font-size:12px}img{max-width:100%}
 .summary td{border:none;padding:2px 10px 2px 0}
-.mt td:nth-child(1){width:27%;white-space:normal}time{white-space:nowrap}.mt td:nth-child(3){width:24%}
+.mt td:nth-child(1){width:27%;white-space:normal}time{white-space:nowrap}
+.mt td:nth-child(3){width:24%}
 .mt td:nth-child(4){width:15%}footer{margin-top:30px;color:#7f8c8d;font-size:11px}
 @media print{body{margin:0;font-size:11px}h2{page-break-after:avoid}}
 """
