@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from spasmcare.record import record_from_dict
+from spasmcare.record.model import DIET_LABELS
 from spasmcare.record.synthetic import long_record
 from spasmcare.report import build_report, charts
 
@@ -42,7 +43,7 @@ def test_timeline_content(report: dict[str, Any]) -> None:
     for t in report["treatments"]:
         assert f"{t['drug']} ({t['id']})" in texts
     for d in report["diets"]:
-        assert f"{d['diet']} ({d['id']})" in texts
+        assert f"{DIET_LABELS[d['diet']]} ({d['id']})" in texts  # a diet by its name
     # one bar per course or diet, one marker per EEG
     assert len(ax_tx.patches) == len(report["treatments"]) + len(report["diets"])
     markers = sum(len(line.get_xdata()) for line in ax_tx.get_lines())

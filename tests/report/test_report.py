@@ -82,7 +82,7 @@ def test_html_is_self_contained(report: dict[str, Any], tmp_path: Path) -> None:
     assert "<script" not in page and "http://" not in page and "https://" not in page
     assert "UKISS" in page and "not assessable" in page
     # The relapse chip is red (bad news) and the day-7 answer neutral, read from "favourable".
-    assert '<span class="chip notmet">relapse on 2026-07-20</span>' in page
+    assert '<span class="chip notmet">relapse on 20 Jul 2026</span>' in page
     assert '<span class="chip measured">yes, continuing</span>' in page
 
 

@@ -3,6 +3,9 @@ ISO timestamps."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from spasmcare.web.templatetags.clinic import entry_text
 
 
@@ -48,3 +51,17 @@ def test_stored_codes_read_as_words() -> None:
     assert entry_text(item) == (
         "diet: classic ketogenic diet; analyte: urine calcium creatinine ratio; id: kd1"
     )
+
+
+def test_the_report_page_reads_as_words(client_as: Any, patient: Any) -> None:
+    """The web report (the same HTML as ``spasmcare report --html``): dates as people write
+    them, no measure keys or stored codes in what a reader sees; ISO dates only inside
+    ``datetime`` attributes."""
+    from tests.report.test_plain_text import assert_reads_as_words
+
+    response = client_as("neurologist").get(f"/patients/{patient.pk}/report/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    text = assert_reads_as_words(page)
+    assert "relapse on 20 Jul 2026" in text
+    assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">\d{1,2} [A-Z][a-z]{2} \d{4}</time>', page)

@@ -290,16 +290,20 @@ def lab_alerts(record: Record, thresholds: LabThresholds = DEFAULT_LABS) -> list
     return sorted(alerts, key=lambda a: (str(a.at), a.kind))
 
 
+#: The lab alerts that stay off until a clinic sets a cut-off (no sourced one), by setting.
+UNSOURCED_ALERTS: dict[str, str] = {
+    "bicarbonate_low_mmol_l": "acidosis (low bicarbonate)",
+    "total_cholesterol_high_mmol_l": "high total cholesterol",
+    "triglycerides_high_mmol_l": "high triglycerides",
+}
+
+
 def not_configured(thresholds: LabThresholds = DEFAULT_LABS) -> list[str]:
-    """The alerts switched off because the reference gives no cut-off (shown in the report)."""
-    names = {
-        "bicarbonate_low_mmol_l": "acidosis (low bicarbonate)",
-        "total_cholesterol_high_mmol_l": "high total cholesterol",
-        "triglycerides_high_mmol_l": "high triglycerides",
-    }
+    """The alerts switched off because the reference gives no cut-off (in the report's JSON,
+    naming the setting; the HTML page names only the alert, from :data:`UNSOURCED_ALERTS`)."""
     return [
         f"{label}: no sourced cut-off; set {name} locally"
-        for name, label in names.items()
+        for name, label in UNSOURCED_ALERTS.items()
         if getattr(thresholds, name) is None
     ]
 

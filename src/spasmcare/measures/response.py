@@ -77,7 +77,7 @@ from spasmcare.measures.diary import (
     treatment_day,
 )
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions, hypsarrhythmia_present
-from spasmcare.record.model import DietPeriod, Record, Treatment
+from spasmcare.record.model import DIET_LABELS, DietPeriod, Record, Treatment
 
 SRC_UKISS = "Lux 2004 (UKISS), Lancet 364:1773-8: no spasms on days 13 and 14"
 SRC_ICISS = "O'Callaghan 2017 (ICISS), Lancet Neurol 16:33-42: no witnessed spasms days 14-42"
@@ -429,7 +429,7 @@ def nisc_treatment_failure_free_day60(
             if t.id not in ids and treatment.start < t.start <= day60
         ]
         + [
-            (d.start, f"{d.diet} diet ({d.id})")
+            (d.start, f"{DIET_LABELS.get(d.diet, d.diet)} ({d.id})")
             for d in rec.diet_periods
             if treatment.start < d.start <= day60
         ]

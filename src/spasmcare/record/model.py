@@ -32,6 +32,16 @@ ETIOLOGY_CATEGORIES: tuple[str, ...] = (
     "immune",
     "unknown",
 )
+#: How each etiology group reads (the web app's cohort tables and the report).
+ETIOLOGY_LABELS: dict[str, str] = {
+    "tsc": "tuberous sclerosis complex",
+    "structural": "structural",
+    "genetic": "genetic",
+    "metabolic": "metabolic",
+    "infectious": "infectious",
+    "immune": "immune",
+    "unknown": "unknown",
+}
 
 DIET_KINDS: tuple[str, ...] = ("classic-kd", "mct", "mad", "lgit", "other")
 #: How each diet kind reads on a page.

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from spasmcare.growth import Measure, Reference, Sex, value_at_sds  # noqa: E402
+from spasmcare.record.model import DIET_LABELS  # noqa: E402
 
 #: Resolution of every chart [dots per inch].
 DPI = 110
@@ -175,7 +176,8 @@ def timeline_figure(report: dict[str, Any]) -> Figure:
         )
     for d in report["diets"]:
         stop = _d(d["stop"]) if d["stop"] else end_default
-        bars.append((f"{d['diet']} ({d['id']})", _d(d["start"]), stop, DIET_COLOUR))
+        label = f"{DIET_LABELS.get(d['diet'], d['diet'])} ({d['id']})"
+        bars.append((label, _d(d["start"]), stop, DIET_COLOUR))
     if bars:
         # one call for every bar; each label in front of its bar
         ax_tx.barh(

@@ -10,6 +10,10 @@ import base64
 from html import escape
 from typing import Any
 
+from spasmcare.errors import InputError
+from spasmcare.measures.labs import UNSOURCED_ALERTS
+from spasmcare.plain import code_words, plain_dates, when_text
+from spasmcare.record.model import DIET_LABELS, ETIOLOGY_LABELS
 from spasmcare.report.charts import (
     adherence_png,
     growth_png,
@@ -37,7 +41,8 @@ white-space:nowrap}.met{background:#d4efdf;color:#145a32}.notmet{background:#fad
 background:#fef5e7}.info{border-left:5px solid #5d6d7e;background:#f4f6f7}
 .alert{padding:6px 10px;margin:4px 0}.small{font-size:12px}img{max-width:100%}
 .summary td{border:none;padding:2px 10px 2px 0}
-.mt td:nth-child(1){width:27%}.mt td:nth-child(3){width:24%}
+.mt td:nth-child(1){width:27%;white-space:normal}time{white-space:nowrap}
+.mt td:nth-child(3){width:24%}
 .mt td:nth-child(4){width:15%}footer{margin-top:30px;color:#7f8c8d;font-size:11px}
 @media print{body{margin:0;font-size:11px}h2{page-break-after:avoid}}
 """
@@ -48,6 +53,54 @@ FAVOURABLE_CLASS: dict[bool | None, str] = {True: "met", False: "notmet"}
 
 def _e(value: Any) -> str:
     return escape("" if value is None else str(value))
+
+
+def _t(value: Any) -> str:
+    """Free text for people (a reason, a message): escaped, ISO dates in it as people write
+    them."""
+    return escape(plain_dates(value))
+
+
+class _Html(str):
+    """A table cell that is already HTML (not escaped again)."""
+
+
+def _day(value: Any) -> _Html:
+    """``<time datetime="2026-05-22">22 May 2026</time>``: the date as people write it, the
+    ISO date (or date-time) kept for machines in the attribute; "" for no date."""
+    if value in (None, ""):
+        return _Html("")
+    iso = str(value)
+    shown = when_text(iso) or iso
+    return _Html(f'<time datetime="{escape(iso)}">{escape(shown)}</time>')
+
+
+def _diet(code: Any) -> str:
+    return DIET_LABELS.get(str(code), str(code))
+
+
+def _protocols() -> dict[str, dict[int, str]]:
+    """Protocol titles by id and version (bundled and the clinic's); empty when the protocols
+    cannot be read (the report then shows the protocol id)."""
+    from spasmcare.therapy.protocol import all_versions
+
+    try:
+        return {pid: {v: p.title for v, p in by.items()} for pid, by in all_versions().items()}
+    except InputError:
+        return {}
+
+
+def _protocol(titles: dict[str, dict[int, str]], pid: Any, version: Any = None) -> str:
+    """A protocol by its title (the given version, else the newest), its id in the tooltip."""
+    if not pid:
+        return "—"
+    by = titles.get(str(pid), {})
+    title = by.get(version) if isinstance(version, int) else None
+    title = title or (by[max(by)] if by else None)
+    if title is None:
+        return _e(pid)
+    tip = f"{pid} v{version}" if isinstance(version, int) else str(pid)
+    return f'<span title="{_e(tip)}">{_e(title)}</span>'
 
 
 def _img(png: bytes | None, alt: str) -> str:
@@ -75,7 +128,7 @@ def measure_text(m: dict[str, Any]) -> str:
         ]
         return f"{value:.0f} % reduction" + (f" ({', '.join(bands)})" if bands else "")
     if key == "relapse":
-        return f"relapse on {value}" if status == "met" else "no relapse"
+        return f"relapse on {plain_dates(value)}" if status == "met" else "no relapse"
     if key == "spasms_continuing_day7":
         return "yes, continuing" if value else "no, spasm-free"
     if key == "time_to_spasm_cessation":
@@ -96,12 +149,12 @@ def _chip(m: dict[str, Any]) -> str:
     css = FAVOURABLE_CLASS.get(m.get("favourable")) or (
         "na" if m["status"] == "not assessable" else "measured"
     )
-    return f'<span class="chip {css}">{_e(measure_text(m))}</span>'
+    return f'<span class="chip {css}">{_t(measure_text(m))}</span>'
 
 
 def _window(m: dict[str, Any]) -> str:
     w = m.get("window")
-    return f"{w['from']} → {w['to']}" if w else ""
+    return f"{_day(w['from'])} → {_day(w['to'])}" if w else ""
 
 
 def _measure_table(measures: dict[str, Any], keys: tuple[str, ...]) -> str:
@@ -111,10 +164,10 @@ def _measure_table(measures: dict[str, Any], keys: tuple[str, ...]) -> str:
         if m is None:
             continue
         rows.append(
-            f"<tr><td><b>{_e(m['label'])}</b><br><span class='src'>{_e(key)}</span></td>"
-            f"<td>{_chip(m)}</td><td class='small'>{_e(m['reason'])}</td>"
-            f"<td class='small'>{_e(_window(m))}<br>{m['days_used_count']} day(s) used</td>"
-            f"<td class='src'>{_e(m['source'])}</td></tr>"
+            f"<tr data-measure='{_e(key)}'><td><b>{_t(m['label'])}</b></td>"
+            f"<td>{_chip(m)}</td><td class='small'>{_t(m['reason'])}</td>"
+            f"<td class='small'>{_window(m)}<br>{m['days_used_count']} day(s) used</td>"
+            f"<td class='src'>{_t(m['source'])}</td></tr>"
         )
     return (
         "<table class='mt'><tr><th>Definition</th><th>Result</th><th>Why</th>"
@@ -127,7 +180,10 @@ def _table(headers: list[str], rows: list[list[Any]], num: set[int] | None = Non
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
         "<tr>"
-        + "".join(f"<td class='{'num' if i in num else ''}'>{_e(c)}</td>" for i, c in enumerate(r))
+        + "".join(
+            f"<td class='{'num' if i in num else ''}'>{c if isinstance(c, _Html) else _t(c)}</td>"
+            for i, c in enumerate(r)
+        )
         + "</tr>"
         for r in rows
     )
@@ -151,17 +207,17 @@ def _header(r: dict[str, Any]) -> str:
             else ""
         )
     etiology = (
-        e["category"]
+        ETIOLOGY_LABELS.get(e["category"], e["category"])
         + (f" — {e['gene']}" if e["gene"] else "")
         + (f". {e['detail']}" if e["detail"] else "")
     )
     return (
         f"<h1>Infantile spasms report — {_e(p['name'] or p['id'])}</h1>"
-        f"<div class='meta'>Record {_e(p['id'])} · {_e(p['sex'])} · born {_e(p['birth_date'])} "
+        f"<div class='meta'>Record {_e(p['id'])} · {_e(p['sex'])} · born {_day(p['birth_date'])} "
         f"at {_e(p['gestation'])} weeks"
         f"{' (preterm: growth uses corrected age)' if p['preterm'] else ''}"
-        f" · {_e(age)} · spasm onset {_e(p['onset_date'] or 'not recorded')}</div>"
-        f"<div class='meta'>Etiology: {_e(etiology)}</div>"
+        f" · {_e(age)} · spasm onset {_day(p['onset_date']) or 'not recorded'}</div>"
+        f"<div class='meta'>Etiology: {_t(etiology)}</div>"
         f"<div class='meta'>{_diary_line(d)}</div>"
     )
 
@@ -173,7 +229,7 @@ def _diary_line(d: dict[str, Any]) -> str:
         return "Diary: no entries yet."
     coverage = f" ({_e(d['coverage_percent'])} %)" if d["coverage_percent"] is not None else ""
     return (
-        f"Diary {_e(d['first_day'])} → {_e(d['last_day'])}: "
+        f"Diary {_day(d['first_day'])} → {_day(d['last_day'])}: "
         f"{d['recorded_days']} of {d['days_in_span']} days recorded{coverage}, "
         f"{d['entries']} entries, {d['spasms_total']} spasms. "
         "Unrecorded days are unknown, never counted as spasm-free."
@@ -190,11 +246,14 @@ def _summary(r: dict[str, Any]) -> str:
         "relapse",
         "kd_responder_3m",
     )
-    cells = "".join(f"<tr><td>{_e(m[k]['label'])}</td><td>{_chip(m[k])}</td></tr>" for k in keys)
+    cells = "".join(
+        f"<tr data-measure='{_e(k)}'><td>{_t(m[k]['label'])}</td><td>{_chip(m[k])}</td></tr>"
+        for k in keys
+    )
     index = next((t for t in r["treatments"] if t["id"] == r["index_treatment"]), None)
     title = (
         f"First-line course judged: {_e(index['drug'])} ({_e(index['id'])}) from "
-        f"{_e(index['start'])}"
+        f"{_day(index['start'])}"
         if index
         else "No treatment recorded"
     )
@@ -206,54 +265,57 @@ def _alerts(r: dict[str, Any]) -> str:
         return "<p>No alerts.</p>"
     out = []
     for a in r["alerts"]:
-        action = f"<br><b>Action:</b> {_e(a['action'])}" if a.get("action") else ""
+        action = f"<br><b>Action:</b> {_t(a['action'])}" if a.get("action") else ""
         out.append(
             f"<div class='alert {_e(a['severity'])}'><b>{_e(a['severity'].upper())}</b> "
-            f"{_e(str(a['at']).replace('T', ' ')[:16])} — {_e(a['message'])}{action}"
-            f" <span class='src'>[{_e(a['source'])}]</span></div>"
+            f"{_day(str(a['at'])[:16]) if a['at'] else ''} — {_t(a['message'])}{action}"
+            f" <span class='src'>[{_t(a['source'])}]</span></div>"
         )
     return "".join(out)
 
 
-def _day7(r: dict[str, Any]) -> str:
+def _day7(r: dict[str, Any], titles: dict[str, dict[int, str]]) -> str:
     d7 = r["day7_decision"]
     m = d7["measure"]
-    text = f"<p><b>{_e(m['label'])}</b> {_chip(m)} <span class='small'>{_e(m['reason'])}</span>"
+    text = f"<p><b>{_t(m['label'])}</b> {_chip(m)} <span class='small'>{_t(m['reason'])}</span>"
     plan = d7.get("replan")
     if plan and plan.get("available"):
         days = "; ".join(
-            f"day {x['day']} ({x['date']}): "
-            + (f"{x['total_mg']:g} mg" if x["total_mg"] else ", ".join(x["pending"]) or "no dose")
+            f"day {x['day']} ({_day(x['date'])}): "
+            + _t(f"{x['total_mg']:g} mg" if x["total_mg"] else ", ".join(x["pending"]) or "no dose")
             for x in plan["days"]
         )
         answer = {True: "yes", False: "no"}.get(plan["answer"], "unknown")
         text += (
-            f"<br>Re-planned with protocol <b>{_e(plan['protocol'])}</b> "
-            f"v{_e(plan['version'])} at {_e(plan['weight_kg'])} kg, answer "
-            f"<b>{answer}</b>: {_e(days)}. Course ends {_e(plan['end'])}."
+            f"<br>Re-planned with protocol <b>"
+            f"{_protocol(titles, plan['protocol'], plan['version'])}</b> "
+            f"(version {_e(plan['version'])}) at {_e(plan['weight_kg'])} kg, answer "
+            f"<b>{answer}</b>: {days}. Course ends {_day(plan['end'])}."
         )
         for point in plan["decision_points"]:
             text += (
-                f"<br><span class='small'>{_e(point['question'])} → {_e(point['effect'])}</span>"
+                f"<br><span class='small'>{_t(point['question'])} → {_t(point['effect'])}</span>"
             )
     elif plan:
-        text += f"<br><span class='small'>Re-plan not available: {_e(plan['reason'])}</span>"
+        text += f"<br><span class='small'>Re-plan not available: {_t(plan['reason'])}</span>"
     return text + "</p>"
 
 
-def _treatment_sections(r: dict[str, Any]) -> str:
+def _treatment_sections(r: dict[str, Any], titles: dict[str, dict[int, str]]) -> str:
     out = []
     for t in r["treatments"]:
-        doses = ", ".join(f"{d['amount']:g} {d['unit']} from {d['start']}" for d in t["doses"])
+        doses = ", ".join(
+            f"{d['amount']:g} {_e(d['unit'])} from {_day(d['start'])}" for d in t["doses"]
+        )
         head = (
-            f"{_e(t['drug'])} ({_e(t['id'])}), protocol {_e(t['protocol'] or '—')}, "
-            f"{_e(t['start'])} → {_e(t['stop'] or 'ongoing')}"
+            f"{_e(t['drug'])} ({_e(t['id'])}), protocol {_protocol(titles, t['protocol'])}, "
+            f"{_day(t['start'])} → {_day(t['stop']) or 'ongoing'}"
         )
         if t["continues"]:
             out.append(f"<p class='small'>{head}: continues {_e(t['continues'])}</p>")
             continue
         is_index = t["id"] == r["index_treatment"]
-        body = f"<p class='small'>Doses: {_e(doses or 'not recorded')}</p>" + _measure_table(
+        body = f"<p class='small'>Doses: {doses or 'not recorded'}</p>" + _measure_table(
             t["measures"], TREATMENT_KEYS
         )
         out.append(
@@ -267,13 +329,13 @@ def _diet_sections(r: dict[str, Any]) -> str:
     out = []
     for d in r["diets"]:
         out.append(
-            f"<h3>{_e(d['diet'])} ({_e(d['id'])}) from {_e(d['start'])} → "
-            f"{_e(d['stop'] or 'ongoing')}, prescribed ratio "
+            f"<h3>{_e(_diet(d['diet']))} ({_e(d['id'])}) from {_day(d['start'])} → "
+            f"{_day(d['stop']) or 'ongoing'}, prescribed ratio "
             f"{_e(d['prescribed_ratio'])}:1</h3>" + _measure_table(d["measures"], DIET_KEYS)
         )
     if r["diets"]:
         caveat = r["diets"][0]["measures"]["adherence_bhb_vs_spasms"]["details"].get("caveat", "")
-        out.append(f"<p class='small'><b>Caveat:</b> {_e(caveat)}</p>")
+        out.append(f"<p class='small'><b>Caveat:</b> {_t(caveat)}</p>")
         out.append(_img(adherence_png(r), "ketones against spasms"))
     return "".join(out) or "<p>No diet period recorded.</p>"
 
@@ -281,15 +343,15 @@ def _diet_sections(r: dict[str, Any]) -> str:
 def _eeg(r: dict[str, Any]) -> str:
     rows = []
     for e in r["eeg"]:
-        items = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in e["kramer_items"].items())
+        items = ", ".join(f"{code_words(k)} {v}" for k, v in e["kramer_items"].items())
         hyps = {True: "yes", False: "no", None: "not stated"}[e["hypsarrhythmia"]]
         rows.append(
             [
-                e["date"],
+                _day(e["date"]),
                 hyps,
                 "—" if e["kramer_total"] is None else f"{e['kramer_total']} ({items})",
                 "—" if e["based_grade"] is None else f"{e['based_grade']}: {e['based_label']}",
-                "; ".join(e["kramer_variants"]) or "—",
+                "; ".join(code_words(v) for v in e["kramer_variants"]) or "—",
                 e["report"] or "",
                 "; ".join(e["flags"]) or "—",
             ]
@@ -321,7 +383,7 @@ def _growth(r: dict[str, Any]) -> str:
     g = r["growth"]
     rows = [
         [
-            x["date"],
+            _day(x["date"]),
             _fmt(x["age_years"] * 12, 1),
             _fmt(
                 x["corrected_age_years"] * 12 if x["corrected_age_years"] is not None else None, 1
@@ -335,8 +397,8 @@ def _growth(r: dict[str, Any]) -> str:
         for x in g["rows"]
     ]
     flags = "".join(
-        f"<div class='alert review small'>{_e(f['date'])}: {_e(f['message'])} "
-        f"<span class='src'>[{_e(f['source'])}]</span></div>"
+        f"<div class='alert review small'>{_day(f['date'])}: {_t(f['message'])} "
+        f"<span class='src'>[{_t(f['source'])}]</span></div>"
         for f in g["flags"]
     )
     if not g["rows"]:
@@ -366,7 +428,7 @@ def _growth(r: dict[str, Any]) -> str:
 def _labs(r: dict[str, Any]) -> str:
     rows = [
         [
-            x["at"].replace("T", " "),
+            _day(x["at"]),
             x["label"],
             f"{x['value']:g} {x['unit']}",
             f"{x['value_si']:g} {x['unit_si']}",
@@ -374,7 +436,12 @@ def _labs(r: dict[str, Any]) -> str:
         ]
         for x in r["labs"]["rows"]
     ]
-    extra = "".join(f"<li>{_e(t)}</li>" for t in r["labs"]["not_configured"])
+    limits = r["options"]["labs"]
+    extra = "".join(
+        f"<li>{_e(label)}: no sourced cut-off; the clinic can set its own</li>"
+        for name, label in UNSOURCED_ALERTS.items()
+        if limits.get(name) is None
+    )
     table = (
         _table(["Time", "Test", "As entered", "SI", "Note"], rows)
         if rows
@@ -390,16 +457,24 @@ def _labs(r: dict[str, Any]) -> str:
 def render_html(report: dict[str, Any]) -> str:
     """The report page (``str``) from the dict of :func:`~spasmcare.report.data.build_report`."""
     r = report
+    titles = _protocols()
+    drugs = {t["id"]: f"{t['drug']} ({t['id']})" for t in r["treatments"]}
     events = (
         _table(
             ["Date", "Type", "Grade", "Treatment", "Note"],
             [
-                [a["date"], a["type"], a["grade"] or "", a["treatment"] or "", a["note"] or ""]
+                [
+                    _day(a["date"]),
+                    code_words(a["type"]),
+                    a["grade"] or "",
+                    drugs.get(a["treatment"], a["treatment"] or ""),
+                    a["note"] or "",
+                ]
                 for a in r["adverse_events"]
             ],
         )
         if r["adverse_events"]
-        else "<p>None recorded.</p>"
+        else "<p>No adverse events recorded.</p>"
     )
     title = _e(r["patient"]["name"] or r["patient"]["id"])
     return f"""<!DOCTYPE html>
@@ -410,7 +485,7 @@ def render_html(report: dict[str, Any]) -> str:
 {_summary(r)}
 <h2>Alerts</h2>{_alerts(r)}
 <h2>Timeline</h2>{_timeline(r)}
-<h2>Drug courses and response</h2>{_day7(r)}{_treatment_sections(r)}
+<h2>Drug courses and response</h2>{_day7(r, titles)}{_treatment_sections(r, titles)}
 <h2>Diet</h2>{_diet_sections(r)}
 <h2>EEG</h2>{_eeg(r)}
 <h2>Growth</h2>{_growth(r)}

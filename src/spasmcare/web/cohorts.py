@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from spasmcare.measures.cohort import THERAPY_GROUPS, pseudonym
-from spasmcare.record.model import ETIOLOGY_CATEGORIES
+from spasmcare.record.model import ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS
 from spasmcare.web import records, summaries
 from spasmcare.web.models import Patient
 
@@ -46,16 +46,6 @@ from spasmcare.web.models import Patient
 SALT_LABEL = b"spasmcare cohort pseudonym salt v1"
 #: How long computed cohort rows and the chart stay cached [s] (software setting).
 CACHE_SECONDS = 300
-
-ETIOLOGY_LABELS = {
-    "tsc": "tuberous sclerosis complex",
-    "structural": "structural",
-    "genetic": "genetic",
-    "metabolic": "metabolic",
-    "infectious": "infectious",
-    "immune": "immune",
-    "unknown": "unknown",
-}
 
 
 def cohort_salt() -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
 from django import template
 
+from spasmcare.plain import code_words, is_code, when_text
+from spasmcare.plain import plain_dates as _plain_dates
 from spasmcare.record.model import DIET_LABELS
 
 register = template.Library()
@@ -16,22 +16,6 @@ register = template.Library()
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
-
-
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?")
-
-
-def _when(text: str) -> str | None:
-    """An ISO date or date-time as people write it ("2 Dec 2026", "2 Dec 2026 09:00")."""
-    found = _ISO_DAY.match(text)
-    if found is None or len(text) > 32:
-        return None
-    try:
-        day = date(int(found[1]), int(found[2]), int(found[3]))
-    except ValueError:
-        return None
-    out = f"{day.day} {day:%b %Y}"
-    return f"{out} {found[4]}" if found[4] else out
 
 
 def _words(key: str) -> str:
@@ -52,13 +36,10 @@ def readable(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str):
-        if _CODE.match(value):  # a stored code ("urine_calcium_creatinine_ratio") in words
-            return value.replace("_", " ")
-        return _when(value) or value
+        if is_code(value):  # a stored code ("urine_calcium_creatinine_ratio") in words
+            return code_words(value)
+        return when_text(value) or value
     return "" if value is None else str(value)
-
-
-_CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 
 
 #: Unit suffixes of record field names and how they read.
@@ -92,13 +73,9 @@ def _named(key: str, value: Any) -> Any:
     return value
 
 
-_ISO_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?\b")
-
-
 @register.filter
 def plain_dates(text: Any) -> str:
     """A sentence with every ISO date or date-time in it written as people write dates
-    ("spasms on 2026-06-07" -> "spasms on 7 Jun 2026"); the rest of the text is unchanged."""
-    if text is None:
-        return ""
-    return _ISO_IN_TEXT.sub(lambda m: _when(m.group(0)) or m.group(0), str(text))
+    ("spasms on 2026-06-07" -> "spasms on 7 Jun 2026"); the rest of the text is unchanged
+    (:func:`spasmcare.plain.plain_dates`, shared with the HTML report)."""
+    return _plain_dates(text)
