@@ -20,12 +20,15 @@ objects, written and read only by the app (pickle, as Django's own database cach
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, transaction
@@ -37,8 +40,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Raise when what a stored view holds changes shape (with the package version it is part of
-#: every stamp, so rows of an older app are computed again).
+#: Raise when what a stored view holds changes shape (with :func:`code_fingerprint` it is part
+#: of every stamp, so rows of other code are computed again).
 VIEWS_FORMAT = 1
 #: Most values one worker process keeps in memory (software setting; least recently used go).
 LOCAL_ENTRIES = 512
@@ -75,6 +78,20 @@ _MISSING = object()
 _LOCAL = _Memo(LOCAL_ENTRIES)
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Digest of the installed app's code and packaged data (every file of the ``spasmcare``
+    package): stored results computed by other code, even under the same version number (a
+    development install), are computed again."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def data_stamp(patient: Patient, on: date) -> str:
     """The default stamp: everything the patient's record holds, on one day."""
     return f"d{patient.data_version}:{on.isoformat()}"
@@ -83,7 +100,7 @@ def data_stamp(patient: Patient, on: date) -> str:
 def view(patient: Patient, name: str, stamp: str, build: Callable[[], T]) -> T:
     """The value of ``name`` for ``patient`` computed from what ``stamp`` names: from memory,
     else from the shared table, else built now and stored for the other workers."""
-    full = f"{VIEWS_FORMAT}:{__version__}:{stamp}"
+    full = f"{VIEWS_FORMAT}:{code_fingerprint()}:{stamp}"
     key = (patient.pk, name, full)
     found = _LOCAL.get(key)
     if found is not _MISSING:

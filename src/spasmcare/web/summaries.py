@@ -39,7 +39,7 @@ from spasmcare.record import Record
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import in_force
 from spasmcare.therapy.protocol import resolve_protocols_dir
-from spasmcare.web import audit, clinic, courses, records, resilience
+from spasmcare.web import audit, clinic, computed, courses, records, resilience
 from spasmcare.web.models import Entry, Patient, PatientSummary
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,15 @@ def _salt() -> str:
 
 def clinic_stamp(current: clinic.Clinic | None = None) -> str:
     """Digest of what, besides the patient's own data and the day, the stored results depend
-    on: the summary format and package version, the clinic's alert settings (the Clinic
-    settings page's saved version and ``SPASMCARE_ALERTS``), the pseudonym salt, and the files
+    on: the summary format, the package version and code (:func:`computed.code_fingerprint`),
+    the clinic's alert settings (the Clinic settings page's saved version and
+    ``SPASMCARE_ALERTS``), the pseudonym salt, and the files
     of the clinic's protocols directory (copies and confirmations) by name, size and
     modification time."""
     digest = hashlib.sha256()
     version = (current or clinic.current()).version
-    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{_salt()}|{version}|".encode())
+    code = computed.code_fingerprint()
+    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{code}|{_salt()}|{version}|".encode())
     digest.update(json.dumps(settings.SPASMCARE_ALERTS, sort_keys=True, default=str).encode())
     folder = resolve_protocols_dir(courses.protocols_dir())
     if folder is not None and folder.is_dir():

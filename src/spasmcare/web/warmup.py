@@ -44,6 +44,9 @@ def warm() -> float:
     from spasmcare.web import courses
 
     list_protocols(courses.protocols_dir())
+    from spasmcare.web import computed
+
+    computed.code_fingerprint()  # part of every stored result's stamp
     for name in TEMPLATES:
         try:
             get_template(name)
