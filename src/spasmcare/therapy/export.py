@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from icalendar import Calendar, Event
+if TYPE_CHECKING:
+    from icalendar import Event
 
 from spasmcare.errors import InputError
 from spasmcare.therapy.protocol import TO_BE_CONFIRMED
@@ -178,6 +179,9 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
     Times are floating local times (the family's own clock). UIDs are stable for a given
     protocol version, date, time and drug, so a re-planned course updates the same events.
     """
+    # imported here: a command that writes no calendar (``report``) does not load icalendar
+    from icalendar import Calendar, Event
+
     stamp = (generated_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", "-//spasmcare//therapy course//EN")
