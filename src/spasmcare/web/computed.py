@@ -43,17 +43,22 @@ T = TypeVar("T")
 #: Raise when what a stored view holds changes shape (with :func:`code_fingerprint` it is part
 #: of every stamp, so rows of other code are computed again).
 VIEWS_FORMAT = 1
-#: Most values one worker process keeps in memory (software setting; least recently used go).
+#: Most values, and bytes, one worker process keeps in memory (software settings; the least
+#: recently used go first).
 LOCAL_ENTRIES = 512
+LOCAL_BYTES = 32 * 1024 * 1024
 
 
 class _Memo:
-    """A thread-safe least-recently-used map of immutable (stamped) values."""
+    """A thread-safe least-recently-used map of immutable (stamped) pickled values, bounded in
+    number and in bytes."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self.lock = threading.Lock()
-        self.items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 
     def get(self, key: tuple[Any, ...]) -> Any:
         with self.lock:
@@ -62,20 +67,27 @@ class _Memo:
             self.items.move_to_end(key)
             return self.items[key]
 
-    def put(self, key: tuple[Any, ...], value: Any) -> None:
+    def put(self, key: tuple[Any, ...], blob: bytes) -> None:
         with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.bytes -= len(old)
+            if len(blob) > self.max_bytes:
+                return
+            self.items[key] = blob
+            self.bytes += len(blob)
+            while len(self.items) > self.size or self.bytes > self.max_bytes:
+                _, dropped = self.items.popitem(last=False)
+                self.bytes -= len(dropped)
 
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+            self.bytes = 0
 
 
 _MISSING = object()
-_LOCAL = _Memo(LOCAL_ENTRIES)
+_LOCAL = _Memo(LOCAL_ENTRIES, LOCAL_BYTES)
 
 
 @lru_cache(maxsize=1)
