@@ -163,3 +163,27 @@ def test_unreadable_record_has_a_problem_and_no_cohort_row(two: list[Patient]) -
     Entry.objects.filter(pk=entry.pk).update(data=entry.data | {"spasms": -2})
     found = summaries.stored(fresh([birch]), date.today())
     assert found[birch.pk].cohort is None and "spasms" in found[birch.pk].summary["problem"]
+
+
+def test_the_nightly_refresh_brings_every_summary_to_the_new_day(two: list[Patient]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    tomorrow = records.today() + timedelta(days=1)
+    out = StringIO()
+    call_command("refresh_summaries", "--date", tomorrow.isoformat(), stdout=out)
+    assert {row(p).day for p in two} == {tomorrow}
+    assert "Summaries of 2 patients current" in out.getvalue()
+    # a second run finds them current and writes nothing
+    before = {p.pk: row(p).computed_at for p in two}
+    call_command("refresh_summaries", "--date", tomorrow.isoformat(), stdout=StringIO())
+    assert {p.pk: row(p).computed_at for p in two} == before
+
+
+def test_the_nightly_refresh_refuses_a_bad_date(two: list[Patient]) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--date: '31/12/2026' is not accepted"):
+        call_command("refresh_summaries", "--date", "31/12/2026")
