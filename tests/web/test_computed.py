@@ -11,8 +11,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import given
-from hypothesis import strategies as st
 
 from spasmcare.web import computed, courses, records
 from spasmcare.web.models import ComputedView, Patient, PatientSummary
@@ -117,15 +115,3 @@ def test_an_unreadable_stored_value_is_computed_again(
     assert neuro.get(f"/patients/{patient.pk}/").status_code == 200
     assert reports == [1]
 
-
-@given(st.lists(st.tuples(st.integers(0, 20), st.binary(max_size=50)), max_size=200))
-def test_the_memo_stays_within_its_bounds_and_gives_back_what_it_keeps(
-    ops: list[tuple[int, bytes]],
-) -> None:
-    memo = computed._Memo(size=8, max_bytes=120)
-    for key, blob in ops:
-        memo.put((key,), blob)
-        assert memo.bytes == sum(len(b) for b in memo.items.values()) <= 120
-        assert len(memo.items) <= 8
-        # the value just put is the one kept (the newest is never the one dropped)
-        assert memo.get((key,)) == blob

@@ -7,8 +7,9 @@ stamp (a planned menu depends only on its keto plan's version, so a diary tap do
 recompute it). Two levels, both keyed by the stamp, so neither can serve a value computed from
 other data:
 
-1. a small in-process memo (values for a stamp never change, so a worker may keep them; kept
-   pickled, so a caller that changes what it got cannot change what the next one gets), then
+1. the worker's own memory (Django's local-memory cache ``computed``: values for a stamp never
+   change, so a worker may keep them; it keeps them pickled, so a caller that changes what it
+   got cannot change what the next one gets), then
 2. the :class:`~spasmcare.web.models.ComputedView` table: one row per patient and view, shared
    by the workers (and by the servers of a clinic on PostgreSQL), overwritten when its stamp
    moves on.
@@ -23,14 +24,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.core.cache import BaseCache, caches
 from django.db import DatabaseError, transaction
 
 from spasmcare import __version__
@@ -43,51 +43,17 @@ T = TypeVar("T")
 #: Raise when what a stored view holds changes shape (with :func:`code_fingerprint` it is part
 #: of every stamp, so rows of other code are computed again).
 VIEWS_FORMAT = 1
-#: Most values, and bytes, one worker process keeps in memory (software settings; the least
-#: recently used go first).
-LOCAL_ENTRIES = 512
-LOCAL_BYTES = 32 * 1024 * 1024
-
-
-class _Memo:
-    """A thread-safe least-recently-used map of immutable (stamped) pickled values, bounded in
-    number and in bytes."""
-
-    def __init__(self, size: int, max_bytes: int) -> None:
-        self.size = size
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self.lock = threading.Lock()
-        self.items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-
-    def get(self, key: tuple[Any, ...]) -> Any:
-        with self.lock:
-            if key not in self.items:
-                return _MISSING
-            self.items.move_to_end(key)
-            return self.items[key]
-
-    def put(self, key: tuple[Any, ...], blob: bytes) -> None:
-        with self.lock:
-            old = self.items.pop(key, None)
-            if old is not None:
-                self.bytes -= len(old)
-            if len(blob) > self.max_bytes:
-                return
-            self.items[key] = blob
-            self.bytes += len(blob)
-            while len(self.items) > self.size or self.bytes > self.max_bytes:
-                _, dropped = self.items.popitem(last=False)
-                self.bytes -= len(dropped)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.bytes = 0
-
 
 _MISSING = object()
-_LOCAL = _Memo(LOCAL_ENTRIES, LOCAL_BYTES)
+
+
+def _local() -> BaseCache:
+    return caches["computed"]
+
+
+def _key(*parts: Any) -> str:
+    """A cache key naming ``parts`` (hashed: a stamp or a course's inputs may be long)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -113,10 +79,10 @@ def view(patient: Patient, name: str, stamp: str, build: Callable[[], T]) -> T:
     """The value of ``name`` for ``patient`` computed from what ``stamp`` names: from memory,
     else from the shared table, else built now and stored for the other workers."""
     full = f"{VIEWS_FORMAT}:{code_fingerprint()}:{stamp}"
-    key = (patient.pk, name, full)
-    found = _LOCAL.get(key)
+    key = _key("view", patient.pk, name, full)
+    found = _local().get(key, _MISSING)
     if found is not _MISSING:
-        return pickle.loads(found)  # noqa: S301 - this process's own bytes
+        return found
     raw = (
         ComputedView.objects.filter(patient_id=patient.pk, name=name, stamp=full)
         .values_list("value", flat=True)
@@ -126,14 +92,13 @@ def view(patient: Patient, name: str, stamp: str, build: Callable[[], T]) -> T:
         try:
             value: T = pickle.loads(bytes(raw))  # noqa: S301 - written by this app only
         except Exception:  # an older app's object: compute it again
-            log.info("computed view %s of patient %s not readable; computed again", name, key[0])
+            log.info("computed view %s of patient %s unreadable; computed again", name, patient.pk)
         else:
-            _LOCAL.put(key, bytes(raw))
+            _local().set(key, value)
             return value
     value = build()
-    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    _store(patient, name, full, blob)
-    _LOCAL.put(key, blob)
+    _store(patient, name, full, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    _local().set(key, value)
     return value
 
 
@@ -141,12 +106,12 @@ def memo(key: tuple[Any, ...], build: Callable[[], T]) -> T:
     """A pure result kept in this process's memory under ``key``, which must name everything
     the result depends on (e.g. a course plan: its inputs, the birth date and sex, the
     protocols directory's token), so no write can make it stale."""
-    full = ("memo", *key)
-    found = _LOCAL.get(full)
+    full = _key("memo", *key)
+    found = _local().get(full, _MISSING)
     if found is not _MISSING:
-        return pickle.loads(found)  # noqa: S301 - this process's own bytes
+        return found
     value = build()
-    _LOCAL.put(full, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    _local().set(full, value)
     return value
 
 
@@ -164,5 +129,6 @@ def _store(patient: Patient, name: str, stamp: str, blob: bytes) -> None:
 
 
 def forget_local() -> None:
-    """Empty this process's memo (tests; the shared rows stay and are checked by stamp)."""
-    _LOCAL.clear()
+    """Empty this process's memory of computed views (tests; the shared rows stay and are
+    checked by stamp)."""
+    _local().clear()

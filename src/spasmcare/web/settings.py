@@ -166,7 +166,16 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "spasmcare",
         "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    },
+    # each worker's memory in front of the shared computed views (spasmcare.web.computed):
+    # values are keyed by what they were computed from, so they never expire; 256 entries
+    # (a report or chart is 0.05-0.2 MB) is a software setting
+    "computed": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "spasmcare-computed",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 256},
+    },
 }
 
 # --- security ---------------------------------------------------------------------------
