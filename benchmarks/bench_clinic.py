@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -338,7 +339,7 @@ def _steps(role: str, i: int, ids: dict[str, list[int]], rng: random.Random) -> 
     if role == "family":
         # a different count each tap of the minute: the diary refuses the same author's same
         # cluster twice in one minute, and a refused tap must not pass for a write
-        taps = _TAPS.setdefault(i, iter(range(10**9)))
+        taps = _TAPS.setdefault(i, itertools.count())
         cluster = {"action": "cluster", "spasms": 2 + next(taps) % 40, "nonce": ""}
         return [
             ("family diary", "GET", f"/family/{pid}/", None, (200,)),

@@ -31,7 +31,6 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
-from spasmcare import __version__
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings, patient_alerts
 from spasmcare.measures.cohort import cohort_rows
@@ -55,8 +54,8 @@ def alert_settings(current: clinic.Clinic | None = None) -> AlertSettings:
 HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_cessation")
 
 
-#: Raise when what a stored summary holds, or how it is computed, changes (with the package
-#: version it is part of every row's clinic stamp, so old rows are recomputed).
+#: Raise when what a stored summary holds changes shape (with the installed code it is part
+#: of every row's clinic stamp, so old rows are recomputed).
 SUMMARY_FORMAT = 1
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
@@ -71,7 +70,8 @@ def _salt() -> str:
 
 def clinic_stamp(current: clinic.Clinic | None = None) -> str:
     """Digest of what, besides the patient's own data and the day, the stored results depend
-    on: the summary format, the package version and code (:func:`computed.code_fingerprint`),
+    on: the summary format, the installed code (:func:`computed.code_fingerprint`, which
+    includes the version),
     the clinic's alert settings (the Clinic settings page's saved version and
     ``SPASMCARE_ALERTS``), the pseudonym salt, and the files
     of the clinic's protocols directory (copies and confirmations) by name, size and
@@ -79,7 +79,7 @@ def clinic_stamp(current: clinic.Clinic | None = None) -> str:
     digest = hashlib.sha256()
     version = (current or clinic.current()).version
     code = computed.code_fingerprint()
-    digest.update(f"{SUMMARY_FORMAT}|{__version__}|{code}|{_salt()}|{version}|".encode())
+    digest.update(f"{SUMMARY_FORMAT}|{code}|{_salt()}|{version}|".encode())
     digest.update(json.dumps(settings.SPASMCARE_ALERTS, sort_keys=True, default=str).encode())
     folder = resolve_protocols_dir(courses.protocols_dir())
     if folder is not None and folder.is_dir():
@@ -246,9 +246,10 @@ def stored(
 
 
 def compute_one(patient: Patient) -> None:
-    """Store the patient's current summary now (an import prepares the patient it made before
-    showing it, so the first reader of the patient list does not compute a large record)."""
-    stored([Patient.objects.get(pk=patient.pk)])
+    """Store the summary of ``patient`` as it stands after its last write (an import prepares
+    the patient it made before showing it, so the first reader of the patient list does not
+    compute a large record)."""
+    stored([patient])
 
 
 def summaries(patients: list[Patient], on: date | None = None) -> dict[int, dict[str, Any]]:

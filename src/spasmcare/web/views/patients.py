@@ -239,13 +239,11 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
 
 
 def _doses_given(ticks: list[Entry], user: User) -> list[dict[str, Any]]:
-    """The doses ticked as given (or not given) in ``ticks`` (the last :data:`DOSE_DAYS`
-    days), newest first, as the family or the ward ticked them, with who ticked and whether
-    ``user`` may retract the tick."""
+    """The doses ticked as given (or not given) in ``ticks`` (live ticks: of the last
+    :data:`DOSE_DAYS` days, or of a course about to be retracted), newest first, as the family
+    or the ward ticked them, with who ticked and whether ``user`` may retract the tick."""
     rows = []
     for e in ticks:
-        if e.retracted_at is not None:
-            continue
         by = e.created_by
         rows.append(
             {
