@@ -31,9 +31,9 @@ from spasmcare.measures.cohort import (
     rows_to_csv,
 )
 from spasmcare.measures.deid import deidentify
-from spasmcare.record.model import ETIOLOGY_CATEGORIES
+from spasmcare.record.model import ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS
 from spasmcare.web import cohort_charts, records
-from spasmcare.web.cohorts import CACHE_SECONDS, ETIOLOGY_LABELS, filtered_cohort
+from spasmcare.web.cohorts import CACHE_SECONDS, filtered_cohort
 
 # --- display helpers (rounding happens here, at output, never in the domain) ------------------
 
