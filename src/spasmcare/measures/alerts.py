@@ -276,8 +276,6 @@ def monitoring_alerts(
     return alerts
 
 
-
-
 def _bp_text(v: VitalSign) -> str:
     return f"{v.systolic_mmhg:g}/{v.diastolic_mmhg:g} mmHg on {day_text(v.at)}"
 
