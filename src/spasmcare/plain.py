@@ -1,8 +1,10 @@
 """Values as people read them: dates written the way this app writes them ("7 Jun 2026",
 "7 Jun 2026 09:30"), stored codes as words.
 
-The one place for it: the HTML report (:mod:`spasmcare.report.html`) and the web app's display
-filters (``plain_dates``, ``entry_text`` in ``spasmcare.web.templatetags.clinic``) both call these.
+The one place for it: the HTML report (:mod:`spasmcare.report.html`), the web app's display
+filters (``plain_dates``, ``entry_text`` in ``spasmcare.web.templatetags.clinic``), the alert
+messages (:mod:`spasmcare.measures.alerts`) and the FHIR texts (:mod:`spasmcare.interop.fhir`,
+:mod:`spasmcare.interop.fhir_import`) call these.
 Machine-readable outputs (JSON, CSV, ``datetime=""`` attributes) keep ISO dates.
 """
 

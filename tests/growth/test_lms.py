@@ -78,45 +78,36 @@ def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
     return ("nan", None) if math.isnan(value) else ("value", value)
 
 
+def _same(function: str, **kwargs: Any) -> tuple[str, Any]:
+    """The outcome of ``function`` (a name both modules define) called with ``kwargs`` by
+    rcpchgrowth, asserted equal to that of spasmcare.growth.lms."""
+    theirs = _outcome(lambda: getattr(rcpchgrowth, function)(**kwargs))
+    ours = _outcome(lambda: getattr(lms, function)(**kwargs))
+    assert ours == theirs, (function, kwargs)
+    return theirs
+
+
 def _same_measurement(reference: str, method: str, sex: str, age: float, z: float) -> float | None:
-    theirs = _outcome(
-        lambda: rcpchgrowth.measurement_from_sds(
-            reference=reference,
-            requested_sds=z,
-            measurement_method=method,
-            sex=sex,
-            age=age,
-        )
+    outcome = _same(
+        "measurement_from_sds",
+        reference=reference,
+        requested_sds=z,
+        measurement_method=method,
+        sex=sex,
+        age=age,
     )
-    ours = _outcome(
-        lambda: lms.measurement_from_sds(
-            reference=reference, requested_sds=z, measurement_method=method, sex=sex, age=age
-        )
-    )
-    assert ours == theirs, (reference, method, sex, age, z)
-    return theirs[1]
+    return outcome[1]
 
 
 def _same_sds(reference: str, method: str, sex: str, age: float, value: float) -> None:
-    theirs = _outcome(
-        lambda: rcpchgrowth.sds_for_measurement(
-            reference=reference,
-            age=age,
-            measurement_method=method,
-            observation_value=value,
-            sex=sex,
-        )
+    _same(
+        "sds_for_measurement",
+        reference=reference,
+        age=age,
+        measurement_method=method,
+        observation_value=value,
+        sex=sex,
     )
-    ours = _outcome(
-        lambda: lms.sds_for_measurement(
-            reference=reference,
-            age=age,
-            measurement_method=method,
-            observation_value=value,
-            sex=sex,
-        )
-    )
-    assert ours == theirs, (reference, method, sex, age, value)
 
 
 @pytest.mark.parametrize("reference", REFERENCES)

@@ -12,6 +12,7 @@ from rich.table import Table
 from spasmcare.cli._common import emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.foods import NUTRIENTS, default_table
+from spasmcare.foods.table import IndexResult, write_search_index
 
 app = typer.Typer(
     help="Food composition table (USDA SR28 + specialty products).", no_args_is_help=True
@@ -114,7 +115,6 @@ def build(
     """Rebuild the packaged food table from the USDA SR28 ASCII release (deterministic), and its
     search index beside it."""
     from spasmcare.foods.sr28 import build as build_table
-    from spasmcare.foods.table import write_search_index
 
     result = build_table(sr28, out)
     index = write_search_index(result.out)
@@ -131,7 +131,7 @@ def build(
     emit(data, as_json, render)
 
 
-def _render_index(console: Console, index: Any) -> None:
+def _render_index(console: Console, index: IndexResult) -> None:
     console.print(
         f"Wrote {index.out}: search index of {index.foods} foods, {index.words} words, "
         f"{index.bytes} bytes (sha256 {index.sha256}).",
@@ -149,8 +149,6 @@ def index(
 ) -> None:
     """Rebuild the stored search index beside the food table (after a change to the search
     code or to the specialty products; `foods build` does it too)."""
-    from spasmcare.foods.table import write_search_index
-
     if table is not None and not table.is_file():
         raise InputError("--table", str(table), "an existing food table file (sr28.json.gz)")
     result = write_search_index(table)

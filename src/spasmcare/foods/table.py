@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -380,14 +380,7 @@ class IndexResult:
     key: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "out": str(self.out),
-            "foods": self.foods,
-            "words": self.words,
-            "bytes": self.bytes,
-            "sha256": self.sha256,
-            "key": self.key,
-        }
+        return {**asdict(self), "out": str(self.out)}
 
 
 def write_search_index(table_path: Path | None = None) -> IndexResult:

@@ -111,7 +111,7 @@ def _who_table(age: float, method: str, sex: str) -> Rows:
     """rcpchgrowth ``who_lms_array_for_measurement_and_sex`` (default_youngest_reference off)."""
     if age < 0.0:
         raise LookupError("WHO data does not exist below term.")
-    if age > 19.0:
+    if age > WHO_2007_REFERENCE_UPPER_THRESHOLD:
         raise LookupError("WHO data does not exist above 19 years.")
     if method == "weight" and age > 10.0:
         raise LookupError("WHO weight data does not exist in children over 10 y of age.")
@@ -119,10 +119,8 @@ def _who_table(age: float, method: str, sex: str) -> Rows:
         raise LookupError("WHO head circumference data does not exist over 5 y of age.")
     if age <= WHO_2006_REFERENCE_UPPER_THRESHOLD:
         name = "who_infants" if age < WHO_CHILD_LOWER_THRESHOLD else "who_children"
-    elif age <= WHO_2007_REFERENCE_UPPER_THRESHOLD:
+    else:  # up to WHO_2007_REFERENCE_UPPER_THRESHOLD (19 y), checked above
         name = "who_2007"
-    else:
-        raise LookupError("There are no WHO reference data above the age of 19 years.")
     return _rows(name, method, sex)
 
 
@@ -140,8 +138,6 @@ def _uk_who_table(age: float, method: str, sex: str) -> Rows:
         name = "uk90_child"
     else:
         raise LookupError("There is no UK90 reference data above the age of 20 years.")
-    if age < TWENTY_THREE_WEEKS_GESTATION or age > 20.0:
-        raise LookupError("UK-WHO data does not exist at this age.")
     if method == "height" and age < TWENTY_FIVE_WEEKS_GESTATION:
         raise LookupError("UK-WHO length data does not exist below 25 weeks gestation.")
     if method == "bmi" and age < FORTY_TWO_WEEKS_GESTATION:

@@ -83,6 +83,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spasmcare.errors import InputError
+from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, DoseGiven, Record, Treatment
 
 #: The FHIR version the resources follow (R4B, 4.3.0).
@@ -240,10 +241,6 @@ def _when(moment: datetime | date, options: FhirOptions) -> str:
             return moment.date().isoformat()
         return moment.replace(tzinfo=ZoneInfo(options.time_zone)).isoformat()
     return moment.isoformat()
-
-
-def _date_words(day: date) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}"
 
 
 def _number(value: float) -> str:
@@ -629,9 +626,9 @@ def _dosage(
     if end is not None:
         bounds["end"] = end.isoformat()
     repeat: dict[str, Any] = {"boundsPeriod": bounds}
-    text = f"{_number(amount)} {unit} from {_date_words(start)}"
+    text = f"{_number(amount)} {unit} from {day_text(start)}"
     if end is not None:
-        text += f" to {_date_words(end)}"
+        text += f" to {day_text(end)}"
     if note:
         text += f" ({note})"
     rate: dict[str, Any]

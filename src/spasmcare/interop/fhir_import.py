@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo
 
 from spasmcare.errors import InputError
 from spasmcare.interop.fhir import BHB_LOINC_CHOICES, LOINC, UCUM, validate_resources
+from spasmcare.plain import day_text
 from spasmcare.record import Record, record_from_dict
 
 #: Length unit (UCUM) -> factor to cm [1].
@@ -78,12 +79,8 @@ WORDS: Mapping[str, str] = {
 }
 
 
-def _day_words(day: date) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}"
-
-
 def _moment_words(moment: datetime) -> str:
-    return _day_words(moment.date()) + (
+    return day_text(moment.date()) + (
         f" {moment:%H:%M}" if moment.time() != datetime.min.time() else ""
     )
 
@@ -220,14 +217,14 @@ def import_observations(
                     skipped.append(
                         {
                             "entry": where,
-                            "reason": f"{WORDS[name]} on {_day_words(day)} already in the record",
+                            "reason": f"{WORDS[name]} on {day_text(day)} already in the record",
                         }
                     )
                     continue
                 raise InputError(
                     where,
                     value,
-                    f"no second {WORDS[name]} on {_day_words(day)} (the record has {old:g}); "
+                    f"no second {WORDS[name]} on {day_text(day)} (the record has {old:g}); "
                     "correct one of them by hand",
                 )
             growth_seen[(day, name)] = value

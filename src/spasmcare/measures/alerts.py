@@ -63,6 +63,7 @@ from spasmcare.measures.growth import (
     growth_points,
 )
 from spasmcare.measures.labs import DEFAULT_LABS, LabThresholds, lab_alerts
+from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, Record, Treatment, VitalSign
 
 Severity = Literal["urgent", "review", "info"]
@@ -265,7 +266,7 @@ def monitoring_alerts(
             PatientAlert(
                 kind="monitoring_overdue",
                 severity="review",
-                message=f"Monitoring overdue: {check.label}, due {_day(check.due)} "
+                message=f"Monitoring overdue: {check.label}, due {day_text(check.due)} "
                 f"({when}) and not ticked.",
                 since=check.due,
                 source=check.source or SRC_MONITORING,
@@ -275,17 +276,8 @@ def monitoring_alerts(
     return alerts
 
 
-def _day(d: date) -> str:
-    """A date as people write it: "2 Dec 2026"."""
-    return f"{d.day} {d:%b %Y}"
-
-
-def _when(at: datetime) -> str:
-    return f"{_day(at.date())} {at:%H:%M}"
-
-
 def _bp_text(v: VitalSign) -> str:
-    return f"{v.systolic_mmhg:g}/{v.diastolic_mmhg:g} mmHg on {_when(v.at)}"
+    return f"{v.systolic_mmhg:g}/{v.diastolic_mmhg:g} mmHg on {day_text(v.at)}"
 
 
 def bp_alerts(
@@ -355,7 +347,7 @@ def recent_lab_alerts(
     alerts = []
     for kind, found in by_kind.items():
         latest = max(found, key=lambda a: a.at)
-        message = f"Lab out of range: {latest.message} ({_when(latest.at)})"
+        message = f"Lab out of range: {latest.message} ({day_text(latest.at)})"
         if len(found) > 1:
             message += f"; {len(found)} such results in the last {_days(settings.recent_days)}"
         later = [
@@ -365,7 +357,7 @@ def recent_lab_alerts(
         ]
         if later:
             last = max(later, key=lambda x: x.at)
-            shown = f"; the latest result ({last.value_si:g} {last.unit_si}, {_when(last.at)})"
+            shown = f"; the latest result ({last.value_si:g} {last.unit_si}, {day_text(last.at)})"
             if (last.analyte, last.at) in alerted:
                 message += shown + " has an alert of its own"
             else:
@@ -430,7 +422,7 @@ def _diary_reasons(record: Record, today: date, settings: AlertSettings) -> list
             continue
         last_follow = t.start + timedelta(days=settings.follow_up_day - 1)
         if t.stop is None or t.stop >= today:
-            reasons.append((t.start, f"on {t.drug} ({t.id}) since {_day(t.start)}"))
+            reasons.append((t.start, f"on {t.drug} ({t.id}) since {day_text(t.start)}"))
         elif today <= last_follow:
             reasons.append(
                 (t.start, f"in follow-up of {t.drug} ({t.id}) to day {settings.follow_up_day}")
@@ -438,7 +430,7 @@ def _diary_reasons(record: Record, today: date, settings: AlertSettings) -> list
     for d in record.diet_periods:
         if d.start <= today and (d.stop is None or d.stop >= today):
             diet = DIET_LABELS.get(d.diet, f"{d.diet} diet")
-            reasons.append((d.start, f"on the {diet} since {_day(d.start)}"))
+            reasons.append((d.start, f"on the {diet} since {day_text(d.start)}"))
     return reasons
 
 
@@ -483,9 +475,9 @@ def no_diary_alert(
     if missing < settings.no_diary_days:
         return None
     if last is None:
-        what = f"no diary day kept since {_day(since)} ({_days(missing)})"
+        what = f"no diary day kept since {day_text(since)} ({_days(missing)})"
     else:
-        what = f"last diary day {_day(last)}, none in the {_days(missing)} since"
+        what = f"last diary day {day_text(last)}, none in the {_days(missing)} since"
     return PatientAlert(
         kind="no_diary",
         severity="review",

@@ -83,12 +83,12 @@ def _continued_fraction(a: float, b: float, x: float) -> float:
     return h
 
 
-def incomplete_beta(a: float, b: float, x: float, one_minus_x: float) -> float:
-    """Regularised incomplete beta I_x(a, b) (``one_minus_x`` = 1 − x, given exactly)."""
+def _incomplete_beta_tail(a: float, b: float, x: float, one_minus_x: float) -> float:
+    """Regularised incomplete beta I_x(a, b) for 0 < x < (a + 1) / (a + b + 2), where its
+    continued fraction converges [4] (``one_minus_x`` = 1 − x, given exactly); 0 at x = 0
+    (t² overflowed)."""
     if x <= 0.0:
         return 0.0
-    if one_minus_x <= 0.0:
-        return 1.0
     log_front = (
         a * math.log(x)
         + b * math.log(one_minus_x)
@@ -96,10 +96,7 @@ def incomplete_beta(a: float, b: float, x: float, one_minus_x: float) -> float:
         - math.lgamma(a)
         - math.lgamma(b)
     )
-    front = math.exp(log_front)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _continued_fraction(a, b, x) / a
-    return 1.0 - front * _continued_fraction(b, a, one_minus_x) / b
+    return math.exp(log_front) * _continued_fraction(a, b, x) / a
 
 
 def _t_central(t: float, dof: int) -> float:
@@ -135,7 +132,7 @@ def t_two_sided_p(t: float, dof: int) -> float:
     a, b = dof / 2.0, 0.5
     x = dof / (dof + t2)
     if x < (a + 1.0) / (a + b + 2.0):
-        return incomplete_beta(a, b, x, t2 / (dof + t2))
+        return _incomplete_beta_tail(a, b, x, t2 / (dof + t2))
     return 1.0 - _t_central(t, dof)
 
 

@@ -21,8 +21,8 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 def _words(key: str) -> str:
     for unit, shown in UNITS.items():
         if key.endswith(unit):
-            return f"{key[: -len(unit)].replace('_', ' ')} [{shown}]"
-    return key.replace("_", " ")
+            return f"{code_words(key[: -len(unit)])} [{shown}]"
+    return code_words(key)
 
 
 def readable(value: Any) -> str:
