@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
+from spasmcare.plain import day_text
 from spasmcare.record import Record
 from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
@@ -465,11 +466,6 @@ def _kept(dropped: list[Entry], named: set[str]) -> set[str]:
     return kept
 
 
-def _plain(day: date) -> str:
-    """A date as people write it (7 Jun 2026)."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def _first_day(plan: CoursePlan, drug: str) -> date:
     for day in plan.days:
         if any(d.drug == drug for d in day.doses) or any(p.drug == drug for p in day.pending):
@@ -505,7 +501,7 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
                 for drug, tid, last in ended:
                     messages.info(
                         request,
-                        f"{drug.capitalize()} ({tid}) ended on {_plain(last)}: doses of it were "
+                        f"{drug.capitalize()} ({tid}) ended on {day_text(last)}: doses of it were "
                         "given, so it stays in the record (no longer part of this course).",
                     )
                 url = reverse("course_planner", args=[pid])
