@@ -64,19 +64,6 @@ def _record(patient: Patient) -> tuple[Record | None, str | None]:
         return None, str(exc)
 
 
-def _versions_text(course: SavedCourse | None) -> str:
-    return ",".join(f"{e.pk}:{e.version}" for e in course.entries) if course else ""
-
-
-def _parse_versions(text: str) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for part in (text or "").split(","):
-        pk, sep, version = part.partition(":")
-        if sep and pk.strip().isdigit() and version.strip().isdigit():
-            out[int(pk)] = int(version)
-    return out
-
-
 class Planner:
     """Everything the planner page shows for one request (GET preview or POST save)."""
 
@@ -149,7 +136,9 @@ class Planner:
         values["protocol"] = self.protocol.id
         values["version"] = str(self.protocol.version)
         values["course"] = self.course.group if self.course else ""
-        values["versions"] = data.get("versions") or _versions_text(self.course)
+        values["versions"] = data.get("versions") or (
+            records.versions_text(self.course.entries) if self.course else ""
+        )
         return PlannerForm(
             values,
             self.protocols,
@@ -487,7 +476,7 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
             ended: list[tuple[str, str, date]] = []
             try:
                 group = _write(
-                    state, plan, _parse_versions(form.cleaned_data["versions"]), ended
+                    state, plan, records.parse_versions(form.cleaned_data["versions"]), ended
                 )
             except InputError as exc:
                 form.show_error(exc)
