@@ -417,14 +417,13 @@ def _write(
             else:
                 audit.create_entry(patient, Kind.TREATMENT, item, user, extra=extra)
         dropped = {drug: e for drug, e in existing.items() if drug not in names}
-        given = courses.referred(patient, [str(e.data["id"]) for e in dropped.values()])
-        kept = _kept(list(dropped.values()), set(given))
+        kept = courses.ended_by_replan(patient, list(dropped.values()))
         for drug, entry in dropped.items():
             tid = str(entry.data["id"])
             if tid in kept:
                 # doses of it were given (ticked, or an adverse event names it): the course
                 # ended, it did not vanish; it leaves the planner's course, ended
-                item = courses.ended_item(entry.data, plan.start, given.get(tid))
+                item = courses.ended_item(entry.data, plan.start, kept[tid])
                 extra = courses.detached(entry.extra, group, plan.protocol_id)
                 audit.update_entry(entry, versions.get(entry.pk, 0), item, user, extra=extra)
                 ended.append((drug, tid, date.fromisoformat(item["stop"])))
@@ -438,21 +437,6 @@ def _write(
                     user,
                 )
     return group
-
-
-def _kept(dropped: list[Entry], named: set[str]) -> set[str]:
-    """Ids of the dropped treatments a re-plan ends rather than retracts: those other live
-    entries name (``named``), and every dropped course one of them ``continues`` (it was given
-    before it)."""
-    by_id = {str(e.data["id"]): e for e in dropped}
-    kept = {i for i in named if i in by_id}
-    todo = list(kept)
-    while todo:
-        before = by_id[todo.pop()].data.get("continues")
-        if before is not None and str(before) in by_id and str(before) not in kept:
-            kept.add(str(before))
-            todo.append(str(before))
-    return kept
 
 
 def _first_day(plan: CoursePlan, drug: str) -> date:
