@@ -158,6 +158,24 @@ def test_a_medicine_without_a_plan_is_ticked_once_a_day(
     assert entry.data["drug"] == "vigabatrin" and "mg/kg/day" in entry.data["dose"]
 
 
+def test_the_audit_trail_refuses_a_second_live_tick_of_the_same_dose(
+    patient: Patient, users: dict[str, User]
+) -> None:
+    """Below the diary's "Already ticked": any writer (an import, the ward) is refused a
+    second live tick of the same date, time and treatment; another time, or a tick whose
+    twin was undone, is written."""
+    nurse = users["nurse"]
+    item = {"date": records.today().isoformat(), "treatment": "vgb1", "given": True}
+    first = audit.create_entry(patient, Kind.DOSE_GIVEN, item, nurse)
+    with pytest.raises(InputError) as err:
+        audit.create_entry(patient, Kind.DOSE_GIVEN, dict(item), nurse)
+    assert err.value.field == "time" and "not already ticked" in err.value.accepted
+    audit.create_entry(patient, Kind.DOSE_GIVEN, item | {"time": "08:00"}, nurse)
+    audit.retract_entry(first, first.version, "entered by mistake", nurse)
+    audit.create_entry(patient, Kind.DOSE_GIVEN, dict(item), nurse)
+    assert len(ticks(patient)) == 2
+
+
 def test_a_dietitian_cannot_tick_a_dose(
     client_as: Any, patient: Patient
 ) -> None:

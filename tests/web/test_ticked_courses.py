@@ -183,13 +183,24 @@ def retract_url(patient: Patient, entry: Entry) -> str:
     return f"/patients/{patient.pk}/entries/{entry.pk}/retract/"
 
 
+def ticked_course(client_as: Any, family: Client, patient: Patient) -> tuple[str, Entry]:
+    """A prednisolone course saved through the planner with its 08:00 dose ticked as given:
+    the course id and its treatment entry."""
+    group = start_prednisolone(client_as, patient)
+    tick(family, patient, group, "08:00")
+    return group, treatment(patient, group)
+
+
+def listed(patient: Patient) -> str:
+    """The live ticks as a retract page lists them ("id:version,...")."""
+    return ",".join(f"{t.pk}:{t.version}" for t in ticks(patient))
+
+
 def test_retracting_a_course_in_error_takes_its_ticks_after_saying_so(
     family: Client, client_as: Any, patient: Patient, users: dict[str, User]
 ) -> None:
-    group = start_prednisolone(client_as, patient)
-    tick(family, patient, group, "08:00")
+    group, course = ticked_course(client_as, family, patient)
     tick(family, patient, group, "12:00", given="no")
-    course = treatment(patient, group)
     neuro = client_as("neurologist")
 
     page = neuro.get(retract_url(patient, course))
@@ -197,12 +208,12 @@ def test_retracting_a_course_in_error_takes_its_ticks_after_saying_so(
     assert "2 doses ticked as given go with it" in shown
     assert "08:00" in shown and "12:00" in shown and "not given" in shown
     assert "Retract with 2 ticks" in shown
-    listed = ",".join(f"{t.pk}:{t.version}" for t in ticks(patient))
-    assert f'name="ticks" value="{listed}"' in page.content.decode()
+    shown_ticks = listed(patient)
+    assert f'name="ticks" value="{shown_ticks}"' in page.content.decode()
 
     response = neuro.post(
         retract_url(patient, course),
-        {"version": course.version, "reason": "wrong patient", "ticks": listed},
+        {"version": course.version, "reason": "wrong patient", "ticks": shown_ticks},
     )
     assert response.status_code == 302
     course.refresh_from_db()
@@ -225,14 +236,12 @@ def test_retracting_a_course_in_error_takes_its_ticks_after_saying_so(
 def test_a_tick_added_after_the_page_was_opened_retracts_nothing(
     family: Client, client_as: Any, patient: Patient
 ) -> None:
-    group = start_prednisolone(client_as, patient)
-    tick(family, patient, group, "08:00")
-    course = treatment(patient, group)
-    listed = ",".join(f"{t.pk}:{t.version}" for t in ticks(patient))
+    group, course = ticked_course(client_as, family, patient)
+    shown_ticks = listed(patient)
     tick(family, patient, group, "12:00")  # ticked while the neurologist reads the page
     response = client_as("neurologist").post(
         retract_url(patient, course),
-        {"version": course.version, "reason": "wrong patient", "ticks": listed},
+        {"version": course.version, "reason": "wrong patient", "ticks": shown_ticks},
     )
     assert response.status_code == 200
     shown = text(response)
@@ -244,15 +253,13 @@ def test_a_tick_added_after_the_page_was_opened_retracts_nothing(
 def test_a_stale_course_version_retracts_no_tick(
     family: Client, client_as: Any, patient: Patient
 ) -> None:
-    group = start_prednisolone(client_as, patient)
-    tick(family, patient, group, "08:00")
-    course = treatment(patient, group)
-    listed = ",".join(f"{t.pk}:{t.version}" for t in ticks(patient))
+    group, course = ticked_course(client_as, family, patient)
+    shown_ticks = listed(patient)
     seen = course.version
     audit.update_entry(course, seen, course.data | {"note": "checked"}, course.updated_by)
     response = client_as("neurologist").post(
         retract_url(patient, course),
-        {"version": seen, "reason": "wrong patient", "ticks": listed},
+        {"version": seen, "reason": "wrong patient", "ticks": shown_ticks},
     )
     assert response.status_code == 200 and "after you opened it" in text(response)
     course.refresh_from_db()
@@ -264,9 +271,7 @@ def test_a_stale_course_version_retracts_no_tick(
 def test_only_the_neurologist_retracts_a_course_and_its_ticks(
     family: Client, client_as: Any, patient: Patient
 ) -> None:
-    group = start_prednisolone(client_as, patient)
-    tick(family, patient, group, "08:00")
-    course = treatment(patient, group)
+    _, course = ticked_course(client_as, family, patient)
     for role in ("nurse", "dietitian"):
         assert client_as(role).get(retract_url(patient, course)).status_code == 403
     assert len(ticks(patient)) == 1

@@ -242,17 +242,29 @@ def create_entry(
     return entry
 
 
-def _refuse_duplicate(patient: Patient, data: dict[str, Any], user: User | None) -> None:
-    """Refuse a diary item the same author already saved (same time, count and observer)."""
-    key = diary_key(data)
+def _live_same(
+    patient: Patient,
+    kind: str,
+    data: dict[str, Any],
+    key: Callable[[dict[str, Any]], Any],
+    **narrow: Any,
+) -> bool:
+    """Whether a live item of ``kind`` on the item's day (and matching ``narrow``) is the same
+    as ``data`` by the record's own rule ``key`` (:func:`spasmcare.record.io.diary_key`, ...)."""
     same = Entry.objects.filter(
         patient=patient,
-        kind=Kind.DIARY,
+        kind=kind,
         retracted_at__isnull=True,
-        day=records.item_day(Kind.DIARY, data),
-        created_by=user,
+        day=records.item_day(kind, data),
+        **narrow,
     ).only("data")
-    if any(diary_key(e.data) == key for e in same):
+    wanted = key(data)
+    return any(key(e.data) == wanted for e in same)
+
+
+def _refuse_duplicate(patient: Patient, data: dict[str, Any], user: User | None) -> None:
+    """Refuse a diary item the same author already saved (same time, count and observer)."""
+    if _live_same(patient, Kind.DIARY, data, diary_key, created_by=user):
         raise InputError(
             "at",
             f"{data.get('at')}, {data.get('spasms')} spasms",
@@ -263,14 +275,7 @@ def _refuse_duplicate(patient: Patient, data: dict[str, Any], user: User | None)
 def _refuse_same_dose(patient: Patient, data: dict[str, Any]) -> None:
     """Refuse a second live tick of the same dose (date, schedule time and treatment): the
     ticks are checked with the treatments only, so the record's own rule is applied here."""
-    key = dose_given_key(data)
-    same = Entry.objects.filter(
-        patient=patient,
-        kind=Kind.DOSE_GIVEN,
-        retracted_at__isnull=True,
-        day=records.item_day(Kind.DOSE_GIVEN, data),
-    ).only("data")
-    if any(dose_given_key(e.data) == key for e in same):
+    if _live_same(patient, Kind.DOSE_GIVEN, data, dose_given_key):
         when = f"{data.get('date')} {data.get('time') or ''}".strip()
         raise InputError(
             "time",

@@ -9,8 +9,8 @@ course id of the first drug, which names the whole course).
 
 A re-plan whose protocol drops a drug retracts that drug's entry, unless other live entries
 name it as given (a dose ticked as given, an adverse event): the doses were given, so the entry
-is ended instead (:func:`ended_item`) and leaves the course, its planner inputs kept under
-``extra["ended_by_replan"]`` (:func:`detached`).
+is ended instead (:func:`ended_by_replan` says which, :func:`ended_item` how) and leaves the
+course, its planner inputs kept under ``extra["ended_by_replan"]`` (:func:`detached`).
 
 A monitoring check done is a ``monitoring`` entry with ``data = {"treatment": group, "item":
 key, "due": date the plan gives the check, "done": date, "value": optional text}``.
@@ -225,6 +225,23 @@ def referred(patient: Patient, ids: list[str]) -> dict[str, date | None]:
         else:
             out.setdefault(key, None)
     return out
+
+
+def ended_by_replan(patient: Patient, dropped: list[Entry]) -> dict[str, date | None]:
+    """Of the treatments a re-plan drops, those it ends rather than retracts: those other live
+    entries name as given (:func:`referred`), and every dropped course one of them
+    ``continues`` (it was given before it). Treatment id -> the last day a dose of it was
+    ticked (None: none was), for :func:`ended_item`. One query."""
+    given = referred(patient, [str(e.data["id"]) for e in dropped])
+    by_id = {str(e.data["id"]): e for e in dropped}
+    kept = {i for i in given if i in by_id}
+    todo = list(kept)
+    while todo:
+        before = by_id[todo.pop()].data.get("continues")
+        if before is not None and str(before) in by_id and str(before) not in kept:
+            kept.add(str(before))
+            todo.append(str(before))
+    return {i: given.get(i) for i in kept}
 
 
 def ended_item(data: dict[str, Any], new_start: date, last_given: date | None) -> dict[str, Any]:

@@ -213,6 +213,23 @@ def check_item(
     return data
 
 
+def versions_text(entries: list[Entry]) -> str:
+    """The entries a page was shown, as ``"id:version,..."`` (a hidden form field), so a write
+    can refuse what changed since (see :func:`parse_versions`)."""
+    return ",".join(f"{e.pk}:{e.version}" for e in entries)
+
+
+def parse_versions(text: str) -> dict[int, int]:
+    """``"id:version,..."`` (:func:`versions_text`) as entry id -> version; a malformed part
+    is skipped."""
+    out: dict[int, int] = {}
+    for part in (text or "").split(","):
+        pk, sep, version = part.partition(":")
+        if sep and pk.strip().isdigit() and version.strip().isdigit():
+            out[int(pk)] = int(version)
+    return out
+
+
 def ticks_of(entry: Entry) -> list[Entry]:
     """The live doses ticked as given (``dose_given`` entries) that name the treatment
     ``entry``, oldest first; none for an entry of another kind."""

@@ -11,6 +11,8 @@ table id; a family could not tick a dose as given.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +27,23 @@ from tests.web.test_course import clinic_dir  # noqa: F401 (fixture)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NARROW = {"width": 360, "height": 740}
+
+
+@contextmanager
+def family_on_narrow_phone(browser: Any, web: str) -> Iterator[Any]:
+    """A page of the family signed in through the form on a 360 px touch phone (the
+    narrowest in use), closed afterwards."""
+    context = browser.new_context(viewport=NARROW, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{web}/login/")
+        page.fill("#id_username", "family")
+        page.fill("#id_password", "a-long-test-password-1")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -93,14 +112,7 @@ def test_phone_pages_have_no_sideways_scroll(
 
     plan_the_vigabatrin(patient, users["neurologist"])
     clinic.save({"phone": "01632 960123", "out_of_hours_phone": "01632 960456"}, None)
-    context = browser.new_context(viewport=NARROW, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{web}/login/")
-        page.fill("#id_username", "family")
-        page.fill("#id_password", "a-long-test-password-1")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+    with family_on_narrow_phone(browser, web) as page:
         for path in ("medicines", "call", "all"):
             page.goto(f"{web}/patients/{patient.pk}/print/{path}/")
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -109,8 +121,6 @@ def test_phone_pages_have_no_sideways_scroll(
         shot(page, "issue12-phone-print-all")
         page.goto(f"{web}/family/{patient.pk}/")
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
-    finally:
-        context.close()
 
 
 def test_the_blood_pressure_of_an_infant_is_never_mere_information(
@@ -251,14 +261,7 @@ def test_family_ticks_a_dose_given_on_a_small_phone(
     from tests.web.test_doses_given import start_prednisolone
 
     group = start_prednisolone(client_as, patient)
-    context = browser.new_context(viewport=NARROW, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{web}/login/")
-        page.fill("#id_username", "family")
-        page.fill("#id_password", "a-long-test-password-1")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+    with family_on_narrow_phone(browser, web) as page:
         page.goto(f"{web}/family/{patient.pk}/")
         dose = page.locator("#medicines li.fam-dose", has_text="08:00")
         assert "prednisolone" in dose.inner_text() and "10 mg" in dose.inner_text()
@@ -287,8 +290,6 @@ def test_family_ticks_a_dose_given_on_a_small_phone(
             dose.get_by_role("button", name="prednisolone 08:00: given").tap()
         assert "✓ given" in page.locator("#medicines li.fam-dose", has_text="08:00").inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
-    finally:
-        context.close()
 
     nurse = signed_in("nurse")
     nurse.goto(f"{web}/patients/{patient.pk}/")

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
+from spasmcare.plain import day_text
 from spasmcare.record import Record
 from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
@@ -61,19 +62,6 @@ def _record(patient: Patient) -> tuple[Record | None, str | None]:
         return records.load_record(patient), None
     except InputError as exc:
         return None, str(exc)
-
-
-def _versions_text(course: SavedCourse | None) -> str:
-    return ",".join(f"{e.pk}:{e.version}" for e in course.entries) if course else ""
-
-
-def _parse_versions(text: str) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for part in (text or "").split(","):
-        pk, sep, version = part.partition(":")
-        if sep and pk.strip().isdigit() and version.strip().isdigit():
-            out[int(pk)] = int(version)
-    return out
 
 
 class Planner:
@@ -148,7 +136,9 @@ class Planner:
         values["protocol"] = self.protocol.id
         values["version"] = str(self.protocol.version)
         values["course"] = self.course.group if self.course else ""
-        values["versions"] = data.get("versions") or _versions_text(self.course)
+        values["versions"] = data.get("versions") or (
+            records.versions_text(self.course.entries) if self.course else ""
+        )
         return PlannerForm(
             values,
             self.protocols,
@@ -427,14 +417,13 @@ def _write(
             else:
                 audit.create_entry(patient, Kind.TREATMENT, item, user, extra=extra)
         dropped = {drug: e for drug, e in existing.items() if drug not in names}
-        given = courses.referred(patient, [str(e.data["id"]) for e in dropped.values()])
-        kept = _kept(list(dropped.values()), set(given))
+        kept = courses.ended_by_replan(patient, list(dropped.values()))
         for drug, entry in dropped.items():
             tid = str(entry.data["id"])
             if tid in kept:
                 # doses of it were given (ticked, or an adverse event names it): the course
                 # ended, it did not vanish; it leaves the planner's course, ended
-                item = courses.ended_item(entry.data, plan.start, given.get(tid))
+                item = courses.ended_item(entry.data, plan.start, kept[tid])
                 extra = courses.detached(entry.extra, group, plan.protocol_id)
                 audit.update_entry(entry, versions.get(entry.pk, 0), item, user, extra=extra)
                 ended.append((drug, tid, date.fromisoformat(item["stop"])))
@@ -448,26 +437,6 @@ def _write(
                     user,
                 )
     return group
-
-
-def _kept(dropped: list[Entry], named: set[str]) -> set[str]:
-    """Ids of the dropped treatments a re-plan ends rather than retracts: those other live
-    entries name (``named``), and every dropped course one of them ``continues`` (it was given
-    before it)."""
-    by_id = {str(e.data["id"]): e for e in dropped}
-    kept = {i for i in named if i in by_id}
-    todo = list(kept)
-    while todo:
-        before = by_id[todo.pop()].data.get("continues")
-        if before is not None and str(before) in by_id and str(before) not in kept:
-            kept.add(str(before))
-            todo.append(str(before))
-    return kept
-
-
-def _plain(day: date) -> str:
-    """A date as people write it (7 Jun 2026)."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def _first_day(plan: CoursePlan, drug: str) -> date:
@@ -491,7 +460,7 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
             ended: list[tuple[str, str, date]] = []
             try:
                 group = _write(
-                    state, plan, _parse_versions(form.cleaned_data["versions"]), ended
+                    state, plan, records.parse_versions(form.cleaned_data["versions"]), ended
                 )
             except InputError as exc:
                 form.show_error(exc)
@@ -505,7 +474,7 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
                 for drug, tid, last in ended:
                     messages.info(
                         request,
-                        f"{drug.capitalize()} ({tid}) ended on {_plain(last)}: doses of it were "
+                        f"{drug.capitalize()} ({tid}) ended on {day_text(last)}: doses of it were "
                         "given, so it stays in the record (no longer part of this course).",
                     )
                 url = reverse("course_planner", args=[pid])

@@ -161,10 +161,10 @@ def _entry_row(patient: Patient, entry: Entry) -> dict[str, Any]:
 
 
 def _week(
-    patient: Patient, today: date, ticks: list[Entry] | None = None
-) -> tuple[list[Entry], list[DayCount], str | None]:
-    """The week's live diary and recorded-day entries, and the domain's count for each day.
-    ``ticks``, when given, receives today's doses ticked as given (read in the same query)."""
+    patient: Patient, today: date
+) -> tuple[list[Entry], list[Entry], list[DayCount], str | None]:
+    """The week's live diary and recorded-day entries, today's live doses ticked as given
+    (read in the same query) and the domain's count for each day."""
     first = today - timedelta(days=STRIP_DAYS - 1)
     found = list(
         Entry.objects.filter(
@@ -178,13 +178,12 @@ def _week(
         .order_by("day", "id")
     )
     rows = [e for e in found if e.kind != Kind.DOSE_GIVEN]
-    if ticks is not None:
-        ticks.extend(e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today)
+    ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today]
     try:
         week, _ = resilience.read_entries(patient, rows, today)
     except InputError as exc:
-        return rows, [], _error_text(exc)
-    return rows, list(DiaryView(week).days(first, today)), None
+        return rows, ticks, [], _error_text(exc)
+    return rows, ticks, list(DiaryView(week).days(first, today)), None
 
 
 def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | None:
@@ -312,8 +311,7 @@ def _diary_context(
 ) -> dict[str, Any]:
     user = _user(request)
     today = records.today()
-    tick_rows: list[Entry] = []
-    rows, days, problem = _week(patient, today, tick_rows)
+    rows, tick_rows, days, problem = _week(patient, today)
     own_last = _own_last(patient, user)
     today_rows = [_entry_row(patient, e) for e in rows if e.kind == Kind.DIARY and e.day == today]
     top = max((d.spasms for d in days), default=0)
