@@ -156,3 +156,29 @@ def test_steps_account_for_every_dose(
         assert covered == pytest.approx(given_days)
         for a, b in zip(steps, steps[1:], strict=False):
             assert b.first == a.last + timedelta(days=1)
+
+
+def test_ended_item_stops_the_day_before_the_new_plan_and_drops_later_doses() -> None:
+    from spasmcare.therapy.course_record import ended_item
+
+    item = {
+        "id": "pred1",
+        "drug": "prednisolone",
+        "start": "2026-07-01",
+        "doses": [
+            {"start": "2026-07-01", "amount": 40, "unit": "mg/day"},
+            {"start": "2026-07-20", "amount": 20, "unit": "mg/day"},
+        ],
+    }
+    # re-plan from 15 Jul, nothing ticked after: stop 14 Jul, the 20 Jul step never given
+    ended = ended_item(item, date(2026, 7, 15), None)
+    assert ended["stop"] == "2026-07-14"
+    assert [d["start"] for d in ended["doses"]] == ["2026-07-01"]
+    assert item["doses"][1]["start"] == "2026-07-20"  # the stored item is not changed
+    # a dose ticked on 16 Jul keeps the course to that day
+    assert ended_item(item, date(2026, 7, 15), date(2026, 7, 16))["stop"] == "2026-07-16"
+    # never after a stop it already had, never before its own start
+    assert ended_item(item | {"stop": "2026-07-10"}, date(2026, 7, 15), None)["stop"] == (
+        "2026-07-10"
+    )
+    assert ended_item(item, date(2026, 6, 1), None)["stop"] == "2026-07-01"

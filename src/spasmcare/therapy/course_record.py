@@ -248,3 +248,22 @@ def record_treatment(
         item["continues"] = continues
     item["doses"] = doses
     return item
+
+
+def ended_item(data: dict[str, Any], new_start: date, last_given: date | None) -> dict[str, Any]:
+    """A treatment item ended because a re-plan starting on ``new_start`` drops its drug,
+    while what was given of it stays in the record: ``stop`` (the last day given, inclusive)
+    is the day before the new plan starts, or the last day a dose was ticked as given
+    (``last_given``) if later, never before its own start nor after a stop it already has;
+    dose changes that would begin after that day (never given) are left out."""
+    start = date.fromisoformat(str(data["start"]))
+    end = max(new_start - timedelta(days=1), start, last_given or start)
+    if data.get("stop"):
+        end = min(end, date.fromisoformat(str(data["stop"])))
+    item = dict(data)
+    item["stop"] = end.isoformat()
+    if "doses" in data:
+        item["doses"] = [
+            d for d in data["doses"] or [] if date.fromisoformat(str(d["start"])) <= end
+        ]
+    return item

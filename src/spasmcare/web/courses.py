@@ -9,8 +9,9 @@ course id of the first drug, which names the whole course).
 
 A re-plan whose protocol drops a drug retracts that drug's entry, unless other live entries
 name it as given (a dose ticked as given, an adverse event): the doses were given, so the entry
-is ended instead (:func:`ended_by_replan` says which, :func:`ended_item` how) and leaves the
-course, its planner inputs kept under ``extra["ended_by_replan"]`` (:func:`detached`).
+is ended instead (:func:`ended_by_replan` says which,
+:func:`spasmcare.therapy.course_record.ended_item` how) and leaves the course, its planner
+inputs kept under ``extra["ended_by_replan"]`` (:func:`detached`).
 
 A monitoring check done is a ``monitoring`` entry with ``data = {"treatment": group, "item":
 key, "due": date the plan gives the check, "done": date, "value": optional text}``.
@@ -26,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -231,7 +232,7 @@ def ended_by_replan(patient: Patient, dropped: list[Entry]) -> dict[str, date | 
     """Of the treatments a re-plan drops, those it ends rather than retracts: those other live
     entries name as given (:func:`referred`), and every dropped course one of them
     ``continues`` (it was given before it). Treatment id -> the last day a dose of it was
-    ticked (None: none was), for :func:`ended_item`. One query."""
+    ticked (None: none was), for :func:`spasmcare.therapy.course_record.ended_item`. One query."""
     given = referred(patient, [str(e.data["id"]) for e in dropped])
     by_id = {str(e.data["id"]): e for e in dropped}
     kept = {i for i in given if i in by_id}
@@ -242,25 +243,6 @@ def ended_by_replan(patient: Patient, dropped: list[Entry]) -> dict[str, date | 
             kept.add(str(before))
             todo.append(str(before))
     return {i: given.get(i) for i in kept}
-
-
-def ended_item(data: dict[str, Any], new_start: date, last_given: date | None) -> dict[str, Any]:
-    """A treatment item ended because a re-plan starting on ``new_start`` drops its drug,
-    while what was given of it stays in the record: ``stop`` (the last day given, inclusive)
-    is the day before the new plan starts, or the last day a dose was ticked as given
-    (``last_given``) if later, never before its own start nor after a stop it already has;
-    dose changes that would begin after that day (never given) are left out."""
-    start = date.fromisoformat(str(data["start"]))
-    end = max(new_start - timedelta(days=1), start, last_given or start)
-    if data.get("stop"):
-        end = min(end, date.fromisoformat(str(data["stop"])))
-    item = dict(data)
-    item["stop"] = end.isoformat()
-    if "doses" in data:
-        item["doses"] = [
-            d for d in data["doses"] or [] if date.fromisoformat(str(d["start"])) <= end
-        ]
-    return item
 
 
 def detached(extra: dict[str, Any], group: str, protocol: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from spasmcare.plain import day_text
 from spasmcare.record import Record
 from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
-from spasmcare.therapy.course_record import drugs, record_treatment
+from spasmcare.therapy.course_record import drugs, ended_item, record_treatment
 from spasmcare.therapy.protocol import all_versions, default_version
 from spasmcare.therapy.schedule import FAMILY_PENDING
 from spasmcare.web import audit, courses, records
@@ -423,7 +423,7 @@ def _write(
             if tid in kept:
                 # doses of it were given (ticked, or an adverse event names it): the course
                 # ended, it did not vanish; it leaves the planner's course, ended
-                item = courses.ended_item(entry.data, plan.start, kept[tid])
+                item = ended_item(entry.data, plan.start, kept[tid])
                 extra = courses.detached(entry.extra, group, plan.protocol_id)
                 audit.update_entry(entry, versions.get(entry.pk, 0), item, user, extra=extra)
                 ended.append((drug, tid, date.fromisoformat(item["stop"])))
