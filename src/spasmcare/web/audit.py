@@ -358,8 +358,8 @@ def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) 
 def retract_with_ticks(
     entry: Entry, expected_version: int, reason: str, user: User, ticks: dict[int, int]
 ) -> int:
-    """Retract a treatment entered in error together with the doses ticked as given against
-    it, in one transaction: each tick is retracted (audited) with a reason naming the course,
+    """Retract an entry entered in error together with the doses ticked as given against it
+    (a treatment's; an entry of another kind has none), in one transaction: each tick is retracted (audited) with a reason naming the course,
     then the treatment. ``ticks`` (entry id -> version) are the ticks the user was shown; if
     the live ticks naming the treatment are now others (a dose ticked since), nothing is
     retracted (InputError), nor when any retraction is refused or stale. Returns the number

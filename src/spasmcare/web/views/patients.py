@@ -388,16 +388,6 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     )
 
 
-def _tick_versions(text: str) -> dict[int, int]:
-    """``"id:version,..."`` (the ticks a retract page listed) as id -> version."""
-    out: dict[int, int] = {}
-    for part in (text or "").split(","):
-        pk, sep, version = part.partition(":")
-        if sep and pk.strip().isdigit() and version.strip().isdigit():
-            out[int(pk)] = int(version)
-    return out
-
-
 def entry_retract(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     """Retract an entry (kept in the history with the reason). A drug course entered in error
     goes together with the doses ticked as given against it, which the page lists first."""
@@ -410,20 +400,14 @@ def entry_retract(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
         check_write(user, RETRACT, Kind.DOSE_GIVEN, tick)
     form = RetractForm(request.POST or None, initial={"version": entry.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            if entry.kind == Kind.TREATMENT:
-                n = audit.retract_with_ticks(
-                    entry,
-                    form.cleaned_data["version"] or 0,
-                    form.cleaned_data["reason"],
-                    user,
-                    _tick_versions(request.POST.get("ticks", "")),
-                )
-            else:
-                n = 0
-                audit.retract_entry(
-                    entry, form.cleaned_data["version"] or 0, form.cleaned_data["reason"], user
-                )
+        try:  # a treatment takes its ticks with it; any other kind has none
+            n = audit.retract_with_ticks(
+                entry,
+                form.cleaned_data["version"] or 0,
+                form.cleaned_data["reason"],
+                user,
+                records.parse_versions(request.POST.get("ticks", "")),
+            )
         except (InputError, audit.StaleEdit) as exc:
             form.add_error(None, str(exc))
         else:
@@ -444,7 +428,7 @@ def entry_retract(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
             "patient": patient,
             "entry": entry,
             "ticks": _doses_given(ticks, user),
-            "tick_versions": ",".join(f"{t.pk}:{t.version}" for t in ticks),
+            "tick_versions": records.versions_text(ticks),
         },
     )
 
