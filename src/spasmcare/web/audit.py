@@ -359,11 +359,11 @@ def retract_with_ticks(
     entry: Entry, expected_version: int, reason: str, user: User, ticks: dict[int, int]
 ) -> int:
     """Retract an entry entered in error together with the doses ticked as given against it
-    (a treatment's; an entry of another kind has none), in one transaction: each tick is retracted (audited) with a reason naming the course,
-    then the treatment. ``ticks`` (entry id -> version) are the ticks the user was shown; if
-    the live ticks naming the treatment are now others (a dose ticked since), nothing is
-    retracted (InputError), nor when any retraction is refused or stale. Returns the number
-    of ticks retracted."""
+    (a treatment's; an entry of another kind has none), in one transaction: each tick is
+    retracted (audited) with a reason naming the course, then the entry. ``ticks`` (entry id
+    -> version) are the ticks the user was shown; if the live ticks naming the treatment are
+    now others (a dose ticked since), nothing is retracted (InputError), nor when any
+    retraction is refused or stale. Returns the number of ticks retracted."""
     if not reason.strip():
         raise InputError("reason", reason, "a short reason why the entry is retracted")
     lock_patient(entry.patient)
