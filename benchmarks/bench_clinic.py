@@ -698,7 +698,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
+    """Run with ``argv`` (none: the defaults, as ``python -m benchmarks`` runs every module)."""
+    args = parse(argv or [])
     if args.cohort:
         result: Any = run_cohort(args)
     else:
@@ -720,4 +721,4 @@ def main(argv: list[str] | None = None) -> None:
 RUNNERS: dict[str, Callable[..., Any]] = {"mix": run_mix, "cohort": run_cohort}
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
