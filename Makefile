@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SR28   ?= ../shared/data/usda-sr28
+SR28   ?= data/usda-sr28
 # PostgreSQL for `make test-postgres` (CI starts a server on loopback with .ci/postgres.sh).
 PG_URL ?= postgres://spasmcare:spasmcare@127.0.0.1:5432/spasmcare
 

@@ -37,3 +37,30 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
 def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
     """Tests never read or write the user's cache of validated protocol files."""
     monkeypatch.setenv("SPASMCARE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def _missing_here() -> list[str]:
+    """What this machine lacks for the whole of what CI runs (browser tests, PostgreSQL run)."""
+    import glob
+    import os
+
+    from tests.web.browser.conftest import CHROMIUM
+
+    missing = []
+    if not os.path.exists(CHROMIUM) and os.environ.get("SPASMCARE_REQUIRE_BROWSER") != "1":
+        missing.append("the browser tests were skipped (no Chromium)")
+    if not glob.glob("/usr/lib/postgresql/*/bin/postgres"):
+        missing.append("the PostgreSQL run (make test-postgres) cannot run (no PostgreSQL)")
+    return missing
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line at the end when this machine cannot run all that CI runs, with the fix."""
+    missing = _missing_here()
+    if missing:
+        terminalreporter.write_line(
+            "Not everything CI runs ran here: "
+            + "; ".join(missing)
+            + ". Install what is missing with: sudo bash .ci/system-deps.sh"
+            + " (Debian's chromium and postgresql)."
+        )

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import lzma
 from pathlib import Path
 
 import pytest
-from foods_helpers import raw_nut_values, raw_records, sr28_dir
+from foods_helpers import raw_bytes, raw_nut_values, raw_records, sr28_dir
 
 from spasmcare.errors import InputError
 from spasmcare.foods import NUTRIENTS, FoodTable, Measure
 from spasmcare.foods.nutrients import SR28_NUTRIENTS
-from spasmcare.foods.sr28 import DEFAULT_PATH, INPUT_FILES, build, encode, load_document
+from spasmcare.foods.sr28 import (
+    DEFAULT_PATH,
+    INPUT_FILES,
+    REPO_SR28_DIR,
+    build,
+    encode,
+    load_document,
+)
 
 
 def test_all_8789_foods(table: FoodTable) -> None:
@@ -107,12 +115,51 @@ def test_data_file_records_release_and_checksums() -> None:
     assert doc["source"]["release"] == "USDA SR28, slightly revised May 2016"
     hashes = doc["source"]["files_sha256"]
     assert sorted(hashes) == sorted(INPUT_FILES)
-    # Published in shared/data/usda-sr28/README.md:
+    # The SHA-256 of the published NUT_DATA.txt (data/usda-sr28/SHA256SUMS):
     assert hashes["NUT_DATA.txt"] == (
         "506c9ee39a276ac8f53565d270597e430944ec3363adb53a91cc6ee8c061fac5"
     )
     for name, digest in hashes.items():
-        assert hashlib.sha256((sr28_dir() / name).read_bytes()).hexdigest() == digest
+        assert hashlib.sha256(raw_bytes(name)).hexdigest() == digest
+
+
+def test_shipped_release_matches_its_published_checksums() -> None:
+    """Every file in data/usda-sr28 decompresses to the bytes SHA256SUMS names, and every
+    listed file is there (read with the standard library, not with spasmcare.foods.sr28)."""
+    listed = {}
+    for line in (REPO_SR28_DIR / "SHA256SUMS").read_text(encoding="ascii").splitlines():
+        digest, name = line.split()
+        listed[name] = digest
+    assert len(listed) == 8 and set(INPUT_FILES) <= set(listed)
+    for name, digest in listed.items():
+        data = lzma.decompress((REPO_SR28_DIR / f"{name}.xz").read_bytes())
+        assert hashlib.sha256(data).hexdigest() == digest, name
+
+
+def test_build_refuses_a_copy_that_differs_from_its_checksums(
+    sr28_subset: Path, tmp_path: Path
+) -> None:
+    names = ("FD_GROUP.txt", "FOOD_DES.txt", "NUTR_DEF.txt", "NUT_DATA.txt", "WEIGHT.txt")
+    sums = {n: hashlib.sha256((sr28_subset / n).read_bytes()).hexdigest() for n in names}
+    (sr28_subset / "SHA256SUMS").write_text("".join(f"{d}  {n}\n" for n, d in sums.items()))
+    assert build(sr28_subset, tmp_path / "ok.json.gz").foods == 40  # the sums match
+    weight = sr28_subset / "WEIGHT.txt"
+    weight.write_bytes(weight.read_bytes().replace(b"~01001~", b"~01002~", 1))
+    out = tmp_path / "out.json.gz"
+    with pytest.raises(InputError, match="WEIGHT.txt") as err:
+        build(sr28_subset, out)
+    assert err.value.field == "--sr28" and sums["WEIGHT.txt"] in err.value.accepted
+    assert not out.exists()
+
+
+def test_build_reads_xz_compressed_files(sr28_subset: Path, tmp_path: Path) -> None:
+    plain = build(sr28_subset, tmp_path / "plain.json.gz")
+    for name in ("FOOD_DES.txt", "NUT_DATA.txt"):
+        path = sr28_subset / name
+        (sr28_subset / f"{name}.xz").write_bytes(lzma.compress(path.read_bytes()))
+        path.unlink()
+    packed = build(sr28_subset, tmp_path / "packed.json.gz")
+    assert packed.sha256 == plain.sha256  # the same table, input hashes of the published text
 
 
 def test_data_file_is_small() -> None:

@@ -6,6 +6,11 @@ gzip with mtime 0 and no file name) so that building twice gives identical bytes
 records the release and the SHA-256 of every input file. A nutrient absent from NUT_DATA is
 ``null`` in the file and ``None`` in Python: missing values are never zero.
 
+Each input file is read as USDA published it (``FOOD_DES.txt``) or xz-compressed beside it
+(``FOOD_DES.txt.xz``, as the repository ships the release in ``data/usda-sr28/``); the recorded
+SHA-256 is always that of the published text. A ``SHA256SUMS`` file in the directory is checked
+before anything is read, so a damaged or altered copy is refused.
+
 References
 ----------
 .. [1] USDA Agricultural Research Service, Nutrient Data Laboratory. USDA National Nutrient
@@ -20,6 +25,7 @@ import gzip
 import hashlib
 import io
 import json
+import lzma
 import os
 import tempfile
 from collections.abc import Iterator
@@ -47,15 +53,26 @@ INPUT_FILES: tuple[str, ...] = (
     "WEIGHT.txt",
 )
 
+#: The release shipped in the repository (``make foods-data``); not in an installed package.
+REPO_SR28_DIR = Path(__file__).resolve().parents[3] / "data" / "usda-sr28"
+
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_PATH = DATA_DIR / "sr28.json.gz"
 
 _UNITS = {"g": "g", "mg": "mg", "kcal": "kcal", "\u00b5g": "µg"}
 
 
-def _records(path: Path) -> Iterator[list[str]]:
+def read_release_file(sr28_dir: Path, name: str) -> bytes:
+    """The published bytes of one SR28 file: ``name`` itself, else ``name.xz`` decompressed."""
+    plain = sr28_dir / name
+    if plain.is_file():
+        return plain.read_bytes()
+    return lzma.decompress((sr28_dir / f"{name}.xz").read_bytes())
+
+
+def _records(sr28_dir: Path, name: str) -> Iterator[list[str]]:
     """Fields of each line of an SR28 ASCII file (tildes removed, Latin-1, CRLF or LF)."""
-    text = path.read_bytes().decode("latin-1")
+    text = read_release_file(sr28_dir, name).decode("latin-1")
     for line in text.splitlines():
         if not line:
             continue
@@ -63,25 +80,50 @@ def _records(path: Path) -> Iterator[list[str]]:
         yield [f[1:-1] if len(f) >= 2 and f[0] == "~" and f[-1] == "~" else f for f in fields]
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(sr28_dir: Path, name: str) -> str:
+    return hashlib.sha256(read_release_file(sr28_dir, name)).hexdigest()
 
 
 def _check_dir(sr28_dir: Path) -> None:
-    missing = [name for name in INPUT_FILES if not (sr28_dir / name).is_file()]
+    missing = [
+        name
+        for name in INPUT_FILES
+        if not (sr28_dir / name).is_file() and not (sr28_dir / f"{name}.xz").is_file()
+    ]
     if missing:
         raise InputError(
             "--sr28",
             str(sr28_dir),
             "a directory holding the SR28 ASCII files "
             + ", ".join(INPUT_FILES)
-            + f" (missing: {', '.join(missing)})",
+            + f", plain or .xz (missing: {', '.join(missing)})",
         )
+
+
+def _check_sums(sr28_dir: Path) -> dict[str, str]:
+    """SHA-256 of every input file, checked against ``SHA256SUMS`` where the directory has one."""
+    sums = {name: _sha256(sr28_dir, name) for name in INPUT_FILES}
+    listed = sr28_dir / "SHA256SUMS"
+    if listed.is_file():
+        expected = {}  # name -> digest, from sha256sum's "DIGEST  NAME" lines
+        for line in listed.read_text(encoding="ascii").splitlines():
+            if line.strip():
+                listed_digest, listed_name = line.split(maxsplit=1)
+                expected[listed_name.lstrip("*")] = listed_digest
+        for name, digest in sums.items():
+            if expected.get(name) != digest:
+                raise InputError(
+                    "--sr28",
+                    str(sr28_dir / name),
+                    f"the published file whose SHA-256 is {expected.get(name, '(not listed)')} "
+                    f"in SHA256SUMS (this copy: {digest})",
+                )
+    return sums
 
 
 def _check_nutr_def(sr28_dir: Path) -> None:
     """Fail if NUTR_DEF does not define our nutrient numbers as we expect (unit, name)."""
-    defs = {r[0]: r for r in _records(sr28_dir / "NUTR_DEF.txt")}
+    defs = {r[0]: r for r in _records(sr28_dir, "NUTR_DEF.txt")}
     for n in SR28_NUTRIENTS:
         row = defs.get(n.sr28 or "")
         if row is None or _UNITS.get(row[1]) != n.unit or row[3] != n.sr28_desc:
@@ -97,20 +139,21 @@ def build_document(sr28_dir: Path) -> dict[str, Any]:
     """Read the SR28 ASCII files in ``sr28_dir`` and return the columnar document."""
     sr28_dir = Path(sr28_dir)
     _check_dir(sr28_dir)
+    files_sha256 = _check_sums(sr28_dir)
     _check_nutr_def(sr28_dir)
 
-    groups = {r[0]: r[1] for r in _records(sr28_dir / "FD_GROUP.txt")}
-    foods = sorted(_records(sr28_dir / "FOOD_DES.txt"), key=lambda r: r[0])
+    groups = {r[0]: r[1] for r in _records(sr28_dir, "FD_GROUP.txt")}
+    foods = sorted(_records(sr28_dir, "FOOD_DES.txt"), key=lambda r: r[0])
     index = {r[0]: i for i, r in enumerate(foods)}
     wanted = {n.sr28: n.key for n in SR28_NUTRIENTS}
     values: dict[str, list[float | None]] = {n.key: [None] * len(foods) for n in SR28_NUTRIENTS}
-    for r in _records(sr28_dir / "NUT_DATA.txt"):
+    for r in _records(sr28_dir, "NUT_DATA.txt"):
         key = wanted.get(r[1])
         if key is not None and r[2] != "" and r[0] in index:
             values[key][index[r[0]]] = float(r[2])
 
     measures: list[list[tuple[int, list[Any]]]] = [[] for _ in foods]
-    for r in _records(sr28_dir / "WEIGHT.txt"):
+    for r in _records(sr28_dir, "WEIGHT.txt"):
         if r[0] in index:
             measures[index[r[0]]].append((int(r[1]), [float(r[2]), r[3], float(r[4])]))
 
@@ -119,7 +162,7 @@ def build_document(sr28_dir: Path) -> dict[str, Any]:
         "source": {
             "release": SR28_RELEASE,
             "publisher": SR28_PUBLISHER,
-            "files_sha256": {name: _sha256(sr28_dir / name) for name in INPUT_FILES},
+            "files_sha256": files_sha256,
         },
         "nutrients": {n.key: {"sr28": n.sr28, "unit": n.unit} for n in SR28_NUTRIENTS},
         "groups": groups,

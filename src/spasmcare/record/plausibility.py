@@ -28,7 +28,7 @@ References
    biologically implausible; ±3 SD marks severe deviation.
 3. NHS Greater Glasgow and Clyde. Ketogenic diet: inpatient and illness protocol: high ketones
    are a blood β-hydroxybutyrate above 6 mmol/L, treated and rechecked
-   (/work/shared/reference/keto-therapy.md §2.3).
+   (``shared/reference/keto-therapy.md`` §2.3).
 4. NHS Ketogenic Guide for General Critical Care (adapted from Nottingham): blood glucose at or
    below 2.5 mmol/L gives hypoglycaemia symptoms (keto-therapy.md §2.3).
 5. Zuberi SM, et al. ILAE classification and definition of epilepsy syndromes with onset in
