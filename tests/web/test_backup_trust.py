@@ -18,6 +18,9 @@ from django.conf import settings
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connection
+from hypothesis import event, given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from spasmcare.errors import InputError
 from spasmcare.web.backup import app_tables, backup, restore
@@ -286,3 +289,74 @@ def test_the_command_line_prints_one_line_and_exits_2(
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "manifest.json" in err
+
+
+# --- fuzz: whatever stands in the manifest, a correct restore or a one-line refusal -----------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=8,
+)
+_KEYS = ["format", "version", "made_at", "engine", "database", "rows", "files", "other"]
+_PATHS = st.sampled_from(
+    ["../x", "/etc/passwd", "uploads", "uploads/", "uploads/../database.sqlite3", "./uploads/a",
+     "protocols/confirmations.yaml", "protocols/missing.yaml", "database.sqlite3-wal",
+     "uploads/\x00", "uploads/\udc80", "database.pgdump", "protocols/" + "a" * 300]
+) | st.text(max_size=20)
+_VALID = {"made_at": "2020-01-01T00:00:00+00:00", "version": 2, "engine": "sqlite"}
+
+
+@st.composite
+def _manifests(draw: st.DrawFn, good: dict[str, Any]) -> tuple[bytes, bool]:
+    """Manifest bytes (a mutation of the good one, any JSON, any bytes) and whether to sign
+    them with the clinic's key."""
+    m = json.loads(json.dumps(good))
+    how = draw(st.sampled_from(["same", "valid", "whole", "field", "drop", "file", "row", "bytes"]))
+    if how == "bytes":
+        return draw(st.binary(max_size=64)), draw(st.booleans())
+    if how == "valid":
+        m.update({k: _VALID[k] for k in draw(st.sets(st.sampled_from(sorted(_VALID))))})
+    elif how == "whole":
+        m = draw(_JSON)
+    elif how == "field":
+        m[draw(st.sampled_from(_KEYS))] = draw(_JSON)
+    elif how == "drop":
+        m.pop(draw(st.sampled_from(_KEYS)), None)
+    elif how == "file":
+        m["files"][draw(_PATHS)] = draw(_JSON | st.just("0" * 64))
+    elif how == "row":
+        m["rows"][draw(st.sampled_from([*good["rows"], "x"]))] = draw(_JSON | st.integers(0, 3))
+    # mostly signed with the clinic's key, so the checks behind the signature are reached
+    signed = draw(st.sampled_from([True, True, True, False])) or how in ("same", "valid")
+    return json.dumps(m).encode(), signed
+
+
+def test_fuzzed_manifest_restores_correctly_or_is_refused_in_one_line(made: Path) -> None:
+    good = json.loads((made / "manifest.json").read_text())
+    signature = (made / "manifest.sig").read_bytes()
+    restore(made, replace=True)
+    restored = _state()
+
+    @settings_(max_examples=120)
+    @given(_manifests(good))
+    def check(drawn: tuple[bytes, bool]) -> None:
+        data, signed = drawn
+        (made / "manifest.json").write_bytes(data)
+        (made / "manifest.sig").write_bytes(signature)
+        if signed:
+            _resign(made, data)
+        User.objects.get_or_create(username="later", password="!")
+        before = _state()
+        try:
+            restore(made, replace=True)
+        except InputError as exc:
+            event(f"refused: {exc.field}")
+            assert "\n" not in str(exc)
+            assert _state() == before
+        else:
+            event("restored")
+            assert _state() == restored
+
+    check()

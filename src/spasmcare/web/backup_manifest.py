@@ -78,7 +78,7 @@ class Manifest:
 
 def short(value: Any) -> str:
     """``value`` as a short one-line text for an error message."""
-    text = " ".join(str(value).split())
+    text = " ".join(str(value).split()).encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -158,9 +158,11 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    """A JSON value for an error message: a short repr of a string, number, true/false or null,
+    """A JSON value for an error message: a string, number, true/false or null shortened,
     else what it is."""
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str):
+        return short(value)
+    if isinstance(value, int | float | bool) or value is None:
         return short(repr(value))
     return _kind(value)
 
