@@ -283,6 +283,11 @@ def read_manifest(source: Path, other_key: bool = False) -> Manifest:
     if not source.is_dir():
         raise InputError("backup", str(source), "a backup directory made by the backup command")
     data = _read_small(source, MANIFEST, MAX_MANIFEST_BYTES)
+    if not (source / SIGNATURE).exists() and not (source / SIGNATURE).is_symlink():
+        raise InputError(
+            "backup", f"no {SIGNATURE}", "a signed backup made by this version of spasmcare "
+            "(a backup made before backups were signed has no checksum to check)"
+        )
     check_signature(data, _read_small(source, SIGNATURE, MAX_SIGNATURE_BYTES), _keys(), other_key)
     manifest = parse(data)
     present = _listing(source) - {MANIFEST, SIGNATURE}

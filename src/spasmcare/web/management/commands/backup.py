@@ -30,6 +30,10 @@ def guarded() -> Iterator[None]:
         raise CommandError(f"failed: {short(exc)}", returncode=1) from None
 
 
+def _files(n: int) -> str:
+    return "1 file" if n == 1 else f"{n} files"
+
+
 class Command(BaseCommand):
     requires_system_checks: list[str] = []  # no page is served: the URL checks are not needed
     help = "Back up the whole clinic (database snapshot, videos, protocols) into a directory"
@@ -46,5 +50,5 @@ class Command(BaseCommand):
             manifest = backup(target)
         self.stdout.write(
             f"Backed up {sum(manifest.rows.values())} rows of {len(manifest.rows)} tables and "
-            f"{len(manifest.files)} files to {target}"
+            f"{_files(len(manifest.files))} to {target}"
         )

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 
 from spasmcare.plain import day_text
 from spasmcare.web.backup import restore
-from spasmcare.web.management.commands.backup import guarded
+from spasmcare.web.management.commands.backup import _files, guarded
 
 
 class Command(BaseCommand):
@@ -39,5 +39,5 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Restored the clinic backed up on {day_text(manifest.made_at)} UTC "
-            f"({sum(manifest.rows.values())} rows, {len(manifest.files)} files)."
+            f"({sum(manifest.rows.values())} rows, {_files(len(manifest.files))})."
         )
