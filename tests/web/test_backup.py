@@ -20,6 +20,13 @@ from spasmcare.web.models import Entry, Invitation, Kind, Patient, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings: Any, tmp_path: Path) -> None:
+    """A data directory of the test's own (its serving lock, the restore's staging)."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+
 HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08mdat"
 
 
@@ -84,10 +91,10 @@ def test_round_trip_restores_every_row_and_video(
     if connection.vendor == "sqlite":
         assert _rows_file(target / "database.sqlite3") == original
     assert _files(target / "uploads") == videos
-    assert manifest["rows"]["clinic_revision"] == len(original["clinic_revision"]) > 0
-    assert all(n == len(original[t]) for t, n in manifest["rows"].items())
+    assert manifest.rows["clinic_revision"] == len(original["clinic_revision"]) > 0
+    assert all(n == len(original[t]) for t, n in manifest.rows.items())
     assert (target.stat().st_mode & 0o777) == 0o700
-    assert verify(target)["engine"] == connection.vendor
+    assert verify(target).engine == connection.vendor
 
     # the clinic changes afterwards, a video is lost; the backup brings it all back
     User.objects.create_user(username="later", password="a-later-password-1")
@@ -106,7 +113,7 @@ def test_damaged_backup_is_refused(
 ) -> None:
     target = tmp_path / "b"
     call_command("backup", str(target))
-    name = verify(target)["database"]  # database.sqlite3 or database.pgdump
+    name = verify(target).database  # database.sqlite3 or database.pgdump
     (target / name).write_bytes(b"damaged")
     with pytest.raises(InputError) as err:
         verify(target)

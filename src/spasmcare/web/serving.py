@@ -11,12 +11,27 @@ computes (summaries, reports, charts) is stored for all of them (``web/summaries
 ``--preload``: the app is loaded and warmed (:mod:`spasmcare.web.warmup`) once, before the
 port opens, and the workers are forked from it warm, so the first sign-in is not slower than
 any other.
+
+While it serves, the app holds a shared lock (``fcntl.flock``) on ``serving.lock`` in the data
+directory (:func:`hold_while_serving`, called when :mod:`spasmcare.web.wsgi` loads: by the
+gunicorn master with ``--preload``, whose forked workers share it, by each worker without it,
+and by ``runserver``). A command that must not run under a serving app (``restore``, the
+demo's rebuild) takes the lock exclusively (:func:`not_serving`) and refuses while any
+process holds it; an app started meanwhile refuses to start. The operating system releases a
+lock with the last process that holds it, so a server that dies leaves no stale lock. The lock
+is per machine: a clinic served from several machines must stop them all before a restore.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from spasmcare.errors import InputError
 
 WORKERS = 4
 THREADS = 2
@@ -42,3 +57,45 @@ def gunicorn_argv(host: str, port: int) -> list[str]:
         "--log-level",
         "warning",
     ]
+
+
+LOCK_FILE = "serving.lock"
+#: Descriptors of the serving lock this process holds (kept open while the process lives).
+_HELD: list[int] = []
+
+
+def _open_lock(data_dir: Path) -> int:
+    return os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def hold_while_serving(data_dir: Path) -> None:
+    """Hold the shared serving lock of ``data_dir`` for the rest of this process (and of the
+    processes forked from it); refuse to serve while a restore holds it."""
+    fd = _open_lock(data_dir)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise RuntimeError(
+            f"{data_dir} is being restored or rebuilt; start the app when that has finished"
+        ) from None
+    _HELD.append(fd)
+
+
+@contextmanager
+def not_serving(data_dir: Path, what: str) -> Iterator[None]:
+    """Run the body holding the serving lock of ``data_dir`` exclusively: refused (InputError)
+    while any process serves the clinic from it, and no app starts until the body ends."""
+    fd = _open_lock(data_dir)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                "clinic",
+                f"being served from {data_dir}",
+                f"a stopped app: stop the clinic's server (gunicorn, runserver) before {what}",
+            ) from None
+        yield
+    finally:
+        os.close(fd)

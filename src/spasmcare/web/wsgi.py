@@ -1,15 +1,21 @@
 """WSGI entry point: ``gunicorn spasmcare.web.wsgi``.
 
 Each worker is warmed (:mod:`spasmcare.web.warmup`) while it loads the app, before it accepts
-a connection, so the first sign-in after start-up is as fast as any later one.
+a connection, so the first sign-in after start-up is as fast as any later one. Loading the
+app takes the data directory's serving lock (:func:`spasmcare.web.serving.hold_while_serving`),
+held until the process ends, so a restore refuses to run under it.
 """
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from spasmcare.web.serving import hold_while_serving
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmcare.web.settings")
 application = get_wsgi_application()
+hold_while_serving(settings.DATA_DIR)
 
 if os.environ.get("SPASMCARE_WARMUP", "1") != "0":
     from spasmcare.web.warmup import warm

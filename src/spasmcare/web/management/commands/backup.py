@@ -1,8 +1,11 @@
-"""``python -m spasmcare.web backup [DIRECTORY]``: a consistent backup of the whole clinic
-while the app runs (see :mod:`spasmcare.web.backup`)."""
+"""``python -m spasmcare.web backup [DIRECTORY]``: a consistent, signed backup of the whole
+clinic while the app runs (see :mod:`spasmcare.web.backup`)."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,9 +15,27 @@ from django.core.management.base import BaseCommand, CommandError
 
 from spasmcare.errors import InputError
 from spasmcare.web.backup import backup
+from spasmcare.web.backup_manifest import short
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Every failure of a backup or restore as one line (exit 2 for a refused input, 1 for a
+    failure of the machine), never a traceback."""
+    try:
+        yield
+    except InputError as exc:
+        raise CommandError(" ".join(str(exc).split()), returncode=2) from None
+    except (OSError, sqlite3.Error) as exc:
+        raise CommandError(f"failed: {short(exc)}", returncode=1) from None
+
+
+def _files(n: int) -> str:
+    return "1 file" if n == 1 else f"{n} files"
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # no page is served: the URL checks are not needed
     help = "Back up the whole clinic (database snapshot, videos, protocols) into a directory"
 
     def add_arguments(self, parser: Any) -> None:
@@ -25,12 +46,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = Path(options["directory"] or settings.DATA_DIR / "backups" / stamp)
-        try:
-            manifest = backup(target.resolve())
-        except InputError as exc:
-            raise CommandError(str(exc)) from None
-        rows = sum(manifest["rows"].values())
+        with guarded():
+            manifest = backup(target)
         self.stdout.write(
-            f"Backed up {rows} rows of {len(manifest['rows'])} tables and "
-            f"{len(manifest['files'])} files to {target}"
+            f"Backed up {sum(manifest.rows.values())} rows of {len(manifest.rows)} tables and "
+            f"{_files(len(manifest.files))} to {target}"
         )
