@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from spasmcare.errors import InputError
 from spasmcare.interop.bulk import MANIFEST
 from spasmcare.interop.fhir import record_bundle
+from spasmcare.record import parse_json
 from spasmcare.web import audit, bulk, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
@@ -56,9 +57,10 @@ def fhir_import(request: HttpRequest, pid: int) -> HttpResponse:
             if upload.size > MAX_BUNDLE_BYTES:
                 raise InputError("file", upload.name, "a FHIR Bundle under 20 MB")
             try:
-                data = json.loads(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InputError("file", upload.name, f"a JSON file ({exc})") from None
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError("file", upload.name, f"a UTF-8 JSON file ({exc})") from None
+            data = parse_json(text, "file")
             result = audit.import_fhir(patient, data, _user(request))
         except InputError as exc:
             form.add_error("file", f"{exc.field}: {exc.value!r} is not accepted; {exc.accepted}")
