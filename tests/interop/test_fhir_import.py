@@ -19,7 +19,6 @@ from spasmcare.record import record_from_dict
 from tests.conftest import run_cli
 from tests.interop.test_fhir import TODAY, small_record
 
-
 #: How the Observations below name the record's patient (small_record's id p_1), as the FHIR
 #: export of that record does.
 TARGET = {"reference": f"Patient/{fhir.resource_id('p_1', 'Patient')}"}

@@ -224,8 +224,9 @@ def soft_text(rng: Range, value: float) -> str | None:
 
 def check_document(data: Any) -> None:
     """Refuse what no record holds, anywhere in a parsed JSON document: NaN or Infinity,
-    non-zero numbers smaller than ``MIN_NORMAL``, integers beyond ±(2**53 - 1) [7], text with a NUL character [8] and nesting deeper than
-    ``MAX_DEPTH``. Walks without recursion, so no document can exhaust the stack."""
+    non-zero numbers smaller than ``MIN_NORMAL``, integers beyond ±(2**53 - 1) [7], text with a
+    NUL character [8] and nesting deeper than ``MAX_DEPTH``. Walks without recursion, so no
+    document can exhaust the stack."""
     stack: list[tuple[Any, str, int]] = [(data, "record", 0)]
     while stack:
         value, where, depth = stack.pop()
