@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit, fmt
+from spasmcare.cli._common import emit, fmt, read_text
 from spasmcare.errors import InputError
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import FoodLike, MealAnalysis, Portion, analyze, parse_item, portion
@@ -308,9 +308,10 @@ def swap_cmd(
     if (meal is None) == (not item):
         raise InputError("--meal", meal, "either --meal FILE or --item FOOD_ID=GRAMS, not both")
     if meal is not None:
+        text = read_text(meal, "--meal")
         try:
-            doc = json.loads(meal.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            doc = json.loads(text)
+        except ValueError as exc:
             raise InputError(
                 "--meal", str(meal), "a JSON file written by `keto meal --json`"
             ) from exc
