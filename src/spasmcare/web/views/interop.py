@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,8 +24,6 @@ from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.models import BulkExport, CareTeam
 
-#: Largest FHIR Bundle accepted for import [bytes]: a software setting.
-MAX_BUNDLE_BYTES = 20 * 1024 * 1024
 #: Exports listed on the admin page.
 LISTED = 20
 
@@ -54,8 +53,11 @@ def fhir_import(request: HttpRequest, pid: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_BUNDLE_BYTES:
-                raise InputError("file", upload.name, "a FHIR Bundle under 20 MB")
+            limit = settings.SPASMCARE_IMPORT_MAX_BYTES
+            if upload.size > limit:
+                raise InputError(
+                    "file", upload.name, f"a FHIR Bundle of at most {limit / 2**20:g} MB"
+                )
             try:
                 text = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:
