@@ -139,3 +139,20 @@ def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
     bad.write_bytes(b'{"a": "\xe9"}')
     with pytest.raises(InputError, match="UTF-8"):
         bounded.read_text(bad, "RECORD")
+
+
+def test_food_table_decompressed_with_a_limit(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A gzip file that expands past the limit (a "zip bomb", here small) is refused, reading
+    at most the limit + 1 decompressed bytes."""
+    import gzip
+
+    from spasmcare.foods import sr28
+
+    monkeypatch.setattr(sr28, "MAX_TABLE_BYTES", LIMIT)
+    bomb = tmp_path / "table.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * (LIMIT * 10)))
+    code, _, err = run_cli(capsys, "foods", "index", "--table", str(bomb))
+    assert code == 2, err
+    assert str(bomb) in err and "4,096 bytes uncompressed" in err

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spasmcare.bounded import read_bytes, size_words
 from spasmcare.errors import InputError
 from spasmcare.foods.nutrients import SR28_NUTRIENTS
 
@@ -47,6 +48,12 @@ INPUT_FILES: tuple[str, ...] = (
     "WEIGHT.txt",
 )
 
+#: Largest SR28 input file read [bytes] (software setting: NUT_DATA.txt, the largest, is
+#: 40.4 MB), and largest decompressed food table (the packaged one is 2.4 MB); files are read
+#: through :mod:`spasmcare.bounded`, so neither a huge file nor a gzip bomb exhausts memory.
+MAX_INPUT_FILE_BYTES = 100_000_000
+MAX_TABLE_BYTES = 100_000_000
+
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_PATH = DATA_DIR / "sr28.json.gz"
 
@@ -55,7 +62,7 @@ _UNITS = {"g": "g", "mg": "mg", "kcal": "kcal", "\u00b5g": "µg"}
 
 def _records(path: Path) -> Iterator[list[str]]:
     """Fields of each line of an SR28 ASCII file (tildes removed, Latin-1, CRLF or LF)."""
-    text = path.read_bytes().decode("latin-1")
+    text = read_bytes(path, "--sr28", MAX_INPUT_FILE_BYTES).decode("latin-1")
     for line in text.splitlines():
         if not line:
             continue
@@ -64,7 +71,7 @@ def _records(path: Path) -> Iterator[list[str]]:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(path, "--sr28", MAX_INPUT_FILE_BYTES)).hexdigest()
 
 
 def _check_dir(sr28_dir: Path) -> None:
@@ -198,7 +205,15 @@ def load_document(path: Path | None = None) -> dict[str, Any]:
     """Read a file written by :func:`build` (the packaged one by default)."""
     target = Path(path) if path is not None else DEFAULT_PATH
     with gzip.open(target, "rb") as fh:
-        document: dict[str, Any] = json.loads(fh.read().decode("utf-8"))
+        raw = fh.read(MAX_TABLE_BYTES + 1)
+    if len(raw) > MAX_TABLE_BYTES:
+        raise InputError(
+            "--table",
+            str(target),
+            f"a food table of at most {size_words(MAX_TABLE_BYTES)} uncompressed "
+            "(a software limit)",
+        )
+    document: dict[str, Any] = json.loads(raw.decode("utf-8"))
     if document.get("format") != FORMAT:
         raise ValueError(f"{target}: not a {FORMAT} food table")
     return document
