@@ -126,3 +126,28 @@ def test_chunked_body_over_the_limit_is_cut_off(
     assert "a request over the limit is not accepted" in response.content.decode()
     assert stream.taken <= 100_000 + body_limit.CHUNK_BYTES
     assert Video.objects.count() == 0
+
+
+class Broken(io.RawIOBase):
+    """A chunked body whose encoding breaks after the first read (as the server reports it)."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        self.reads += 1
+        if self.reads > 1:
+            raise OSError("Invalid chunk size")
+        return b"x" * 100
+
+
+def test_broken_chunked_body_is_a_400(
+    family: Client,  # noqa: F811
+    patient: Patient,
+) -> None:
+    path = reverse("family_video", args=[patient.pk])
+    response = post_raw(family, path, Broken(), None, HTTP_TRANSFER_ENCODING="chunked")
+    assert response.status_code == 400

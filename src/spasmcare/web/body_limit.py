@@ -12,7 +12,7 @@ look at a file's size: a 2 GB "video" was taken in full before the size check re
 - reads a body sent without ``Content-Length`` (``Transfer-Encoding: chunked``) with a running
   count, spooled to a temporary file, and refuses it the moment the count passes the limit, so
   it never takes more than the limit plus one chunk; a body inside the limit is then handed to
-  Django as if its length had been declared.
+  Django as if its length had been declared (a broken chunked encoding is a 400).
 
 The limit of a route is :data:`ROUTE_LIMITS` (the setting that holds it, read on every request)
 plus ``SPASMCARE_FORM_OVERHEAD_BYTES`` for the form's other fields and multipart boundaries;
@@ -29,6 +29,7 @@ from io import BytesIO
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -86,8 +87,8 @@ def _declared_length(request: HttpRequest) -> int | None:
 
 
 def _chunked(request: HttpRequest) -> bool:
-    coding = str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower()
-    return "chunked" in coding or bool(request.META.get("wsgi.input_terminated"))
+    # (not ``wsgi.input_terminated``: gunicorn sets it on every request, bodies or not)
+    return "chunked" in str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower()
 
 
 def _spool(request: HttpRequest, limit: int) -> Any:
@@ -100,7 +101,11 @@ def _spool(request: HttpRequest, limit: int) -> Any:
     )
     total = 0
     while True:
-        chunk = source.read(CHUNK_BYTES)
+        try:
+            chunk = source.read(CHUNK_BYTES)
+        except OSError as exc:  # a broken chunked encoding, a dropped connection
+            spool.close()
+            raise BadRequest(f"The request body could not be read ({exc}).") from None
         if not chunk:
             break
         total += len(chunk)
