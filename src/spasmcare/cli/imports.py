@@ -50,7 +50,11 @@ def fhir(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Add weights, lengths, head circumferences, glucose and ketones from a FHIR Bundle."""
+    """Add weights, lengths, head circumferences, glucose and ketones from a FHIR Bundle.
+
+    Every Observation must name the patient of --into as its subject (by the record's
+    identifier or spasmcare's own Patient reference); otherwise nothing is imported.
+    """
     from spasmcare.interop.fhir_import import import_observations
     from spasmcare.record import record_to_json
 
