@@ -305,6 +305,93 @@ def _number(quantity: Mapping[str, Any] | None, where: str) -> float:
     return float(raw)
 
 
+def _not_read(r: Mapping[str, Any]) -> str | None:
+    """Why the resource is not imported (listed, not an error), or None when it is read."""
+    kind = r.get("resourceType")
+    if kind != "Observation":
+        return f"a {kind}, not an Observation"
+    if _loinc(r) is None:
+        text = r.get("code", {}).get("text") or "no LOINC code"
+        return f"not a measure spasmcare reads ({text})"
+    if r.get("status") not in FINAL_STATUSES:
+        return f"status {r.get('status')}, not a final result"
+    return None
+
+
+@dataclass
+class _Merge:
+    """What the record holds already, and what the Bundle adds or leaves out."""
+
+    growth_seen: dict[tuple[date, str], float]
+    lab_seen: dict[tuple[datetime, str], float]
+    new_growth: dict[date, dict[str, Any]] = field(default_factory=dict)
+    new_labs: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, current: Record) -> _Merge:
+        growth_seen: dict[tuple[date, str], float] = {}
+        for g in current.growth:
+            for name in ("weight_kg", "length_cm", "head_circumference_cm"):
+                value = getattr(g, name)
+                if value is not None:
+                    growth_seen.setdefault((g.day, name), value)
+        lab_seen = {(lab.at, lab.analyte): lab.value_si for lab in current.labs}
+        return cls(growth_seen, lab_seen)
+
+    def growth(self, where: str, name: str, value: float, unit: str, day: date) -> None:
+        factors = MASS_TO_KG if name == "weight_kg" else LENGTH_TO_CM
+        if unit not in factors:
+            raise InputError(f"{where}.valueQuantity.code", unit, "one of " + ", ".join(factors))
+        value = _times(value, factors[unit])
+        plausibility.check_range(
+            plausibility.GROWTH_RANGES[name], value, f"{where}.valueQuantity.value"
+        )
+        old = self.growth_seen.get((day, name))
+        if old is not None:
+            if not _same(old, value):
+                raise InputError(
+                    where,
+                    value,
+                    f"no second {WORDS[name]} on {day_text(day)} (the record has {old:g}); "
+                    "correct one of them by hand",
+                )
+            reason = f"{WORDS[name]} on {day_text(day)} already in the record"
+            self.skipped.append({"entry": where, "reason": reason})
+            return
+        self.growth_seen[(day, name)] = value
+        self.new_growth.setdefault(day, {"date": day.isoformat()})[name] = value
+
+    def lab(self, where: str, name: str, value: float, unit: str, moment: datetime) -> None:
+        if unit not in LAB_UNITS:
+            raise InputError(f"{where}.valueQuantity.code", unit, "one of " + ", ".join(LAB_UNITS))
+        from spasmcare.record.units import to_si
+
+        si, _ = to_si(name, value, LAB_UNITS[unit], where)
+        plausibility.check_range(
+            plausibility.LAB_RANGES_SI[name], si, f"{where}.valueQuantity.value"
+        )
+        old = self.lab_seen.get((moment, name))
+        if old is not None:
+            if not _same(old, si):
+                raise InputError(
+                    where,
+                    value,
+                    f"no second {WORDS[name]} result at {_moment_words(moment)}; "
+                    "correct one of them by hand",
+                )
+            reason = f"{WORDS[name]} at {_moment_words(moment)} already in the record"
+            self.skipped.append({"entry": where, "reason": reason})
+            return
+        self.lab_seen[(moment, name)] = si
+        at = (
+            moment.date().isoformat()
+            if moment.time() == datetime.min.time()
+            else moment.isoformat(timespec="minutes")
+        )
+        self.new_labs.append({"at": at, "analyte": name, "value": value, "unit": LAB_UNITS[unit]})
+
+
 def import_observations(
     record_doc: Mapping[str, Any],
     bundle: Mapping[str, Any],
@@ -322,104 +409,23 @@ def import_observations(
     current = record_from_dict(record_doc, today=today)
     check_subjects(resources, _bundled_patients(bundle), current.patient.id)
     doc = copy.deepcopy(dict(record_doc))
-    growth_seen: dict[tuple[date, str], float] = {}
-    for g in current.growth:
-        for name in ("weight_kg", "length_cm", "head_circumference_cm"):
-            value = getattr(g, name)
-            if value is not None:
-                growth_seen.setdefault((g.day, name), value)
-    lab_seen: dict[tuple[datetime, str], float] = {
-        (lab.at, lab.analyte): lab.value_si for lab in current.labs
-    }
-    new_growth: dict[date, dict[str, Any]] = {}
-    new_labs: list[dict[str, Any]] = []
-    skipped: list[dict[str, str]] = []
+    merge = _Merge.of(current)
     for i, r in enumerate(resources):
         where = f"entry[{i}]"
-        kind = r.get("resourceType")
-        if kind != "Observation":
-            skipped.append({"entry": where, "reason": f"a {kind}, not an Observation"})
-            continue
-        code = _loinc(r)
-        if code is None:
-            text = r.get("code", {}).get("text") or "no LOINC code"
-            skipped.append({"entry": where, "reason": f"not a measure spasmcare reads ({text})"})
-            continue
-        if r.get("status") not in FINAL_STATUSES:
-            skipped.append(
-                {"entry": where, "reason": f"status {r.get('status')}, not a final result"}
-            )
+        reason = _not_read(r)
+        if reason is not None:
+            merge.skipped.append({"entry": where, "reason": reason})
             continue
         quantity = r.get("valueQuantity")
         value = _number(quantity, where)
         unit = _unit(quantity or {}) or "(none)"
         moment = _moment(r, where, time_zone)
-        section, name = CODES[code]
+        section, name = CODES[str(_loinc(r))]
         if section == "growth":
-            factors = MASS_TO_KG if name == "weight_kg" else LENGTH_TO_CM
-            if unit not in factors:
-                raise InputError(
-                    f"{where}.valueQuantity.code", unit, "one of " + ", ".join(factors)
-                )
-            value = _times(value, factors[unit])
-            plausibility.check_range(
-                plausibility.GROWTH_RANGES[name], value, f"{where}.valueQuantity.value"
-            )
-            day = moment.date()
-            old = growth_seen.get((day, name))
-            if old is not None:
-                if _same(old, value):
-                    skipped.append(
-                        {
-                            "entry": where,
-                            "reason": f"{WORDS[name]} on {day_text(day)} already in the record",
-                        }
-                    )
-                    continue
-                raise InputError(
-                    where,
-                    value,
-                    f"no second {WORDS[name]} on {day_text(day)} (the record has {old:g}); "
-                    "correct one of them by hand",
-                )
-            growth_seen[(day, name)] = value
-            new_growth.setdefault(day, {"date": day.isoformat()})[name] = value
+            merge.growth(where, name, value, unit, moment.date())
         else:
-            if unit not in LAB_UNITS:
-                raise InputError(
-                    f"{where}.valueQuantity.code", unit, "one of " + ", ".join(LAB_UNITS)
-                )
-            from spasmcare.record.units import to_si
-
-            si, _ = to_si(name, value, LAB_UNITS[unit], where)
-            plausibility.check_range(
-                plausibility.LAB_RANGES_SI[name], si, f"{where}.valueQuantity.value"
-            )
-            old = lab_seen.get((moment, name))
-            if old is not None:
-                if _same(old, si):
-                    skipped.append(
-                        {
-                            "entry": where,
-                            "reason": (
-                                f"{WORDS[name]} at {_moment_words(moment)} already in the record"
-                            ),
-                        }
-                    )
-                    continue
-                raise InputError(
-                    where,
-                    value,
-                    f"no second {WORDS[name]} result at {_moment_words(moment)}; "
-                    "correct one of them by hand",
-                )
-            lab_seen[(moment, name)] = si
-            at = (
-                moment.date().isoformat()
-                if moment.time() == datetime.min.time()
-                else moment.isoformat(timespec="minutes")
-            )
-            new_labs.append({"at": at, "analyte": name, "value": value, "unit": LAB_UNITS[unit]})
+            merge.lab(where, name, value, unit, moment)
+    new_growth, new_labs, skipped = merge.new_growth, merge.new_labs, merge.skipped
     added = [("growth", g) for _, g in sorted(new_growth.items())] + [("labs", x) for x in new_labs]
     for section, item in added:
         doc.setdefault(section, []).append(item)
