@@ -162,6 +162,20 @@ def test_minimal_record_and_conversions() -> None:
             lambda d: d.update(growth=[{"date": "2026-05-06", "weight_kg": 40}]),
             "growth[0].weight_kg",
         ),
+        # a subnormal number (1e-320 is held as 9.99989e-321): not the value written (issue 20)
+        (
+            lambda d: d.update(
+                labs=[
+                    {
+                        "at": "2026-05-05T08:00",
+                        "analyte": "glucose",
+                        "value": 1e-320,
+                        "unit": "mmol/L",
+                    }
+                ]
+            ),
+            "labs[0].value",
+        ),
     ],
 )
 def test_bad_input_names_entry_and_field(change: Any, field: str) -> None:

@@ -24,9 +24,10 @@ def _bundle(*observations: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def _weight(grams: float, day: str) -> dict[str, Any]:
+def _weight(grams: float, day: str, record_id: str) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
+        "subject": {"identifier": {"value": record_id}},
         "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
         "effectiveDateTime": day,
@@ -53,7 +54,7 @@ def test_patient_bundle_download(client_as: Any, patient: Patient) -> None:
 def test_fhir_import_writes_entries_through_audit(client_as: Any, patient: Patient) -> None:
     before = Entry.objects.filter(patient=patient, kind="growth").count()
     version = patient.data_version
-    upload = SimpleUploadedFile("ehr.json", _bundle(_weight(6350, "2026-06-20")))
+    upload = SimpleUploadedFile("ehr.json", _bundle(_weight(6350, "2026-06-20", patient.record_id)))
     response = client_as("neurologist").post(
         f"/patients/{patient.pk}/import-fhir/", {"file": upload}
     )
@@ -72,7 +73,7 @@ def test_fhir_import_writes_entries_through_audit(client_as: Any, patient: Patie
     patient.refresh_from_db()
     assert patient.data_version > version
     # the same bundle again: already in the record, nothing added
-    upload = SimpleUploadedFile("ehr.json", _bundle(_weight(6350, "2026-06-20")))
+    upload = SimpleUploadedFile("ehr.json", _bundle(_weight(6350, "2026-06-20", patient.record_id)))
     response = client_as("neurologist").post(
         f"/patients/{patient.pk}/import-fhir/", {"file": upload}
     )
@@ -80,11 +81,35 @@ def test_fhir_import_writes_entries_through_audit(client_as: Any, patient: Patie
     assert Entry.objects.filter(patient=patient, kind="growth").count() == before + 1
 
 
+def test_fhir_import_of_another_patients_results_refused(client_as: Any, patient: Patient) -> None:
+    before = Entry.objects.filter(patient=patient).count()
+    upload = SimpleUploadedFile(
+        "ehr.json",
+        _bundle(_weight(6000, "2026-06-21", patient.record_id), _weight(6100, "2026-06-22", "X")),
+    )
+    response = client_as("nurse").post(f"/patients/{patient.pk}/import-fhir/", {"file": upload})
+    assert response.status_code == 200
+    assert b"entry[1].subject.identifier.value" in response.content
+    assert Entry.objects.filter(patient=patient).count() == before
+
+
+def test_fhir_import_bundle_entry_object_is_a_form_error(client_as: Any, patient: Patient) -> None:
+    data = {"resourceType": "Bundle", "type": "collection", "entry": {"resource": {}}}
+    upload = SimpleUploadedFile("ehr.json", json.dumps(data).encode())
+    response = client_as("nurse").post(f"/patients/{patient.pk}/import-fhir/", {"file": upload})
+    assert response.status_code == 200
+    assert b"Input should be a valid list" in response.content
+
+
 def test_fhir_import_refused_writes_nothing(client_as: Any, patient: Patient) -> None:
     before = Entry.objects.filter(patient=patient).count()
     # 59 kg at 5 months: the record validator's weight-for-age check refuses it
     upload = SimpleUploadedFile(
-        "ehr.json", _bundle(_weight(6000, "2026-06-21"), _weight(59000, "2026-06-22"))
+        "ehr.json",
+        _bundle(
+            _weight(6000, "2026-06-21", patient.record_id),
+            _weight(59000, "2026-06-22", patient.record_id),
+        ),
     )
     response = client_as("nurse").post(f"/patients/{patient.pk}/import-fhir/", {"file": upload})
     assert response.status_code == 200

@@ -19,11 +19,12 @@ console = Console()
 
 
 def read_text(path: Path, field: str = "RECORD") -> str:
-    """The file's text, or an InputError naming it."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(field, str(path), f"a readable UTF-8 JSON file ({exc})") from exc
+    """The file's text, read with a size limit (:mod:`spasmcare.bounded`: at most 20 MB, so
+    ``/dev/zero`` or a huge file is refused after reading just past the limit), or an
+    InputError naming ``field`` and the file. Every file a command reads comes through here."""
+    from spasmcare.bounded import read_text as bounded_text
+
+    return bounded_text(path, field, what="a UTF-8 JSON file")
 
 
 def parse_today(text: str | None, field: str = "--today") -> date | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -17,13 +16,11 @@ app = typer.Typer(help="Import into a record: FHIR Observations from an EHR.", n
 
 
 def _json(path: Path, field: str) -> object:
-    text = read_text(path, field)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            field, str(path), f"a JSON document ({exc.msg}, line {exc.lineno})"
-        ) from exc
+    """The JSON document in ``path``, read with the CLI's size limit and parsed as untrusted
+    text (:func:`spasmcare.record.parse_json`)."""
+    from spasmcare.record import parse_json
+
+    return parse_json(read_text(path, field), field)
 
 
 def write_atomic(path: Path, text: str, field: str) -> None:
@@ -53,7 +50,11 @@ def fhir(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Add weights, lengths, head circumferences, glucose and ketones from a FHIR Bundle."""
+    """Add weights, lengths, head circumferences, glucose and ketones from a FHIR Bundle.
+
+    Every Observation must name the patient of --into as its subject (by the record's
+    identifier or spasmcare's own Patient reference); otherwise nothing is imported.
+    """
     from spasmcare.interop.fhir_import import import_observations
     from spasmcare.record import record_to_json
 

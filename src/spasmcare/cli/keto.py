@@ -197,6 +197,7 @@ def render_initiation(console: Console, plan: list[init_mod.InitiationDay], titl
 
 
 @app.command()
+@keto_meals.checked_numbers
 def prescribe(
     age_months: Annotated[float, typer.Option("--age-months", help="Age [months].")],
     weight_kg: Annotated[float, typer.Option("--weight-kg", help="Weight [kg].")],

@@ -7,20 +7,23 @@ result (one JSON document with ``--json``, Rich tables otherwise).
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit, fmt
+from spasmcare.cli._common import emit, fmt, read_text
 from spasmcare.errors import InputError
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import FoodLike, MealAnalysis, Portion, analyze, parse_item, portion
 from spasmcare.keto.completeness import CompletenessReport, assess, parse_supplement
 from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
+from spasmcare.keto.limits import DENSITY, check_option, check_value
 from spasmcare.keto.medication import carb_budget, food_target, parse_medication
 from spasmcare.keto.menus import DEFAULT_MAX_PER_FOOD, Menu, plan_menu
 from spasmcare.keto.ratio import DEFAULT_CARBS, parse_carb_basis, parse_ratio
@@ -70,6 +73,22 @@ ProteinTol = Annotated[
 
 
 # ------------------------------------------------------------------------------ helpers
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def checked_numbers(command: Command) -> Command:
+    """``command`` with every numeric option checked against its range
+    (:data:`spasmcare.keto.limits.OPTION_RANGES`, by option name) before it runs, so no
+    energy, weight or amount can be infinite or overflow (exit 2 naming option, value, range)."""
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        for name, value in kwargs.items():
+            check_option("--" + name.replace("_", "-"), value)
+        command(**kwargs)
+
+    return cast(Command, run)
+
+
 def _target(
     ratio: str | None,
     kcal: float | None,
@@ -308,9 +327,10 @@ def swap_cmd(
     if (meal is None) == (not item):
         raise InputError("--meal", meal, "either --meal FILE or --item FOOD_ID=GRAMS, not both")
     if meal is not None:
+        text = read_text(meal, "--meal")
         try:
-            doc = json.loads(meal.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            doc = json.loads(text)
+        except ValueError as exc:
             raise InputError(
                 "--meal", str(meal), "a JSON file written by `keto meal --json`"
             ) from exc
@@ -367,9 +387,10 @@ def _densities(specs: list[str]) -> dict[str, float]:
         food_id, value = _pair(spec, "--density", accepted)
         food = table.get(food_id, "--density")
         try:
-            out[food.id] = float(value)
+            density = float(value)
         except ValueError as exc:
             raise InputError("--density", spec, accepted) from exc
+        out[food.id] = check_value(DENSITY, density, "--density", spec)
     return out
 
 
@@ -639,10 +660,10 @@ def medcarb_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the meal, feed, menu and completeness commands to the ``keto`` Typer app."""
-    app.command("analyze")(analyze_cmd)
-    app.command("meal")(meal_cmd)
-    app.command("swap")(swap_cmd)
-    app.command("feed")(feed_cmd)
-    app.command("menu")(menu_cmd)
-    app.command("completeness")(completeness_cmd)
-    app.command("medcarb")(medcarb_cmd)
+    app.command("analyze")(checked_numbers(analyze_cmd))
+    app.command("meal")(checked_numbers(meal_cmd))
+    app.command("swap")(checked_numbers(swap_cmd))
+    app.command("feed")(checked_numbers(feed_cmd))
+    app.command("menu")(checked_numbers(menu_cmd))
+    app.command("completeness")(checked_numbers(completeness_cmd))
+    app.command("medcarb")(checked_numbers(medcarb_cmd))

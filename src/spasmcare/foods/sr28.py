@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spasmcare.bounded import read_bytes, size_words
 from spasmcare.errors import InputError
 from spasmcare.foods.nutrients import SR28_NUTRIENTS
 
@@ -56,6 +57,12 @@ INPUT_FILES: tuple[str, ...] = (
 #: The release shipped in the repository (``make foods-data``); not in an installed package.
 REPO_SR28_DIR = Path(__file__).resolve().parents[3] / "data" / "usda-sr28"
 
+#: Largest SR28 input file read [bytes] (software setting: NUT_DATA.txt, the largest, is
+#: 40.4 MB), and largest decompressed food table (the packaged one is 2.4 MB); files are read
+#: through :mod:`spasmcare.bounded`, so neither a huge file nor an xz or gzip bomb exhausts memory.
+MAX_INPUT_FILE_BYTES = 100_000_000
+MAX_TABLE_BYTES = 100_000_000
+
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_PATH = DATA_DIR / "sr28.json.gz"
 
@@ -63,11 +70,20 @@ _UNITS = {"g": "g", "mg": "mg", "kcal": "kcal", "\u00b5g": "µg"}
 
 
 def read_release_file(sr28_dir: Path, name: str) -> bytes:
-    """The published bytes of one SR28 file: ``name`` itself, else ``name.xz`` decompressed."""
+    """The published bytes of one SR28 file: ``name`` itself, else ``name.xz`` decompressed,
+    either way at most :data:`MAX_INPUT_FILE_BYTES`."""
     plain = sr28_dir / name
     if plain.is_file():
-        return plain.read_bytes()
-    return lzma.decompress((sr28_dir / f"{name}.xz").read_bytes())
+        return read_bytes(plain, "--sr28", MAX_INPUT_FILE_BYTES)
+    packed = sr28_dir / f"{name}.xz"
+    data = lzma.LZMADecompressor().decompress(
+        read_bytes(packed, "--sr28", MAX_INPUT_FILE_BYTES), max_length=MAX_INPUT_FILE_BYTES + 1
+    )
+    if len(data) > MAX_INPUT_FILE_BYTES:
+        raise InputError(
+            "--sr28", str(packed), f"an SR28 file of at most {MAX_INPUT_FILE_BYTES:,} bytes"
+        )
+    return data
 
 
 def _records(sr28_dir: Path, name: str) -> Iterator[list[str]]:
@@ -241,7 +257,15 @@ def load_document(path: Path | None = None) -> dict[str, Any]:
     """Read a file written by :func:`build` (the packaged one by default)."""
     target = Path(path) if path is not None else DEFAULT_PATH
     with gzip.open(target, "rb") as fh:
-        document: dict[str, Any] = json.loads(fh.read().decode("utf-8"))
+        raw = fh.read(MAX_TABLE_BYTES + 1)
+    if len(raw) > MAX_TABLE_BYTES:
+        raise InputError(
+            "--table",
+            str(target),
+            f"a food table of at most {size_words(MAX_TABLE_BYTES)} uncompressed "
+            "(a software limit)",
+        )
+    document: dict[str, Any] = json.loads(raw.decode("utf-8"))
     if document.get("format") != FORMAT:
         raise ValueError(f"{target}: not a {FORMAT} food table")
     return document

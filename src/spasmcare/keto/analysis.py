@@ -477,6 +477,9 @@ def parse_item(text: str, field: str = "--item") -> tuple[str, float, str]:
         raise InputError(field, text, accepted) from exc
     if not math.isfinite(amount) or amount < 0:
         raise InputError(field, text, "an amount of 0 or more grams (or mL)")
+    from spasmcare.keto.limits import AMOUNT, check_value
+
+    check_value(AMOUNT, amount, field, text)
     return match.group(1), amount, (match.group(3) or "g").lower()
 
 

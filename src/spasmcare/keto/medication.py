@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spasmcare.errors import InputError
+from spasmcare.keto.limits import MED_CARB_MG_PER_UNIT, MED_UNITS_PER_DAY, check_value
 from spasmcare.keto.solver import MealTarget
 
 
@@ -40,6 +41,18 @@ class Medication:
         for label, value in (("carb_mg", self.carb_mg_per_unit), ("per_day", self.units_per_day)):
             if not (math.isfinite(value) and value >= 0):
                 raise InputError("--medication", f"{self.name}:{label}={value}", "0 or more")
+        check_value(
+            MED_CARB_MG_PER_UNIT,
+            self.carb_mg_per_unit,
+            "--medication",
+            f"{self.name}:carb_mg={self.carb_mg_per_unit:g}",
+        )
+        check_value(
+            MED_UNITS_PER_DAY,
+            self.units_per_day,
+            "--medication",
+            f"{self.name}:per_day={self.units_per_day:g}",
+        )
 
     @property
     def carb_g_per_day(self) -> float:

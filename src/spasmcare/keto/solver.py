@@ -64,6 +64,7 @@ from spasmcare.keto.analysis import (
     food_warnings,
     macros_per_gram,
 )
+from spasmcare.keto.limits import AMOUNT, check_value
 from spasmcare.keto.ratio import (
     DEFAULT_CARBS,
     CarbBasis,
@@ -380,6 +381,7 @@ def parse_food_spec(text: str, field_name: str = "--food") -> tuple[str, dict[st
             raise InputError(field_name, text, accepted) from exc
         if not math.isfinite(amount) or amount < 0:
             raise InputError(field_name, text, f"{key} of 0 or more grams")
+        check_value(AMOUNT, amount, field_name, text)
         limits[key] = amount
     if "min" in limits and "max" in limits and limits["min"] > limits["max"]:
         raise InputError(field_name, text, "min ≤ max")

@@ -522,7 +522,8 @@ def _labs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[LabResult]:
             raise InputError(f"{field}.name", None, "the test name for analyte 'other'")
         value_si, unit_si = to_si(x["analyte"], float(x["value"]), x["unit"], field)
         rng = plausibility.LAB_RANGES_SI.get(x["analyte"], plausibility.OTHER_LAB)
-        if not rng.hard[0] <= value_si <= rng.hard[1]:
+        low, high = rng.hard
+        if not low <= value_si <= high or 0 < abs(value_si) < plausibility.MIN_NORMAL:
             shown = f"{x['value']} {x['unit']}"
             raise InputError(f"{field}.value", shown, rng.words())
         yield LabResult(

@@ -46,6 +46,7 @@ References
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -187,6 +188,10 @@ ONSET_AGE_MONTHS = (1.0, 24.0)
 
 #: Largest integer magnitude accepted anywhere in a record [7].
 MAX_SAFE_INTEGER = 2**53 - 1
+#: Smallest magnitude of a non-zero number accepted anywhere in a record: the smallest normal
+#: IEEE 754 double (software setting). A smaller one (such as 1e-320) is stored with fewer
+#: significant digits than written, so it is not the value that was typed or sent.
+MIN_NORMAL = sys.float_info.min
 #: Deepest nesting of a record document (software setting; the record format needs 5 levels).
 MAX_DEPTH = 32
 #: Longest patient name [characters] (software setting, the clinic database's column).
@@ -200,7 +205,7 @@ def check_range(rng: Range, value: Any, field: str) -> float:
     except (TypeError, ValueError, OverflowError):
         raise InputError(field, value, rng.words()) from None
     low, high = rng.hard
-    if not (math.isfinite(number) and low <= number <= high):
+    if not (math.isfinite(number) and low <= number <= high) or 0 < abs(number) < MIN_NORMAL:
         raise InputError(field, value, rng.words())
     return number
 
@@ -219,8 +224,9 @@ def soft_text(rng: Range, value: float) -> str | None:
 
 def check_document(data: Any) -> None:
     """Refuse what no record holds, anywhere in a parsed JSON document: NaN or Infinity,
-    integers beyond ±(2**53 - 1) [7], text with a NUL character [8] and nesting deeper than
-    ``MAX_DEPTH``. Walks without recursion, so no document can exhaust the stack."""
+    non-zero numbers smaller than ``MIN_NORMAL``, integers beyond ±(2**53 - 1) [7], text with a
+    NUL character [8] and nesting deeper than ``MAX_DEPTH``. Walks without recursion, so no
+    document can exhaust the stack."""
     stack: list[tuple[Any, str, int]] = [(data, "record", 0)]
     while stack:
         value, where, depth = stack.pop()
@@ -230,6 +236,10 @@ def check_document(data: Any) -> None:
             continue
         if isinstance(value, float) and not math.isfinite(value):
             raise InputError(where, str(value), "a finite number (not NaN or Infinity)")
+        if isinstance(value, float) and 0 < abs(value) < MIN_NORMAL:
+            raise InputError(
+                where, repr(value), f"0 or a number of magnitude at least {MIN_NORMAL:.4g}"
+            )
         if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
             raise InputError(
                 where, f"a {len(str(abs(value)))}-digit number", "a whole number below 2^53"

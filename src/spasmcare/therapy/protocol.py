@@ -404,8 +404,11 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read(path: Path, origin: str) -> Protocol:
-    """Parse and validate one file; cached by content hash (a version never changes)."""
-    raw = path.read_bytes()
+    """Parse and validate one file; cached by content hash (a version never changes). Read with
+    the size limit of every input file (:mod:`spasmcare.bounded`)."""
+    from spasmcare.bounded import read_bytes
+
+    raw = read_bytes(path, "protocol file")
     digest = hashlib.sha256(raw).hexdigest()
     key = (str(path), digest)
     if key not in _CACHE:

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "spasmcare.web.body_limit.BodyLimitMiddleware",  # before anything reads a body (CSRF)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -196,6 +197,14 @@ if HTTPS:
 #: Upload limits for diary videos (software settings, not clinical numbers).
 SPASMCARE_VIDEO_MAX_BYTES = int(os.environ.get("SPASMCARE_VIDEO_MAX_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+#: Request bodies are bounded before they are read (spasmcare.web.body_limit), all software
+#: settings [bytes]: a record or FHIR Bundle file for import; room for a file form's other
+#: fields and multipart boundaries; any other request (a form post).
+SPASMCARE_IMPORT_MAX_BYTES = int(os.environ.get("SPASMCARE_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+SPASMCARE_FORM_OVERHEAD_BYTES = 64 * 1024
+SPASMCARE_REQUEST_MAX_BYTES = int(
+    os.environ.get("SPASMCARE_REQUEST_MAX_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE)
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

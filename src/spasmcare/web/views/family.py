@@ -800,6 +800,25 @@ def video_upload(request: HttpRequest, pid: int) -> HttpResponse:
     return redirect(_diary_url(patient, "last"))
 
 
+def video_too_large(request: HttpRequest, exc: InputError, pid: int) -> HttpResponse:
+    """The diary with the video form saying why an upload was refused: too large, known from
+    its declared length before the body was read (:mod:`spasmcare.web.body_limit`, which sets
+    the 413 status). Reads nothing of the request's body."""
+    patient = _patient(request)
+    text = f"The video was not saved: {exc.value} is not accepted; {exc.accepted}."
+    context = _diary_context(request, patient, None)
+    shown = context["forms"].get("video")
+    if shown is None:
+        messages.error(request, text)
+    else:
+        form = VideoForm({"entry": shown.initial["entry"], "version": shown.initial["version"]}, {})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("video", text)
+        context["forms"]["video"] = form
+    return render(request, "web/family/diary.html", context, status=413)
+
+
 def video(request: HttpRequest, pid: int, key: Any) -> HttpResponseBase:
     """A diary video, streamed inline to those who may see the child (never a public URL)."""
     found = get_object_or_404(Video, patient=_patient(request), key=key)

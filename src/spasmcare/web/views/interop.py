@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,13 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from spasmcare.errors import InputError
 from spasmcare.interop.bulk import MANIFEST
 from spasmcare.interop.fhir import record_bundle
+from spasmcare.record import parse_json
 from spasmcare.web import audit, bulk, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.models import BulkExport, CareTeam
 
-#: Largest FHIR Bundle accepted for import [bytes]: a software setting.
-MAX_BUNDLE_BYTES = 20 * 1024 * 1024
 #: Exports listed on the admin page.
 LISTED = 20
 
@@ -53,12 +53,16 @@ def fhir_import(request: HttpRequest, pid: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_BUNDLE_BYTES:
-                raise InputError("file", upload.name, "a FHIR Bundle under 20 MB")
+            limit = settings.SPASMCARE_IMPORT_MAX_BYTES
+            if upload.size > limit:
+                raise InputError(
+                    "file", upload.name, f"a FHIR Bundle of at most {limit / 2**20:g} MB"
+                )
             try:
-                data = json.loads(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InputError("file", upload.name, f"a JSON file ({exc})") from None
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError("file", upload.name, f"a UTF-8 JSON file ({exc})") from None
+            data = parse_json(text, "file")
             result = audit.import_fhir(patient, data, _user(request))
         except InputError as exc:
             form.add_error("file", f"{exc.field}: {exc.value!r} is not accepted; {exc.accepted}")

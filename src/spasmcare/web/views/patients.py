@@ -304,8 +304,11 @@ def record_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > 20 * 1024 * 1024:
-                raise InputError("file", upload.name, "a record file under 20 MB")
+            limit = settings.SPASMCARE_IMPORT_MAX_BYTES
+            if upload.size > limit:
+                raise InputError(
+                    "file", upload.name, f"a record file of at most {limit / 2**20:g} MB"
+                )
             try:
                 text = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:
