@@ -435,9 +435,18 @@ def test_todays_medicines_from_the_saved_course(
     assert "10 mg" in section
     for time in ("08:00", "12:00", "16:00", "20:00"):
         assert time in section
-    # the example's vigabatrin (no planner inputs) shows the record's dose in force:
-    # 150 mg/kg/day from 26 Jul 2026
-    assert "vigabatrin" in section and "150 mg/kg/day" in section
+    # the example's vigabatrin (no planner inputs) shows the record's dose in force,
+    # 150 mg/kg/day from 26 Jul 2026, as the family gives it (issue 19: it showed
+    # "150 mg/kg/day" and one tick): at the last weight, 7.3 kg (9 Nov 2026), 1095 mg/day,
+    # twice a day (every phase of the vigabatrin protocol: per_day 2) = 547.5 mg at 08:00 and
+    # 20:00; 547.5 mg / 50 mg/mL (the protocol's first product) = 10.95 mL, on no mark of the
+    # 20 mL syringe (0.5 mL marks); 11 mL = 550 mg is above the 547.5 mg maximum, so 10.5 mL,
+    # which gives 525 mg (therapy.dosing.measurable_volume)
+    assert "150 mg/kg/day" not in section
+    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL") == 2
+    assert 'aria-label="vigabatrin 08:00: given"' in section
+    assert 'aria-label="vigabatrin 20:00: given"' in section
+    assert "weight of 7.3 kg (weighed 9 Nov 2026)" in section
 
 
 def plan_the_vigabatrin(patient: Patient, user: User) -> None:
@@ -476,11 +485,17 @@ def test_todays_medicine_after_its_plan_ended_is_the_record_dose(
     family: Client, patient: Patient, users: dict[str, User], monkeypatch: Any
 ) -> None:
     # 1 Dec 2026: the plan ended on 22 Nov, but the record has vgb1 running (no stop) at
-    # 150 mg/kg/day from 26 Jul: the family still sees it among today's medicines
+    # 150 mg/kg/day from 26 Jul: the family still sees it among today's medicines, in mg and
+    # mL at the last weight (7.3 kg on 9 Nov, not the plan's 6.9 kg), one tick per dose:
+    # 150 x 7.3 / 2 = 547.5 mg; 10.95 mL of 50 mg/mL -> 10.5 mL (the mark not above the
+    # maximum) = 525 mg at 08:00 and 20:00 (issue 19: it read "150 mg/kg/day", one tick)
     monkeypatch.setattr(records, "today", lambda: date(2026, 12, 1))
     plan_the_vigabatrin(patient, users["neurologist"])
     section = medicines_section(family, patient)
-    assert "vigabatrin" in section and "150 mg/kg/day" in section
+    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL") == 2
+    assert "150 mg/kg/day" not in section
+    assert section.count('name="time" value="08:00"') == 1
+    assert section.count('name="time" value="20:00"') == 1
 
 
 def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(

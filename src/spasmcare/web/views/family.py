@@ -46,7 +46,14 @@ from django.views.decorators.http import require_POST
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
 from spasmcare.record.model import DIET_LABELS
-from spasmcare.report.family import call_the_team, dose_in_force, in_force
+from spasmcare.report.family import (
+    FamilyDose,
+    call_the_team,
+    dose_in_force,
+    family_doses,
+    in_force,
+    latest_weight,
+)
 from spasmcare.therapy import CoursePlan
 from spasmcare.web import audit, clinic, courses, records, resilience, uploads
 from spasmcare.web.access import CREATE, RETRACT, check_write, may_write, visible_patients
@@ -208,14 +215,16 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
     entries = list(
         Entry.objects.filter(
             patient=patient,
-            kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN],
+            kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN, Kind.GROWTH],
             retracted_at__isnull=True,
         ).order_by("day", "id")
     )
 
     def build() -> dict[str, Any]:
         out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
-        record_items = [e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)]
+        record_items = [
+            e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET, Kind.GROWTH)
+        ]
         try:
             record, _ = resilience.read_entries(patient, record_items, on)
         except InputError as exc:
@@ -255,10 +264,11 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
                 }
             )
         if record is not None:
+            weighed = latest_weight(record, on)
             for t in record.treatments:
                 if t.id in shown_ids or not in_force(t.start, t.stop, on):
                     continue
-                out["others"].append({"treatment": t, "dose": dose_in_force(t, on)})
+                out["others"].append(_record_doses(t, on, weighed))
             out["diets"] = [
                 {"label": DIET_LABELS.get(d.diet, d.diet), "prescribed_ratio": d.prescribed_ratio}
                 for d in record.diet_periods
@@ -279,6 +289,33 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
         stamp=f"{on.isoformat()}:p{patient.version}:{courses.protocols_token()}:{made_of}",
     )
     return value
+
+
+def _record_doses(
+    treatment: Any, on: date, weighed: tuple[float, date] | None
+) -> dict[str, Any]:
+    """A treatment without a plan day today: the record's dose in force as the family gives
+    it (:func:`spasmcare.report.family.family_doses`, one row per time of day)."""
+    dose = dose_in_force(treatment, on)
+    weight_kg = weighed[0] if weighed else None
+    doses: list[FamilyDose] = (
+        family_doses(treatment, dose, weight_kg, courses.protocols_dir())
+        if dose is not None
+        else []
+    )
+    weight_based = dose is not None and dose.unit == "mg/kg/day" and weighed is not None
+    return {
+        "treatment": treatment,
+        "dose": dose,
+        "doses": [
+            {"time": d.time, "text": d.text(), "dose": d, "product": d.product} for d in doses
+        ],
+        "weight": (
+            {"kg": f"{weighed[0]:g}", "day": weighed[1]} if weight_based and weighed else None
+        ),
+        "split_known": all(d.per_day_known for d in doses),
+        "volume_known": bool(doses) and all(d.volume_ml is not None for d in doses),
+    }
 
 
 def _keto_summary(entry: Entry) -> dict[str, Any]:
@@ -408,9 +445,10 @@ def _schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:
                      "dose": _amount_text(d)}
                 )
     for o in medicines["others"]:
-        t, dose = o["treatment"], o["dose"]
-        shown = f"{dose.amount:g} {dose.unit}" if dose is not None else ""
-        rows.append({"treatment": t.id, "time": "", "drug": t.drug, "dose": shown})
+        t = o["treatment"]
+        for d in o["doses"] or [{"time": "", "text": ""}]:
+            rows.append({"treatment": t.id, "time": d["time"], "drug": t.drug,
+                         "dose": d["text"][:200]})
     return rows
 
 
@@ -466,7 +504,13 @@ def _with_ticks(
             doses.append(d | {"treatment": treatment, "tick": _tick_view(tick, user)})
         out["courses"].append(c | {"today": c["today"] | {"doses": doses}})
     out["others"] = [
-        o | {"tick": _tick_view(ticks.get((o["treatment"].id, "")), user)}
+        o | {
+            "tick": _tick_view(ticks.get((o["treatment"].id, "")), user),
+            "doses": [
+                d | {"tick": _tick_view(ticks.get((o["treatment"].id, d["time"])), user)}
+                for d in o["doses"]
+            ],
+        }
         for o in medicines["others"]
     ]
     return out
