@@ -161,7 +161,7 @@ def test_a_twice_daily_medicine_without_a_plan_is_ticked_at_each_time(
     assert sorted(e.data["time"] for e in entries) == ["08:00", "20:00"]
     # 7.3 kg x 150 / 2 = 547.5 mg = 10.95 mL of 50 mg/mL -> 10.5 mL (mark not above the
     # maximum) = 525 mg
-    assert {e.data["dose"] for e in entries} == {"525 mg = 10.5 mL"}
+    assert {e.data["dose"] for e in entries} == {"525 mg = 10.5 mL of 50 mg/mL"}
     assert {e.data["drug"] for e in entries} == {"vigabatrin"}
     # a whole-day tick is not on the schedule any more
     tick(family, patient, "vgb1", "")

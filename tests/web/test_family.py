@@ -443,7 +443,7 @@ def test_todays_medicines_from_the_saved_course(
     # 20 mL syringe (0.5 mL marks); 11 mL = 550 mg is above the 547.5 mg maximum, so 10.5 mL,
     # which gives 525 mg (therapy.dosing.measurable_volume)
     assert "150 mg/kg/day" not in section
-    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL") == 2
+    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL of 50 mg/mL") == 2
     assert 'aria-label="vigabatrin 08:00: given"' in section
     assert 'aria-label="vigabatrin 20:00: given"' in section
     assert "weight of 7.3 kg (weighed 9 Nov 2026)" in section
@@ -492,7 +492,7 @@ def test_todays_medicine_after_its_plan_ended_is_the_record_dose(
     monkeypatch.setattr(records, "today", lambda: date(2026, 12, 1))
     plan_the_vigabatrin(patient, users["neurologist"])
     section = medicines_section(family, patient)
-    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL") == 2
+    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL of 50 mg/mL") == 2
     assert "150 mg/kg/day" not in section
     assert section.count('name="time" value="08:00"') == 1
     assert section.count('name="time" value="20:00"') == 1
@@ -514,15 +514,27 @@ def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(
     # 20 mL syringe's 0.5 mL marks give 10.5 mL (525 mg, above the 517.5 mg maximum), so the
     # mark below, 10 mL = 500 mg (therapy.dosing.measurable_volume)
     # the dose stated is the one the measured liquid gives (never 517.50 mg beside a volume
-    # holding 500 mg), with its evidence grade, the strength the volume is for, and the planned
-    # dose named as what the volume rounds
-    assert "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 500 mg evidence: " in text
-    assert "10 mL of 50 mg/mL (the nearest measurable volume to the planned 517.50 mg)" in text
+    # holding 500 mg), in the family's words "500 mg = 10 mL of 50 mg/mL at 08:00, 20:00"
+    # (issue 19), with the planned dose and volume named as what the mark rounds: 517.5 mg is
+    # 10.35 mL. No evidence grade: issue 19 says families should not see grades (they stay on
+    # the clinicians' pages), so the old assertion "500 mg evidence: ..." is reversed.
+    assert (
+        "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 500 mg = 10 mL of 50 mg/mL at 08:00, "
+        "20:00 (the planned 517.5 mg is 10.35 mL, between the syringe's marks: 10 mL is the "
+        "nearest mark that gives no more than the maximum)"
+    ) in text.replace("&#x27;", "'")
+    assert "evidence" not in text.lower() and "FIRM" not in text and "SECONDARY" not in text
+    assert "nearest measurable volume" not in text
     # the plan ended but the record keeps vigabatrin going: this sheet is not today's dose
     assert (
         "This schedule ended on Sunday 22 November 2026, but the clinic's record shows "
         "vigabatrin still being given" in text
     )
+    # ... and it says what that dose is: the record's 150 mg/kg/day at the last weight,
+    # 7.3 kg (9 Nov): 547.5 mg = 10.95 mL -> 10.5 mL (the mark not above the maximum) = 525 mg,
+    # twice a day (never just "ask the clinic for today's dose sheet")
+    assert "vigabatrin : 525 mg = 10.5 mL of 50 mg/mL at 08:00, 20:00" in text
+    assert "(for a weight of 7.3 kg, weighed 9 Nov 2026)" in text
 
 
 # --------------------------------------------------------------------------- printouts

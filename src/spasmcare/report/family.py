@@ -49,9 +49,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spasmcare.errors import InputError
+from spasmcare.plain import day_text
 from spasmcare.measures.labs import SRC_BHB, SRC_BHB_HIGH, SRC_GLUCOSE, LabThresholds
 from spasmcare.record.model import Dose, Record, Treatment
 from spasmcare.therapy.dosing import daily_cap, measurable_volume, round_dose
+from spasmcare.therapy.export import given_text
 
 #: ``urgent``: get help now; ``call``: phone the team; ``tell``: let the team know;
 #: ``advice``: a protocol's own advice, shown in its words.
@@ -165,18 +167,17 @@ class FamilyDose:
     per_day_known: bool = True
 
     def text(self) -> str:
-        """ "750 mg = 15 mL" (the time is said by :func:`doses_text`)."""
-        shown = f"{self.amount:g} {self.unit}"
+        """ "750 mg = 15 mL of 50 mg/mL" (the time is said by :func:`doses_text`)."""
         if not self.per_day_known:
+            shown = f"{self.amount:g} {self.unit}"
             return f"{shown} a day" if self.unit in ("mg", "units") else shown
-        if self.volume_ml is not None:
-            shown += f" = {self.volume_ml:g} mL"
-        return shown
+        return given_text(self.amount, self.unit, self.volume_ml, self.concentration)
 
 
 def doses_text(doses: Sequence[FamilyDose]) -> str:
-    """Doses as families read them: "20 mg = 2 mL at 08:00, 14:00, 20:00" (doses of one size
-    share their times; "750 mg = 15 mL at 08:00; 500 mg = 10 mL at 20:00" when they differ)."""
+    """Doses as families read them: "20 mg = 2 mL of 10 mg/mL at 08:00, 14:00, 20:00" (doses
+    of one size share their times; "750 mg = 15 mL of 50 mg/mL at 08:00; 500 mg = 10 mL of
+    50 mg/mL at 20:00" when they differ)."""
     groups: dict[str, list[str]] = {}
     for d in doses:
         groups.setdefault(d.text(), []).append(d.time)
@@ -444,14 +445,14 @@ def call_the_team(
             "On hormone treatment (prednisolone, ACTH or tetracosactide)",
             bool(hormonal),
             signs if hormonal else hormonal_signs(),
-            tuple(f"{t.drug} from {t.start.isoformat()}" for t in hormonal),
+            tuple(f"{t.drug} from {day_text(t.start)}" for t in hormonal),
         ),
         CallSection(
             "keto",
             "On the ketogenic diet",
             bool(diets) or keto_plan,
             keto_signs(thresholds),
-            tuple(f"{d.diet} from {d.start.isoformat()}" for d in diets)
+            tuple(f"{d.diet} from {day_text(d.start)}" for d in diets)
             + (("keto plan saved by the dietitian",) if keto_plan and not diets else ()),
         ),
     ]
@@ -472,7 +473,7 @@ def call_the_team(
                     f"On {t.drug}",
                     True,
                     _advice_signs(fresh),
-                    (f"{t.drug} from {t.start.isoformat()}",),
+                    (f"{t.drug} from {day_text(t.start)}",),
                 )
             )
     if not any(s.applies for s in sections):

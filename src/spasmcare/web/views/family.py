@@ -49,12 +49,14 @@ from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import (
     FamilyDose,
     call_the_team,
+    doses_text,
     dose_in_force,
     family_doses,
     in_force,
     latest_weight,
 )
 from spasmcare.therapy import CoursePlan
+from spasmcare.therapy.export import family_product
 from spasmcare.web import audit, clinic, courses, records, resilience, uploads
 from spasmcare.web.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
@@ -197,7 +199,11 @@ def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | 
     """The family version of one plan day, limited to ``drugs`` (None: not a course day)."""
     for day, plain in zip(plan.to_dict(family=True)["days"], plan.days, strict=True):
         if day["date"] == on.isoformat():
-            doses = [d for d in day["doses"] if d["drug"] in drugs]
+            doses = [
+                d | {"product": family_product(d.get("product"))}
+                for d in day["doses"]
+                if d["drug"] in drugs
+            ]
             # drugs whose dose today awaits the clinic: a medicine day, never "no dose"
             pending = sorted({p.drug for p in plain.pending if p.drug in drugs})
             return {"day": day["day"], "doses": doses, "notes": day["notes"], "pending": pending}
@@ -291,6 +297,12 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
     return value
 
 
+def record_doses_today(patient: Patient, on: date) -> list[dict[str, Any]]:
+    """The record's doses in force on ``on`` of the treatments without a plan day then, as
+    the family gives them (the "others" of today's medicines)."""
+    return list(_medicines(patient, on)["others"])
+
+
 def _record_doses(
     treatment: Any, on: date, weighed: tuple[float, date] | None
 ) -> dict[str, Any]:
@@ -310,6 +322,7 @@ def _record_doses(
         "doses": [
             {"time": d.time, "text": d.text(), "dose": d, "product": d.product} for d in doses
         ],
+        "line": doses_text(doses),
         "weight": (
             {"kg": f"{weighed[0]:g}", "day": weighed[1]} if weight_based and weighed else None
         ),
