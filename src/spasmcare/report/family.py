@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spasmcare.errors import InputError
-from spasmcare.plain import day_text
 from spasmcare.measures.labs import SRC_BHB, SRC_BHB_HIGH, SRC_GLUCOSE, LabThresholds
+from spasmcare.plain import day_text
 from spasmcare.record.model import Dose, Record, Treatment
 from spasmcare.therapy.dosing import daily_cap, measurable_volume, round_dose
 from spasmcare.therapy.export import given_text
@@ -142,7 +142,7 @@ def latest_weight(record: Record, on: date) -> tuple[float, date] | None:
     if not weights:
         return None
     day, weight_kg = max(weights)
-    return float(weight_kg), day  # type: ignore[arg-type]
+    return float(weight_kg), day
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
 from spasmcare.therapy.course_record import drugs, ended_item, record_treatment
 from spasmcare.therapy.dosing import mark_note
-from spasmcare.therapy.monitoring import family_checks
 from spasmcare.therapy.export import family_product, given_text
+from spasmcare.therapy.monitoring import family_checks
 from spasmcare.therapy.protocol import all_versions, default_version
 from spasmcare.therapy.schedule import FAMILY_PENDING
 from spasmcare.web import audit, courses, records

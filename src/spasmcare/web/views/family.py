@@ -49,8 +49,8 @@ from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import (
     FamilyDose,
     call_the_team,
-    doses_text,
     dose_in_force,
+    doses_text,
     family_doses,
     in_force,
     latest_weight,
