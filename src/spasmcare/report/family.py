@@ -42,6 +42,7 @@ References
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,7 +52,7 @@ from typing import Any, Literal
 from spasmcare.errors import InputError
 from spasmcare.measures.labs import SRC_BHB, SRC_BHB_HIGH, SRC_GLUCOSE, LabThresholds
 from spasmcare.plain import day_text
-from spasmcare.record.model import Dose, Record, Treatment
+from spasmcare.record.model import DIET_LABELS, Dose, Record, Treatment
 from spasmcare.therapy.dosing import daily_cap, measurable_volume, round_dose
 from spasmcare.therapy.export import given_text
 
@@ -402,9 +403,28 @@ def family_advice(
     return out
 
 
+#: An evidence grade with its reference to drug-protocols-evidence.md, as protocol source
+#: texts end ("... SECONDARY [evidence D-14]."): for the clinicians' pages only.
+_GRADE_MARK = re.compile(
+    r"\s*\b(?:FIRM(?: \(abstract\))?|SECONDARY|WEAK)\s*\[evidence [^\]]*\]\.?"
+    r"|\s*\[evidence [^\]]*\]"
+)
+
+
+def family_source(text: str) -> str:
+    """A source citation as a family reads it: without the evidence grade and its reference
+    ("CDC ... discontinuation. SECONDARY [evidence D-14]." -> "CDC ... discontinuation.")."""
+    return _GRADE_MARK.sub("", text).strip()
+
+
 def _advice_signs(items: Sequence[tuple[str, Sequence[str]]]) -> tuple[WarningSign, ...]:
     return tuple(
-        WarningSign(sign=text, action="", urgency="advice", source="; ".join(sources))
+        WarningSign(
+            sign=text,
+            action="",
+            urgency="advice",
+            source="; ".join(family_source(s) for s in sources),
+        )
         for text, sources in items
     )
 
@@ -452,7 +472,7 @@ def call_the_team(
             "On the ketogenic diet",
             bool(diets) or keto_plan,
             keto_signs(thresholds),
-            tuple(f"{d.diet} from {day_text(d.start)}" for d in diets)
+            tuple(f"{DIET_LABELS.get(d.diet, d.diet)} from {day_text(d.start)}" for d in diets)
             + (("keto plan saved by the dietitian",) if keto_plan and not diets else ()),
         ),
     ]
