@@ -735,3 +735,18 @@ def test_invitation_script_copies_and_prints_from_marked_buttons() -> None:
     js = (Path(spasmcare.web.__file__).parent / "static" / "web" / "invitation.js").read_text()
     assert "navigator.clipboard.writeText" in js and 'execCommand("copy")' in js
     assert "[data-copy]" in js and "[data-print]" in js and "window.print()" in js
+
+
+def test_medicine_sheet_without_a_planned_course_gives_the_record_dose(
+    family: Client, patient: Patient
+) -> None:
+    # the example has no planned course; its vigabatrin runs at 150 mg/kg/day (issue 19: the
+    # sheet said "No medicine course has been saved" while the phone showed 150 mg/kg/day):
+    # 7.3 kg (9 Nov 2026) x 150 / 2 = 547.5 mg = 10.95 mL of 50 mg/mL -> 10.5 mL (the mark
+    # not above the maximum) = 525 mg, twice a day
+    page = family.get(reverse("family_print", args=[patient.pk, "medicines"]))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "No medicine course has been saved" not in text
+    assert "vigabatrin : 525 mg = 10.5 mL of 50 mg/mL at 08:00, 20:00" in text
+    assert "(for a weight of 7.3 kg, weighed 9 Nov 2026)" in text
+    assert "mg/kg/day" not in text

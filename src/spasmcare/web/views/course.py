@@ -654,6 +654,9 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
     if wanted and course is None:
         raise Http404("no such course")
     ctx: dict[str, Any] = {"patient": patient, "course": course, "page": page}
+    if course is None and page == "medicines":
+        # no course planned here: the record's doses in force, as the family gives them
+        ctx["record_doses"] = family_view.record_doses_today(patient, records.today())
     if course is not None:
         plan = courses.saved_plans(patient, saved).get(course.group)
         if isinstance(plan, CoursePlan):
