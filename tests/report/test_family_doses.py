@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spasmcare.record.model import Dose, GrowthMeasurement, Patient, Record, Treatment
 from spasmcare.report.family import FamilyDose, doses_text, family_doses, latest_weight
@@ -93,3 +95,20 @@ def test_a_source_on_a_family_sheet_carries_no_evidence_grade() -> None:
     graded = [s for _, sources in family_advice("prednisolone-high-dose") for s in sources]
     assert any("SECONDARY [evidence D-14]" in s for s in graded)
     assert not any("SECONDARY" in family_source(s) for s in graded)
+
+
+@given(
+    weight_kg=st.floats(2.0, 20.0, allow_nan=False),
+    mg_per_kg_per_day=st.sampled_from([50.0, 100.0, 150.0, 200.0]),
+)
+@settings(max_examples=60, deadline=None)
+def test_record_doses_are_two_a_day_on_marks_and_never_above_the_maximum(
+    weight_kg: float, mg_per_kg_per_day: float
+) -> None:
+    # vigabatrin: per_day 2 in every phase, 50 mg/mL, maximum 150 mg/kg/day (Sabril label)
+    doses = family_doses(VIGABATRIN, Dose(DAY, mg_per_kg_per_day, "mg/kg/day"), weight_kg)
+    assert [d.time for d in doses] == ["08:00", "20:00"]
+    for d in doses:
+        assert d.volume_ml is not None
+        assert d.amount == pytest.approx(d.volume_ml * 50)  # what the measured volume gives
+    assert sum(d.amount for d in doses) <= 150 * weight_kg + 1e-6
