@@ -321,11 +321,12 @@ def _record_doses(
     it (:func:`spasmcare.report.family.family_doses`, one row per time of day)."""
     dose = dose_in_force(treatment, on)
     weight_kg = weighed[0] if weighed else None
-    doses: list[FamilyDose] = (
-        family_doses(treatment, dose, weight_kg, courses.protocols_dir())
-        if dose is not None
-        else []
-    )
+    doses: list[FamilyDose] = []
+    if dose is not None:
+        try:
+            doses = family_doses(treatment, dose, weight_kg, courses.protocols_dir())
+        except InputError:  # an unusable protocol file: the record's words, split by the team
+            doses = [FamilyDose("", dose.amount, dose.unit, per_day_known=False)]
     weight_based = dose is not None and dose.unit == "mg/kg/day" and weighed is not None
     return {
         "treatment": treatment,
