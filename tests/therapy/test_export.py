@@ -30,7 +30,12 @@ def test_ics_round_trip_counts_and_times(confirmed_dir: Path) -> None:
     assert len(timed) == 86
     first = min(timed, key=lambda e: e.decoded("dtstart"))
     assert first.decoded("dtstart") == datetime(2025, 3, 3, 8, 0)
-    assert str(first["summary"]) == "prednisolone 10 mg = 2 mL of 5 mg/mL"
+    # the family's words for a dose, with its time (issue 19: "20 mg = 2 mL at 08:00")
+    assert str(first["summary"]) == "prednisolone 10 mg = 2 mL of 5 mg/mL at 08:00"
+    # no evidence grade, no "(given at planning)" and no ISO date in a family's calendar
+    text = to_ics(plan, STAMP).decode()
+    assert "Evidence grade" not in text and "given at planning" not in text
+    assert "2025-03-03" not in text.replace("20250303", "")
     assert len({str(e["uid"]) for e in events}) == len(events)
     all_day = [str(e["summary"]) for e in events if not isinstance(e.decoded("dtstart"), datetime)]
     assert any(s.startswith("Clinic review") for s in all_day)

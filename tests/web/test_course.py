@@ -382,27 +382,36 @@ def test_family_printouts_hold_nothing_unconfirmed(client_as: Any, patient: Pati
     assert medicines.status_code == monitoring.status_code == 200
     meds, checks = text(medicines), text(monitoring)
     # the schedule as a calendar: runs of identical days, the day-7 review day on its own
-    # each dose with its evidence grade (ICISS abstract FIRM, D-1; PERC tail SECONDARY, D-5)
+    # each dose in the family's words with its times; no product strength is listed for
+    # prednisolone, so no volume: the team says how to measure it. No evidence grade: issue 19
+    # says families should not see grades (they stay on the clinicians' pages), so the old
+    # assertions "10 mg evidence: FIRM" / "SECONDARY" are reversed.
     assert (
-        "Wed 1 Jul to Mon 6 Jul (6 days) prednisolone 10 mg evidence: FIRM — "
-        "08:00, 12:00, 16:00, 20:00"
+        "Wed 1 Jul to Mon 6 Jul (6 days) prednisolone 10 mg at 08:00, 12:00, 16:00, 20:00 "
+        "Your team tells you how to measure this dose."
     ) in meds
     assert "Tue 7 Jul clinic review today: the doses may change after it prednisolone 10 mg" in meds
-    assert (
-        "Wed 15 Jul to Sun 19 Jul (5 days) prednisolone 10 mg evidence: SECONDARY — "
-        "08:00, 14:00, 20:00"
-    ) in meds
+    assert "Wed 15 Jul to Sun 19 Jul (5 days) prednisolone 10 mg at 08:00, 14:00, 20:00" in meds
+    for graded in ("evidence", "FIRM", "SECONDARY", "given at planning", "pred2",
+                   "prednisolone-high-dose"):
+        assert graded not in meds and graded not in checks
     assert "Wed 29 Jul last dose of prednisolone; it stops after this day prednisolone" in meds
     assert "Never stop prednisolone suddenly" in meds
     # live-vaccine hold (evidence D-14, CDC): course 1 Jul to 29 Jul 2026 + 1 month
     assert "No live vaccines" in meds and "until 29 Aug 2026" in meds
     assert f"Tue 14 Jul 2026 {EEG}" in checks
+    # the BP, glucose and weight checks are sourced; only their frequency is NOT FOUND (D-15):
+    # the check stays on the sheet, undated (issue 19: it vanished)
+    assert (
+        "During the course: your team will tell you how often Blood pressure, blood or urine "
+        "glucose and weight"
+    ) in checks
     for page in (meds, checks):
         assert "to be confirmed" not in page.lower()
         for hidden in ("day7-escalation", "gi-protection", "live-vaccine-deferral",
-                       "Stomach protection", "Live vaccines are deferred", "60 mg",
-                       "Blood pressure, blood or urine glucose"):
+                       "Stomach protection", "Live vaccines are deferred", "60 mg"):
             assert hidden not in page
+    assert "Blood pressure, blood or urine glucose" not in meds
 
 
 # --- queries -------------------------------------------------------------------------------

@@ -146,16 +146,44 @@ def test_a_dose_not_on_todays_schedule_is_not_ticked(
     assert "Nothing was ticked: that dose is not on today's schedule any more." in page
 
 
-def test_a_medicine_without_a_plan_is_ticked_once_a_day(
+def test_a_twice_daily_medicine_without_a_plan_is_ticked_at_each_time(
     family: Client, patient: Patient
 ) -> None:
-    # the example's vigabatrin (vgb1) runs without a saved plan: no times, one tick a day
+    # the example's vigabatrin (vgb1) runs without a saved plan at 150 mg/kg/day; its protocol
+    # gives it twice a day in every phase, so the day has two doses, 08:00 and 20:00, each
+    # ticked on its own (issue 19: one tick a day for a twice-daily drug); the record item is
+    # the same doses_given format as a planned course's tick (treatment, time, drug, dose)
     section = medicines_section(family, patient)
-    assert 'name="treatment" value="vgb1"' in section
+    assert section.count('name="treatment" value="vgb1"') == 2
+    tick(family, patient, "vgb1", "08:00")
+    tick(family, patient, "vgb1", "20:00")
+    entries = ticks(patient)
+    assert sorted(e.data["time"] for e in entries) == ["08:00", "20:00"]
+    # 7.3 kg x 150 / 2 = 547.5 mg = 10.95 mL of 50 mg/mL -> 10.5 mL (mark not above the
+    # maximum) = 525 mg
+    assert {e.data["dose"] for e in entries} == {"525 mg = 10.5 mL of 50 mg/mL"}
+    assert {e.data["drug"] for e in entries} == {"vigabatrin"}
+    # a whole-day tick is not on the schedule any more
     tick(family, patient, "vgb1", "")
+    assert len(ticks(patient)) == 2
+    record_from_dict(records.export_dict(patient))  # the record stays valid
+
+
+def test_a_medicine_without_a_known_split_is_ticked_once_a_day(
+    family: Client, patient: Patient, users: dict[str, User]
+) -> None:
+    # a treatment without a protocol: the record says 30 mg/day, nothing says how often, so
+    # one whole-day dose with its tick and no time (the doses_given item without "time")
+    item = {"id": "lev1", "drug": "levetiracetam", "start": records.today().isoformat(),
+            "doses": [{"start": records.today().isoformat(), "amount": 30, "unit": "mg/day"}]}
+    audit.create_entry(patient, Kind.TREATMENT, item, users["neurologist"])
+    section = medicines_section(family, patient)
+    assert section.count('name="treatment" value="lev1"') == 1
+    assert "30 mg a day" in section and "Your team tells you how to split" in section
+    tick(family, patient, "lev1", "")
     (entry,) = ticks(patient)
-    assert entry.data["treatment"] == "vgb1" and "time" not in entry.data
-    assert entry.data["drug"] == "vigabatrin" and "mg/kg/day" in entry.data["dose"]
+    assert entry.data["treatment"] == "lev1" and "time" not in entry.data
+    assert entry.data["dose"] == "30 mg a day"
 
 
 def test_the_audit_trail_refuses_a_second_live_tick_of_the_same_dose(

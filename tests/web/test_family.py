@@ -435,9 +435,18 @@ def test_todays_medicines_from_the_saved_course(
     assert "10 mg" in section
     for time in ("08:00", "12:00", "16:00", "20:00"):
         assert time in section
-    # the example's vigabatrin (no planner inputs) shows the record's dose in force:
-    # 150 mg/kg/day from 26 Jul 2026
-    assert "vigabatrin" in section and "150 mg/kg/day" in section
+    # the example's vigabatrin (no planner inputs) shows the record's dose in force,
+    # 150 mg/kg/day from 26 Jul 2026, as the family gives it (issue 19: it showed
+    # "150 mg/kg/day" and one tick): at the last weight, 7.3 kg (9 Nov 2026), 1095 mg/day,
+    # twice a day (every phase of the vigabatrin protocol: per_day 2) = 547.5 mg at 08:00 and
+    # 20:00; 547.5 mg / 50 mg/mL (the protocol's first product) = 10.95 mL, on no mark of the
+    # 20 mL syringe (0.5 mL marks); 11 mL = 550 mg is above the 547.5 mg maximum, so 10.5 mL,
+    # which gives 525 mg (therapy.dosing.measurable_volume)
+    assert "150 mg/kg/day" not in section
+    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL of 50 mg/mL") == 2
+    assert 'aria-label="vigabatrin 08:00: given"' in section
+    assert 'aria-label="vigabatrin 20:00: given"' in section
+    assert "weight of 7.3 kg (weighed 9 Nov 2026)" in section
 
 
 def plan_the_vigabatrin(patient: Patient, user: User) -> None:
@@ -476,11 +485,17 @@ def test_todays_medicine_after_its_plan_ended_is_the_record_dose(
     family: Client, patient: Patient, users: dict[str, User], monkeypatch: Any
 ) -> None:
     # 1 Dec 2026: the plan ended on 22 Nov, but the record has vgb1 running (no stop) at
-    # 150 mg/kg/day from 26 Jul: the family still sees it among today's medicines
+    # 150 mg/kg/day from 26 Jul: the family still sees it among today's medicines, in mg and
+    # mL at the last weight (7.3 kg on 9 Nov, not the plan's 6.9 kg), one tick per dose:
+    # 150 x 7.3 / 2 = 547.5 mg; 10.95 mL of 50 mg/mL -> 10.5 mL (the mark not above the
+    # maximum) = 525 mg at 08:00 and 20:00 (issue 19: it read "150 mg/kg/day", one tick)
     monkeypatch.setattr(records, "today", lambda: date(2026, 12, 1))
     plan_the_vigabatrin(patient, users["neurologist"])
     section = medicines_section(family, patient)
-    assert "vigabatrin" in section and "150 mg/kg/day" in section
+    assert section.count("<strong>vigabatrin</strong> 525 mg = 10.5 mL of 50 mg/mL") == 2
+    assert "150 mg/kg/day" not in section
+    assert section.count('name="time" value="08:00"') == 1
+    assert section.count('name="time" value="20:00"') == 1
 
 
 def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(
@@ -499,15 +514,27 @@ def test_medicine_sheet_never_says_no_medicine_on_days_awaiting_the_clinic(
     # 20 mL syringe's 0.5 mL marks give 10.5 mL (525 mg, above the 517.5 mg maximum), so the
     # mark below, 10 mL = 500 mg (therapy.dosing.measurable_volume)
     # the dose stated is the one the measured liquid gives (never 517.50 mg beside a volume
-    # holding 500 mg), with its evidence grade, the strength the volume is for, and the planned
-    # dose named as what the volume rounds
-    assert "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 500 mg evidence: " in text
-    assert "10 mL of 50 mg/mL (the nearest measurable volume to the planned 517.50 mg)" in text
+    # holding 500 mg), in the family's words "500 mg = 10 mL of 50 mg/mL at 08:00, 20:00"
+    # (issue 19), with the planned dose and volume named as what the mark rounds: 517.5 mg is
+    # 10.35 mL. No evidence grade: issue 19 says families should not see grades (they stay on
+    # the clinicians' pages), so the old assertion "500 mg evidence: ..." is reversed.
+    assert (
+        "Wed 29 Jul to Thu 22 Oct (86 days) vigabatrin 500 mg = 10 mL of 50 mg/mL at 08:00, "
+        "20:00 (the planned 517.5 mg is 10.35 mL, between the syringe's marks: 10 mL is the "
+        "nearest mark that gives no more than the maximum)"
+    ) in text.replace("&#x27;", "'")
+    assert "evidence" not in text.lower() and "FIRM" not in text and "SECONDARY" not in text
+    assert "nearest measurable volume" not in text
     # the plan ended but the record keeps vigabatrin going: this sheet is not today's dose
     assert (
         "This schedule ended on Sunday 22 November 2026, but the clinic's record shows "
         "vigabatrin still being given" in text
     )
+    # ... and it says what that dose is: the record's 150 mg/kg/day at the last weight,
+    # 7.3 kg (9 Nov): 547.5 mg = 10.95 mL -> 10.5 mL (the mark not above the maximum) = 525 mg,
+    # twice a day (never just "ask the clinic for today's dose sheet")
+    assert "vigabatrin : 525 mg = 10.5 mL of 50 mg/mL at 08:00, 20:00" in text
+    assert "(for a weight of 7.3 kg, weighed 9 Nov 2026)" in text
 
 
 # --------------------------------------------------------------------------- printouts
@@ -708,3 +735,18 @@ def test_invitation_script_copies_and_prints_from_marked_buttons() -> None:
     js = (Path(spasmcare.web.__file__).parent / "static" / "web" / "invitation.js").read_text()
     assert "navigator.clipboard.writeText" in js and 'execCommand("copy")' in js
     assert "[data-copy]" in js and "[data-print]" in js and "window.print()" in js
+
+
+def test_medicine_sheet_without_a_planned_course_gives_the_record_dose(
+    family: Client, patient: Patient
+) -> None:
+    # the example has no planned course; its vigabatrin runs at 150 mg/kg/day (issue 19: the
+    # sheet said "No medicine course has been saved" while the phone showed 150 mg/kg/day):
+    # 7.3 kg (9 Nov 2026) x 150 / 2 = 547.5 mg = 10.95 mL of 50 mg/mL -> 10.5 mL (the mark
+    # not above the maximum) = 525 mg, twice a day
+    page = family.get(reverse("family_print", args=[patient.pk, "medicines"]))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "No medicine course has been saved" not in text
+    assert "vigabatrin : 525 mg = 10.5 mL of 50 mg/mL at 08:00, 20:00" in text
+    assert "(for a weight of 7.3 kg, weighed 9 Nov 2026)" in text
+    assert "mg/kg/day" not in text

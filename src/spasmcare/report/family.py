@@ -33,10 +33,16 @@ References
    rehydration solution (keto-therapy.md §2.2).
 7. The record format (docs/RECORD_FORMAT.md): a dose is in force from its start until the next
    dose of the same treatment.
+8. The treatment's protocol file (``spasmcare/therapy/protocols``): how many doses a day
+   (``per_day`` of its phases), the product and its strength (``products``, each with its
+   source, e.g. vigabatrin 50 mg/mL made-up powder, drug-protocols-evidence.md D-8) and the
+   course maximum. The first listed product is the planner's default product too
+   (:func:`spasmcare.therapy.plan_course`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,7 +51,10 @@ from typing import Any, Literal
 
 from spasmcare.errors import InputError
 from spasmcare.measures.labs import SRC_BHB, SRC_BHB_HIGH, SRC_GLUCOSE, LabThresholds
-from spasmcare.record.model import Dose, Record, Treatment
+from spasmcare.plain import day_text
+from spasmcare.record.model import DIET_LABELS, Dose, Record, Treatment
+from spasmcare.therapy.dosing import daily_cap, measurable_volume, round_dose
+from spasmcare.therapy.export import given_text
 
 #: ``urgent``: get help now; ``call``: phone the team; ``tell``: let the team know;
 #: ``advice``: a protocol's own advice, shown in its words.
@@ -126,6 +135,133 @@ def dose_in_force(treatment: Treatment, on: date) -> Dose | None:
         if dose.start <= on:
             found = dose
     return found
+
+
+def latest_weight(record: Record, on: date) -> tuple[float, date] | None:
+    """(weight [kg], day weighed) of the last weight on record on or before ``on``."""
+    weights = [(g.day, g.weight_kg) for g in record.growth if g.weight_kg and g.day <= on]
+    if not weights:
+        return None
+    day, weight_kg = max(weights)
+    return float(weight_kg), day
+
+
+@dataclass(frozen=True)
+class FamilyDose:
+    """One dose of a treatment as a family gives it.
+
+    ``time`` is the time on the schedule ("" when the record and its protocol do not say how
+    the day's amount is split: then ``amount`` is the whole day's); ``amount`` is what the
+    measured liquid gives [mg] when there is a volume (the syringe's mark), else the planned
+    dose (or the record's amount and unit when it is not a mg dose); ``planned`` the dose
+    before the syringe's mark; ``volume_ml`` the volume of ``product`` (None when no sourced
+    strength is known: the team gives the volume).
+    """
+
+    time: str
+    amount: float
+    unit: str
+    volume_ml: float | None = None
+    product: str | None = None
+    concentration: float | None = None
+    planned: float | None = None
+    per_day_known: bool = True
+
+    def text(self) -> str:
+        """ "750 mg = 15 mL of 50 mg/mL" (the time is said by :func:`doses_text`)."""
+        if not self.per_day_known:
+            shown = f"{self.amount:g} {self.unit}"
+            return f"{shown} a day" if self.unit in ("mg", "units") else shown
+        return given_text(self.amount, self.unit, self.volume_ml, self.concentration)
+
+
+def doses_text(doses: Sequence[FamilyDose]) -> str:
+    """Doses as families read them: "20 mg = 2 mL of 10 mg/mL at 08:00, 14:00, 20:00" (doses
+    of one size share their times; "750 mg = 15 mL of 50 mg/mL at 08:00; 500 mg = 10 mL of
+    50 mg/mL at 20:00" when they differ)."""
+    groups: dict[str, list[str]] = {}
+    for d in doses:
+        groups.setdefault(d.text(), []).append(d.time)
+    parts = []
+    for shown, times in groups.items():
+        named = [t for t in times if t]
+        parts.append(f"{shown} at {', '.join(named)}" if named else shown)
+    return "; ".join(parts)
+
+
+def _protocol_course(treatment: Treatment, protocols_dir: str | Path | None) -> dict[str, Any]:
+    """The course of ``treatment``'s drug in its protocol file (latest version), or {}."""
+    if not treatment.protocol:
+        return {}
+    from spasmcare.therapy.protocol import load_protocol
+
+    try:
+        protocol = load_protocol(treatment.protocol, protocols_dir=protocols_dir)
+    except InputError:
+        return {}
+    words = _words(treatment.drug)
+    for course in protocol.courses:
+        if set(str(course["drug"]).lower().split()) <= words:
+            return course | {"time_slots": protocol.data.get("time_slots") or {}}
+    return {}
+
+
+def _per_day(course: Mapping[str, Any]) -> int | None:
+    """The number of doses a day when every phase of the course says the same plain number."""
+    counts = {p.get("per_day") for p in course.get("phases") or []}
+    if len(counts) != 1:
+        return None
+    (n,) = counts
+    return n if isinstance(n, int) and n > 0 else None
+
+
+def family_doses(
+    treatment: Treatment,
+    dose: Dose,
+    weight_kg: float | None,
+    protocols_dir: str | Path | None = None,
+) -> list[FamilyDose]:
+    """Each dose of ``treatment`` on a day with the record dose ``dose`` in force [7, 8]: one
+    per time of day when the protocol says how many a day, else one for the whole day.
+
+    The amount of a weight-based dose (mg/kg/day) is worked out at ``weight_kg`` (the last
+    weight on record); without a weight it stays as the record says. A volume is given only
+    for a mg dose with a product of sourced strength in the protocol; otherwise the family
+    is told that the team gives the volume (the page's words, never an invented strength).
+    The one place the family pages turn a record dose into doses: a shared "doses in force"
+    computation can replace its body.
+    """
+    from spasmcare.therapy.schedule import DEFAULT_TIME_SLOTS, DOSE_STEP
+
+    course = _protocol_course(treatment, protocols_dir)
+    if dose.unit == "mg/kg/day" and weight_kg:
+        daily_mg: float | None = dose.amount * weight_kg
+    elif dose.unit == "mg/day":
+        daily_mg = dose.amount
+    else:
+        daily_mg = None
+    n = _per_day(course)
+    slots = {int(k): list(v) for k, v in (course.get("time_slots") or {}).items()}
+    times = (slots or DEFAULT_TIME_SLOTS).get(n or 0)
+    if daily_mg is None:
+        return [FamilyDose("", dose.amount, dose.unit, per_day_known=False)]
+    if n is None or times is None:
+        daily = round_dose(daily_mg, None, DOSE_STEP)
+        return [FamilyDose("", daily, "mg", planned=daily, per_day_known=False)]
+    cap = daily_cap(dict(course.get("maximum") or {}), weight_kg or 0.0, None, n)
+    limit = cap / n if cap is not None else None
+    per_dose = round_dose(daily_mg / n, limit, DOSE_STEP)
+    products = [p for p in course.get("products") or [] if p.get("unit") == "mg/mL"]
+    if not products or course.get("unit") != "mg":
+        return [FamilyDose(t, per_dose, "mg", planned=per_dose) for t in times]
+    first = products[0]
+    concentration = float(first["concentration"])
+    volume, _ = measurable_volume(per_dose, concentration, limit)
+    gives = round(volume * concentration, 6)
+    return [
+        FamilyDose(t, gives, "mg", volume, str(first["name"]), concentration, per_dose)
+        for t in times
+    ]
 
 
 @dataclass(frozen=True)
@@ -267,9 +403,28 @@ def family_advice(
     return out
 
 
+#: An evidence grade with its reference to drug-protocols-evidence.md, as protocol source
+#: texts end ("... SECONDARY [evidence D-14]."): for the clinicians' pages only.
+_GRADE_MARK = re.compile(
+    r"\s*\b(?:FIRM(?: \(abstract\))?|SECONDARY|WEAK)\s*\[evidence [^\]]*\]\.?"
+    r"|\s*\[evidence [^\]]*\]"
+)
+
+
+def family_source(text: str) -> str:
+    """A source citation as a family reads it: without the evidence grade and its reference
+    ("CDC ... discontinuation. SECONDARY [evidence D-14]." -> "CDC ... discontinuation.")."""
+    return _GRADE_MARK.sub("", text).strip()
+
+
 def _advice_signs(items: Sequence[tuple[str, Sequence[str]]]) -> tuple[WarningSign, ...]:
     return tuple(
-        WarningSign(sign=text, action="", urgency="advice", source="; ".join(sources))
+        WarningSign(
+            sign=text,
+            action="",
+            urgency="advice",
+            source="; ".join(family_source(s) for s in sources),
+        )
         for text, sources in items
     )
 
@@ -310,14 +465,14 @@ def call_the_team(
             "On hormone treatment (prednisolone, ACTH or tetracosactide)",
             bool(hormonal),
             signs if hormonal else hormonal_signs(),
-            tuple(f"{t.drug} from {t.start.isoformat()}" for t in hormonal),
+            tuple(f"{t.drug} from {day_text(t.start)}" for t in hormonal),
         ),
         CallSection(
             "keto",
             "On the ketogenic diet",
             bool(diets) or keto_plan,
             keto_signs(thresholds),
-            tuple(f"{d.diet} from {d.start.isoformat()}" for d in diets)
+            tuple(f"{DIET_LABELS.get(d.diet, d.diet)} from {day_text(d.start)}" for d in diets)
             + (("keto plan saved by the dietitian",) if keto_plan and not diets else ()),
         ),
     ]
@@ -338,7 +493,7 @@ def call_the_team(
                     f"On {t.drug}",
                     True,
                     _advice_signs(fresh),
-                    (f"{t.drug} from {t.start.isoformat()}",),
+                    (f"{t.drug} from {day_text(t.start)}",),
                 )
             )
     if not any(s.applies for s in sections):

@@ -217,6 +217,26 @@ def measurable_volume(
     return volume, syringe
 
 
+def mark_note(
+    planned: float, unit: str, volume_ml: float, concentration: float
+) -> str:
+    """What a printed volume is, when it is not the planned dose's exact volume.
+
+    "(the planned 547.5 mg is 10.95 mL, between the syringe's marks: 10.5 mL is the nearest
+    mark that gives no more than the maximum)" -- never "the nearest measurable volume" when
+    the maximum made it the mark below (:func:`measurable_volume`). Empty when the volume
+    is the planned volume. ``unit`` is the dose's unit ("mg" or "U").
+    """
+    planned_ml = planned / concentration
+    if abs(planned_ml - volume_ml) < 1e-6:
+        return ""
+    return (
+        f"(the planned {planned:g} {unit} is {round(planned_ml, 3):g} mL, between the "
+        f"syringe's marks: {volume_ml:g} mL is the nearest mark that gives no more than the "
+        "maximum)"
+    )
+
+
 def daily_cap(
     maximum: dict[str, float],
     weight_kg: float,

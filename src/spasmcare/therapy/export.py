@@ -2,12 +2,14 @@
 
 The family versions (``family=True`` tables and every .ics file) contain only confirmed doses,
 monitoring and advice: a day whose dose awaits clinic confirmation says only that the clinic
-will give the dose.
+will give the dose. They carry no evidence grades (those are for the clinicians' pages) and
+write dates as people do ("7 Dec 2026"); a dose reads "20 mg = 2 mL of 10 mg/mL at 08:00".
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,12 +18,14 @@ if TYPE_CHECKING:
     from icalendar import Event
 
 from spasmcare.errors import InputError
+from spasmcare.plain import day_text
 from spasmcare.therapy.protocol import TO_BE_CONFIRMED
 from spasmcare.therapy.schedule import (
     FAMILY_MONITORING_EVENT,
     FAMILY_PENDING,
     FAMILY_PENDING_EVENT,
     FAMILY_REVIEW_EVENT,
+    GIVEN_AT_PLANNING,
     CoursePlan,
     Dose,
 )
@@ -29,6 +33,7 @@ from spasmcare.therapy.schedule import (
 __all__ = [
     "FAMILY_PENDING",
     "dose_text",
+    "given_text",
     "grade_text",
     "number",
     "per_text",
@@ -45,6 +50,45 @@ def number(value: float | None, digits: int = 2) -> str:
         return ""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def given_text(
+    amount: float,
+    unit: str,
+    volume_ml: float | None = None,
+    concentration: float | None = None,
+    times: Sequence[str] = (),
+) -> str:
+    """A dose as a family reads it: "20 mg = 2 mL of 10 mg/mL at 08:00, 14:00, 20:00".
+
+    ``amount`` is what the measured volume gives (never the planned dose beside a volume that
+    holds less); the volume always carries the strength it was computed from
+    (:func:`volume_text`); ``times`` are the schedule's times (none: no "at").
+    """
+    shown = f"{number(amount)} {'units' if unit == 'U' else unit}"
+    if volume_ml is not None:
+        shown += f" = {number(volume_ml)} mL"
+        if concentration is not None:
+            shown += f" of {concentration:g} {'mg/mL' if unit == 'mg' else 'U/mL'}"
+    named = [t for t in times if t]
+    return f"{shown} at {', '.join(named)}" if named else shown
+
+
+def family_product(name: str | None) -> str:
+    """A product's name as a family reads it: without the clinicians' "(given at planning)"."""
+    return (name or "").removesuffix(GIVEN_AT_PLANNING)
+
+
+def dose_given_text(dose: Dose) -> str:
+    """One planned dose as a family reads it, at its time (:func:`given_text`)."""
+    gives = dose.measured if dose.volume_ml is not None and dose.measured is not None else None
+    return given_text(
+        gives if gives is not None else dose.amount,
+        dose.unit,
+        dose.volume_ml,
+        dose.concentration,
+        [dose.time],
+    )
 
 
 def dose_text(dose: Dose) -> str:
@@ -129,7 +173,7 @@ def table_rows(
                     "dose": dose_text(dose),
                     "per": per_text(dose),
                     "ml": volume_text(dose),
-                    "grade": grade_text(dose),
+                    "grade": "" if family else grade_text(dose),
                     "note": "; ".join(day_notes) if first else "",
                 }
             )
@@ -187,7 +231,7 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
     cal.add("prodid", "-//spasmcare//therapy course//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{plan.title} (from {plan.start.isoformat()})")
+    cal.add("x-wr-calname", f"{plan.title} (from {day_text(plan.start)})")
     key = (plan.protocol_id, plan.version, plan.start.isoformat())
 
     def all_day(when: date, summary: str, description: str, *uid_parts: Any) -> Event:
@@ -205,17 +249,15 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
         for dose in day.doses:
             hour, minute = (int(x) for x in dose.time.split(":"))
             begin = datetime.combine(day.date, time(hour, minute))
-            volume = f" = {volume_text(dose)}" if dose.volume_ml is not None else ""
             event = Event()
             event.add("uid", _uid(*key, day.date, dose.time, dose.drug))
             event.add("dtstamp", stamp)
             event.add("dtstart", begin)
             event.add("dtend", begin + timedelta(minutes=10))
-            event.add("summary", f"{dose.drug} {dose_text(dose)}{volume}")
+            event.add("summary", f"{dose.drug} {dose_given_text(dose)}")
             lines = [f"Day {day.day} of the course", f"Route: {dose.route}"]
             if dose.product:
-                lines.append(f"Product: {dose.product}")
-            lines.append(f"Evidence grade: {grade_text(dose)}")
+                lines.append(f"Product: {family_product(dose.product)}")
             event.add("description", "\n".join(lines))
             cal.add_component(event)
         for pending in day.pending:
@@ -252,7 +294,7 @@ def to_ics(plan: CoursePlan, generated_at: datetime | None = None) -> bytes:
     for item in plan.visible_monitoring(family=True):
         summary = item.what
         if item.until is not None:
-            summary += f" (by {item.until.isoformat()})"
+            summary += f" (by {day_text(item.until)})"
         cal.add_component(
             all_day(item.date, summary, FAMILY_MONITORING_EVENT, item.date, item.what)
         )

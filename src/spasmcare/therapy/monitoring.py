@@ -25,6 +25,9 @@ References
 2. Westall CA et al. 2014 (PMC4277676): vigabatrin retinal toxicity 5.3 % by 6 months and
    13.3 % by 12 months; treatment for 6 months or less advised. The protocol's
    ``warn_after_months`` carries the limit and its source.
+3. drug-protocols-evidence.md D-15: what to check on hormonal treatment (blood pressure,
+   glucose, weight) is sourced, how often is NOT FOUND; the clinic sets it. Until it does, a
+   family still sees the check, with :data:`FAMILY_HOW_OFTEN_UNSET` instead of dates.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -43,6 +46,8 @@ from spasmcare.therapy.protocol import resolve
 
 #: Relative weight change within a course above which the plan warns [1].
 WEIGHT_CHANGE_FRACTION = 0.10
+#: What a family reads beside a check whose frequency awaits the clinic [3].
+FAMILY_HOW_OFTEN_UNSET = "your team will tell you how often"
 
 
 def add_months(start: date, months: int) -> date:
@@ -76,6 +81,7 @@ class MonitoringItem:
     detail: str | None = None
     confirmed: bool = True
     confirmed_by: str | None = None
+    check: str | None = None  # the protocol's words for the check, without its status
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"date": self.date.isoformat(), "what": self.what}
@@ -87,6 +93,33 @@ class MonitoringItem:
             out["confirmed"] = self.confirmed
             out["confirmed_by"] = self.confirmed_by
         return out
+
+
+@dataclass(frozen=True)
+class FamilyCheck:
+    """One check on a family's sheet: dated (``date``, ``until``) when its schedule is set,
+    else undated with ``how_often`` saying the team sets it [3]."""
+
+    what: str
+    date: _dt.date | None
+    until: _dt.date | None = None
+    how_often: str = ""
+    item: MonitoringItem | None = None
+
+
+def family_checks(items: Sequence[MonitoringItem]) -> list[FamilyCheck]:
+    """The checks a family sees: every confirmed dated item, then once each check whose
+    schedule awaits the clinic, undated, reading "your team will tell you how often" [3]
+    (never dropped: the check itself is sourced even when its frequency is not)."""
+    dated = [FamilyCheck(m.what, m.date, m.until, "", m) for m in items if m.confirmed]
+    unset: list[FamilyCheck] = []
+    for m in items:
+        if m.confirmed:
+            continue
+        what = m.check or m.what
+        if all(c.what != what for c in unset):
+            unset.append(FamilyCheck(what, None, None, FAMILY_HOW_OFTEN_UNSET, m))
+    return dated + unset
 
 
 @dataclass

@@ -64,6 +64,9 @@ DEFAULT_TIME_SLOTS: dict[int, list[str]] = {
     4: ["08:00", "12:00", "16:00", "20:00"],
 }
 
+#: The mark of a product whose strength the clinician typed at planning (clinician pages only).
+GIVEN_AT_PLANNING = " (given at planning)"
+
 # Family-facing wording (the family table, JSON and calendar all use these).
 FAMILY_REVIEW = "clinic review today: the doses may change after it"
 FAMILY_PENDING = "your clinic will tell you the dose for this day"
@@ -816,7 +819,7 @@ def plan_course(
         if not (isinstance(strength, int | float) and math.isfinite(strength) and strength > 0):
             raise InputError("products", f"{drug}={strength}", "a strength above 0")
         unit = "mg/mL" if course["unit"] == "mg" else "U/mL"
-        name = f"{course['drug']} {strength:g} {unit} (given at planning)"
+        name = f"{course['drug']} {strength:g} {unit}{GIVEN_AT_PLANNING}"
         chosen[course["drug"]] = Product(name, float(strength), unit)
     for course in protocol.courses:
         if course["drug"] not in chosen and course.get("products"):
@@ -915,6 +918,7 @@ def plan_course(
                     detail,
                     False,
                     None,
+                    check=str(item["what"]),
                 )
             )
             continue

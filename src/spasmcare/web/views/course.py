@@ -25,6 +25,9 @@ from spasmcare.record import Record
 from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
 from spasmcare.therapy.course_record import drugs, ended_item, record_treatment
+from spasmcare.therapy.dosing import mark_note
+from spasmcare.therapy.export import family_product, given_text
+from spasmcare.therapy.monitoring import family_checks
 from spasmcare.therapy.protocol import all_versions, default_version
 from spasmcare.therapy.schedule import FAMILY_PENDING
 from spasmcare.web import audit, courses, records
@@ -33,6 +36,7 @@ from spasmcare.web.access import current_user as _user
 from spasmcare.web.course_forms import PlannerForm, TickForm
 from spasmcare.web.courses import SavedCourse
 from spasmcare.web.models import Entry, Kind, Patient
+from spasmcare.web.views import family as family_view
 
 #: Short course-id prefixes of the drugs of the bundled protocols (others: first letters).
 ID_PREFIX = {
@@ -562,7 +566,7 @@ def _print_runs(
                 "mg" if "mg" in d else "units",
                 d["volume_ml"],
                 d["route"],
-                d["product"],
+                family_product(d["product"]),
                 d.get("measured_mg", d.get("measured_units")),
                 d.get("grade", ""),
                 d.get("concentration"),
@@ -616,6 +620,17 @@ def _print_runs(
                         "grade": k[7],
                         "concentration": k[8],
                         "times": times,
+                        # the family's words: "20 mg = 2 mL of 10 mg/mL at 08:00, 14:00"
+                        "text": given_text(
+                            k[6] if k[3] is not None and k[6] is not None else k[1],
+                            "U" if k[2] == "units" else k[2],
+                            k[3],
+                            k[8],
+                            times,
+                        ),
+                        "mark_note": mark_note(
+                            k[1], "U" if k[2] == "units" else k[2], k[3], k[8]
+                        ) if k[3] is not None and k[8] else "",
                     }
                     for k, times in content
                 ],
@@ -639,6 +654,9 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
     if wanted and course is None:
         raise Http404("no such course")
     ctx: dict[str, Any] = {"patient": patient, "course": course, "page": page}
+    if course is None and page == "medicines":
+        # no course planned here: the record's doses in force, as the family gives them
+        ctx["record_doses"] = family_view.record_doses_today(patient, records.today())
     if course is not None:
         plan = courses.saved_plans(patient, saved).get(course.group)
         if isinstance(plan, CoursePlan):
@@ -660,14 +678,21 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
                     for e in course.entries
                     if not e.data.get("stop") or str(e.data["stop"]) >= today.isoformat()
                 ]
+                ids = {str(e.data["id"]) for e in course.entries}
+                ctx["record_doses"] = [
+                    o for o in family_view.record_doses_today(patient, today)
+                    if o["treatment"].id in ids
+                ]
             ctx["advice"] = plan.visible_advice(family=True)
             done = courses.ticks(entries)
             ctx["checks"] = [
                 {
-                    "item": m,
-                    "tick": done.get((course.group, courses.item_key(m.what), m.date.isoformat())),
+                    "item": c,
+                    "tick": done.get((course.group, courses.item_key(c.what), c.date.isoformat()))
+                    if c.date is not None
+                    else None,
                 }
-                for m in plan.visible_monitoring(family=True)
+                for c in family_checks(plan.monitoring)
             ]
         else:
             ctx["problem"] = "The course plan cannot be shown; please ask the clinic."

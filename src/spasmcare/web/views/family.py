@@ -46,8 +46,17 @@ from django.views.decorators.http import require_POST
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
 from spasmcare.record.model import DIET_LABELS
-from spasmcare.report.family import call_the_team, dose_in_force, in_force
+from spasmcare.report.family import (
+    FamilyDose,
+    call_the_team,
+    dose_in_force,
+    doses_text,
+    family_doses,
+    in_force,
+    latest_weight,
+)
 from spasmcare.therapy import CoursePlan
+from spasmcare.therapy.export import family_product, given_text
 from spasmcare.web import audit, clinic, courses, records, resilience, uploads
 from spasmcare.web.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
@@ -186,11 +195,26 @@ def _week(
     return rows, ticks, list(DiaryView(week).days(first, today)), None
 
 
+def _plan_dose_text(dose: dict[str, Any]) -> str:
+    """One dose of the plan's family version in the family's words ("10 mg = 2 mL of 5 mg/mL"):
+    with a volume, the amount is what the measured volume gives."""
+    unit = "mg" if dose.get("mg") is not None else "U"
+    planned = dose.get("mg") if unit == "mg" else dose.get("units")
+    measured = dose.get("measured_mg") if unit == "mg" else dose.get("measured_units")
+    volume = dose.get("volume_ml")
+    amount = measured if volume is not None and measured is not None else planned
+    return given_text(float(amount or 0), unit, volume, dose.get("concentration"))
+
+
 def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | None:
     """The family version of one plan day, limited to ``drugs`` (None: not a course day)."""
     for day, plain in zip(plan.to_dict(family=True)["days"], plan.days, strict=True):
         if day["date"] == on.isoformat():
-            doses = [d for d in day["doses"] if d["drug"] in drugs]
+            doses = [
+                d | {"product": family_product(d.get("product")), "text": _plan_dose_text(d)}
+                for d in day["doses"]
+                if d["drug"] in drugs
+            ]
             # drugs whose dose today awaits the clinic: a medicine day, never "no dose"
             pending = sorted({p.drug for p in plain.pending if p.drug in drugs})
             return {"day": day["day"], "doses": doses, "notes": day["notes"], "pending": pending}
@@ -208,14 +232,16 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
     entries = list(
         Entry.objects.filter(
             patient=patient,
-            kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN],
+            kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN, Kind.GROWTH],
             retracted_at__isnull=True,
         ).order_by("day", "id")
     )
 
     def build() -> dict[str, Any]:
         out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
-        record_items = [e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)]
+        record_items = [
+            e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET, Kind.GROWTH)
+        ]
         try:
             record, _ = resilience.read_entries(patient, record_items, on)
         except InputError as exc:
@@ -255,10 +281,11 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
                 }
             )
         if record is not None:
+            weighed = latest_weight(record, on)
             for t in record.treatments:
                 if t.id in shown_ids or not in_force(t.start, t.stop, on):
                     continue
-                out["others"].append({"treatment": t, "dose": dose_in_force(t, on)})
+                out["others"].append(_record_doses(t, on, weighed))
             out["diets"] = [
                 {"label": DIET_LABELS.get(d.diet, d.diet), "prescribed_ratio": d.prescribed_ratio}
                 for d in record.diet_periods
@@ -279,6 +306,41 @@ def _medicines(patient: Patient, on: date) -> dict[str, Any]:
         stamp=f"{on.isoformat()}:p{patient.version}:{courses.protocols_token()}:{made_of}",
     )
     return value
+
+
+def record_doses_today(patient: Patient, on: date) -> list[dict[str, Any]]:
+    """The record's doses in force on ``on`` of the treatments without a plan day then, as
+    the family gives them (the "others" of today's medicines)."""
+    return list(_medicines(patient, on)["others"])
+
+
+def _record_doses(
+    treatment: Any, on: date, weighed: tuple[float, date] | None
+) -> dict[str, Any]:
+    """A treatment without a plan day today: the record's dose in force as the family gives
+    it (:func:`spasmcare.report.family.family_doses`, one row per time of day)."""
+    dose = dose_in_force(treatment, on)
+    weight_kg = weighed[0] if weighed else None
+    doses: list[FamilyDose] = []
+    if dose is not None:
+        try:
+            doses = family_doses(treatment, dose, weight_kg, courses.protocols_dir())
+        except InputError:  # an unusable protocol file: the record's words, split by the team
+            doses = [FamilyDose("", dose.amount, dose.unit, per_day_known=False)]
+    weight_based = dose is not None and dose.unit == "mg/kg/day" and weighed is not None
+    return {
+        "treatment": treatment,
+        "dose": dose,
+        "doses": [
+            {"time": d.time, "text": d.text(), "dose": d, "product": d.product} for d in doses
+        ],
+        "line": doses_text(doses),
+        "weight": (
+            {"kg": f"{weighed[0]:g}", "day": weighed[1]} if weight_based and weighed else None
+        ),
+        "split_known": all(d.per_day_known for d in doses),
+        "volume_known": bool(doses) and all(d.volume_ml is not None for d in doses),
+    }
 
 
 def _keto_summary(entry: Entry) -> dict[str, Any]:
@@ -380,18 +442,9 @@ def diary(request: HttpRequest, pid: int) -> HttpResponse:
 
 
 def _amount_text(dose: dict[str, Any]) -> str:
-    """One dose of the plan's family version as the phone shows it ("10 mg = 1 mL of ...")."""
-    if dose.get("mg") is not None:
-        text = f"{dose['mg']:g} mg"
-    elif dose.get("units") is not None:
-        text = f"{dose['units']:g} units"
-    else:
-        text = ""
-    if dose.get("volume_ml") is not None:
-        text += f" = {dose['volume_ml']:g} mL"
-        if dose.get("product"):
-            text += f" of {dose['product']}"
-    return text.strip()[:200]
+    """One dose of the plan's family version as the phone shows it ("10 mg = 1 mL of
+    10 mg/mL"), kept with a tick as what the family saw."""
+    return str(dose.get("text") or _plan_dose_text(dose))[:200]
 
 
 def _schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:
@@ -408,9 +461,10 @@ def _schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:
                      "dose": _amount_text(d)}
                 )
     for o in medicines["others"]:
-        t, dose = o["treatment"], o["dose"]
-        shown = f"{dose.amount:g} {dose.unit}" if dose is not None else ""
-        rows.append({"treatment": t.id, "time": "", "drug": t.drug, "dose": shown})
+        t = o["treatment"]
+        for d in o["doses"] or [{"time": "", "text": ""}]:
+            rows.append({"treatment": t.id, "time": d["time"], "drug": t.drug,
+                         "dose": d["text"][:200]})
     return rows
 
 
@@ -466,7 +520,13 @@ def _with_ticks(
             doses.append(d | {"treatment": treatment, "tick": _tick_view(tick, user)})
         out["courses"].append(c | {"today": c["today"] | {"doses": doses}})
     out["others"] = [
-        o | {"tick": _tick_view(ticks.get((o["treatment"].id, "")), user)}
+        o | {
+            "tick": _tick_view(ticks.get((o["treatment"].id, "")), user),
+            "doses": [
+                d | {"tick": _tick_view(ticks.get((o["treatment"].id, d["time"])), user)}
+                for d in o["doses"]
+            ],
+        }
         for o in medicines["others"]
     ]
     return out
