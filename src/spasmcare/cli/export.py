@@ -76,6 +76,13 @@ def fhir(
     no_validate: bool = typer.Option(
         False, "--no-validate", help="Bulk: skip the fhir.resources model check (faster)."
     ),
+    check_every: int = typer.Option(
+        100,
+        "--check-every",
+        min=1,
+        help="Bulk: model-check the first resource of each type and then every Nth "
+        "(1 = every resource).",
+    ),
     today: str | None = typer.Option(None, "--today", help=_TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
@@ -107,7 +114,7 @@ def fhir(
         sources(),  # type: ignore[arg-type]
         ndjson,
         options=options,
-        validate=not no_validate,
+        check_every=0 if no_validate else check_every,
         request="spasmcare export fhir --ndjson",
         total=len(files),
     )
