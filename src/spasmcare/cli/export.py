@@ -83,6 +83,12 @@ def fhir(
         help="Bulk: model-check the first resource of each type and then every Nth "
         "(1 = every resource).",
     ),
+    salt_file: Path | None = typer.Option(
+        None,
+        "--salt-file",
+        help="Bulk: write de-identified NDJSON (pseudonyms keyed with this secret salt file, "
+        "no names, birth dates or free text, dates shifted per patient).",
+    ),
     today: str | None = typer.Option(None, "--today", help=_TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
@@ -106,6 +112,8 @@ def fhir(
         return
     from spasmcare.interop.bulk import write_ndjson
 
+    salt = read_text(salt_file, "--salt-file").strip() if salt_file is not None else None
+
     def sources() -> Iterator[tuple[str, object]]:
         for path in files:
             yield path.name, (lambda p=path: _load(p, day))
@@ -115,6 +123,7 @@ def fhir(
         ndjson,
         options=options,
         check_every=0 if no_validate else check_every,
+        deidentify_salt=salt,
         request="spasmcare export fhir --ndjson",
         total=len(files),
     )
