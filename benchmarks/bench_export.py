@@ -12,10 +12,11 @@ check and the writing.
 Each run is a fresh process, so its peak resident memory (``ru_maxrss``) is its own; the
 figure includes the interpreter and imported libraries (reported apart as the baseline).
 Runs: 1,000 patients with no fhir.resources model check, with every resource checked and with
-the default sampled check (the first resource of each type, then every 100th), 10,000 with the
+the default sampled check (the first resource of each type, then every 1000th), 10,000 with the
 sampled check, and 10,000 with every resource checked when ``SPASMCARE_BENCH_FULL=1``.
-One run by hand: ``python -m benchmarks.bench_export COUNT CHECK_EVERY`` (0 = no check,
-1 = every resource) prints its measures as one JSON line.
+One run by hand: ``python -m benchmarks.bench_export COUNT CHECK_EVERY [deid]`` (0 = no check,
+1 = every resource; ``deid``: the de-identified export, the web page's default) prints its
+measures as one JSON line.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def one(count: int, check_every: int) -> dict[str, float]:
+def one(count: int, check_every: int, deidentify: bool = False) -> dict[str, float]:
     """Export ``count`` patients in this process; return the measures."""
     from spasmcare.interop.bulk import write_ndjson
     from spasmcare.record import record_from_dict
@@ -59,12 +60,19 @@ def one(count: int, check_every: int) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory(prefix="spasmcare-bench-export-") as tmp:
         start = time.perf_counter()
-        manifest = write_ndjson(sources(), Path(tmp), check_every=check_every, total=count)
+        manifest = write_ndjson(
+            sources(),
+            Path(tmp),
+            check_every=check_every,
+            deidentify_salt="bench-salt-of-enough-length" if deidentify else None,
+            total=count,
+        )
         seconds = time.perf_counter() - start
         written = sum(p.stat().st_size for p in Path(tmp).iterdir())
     return {
         "patients": count,
         "check_every": check_every,
+        "deidentified": deidentify,
         "seconds": seconds,
         "per_patient_ms": 1000 * seconds / count,
         "resources": sum(item["count"] for item in manifest["output"]),
@@ -87,7 +95,7 @@ def _check_words(every: int) -> str:
 
 
 def main() -> None:
-    runs = [(1000, 0), (1000, 1), (1000, 100), (10000, 100)]
+    runs = [(1000, 0), (1000, 1), (1000, 1000), (10000, 1000)]
     if os.environ.get("SPASMCARE_BENCH_FULL") == "1":
         runs.append((10000, 1))
     print(
@@ -107,4 +115,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(one(int(sys.argv[1]), int(sys.argv[2]))))
+    print(json.dumps(one(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:] == ["deid"])))

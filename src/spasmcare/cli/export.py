@@ -76,12 +76,12 @@ def fhir(
     no_validate: bool = typer.Option(
         False, "--no-validate", help="Bulk: skip the fhir.resources model check (faster)."
     ),
-    check_every: int = typer.Option(
-        100,
+    check_every: int | None = typer.Option(
+        None,
         "--check-every",
         min=1,
         help="Bulk: model-check the first resource of each type and then every Nth "
-        "(1 = every resource).",
+        "(1 = every resource; default 1000).",
     ),
     salt_file: Path | None = typer.Option(
         None,
@@ -110,7 +110,10 @@ def fhir(
         summary = {"file": str(out), "resources": len(bundle["entry"]), "type": "Bundle"}
         emit(summary, as_json, lambda c: c.print(f"wrote {out}: {summary['resources']} resources"))
         return
-    from spasmcare.interop.bulk import write_ndjson
+    from spasmcare.interop.bulk import DEFAULT_CHECK_EVERY, write_ndjson
+
+    if check_every is None:
+        check_every = DEFAULT_CHECK_EVERY
 
     salt = read_text(salt_file, "--salt-file").strip() if salt_file is not None else None
 

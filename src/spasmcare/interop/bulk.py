@@ -54,7 +54,7 @@ MANIFEST = "manifest.json"
 PART = ".part"
 #: Software setting: check the first resource of each type and then every Nth with the
 #: fhir.resources models (1 = every resource, 0 = none).
-DEFAULT_CHECK_EVERY = 100
+DEFAULT_CHECK_EVERY = 1000
 #: Write buffer of each NDJSON file [bytes].
 BUFFER_BYTES = 1 << 20
 
