@@ -57,6 +57,7 @@ FREE_TEXT_KEYS: frozenset[str] = frozenset(
 IDENTIFYING_KEYS: frozenset[str] = frozenset({"identifier", "name", "birthDate", "telecom"})
 #: Code system of the coded drug of a de-identified medication resource.
 DRUG_SYSTEM = f"{CODE_SYSTEM}/drug"
+_LEFT_OUT = FREE_TEXT_KEYS | IDENTIFYING_KEYS
 _MEDICATION = "medicationCodeableConcept"
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(T.*)?")
 _EXTENSIONS = ("extension", "modifierExtension")
@@ -76,10 +77,16 @@ def date_shift_days(record_id: str, salt: str | bytes) -> int:
 
 
 class _Deid:
+    """One patient's de-identification. Sub-elements the mapping shares between resources
+    (the subject reference, a code used by every diary day) are walked once: ``memo`` maps
+    the id of an element seen and its key to (the element, its result), the element kept so
+    its id cannot be reused while the memo lives."""
+
     def __init__(self, patient_ids: Mapping[str, str], salt: bytes, shift: int) -> None:
         self.ids = dict(patient_ids)
         self.salt = salt
         self.shift = timedelta(days=shift)
+        self.memo: dict[tuple[int, str], tuple[Any, Any]] = {}
 
     def new_id(self, old: str) -> str:
         if old not in self.ids:
@@ -87,36 +94,49 @@ class _Deid:
             self.ids[old] = digest.hexdigest()[:32]
         return self.ids[old]
 
-    def value(self, key: str, v: Any) -> Any:
-        if isinstance(v, dict):
-            if key == _MEDICATION:
-                return {"coding": [{"system": DRUG_SYSTEM, "code": drug_code(v.get("text", ""))}]}
-            return self.element(v)
-        if isinstance(v, list):
-            items = [self.value(key, x) for x in v]
-            items = [x for x in items if x not in (None, {}, [])]
-            if key in _EXTENSIONS:
-                items = [x for x in items if not isinstance(x, dict) or set(x) - {"url"}]
-            return items
-        if isinstance(v, str):
-            if key == "id":
-                return self.new_id(v)
-            if key == "reference" and "/" in v:
-                kind, _, old = v.partition("/")
-                return f"{kind}/{self.new_id(old)}"
+    def text(self, key: str, v: str) -> str:
+        if key == "id":
+            return self.new_id(v)
+        if key == "reference" and "/" in v:
+            kind, _, old = v.partition("/")
+            return f"{kind}/{self.new_id(old)}"
+        if len(v) >= 10 and v[4] == "-" and v[7] == "-":
             m = _DATE.fullmatch(v)
             if m is not None:
                 shifted = date.fromisoformat(m.group(1)) + self.shift
                 return shifted.isoformat() + (m.group(2) or "")
         return v
 
+    def value(self, key: str, v: Any) -> Any:
+        kind = type(v)
+        if kind is str:
+            return self.text(key, v)
+        if kind is not dict and kind is not list:
+            return v
+        memo_key = (id(v), key)
+        seen = self.memo.get(memo_key)
+        if seen is not None and seen[0] is v:
+            return seen[1]
+        if kind is dict:
+            if key == _MEDICATION:
+                code = drug_code(v.get("text", ""))
+                out: Any = {"coding": [{"system": DRUG_SYSTEM, "code": code}]}
+            else:
+                out = self.element(v)
+        else:
+            out = [x for x in (self.value(key, x) for x in v) if x != {} and x != []]
+            if key in _EXTENSIONS:
+                out = [x for x in out if type(x) is not dict or set(x) - {"url"}]
+        self.memo[memo_key] = (v, out)
+        return out
+
     def element(self, data: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in data.items():
-            if k in FREE_TEXT_KEYS or k in IDENTIFYING_KEYS:
+            if k in _LEFT_OUT:
                 continue
             new = self.value(k, v)
-            if new not in (None, {}, []):
+            if new is not None and new != {} and new != []:
                 out[k] = new
         return out
 
