@@ -36,6 +36,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
+
 from spasmcare.interop.fhir import CODE_SYSTEM
 from spasmcare.measures.cohort import drug_code, pseudonym
 
@@ -58,6 +60,7 @@ IDENTIFYING_KEYS: frozenset[str] = frozenset({"identifier", "name", "birthDate",
 #: Code system of the coded drug of a de-identified medication resource.
 DRUG_SYSTEM = f"{CODE_SYSTEM}/drug"
 _LEFT_OUT = FREE_TEXT_KEYS | IDENTIFYING_KEYS
+_MISSING = object()
 _MEDICATION = "medicationCodeableConcept"
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(T.*)?")
 _EXTENSIONS = ("extension", "modifierExtension")
@@ -87,6 +90,8 @@ class _Deid:
         self.salt = salt
         self.shift = timedelta(days=shift)
         self.memo: dict[tuple[int, str], tuple[Any, Any]] = {}
+        self.dates: dict[str, str] = {}
+        self.same: dict[tuple[str, bytes], Any] = {}
 
     def new_id(self, old: str) -> str:
         if old not in self.ids:
@@ -101,10 +106,14 @@ class _Deid:
             kind, _, old = v.partition("/")
             return f"{kind}/{self.new_id(old)}"
         if len(v) >= 10 and v[4] == "-" and v[7] == "-":
+            done = self.dates.get(v)
+            if done is not None:
+                return done
             m = _DATE.fullmatch(v)
             if m is not None:
                 shifted = date.fromisoformat(m.group(1)) + self.shift
-                return shifted.isoformat() + (m.group(2) or "")
+                self.dates[v] = done = shifted.isoformat() + (m.group(2) or "")
+                return done
         return v
 
     def value(self, key: str, v: Any) -> Any:
@@ -130,6 +139,26 @@ class _Deid:
         self.memo[memo_key] = (v, out)
         return out
 
+    def resource(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """One resource. Its elements recur across the patient's resources (the category
+        and code of every diary day, the subject, a spasm count): an element equal to one
+        already done (same key, same JSON text) reuses that result."""
+        out: dict[str, Any] = {}
+        for k, v in data.items():
+            if k in _LEFT_OUT:
+                continue
+            kind = type(v)
+            if kind is dict or kind is list:
+                text = (k, orjson.dumps(v))
+                new = self.same.get(text, _MISSING)
+                if new is _MISSING:
+                    self.same[text] = new = self.value(k, v)
+            else:
+                new = self.value(k, v)
+            if new is not None and new != {} and new != []:
+                out[k] = new
+        return out
+
     def element(self, data: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in data.items():
@@ -150,4 +179,4 @@ def deidentify_resources(
         str(r["id"]): key for r in resources if r.get("resourceType") == "Patient" and "id" in r
     }
     deid = _Deid(patients, _key(salt), date_shift_days(record_id, salt))
-    return [deid.element(r) for r in resources]
+    return [deid.resource(r) for r in resources]
