@@ -87,17 +87,19 @@ class _Deid:
 
     def __init__(self, patient_ids: Mapping[str, str], salt: bytes, shift: int) -> None:
         self.ids = dict(patient_ids)
-        self.salt = salt
+        self.mac = hmac.new(salt, b"resource-id\0", hashlib.sha256)
         self.shift = timedelta(days=shift)
         self.memo: dict[tuple[int, str], tuple[Any, Any]] = {}
         self.dates: dict[str, str] = {}
         self.same: dict[tuple[str, bytes], Any] = {}
 
     def new_id(self, old: str) -> str:
-        if old not in self.ids:
-            digest = hmac.new(self.salt, b"resource-id\0" + old.encode("utf-8"), hashlib.sha256)
-            self.ids[old] = digest.hexdigest()[:32]
-        return self.ids[old]
+        new = self.ids.get(old)
+        if new is None:
+            mac = self.mac.copy()
+            mac.update(old.encode("utf-8"))
+            self.ids[old] = new = mac.hexdigest()[:32]
+        return new
 
     def text(self, key: str, v: str) -> str:
         if key == "id":
@@ -148,13 +150,15 @@ class _Deid:
             if k in _LEFT_OUT:
                 continue
             kind = type(v)
-            if kind is dict or kind is list:
+            if kind is str:
+                new = self.new_id(v) if k == "id" else self.text(k, v)
+            elif kind is dict or kind is list:
                 text = (k, orjson.dumps(v))
                 new = self.same.get(text, _MISSING)
                 if new is _MISSING:
                     self.same[text] = new = self.value(k, v)
             else:
-                new = self.value(k, v)
+                new = v
             if new is not None and new != {} and new != []:
                 out[k] = new
         return out
