@@ -11,8 +11,12 @@ check and the writing.
 
 Each run is a fresh process, so its peak resident memory (``ru_maxrss``) is its own; the
 figure includes the interpreter and imported libraries (reported apart as the baseline).
-Runs: 1,000 patients with and without the fhir.resources model check, 10,000 without it,
-and 10,000 with it when ``SPASMCARE_BENCH_FULL=1`` (about 45 minutes on the reference machine).
+Runs: 1,000 patients with no fhir.resources model check, with every resource checked and with
+the default sampled check (the first resource of each type, then every 1000th), 10,000 with the
+sampled check, and 10,000 with every resource checked when ``SPASMCARE_BENCH_FULL=1``.
+One run by hand: ``python -m benchmarks.bench_export COUNT CHECK_EVERY [deid]`` (0 = no check,
+1 = every resource; ``deid``: the de-identified export, the web page's default) prints its
+measures as one JSON line.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def one(count: int, validate: bool) -> dict[str, float]:
+def one(count: int, check_every: int, deidentify: bool = False) -> dict[str, float]:
     """Export ``count`` patients in this process; return the measures."""
     from spasmcare.interop.bulk import write_ndjson
     from spasmcare.record import record_from_dict
@@ -56,12 +60,19 @@ def one(count: int, validate: bool) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory(prefix="spasmcare-bench-export-") as tmp:
         start = time.perf_counter()
-        manifest = write_ndjson(sources(), Path(tmp), validate=validate, total=count)
+        manifest = write_ndjson(
+            sources(),
+            Path(tmp),
+            check_every=check_every,
+            deidentify_salt="bench-salt-of-enough-length" if deidentify else None,
+            total=count,
+        )
         seconds = time.perf_counter() - start
         written = sum(p.stat().st_size for p in Path(tmp).iterdir())
     return {
         "patients": count,
-        "validate": validate,
+        "check_every": check_every,
+        "deidentified": deidentify,
         "seconds": seconds,
         "per_patient_ms": 1000 * seconds / count,
         "resources": sum(item["count"] for item in manifest["output"]),
@@ -72,26 +83,30 @@ def one(count: int, validate: bool) -> dict[str, float]:
     }
 
 
-def _run(count: int, validate: bool) -> dict[str, float]:
-    args = [sys.executable, "-m", "benchmarks.bench_export", str(count), "1" if validate else "0"]
+def _run(count: int, check_every: int) -> dict[str, float]:
+    args = [sys.executable, "-m", "benchmarks.bench_export", str(count), str(check_every)]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
+def _check_words(every: int) -> str:
+    return {0: "none", 1: "every resource"}.get(every, f"first + every {every}th")
+
+
 def main() -> None:
-    runs = [(1000, False), (1000, True), (10000, False)]
+    runs = [(1000, 0), (1000, 1), (1000, 1000), (10000, 1000)]
     if os.environ.get("SPASMCARE_BENCH_FULL") == "1":
-        runs.append((10000, True))
+        runs.append((10000, 1))
     print(
         "| patients | model check | time | per patient | resources | MB written "
         "| peak RSS (baseline) |"
     )
     print("|---|---|---|---|---|---|---|")
-    for count, validate in runs:
-        r = _run(count, validate)
+    for count, check_every in runs:
+        r = _run(count, check_every)
         print(
-            f"| {r['patients']:,} | {'yes' if r['validate'] else 'no'} | {r['seconds']:.1f} s | "
+            f"| {r['patients']:,} | {_check_words(int(r['check_every']))} | {r['seconds']:.1f} s | "
             f"{r['per_patient_ms']:.1f} ms | {r['resources']:,} | {r['mb_written']:.0f} | "
             f"{r['peak_rss_mb']:.0f} MB ({r['baseline_rss_mb']:.0f} MB) |",
             flush=True,
@@ -100,4 +115,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(one(int(sys.argv[1]), sys.argv[2] == "1")))
+    print(json.dumps(one(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:] == ["deid"])))

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmcare.csvsafe import safe_cell
 from spasmcare.errors import InputError
 from spasmcare.interop import redcap
 from spasmcare.measures.cohort import COLUMNS, cohort_rows, pseudonym
@@ -183,4 +184,5 @@ def test_any_rows_read_back_by_their_dictionary_types(table: list[list[object]])
             elif isinstance(value, float):
                 assert float(cell) == value
             else:
-                assert cell == str(value)
+                # text a spreadsheet would run as a formula is neutralised (issue 20 #6)
+                assert cell == safe_cell(str(value))

@@ -68,9 +68,9 @@ EXPECTED: dict[str, set[str]] = {
     "patient_fhir": CLIN,
     "fhir_import": CLIN,
     "cohort_redcap": {R, N, D},
-    "bulk_export": {A},
-    "bulk_export_status": {A},
-    "bulk_export_file": {A},
+    "bulk_export": CLIN,
+    "bulk_export_status": CLIN,
+    "bulk_export_file": CLIN,
     "admin:index": {A},
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}

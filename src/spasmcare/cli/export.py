@@ -76,6 +76,19 @@ def fhir(
     no_validate: bool = typer.Option(
         False, "--no-validate", help="Bulk: skip the fhir.resources model check (faster)."
     ),
+    check_every: int | None = typer.Option(
+        None,
+        "--check-every",
+        min=1,
+        help="Bulk: model-check the first resource of each type and then every Nth "
+        "(1 = every resource; default 1000).",
+    ),
+    salt_file: Path | None = typer.Option(
+        None,
+        "--salt-file",
+        help="Bulk: write de-identified NDJSON (pseudonyms keyed with this secret salt file, "
+        "no names, birth dates or free text, dates shifted per patient).",
+    ),
     today: str | None = typer.Option(None, "--today", help=_TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
@@ -97,7 +110,12 @@ def fhir(
         summary = {"file": str(out), "resources": len(bundle["entry"]), "type": "Bundle"}
         emit(summary, as_json, lambda c: c.print(f"wrote {out}: {summary['resources']} resources"))
         return
-    from spasmcare.interop.bulk import write_ndjson
+    from spasmcare.interop.bulk import DEFAULT_CHECK_EVERY, write_ndjson
+
+    if check_every is None:
+        check_every = DEFAULT_CHECK_EVERY
+
+    salt = read_text(salt_file, "--salt-file").strip() if salt_file is not None else None
 
     def sources() -> Iterator[tuple[str, object]]:
         for path in files:
@@ -107,7 +125,8 @@ def fhir(
         sources(),  # type: ignore[arg-type]
         ndjson,
         options=options,
-        validate=not no_validate,
+        check_every=0 if no_validate else check_every,
+        deidentify_salt=salt,
         request="spasmcare export fhir --ndjson",
         total=len(files),
     )

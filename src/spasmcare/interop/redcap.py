@@ -19,7 +19,8 @@ The import CSV is REDCap's *flat* format with raw values [3]: one row per record
 dictionary order, empty cell = no value; dates never occur (the rows have none). The cohort is
 one row per patient, so neither repeating instruments nor events are needed in a classic
 project; for a longitudinal consortium project give ``event_name`` and every row carries that
-``redcap_event_name`` [4].
+``redcap_event_name`` [4]. Both files are written by :class:`spasmcare.csvsafe.SafeWriter`, so a
+text cell a spreadsheet would run as a formula is neutralised; numbers stay numbers.
 
 References
 ----------
@@ -39,7 +40,6 @@ References
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from spasmcare.csvsafe import SafeWriter
 from spasmcare.errors import InputError
 from spasmcare.record.model import ETIOLOGY_CATEGORIES, Record
 
@@ -239,7 +240,7 @@ def redcap_export(
     fields = [RECORD_ID] + [c for _, names in forms for c in names]
 
     dictionary = io.StringIO()
-    w = csv.writer(dictionary, lineterminator="\n")
+    w = SafeWriter(dictionary)
     w.writerow(DICTIONARY_COLUMNS)
     first_form = forms[0][0] if forms else "patient"
     w.writerow(_dictionary_row(RECORD_ID, first_form, {"type": "text"}, "Record ID (pseudonym)"))
@@ -248,7 +249,7 @@ def redcap_export(
             w.writerow(_dictionary_row(c, form, specs[c], _label(c)))
 
     flat = io.StringIO()
-    w = csv.writer(flat, lineterminator="\n")
+    w = SafeWriter(flat)
     header = [RECORD_ID] + ([EVENT] if event_name else []) + fields[1:]
     w.writerow(header)
     for row in sorted(rows, key=lambda r: str(r[ROW_KEY])):

@@ -32,10 +32,8 @@ References
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +43,7 @@ from statistics import NormalDist
 from types import MappingProxyType
 from typing import Any
 
+from spasmcare.csvsafe import csv_text
 from spasmcare.errors import InputError
 from spasmcare.growth import DAYS_PER_MONTH
 from spasmcare.measures.deid import DEFAULT_K, deidentify
@@ -255,6 +254,32 @@ def drug_word(drug: str) -> str:
     return word
 
 
+#: Drug name (its first word, lower case) -> the substance code released in the cohort's
+#: ``first_line_drugs`` column (brand names and synonyms -> the substance); any other drug is
+#: ``other``, so no free-text word of a drug name reaches a de-identified release.
+DRUG_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "prednisolone": "prednisolone",
+        "acth": "acth",
+        "acthar": "acth",
+        "corticotropin": "acth",
+        "tetracosactide": "tetracosactide",
+        "tetracosactrin": "tetracosactide",
+        "cosyntropin": "tetracosactide",
+        "synacthen": "tetracosactide",
+        "vigabatrin": "vigabatrin",
+        "sabril": "vigabatrin",
+    }
+)
+#: Every code ``first_line_drugs`` can hold (joined by ``+``).
+FIRST_LINE_DRUG_CODES: tuple[str, ...] = (*sorted(set(DRUG_CODES.values())), "other")
+
+
+def drug_code(drug: str) -> str:
+    """The coded substance of a drug name (:data:`DRUG_CODES`), ``other`` when not listed."""
+    return DRUG_CODES.get(drug_word(drug), "other")
+
+
 def first_line_course(record: Record) -> tuple[Treatment, ...]:
     """The index treatment (:func:`~spasmcare.measures.response.index_treatment`) and the
     treatments started with it that continue no other one: the combination course. A course
@@ -457,7 +482,7 @@ def cohort_row(
         "gestation_days": p.gestation_days,
         "etiology": record.etiology.category,
         "therapy": therapy_group(course, options.drug_classes),
-        "first_line_drugs": "+".join(sorted({drug_word(t.drug) for t in course})) or None,
+        "first_line_drugs": "+".join(sorted({drug_code(t.drug) for t in course})) or None,
         "ketogenic_diet": bool(diets),
         "diet_kind": "+".join(dict.fromkeys(d.diet for d in diets)) or None,
         "diet_start_day": (
@@ -525,7 +550,8 @@ def cohort_rows(
           without an onset date); ``gestation_weeks`` + ``gestation_days`` at birth;
           ``etiology`` (category only; no gene, no free text);
         - ``therapy``: :func:`therapy_group` of :func:`first_line_course`;
-          ``first_line_drugs``: their drug words joined by ``+``;
+          ``first_line_drugs``: their substance codes (:func:`drug_code`, never the free
+          text of the drug name) joined by ``+``;
         - ``ketogenic_diet`` (any diet period), ``diet_kind`` (kinds in start order, joined by
           ``+``), ``diet_start_day`` (days from the first-line start), ``on_diet_today``;
         - the index treatment's measures [4]: ``baseline_spasms_per_day``,
@@ -755,16 +781,13 @@ def rows_to_csv(rows: Iterable[Mapping[str, Any]], k: int = DEFAULT_K) -> str:
     identifying can slip in).
 
     Empty cell = unknown; booleans ``true``/``false``; numbers at full precision (Python's
-    shortest exact form). Lines end with ``\\n``.
+    shortest exact form). Lines end with ``\\n``. Written by :func:`spasmcare.csvsafe.csv_text`,
+    so no cell a spreadsheet would run as a formula leaves here.
     """
     listed = list(rows)
     for i, row in enumerate(listed):
         missing = [c for c in COLUMNS if c not in row]
         if missing:
             raise InputError(f"rows[{i}].{missing[0]}", None, "every cohort column")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in deidentify(listed, k).rows:
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
-    return buffer.getvalue()
+    released = deidentify(listed, k).rows
+    return csv_text([COLUMNS, *([_cell(row[c]) for c in COLUMNS] for row in released)])

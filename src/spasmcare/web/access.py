@@ -9,7 +9,11 @@ the patient to be visible to the user (:func:`visible_patients`):
 - a family member sees only the children they joined by invitation;
 - an administrator manages accounts, care teams and invitations and sees no patient and no
   clinical page (least privilege: the administrator is not a member of any care team);
-- a researcher sees no patient, only the de-identified cohort pages.
+- a researcher sees no patient, only the de-identified cohort pages;
+- a clinician may bulk-export the patients of their care teams, de-identified; only a
+  clinician the administrator named the *data steward* (``User.data_steward``) may export
+  them identified (:func:`may_export_identified`). Each person sees only their own exports
+  (:func:`visible_exports`); every export and download is logged (``ExportLog``).
 
 What a role may *write* is decided per kind of entry in :data:`WRITES` (create, correct,
 retract), checked by :func:`may_write` in the views that write: correcting or retracting what
@@ -32,7 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import Resolver404, resolve
 
-from spasmcare.web.models import ROLES, Entry, Kind, Patient, Role, User
+from spasmcare.web.models import ROLES, BulkExport, Entry, Kind, Patient, Role, User
 
 NEURO, DIET, NURSE = Role.NEUROLOGIST, Role.DIETITIAN, Role.NURSE
 FAMILY, RESEARCH, ADMIN = Role.FAMILY, Role.RESEARCHER, Role.ADMIN
@@ -116,13 +120,14 @@ RULES: dict[str, Rule] = {
     # outcomes (de-identified)
     "cohort": _r(RESEARCH, NEURO, DIET),
     "cohort_csv": _r(RESEARCH, NEURO, DIET),
-    # FHIR: a patient's Bundle and EHR import for the team; clinic-wide bulk files for admin
+    # FHIR: a patient's Bundle and EHR import for the team; bulk files of the team's patients
+    # for its clinicians (de-identified; identified for the data steward only)
     "patient_fhir": _r(CLINICIANS, patient=True),
     "fhir_import": _r(CLINICIANS, patient=True),
     "cohort_redcap": _r(RESEARCH, NEURO, DIET),
-    "bulk_export": _r(ADMIN),
-    "bulk_export_status": _r(ADMIN),
-    "bulk_export_file": _r(ADMIN),
+    "bulk_export": _r(CLINICIANS),
+    "bulk_export_status": _r(CLINICIANS),
+    "bulk_export_file": _r(CLINICIANS),
 }
 ADMIN_SITE = _r(ADMIN)
 
@@ -141,6 +146,17 @@ def visible_patients(user: User) -> QuerySet[Patient]:
     if user.role == FAMILY:
         return live.filter(family=user)
     return live.none()
+
+
+def may_export_identified(user: User) -> bool:
+    """Whether ``user`` may start or download an identified bulk export: an active clinician
+    the administrator named data steward. Never an administrator, researcher or family."""
+    return bool(user.is_active and user.role in CLINICIANS and user.data_steward)
+
+
+def visible_exports(user: User) -> QuerySet[BulkExport]:
+    """The bulk exports ``user`` may see: the ones they started."""
+    return BulkExport.objects.filter(started_by=user)
 
 
 def home_url_name(user: User) -> str:

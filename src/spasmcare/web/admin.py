@@ -1,5 +1,9 @@
 """The administrator's pages (Django admin, role ``admin`` only): accounts, roles, care teams,
-family invitations and the login log — no clinical content (least privilege).
+family invitations, the login log and the export log — no clinical content (least privilege).
+
+- The administrator may name a clinician the *data steward* (``data_steward`` on the account;
+  refused for administrator, researcher and family accounts): the one who may download the
+  identified bulk export. The administrator cannot export anything.
 
 - Clinical data (entries, their versions, patients) is not shown here at all: it is read and
   changed only through the care team's audited pages.
@@ -28,6 +32,7 @@ from django.utils import timezone
 
 from spasmcare.web.models import (
     CareTeam,
+    ExportLog,
     Invitation,
     InvitationRevocation,
     LoginEvent,
@@ -74,11 +79,13 @@ class ClinicUserAdmin(UserAdmin):
     fieldsets = (
         (None, {"fields": ("username",)}),
         ("Person", {"fields": ("first_name", "last_name", "email", "relationship")}),
-        ("Role and teams", {"fields": ("role", "teams", "is_active")}),
+        ("Role and teams", {"fields": ("role", "teams", "is_active", "data_steward")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    list_display = ("username", "first_name", "last_name", "role", "is_active", "last_login")
-    list_filter = ("role", "is_active", "teams")
+    list_display = (
+        "username", "first_name", "last_name", "role", "data_steward", "is_active", "last_login"
+    )
+    list_filter = ("role", "is_active", "data_steward", "teams")
     filter_horizontal = ("teams",)
     readonly_fields = ("last_login", "date_joined")
     change_form_template = "web/account/admin_user_change.html"
@@ -200,4 +207,15 @@ class LoginEventAdmin(ReadOnly):
     list_display = ("at", "username", "user", "address", "outcome")
     list_filter = ("outcome",)
     search_fields = ("username", "address")
+    date_hierarchy = "at"
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnly):
+    """The export log: who started or downloaded which bulk export, when, which kind and how
+    many patients. No patient data."""
+
+    list_display = ("at", "username", "action", "identified", "patients", "scope", "file")
+    list_filter = ("action", "identified")
+    search_fields = ("username",)
     date_hierarchy = "at"

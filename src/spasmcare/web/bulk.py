@@ -1,12 +1,19 @@
-"""Background FHIR Bulk Data exports for the admin page: a thread per export, progress in a row.
+"""Background FHIR Bulk Data exports for clinicians: a thread per export, progress in a row.
 
-:func:`start` creates a :class:`~spasmcare.web.models.BulkExport` row and runs :func:`run` in a
-daemon thread (or at once when :data:`RUN_INLINE` is set, as the tests do). :func:`run` reads
-each live patient of the clinic or team through :func:`spasmcare.web.records.load_record` (the
-record validator), hands them to :func:`spasmcare.interop.bulk.write_ndjson` and writes the
-progress to the row at most every :data:`PROGRESS_EVERY_S` seconds. Files go to
-``MEDIA_ROOT/exports/<key>/``, which is never served directly: the download view checks that
-the user is an administrator and that the file is one the manifest lists.
+:func:`start` creates a :class:`~spasmcare.web.models.BulkExport` row and its
+:class:`~spasmcare.web.models.ExportLog` line (who, when, which kind, how many patients) in one
+transaction, and runs :func:`run` in a daemon thread (or at once when :data:`RUN_INLINE` is
+set, as the tests do). The patients are the live patients of the starter's care teams (or of
+one of them) — :func:`spasmcare.web.access.visible_patients`. An export is de-identified
+(:mod:`spasmcare.interop.deid_fhir`, keyed with the cohort pseudonym salt) unless the starter
+is the data steward and asked for an identified one
+(:func:`spasmcare.web.access.may_export_identified`). :func:`run` reads each patient through
+:func:`spasmcare.web.records.load_record` (the record validator), hands them to
+:func:`spasmcare.interop.bulk.write_ndjson` and writes the progress to the row at most every
+:data:`PROGRESS_EVERY_S` seconds. Files go to ``MEDIA_ROOT/exports/<key>/``, which is never
+served directly: the download view checks the export is the user's own, that an identified
+one is still theirs to download, and that the file is one the manifest lists; every download
+is logged (:func:`log_download`).
 
 A record that does not read stops the export with its patient named (no partial output,
 as ``write_ndjson`` guarantees); the row then shows the message.
@@ -14,19 +21,25 @@ as ``write_ndjson`` guarantees); the row then shows the message.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.interop.bulk import Progress, write_ndjson
 from spasmcare.web import records
-from spasmcare.web.models import BulkExport, CareTeam, Patient, User
+from spasmcare.web.access import may_export_identified, visible_patients
+from spasmcare.web.cohorts import cohort_salt
+from spasmcare.web.models import BulkExport, CareTeam, ExportLog, Patient, User
+
+log = logging.getLogger("spasmcare.web.exports")
 
 #: Run the export in the request's thread (tests) instead of a background thread.
 RUN_INLINE = False
@@ -38,14 +51,53 @@ def export_dir(job: BulkExport) -> Path:
     return Path(settings.MEDIA_ROOT) / "exports" / str(job.key)
 
 
-def _patients(team: CareTeam | None) -> list[Patient]:
-    live = Patient.objects.filter(retracted_at__isnull=True).order_by("pk")
+def _patients(user: User, team: CareTeam | None) -> list[Patient]:
+    live = visible_patients(user).order_by("pk")
     return list(live.filter(team=team) if team is not None else live)
 
 
-def start(team: CareTeam | None, user: User) -> BulkExport:
-    """Create the export row and start it."""
-    job = BulkExport.objects.create(team=team, started_by=user, total=len(_patients(team)))
+def scope_words(job: BulkExport) -> str:
+    return job.team.name if job.team else "all the starter's care teams"
+
+
+def _log(job: BulkExport, user: User, action: str, file: str = "") -> None:
+    ExportLog.objects.create(
+        export=job,
+        user=user,
+        username=user.get_username(),
+        action=action,
+        identified=job.identified,
+        patients=job.total,
+        scope=scope_words(job)[:160],
+        file=file,
+    )
+    log.info(
+        "bulk export %s: %s %s, %s, %d patients, %s%s",
+        job.key,
+        user.get_username(),
+        action,
+        "identified" if job.identified else "de-identified",
+        job.total,
+        scope_words(job),
+        f", file {file}" if file else "",
+    )
+
+
+def start(team: CareTeam | None, user: User, *, identified: bool = False) -> BulkExport:
+    """Create the export row and its log line, and start it. An identified export needs the
+    data steward (PermissionDenied otherwise); ``team`` must be one of the user's."""
+    if identified and not may_export_identified(user):
+        raise PermissionDenied("Only the data steward may export identified data.")
+    if team is not None and not user.teams.filter(pk=team.pk).exists():
+        raise PermissionDenied("You may export only the patients of your own care teams.")
+    with transaction.atomic():
+        job = BulkExport.objects.create(
+            team=team,
+            started_by=user,
+            identified=identified,
+            total=len(_patients(user, team)),
+        )
+        _log(job, user, str(ExportLog.Action.STARTED))
     if RUN_INLINE:
         run(job.pk)
     else:
@@ -63,8 +115,8 @@ def _run_thread(pk: int) -> None:
 
 def run(pk: int) -> None:
     """Export the patients of job ``pk``; record progress, the manifest or the error."""
-    job = BulkExport.objects.get(pk=pk)
-    patients = _patients(job.team)
+    job = BulkExport.objects.select_related("started_by").get(pk=pk)
+    patients = _patients(job.started_by, job.team)
     BulkExport.objects.filter(pk=pk).update(status=BulkExport.Status.RUNNING, total=len(patients))
     last = [0.0]
 
@@ -84,6 +136,7 @@ def run(pk: int) -> None:
             sources(),  # type: ignore[arg-type]
             export_dir(job),
             request=group,
+            deidentify_salt=None if job.identified else cohort_salt(),
             total=len(patients),
             progress=progress,
         )
@@ -106,3 +159,8 @@ def run(pk: int) -> None:
         resources=sum(item["count"] for item in manifest["output"]),
         finished_at=timezone.now(),
     )
+
+
+def log_download(job: BulkExport, user: User, name: str) -> None:
+    """Write the download of file ``name`` of ``job`` to the export log."""
+    _log(job, user, str(ExportLog.Action.DOWNLOADED), name)

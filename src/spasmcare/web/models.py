@@ -60,6 +60,28 @@ class User(AbstractUser):
     children = models.ManyToManyField("Patient", blank=True, related_name="family")
     #: How the family member is named in the diary ("mother", "grandfather"...).
     relationship = models.CharField(max_length=40, blank=True)
+    #: A named clinician the administrator made the clinic's data steward: may start an
+    #: identified bulk export of their care teams' patients (``access.may_export_identified``).
+    data_steward = models.BooleanField(
+        "data steward",
+        default=False,
+        help_text="May download the identified bulk export (names, birth dates, the whole "
+        "record) of the patients of their care teams. Clinicians only; every export is logged.",
+    )
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.data_steward and self.role not in (
+            Role.NEUROLOGIST,
+            Role.DIETITIAN,
+            Role.NURSE,
+        ):
+            raise ValidationError(
+                {"data_steward": "Only a clinician (neurologist, dietitian, nurse) can be the "
+                 "data steward; administrator, researcher and family accounts cannot."}
+            )
 
 
 SEX_CHOICES = [("male", "Male"), ("female", "Female")]
@@ -253,6 +275,8 @@ class BulkExport(models.Model):
     team = models.ForeignKey(
         CareTeam, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: Names and birth dates kept (a data steward's export); False = de-identified.
+    identified = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -265,6 +289,29 @@ class BulkExport(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+
+
+class ExportLog(models.Model):
+    """One line of the export log: who started or downloaded a bulk export, when, which kind
+    (identified or de-identified) and how many patients it holds. Written by
+    :mod:`spasmcare.web.bulk`, never changed; the administrator reads it."""
+
+    class Action(models.TextChoices):
+        STARTED = "started", "Started an export"
+        DOWNLOADED = "downloaded", "Downloaded a file"
+
+    export = models.ForeignKey(BulkExport, on_delete=models.PROTECT, related_name="log")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    identified = models.BooleanField()
+    patients = models.PositiveIntegerField()
+    scope = models.CharField(max_length=160)
+    file = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
 
 
 class PatientSummary(models.Model):

@@ -1,5 +1,6 @@
 """FHIR and Bulk Data pages: a patient's Bundle download, EHR Observations import, and the
-admin's clinic-wide NDJSON export with progress. The mapping and checks are the domain's
+clinicians' NDJSON export of their care teams' patients with progress (de-identified, or
+identified for the data steward). The mapping and checks are the domain's
 (:mod:`spasmcare.interop`); these views fetch rows, call it through :mod:`spasmcare.web.audit`
 (the only writer) or :mod:`spasmcare.web.bulk`, and render."""
 
@@ -12,6 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -22,9 +24,10 @@ from spasmcare.record import parse_json
 from spasmcare.web import audit, bulk, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
-from spasmcare.web.models import BulkExport, CareTeam
+from spasmcare.web.access import may_export_identified, visible_exports
+from spasmcare.web.models import BulkExport
 
-#: Exports listed on the admin page.
+#: Exports listed on the bulk export page.
 LISTED = 20
 
 
@@ -106,7 +109,8 @@ def _job_view(job: BulkExport) -> dict[str, Any]:
     )
     return {
         "key": str(job.key),
-        "scope": job.team.name if job.team else "whole clinic",
+        "scope": job.team.name if job.team else "all my care teams",
+        "identified": job.identified,
         "status": job.status,
         "done": job.done,
         "total": job.total,
@@ -120,26 +124,48 @@ def _job_view(job: BulkExport) -> dict[str, Any]:
 
 
 def bulk_export(request: HttpRequest) -> HttpResponse:
-    teams = CareTeam.objects.order_by("name")
+    user = _user(request)
+    teams = user.teams.order_by("name")
+    steward = may_export_identified(user)
     if request.method == "POST":
         scope = request.POST.get("team", "")
+        kind = request.POST.get("kind", "deidentified")
         team = None
         if scope:
             team = teams.filter(pk=scope).first() if scope.isdigit() else None
             if team is None:
                 messages.error(
-                    request, f"team: {scope!r} is not accepted; a care team or the whole clinic"
+                    request, f"team: {scope!r} is not accepted; one of your care teams or all"
                 )
                 return redirect("bulk_export")
-        bulk.start(team, _user(request))
+        if kind not in ("deidentified", "identified"):
+            messages.error(request, f"kind: {kind!r} is not accepted; de-identified or identified")
+            return redirect("bulk_export")
+        if kind == "identified" and not steward:
+            raise PermissionDenied("Only the data steward may export identified data.")
+        bulk.start(team, user, identified=kind == "identified")
         messages.success(request, "Export started; this page shows its progress.")
         return redirect("bulk_export")
-    jobs = [_job_view(j) for j in BulkExport.objects.select_related("team")[:LISTED]]
-    return render(request, "web/interop/bulk_export.html", {"teams": teams, "jobs": jobs})
+    jobs = [_job_view(j) for j in visible_exports(user).select_related("team")[:LISTED]]
+    return render(
+        request,
+        "web/interop/bulk_export.html",
+        {"teams": teams, "jobs": jobs, "steward": steward},
+    )
+
+
+def _own_job(request: HttpRequest, key: str) -> BulkExport:
+    """The user's own export ``key`` (404 otherwise); an identified one only while the user
+    is still the data steward (403)."""
+    user = _user(request)
+    job = get_object_or_404(visible_exports(user).select_related("team"), key=key)
+    if job.identified and not may_export_identified(user):
+        raise PermissionDenied("Only the data steward may download identified data.")
+    return job
 
 
 def bulk_export_status(request: HttpRequest, key: str) -> JsonResponse:
-    job = get_object_or_404(BulkExport.objects.select_related("team"), key=key)
+    job = _own_job(request, key)
     data = _job_view(job)
     data["started_at"] = job.started_at.isoformat()
     data["finished_at"] = job.finished_at.isoformat() if job.finished_at else None
@@ -147,13 +173,16 @@ def bulk_export_status(request: HttpRequest, key: str) -> JsonResponse:
 
 
 def bulk_export_file(request: HttpRequest, key: str, name: str) -> FileResponse:
-    job = get_object_or_404(BulkExport, key=key, status=BulkExport.Status.DONE)
+    job = _own_job(request, key)
+    if job.status != BulkExport.Status.DONE:
+        raise Http404("this export has not finished")
     allowed = {item["url"] for item in job.manifest.get("output", [])} | {MANIFEST}
     if name not in allowed:
         raise Http404("no such file in this export")
     path = bulk.export_dir(job) / name
     if not path.is_file():
         raise Http404("the file is no longer there")
+    bulk.log_download(job, _user(request), name)
     kind = "application/json" if name == MANIFEST else "application/fhir+ndjson"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=kind)
 
