@@ -102,8 +102,8 @@ def _evil_database(made: Path, where: Path) -> Path:
     with sqlite3.connect(where) as con:
         con.execute(
             "INSERT INTO clinic_user (username, password, role, first_name, last_name, email, "
-            "is_staff, is_superuser, is_active, date_joined, relationship) VALUES "
-            "('evil', '!', 'admin', '', '', '', 1, 1, 1, '2026-01-01', '')"
+            "is_staff, is_superuser, is_active, date_joined, relationship, data_steward) VALUES "
+            "('evil', '!', 'admin', '', '', '', 1, 1, 1, '2026-01-01', '', 0)"
         )
     con.close()
     return where
