@@ -434,7 +434,7 @@ def test_a_note_is_not_a_dose_change_of_the_record(client_as: Any, patient: Pati
     data["doses"][1] = data["doses"][1] | {"amount": 35}  # 30 mg/day from day 15 on the plan
     audit.update_entry(entry, entry.version, data, user, extra=entry.extra)
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
-    assert "record behind the plan Dose changes of pred2 have begun" in page
+    assert "record behind the plan The record of pred2 does not hold the whole plan" in page
 
 
 def test_day7_yes_once_saved_reads_the_same_on_the_dashboard_and_the_list(
@@ -454,3 +454,55 @@ def test_day7_yes_once_saved_reads_the_same_on_the_dashboard_and_the_list(
     (row,) = neurologist.get("/patients/").context["rows"]
     assert not [a for a in row["alerts"] if a["kind"] == "confirmation_pending"
                 and "day7-escalation" in a["message"]]
+
+
+def test_day7_yes_stores_the_whole_plan_with_taper_and_stop(
+    client_as: Any, patient: Patient, clinic_dir: Path
+) -> None:
+    # issue 19: a course saved on day 9 with the day-7 answer "yes" was stored as "40 mg/day,
+    # then 60 mg/day from day 8 -> ongoing". By hand from prednisolone-high-dose v2 (escalation
+    # and its tail confirmed by the clinic): day 1 = start, 40 mg/day; day 8 = start + 7,
+    # 60 mg/day; day 15 = start + 14, 30; day 20 = start + 19, 20; day 25 = start + 24, 10;
+    # last dose day 29 = start + 28, ahead of today
+    from datetime import timedelta
+
+    from spasmcare.web import records
+
+    start = records.today() - timedelta(days=8)  # today is day 9
+    response = save(
+        client_as("neurologist"), patient, start=start.isoformat(),
+        decision_day7_spasms_continuing="yes",
+    )
+    assert response.status_code == 302
+    [entry] = treatments(patient)
+
+    def on(n: int) -> str:
+        return (start + timedelta(days=n - 1)).isoformat()
+
+    assert entry.data["stop"] == on(29)
+    assert [(d["start"], d["amount"], d["unit"]) for d in entry.data["doses"]] == [
+        (on(1), 40.0, "mg/day"),
+        (on(8), 60.0, "mg/day"),
+        (on(15), 30.0, "mg/day"),
+        (on(20), 20.0, "mg/day"),
+        (on(25), 10.0, "mg/day"),
+    ]
+    # one audited write holds the answer and the course it gives
+    [revision] = Revision.objects.filter(entry=entry)
+    assert revision.snapshot["data"]["stop"] == on(29)
+    assert entry.extra["planner"]["decisions"] == {"day7_spasms_continuing": True}
+    # the record export and FHIR read the same stored course
+    import json
+
+    neurologist = client_as("neurologist")
+    exported = json.loads(neurologist.get(f"/patients/{patient.pk}/record.json").content)
+    [pred] = [t for t in exported["treatments"] if t["id"] == entry.data["id"]]
+    assert pred["stop"] == on(29) and pred["doses"][-1]["amount"] == 10.0
+    bundle = json.loads(neurologist.get(f"/patients/{patient.pk}/fhir.json").content)
+    [request] = [
+        e["resource"] for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationRequest"
+        and e["resource"]["identifier"][0]["value"] == entry.data["id"]
+    ]
+    ends = [d["timing"]["repeat"]["boundsPeriod"].get("end") for d in request["dosageInstruction"]]
+    assert ends[-1] == on(29)

@@ -335,12 +335,13 @@ def _plan_context(
 
 
 def _record_lag(course: SavedCourse, plan: CoursePlan, today: date) -> list[str]:
-    """Dose changes of the plan that have begun but are not yet in the saved record item."""
+    """Courses whose saved record item is not the whole plan (saved before a course kept its
+    whole plan: its later dose changes, taper or stop are missing)."""
     lag = []
     for entry in course.entries:
         drug = str(entry.data["drug"])
         try:
-            item = record_treatment(plan, drug, str(entry.data["id"]), until=today)
+            item = record_treatment(plan, drug, str(entry.data["id"]))
         except InputError:
             continue
         if item is not None and (
@@ -407,9 +408,14 @@ def _write(
         first_day = {drug: _first_day(plan, drug) for drug in names}
         for drug in names:
             continues = group if ids[drug] != group and first_day[drug] > plan.start else None
-            item = record_treatment(plan, drug, ids[drug], until=today, continues=continues)
+            # the whole plan of a drug that has begun: every dose change, the taper and the stop
+            # (planned dates may be ahead of today); a drug that starts after today is added
+            # when the course is saved on or after its first day (a record course has begun)
+            if first_day[drug] > today:
+                continue
+            item = record_treatment(plan, drug, ids[drug], continues=continues)
             if item is None:
-                continue  # starts later: added when the course is saved on or after that day
+                continue
             extra = {"planner": inputs | {"drug": drug, "group": group}}
             if drug in existing:
                 entry = existing[drug]
