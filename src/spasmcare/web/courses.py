@@ -330,6 +330,26 @@ def monitoring_overdue(patient: Patient, entries: list[Entry], on: date) -> list
     return out
 
 
+def next_checks(patient: Patient, entries: list[Entry], on: date, limit: int = 3) -> list[Any]:
+    """``(label, due date)`` of the next monitoring checks of the patient's saved courses that
+    are due or coming on or after ``on`` and not ticked, earliest first (at most ``limit``)."""
+    courses = saved_courses(entries)
+    if not courses:
+        return []
+    plans = saved_plans(patient, courses)
+    done = ticks(entries)
+    out: list[tuple[str, date]] = []
+    for course in courses:
+        plan = plans.get(course.group)
+        if not isinstance(plan, CoursePlan):
+            continue
+        for row in checklist(course, plan, done, on):
+            if row["status"] in ("due", "upcoming"):
+                out.append((str(row["item"].what), max(row["item"].date, on)))
+    out.sort(key=lambda x: (x[1], x[0]))
+    return out[:limit]
+
+
 def saved_decision_points(patient: Patient, entries: list[Entry]) -> list[dict[str, Any]]:
     """The decision points of the newest saved course whose plan has an answered decision
     (the plan's own ``decision_points``: question, answer, planned_as, effect), so the
