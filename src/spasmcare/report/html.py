@@ -333,7 +333,7 @@ def _blood_pressure(r: dict[str, Any]) -> str:
 def _findings(r: dict[str, Any]) -> str:
     """Out-of-range results and flags of every date: history, not today's alerts."""
     if not r.get("findings"):
-        return "<p>None.</p>"
+        return "<p>No out-of-range result or flag recorded.</p>"
     return _alert_rows(r["findings"])
 
 
