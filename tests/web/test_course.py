@@ -506,3 +506,59 @@ def test_day7_yes_stores_the_whole_plan_with_taper_and_stop(
     ]
     ends = [d["timing"]["repeat"]["boundsPeriod"].get("end") for d in request["dosageInstruction"]]
     assert ends[-1] == on(29)
+
+
+def test_day7_yes_confirms_the_tail_inline_and_saves_on_one_page(
+    client_as: Any, patient: Patient, tmp_path: Path, settings: Any
+) -> None:
+    # issue 19: day 7 "yes" could not be saved until the neurologist left for Protocol
+    # details, confirmed the tail and re-typed the form. Now the detail is confirmed on the
+    # planner (a new protocol version, as the details page writes it) and the course saved in
+    # the same post, with the form's values (weight 6.2 kg, start) kept
+    directory = tmp_path / "protocols"
+    directory.mkdir()
+    settings.SPASMCARE_PROTOCOLS_DIR = str(directory)
+    neurologist = client_as("neurologist")
+    preview = neurologist.get(
+        planner_url(patient), inputs(decision_day7_spasms_continuing="yes", weight_kg="6.2")
+    )
+    page = text(preview)
+    assert "Confirm and save the course" in page
+    assert 'name="confirm_detail" value="taper-after-escalation"' in preview.content.decode()
+    response = save(
+        neurologist, patient, decision_day7_spasms_continuing="yes", weight_kg="6.2",
+        version="2", confirm_detail="taper-after-escalation", confirm_note="local pathway",
+    )
+    assert response.status_code == 302, text(response)
+    [entry] = treatments(patient)
+    # by hand (START 1 Jul 2026): 40 mg/day, 60 from 8 Jul, the confirmed tail 30/20/10 from
+    # 15, 20 and 25 Jul, last dose 29 Jul
+    assert entry.data["stop"] == "2026-07-29"
+    assert [(d["start"], d["amount"]) for d in entry.data["doses"]] == [
+        ("2026-07-01", 40.0), ("2026-07-08", 60.0), ("2026-07-15", 30.0),
+        ("2026-07-20", 20.0), ("2026-07-25", 10.0),
+    ]
+    planner = entry.extra["planner"]
+    assert planner["weight_kg"] == 6.2 and planner["version"] == 3
+    confirmed = load_protocol(PRED, 3, protocols_dir=directory)
+    [conf] = confirmed.data["confirmations"]
+    assert conf["detail"] == "taper-after-escalation" and conf["note"] == "local pathway"
+    user = User.objects.get(username="neurologist")
+    assert conf["by"] == f"{user.get_full_name()}, {user.get_role_display()}"  # as the page
+
+
+def test_inline_confirmation_of_a_stale_version_confirms_and_saves_nothing(
+    client_as: Any, patient: Patient, tmp_path: Path, settings: Any
+) -> None:
+    directory = tmp_path / "protocols"
+    directory.mkdir()
+    settings.SPASMCARE_PROTOCOLS_DIR = str(directory)
+    confirm_detail(load_protocol(PRED, 2), "gi-protection", "Dr Other", directory, at=WHEN)
+    response = save(
+        client_as("neurologist"), patient, decision_day7_spasms_continuing="yes", version="2",
+        confirm_detail="taper-after-escalation",
+    )
+    assert response.status_code == 200
+    assert "Not confirmed" in text(response) and "it changed since you opened" in text(response)
+    assert treatments(patient) == []
+    assert sorted(p.name for p in directory.iterdir()) == [f"{PRED}.v3.yaml"]

@@ -405,6 +405,59 @@ def confirmations_pending(
     return out
 
 
+def confirm_inline(
+    protocol_id: str,
+    seen_version: int,
+    details: list[str],
+    by: str,
+    values: dict[str, Any],
+    note: str | None = None,
+) -> Protocol:
+    """Confirm ``details`` of the protocol the planner form shows, from the form itself, exactly
+    as the protocol details page does (:func:`spasmcare.therapy.confirm_detail`: one new
+    version file per detail in the clinic's directory, who and when, never a rewrite).
+
+    ``seen_version``: the version the form was made with; a later version (someone confirmed
+    meanwhile) is refused like a stale edit, nothing written. ``values``: the form's parameter
+    values (``param_<name>``) so a detail tied to a parameter is confirmed with the value the
+    plan uses. Returns the newest version.
+
+    Raises
+    ------
+    InputError
+        A stale version, an unknown detail, or a value the protocol refuses.
+    """
+    from spasmcare.therapy import confirm_detail
+
+    protocol = load_protocol(protocol_id, protocols_dir=protocols_dir())
+    if protocol.version != seen_version:
+        raise InputError(
+            "version",
+            seen_version,
+            f"the latest version of {protocol.id} ({protocol.version}): it changed since you "
+            "opened this page; nothing was confirmed or saved, review the plan as it is now",
+        )
+    for detail in details:
+        if detail not in protocol.details:
+            raise InputError(
+                "confirm_detail", detail, "a flagged detail of " + protocol.id
+            )
+        param = protocol.details[detail].get("parameter")
+        value = values.get(f"param_{param}") if param else None
+        try:
+            protocol = confirm_detail(
+                protocol, detail, by, protocols_dir(), value=value or None, note=note or None
+            )
+        except FileExistsError:
+            raise InputError(
+                "version",
+                seen_version,
+                f"the latest version of {protocol.id}: someone else confirmed a detail while "
+                "you were confirming; review the plan and confirm again",
+            ) from None
+    return protocol
+
+
 def latest_weight(record: Record | None) -> tuple[float | None, float | None, date | None]:
     """The latest weight [kg] and length [cm] of the record, and the weight's date."""
     if record is None:
