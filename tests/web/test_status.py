@@ -57,7 +57,7 @@ def test_bp_on_prednisolone_reads_the_same_everywhere(
     assert sorted((a["kind"], a["message"]) for a in report["alerts"]) == listed
 
     page = neurologist.get(reverse("patient_report", args=[patient.pk])).content.decode()
-    kinds, _ = _kinds_html(page.split("<h2>In force today</h2>")[0])
+    kinds, _ = _kinds_html(page.split('<section id="in-force">')[0])
     assert kinds == sorted(k for k, _ in listed)
     assert "No alerts." not in page
     assert "<h2>Blood pressure</h2>" in page and "135/90 mmHg" in page

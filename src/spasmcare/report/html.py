@@ -546,9 +546,9 @@ def render_html(report: dict[str, Any]) -> str:
 <title>spasmcare report — {title}</title><style>{CSS}</style></head><body>
 {_header(r)}
 {_summary(r)}
-<h2>Alerts</h2>{_alerts(r)}
-<h2>In force today</h2>{_in_force(r)}
-<h2>Blood pressure</h2>{_blood_pressure(r)}
+<section id="alerts"><h2>Alerts</h2>{_alerts(r)}</section>
+<section id="in-force"><h2>In force today</h2>{_in_force(r)}</section>
+<section id="blood-pressure"><h2>Blood pressure</h2>{_blood_pressure(r)}</section>
 <h2>Timeline</h2>{_timeline(r)}
 <h2>Drug courses and response</h2>{_day7(r, titles)}{_treatment_sections(r, titles)}
 <h2>Diet</h2>{_diet_sections(r)}
