@@ -349,3 +349,22 @@ def test_doses_given_are_medication_administrations() -> None:
     # a record without ticks has none
     assert not [r for r in fhir.record_resources(record_from_dict(small_record(), today=TODAY))
                 if r["resourceType"] == "MedicationAdministration"]
+
+
+def test_a_course_with_its_planned_stop_ahead_is_active() -> None:
+    # issue 19: a saved course keeps its whole plan, so a running course has a stop date ahead
+    # of the export day; it is still active (before, any stop made it "completed")
+    data = small_record()
+    pred = data["treatments"][0]
+    pred["stop"] = "2026-12-20"  # after TODAY (2 Dec 2026)
+    record = record_from_dict(data, today=TODAY)
+    options = fhir.FhirOptions(today=TODAY)
+    (request, *_) = (
+        r for r in fhir.record_resources(record, options) if r["resourceType"] == "MedicationRequest"
+    )
+    assert request["status"] == "active"
+    after = fhir.FhirOptions(today=date(2026, 12, 21))  # the day after its last dose
+    (request, *_) = (
+        r for r in fhir.record_resources(record, after) if r["resourceType"] == "MedicationRequest"
+    )
+    assert request["status"] == "completed"
