@@ -358,13 +358,11 @@ def test_a_course_with_its_planned_stop_ahead_is_active() -> None:
     pred = data["treatments"][0]
     pred["stop"] = "2026-12-20"  # after TODAY (2 Dec 2026)
     record = record_from_dict(data, today=TODAY)
-    options = fhir.FhirOptions(today=TODAY)
-    (request, *_) = (
-        r for r in fhir.record_resources(record, options) if r["resourceType"] == "MedicationRequest"
-    )
-    assert request["status"] == "active"
-    after = fhir.FhirOptions(today=date(2026, 12, 21))  # the day after its last dose
-    (request, *_) = (
-        r for r in fhir.record_resources(record, after) if r["resourceType"] == "MedicationRequest"
-    )
-    assert request["status"] == "completed"
+
+    def first_request(options: fhir.FhirOptions) -> dict[str, Any]:
+        found = fhir.record_resources(record, options)
+        return next(r for r in found if r["resourceType"] == "MedicationRequest")
+
+    assert first_request(fhir.FhirOptions(today=TODAY))["status"] == "active"
+    # the day after its last dose
+    assert first_request(fhir.FhirOptions(today=date(2026, 12, 21)))["status"] == "completed"
