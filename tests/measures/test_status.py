@@ -130,3 +130,15 @@ def test_the_report_reads_the_same_status_and_keeps_old_results_as_findings() ->
     page = render_html(now)
     assert "No alerts." not in page and "data-alert='bp_high'" in page
     assert "135/90 mmHg" in page.split('id="blood-pressure"')[1]
+
+
+def test_only_answered_decisions_are_kept() -> None:
+    record = build(treatments=[UKISS])
+    points = [
+        {"question": "Spasms at day 7?", "day": 7, "answer": True, "effect": "60 mg/day"},
+        {"question": "Response at day 14?", "day": 14, "answer": None, "effect": "taper"},
+    ]
+    status = patient_status(record, day(9), decisions=points)
+    assert status["decisions"] == [
+        {"question": "Spasms at day 7?", "day": 7, "answer": True, "effect": "60 mg/day"}
+    ]

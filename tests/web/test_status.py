@@ -96,3 +96,26 @@ def test_day7_answer_wins_over_the_diary_measure_on_the_dashboard(
     assert "The answer saved with the course decides the plan." in day7
     measures = {m["key"]: m["text"] for m in page.context["measures"]}
     assert measures["spasms_continuing_day7"].startswith("answered yes in the saved course")
+
+
+def test_the_report_states_the_saved_day7_answer_too(
+    client_as: Any, patient: Patient, clinic_dir: Path  # noqa: F811
+) -> None:
+    start = records.today() - timedelta(days=8)
+    neurologist = client_as("neurologist")
+    save(neurologist, patient, start=start.isoformat(), decision_day7_spasms_continuing="yes")
+    page = neurologist.get(reverse("patient_report", args=[patient.pk])).content.decode()
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert (
+        "Are spasms continuing at day 7? answered yes in the saved course: Prednisolone 20 mg "
+        "three times daily on days 8-14"
+    ) in words
+    report = json.loads(neurologist.get(f"/patients/{patient.pk}/report.json").content)
+    assert report["status"]["decisions"] == [
+        {
+            "question": "Are spasms continuing at day 7?",
+            "day": 7,
+            "answer": True,
+            "effect": "Prednisolone 20 mg three times daily on days 8-14 (UKISS second week).",
+        }
+    ]

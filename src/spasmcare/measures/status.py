@@ -18,6 +18,10 @@ monitoring checks past due and the protocol details awaiting confirmation, as
     Monitoring checks coming (passed in by the caller, from the course plans), earliest first.
 ``blood_pressure``
     The readings of the alert window and the clinic's limits (``None``: not set [2]).
+``decisions``
+    The decision points answered in the saved course plan (passed in by the caller: the
+    answers live with the plan, not in the record), so every page states the recorded answer,
+    which wins over the diary's measure of the same question.
 
 The patient list, the dashboard, the report (HTML and JSON) and the exports read this one dict,
 so they cannot disagree. Nothing here is a clinical figure: amounts are the record's, windows and
@@ -182,11 +186,13 @@ def patient_status(
     monitoring_overdue: Iterable[Any] = (),
     confirmations_pending: Iterable[Any] = (),
     next_checks: Iterable[Any] = (),
+    decisions: Iterable[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """What is in force and what is due for the patient of ``record`` on ``today`` (module
     notes). ``monitoring_overdue`` and ``confirmations_pending`` as
     :func:`~spasmcare.measures.alerts.patient_alerts` takes them; ``next_checks``: ``(label,
-    due date)`` of the monitoring checks coming.
+    due date)`` of the monitoring checks coming; ``decisions``: the saved plan's decision
+    points (``question``, ``day``, ``answer``, ``effect``; see :func:`_decisions`).
 
     Raises
     ------
@@ -228,4 +234,24 @@ def patient_status(
         "next_checks": _checks(next_checks, today),
         "blood_pressure": _blood_pressure(record, today, settings),
         "not_configured": not_configured(settings),
+        "decisions": _decisions(decisions),
     }
+
+
+def _decisions(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answered decision points, as words and values (unanswered ones are left out)."""
+    out = []
+    for i, p in enumerate(items):
+        if not isinstance(p, dict) or "question" not in p or "answer" not in p:
+            raise InputError(f"decisions[{i}]", p, "a decision point with question and answer")
+        if p["answer"] is None:
+            continue
+        out.append(
+            {
+                "question": str(p["question"]),
+                "day": p.get("day"),
+                "answer": bool(p["answer"]),
+                "effect": str(p.get("effect") or ""),
+            }
+        )
+    return out

@@ -340,6 +340,15 @@ def _findings(r: dict[str, Any]) -> str:
 def _day7(r: dict[str, Any], titles: dict[str, dict[int, str]]) -> str:
     d7 = r["day7_decision"]
     m = d7["measure"]
+    saved = next((p for p in r["status"].get("decisions", []) if p.get("day") == 7), None)
+    if saved is not None:
+        # the answer recorded with the course decides; the diary measure says what it rests on
+        answer = "yes" if saved["answer"] else "no"
+        return (
+            f"<p id='day7'><b>{_t(saved['question'])}</b> answered <b>{answer}</b> in the saved "
+            f"course: {_t(saved['effect'])}<br><span class='small'>The diary measure "
+            f"({_t(m['label'])}): {_chip(m)} {_t(m['reason'])}</span></p>"
+        )
     text = f"<p><b>{_t(m['label'])}</b> {_chip(m)} <span class='small'>{_t(m['reason'])}</span>"
     plan = d7.get("replan")
     if plan and plan.get("available"):

@@ -350,12 +350,15 @@ def next_checks(patient: Patient, entries: list[Entry], on: date, limit: int = 3
     return out[:limit]
 
 
-def saved_decision_points(patient: Patient, entries: list[Entry]) -> list[dict[str, Any]]:
+def saved_decision_points(
+    patient: Patient, entries: list[Entry], *, all_live: bool = False
+) -> list[dict[str, Any]]:
     """The decision points of the newest saved course whose plan has an answered decision
     (the plan's own ``decision_points``: question, answer, planned_as, effect), so the
     dashboard states the answer the neurologist saved, as the printout does. Empty when no
-    saved course has an answer."""
-    live = [e for e in entries if e.retracted_at is None]
+    saved course has an answer. ``all_live``: ``entries`` are live ones already (read without
+    their retraction field)."""
+    live = entries if all_live else [e for e in entries if e.retracted_at is None]
     courses = saved_courses(live)
     if not courses:
         return []

@@ -122,6 +122,7 @@ def _compute(
         monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
         confirmations_pending=courses.confirmations_pending(patient, entries, on),
         next_checks=courses.next_checks(patient, entries, on),
+        decisions=courses.saved_decision_points(patient, entries, all_live=True),
     )
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     summary = {
