@@ -171,8 +171,7 @@ class _Reader:
             value = date.fromisoformat(text)
         except ValueError as exc:
             raise InputError(field, text, "a real calendar date YYYY-MM-DD") from exc
-        if planned and value > self.today:
-            self._bounds(self.today, text, field, not_before_birth)
+        if planned and value > self.today:  # after today, so after the birth date too
             if value > self.today + PLANNED_AHEAD:
                 raise InputError(
                     field,
