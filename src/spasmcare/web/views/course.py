@@ -27,13 +27,12 @@ from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decisi
 from spasmcare.therapy.course_record import drugs, ended_item, record_treatment
 from spasmcare.therapy.protocol import all_versions, default_version
 from spasmcare.therapy.schedule import FAMILY_PENDING
-from spasmcare.web import audit, courses, records
+from spasmcare.web import audit, course_confirm, courses, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.course_forms import PlannerForm, TickForm
 from spasmcare.web.courses import SavedCourse
 from spasmcare.web.models import Entry, Kind, Patient
-from spasmcare.web.views.protocols import _by as protocol_confirmer
 
 #: Short course-id prefixes of the drugs of the bundled protocols (others: first letters).
 ID_PREFIX = {
@@ -185,7 +184,7 @@ class Planner:
             ctx.update(_plan_context(self.plan, _phase_sources(self.protocol)))
             ctx["day7"] = self._day7()
             ctx["can_save"], ctx["save_blocked"] = self._save_state()
-            ctx["confirmable"] = _confirmable(self.plan, self.protocol)
+            ctx["confirmable"] = course_confirm.confirmable(self.plan, self.protocol)
         if self.course is not None:
             ctx.update(self._saved_context(self.course))
         return ctx
@@ -284,27 +283,6 @@ def _pending_text(plan: CoursePlan) -> str:
         "every dose is known. A neurologist confirms the detail here (below) or on the protocol "
         "details page, or plans other options."
     )
-
-
-def _confirmable(plan: CoursePlan, protocol: Protocol) -> list[dict[str, Any]]:
-    """The details that keep days of the plan from a dose, to confirm on the planner itself:
-    what each says, its grade and why it is flagged, with its sources."""
-    waiting = sorted({p.detail for d in plan.days for p in d.pending})
-    rows = []
-    for detail in waiting:
-        spec = protocol.details.get(detail)
-        if spec is None:
-            continue
-        rows.append(
-            {
-                "detail": detail,
-                "what": str(spec.get("what", "")),
-                "why": str(spec.get("why", "")),
-                "grade": str(spec.get("grade", "")),
-                "sources": list(spec.get("sources") or []),
-            }
-        )
-    return rows
 
 
 def _steps_after(
@@ -475,47 +453,13 @@ def _first_day(plan: CoursePlan, drug: str) -> date:
     return plan.start
 
 
-def _confirm_first(request: HttpRequest) -> QueryDict:
-    """The posted form, after confirming the details ticked on it (``confirm_detail``): the
-    same data with the new protocol version, so the plan is re-made with the confirmations
-    and the neurologist's values are kept. Refused confirmations leave a message and the data
-    as posted (nothing confirmed)."""
-    data = request.POST
-    details = [d for d in data.getlist("confirm_detail") if d]
-    if not details:
-        return data
-    version = data.get("version", "")
-    try:
-        protocol = courses.confirm_inline(
-            data.get("protocol", ""),
-            int(version) if version.isdigit() else -1,
-            details,
-            protocol_confirmer(request),
-            {k: v for k, v in data.items() if k.startswith("param_")},
-            data.get("confirm_note", "").strip()[:1000],
-        )
-    except InputError as exc:
-        messages.error(request, f"Not confirmed: {exc.value!r} is not accepted: {exc.accepted}.")
-        return data
-    messages.success(
-        request,
-        f"{', '.join(details)} of {protocol.title} confirmed by {protocol_confirmer(request)}: "
-        f"saved as version {protocol.version} ({protocol.path.name}); every earlier version is "
-        "kept.",
-    )
-    out = data.copy()
-    out["version"] = str(protocol.version)
-    out.setlist("confirm_detail", [])
-    return out
-
-
 @require_POST
 def save(request: HttpRequest, pid: int) -> HttpResponse:
     """Save the planned course (neurologist): new treatment entries, or an update of the
     course being edited, refused when someone saved it since the form was opened. Details
     ticked on the form are confirmed first (as on the protocol details page), so a plan is
     finished on one page."""
-    state = Planner(request, _confirm_first(request))
+    state = Planner(request, course_confirm.confirm_first(request))
     form, plan = state.form, state.plan
     if form is not None and plan is not None:
         can, why = state._save_state()
