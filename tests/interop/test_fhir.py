@@ -349,3 +349,20 @@ def test_doses_given_are_medication_administrations() -> None:
     # a record without ticks has none
     assert not [r for r in fhir.record_resources(record_from_dict(small_record(), today=TODAY))
                 if r["resourceType"] == "MedicationAdministration"]
+
+
+def test_a_course_with_its_planned_stop_ahead_is_active() -> None:
+    # issue 19: a saved course keeps its whole plan, so a running course has a stop date ahead
+    # of the export day; it is still active (before, any stop made it "completed")
+    data = small_record()
+    pred = data["treatments"][0]
+    pred["stop"] = "2026-12-20"  # after TODAY (2 Dec 2026)
+    record = record_from_dict(data, today=TODAY)
+
+    def first_request(options: fhir.FhirOptions) -> dict[str, Any]:
+        found = fhir.record_resources(record, options)
+        return next(r for r in found if r["resourceType"] == "MedicationRequest")
+
+    assert first_request(fhir.FhirOptions(today=TODAY))["status"] == "active"
+    # the day after its last dose
+    assert first_request(fhir.FhirOptions(today=date(2026, 12, 21)))["status"] == "completed"

@@ -227,3 +227,28 @@ def test_schema_enums_are_the_model_constants() -> None:
 def test_documented_schema_is_the_packaged_schema() -> None:
     docs = json.loads((ROOT / "docs" / "record-schema-v1.json").read_text())
     assert docs == load_schema()
+
+
+def test_a_treatment_keeps_its_planned_stop_and_dose_changes() -> None:
+    # issue 19: a saved course keeps its whole plan, so its stop and its later dose changes may
+    # be ahead of today (up to two years: a software limit); its start may not
+    data = minimal()
+    t = data["treatments"][0]
+    t["start"], t["stop"] = "2026-11-13", "2026-12-11"  # day 9 of 29 on 21 Nov 2026
+    t["doses"] = [
+        {"start": "2026-11-13", "amount": 40, "unit": "mg/day"},
+        {"start": "2026-11-20", "amount": 60, "unit": "mg/day"},
+        {"start": "2026-11-27", "amount": 30, "unit": "mg/day"},
+    ]
+    record = record_from_dict(data, today=TODAY)
+    assert record.treatments[0].stop == date(2026, 12, 11)
+    assert [d.start for d in record.treatments[0].doses][-1] == date(2026, 11, 27)
+    late = copy.deepcopy(data)
+    late["treatments"][0]["stop"] = "2028-11-21"  # 731 days ahead
+    assert field_of(late) == "treatments[0].stop"
+    ahead = copy.deepcopy(data)
+    ahead["treatments"][0]["start"] = "2026-11-22"
+    assert field_of(ahead) == "treatments[0].start"
+    outside = copy.deepcopy(data)
+    outside["treatments"][0]["doses"][2]["start"] = "2026-12-12"  # after the planned stop
+    assert field_of(outside) == "treatments[0].doses[2].start"

@@ -272,3 +272,38 @@ def test_threshold_needs_two_weeks() -> None:
 
 def test_vigabatrin_alone_has_no_hold() -> None:
     assert plan_course("vigabatrin", weight_kg=5, start=START).vaccine_hold is None
+
+
+def test_a_split_awaiting_the_clinic_keeps_the_hold() -> None:
+    # issue 19: the weight-based course's split (divided-doses) is NOT FOUND, so every day of
+    # it awaits the clinic; the daily amount is sourced: 8 mg/kg/day x 7 kg = 56 mg/day
+    # (under the 60 mg/day maximum) >= 20 mg/day on days 1-14, so the amount alone holds live
+    # vaccines. Days 15-29 (the taper, also awaiting) are course days: last day 29 = 4 Jan 2027,
+    # + 1 month (CDC) = 4 Feb 2027
+    plan = plan_course("prednisolone-weight-based", weight_kg=7, start=START)
+    assert all(not d.doses and d.pending for d in plan.days[:14])
+    assert plan.days[0].pending[0].planned_daily == pytest.approx(56.0)
+    hold = plan.vaccine_hold
+    assert hold is not None
+    assert (hold.start, hold.last_course_day, hold.until) == (
+        date(2026, 12, 7),
+        date(2027, 1, 4),
+        date(2027, 2, 4),
+    )
+    # the planned amount is never given as a dose: the family still sees no amount
+    assert all(not d["doses"] for d in plan.to_dict(family=True)["days"][:14])
+
+
+def test_an_escalation_awaiting_the_clinic_keeps_the_hold() -> None:
+    # ICISS combination, version 2: spasms continuing at day 7 -> the escalation (NOT FOUND for
+    # ICISS, evidence D-4) awaits the clinic on days 8-14; days 1-7 are 40 mg/day (FIRM). The
+    # planned escalation counts: 14 days >= 20 mg/day, so the hold stands (it was None before)
+    plan = plan_course(
+        "prednisolone-vigabatrin",
+        weight_kg=7,
+        start=START,
+        decisions={"day7_spasms_continuing": True},
+    )
+    assert any(p.drug == "prednisolone" for p in plan.days[7].pending)
+    assert plan.vaccine_hold is not None
+    assert plan.vaccine_hold.start == date(2026, 12, 7)

@@ -443,7 +443,7 @@ def test_a_note_is_not_a_dose_change_of_the_record(client_as: Any, patient: Pati
     data["doses"][1] = data["doses"][1] | {"amount": 35}  # 30 mg/day from day 15 on the plan
     audit.update_entry(entry, entry.version, data, user, extra=entry.extra)
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
-    assert "record behind the plan Dose changes of pred2 have begun" in page
+    assert "record behind the plan The record of pred2 does not hold the whole plan" in page
 
 
 def test_day7_yes_once_saved_reads_the_same_on_the_dashboard_and_the_list(
@@ -463,3 +463,111 @@ def test_day7_yes_once_saved_reads_the_same_on_the_dashboard_and_the_list(
     (row,) = neurologist.get("/patients/").context["rows"]
     assert not [a for a in row["alerts"] if a["kind"] == "confirmation_pending"
                 and "day7-escalation" in a["message"]]
+
+
+def test_day7_yes_stores_the_whole_plan_with_taper_and_stop(
+    client_as: Any, patient: Patient, clinic_dir: Path
+) -> None:
+    # issue 19: a course saved on day 9 with the day-7 answer "yes" was stored as "40 mg/day,
+    # then 60 mg/day from day 8 -> ongoing". By hand from prednisolone-high-dose v2 (escalation
+    # and its tail confirmed by the clinic): day 1 = start, 40 mg/day; day 8 = start + 7,
+    # 60 mg/day; day 15 = start + 14, 30; day 20 = start + 19, 20; day 25 = start + 24, 10;
+    # last dose day 29 = start + 28, ahead of today
+    from datetime import timedelta
+
+    from spasmcare.web import records
+
+    start = records.today() - timedelta(days=8)  # today is day 9
+    response = save(
+        client_as("neurologist"), patient, start=start.isoformat(),
+        decision_day7_spasms_continuing="yes",
+    )
+    assert response.status_code == 302
+    [entry] = treatments(patient)
+
+    def on(n: int) -> str:
+        return (start + timedelta(days=n - 1)).isoformat()
+
+    assert entry.data["stop"] == on(29)
+    assert [(d["start"], d["amount"], d["unit"]) for d in entry.data["doses"]] == [
+        (on(1), 40.0, "mg/day"),
+        (on(8), 60.0, "mg/day"),
+        (on(15), 30.0, "mg/day"),
+        (on(20), 20.0, "mg/day"),
+        (on(25), 10.0, "mg/day"),
+    ]
+    # one audited write holds the answer and the course it gives
+    [revision] = Revision.objects.filter(entry=entry)
+    assert revision.snapshot["data"]["stop"] == on(29)
+    assert entry.extra["planner"]["decisions"] == {"day7_spasms_continuing": True}
+    # the record export and FHIR read the same stored course
+    import json
+
+    neurologist = client_as("neurologist")
+    exported = json.loads(neurologist.get(f"/patients/{patient.pk}/record.json").content)
+    [pred] = [t for t in exported["treatments"] if t["id"] == entry.data["id"]]
+    assert pred["stop"] == on(29) and pred["doses"][-1]["amount"] == 10.0
+    bundle = json.loads(neurologist.get(f"/patients/{patient.pk}/fhir.json").content)
+    [request] = [
+        e["resource"] for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationRequest"
+        and e["resource"]["identifier"][0]["value"] == entry.data["id"]
+    ]
+    ends = [d["timing"]["repeat"]["boundsPeriod"].get("end") for d in request["dosageInstruction"]]
+    assert ends[-1] == on(29)
+
+
+def test_day7_yes_confirms_the_tail_inline_and_saves_on_one_page(
+    client_as: Any, patient: Patient, tmp_path: Path, settings: Any
+) -> None:
+    # issue 19: day 7 "yes" could not be saved until the neurologist left for Protocol
+    # details, confirmed the tail and re-typed the form. Now the detail is confirmed on the
+    # planner (a new protocol version, as the details page writes it) and the course saved in
+    # the same post, with the form's values (weight 6.2 kg, start) kept
+    directory = tmp_path / "protocols"
+    directory.mkdir()
+    settings.SPASMCARE_PROTOCOLS_DIR = str(directory)
+    neurologist = client_as("neurologist")
+    preview = neurologist.get(
+        planner_url(patient), inputs(decision_day7_spasms_continuing="yes", weight_kg="6.2")
+    )
+    page = text(preview)
+    assert "Confirm and save the course" in page
+    assert 'name="confirm_detail" value="taper-after-escalation"' in preview.content.decode()
+    response = save(
+        neurologist, patient, decision_day7_spasms_continuing="yes", weight_kg="6.2",
+        version="2", confirm_detail="taper-after-escalation", confirm_note="local pathway",
+    )
+    assert response.status_code == 302, text(response)
+    [entry] = treatments(patient)
+    # by hand (START 1 Jul 2026): 40 mg/day, 60 from 8 Jul, the confirmed tail 30/20/10 from
+    # 15, 20 and 25 Jul, last dose 29 Jul
+    assert entry.data["stop"] == "2026-07-29"
+    assert [(d["start"], d["amount"]) for d in entry.data["doses"]] == [
+        ("2026-07-01", 40.0), ("2026-07-08", 60.0), ("2026-07-15", 30.0),
+        ("2026-07-20", 20.0), ("2026-07-25", 10.0),
+    ]
+    planner = entry.extra["planner"]
+    assert planner["weight_kg"] == 6.2 and planner["version"] == 3
+    confirmed = load_protocol(PRED, 3, protocols_dir=directory)
+    [conf] = confirmed.data["confirmations"]
+    assert conf["detail"] == "taper-after-escalation" and conf["note"] == "local pathway"
+    user = User.objects.get(username="neurologist")
+    assert conf["by"] == f"{user.get_full_name()}, {user.get_role_display()}"  # as the page
+
+
+def test_inline_confirmation_of_a_stale_version_confirms_and_saves_nothing(
+    client_as: Any, patient: Patient, tmp_path: Path, settings: Any
+) -> None:
+    directory = tmp_path / "protocols"
+    directory.mkdir()
+    settings.SPASMCARE_PROTOCOLS_DIR = str(directory)
+    confirm_detail(load_protocol(PRED, 2), "gi-protection", "Dr Other", directory, at=WHEN)
+    response = save(
+        client_as("neurologist"), patient, decision_day7_spasms_continuing="yes", version="2",
+        confirm_detail="taper-after-escalation",
+    )
+    assert response.status_code == 200
+    assert "Not confirmed" in text(response) and "it changed since you opened" in text(response)
+    assert treatments(patient) == []
+    assert sorted(p.name for p in directory.iterdir()) == [f"{PRED}.v3.yaml"]

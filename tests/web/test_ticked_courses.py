@@ -172,7 +172,10 @@ def test_a_stale_replan_after_a_tick_writes_nothing(
     assert list(Entry.objects.filter(patient=patient).values_list("pk", "version")) == before
     assert Revision.objects.filter(patient=patient).count() == revisions
     pred.refresh_from_db()
-    assert "planner" in pred.extra and "stop" not in pred.data
+    # as it was: the whole plan's stop (day 29, started 2 days ago), not ended by the re-plan
+    # (issue 19: a saved course keeps its planned stop; before, it had none until it ended)
+    planned_stop = (records.today() + timedelta(days=26)).isoformat()
+    assert "planner" in pred.extra and pred.data.get("stop") == planned_stop
     assert len(ticks(patient)) == 1
 
 

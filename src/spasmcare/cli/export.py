@@ -46,10 +46,14 @@ def _load(path: Path, today: date | None) -> Record:
         raise InputError(f"{path.name}: {exc.field}", exc.value, exc.accepted) from exc
 
 
-def _options(bhb_loinc: str, time_zone: str | None, no_name: bool):  # noqa: ANN202
+def _options(  # noqa: ANN202
+    bhb_loinc: str, time_zone: str | None, no_name: bool, today: date | None = None
+):
     from spasmcare.interop.fhir import FhirOptions
 
-    return FhirOptions(bhb_loinc=bhb_loinc, time_zone=time_zone, include_name=not no_name)
+    return FhirOptions(
+        bhb_loinc=bhb_loinc, time_zone=time_zone, include_name=not no_name, today=today
+    )
 
 
 @app.command()
@@ -94,7 +98,7 @@ def fhir(
 ) -> None:
     """One record as a FHIR R4B Bundle, or many (--ndjson DIR) as FHIR Bulk Data NDJSON."""
     day = parse_today(today)
-    options = _options(bhb_loinc, time_zone, no_name)
+    options = _options(bhb_loinc, time_zone, no_name, day)
     files = _files(records or [], directory)
     if ndjson is None:
         if len(files) != 1:

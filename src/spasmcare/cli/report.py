@@ -124,7 +124,8 @@ def register(app: typer.Typer) -> None:
         """Response measures (UKISS, ICISS, NISC, Mytinger, Elterman, electroclinical, diet
         responders), EEG scores, growth z-scores and flags, lab alerts; optional HTML report.
         Every output key and setting: docs/MEASURES.md."""
-        rec = record_from_json(read_text(record), today=parse_today(today))
+        day = parse_today(today)
+        rec = record_from_json(read_text(record), today=day)
         try:
             response = ResponseOptions(
                 first_day_number=first_day,
@@ -138,7 +139,9 @@ def register(app: typer.Typer) -> None:
         except InputError as exc:
             flag = OPTION_FLAGS.get(exc.field, exc.field)
             raise InputError(flag, exc.value, exc.accepted) from exc
-        data = build_report(rec, ReportOptions(response=response, treatment_id=treatment))
+        data = build_report(
+            rec, ReportOptions(response=response, treatment_id=treatment, today=day)
+        )
         if html is not None:
             page = render_html(data)
             try:

@@ -84,6 +84,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spasmcare.errors import InputError
+from spasmcare.measures.status import STOPPED, course_state
 from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, DoseGiven, Record, Treatment
 
@@ -161,6 +162,10 @@ class FhirOptions:
         The system of the Patient identifier that carries the record id.
     include_name : bool
         Put the patient's name in ``Patient.name`` (False for a pseudonymised export).
+    today : date or None
+        The day a course's status is read for (:func:`spasmcare.measures.status.course_state`:
+        a saved course keeps its planned stop, so a stop date alone does not make it
+        completed); ``None``: the system date.
     """
 
     bhb_loinc: str = DEFAULT_BHB_LOINC
@@ -168,6 +173,7 @@ class FhirOptions:
     base_url: str = DEFAULT_BASE_URL
     identifier_system: str = DEFAULT_IDENTIFIER_SYSTEM
     include_name: bool = True
+    today: date | None = None
 
     def __post_init__(self) -> None:
         if self.bhb_loinc not in BHB_LOINC_CHOICES:
@@ -472,7 +478,11 @@ class _Builder:
             "resourceType": "MedicationRequest",
             "id": self.rid("MedicationRequest", t.id),
             "identifier": [{"system": f"{CODE_SYSTEM}/treatment-id", "value": t.id}],
-            "status": "active" if t.stop is None else "completed",
+            # the shared status: a course stopped before the export day is completed; one in
+            # force or still to start (its planned stop ahead) is active
+            "status": "completed"
+            if course_state(t, self.options.today or date.today()) == STOPPED
+            else "active",
             "intent": "order",
             "medicationCodeableConcept": {"text": t.drug},
             "subject": self.subject,

@@ -49,6 +49,10 @@ from spasmcare.record.units import to_si
 FORMAT = "spasmcare-record"
 SCHEMA_VERSION = 1
 SCHEMA_FILE = "record-schema-v1.json"
+#: How far after today a treatment's planned stop or dose change may lie: a saved course keeps
+#: its whole plan (taper and stop). A software limit (bundled plans run at most about 4 months;
+#: two years leaves room for a clinic's long vigabatrin course), not a clinical figure.
+PLANNED_AHEAD = timedelta(days=730)
 
 
 @lru_cache(maxsize=1)
@@ -158,11 +162,24 @@ class _Reader:
         self.today = today
         self.birth = date.min
 
-    def day(self, text: str, field: str, *, not_before_birth: bool = True) -> date:
+    def day(
+        self, text: str, field: str, *, not_before_birth: bool = True, planned: bool = False
+    ) -> date:
+        """A date of the record, on or before today; ``planned``: a date a plan sets ahead
+        (a treatment's stop, a dose change), which may be after today."""
         try:
             value = date.fromisoformat(text)
         except ValueError as exc:
             raise InputError(field, text, "a real calendar date YYYY-MM-DD") from exc
+        if planned and value > self.today:  # after today, so after the birth date too
+            if value > self.today + PLANNED_AHEAD:
+                raise InputError(
+                    field,
+                    text,
+                    f"a planned date within {PLANNED_AHEAD.days} days of today "
+                    f"({self.today.isoformat()})",
+                )
+            return value
         self._bounds(value, text, field, not_before_birth)
         return value
 
@@ -184,14 +201,21 @@ class _Reader:
 
 
 def _period(
-    reader: _Reader, x: dict[str, Any], field: str, ids: list[str], one: str
+    reader: _Reader,
+    x: dict[str, Any],
+    field: str,
+    ids: list[str],
+    one: str,
+    planned_stop: bool = False,
 ) -> tuple[date, date | None]:
     """Check that the id of entry ``x`` is unique (``one``: "one treatment", ...), parse its
     start and stop and check the stop is not before the start; return (start, stop)."""
     if ids.count(x["id"]) > 1:
         raise InputError(f"{field}.id", x["id"], f"an id used by {one} only")
     start = reader.day(x["start"], f"{field}.start")
-    stop = reader.day(x["stop"], f"{field}.stop") if "stop" in x else None
+    stop = (
+        reader.day(x["stop"], f"{field}.stop", planned=planned_stop) if "stop" in x else None
+    )
     if stop is not None and stop < start:
         raise InputError(
             f"{field}.stop",
@@ -202,10 +226,16 @@ def _period(
 
 
 def _within(
-    reader: _Reader, text: str, field: str, start: date, stop: date | None, accepted: str
+    reader: _Reader,
+    text: str,
+    field: str,
+    start: date,
+    stop: date | None,
+    accepted: str,
+    planned: bool = False,
 ) -> date:
     """Parse the date ``text`` and check it lies from ``start`` to ``stop`` (open when None)."""
-    day = reader.day(text, field)
+    day = reader.day(text, field, planned=planned)
     if day < start or (stop is not None and day > stop):
         raise InputError(field, text, accepted)
     return day
@@ -421,7 +451,8 @@ def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatm
     ids = [x["id"] for x in items]
     for i, x in enumerate(items):
         field = f"treatments[{i}]"
-        start, stop = _period(reader, x, field, ids, "one treatment")
+        # a saved course keeps its whole plan: the planned stop and dose changes may be ahead
+        start, stop = _period(reader, x, field, ids, "one treatment", planned_stop=True)
         cont = x.get("continues")
         if cont is not None and (cont not in ids or cont == x["id"]):
             raise InputError(
@@ -436,6 +467,7 @@ def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatm
                 start,
                 stop,
                 "a date within the treatment's start and stop",
+                planned=True,
             )
             rng = plausibility.DOSE_RANGES.get(d["unit"])
             if rng is not None:

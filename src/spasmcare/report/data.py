@@ -4,6 +4,11 @@
 (``ukiss_response``, ``iciss_response``, ``kd_responder_3m``, ...), each with ``status``,
 ``value``, ``window``, ``days_used``, ``reason`` and ``source``. The keys are always present:
 a measure that cannot be computed (no treatment, no diet) is ``not assessable`` with a reason.
+
+``alerts`` and ``status`` are :func:`spasmcare.measures.status.patient_status`: the same alerts,
+doses in force and checks due as the patient list and the dashboard (the clinic app passes the
+status it stored; the CLI computes it for ``ReportOptions.today``). Out-of-range results and
+flags of every date (labs, growth, EEG) are history, under ``findings``, never alerts.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from spasmcare.measures.adherence import (
     adherence_correlation,
     adherence_rows,
 )
+from spasmcare.measures.alerts import DEFAULT_ALERT_SETTINGS, AlertSettings
 from spasmcare.measures.diary import DiaryView, MeasureResult
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions, eeg_rows, kd_hypsarrhythmia_score_3m
 from spasmcare.measures.growth import (
@@ -44,6 +50,7 @@ from spasmcare.measures.response import (
     index_treatment,
     treatment_measures,
 )
+from spasmcare.measures.status import patient_status
 from spasmcare.record.model import Record, Treatment
 
 REPORT_FORMAT = "spasmcare-report"
@@ -91,6 +98,9 @@ class ReportOptions:
     adherence: AdherenceOptions = field(default_factory=AdherenceOptions)
     treatment_id: str | None = None
     diet_id: str | None = None
+    #: The day the status (alerts, doses in force) is for; None: the system date.
+    today: date | None = None
+    alerts: AlertSettings = DEFAULT_ALERT_SETTINGS
 
 
 def _missing(key: str, why: str) -> dict[str, Any]:
@@ -166,9 +176,17 @@ def day7_replan(record: Record, treatment: Treatment, answer: bool | None) -> di
     }
 
 
-def build_report(record: Record, options: ReportOptions | None = None) -> dict[str, Any]:
-    """All measures, tables and alerts of one record as a JSON-ready dict (stable keys)."""
+def build_report(
+    record: Record, options: ReportOptions | None = None, status: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """All measures, tables and alerts of one record as a JSON-ready dict (stable keys).
+
+    ``status``: the patient's :func:`~spasmcare.measures.status.patient_status` as the caller
+    computed it (the clinic app, with its monitoring checks and confirmations); None computes
+    it from the record for ``options.today`` with ``options.alerts``."""
     o = options or ReportOptions()
+    if status is None:
+        status = patient_status(record, o.today or date.today(), settings=o.alerts)
     view = DiaryView(record)
     p = record.patient
     index = index_treatment(record, o.treatment_id)
@@ -245,6 +263,7 @@ def build_report(record: Record, options: ReportOptions | None = None) -> dict[s
     )
     eegs = eeg_rows(record, o.eeg, relapse_on)
     alerts_lab = lab_alerts(record, o.labs)
+    # every out-of-range result and flag of the record, of any date: history, not alerts
     alerts: list[dict[str, Any]] = [a.to_dict() for a in alerts_lab]
     latest_flag = {(f["kind"], f["measure"]): f for f in gflags}  # latest of each kind
     alerts += [
@@ -336,7 +355,9 @@ def build_report(record: Record, options: ReportOptions | None = None) -> dict[s
         "eeg": eegs,
         "growth": {"reference": o.growth.reference, "rows": grows, "flags": gflags},
         "labs": {"rows": lab_rows(record), "not_configured": not_configured(o.labs)},
-        "alerts": alerts,
+        "alerts": status["alerts"],
+        "status": status,
+        "findings": alerts,
         "adverse_events": [
             {
                 "date": a.day,

@@ -260,23 +260,95 @@ def _summary(r: dict[str, Any]) -> str:
     return f"<div class='box'><b>{title}</b><table class='summary'>{cells}</table></div>"
 
 
-def _alerts(r: dict[str, Any]) -> str:
-    if not r["alerts"]:
-        return "<p>No alerts.</p>"
+def _alert_rows(alerts: list[dict[str, Any]]) -> str:
     out = []
-    for a in r["alerts"]:
+    for a in alerts:
         action = f"<br><b>Action:</b> {_t(a['action'])}" if a.get("action") else ""
         out.append(
-            f"<div class='alert {_e(a['severity'])}'><b>{_e(a['severity'].upper())}</b> "
+            f"<div class='alert {_e(a['severity'])}' data-alert='{_e(a['kind'])}'>"
+            f"<b>{_e(a['severity'].upper())}</b> "
             f"{_day(str(a['at'])[:16]) if a['at'] else ''} — {_t(a['message'])}{action}"
             f" <span class='src'>[{_t(a['source'])}]</span></div>"
         )
     return "".join(out)
 
 
+def _alerts(r: dict[str, Any]) -> str:
+    """Today's alerts: the patient list's and the dashboard's (the same status)."""
+    status = r["status"]
+    when = f"<p class='small'>As of {_day(status['on'])}.</p>"
+    if not r["alerts"]:
+        return when + "<p>No alerts.</p>"
+    return when + _alert_rows(r["alerts"])
+
+
+def _in_force(r: dict[str, Any]) -> str:
+    """The courses with the dose in force, the course day and the stop; the checks coming."""
+    status = r["status"]
+    rows = [
+        f"<li data-course='{_e(c['treatment'])}'>{_t(c['text'])}"
+        + (
+            f" — next: {c['next_change']['amount']:g} {_e(c['next_change']['unit'])} from "
+            f"{_day(c['next_change']['start'])}"
+            if c["next_change"] and c["state"] == "in force"
+            else ""
+        )
+        + "</li>"
+        for c in status["courses"]
+    ]
+    rows += [f"<li>{_e(d['label'])} from {_day(d['start'])}</li>" for d in status["diets"]]
+    checks = "".join(f"<li>{_t(c['what'])}: {_day(c['due'])}</li>" for c in status["next_checks"])
+    body = f"<ul>{''.join(rows)}</ul>" if rows else "<p>No drug course or diet recorded.</p>"
+    if checks:
+        body += f"<p class='small'>Next checks due:</p><ul class='small'>{checks}</ul>"
+    return body
+
+
+def _blood_pressure(r: dict[str, Any]) -> str:
+    bp = r["status"]["blood_pressure"]
+    sys_limit, dia_limit = bp["systolic_limit_mmhg"], bp["diastolic_limit_mmhg"]
+    if sys_limit is None or dia_limit is None:
+        limits = (
+            "The clinic's blood-pressure limits are not set (the sources give no infant "
+            "threshold): readings are not checked against a limit."
+        )
+    else:
+        limits = f"Clinic limits: above {sys_limit:g}/{dia_limit:g} mmHg raises an alert."
+    rows = [
+        [
+            _day(v["at"]),
+            f"{v['systolic_mmhg']:g}/{v['diastolic_mmhg']:g} mmHg",
+            "" if v["heart_rate_bpm"] is None else f"{v['heart_rate_bpm']:g}/min",
+        ]
+        for v in bp["readings"]
+    ]
+    table = (
+        _table(["Time", "Blood pressure", "Heart rate"], rows)
+        if rows
+        else f"<p>No reading in the last {bp['window_days']} days.</p>"
+    )
+    return f"<p class='small'>{_e(limits)}</p>" + table
+
+
+def _findings(r: dict[str, Any]) -> str:
+    """Out-of-range results and flags of every date: history, not today's alerts."""
+    if not r.get("findings"):
+        return "<p>No out-of-range result or flag recorded.</p>"
+    return _alert_rows(r["findings"])
+
+
 def _day7(r: dict[str, Any], titles: dict[str, dict[int, str]]) -> str:
     d7 = r["day7_decision"]
     m = d7["measure"]
+    saved = next((p for p in r["status"].get("decisions", []) if p.get("day") == 7), None)
+    if saved is not None:
+        # the answer recorded with the course decides; the diary measure says what it rests on
+        answer = "yes" if saved["answer"] else "no"
+        return (
+            f"<p id='day7'><b>{_t(saved['question'])}</b> answered <b>{answer}</b> in the saved "
+            f"course: {_t(saved['effect'])}<br><span class='small'>The diary measure "
+            f"({_t(m['label'])}): {_chip(m)} {_t(m['reason'])}</span></p>"
+        )
     text = f"<p><b>{_t(m['label'])}</b> {_chip(m)} <span class='small'>{_t(m['reason'])}</span>"
     plan = d7.get("replan")
     if plan and plan.get("available"):
@@ -483,13 +555,16 @@ def render_html(report: dict[str, Any]) -> str:
 <title>spasmcare report — {title}</title><style>{CSS}</style></head><body>
 {_header(r)}
 {_summary(r)}
-<h2>Alerts</h2>{_alerts(r)}
+<section id="alerts"><h2>Alerts</h2>{_alerts(r)}</section>
+<section id="in-force"><h2>In force today</h2>{_in_force(r)}</section>
+<section id="blood-pressure"><h2>Blood pressure</h2>{_blood_pressure(r)}</section>
 <h2>Timeline</h2>{_timeline(r)}
 <h2>Drug courses and response</h2>{_day7(r, titles)}{_treatment_sections(r, titles)}
 <h2>Diet</h2>{_diet_sections(r)}
 <h2>EEG</h2>{_eeg(r)}
 <h2>Growth</h2>{_growth(r)}
 <h2>Labs</h2>{_labs(r)}
+<h2>Findings of every date (history, not alerts)</h2>{_findings(r)}
 <h2>Adverse events</h2>{events}
 <footer>spasmcare report format {r["report_version"]}, record schema v{r["record_schema_version"]}.
 Every measure says which recorded days it rests on; thresholds and windows are configurable

@@ -176,6 +176,10 @@ class Pending:
     detail: str
     phase: str
     grade: str = "NOT FOUND"  # the blocking detail's grade (or of a changed value)
+    #: The daily amount [mg/day or U/day] the protocol plans for the day, capped, when it can
+    #: be computed although a detail (a split, a tail) awaits the clinic; None when unknown.
+    #: Never given as a dose: only the live-vaccine hold reads it (the amount decides it).
+    planned_daily: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -534,6 +538,17 @@ class _Planner:
             return levels[index] * w
         raise InputError("protocol file", str(self.protocol.path), f"a known dose kind, not {kind}")
 
+    def planned_daily(
+        self, course: dict[str, Any], phase: dict[str, Any], day: int
+    ) -> float | None:
+        """The daily amount a phase plans for ``day`` whatever awaits the clinic (capped at the
+        course maximum); None when it derives from an amount that is not known."""
+        raw = self.daily(course, phase, day)
+        if raw is None:
+            return None
+        cap = self.cap(course, phase)
+        return raw if cap is None else min(raw, cap)
+
     def blocking_detail(self, course: dict[str, Any], phase: dict[str, Any]) -> str:
         """The flagged detail that keeps a phase's dose from being given."""
         current: dict[str, Any] | None = phase
@@ -558,7 +573,8 @@ class _Planner:
             grade = shown_grade(self.protocol, blocking, self.values) if known else NOT_GRADED
             if grade not in ("NOT FOUND", NOT_GRADED):
                 grade = f"{grade}, value changed at planning"
-            return [], Pending(drug, blocking, phase["name"], grade), ""
+            planned = self.planned_daily(course, phase, day)
+            return [], Pending(drug, blocking, phase["name"], grade, planned), ""
         unit = course["unit"]
         raw = self.daily(course, phase, day)
         cap = self.cap(course, phase)
@@ -1009,6 +1025,11 @@ def plan_course(
         amounts: dict[str, float] = {}
         for dose in day.doses:
             amounts[dose.drug] = amounts.get(dose.drug, 0.0) + dose.amount
+        # the amount alone decides the hold: a day whose split or tail awaits the clinic
+        # counts with the amount the protocol plans for it (vaccines.py, Rule)
+        for p in day.pending:
+            if p.planned_daily is not None:
+                amounts[p.drug] = amounts.get(p.drug, 0.0) + p.planned_daily
         course_days.append((day.date, amounts, [p.drug for p in day.pending]))
     window = str(values.get("live_vaccine_window", DEFAULT_WINDOW))
     plan.vaccine_hold = live_vaccine_hold(course_days, weight_kg, window)

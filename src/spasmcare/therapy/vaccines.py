@@ -10,6 +10,11 @@ equivalent"; the equal potency is a software setting, not a number from the stor
 references). ACTH and tetracosactide have no sourced prednisolone equivalent: every course of
 them is held, because live vaccines are contraindicated at immunosuppressive doses of ACTH [2].
 
+The daily amount alone decides: a day whose dose split, or the tail it belongs to, still awaits
+the clinic's confirmation counts with the daily amount the protocol plans for it (the caller
+passes it among the day's amounts), since how the amount is divided does not change what the
+infant receives; only a day whose amount itself cannot be known counts as no amount.
+
 The hold runs from the first hormonal day of the course to the end of a clinic-set window after
 the last one (days awaiting the clinic count as course days: the course is not over). The
 window is a named option: ``cdc-1-month`` (at least 1 month after stopping [1], the default,
@@ -131,7 +136,8 @@ def live_vaccine_hold(
     Parameters
     ----------
     days : sequence of (date, {drug: daily amount}, [drugs awaiting the clinic that day])
-        The course day by day (amounts in the course's unit: mg for prednisolone).
+        The course day by day (amounts in the course's unit: mg for prednisolone), a day
+        awaiting the clinic with its planned daily amount when that is known (module notes).
     weight_kg : float
         Planning weight [kg].
     window : {'cdc-1-month', 'chop-3-months'}

@@ -87,6 +87,7 @@ RULES: dict[str, Rule] = {
     "patient_edit": _r(NEURO, NURSE, patient=True),
     "patient_history": _r(CLINICIANS, patient=True),
     "patient_report": _r(CLINICIANS, patient=True),
+    "patient_report_json": _r(CLINICIANS, patient=True),
     "record_export": _r(CLINICIANS, patient=True),
     "entry_add": _r(CLINICIANS, patient=True),
     "entry_edit": _r(CLINICIANS, patient=True),

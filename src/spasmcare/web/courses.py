@@ -330,12 +330,35 @@ def monitoring_overdue(patient: Patient, entries: list[Entry], on: date) -> list
     return out
 
 
-def saved_decision_points(patient: Patient, entries: list[Entry]) -> list[dict[str, Any]]:
+def next_checks(patient: Patient, entries: list[Entry], on: date, limit: int = 3) -> list[Any]:
+    """``(label, due date)`` of the next monitoring checks of the patient's saved courses that
+    are due or coming on or after ``on`` and not ticked, earliest first (at most ``limit``)."""
+    courses = saved_courses(entries)
+    if not courses:
+        return []
+    plans = saved_plans(patient, courses)
+    done = ticks(entries)
+    out: list[tuple[str, date]] = []
+    for course in courses:
+        plan = plans.get(course.group)
+        if not isinstance(plan, CoursePlan):
+            continue
+        for row in checklist(course, plan, done, on):
+            if row["status"] in ("due", "upcoming"):
+                out.append((str(row["item"].what), max(row["item"].date, on)))
+    out.sort(key=lambda x: (x[1], x[0]))
+    return out[:limit]
+
+
+def saved_decision_points(
+    patient: Patient, entries: list[Entry], *, all_live: bool = False
+) -> list[dict[str, Any]]:
     """The decision points of the newest saved course whose plan has an answered decision
     (the plan's own ``decision_points``: question, answer, planned_as, effect), so the
     dashboard states the answer the neurologist saved, as the printout does. Empty when no
-    saved course has an answer."""
-    live = [e for e in entries if e.retracted_at is None]
+    saved course has an answer. ``all_live``: ``entries`` are live ones already (read without
+    their retraction field)."""
+    live = entries if all_live else [e for e in entries if e.retracted_at is None]
     courses = saved_courses(live)
     if not courses:
         return []
@@ -383,6 +406,59 @@ def confirmations_pending(
             # the first live course of the group (its first drug unless that was retracted)
             out.append((str(course.entries[0].data["id"]), details, plan.protocol_id))
     return out
+
+
+def confirm_inline(
+    protocol_id: str,
+    seen_version: int,
+    details: list[str],
+    by: str,
+    values: dict[str, Any],
+    note: str | None = None,
+) -> Protocol:
+    """Confirm ``details`` of the protocol the planner form shows, from the form itself, exactly
+    as the protocol details page does (:func:`spasmcare.therapy.confirm_detail`: one new
+    version file per detail in the clinic's directory, who and when, never a rewrite).
+
+    ``seen_version``: the version the form was made with; a later version (someone confirmed
+    meanwhile) is refused like a stale edit, nothing written. ``values``: the form's parameter
+    values (``param_<name>``) so a detail tied to a parameter is confirmed with the value the
+    plan uses. Returns the newest version.
+
+    Raises
+    ------
+    InputError
+        A stale version, an unknown detail, or a value the protocol refuses.
+    """
+    from spasmcare.therapy import confirm_detail
+
+    protocol = load_protocol(protocol_id, protocols_dir=protocols_dir())
+    if protocol.version != seen_version:
+        raise InputError(
+            "version",
+            seen_version,
+            f"the latest version of {protocol.id} ({protocol.version}): it changed since you "
+            "opened this page; nothing was confirmed or saved, review the plan as it is now",
+        )
+    for detail in details:
+        if detail not in protocol.details:
+            raise InputError(
+                "confirm_detail", detail, "a flagged detail of " + protocol.id
+            )
+        param = protocol.details[detail].get("parameter")
+        value = values.get(f"param_{param}") if param else None
+        try:
+            protocol = confirm_detail(
+                protocol, detail, by, protocols_dir(), value=value or None, note=note or None
+            )
+        except FileExistsError:
+            raise InputError(
+                "version",
+                seen_version,
+                f"the latest version of {protocol.id}: someone else confirmed a detail while "
+                "you were confirming; review the plan and confirm again",
+            ) from None
+    return protocol
 
 
 def latest_weight(record: Record | None) -> tuple[float | None, float | None, date | None]:

@@ -116,6 +116,7 @@ def attach_course_plans(patient: Patient, infant: DemoInfant, user: User) -> Non
             length_cm=lengths[-1] if lengths else None,
         )
         inputs = _with_day7_answer(patient, inputs, record, data)
+        data = _whole_plan(patient, inputs, data)
         extra = {courses.PLANNER: inputs.to_dict() | {"drug": data["drug"], "group": group}}
         audit.update_entry(entry, entry.version, data, user, extra=extra)
     patient.refresh_from_db()
@@ -172,6 +173,27 @@ def _with_day7_answer(
     if given != planned and answer is True:
         return inputs.with_answer(decision, True)
     return inputs
+
+
+def _whole_plan(patient: Patient, inputs: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A running demo course as the planner saves one: its whole plan (later dose changes,
+    taper, planned stop), when the doses recorded so far are the plan's; else as recorded."""
+    from spasmcare.therapy.course_record import record_treatment
+    from spasmcare.web import courses, records
+
+    if data.get("stop"):
+        return data
+    try:
+        plan = courses.build_plan(patient, inputs)
+        so_far = record_treatment(plan, data["drug"], data["id"], until=records.today())
+        whole = record_treatment(plan, data["drug"], data["id"])
+    except InputError:
+        return data
+    given = [(d["start"], float(d["amount"]), d["unit"]) for d in data.get("doses", [])]
+    planned = [(d["start"], float(d["amount"]), d["unit"]) for d in (so_far or {}).get("doses", [])]
+    if whole is None or given != planned or whole["start"] != data["start"]:
+        return data
+    return {k: v for k, v in data.items() if k not in whole} | whole
 
 
 AFTER_IMPORT.append(attach_course_plans)

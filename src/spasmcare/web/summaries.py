@@ -32,11 +32,10 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from spasmcare.errors import InputError
-from spasmcare.measures.alerts import AlertSettings, patient_alerts
+from spasmcare.measures.alerts import AlertSettings
 from spasmcare.measures.cohort import cohort_rows
+from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
-from spasmcare.record.model import DIET_LABELS
-from spasmcare.report.family import in_force
 from spasmcare.therapy.protocol import resolve_protocols_dir
 from spasmcare.web import audit, clinic, computed, courses, records, resilience
 from spasmcare.web.models import Entry, Patient, PatientSummary
@@ -56,7 +55,7 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 
 #: Raise when what a stored summary holds changes shape (with the installed code it is part
 #: of every row's clinic stamp, so old rows are recomputed).
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
 
@@ -110,29 +109,31 @@ def _compute(
     try:
         found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
     except InputError as exc:
-        return {"alerts": [], "problem": str(exc), "current": "", "last_diary": None}, None
+        return {
+            "alerts": [], "problem": str(exc), "current": "", "status": None, "last_diary": None
+        }, None
     record: Record = found
-    alerts = patient_alerts(
+    # the one computation of what is in force and what is due: the list, the dashboard, the
+    # report and the exports all read this status
+    status = patient_status(
         record,
         on,
         settings=alert_limits,
         monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
         confirmations_pending=courses.confirmations_pending(patient, entries, on),
+        next_checks=courses.next_checks(patient, entries, on),
+        decisions=courses.saved_decision_points(patient, entries, all_live=True),
     )
-    current = [t.drug for t in record.treatments if in_force(t.start, t.stop, on)] + [
-        DIET_LABELS.get(d.diet, d.diet)
-        for d in record.diet_periods
-        if in_force(d.start, d.stop, on)
-    ]
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     summary = {
-        "alerts": [a.to_dict() for a in alerts],
+        "alerts": status["alerts"],
         "problem": (
             f"{len(aside)} entr{'y' if len(aside) == 1 else 'ies'} left out: {aside[0].text()}"
             if aside
             else None
         ),
-        "current": ", ".join(current),
+        "current": status["now_on"],
+        "status": status,
         "last_diary": max(diary_days).isoformat() if diary_days else None,
     }
     # a record read only by leaving entries out is not counted in the cohort (no silent bias)
@@ -267,6 +268,13 @@ def summaries(patients: list[Patient], on: date | None = None) -> dict[int, dict
 def alerts_for(patient: Patient) -> list[dict[str, Any]]:
     alerts: list[dict[str, Any]] = summaries([patient])[patient.pk]["alerts"]
     return alerts
+
+
+def status_for(patient: Patient) -> dict[str, Any] | None:
+    """The patient's status today (:func:`spasmcare.measures.status.patient_status`, as
+    stored for the patient list): None when the record cannot be read."""
+    status: dict[str, Any] | None = summaries([patient])[patient.pk].get("status")
+    return status
 
 
 def patient_rows(patients: list[Patient]) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("patients/<int:pid>/edit/", patients.patient_edit, name="patient_edit"),
     path("patients/<int:pid>/history/", patients.patient_history, name="patient_history"),
     path("patients/<int:pid>/report/", patients.report, name="patient_report"),
+    path("patients/<int:pid>/report.json", patients.report_json, name="patient_report_json"),
     path("patients/<int:pid>/record.json", patients.record_export, name="record_export"),
     path("patients/<int:pid>/add/<str:kind>/", patients.entry_add, name="entry_add"),
     path("patients/<int:pid>/entries/<int:eid>/edit/", patients.entry_edit, name="entry_edit"),

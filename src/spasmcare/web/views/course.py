@@ -30,7 +30,7 @@ from spasmcare.therapy.export import family_product, given_text
 from spasmcare.therapy.monitoring import family_checks
 from spasmcare.therapy.protocol import all_versions, default_version
 from spasmcare.therapy.schedule import FAMILY_PENDING
-from spasmcare.web import audit, courses, records
+from spasmcare.web import audit, course_confirm, courses, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.course_forms import PlannerForm, TickForm
@@ -188,6 +188,7 @@ class Planner:
             ctx.update(_plan_context(self.plan, _phase_sources(self.protocol)))
             ctx["day7"] = self._day7()
             ctx["can_save"], ctx["save_blocked"] = self._save_state()
+            ctx["confirmable"] = course_confirm.confirmable(self.plan, self.protocol)
         if self.course is not None:
             ctx.update(self._saved_context(self.course))
         return ctx
@@ -283,8 +284,8 @@ def _pending_text(plan: CoursePlan) -> str:
     ]
     return (
         "The dose of " + "; ".join(parts) + f" is {TO_BE_CONFIRMED}: a course is saved only when "
-        "every dose is known. A neurologist confirms the detail on the protocol details page "
-        "(Patients → Protocol details to confirm), or plan other options."
+        "every dose is known. A neurologist confirms the detail here (below) or on the protocol "
+        "details page, or plans other options."
     )
 
 
@@ -339,12 +340,13 @@ def _plan_context(
 
 
 def _record_lag(course: SavedCourse, plan: CoursePlan, today: date) -> list[str]:
-    """Dose changes of the plan that have begun but are not yet in the saved record item."""
+    """Courses whose saved record item is not the whole plan (saved before a course kept its
+    whole plan: its later dose changes, taper or stop are missing)."""
     lag = []
     for entry in course.entries:
         drug = str(entry.data["drug"])
         try:
-            item = record_treatment(plan, drug, str(entry.data["id"]), until=today)
+            item = record_treatment(plan, drug, str(entry.data["id"]))
         except InputError:
             continue
         if item is not None and (
@@ -411,9 +413,14 @@ def _write(
         first_day = {drug: _first_day(plan, drug) for drug in names}
         for drug in names:
             continues = group if ids[drug] != group and first_day[drug] > plan.start else None
-            item = record_treatment(plan, drug, ids[drug], until=today, continues=continues)
+            # the whole plan of a drug that has begun: every dose change, the taper and the stop
+            # (planned dates may be ahead of today); a drug that starts after today is added
+            # when the course is saved on or after its first day (a record course has begun)
+            if first_day[drug] > today:
+                continue
+            item = record_treatment(plan, drug, ids[drug], continues=continues)
             if item is None:
-                continue  # starts later: added when the course is saved on or after that day
+                continue
             extra = {"planner": inputs | {"drug": drug, "group": group}}
             if drug in existing:
                 entry = existing[drug]
@@ -453,8 +460,10 @@ def _first_day(plan: CoursePlan, drug: str) -> date:
 @require_POST
 def save(request: HttpRequest, pid: int) -> HttpResponse:
     """Save the planned course (neurologist): new treatment entries, or an update of the
-    course being edited, refused when someone saved it since the form was opened."""
-    state = Planner(request, request.POST)
+    course being edited, refused when someone saved it since the form was opened. Details
+    ticked on the form are confirmed first (as on the protocol details page), so a plan is
+    finished on one page."""
+    state = Planner(request, course_confirm.confirm_first(request))
     form, plan = state.form, state.plan
     if form is not None and plan is not None:
         can, why = state._save_state()

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from spasmcare.errors import InputError
 from spasmcare.interop.bulk import MANIFEST
-from spasmcare.interop.fhir import record_bundle
+from spasmcare.interop.fhir import FhirOptions, record_bundle
 from spasmcare.record import parse_json
 from spasmcare.web import audit, bulk, records
 from spasmcare.web.access import current_patient as _patient
@@ -35,7 +35,8 @@ def patient_fhir(request: HttpRequest, pid: int) -> HttpResponse:
     """The patient's record as a FHIR R4B Bundle (JSON download)."""
     patient = _patient(request)
     try:
-        body = json.dumps(record_bundle(records.load_record(patient)), indent=2)
+        options = FhirOptions(today=records.today())
+        body = json.dumps(record_bundle(records.load_record(patient), options), indent=2)
     except InputError as exc:
         messages.error(request, f"The record cannot be exported as FHIR: {exc}")
         return redirect("patient_dashboard", pid=pid)

@@ -6,6 +6,7 @@ Every number shown comes from the domain (``spasmcare.report.build_report``,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from datetime import timedelta
@@ -27,7 +28,7 @@ from spasmcare.record.plausibility import record_warnings
 from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_png, timeline_png
 from spasmcare.report.html import measure_text
-from spasmcare.web import audit, clinic, courses, records, resilience, summaries
+from spasmcare.web import audit, clinic, computed, courses, records, resilience, summaries
 from spasmcare.web.access import (
     CORRECT,
     CREATE,
@@ -175,7 +176,19 @@ def patient_edit(request: HttpRequest, pid: int) -> HttpResponse:
 
 
 def _report(patient: Patient) -> dict[str, Any]:
-    return records.cached(patient, "report", lambda: build_report(records.load_record(patient)))
+    """The report, with the status the patient list stored (the same alerts, doses in force
+    and checks due: :func:`spasmcare.measures.status.patient_status`), recomputed when that
+    status changes (a new day, the clinic's limits, a confirmation) as well as the record."""
+    status = summaries.status_for(patient)
+    stamp = computed.data_stamp(patient, records.today()) + ":" + hashlib.sha256(
+        json.dumps(status, sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
+    return records.cached(
+        patient,
+        "report",
+        lambda: build_report(records.load_record(patient), status=status),
+        stamp=stamp,
+    )
 
 
 def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
@@ -203,8 +216,14 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         counts[e.kind] += 1
         if show_all or len(by_kind[e.kind]) < DASHBOARD_ROWS:
             by_kind[e.kind].append(e)
+    saved = courses.saved_decision_points(
+        patient, [e for e in entries if e.kind == Kind.TREATMENT]
+    )
+    day7_answer = next(
+        (p for p in saved if p.get("answer") is not None and p.get("day") == 7), None
+    )
     measures = [
-        m | {"text": measure_text(m)}
+        m | {"text": _measure_words(m, day7_answer)}
         for m in report["measures"].values()
         if m["status"] != "not assessable" or m["key"] in summaries.HEADLINE_MEASURES
     ]
@@ -212,12 +231,14 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "patient": patient,
         "report": report,
         "measures": measures,
-        "alerts": summaries.alerts_for(patient),
+        # the same status the patient list and the report read (alerts, doses in force)
+        "alerts": report["alerts"],
+        "status": report["status"],
         "clinic_missing": clinic.missing(),
         # the answer saved with the course, as the printout and the planner show it
-        "saved_decisions": courses.saved_decision_points(
-            patient, [e for e in entries if e.kind == Kind.TREATMENT]
-        ),
+        "saved_decisions": saved,
+        # a recorded day-7 answer wins over the diary measure (which says what it rests on)
+        "day7_answer": day7_answer,
         "by_kind": by_kind,
         "kinds": [(k, KIND_LABELS[k], counts[k]) for k in DASHBOARD_KINDS],
         "show_all": show_all,
@@ -236,6 +257,17 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         ),
     }
     return render(request, "web/dashboard.html", context)
+
+
+def _measure_words(m: dict[str, Any], day7_answer: dict[str, Any] | None) -> str:
+    """The result of a measure in words; the day-7 measure beside an answer saved with the
+    course says that the answer decides and what the diary measure rests on."""
+    text = measure_text(m)
+    if m["key"] == "spasms_continuing_day7" and day7_answer is not None:
+        answer = "yes" if day7_answer["answer"] else "no"
+        source = "not assessable from the diary" if m["status"] == "not assessable" else text
+        return f"answered {answer} in the saved course (diary measure: {source})"
+    return text
 
 
 def _doses_given(ticks: list[Entry], user: User) -> list[dict[str, Any]]:
@@ -283,10 +315,28 @@ def chart(request: HttpRequest, pid: int, name: str) -> HttpResponse:
 def report(request: HttpRequest, pid: int) -> HttpResponse:
     patient = _patient(request)
     try:
-        html = records.cached(patient, "report-html", lambda: render_html(_report(patient)))
+        found = _report(patient)
+        stamp = computed.data_stamp(patient, records.today()) + ":" + hashlib.sha256(
+            json.dumps(found["status"], sort_keys=True, default=str).encode()
+        ).hexdigest()[:16]
+        html = records.cached(patient, "report-html", lambda: render_html(found), stamp=stamp)
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
     return HttpResponse(html)
+
+
+def report_json(request: HttpRequest, pid: int) -> HttpResponse:
+    """The report as JSON (``spasmcare report --json``'s document), with the same status as
+    the dashboard and the patient list."""
+    patient = _patient(request)
+    try:
+        found = _report(patient)
+    except InputError as exc:
+        return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
+    body = json.dumps(found, indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{patient.record_id}.report.json"'
+    return response
 
 
 def record_export(request: HttpRequest, pid: int) -> HttpResponse:

@@ -27,7 +27,7 @@ from spasmcare.errors import InputError
 from spasmcare.therapy import TO_BE_CONFIRMED, Protocol, confirm_detail, list_protocols
 from spasmcare.therapy.protocol import load_protocol
 from spasmcare.web import courses
-from spasmcare.web.access import current_user
+from spasmcare.web.course_confirm import confirmer
 
 
 class ConfirmForm(forms.Form):
@@ -46,12 +46,6 @@ class ConfirmForm(forms.Form):
             self.add_error(name, text)
         else:
             self.add_error(None, f"{exc.field.lstrip('-')}: {text}")
-
-
-def _by(request: HttpRequest) -> str:
-    """Who confirms: the signed-in user's full name (else user name) and role."""
-    user = current_user(request)
-    return f"{user.get_full_name() or user.get_username()}, {user.get_role_display()}"
 
 
 def _detail_rows(
@@ -111,7 +105,7 @@ def _context(
         "rows": rows,
         "only": only if len(found) == 1 else "",
         "problem": problem,
-        "by": _by(request),
+        "by": confirmer(request),
         "to_be_confirmed": TO_BE_CONFIRMED,
     }
 
@@ -145,7 +139,7 @@ def protocol_confirm(request: HttpRequest, protocol_id: str) -> HttpResponse:
                 "details below as they are now and confirm again if still needed.",
             )
         else:
-            by = _by(request)
+            by = confirmer(request)
             try:
                 new = confirm_detail(
                     protocol,
