@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from spasmcare.errors import InputError
 from spasmcare.measures.labs import LabThresholds
+from spasmcare.measures.status import dose_on
 from spasmcare.record import Record, record_from_json
 from spasmcare.record.model import Dose, Treatment
 from spasmcare.report.family import (
     call_the_team,
-    dose_in_force,
     family_advice,
     is_acth,
     is_hormonal,
@@ -45,15 +45,15 @@ def test_dose_in_force_follows_the_record_rule(record: Record) -> None:
     pred = record.treatment("pred1")
     assert vgb is not None and pred is not None
     # vigabatrin: 50 from 23 Jul, 100 from 24 Jul, 150 mg/kg/day from 26 Jul (no stop)
-    assert dose_in_force(vgb, date(2026, 7, 22)) is None  # not started
-    assert dose_in_force(vgb, date(2026, 7, 23)).amount == 50  # type: ignore[union-attr]
-    assert dose_in_force(vgb, date(2026, 7, 25)).amount == 100  # type: ignore[union-attr]
-    today = dose_in_force(vgb, TODAY)
+    assert dose_on(vgb, date(2026, 7, 22)) is None  # not started
+    assert dose_on(vgb, date(2026, 7, 23)).amount == 50  # type: ignore[union-attr]
+    assert dose_on(vgb, date(2026, 7, 25)).amount == 100  # type: ignore[union-attr]
+    today = dose_on(vgb, TODAY)
     assert today is not None and (today.amount, today.unit) == (150, "mg/kg/day")
     # prednisolone: 60 mg/day from 8 Jun; stopped 28 Jun
-    assert dose_in_force(pred, date(2026, 6, 10)).amount == 60  # type: ignore[union-attr]
-    assert dose_in_force(pred, date(2026, 6, 28)).amount == 10  # type: ignore[union-attr]
-    assert dose_in_force(pred, date(2026, 6, 29)) is None
+    assert dose_on(pred, date(2026, 6, 10)).amount == 60  # type: ignore[union-attr]
+    assert dose_on(pred, date(2026, 6, 28)).amount == 10  # type: ignore[union-attr]
+    assert dose_on(pred, date(2026, 6, 29)) is None
 
 
 @given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=6, unique=True))
@@ -64,7 +64,7 @@ def test_dose_in_force_is_the_latest_started(offsets: list[int]) -> None:
     )
     t = Treatment("t", "prednisolone", start, None, doses=tuple(reversed(doses)))
     on = date(2026, 1, 31)
-    found = dose_in_force(t, on)
+    found = dose_on(t, on)
     started = [d for d in doses if d.start <= on]
     if not started:
         assert found is None

@@ -125,18 +125,6 @@ def not_finished(start: date, stop: date | None, on: date) -> bool:
     return stop is None or stop >= on
 
 
-def dose_in_force(treatment: Treatment, on: date) -> Dose | None:
-    """The record dose of ``treatment`` in force on ``on`` [7], or None (not started, stopped,
-    or no dose recorded yet)."""
-    if not in_force(treatment.start, treatment.stop, on):
-        return None
-    found: Dose | None = None
-    for dose in sorted(treatment.doses, key=lambda d: d.start):
-        if dose.start <= on:
-            found = dose
-    return found
-
-
 def latest_weight(record: Record, on: date) -> tuple[float, date] | None:
     """(weight [kg], day weighed) of the last weight on record on or before ``on``."""
     weights = [(g.day, g.weight_kg) for g in record.growth if g.weight_kg and g.day <= on]
@@ -228,8 +216,8 @@ def family_doses(
     weight on record); without a weight it stays as the record says. A volume is given only
     for a mg dose with a product of sourced strength in the protocol; otherwise the family
     is told that the team gives the volume (the page's words, never an invented strength).
-    The one place the family pages turn a record dose into doses: a shared "doses in force"
-    computation can replace its body.
+    The one place the family pages turn a record dose (the one in force, from
+    :func:`spasmcare.measures.status.dose_on`, as on every other page) into doses.
     """
     from spasmcare.therapy.schedule import DEFAULT_TIME_SLOTS, DOSE_STEP
 

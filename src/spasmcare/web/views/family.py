@@ -45,11 +45,11 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
+from spasmcare.measures.status import dose_on
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report.family import (
     FamilyDose,
     call_the_team,
-    dose_in_force,
     doses_text,
     family_doses,
     in_force,
@@ -319,7 +319,7 @@ def _record_doses(
 ) -> dict[str, Any]:
     """A treatment without a plan day today: the record's dose in force as the family gives
     it (:func:`spasmcare.report.family.family_doses`, one row per time of day)."""
-    dose = dose_in_force(treatment, on)
+    dose = dose_on(treatment, on)
     weight_kg = weighed[0] if weighed else None
     doses: list[FamilyDose] = []
     if dose is not None:
