@@ -56,6 +56,7 @@ from spasmcare.web.models import (
     User,
 )
 from spasmcare.web.qr import qr_svg
+from spasmcare.web.templatetags.clinic import item_names
 from spasmcare.web.views.auth import token_hash
 
 DASHBOARD_KINDS = (
@@ -219,6 +220,10 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
             patient, [e for e in entries if e.kind == Kind.TREATMENT]
         ),
         "by_kind": by_kind,
+        # an entry naming a course or diet period reads as its name, never its id
+        "item_names": item_names(
+            e.data for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)
+        ),
         "kinds": [(k, KIND_LABELS[k], counts[k]) for k in DASHBOARD_KINDS],
         "show_all": show_all,
         "rows_shown": DASHBOARD_ROWS,
@@ -440,8 +445,19 @@ def entry_history(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     return render(
         request,
         "web/history.html",
-        {"patient": patient, "entry": entry, "revisions": revisions},
+        {
+            "patient": patient,
+            "entry": entry,
+            "revisions": revisions,
+            "item_names": _item_names(patient),
+        },
     )
+
+
+def _item_names(patient: Patient) -> dict[str, str]:
+    """Id -> name of the patient's courses and diet periods, for entries that name them."""
+    named = Entry.objects.filter(patient=patient, kind__in=(Kind.TREATMENT, Kind.DIET))
+    return item_names(e.data for e in named.only("data"))
 
 
 def patient_history(request: HttpRequest, pid: int) -> HttpResponse:
@@ -451,7 +467,11 @@ def patient_history(request: HttpRequest, pid: int) -> HttpResponse:
         .select_related("by", "entry")
         .order_by("-at", "-id")[:200]
     )
-    return render(request, "web/history.html", {"patient": patient, "revisions": revisions})
+    return render(
+        request,
+        "web/history.html",
+        {"patient": patient, "revisions": revisions, "item_names": _item_names(patient)},
+    )
 
 
 @require_POST
