@@ -13,8 +13,9 @@ The vocabulary
 (:mod:`spasmcare.record.model`), lab tests (:mod:`spasmcare.record.lab_catalogue`), drug
 protocols by their titles (:mod:`spasmcare.therapy`), the ketogenic planner's rules and
 references (:data:`CODE_LABELS`), and any other snake_case code in words. :func:`words` makes a
-whole sentence read as words: dates, the source material's review marks ("VERIFY",
-"NOT FOUND", "[D]", "(issue 4)") and the codes in it.
+whole sentence read as words: dates, the source material's review marks ("VERIFY", "[D]",
+"(issue 4)") and the codes in it. "NOT FOUND" stays: it is an evidence grade, shown beside
+FIRM and SECONDARY and explained where grades are shown.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from functools import cache
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?")
 _ISO_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?\b")
 _CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+_KEBAB_CODE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
+_DAY_N = re.compile(r"\bday(\d+)\b")
 
 
 def day_text(day: date) -> str:
@@ -92,7 +95,6 @@ CODE_LABELS: Mapping[str, str] = {
     "perc": "PERC",
     # the source material's review marks, as words
     "VERIFY": "to be checked",
-    "NOT FOUND": "no source found",
 }
 
 
@@ -124,14 +126,15 @@ def label(code: object) -> str:
     found = _vocabulary().get(text)
     if found is not None:
         return found
-    return code_words(text) if is_code(text) else text
+    if is_code(text) or _KEBAB_CODE.match(text):
+        return _DAY_N.sub(r"day \1", text.replace("-", " ").replace("_", " "))
+    return text
 
 
 _MARKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\s*\(issue \d+\)"), ""),
     (re.compile(r"\s*\[D\]"), " (computed)"),
     (re.compile(r"\bVERIFY\b:?"), "to be checked"),
-    (re.compile(r"\bNOT FOUND\b"), "no source found"),
 )
 _BACKTICKED = re.compile(r"`([^`\s]+)`")
 _SNAKE = re.compile(r"(?<![\w/.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/])")

@@ -33,9 +33,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}"),
     "snake_case code": re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),
     "kebab-case code with a number": re.compile(r"\b[a-z][a-z]*(?:-[a-z]+)*-\d+(?:-[a-z0-9]+)*\b"),
-    "data-quality mark": re.compile(r"\[D\]|\bVERIFY\b|\(issue \d+\)|NOT FOUND"),
+    # "NOT FOUND" is not among them: it is an evidence grade (beside FIRM and SECONDARY)
+    "data-quality mark": re.compile(r"\[D\]|\bVERIFY\b|\(issue \d+\)"),
     "nutrient code": re.compile(r"\b[A-Z]+:[a-z_]+="),
-    "food table code": re.compile(r"\b\d{5} \("),
+    "food table code": re.compile(r"(?<![\w./])\d{5} \("),
     "Python value": re.compile(r"\bNone\b"),
     "item listed by id": re.compile(r"\bid: "),
 }
@@ -58,12 +59,21 @@ ALLOWED: dict[str, str] = {
     "demo-0": "record number",
     # Django admin's own wording for an empty list ("My actions: None available")
     "None available": "Django admin",
+    # a source's citation key, the label its references link to (like "[Lux 2004]")
+    "pedneurbriefs-26-1-4": "citation key",
 }
+
+#: English compounds that look like codes: "the day-14 EEG", "no day-7 decision".
+ENGLISH = re.compile(r"^day-\d+$")
 
 
 def visible_text(page: str) -> str:
-    """The text a reader sees: no script, style or template content, no tags or attributes."""
-    body = re.sub(r"<(script|style|template)\b[^>]*>.*?</\1>", " ", page, flags=re.S | re.I)
+    """The text a reader sees: no script, style or template content, no tags or attributes.
+    ``<code>`` marks an identifier shown on purpose (a cohort pseudonym; a protocol file's
+    id, version and hash where the planner states which file it used): left out too."""
+    body = re.sub(
+        r"<(script|style|template|code)\b[^>]*>.*?</\1>", " ", page, flags=re.S | re.I
+    )
     body = re.sub(r"<!--.*?-->", " ", body, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", " ", body))
     return re.sub(r"\s+", " ", text)
@@ -77,12 +87,16 @@ def leaks(text: str, codes: set[str], ids: set[str]) -> list[str]:
         around = text[max(0, m.start() - 40) : m.end() + 40]
         if any(a in m.group(0) or a in text[m.start() : m.start() + len(a)] for a in ALLOWED):
             return
+        if ENGLISH.match(m.group(0)):
+            return
         found.append(f"{kind}: {m.group(0)!r} in “…{around}…”")
 
     for kind, pattern in PATTERNS.items():
         for m in pattern.finditer(text):
             note(kind, m)
-    words = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?![\w/-])")
+    # a code inside a file name ("prednisolone-high-dose.v3.yaml", the clinic's protocol file
+    # named for its audit trail) is not a code shown as a word
+    words = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?![\w/-]|\.\w)")
     for m in words.finditer(text):
         if m.group(0) in codes:
             note("code name", m)

@@ -12,7 +12,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.labs import UNSOURCED_ALERTS
-from spasmcare.plain import code_words, plain_dates, when_text
+from spasmcare.plain import code_words, plain_dates, when_text, words
 from spasmcare.record.model import DIET_LABELS, ETIOLOGY_LABELS
 from spasmcare.report.charts import (
     adherence_png,
@@ -56,9 +56,9 @@ def _e(value: Any) -> str:
 
 
 def _t(value: Any) -> str:
-    """Free text for people (a reason, a message): escaped, ISO dates in it as people write
-    them."""
-    return escape(plain_dates(value))
+    """Free text for people (a reason, a message): escaped, ISO dates, review marks and codes
+    in it as people write them (:func:`spasmcare.plain.words`)."""
+    return escape(words(value))
 
 
 class _Html(str):
@@ -308,11 +308,12 @@ def _treatment_sections(r: dict[str, Any], titles: dict[str, dict[int, str]]) ->
             f"{d['amount']:g} {_e(d['unit'])} from {_day(d['start'])}" for d in t["doses"]
         )
         head = (
-            f"{_e(t['drug'])} ({_e(t['id'])}), protocol {_protocol(titles, t['protocol'])}, "
+            f"{_e(t['drug'])}, protocol {_protocol(titles, t['protocol'])}, "
             f"{_day(t['start'])} → {_day(t['stop']) or 'ongoing'}"
         )
         if t["continues"]:
-            out.append(f"<p class='small'>{head}: continues {_e(t['continues'])}</p>")
+            earlier = _e(_course_name(r, t["continues"]))
+            out.append(f"<p class='small'>{head}: continues {earlier}</p>")
             continue
         is_index = t["id"] == r["index_treatment"]
         body = f"<p class='small'>Doses: {doses or 'not recorded'}</p>" + _measure_table(
@@ -325,11 +326,19 @@ def _treatment_sections(r: dict[str, Any], titles: dict[str, dict[int, str]]) ->
     return "".join(out)
 
 
+def _course_name(r: dict[str, Any], treatment_id: Any) -> str:
+    """A course by its drug and start ("prednisolone from 1 Jun 2026"), never its id."""
+    t = next((t for t in r["treatments"] if t["id"] == treatment_id), None)
+    if t is None:
+        return "an earlier course"
+    return f"{t['drug']} from {when_text(str(t['start'])) or t['start']}"
+
+
 def _diet_sections(r: dict[str, Any]) -> str:
     out = []
     for d in r["diets"]:
         out.append(
-            f"<h3>{_e(_diet(d['diet']))} ({_e(d['id'])}) from {_day(d['start'])} → "
+            f"<h3>{_e(_diet(d['diet']))} from {_day(d['start'])} → "
             f"{_day(d['stop']) or 'ongoing'}, prescribed ratio "
             f"{_e(d['prescribed_ratio'])}:1</h3>" + _measure_table(d["measures"], DIET_KEYS)
         )
