@@ -17,8 +17,7 @@ from spasmcare.plain import code_words, plain_dates, when_text
 from spasmcare.record import record_from_json
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report import build_report, render_html
-from spasmcare.report.data import ReportOptions
-from spasmcare.report.html import measure_text
+from spasmcare.report.data import ReportOptions, measure_text
 
 #: Option of ``spasmcare report`` for each measure setting it sets (named in error messages).
 OPTION_FLAGS: dict[str, str] = {

@@ -45,7 +45,8 @@ from typing import Any, Literal
 
 from spasmcare.errors import InputError
 from spasmcare.measures.labs import SRC_BHB, SRC_BHB_HIGH, SRC_GLUCOSE, LabThresholds
-from spasmcare.record.model import Dose, Record, Treatment
+from spasmcare.plain import day_text
+from spasmcare.record.model import DIET_LABELS, Dose, Record, Treatment
 
 #: ``urgent``: get help now; ``call``: phone the team; ``tell``: let the team know;
 #: ``advice``: a protocol's own advice, shown in its words.
@@ -310,14 +311,14 @@ def call_the_team(
             "On hormone treatment (prednisolone, ACTH or tetracosactide)",
             bool(hormonal),
             signs if hormonal else hormonal_signs(),
-            tuple(f"{t.drug} from {t.start.isoformat()}" for t in hormonal),
+            tuple(f"{t.drug} from {day_text(t.start)}" for t in hormonal),
         ),
         CallSection(
             "keto",
             "On the ketogenic diet",
             bool(diets) or keto_plan,
             keto_signs(thresholds),
-            tuple(f"{d.diet} from {d.start.isoformat()}" for d in diets)
+            tuple(f"{DIET_LABELS.get(d.diet, d.diet)} from {day_text(d.start)}" for d in diets)
             + (("keto plan saved by the dietitian",) if keto_plan and not diets else ()),
         ),
     ]
@@ -338,7 +339,7 @@ def call_the_team(
                     f"On {t.drug}",
                     True,
                     _advice_signs(fresh),
-                    (f"{t.drug} from {t.start.isoformat()}",),
+                    (f"{t.drug} from {day_text(t.start)}",),
                 )
             )
     if not any(s.applies for s in sections):

@@ -12,7 +12,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.labs import UNSOURCED_ALERTS
-from spasmcare.plain import code_words, plain_dates, when_text, words
+from spasmcare.plain import code_words, when_text, words
 from spasmcare.record.model import DIET_LABELS, ETIOLOGY_LABELS
 from spasmcare.report.charts import (
     adherence_png,
@@ -21,7 +21,7 @@ from spasmcare.report.charts import (
     has_timeline,
     timeline_png,
 )
-from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS
+from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS, measure_text
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:24px auto;
@@ -108,40 +108,6 @@ def _img(png: bytes | None, alt: str) -> str:
         return ""
     data = base64.b64encode(png).decode("ascii")
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
-
-
-def measure_text(m: dict[str, Any]) -> str:
-    """A measure result in a few words for display (the one wording, shared with the web app)."""
-    value, status, key = m["value"], m["status"], m["key"]
-    if status == "not assessable":
-        return "not assessable"
-    if key.startswith("kd_responder"):
-        d = m["details"]
-        bands = [
-            name
-            for name, ok in (
-                ("≥ 50 %", d.get("responder_50")),
-                ("≥ 90 %", d.get("responder_90")),
-                ("100 %", d.get("spasm_free_100")),
-            )
-            if ok
-        ]
-        return f"{value:.0f} % reduction" + (f" ({', '.join(bands)})" if bands else "")
-    if key == "relapse":
-        return f"relapse on {plain_dates(value)}" if status == "met" else "no relapse"
-    if key == "spasms_continuing_day7":
-        return "yes, continuing" if value else "no, spasm-free"
-    if key == "time_to_spasm_cessation":
-        return f"day {value}" if value is not None else "not reached"
-    if key == "kd_hypsarrhythmia_score_3m":
-        return f"score {value}: {'FLAG' if status == 'met' else 'no flag'}"
-    if key.endswith("percent_change_days_8_14"):
-        return f"{value:+.0f} %"
-    if key.startswith("adherence_"):
-        return f"rho {value:+.2f}"
-    if key.endswith("spasms_per_day"):
-        return f"{value:.1f} spasms/day"
-    return {"met": "met", "not met": "not met"}.get(status, str(value))
 
 
 def _chip(m: dict[str, Any]) -> str:
