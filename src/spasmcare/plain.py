@@ -65,10 +65,17 @@ def is_code(text: str) -> bool:
     return _CODE.match(text) is not None
 
 
+#: Abbreviations inside stored codes, as people write them ("lgit_carb_g" -> "LGIT carb").
+ABBREVIATIONS: Mapping[str, str] = {
+    "lgit": "LGIT", "mct": "MCT", "mad": "MAD", "kd": "KD", "gi": "GI", "bhb": "BHB",
+    "eeg": "EEG", "bsa": "BSA", "bp": "BP",
+}  # fmt: skip
+
+
 def code_words(code: str) -> str:
     """A stored code in words: "electrodecremental_discharges" -> "electrodecremental
-    discharges"."""
-    return code.replace("_", " ")
+    discharges", abbreviations in capitals ("lgit_carb" -> "LGIT carb")."""
+    return " ".join(ABBREVIATIONS.get(w, w) for w in code.split("_"))
 
 
 #: Codes of the planners' rules and references as people read them (the diet and etiology
@@ -107,7 +114,15 @@ def _vocabulary() -> dict[str, str]:
 
     out = dict(CODE_LABELS)
     out |= {k: t.label for k, t in CATALOGUE.items()}
-    out |= ETIOLOGY_LABELS | DIET_LABELS
+    # "other" is both an etiology and a diet: it stays the word "other"
+    out |= {k: v for k, v in (ETIOLOGY_LABELS | DIET_LABELS).items() if k != "other"}
+    try:
+        from spasmcare.foods.specialty import load_specialty
+
+        # specialty products by name ("ketocal-3-1-powder" -> "KetoCal 3:1 powder (Nutricia)")
+        out |= {f.id: f.name for f in load_specialty() if "-" in f.id}
+    except Exception:  # the food list must not stop any page from reading
+        pass
     try:
         from spasmcare.therapy import list_protocols
 

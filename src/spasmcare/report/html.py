@@ -218,7 +218,7 @@ def _summary(r: dict[str, Any]) -> str:
     )
     index = next((t for t in r["treatments"] if t["id"] == r["index_treatment"]), None)
     title = (
-        f"First-line course judged: {_e(index['drug'])} ({_e(index['id'])}) from "
+        f"First-line course judged: {_e(index['drug'])} from "
         f"{_day(index['start'])}"
         if index
         else "No treatment recorded"
@@ -433,7 +433,6 @@ def render_html(report: dict[str, Any]) -> str:
     """The report page (``str``) from the dict of :func:`~spasmcare.report.data.build_report`."""
     r = report
     titles = _protocols()
-    drugs = {t["id"]: f"{t['drug']} ({t['id']})" for t in r["treatments"]}
     events = (
         _table(
             ["Date", "Type", "Grade", "Treatment", "Note"],
@@ -442,7 +441,7 @@ def render_html(report: dict[str, Any]) -> str:
                     _day(a["date"]),
                     code_words(a["type"]),
                     a["grade"] or "",
-                    drugs.get(a["treatment"], a["treatment"] or ""),
+                    _course_name(r, a["treatment"]) if a["treatment"] else "",
                     a["note"] or "",
                 ]
                 for a in r["adverse_events"]

@@ -15,7 +15,7 @@ from django.core.validators import MaxLengthValidator
 
 from spasmcare.errors import InputError
 from spasmcare.record.lab_catalogue import CATALOGUE, OTHER_LABEL, check_unit
-from spasmcare.record.model import ETIOLOGY_CATEGORIES, KRAMER_ITEMS
+from spasmcare.record.model import DIET_LABELS, ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS, KRAMER_ITEMS
 from spasmcare.record.units import OTHER
 from spasmcare.web.models import Kind, Patient
 
@@ -74,7 +74,9 @@ class PatientForm(VersionedForm):
     gestation_days = forms.IntegerField(initial=0)
     onset_date = forms.DateField(widget=DATE, required=False, label="Spasms began on")
     etiology_category = forms.ChoiceField(
-        choices=[(c, c) for c in ETIOLOGY_CATEGORIES], initial="unknown", label="Etiology"
+        choices=[(c, ETIOLOGY_LABELS[c]) for c in ETIOLOGY_CATEGORIES],
+        initial="unknown",
+        label="Etiology",
     )
     etiology_gene = forms.CharField(max_length=80, required=False, label="Gene")
     etiology_detail = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -282,9 +284,13 @@ class AdverseForm(EntryForm):
 
 class DietForm(EntryForm):
     kind = Kind.DIET
-    id = forms.CharField(max_length=40, help_text="short id, e.g. kd1")
+    id = forms.CharField(
+        max_length=40,
+        label="Short name",
+        help_text="letters and digits, unique in the record; other entries refer to it",
+    )
     diet = forms.ChoiceField(
-        choices=[(d, d) for d in ("classic-kd", "mct", "mad", "lgit", "other")]
+        choices=[(d, DIET_LABELS.get(d, d)) for d in ("classic-kd", "mct", "mad", "lgit", "other")]
     )
     start = forms.DateField(widget=DATE)
     stop = forms.DateField(widget=DATE, required=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -11,6 +12,8 @@ from spasmcare.plain import plain_dates as _plain_dates
 from spasmcare.plain import words as _words_of
 
 register = template.Library()
+
+_KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 
 
 @register.filter
@@ -36,7 +39,7 @@ def readable(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str):
-        if is_code(value):  # a stored code ("urine_calcium_creatinine_ratio") in words
+        if is_code(value) or _KEBAB.match(value):  # a stored code, by its label or in words
             return label(value)
         return when_text(value) or _words_of(value)
     return "" if value is None else str(value)
@@ -103,6 +106,12 @@ def item_names(items: Any) -> dict[str, str]:
     return out
 
 
+@register.filter(name="label")
+def label_filter(code: Any) -> str:
+    """A stored code by its label in the vocabulary (:func:`spasmcare.plain.label`)."""
+    return label(code)
+
+
 @register.filter
 def words(text: Any) -> str:
     """A sentence as people read it (:func:`spasmcare.plain.words`): dates, review marks and
@@ -116,3 +125,19 @@ def plain_dates(text: Any) -> str:
     ("spasms on 2026-06-07" -> "spasms on 7 Jun 2026"); the rest of the text is unchanged
     (:func:`spasmcare.plain.plain_dates`, shared with the HTML report)."""
     return _plain_dates(text)
+
+
+#: "09037 (Avocados, raw)" or "ketocal-3-1-powder (KetoCal 3:1 powder)": a food by its table id
+#: and its name; "ketocal-3-1-powder: verify ..." a product by its id.
+_FOOD_WITH_NAME = re.compile(r"(?<![\w./-])(?:\d{5}|[a-z][a-z0-9]*(?:-[a-z0-9]+)+) \(([^()]+)\)")
+_FOOD_ID_COLON = re.compile(r"(?<![\w./-])([a-z][a-z0-9]*(?:-[a-z0-9]+)+):")
+
+
+@register.filter
+def food_words(text: Any) -> str:
+    """A planner message with its foods by name: "09037 (Avocados, raw)" -> "Avocados, raw",
+    "ketocal-3-1-powder: ..." -> "KetoCal 3:1 powder (Nutricia): ...", then
+    :func:`spasmcare.plain.words` (the food table's ids stay in the stored plan and exports)."""
+    out = _FOOD_WITH_NAME.sub(lambda m: m.group(1), "" if text is None else str(text))
+    out = _FOOD_ID_COLON.sub(lambda m: label(m.group(1)) + ":", out)
+    return _words_of(out)
