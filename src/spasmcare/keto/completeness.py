@@ -40,7 +40,6 @@ import yaml
 from spasmcare.errors import InputError
 from spasmcare.keto.ages import as_given, check_age_months
 from spasmcare.keto.analysis import MICRONUTRIENTS, NutrientTotal
-from spasmcare.plain import label
 
 DRI_PATH = Path(__file__).parent / "data" / "dri.yaml"
 
@@ -268,7 +267,7 @@ def _share(row: NutrientRow) -> str:
         return f"at {row.percent:.0f} % of the {row.reference.kind}"
     return (
         f"at least {row.percent:.0f} % of the {row.reference.kind} "
-        f"(unknown in {', '.join(label(f) for f in row.unknown_in)})"
+        f"(unknown in {', '.join(row.unknown_in)})"
     )
 
 
