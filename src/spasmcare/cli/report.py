@@ -13,7 +13,7 @@ from rich.table import Table
 from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.errors import InputError
 from spasmcare.measures.response import ResponseOptions
-from spasmcare.plain import code_words, plain_dates, when_text
+from spasmcare.plain import code_words, when_text, words
 from spasmcare.record import record_from_json
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.report import build_report, render_html
@@ -45,7 +45,7 @@ MISSING = "—"
 
 def _words(value: Any) -> str:
     """A value as people read it: ISO dates written "7 Dec 2026", nothing as "—"."""
-    return MISSING if value is None or value == "" else plain_dates(str(value))
+    return MISSING if value is None or value == "" else words(str(value))
 
 
 def _index_text(items: list[dict[str, Any]], item_id: Any, name: Any) -> str:
