@@ -24,6 +24,7 @@ from spasmcare.measures.alerts import (
     sort_alerts,
 )
 from spasmcare.measures.labs import LabThresholds
+from spasmcare.plain import day_text
 from spasmcare.record.model import (
     DiaryEntry,
     DietPeriod,
@@ -364,10 +365,13 @@ def test_confirmation_pending_one_alert_per_course() -> None:
     assert kinds(alerts) == ["confirmation_pending"]
     (alert,) = alerts
     assert alert.since == ago(10) and alert.severity == "review"
+    # issue 19: the course by drug and start, the protocol by its title, the details in
+    # words (the ids "pred1", "prednisolone-high-dose" were on screen)
     assert alert.message == (
-        "Clinic confirmation pending: prednisolone course (pred1, protocol "
-        "prednisolone-high-dose) has 2 protocol details not confirmed (day7-escalation, "
-        "taper-steps); the plan shows them as to be confirmed and does not use them."
+        f"Clinic confirmation pending: prednisolone course from {day_text(ago(10))} "
+        "(High-dose oral prednisolone, UKISS) has 2 protocol details not confirmed "
+        "(day 7 escalation, taper steps); the plan shows them as to be confirmed and does not "
+        "use them."
     )
     with pytest.raises(InputError) as err:
         patient_alerts(record, TODAY, confirmations_pending=[("pred1", ["x"]), ("acth9", ["y"])])

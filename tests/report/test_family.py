@@ -81,7 +81,8 @@ def test_example_child_now_keto_and_vigabatrin(record: Record) -> None:
     assert "2.5 mmol/L or lower" in text
     assert "above 6 mmol/L" in text and "above 5 mmol/L" in text
     assert all(s.source for s in keto.signs)
-    # words and dates as people read them (issue 19: "classic-kd from 2026-08-10")
+    # issue 19: the diet by its name and the day as people write it (was "classic-kd from
+    # 2026-08-10" on the printout)
     assert keto.because == ("classic ketogenic diet from 10 Aug 2026",)
     vgb = sections[1]
     assert any("vision test" in s.sign for s in vgb.signs)

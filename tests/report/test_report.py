@@ -126,9 +126,10 @@ def test_cli_report_colours_by_polarity(capsys: pytest.CaptureFixture[str]) -> N
     console = Console(record=True, width=200, color_system="truecolor")
     _render(report, None)(console)
     text = console.export_text(styles=True)
-    relapse = next(line for line in text.splitlines() if line.startswith("│ relapse "))
+    # the rows are named by the measure's label (issue 19: no keys in the terminal report)
+    relapse = next(line for line in text.splitlines() if line.startswith("│ Relapse after"))
     assert "\x1b[31m" in relapse  # red: a relapse is bad news
-    day7 = next(line for line in text.splitlines() if "spasms_continuing_day7" in line)
+    day7 = next(line for line in text.splitlines() if "Spasms continuing at day 7?" in line)
     assert "\x1b[36m" in day7 and "\x1b[32m" not in day7  # cyan, not green
 
 

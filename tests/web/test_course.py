@@ -355,7 +355,8 @@ def test_monitoring_overdue_then_ticked(
     live = list(Entry.objects.filter(patient=patient, retracted_at__isnull=True))
     assert courses.monitoring_overdue(patient, live, on) == []
     page = text(client_as("nurse").get(planner_url(patient), {"course": "pred2"}))
-    assert "done 2026-07-14 hypsarrhythmia resolved by nurse" in page
+    # issue 19: the day as people write it, not 2026-07-14
+    assert "done 14 Jul 2026 hypsarrhythmia resolved by nurse" in page
     patient.refresh_from_db()
     assert not any(a["kind"] == "monitoring_overdue" for a in summaries.alerts_for(patient))
 

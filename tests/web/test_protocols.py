@@ -68,7 +68,8 @@ def test_list_shows_day7_escalation_to_be_confirmed(
     # tied to a parameter: its default and allowed range are shown
     monitoring = detail_text(response, "monitoring-frequency")
     assert (
-        "Tied to parameter checks_per_week : default 2 checks per week ; "
+        # issue 19: the parameter in words, not its code name checks_per_week
+        "Tied to the setting “checks per week”: default 2 checks per week ; "
         "allowed: 1 to 7 checks per week"
     ) in monitoring
     # a nurse looks but has no confirm button
@@ -107,7 +108,8 @@ def test_neurologist_confirms_then_the_plan_uses_60_mg(
     assert "day7-escalation confirmed" in block
     assert "Confirmed by Paediatric neurologist, Paediatric neurologist on " in block
     assert "agreed at clinic meeting" in block and "Confirm as" not in block
-    assert f"{PRED} · version 3 (clinic, {PRED}.v3.yaml)" in text(page)
+    # issue 19: the protocol by its title (above); its file name stays, for the audit trail
+    assert f"Version 3 (clinic, {PRED}.v3.yaml)" in text(page)
     # a course planned afterwards with spasms continuing at day 7: 20 mg × 3 = 60 mg/day
     planned = text(
         client_as("nurse").get(

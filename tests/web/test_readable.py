@@ -48,8 +48,16 @@ def test_dates_inside_sentences_read_as_words() -> None:
 
 def test_stored_codes_read_as_words() -> None:
     item = {"diet": "classic-kd", "analyte": "urine_calcium_creatinine_ratio", "id": "kd1"}
+    # issue 19: the item's own id is for machines ("id: pred1; drug: ..." was on screen); a
+    # lab test reads by its catalogue label
     assert entry_text(item) == (
-        "diet: classic ketogenic diet; analyte: urine calcium creatinine ratio; id: kd1"
+        "diet: classic ketogenic diet; analyte: urine calcium/creatinine ratio"
+    )
+    course = {"treatment": "pred1", "item": "bp", "protocol": "prednisolone-high-dose"}
+    names = {"pred1": "prednisolone from 1 Jun 2026"}
+    assert entry_text(course, names) == (
+        "treatment: prednisolone from 1 Jun 2026; item: bp; "
+        "protocol: High-dose oral prednisolone, UKISS"
     )
 
 

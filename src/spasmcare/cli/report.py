@@ -7,14 +7,17 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.errors import InputError
 from spasmcare.measures.response import ResponseOptions
+from spasmcare.plain import code_words, when_text, words
 from spasmcare.record import record_from_json
+from spasmcare.record.model import DIET_LABELS
 from spasmcare.report import build_report, render_html
-from spasmcare.report.data import ReportOptions
+from spasmcare.report.data import ReportOptions, measure_text
 
 #: Option of ``spasmcare report`` for each measure setting it sets (named in error messages).
 OPTION_FLAGS: dict[str, str] = {
@@ -37,30 +40,62 @@ def _style(m: dict[str, Any]) -> str:
     )
 
 
+MISSING = "—"
+
+
+def _words(value: Any) -> str:
+    """A value as people read it: ISO dates written "7 Dec 2026", nothing as "—"."""
+    return MISSING if value is None or value == "" else words(str(value))
+
+
+def _index_text(items: list[dict[str, Any]], item_id: Any, name: Any) -> str:
+    """The index treatment or diet named by what it is and when it started, not by its id."""
+    item = next((i for i in items if i.get("id") == item_id), None)
+    if item is None:
+        return MISSING
+    what = name(item)
+    return f"{what} from {_words(item['start'])}" if item.get("start") else what
+
+
 def _render(report: dict[str, Any], html_path: Path | None) -> Any:
     def render(console: Console) -> None:
         p, d = report["patient"], report["diary"]
+        diary = (
+            f"diary {_words(d['first_day'])} → {_words(d['last_day'])}, "
+            f"{d['recorded_days']} of {d['days_in_span']} days recorded"
+            if d["first_day"] is not None
+            else "no diary entries yet"
+        )
         console.print(
-            f"[bold]{p['name'] or p['id']}[/] · {p['sex']} · born {p['birth_date']} "
-            f"({p['gestation']} wk) · diary {d['first_day']} → {d['last_day']}, "
-            f"{d['recorded_days']}/{d['days_in_span']} days recorded"
+            f"[bold]{escape(p['name'] or p['id'])}[/] · {_words(p['sex'])} · born "
+            f"{_words(p['birth_date'])} ({_words(p['gestation'])} weeks) · {diary}"
         )
-        table = Table(
-            title=f"Measures (first-line: {report['index_treatment']}, "
-            f"diet: {report['index_diet']})"
+        first_line = _index_text(
+            report["treatments"], report["index_treatment"], lambda t: code_words(t["drug"])
         )
-        for col in ("key", "result", "value", "why"):
+        diet = _index_text(
+            report["diets"], report["index_diet"], lambda t: DIET_LABELS.get(t["diet"], t["diet"])
+        )
+        table = Table(title=f"Measures (first-line: {first_line}; diet: {diet})")
+        for col in ("measure", "result", "why"):
             table.add_column(col, overflow="fold")
-        for key, m in report["measures"].items():
-            value = "" if m["value"] is None else str(m["value"])
-            table.add_row(key, f"[{_style(m)}]{m['status']}[/]", value, m["reason"])
+        for m in report["measures"].values():
+            table.add_row(
+                escape(_words(m["label"])),
+                f"[{_style(m)}]{escape(_words(measure_text(m)))}[/]",
+                escape(_words(m["reason"])),
+            )
         console.print(table)
         alerts = Table(title="Alerts")
         for col in ("severity", "when", "message"):
             alerts.add_column(col, overflow="fold")
         for a in report["alerts"]:
-            alerts.add_row(a["severity"], str(a["at"]), a["message"])
-        console.print(alerts)
+            when = MISSING if a["at"] is None else when_text(str(a["at"])) or str(a["at"])
+            alerts.add_row(a["severity"], when, escape(_words(a["message"])))
+        if not report["alerts"]:
+            console.print("No alerts.")
+        else:
+            console.print(alerts)
         if html_path is not None:
             console.print(f"HTML report written to {html_path}")
 

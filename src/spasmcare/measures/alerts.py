@@ -63,7 +63,7 @@ from spasmcare.measures.growth import (
     growth_points,
 )
 from spasmcare.measures.labs import DEFAULT_LABS, LabThresholds, lab_alerts
-from spasmcare.plain import day_text
+from spasmcare.plain import day_text, label
 from spasmcare.record.model import DIET_LABELS, Record, Treatment, VitalSign
 
 Severity = Literal["urgent", "review", "info"]
@@ -524,15 +524,18 @@ def confirmation_alerts(
     for treatment, details, protocols in merged.values():
         if not details:
             continue
-        what = f"{treatment.drug} course ({treatment.id}"
-        what += f", protocol {', '.join(protocols)})" if protocols else ")"
+        # people read the course by drug and start and the protocol by its title (ids are
+        # for machines)
+        what = f"{treatment.drug} course from {day_text(treatment.start)}"
+        what += f" ({', '.join(label(p) for p in protocols)})" if protocols else ""
         n = len(details)
         alerts.append(
             PatientAlert(
                 kind="confirmation_pending",
                 severity="review",
                 message=f"Clinic confirmation pending: {what} has {n} protocol detail"
-                f"{'s' if n > 1 else ''} not confirmed ({', '.join(details)}); the plan shows "
+                f"{'s' if n > 1 else ''} not confirmed ({', '.join(label(d) for d in details)}); "
+                f"the plan shows "
                 f"{'them' if n > 1 else 'it'} as to be confirmed and does not use "
                 f"{'them' if n > 1 else 'it'}.",
                 since=treatment.start,

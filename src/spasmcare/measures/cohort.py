@@ -678,8 +678,8 @@ def cohort_notes(options: CohortOptions = DEFAULT_COHORT) -> dict[str, str]:
             "after the start carry no information on this time and are left out"
         ),
         "later_treatment": (
-            "cessation is counted whatever treatment came later (the CSV's "
-            "second_treatment_day lets an analysis censor there instead)"
+            "cessation is counted whatever treatment came later (the CSV's second-treatment "
+            "day column lets an analysis censor there instead)"
         ),
         "interval": (
             "survival is the Kaplan-Meier product-limit estimate of the proportion still "

@@ -15,7 +15,14 @@ record id, date of birth or calendar date; their quasi-identifiers are :data:`QU
    (:data:`HIERARCHIES`). Datafly allows ``k`` rows to be suppressed; here at most ``k`` and
    at most :data:`MAX_SUPPRESSED_FRACTION` of the rows (a software setting), so a small
    cohort is generalised rather than withheld whole;
-3. the rows still in groups smaller than ``k`` are suppressed (left out), and counted.
+3. the rows still in groups smaller than ``k`` are suppressed (left out), and counted. A
+   group is the quasi-identifiers together with the first-line therapy group
+   (:data:`GROUPING_COLUMNS`), which is never generalised: every therapy group shown on the
+   cohort page or in an export holds at least ``k`` children, its rates, median and curve
+   included.
+
+Numbers are released rounded (:data:`RELEASE_DECIMALS`): baseline spasms/day to 1 decimal,
+the change from baseline to a whole percent.
 
 So no released row is unique on its quasi-identifiers (for ``k >= 2``), and the number left
 out is reported with the release. ``k`` is a software setting (``SPASMCARE_COHORT_K`` in the
@@ -61,8 +68,29 @@ from spasmcare.errors import InputError
 DEFAULT_K = 5
 
 #: The columns someone could know from outside the data [1]. Sex, onset age and gestation
-#: are demographic; the etiology category can be known from a diagnosis told to others.
-QUASI_IDENTIFIERS: tuple[str, ...] = ("sex", "age_at_onset_months", "gestation", "etiology")
+#: are demographic; the etiology category can be known from a diagnosis told to others, and
+#: so can the drugs and the diet a child was given (a ward, a parents' forum).
+QUASI_IDENTIFIERS: tuple[str, ...] = (
+    "sex",
+    "age_at_onset_months",
+    "gestation",
+    "etiology",
+    "first_line_drugs",
+    "diet",
+)
+
+#: Known from outside too, but never generalised: the page and every export are grouped by
+#: it, so a row whose group (with the quasi-identifiers) stays smaller than k is suppressed,
+#: never shown as a group of one with its rate, median and curve.
+GROUPING_COLUMNS: tuple[str, ...] = ("therapy",)
+
+#: Decimals of the numbers a release rounds (a software setting: the precision a reader needs,
+#: and no more, since a value to 15 decimals can itself single a child out). Stated on the
+#: page beside the release.
+RELEASE_DECIMALS: Mapping[str, int] = {
+    "baseline_spasms_per_day": 1,
+    "percent_change_days_8_14": 0,
+}
 
 #: At most this fraction of the rows is suppressed before generalising further (software
 #: setting; Datafly's own bound, ``k`` rows, also holds).
@@ -109,6 +137,16 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _diet_kind(value: Any) -> Any:
+    on_diet, kind = value
+    return kind if on_diet else "none"
+
+
+def _diet_or_not(value: Any) -> Any:
+    on_diet, _ = value
+    return "ketogenic diet" if on_diet else "none"
+
+
 def _any(value: Any) -> Any:
     return ANY
 
@@ -131,6 +169,12 @@ HIERARCHIES: Mapping[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
     ),
     "sex": (("as recorded", _same), ("withheld", _any)),
     "etiology": (("category", _same), ("withheld", _any)),
+    "first_line_drugs": (("as recorded", _same), ("withheld", _any)),
+    "diet": (
+        ("kind of diet", _diet_kind),
+        ("ketogenic diet or not", _diet_or_not),
+        ("withheld", _any),
+    ),
 }
 
 
@@ -148,11 +192,46 @@ class Release:
 def _raw(row: Mapping[str, Any], qi: str) -> Any:
     if qi == "gestation":
         return row.get("gestation_weeks")
+    if qi == "diet":
+        return (bool(row.get("ketogenic_diet")), row.get("diet_kind"))
     return row.get(qi)
 
 
 def _generalised(row: Mapping[str, Any], levels: Mapping[str, int]) -> tuple[Any, ...]:
-    return tuple(HIERARCHIES[qi][levels[qi]][1](_raw(row, qi)) for qi in QUASI_IDENTIFIERS)
+    return tuple(
+        HIERARCHIES[qi][levels[qi]][1](_raw(row, qi)) for qi in QUASI_IDENTIFIERS
+    ) + tuple(row.get(c) for c in GROUPING_COLUMNS)
+
+
+def _rounded(value: Any, decimals: int) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    out = round(float(value), decimals)
+    return int(out) if decimals == 0 else out
+
+
+def _released(
+    row: Mapping[str, Any], key: tuple[Any, ...], levels: Mapping[str, int]
+) -> dict[str, Any]:
+    """``row`` as released: its quasi-identifiers at their level, numbers rounded."""
+    out = dict(row)
+    values = dict(zip(QUASI_IDENTIFIERS, key, strict=False))
+    out["sex"] = values["sex"]
+    out["age_at_onset_months"] = values["age_at_onset_months"]
+    out["gestation_weeks"] = values["gestation"]
+    out["gestation_days"] = None
+    out["etiology"] = values["etiology"]
+    out["first_line_drugs"] = values["first_line_drugs"]
+    diet_level = levels["diet"]
+    if diet_level >= 1 and out.get("ketogenic_diet"):
+        out["diet_kind"] = ANY
+    if diet_level >= 2:
+        out["ketogenic_diet"] = out["diet_kind"] = ANY
+        out["diet_start_day"] = out["on_diet_today"] = None
+    for column, decimals in RELEASE_DECIMALS.items():
+        if column in out:
+            out[column] = _rounded(out[column], decimals)
+    return out
 
 
 def deidentify(rows: Sequence[Mapping[str, Any]], k: int = DEFAULT_K) -> Release:
@@ -182,18 +261,11 @@ def deidentify(rows: Sequence[Mapping[str, Any]], k: int = DEFAULT_K) -> Release
         }
         widest = max(open_qis, key=lambda q: (distinct[q], -QUASI_IDENTIFIERS.index(q)))
         levels[widest] += 1
-    released: list[dict[str, Any]] = []
-    for row, key in zip(rows, keys, strict=True):
-        if sizes[key] < k:
-            continue
-        out = dict(row)
-        values = dict(zip(QUASI_IDENTIFIERS, key, strict=True))
-        out["sex"] = values["sex"]
-        out["age_at_onset_months"] = values["age_at_onset_months"]
-        out["gestation_weeks"] = values["gestation"]
-        out["gestation_days"] = None
-        out["etiology"] = values["etiology"]
-        released.append(out)
+    released = [
+        _released(row, key, levels)
+        for row, key in zip(rows, keys, strict=True)
+        if sizes[key] >= k
+    ]
     return Release(
         rows=released,
         k=k,
@@ -204,8 +276,13 @@ def deidentify(rows: Sequence[Mapping[str, Any]], k: int = DEFAULT_K) -> Release
 
 
 def quasi_identifier_groups(rows: Sequence[Mapping[str, Any]]) -> Counter[tuple[Any, ...]]:
-    """Released rows counted by their quasi-identifier values (for checks: every count must be
-    at least k)."""
+    """Released rows counted by their quasi-identifier and grouping values (for checks: every
+    count must be at least k)."""
     return Counter(
-        (r["sex"], r["age_at_onset_months"], r["gestation_weeks"], r["etiology"]) for r in rows
+        (
+            r["sex"], r["age_at_onset_months"], r["gestation_weeks"], r["etiology"],
+            r["first_line_drugs"], r["ketogenic_diet"], r["diet_kind"],
+            *(r[c] for c in GROUPING_COLUMNS),
+        )
+        for r in rows
     )

@@ -37,6 +37,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import MeasureResult, add_months
+from spasmcare.plain import day_text
 from spasmcare.record.model import DietPeriod, Eeg, Record, kramer_item_sum
 
 # The Kramer items and variants are named once, in spasmcare.record.model (KRAMER_ITEMS,
@@ -218,7 +219,7 @@ def based_relapse_flag(
         return None
     return (
         f"BASED {eeg.based_grade} ≥ {options.based_relapse_from} after ACTH "
-        f"({acth[-1].drug}, started {acth[-1].start}): relapse followed in 89.3 % "
+        f"({acth[-1].drug}, started {day_text(acth[-1].start)}): relapse followed in 89.3 % "
         "(Wan et al.)"
     )
 

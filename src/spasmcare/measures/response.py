@@ -424,18 +424,19 @@ def nisc_treatment_failure_free_day60(
     label = "NISC: free of treatment failure at day 60"
     second = sorted(
         [
-            (t.start, f"{t.drug} ({t.id})")
+            (t.start, t.drug, t.id)
             for t in rec.treatments
             if t.id not in ids and treatment.start < t.start <= day60
         ]
         + [
-            (d.start, f"{DIET_LABELS.get(d.diet, d.diet)} ({d.id})")
+            (d.start, DIET_LABELS.get(d.diet, d.diet), d.id)
             for d in rec.diet_periods
             if treatment.start < d.start <= day60
         ]
     )
     if second:
-        when, what = second[0]
+        # the reason is read by people (drug or diet by name); the id stays in the details
+        when, what, second_id = second[0]
         return MeasureResult(
             key="nisc_treatment_failure_free_day60",
             label=label,
@@ -449,6 +450,7 @@ def nisc_treatment_failure_free_day60(
             details={
                 "treatment": treatment.id,
                 "second_treatment": what,
+                "second_treatment_id": second_id,
                 "second_treatment_start": when,
             },
         )

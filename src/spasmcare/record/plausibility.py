@@ -120,6 +120,9 @@ LAB_RANGES_SI: dict[str, Range] = {
     "urine_calcium": Range("urine calcium", "mmol/L", (0, 100)),
     "urine_creatinine": Range("urine creatinine", "mmol/L", (0, 200)),
     "urine_calcium_creatinine_ratio": Range("urine calcium/creatinine ratio", "mmol/mmol", (0, 50)),
+    "alt": Range("ALT", "U/L", (0, 10000)),
+    "sodium": Range("sodium", "mmol/L", (80, 200)),
+    "urine_ketones": Range("urine ketones", "mmol/L", (0, 30)),
 }
 #: A lab of analyte "other" is stored as entered, in its own unit: only a sanity bound.
 OTHER_LAB = Range("value", "", (0, 1e9))

@@ -15,6 +15,10 @@ References
 3. Sargent JD, Stukel TA, Kresel J, Klein RZ. Normal values for random urinary calcium to
    creatinine ratios in infancy. J Pediatr 1993 (stored copy: c.coek.info): the ratio is given
    both as molar (mmol/mmol) and as mg/mg, e.g. 2.42 mmol/mmol = 0.86 mg/mg.
+4. Enzyme activity: 1 U = 1 µmol/min and 1 kat = 1 mol/s, so 1 µkat = 60 U (IUPAC-IFCC
+   recommendation on the katal; Dybkaer R. Pure Appl Chem 2001;73(6):927-931).
+5. Sodium is monovalent: 1 mEq/L = 1 mmol/L. Urine ketone strips read acetoacetate; acetoacetic
+   acid C4H6O3 is 102.089 g/mol from the atomic weights [2].
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ MOLAR_MASS_G_MOL: dict[str, float] = {
     "cholesterol": 386.654,  # C27H46O
     "triolein": 885.432,  # C57H104O6, the convention for triglycerides [1]
     "creatinine": 113.120,  # C4H7N3O
+    "acetoacetate": 102.089,  # C4H6O3 (acetoacetic acid) [5]
 }
 
 
@@ -116,6 +121,15 @@ ANALYTES: dict[str, Analyte] = {
             "urine calcium/creatinine ratio",
             "mmol/mmol",
             {"mmol/mmol": 1.0, "mol/mol": 1.0, "mg/mg": _M_CR / _M_CA},
+        ),
+        # issue 19: liver enzymes and sodium on the diet and on steroids, ketones by strip
+        Analyte("alt", "ALT (alanine aminotransferase)", "U/L", {"U/L": 1.0, "µkat/L": 60.0}),
+        Analyte("sodium", "sodium (serum)", "mmol/L", {"mmol/L": 1.0, "mEq/L": 1.0}),
+        Analyte(
+            "urine_ketones",
+            "urine ketones (strip, acetoacetate)",
+            "mmol/L",
+            {"mmol/L": 1.0, "mg/dL": _mass("acetoacetate")},
         ),
     )
 }

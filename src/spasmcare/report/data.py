@@ -51,6 +51,7 @@ from spasmcare.measures.response import (
     treatment_measures,
 )
 from spasmcare.measures.status import patient_status
+from spasmcare.plain import plain_dates
 from spasmcare.record.model import Record, Treatment
 
 REPORT_FORMAT = "spasmcare-report"
@@ -379,3 +380,37 @@ def build_report(
     }
     plain: dict[str, Any] = jsonable(report)
     return plain
+
+
+def measure_text(m: dict[str, Any]) -> str:
+    """A measure result in a few words for display (the one wording, shared with the web app)."""
+    value, status, key = m["value"], m["status"], m["key"]
+    if status == "not assessable":
+        return "not assessable"
+    if key.startswith("kd_responder"):
+        d = m["details"]
+        bands = [
+            name
+            for name, ok in (
+                ("≥ 50 %", d.get("responder_50")),
+                ("≥ 90 %", d.get("responder_90")),
+                ("100 %", d.get("spasm_free_100")),
+            )
+            if ok
+        ]
+        return f"{value:.0f} % reduction" + (f" ({', '.join(bands)})" if bands else "")
+    if key == "relapse":
+        return f"relapse on {plain_dates(value)}" if status == "met" else "no relapse"
+    if key == "spasms_continuing_day7":
+        return "yes, continuing" if value else "no, spasm-free"
+    if key == "time_to_spasm_cessation":
+        return f"day {value}" if value is not None else "not reached"
+    if key == "kd_hypsarrhythmia_score_3m":
+        return f"score {value}: {'FLAG' if status == 'met' else 'no flag'}"
+    if key.endswith("percent_change_days_8_14"):
+        return f"{value:+.0f} %"
+    if key.startswith("adherence_"):
+        return f"rho {value:+.2f}"
+    if key.endswith("spasms_per_day"):
+        return f"{value:.1f} spasms/day"
+    return {"met": "met", "not met": "not met"}.get(status, str(value))

@@ -12,7 +12,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.labs import UNSOURCED_ALERTS
-from spasmcare.plain import code_words, plain_dates, when_text
+from spasmcare.plain import code_words, when_text, words
 from spasmcare.record.model import DIET_LABELS, ETIOLOGY_LABELS
 from spasmcare.report.charts import (
     adherence_png,
@@ -21,7 +21,7 @@ from spasmcare.report.charts import (
     has_timeline,
     timeline_png,
 )
-from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS
+from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS, measure_text
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:24px auto;
@@ -56,9 +56,9 @@ def _e(value: Any) -> str:
 
 
 def _t(value: Any) -> str:
-    """Free text for people (a reason, a message): escaped, ISO dates in it as people write
-    them."""
-    return escape(plain_dates(value))
+    """Free text for people (a reason, a message): escaped, ISO dates, review marks and codes
+    in it as people write them (:func:`spasmcare.plain.words`)."""
+    return escape(words(value))
 
 
 class _Html(str):
@@ -108,40 +108,6 @@ def _img(png: bytes | None, alt: str) -> str:
         return ""
     data = base64.b64encode(png).decode("ascii")
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
-
-
-def measure_text(m: dict[str, Any]) -> str:
-    """A measure result in a few words for display (the one wording, shared with the web app)."""
-    value, status, key = m["value"], m["status"], m["key"]
-    if status == "not assessable":
-        return "not assessable"
-    if key.startswith("kd_responder"):
-        d = m["details"]
-        bands = [
-            name
-            for name, ok in (
-                ("≥ 50 %", d.get("responder_50")),
-                ("≥ 90 %", d.get("responder_90")),
-                ("100 %", d.get("spasm_free_100")),
-            )
-            if ok
-        ]
-        return f"{value:.0f} % reduction" + (f" ({', '.join(bands)})" if bands else "")
-    if key == "relapse":
-        return f"relapse on {plain_dates(value)}" if status == "met" else "no relapse"
-    if key == "spasms_continuing_day7":
-        return "yes, continuing" if value else "no, spasm-free"
-    if key == "time_to_spasm_cessation":
-        return f"day {value}" if value is not None else "not reached"
-    if key == "kd_hypsarrhythmia_score_3m":
-        return f"score {value}: {'FLAG' if status == 'met' else 'no flag'}"
-    if key.endswith("percent_change_days_8_14"):
-        return f"{value:+.0f} %"
-    if key.startswith("adherence_"):
-        return f"rho {value:+.2f}"
-    if key.endswith("spasms_per_day"):
-        return f"{value:.1f} spasms/day"
-    return {"met": "met", "not met": "not met"}.get(status, str(value))
 
 
 def _chip(m: dict[str, Any]) -> str:
@@ -252,7 +218,7 @@ def _summary(r: dict[str, Any]) -> str:
     )
     index = next((t for t in r["treatments"] if t["id"] == r["index_treatment"]), None)
     title = (
-        f"First-line course judged: {_e(index['drug'])} ({_e(index['id'])}) from "
+        f"First-line course judged: {_e(index['drug'])} from "
         f"{_day(index['start'])}"
         if index
         else "No treatment recorded"
@@ -380,11 +346,12 @@ def _treatment_sections(r: dict[str, Any], titles: dict[str, dict[int, str]]) ->
             f"{d['amount']:g} {_e(d['unit'])} from {_day(d['start'])}" for d in t["doses"]
         )
         head = (
-            f"{_e(t['drug'])} ({_e(t['id'])}), protocol {_protocol(titles, t['protocol'])}, "
+            f"{_e(t['drug'])}, protocol {_protocol(titles, t['protocol'])}, "
             f"{_day(t['start'])} → {_day(t['stop']) or 'ongoing'}"
         )
         if t["continues"]:
-            out.append(f"<p class='small'>{head}: continues {_e(t['continues'])}</p>")
+            earlier = _e(_course_name(r, t["continues"]))
+            out.append(f"<p class='small'>{head}: continues {earlier}</p>")
             continue
         is_index = t["id"] == r["index_treatment"]
         body = f"<p class='small'>Doses: {doses or 'not recorded'}</p>" + _measure_table(
@@ -397,11 +364,19 @@ def _treatment_sections(r: dict[str, Any], titles: dict[str, dict[int, str]]) ->
     return "".join(out)
 
 
+def _course_name(r: dict[str, Any], treatment_id: Any) -> str:
+    """A course by its drug and start ("prednisolone from 1 Jun 2026"), never its id."""
+    t = next((t for t in r["treatments"] if t["id"] == treatment_id), None)
+    if t is None:
+        return "an earlier course"
+    return f"{t['drug']} from {when_text(str(t['start'])) or t['start']}"
+
+
 def _diet_sections(r: dict[str, Any]) -> str:
     out = []
     for d in r["diets"]:
         out.append(
-            f"<h3>{_e(_diet(d['diet']))} ({_e(d['id'])}) from {_day(d['start'])} → "
+            f"<h3>{_e(_diet(d['diet']))} from {_day(d['start'])} → "
             f"{_day(d['stop']) or 'ongoing'}, prescribed ratio "
             f"{_e(d['prescribed_ratio'])}:1</h3>" + _measure_table(d["measures"], DIET_KEYS)
         )
@@ -530,7 +505,6 @@ def render_html(report: dict[str, Any]) -> str:
     """The report page (``str``) from the dict of :func:`~spasmcare.report.data.build_report`."""
     r = report
     titles = _protocols()
-    drugs = {t["id"]: f"{t['drug']} ({t['id']})" for t in r["treatments"]}
     events = (
         _table(
             ["Date", "Type", "Grade", "Treatment", "Note"],
@@ -539,7 +513,7 @@ def render_html(report: dict[str, Any]) -> str:
                     _day(a["date"]),
                     code_words(a["type"]),
                     a["grade"] or "",
-                    drugs.get(a["treatment"], a["treatment"] or ""),
+                    _course_name(r, a["treatment"]) if a["treatment"] else "",
                     a["note"] or "",
                 ]
                 for a in r["adverse_events"]

@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.utils import timezone
 
 from spasmcare.web.models import (
@@ -42,6 +42,10 @@ from spasmcare.web.models import (
 
 admin.site.site_header = "spasmcare administration"
 admin.site.site_title = "spasmcare"
+# "View site" opens the administrator's page on the clinic site (the clinic's phone numbers and
+# alert limits): the site's home sends an administrator back here, so "/" would loop.
+admin.site.site_url = reverse_lazy("clinic_settings")
+admin.site.index_template = "web/account/admin_index.html"
 
 
 class StaffCreationForm(forms.ModelForm):

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from spasmcare.errors import InputError
+from spasmcare.plain import day_text
 from spasmcare.record import Record
 from spasmcare.therapy import CoursePlan, Protocol, day7_decision_id, load_protocol, plan_course
 from spasmcare.therapy.course_record import dose_steps, drugs
@@ -159,6 +160,12 @@ class SavedCourse:
     @property
     def drugs(self) -> list[str]:
         return [str(e.data["drug"]) for e in self.entries]
+
+    @property
+    def name(self) -> str:
+        """The course as people name it: its drugs and start ("prednisolone from 1 Jun
+        2026"), never its record id."""
+        return f"{' and '.join(self.drugs)} from {day_text(self.inputs.start)}"
 
     def entry_for(self, drug: str) -> Entry | None:
         return next((e for e in self.entries if e.extra[PLANNER].get("drug") == drug), None)

@@ -11,10 +11,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from spasmcare.errors import InputError
-from spasmcare.record.model import ETIOLOGY_CATEGORIES, KRAMER_ITEMS
-from spasmcare.record.units import ANALYTES
+from spasmcare.record.lab_catalogue import CATALOGUE, OTHER_LABEL, check_unit
+from spasmcare.record.model import DIET_LABELS, ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS, KRAMER_ITEMS
+from spasmcare.record.units import OTHER
 from spasmcare.web.models import Kind, Patient
 
 #: A date input sends and shows ISO yyyy-mm-dd whatever the locale; a value in another format
@@ -72,7 +74,9 @@ class PatientForm(VersionedForm):
     gestation_days = forms.IntegerField(initial=0)
     onset_date = forms.DateField(widget=DATE, required=False, label="Spasms began on")
     etiology_category = forms.ChoiceField(
-        choices=[(c, c) for c in ETIOLOGY_CATEGORIES], initial="unknown", label="Etiology"
+        choices=[(c, ETIOLOGY_LABELS[c]) for c in ETIOLOGY_CATEGORIES],
+        initial="unknown",
+        label="Etiology",
     )
     etiology_gene = forms.CharField(max_length=80, required=False, label="Gene")
     etiology_detail = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -143,27 +147,77 @@ class GrowthForm(EntryForm):
     head_circumference_cm = forms.FloatField(required=False, label="Head circumference [cm]")
 
 
+#: The unit choice for a test outside the catalogue (its unit is typed in ``unit_other``).
+OTHER_UNIT = "other"
+
+
+def _unit_choices() -> list[tuple[str, Any]]:
+    """The accepted units grouped by test (the catalogue), then the "other test" choice."""
+    groups: list[tuple[str, Any]] = [("", "choose the unit")]
+    groups += [(t.label, [(u, u) for u in t.units]) for t in CATALOGUE.values()]
+    return groups + [(OTHER_LABEL, [(OTHER_UNIT, "as reported (type it below)")])]
+
+
 class LabForm(EntryForm):
+    """A lab result: the test from the catalogue, the unit from that test's list
+    (:mod:`spasmcare.record.lab_catalogue`); any other test with its own name and unit."""
+
     kind = Kind.LAB
     at = forms.DateTimeField(widget=DATETIME, label="Sampled at")
-    analyte = forms.ChoiceField(choices=[(a, a.replace("_", " ")) for a in ANALYTES])
+    analyte = forms.ChoiceField(
+        label="Test",
+        choices=[(k, t.label) for k, t in CATALOGUE.items()] + [(OTHER, OTHER_LABEL)],
+        error_messages={
+            "invalid_choice": "%(value)s is not accepted: choose a test from the list."
+        },
+    )
     value = forms.FloatField()
-    unit = forms.CharField(max_length=20, help_text="e.g. mmol/L")
+    # a select of the catalogue's units; checked against the chosen test's list in clean()
+    unit = forms.CharField(
+        widget=forms.Select(choices=_unit_choices()), validators=[MaxLengthValidator(20)]
+    )
+    unit_other = forms.CharField(
+        required=False, max_length=20, label="Unit of another test", help_text="as reported"
+    )
     sample = forms.CharField(required=False, max_length=40, help_text="capillary, venous...")
-    name = forms.CharField(required=False, max_length=80, help_text="for analyte 'other'")
+    name = forms.CharField(required=False, max_length=80, help_text="for another test")
+
+    def clean(self) -> dict[str, Any]:
+        c = super().clean() or {}
+        analyte, unit = c.get("analyte"), c.get("unit")
+        if analyte is None or unit is None:
+            return c
+        if analyte == OTHER:
+            if unit != OTHER_UNIT:
+                c["unit_other"] = c.get("unit_other") or unit
+            if not c.get("unit_other"):
+                self.add_error("unit_other", "Needed: the unit as the laboratory reported it.")
+            return c
+        try:
+            check_unit(analyte, unit)
+        except InputError as exc:
+            show_error(self, exc)
+        return c
 
     def to_item(self) -> dict[str, Any]:
         c = self.cleaned_data
+        other = c["analyte"] == OTHER
         return _clean(
             {
                 "at": _iso(c["at"]),
                 "analyte": c["analyte"],
                 "value": c["value"],
-                "unit": c["unit"],
+                "unit": c.get("unit_other") if other else c["unit"],
                 "sample": c.get("sample"),
                 "name": c.get("name"),
             }
         )
+
+    @classmethod
+    def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:
+        if item.get("analyte") == OTHER:
+            return dict(item) | {"unit": OTHER_UNIT, "unit_other": item.get("unit")}
+        return dict(item)
 
 
 class VitalsForm(EntryForm):
@@ -230,9 +284,13 @@ class AdverseForm(EntryForm):
 
 class DietForm(EntryForm):
     kind = Kind.DIET
-    id = forms.CharField(max_length=40, help_text="short id, e.g. kd1")
+    id = forms.CharField(
+        max_length=40,
+        label="Short name",
+        help_text="letters and digits, unique in the record; other entries refer to it",
+    )
     diet = forms.ChoiceField(
-        choices=[(d, d) for d in ("classic-kd", "mct", "mad", "lgit", "other")]
+        choices=[(d, DIET_LABELS.get(d, d)) for d in ("classic-kd", "mct", "mad", "lgit", "other")]
     )
     start = forms.DateField(widget=DATE)
     stop = forms.DateField(widget=DATE, required=False)

@@ -30,6 +30,7 @@ from spasmcare.keto.medication import Medication, parse_medication
 from spasmcare.keto.menus import DEFAULT_MAX_PER_FOOD
 from spasmcare.keto.ratio import CARB_BASES, DEFAULT_CARBS, parse_ratio
 from spasmcare.keto.solver import RESOLUTIONS_G
+from spasmcare.plain import label
 from spasmcare.record import Record
 
 DIET_LABELS = {
@@ -95,7 +96,8 @@ def form_field_error(exc: InputError) -> InputError:
 
 
 def _choices(values: Any) -> list[tuple[str, str]]:
-    return [(str(v), str(v)) for v in values]
+    """Stored codes as choices people read (the vocabulary of :mod:`spasmcare.plain`)."""
+    return [(str(v), label(v)) for v in values]
 
 
 #: Rows of the medicines form (a page layout setting).
@@ -125,7 +127,7 @@ class PrescriptionForm(forms.Form):
     )
     energy_equation = forms.ChoiceField(
         label="Energy equation",
-        choices=[(k, f"{k}: {e.description}") for k, e in energy_mod.ENERGY_EQUATIONS.items()],
+        choices=[(k, e.description) for k, e in energy_mod.ENERGY_EQUATIONS.items()],
         initial=energy_mod.DEFAULT_ENERGY_EQUATION,
     )
     energy_percent = forms.FloatField(label="% of the equation", initial=100.0)

@@ -30,7 +30,7 @@ from spasmcare.measures.cohort import (
     response_rates,
     rows_to_csv,
 )
-from spasmcare.measures.deid import deidentify
+from spasmcare.measures.deid import ANY, RELEASE_DECIMALS, deidentify
 from spasmcare.record.model import ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS
 from spasmcare.web import cohort_charts, records
 from spasmcare.web.cohorts import CACHE_SECONDS, filtered_cohort
@@ -84,11 +84,14 @@ def _rates(rows: list[dict[str, Any]], groups: list[str]) -> list[dict[str, Any]
 
 
 def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Patients by therapy group and etiology, from the released rows: an etiology the
+    release withheld (k-anonymity) is its own column, so the cells add up to the rows."""
     pairs = Counter((r["therapy"], r["etiology"]) for r in rows)
     groups = [g for g in THERAPY_GROUPS if any(t == g for t, _ in pairs)]
-    causes = [c for c in ETIOLOGY_CATEGORIES if any(e == c for _, e in pairs)]
+    causes = [c for c in (*ETIOLOGY_CATEGORIES, ANY) if any(e == c for _, e in pairs)]
+    labels = {**ETIOLOGY_LABELS, ANY: "etiology withheld (k-anonymity)"}
     return {
-        "etiologies": [{"key": c, "label": ETIOLOGY_LABELS[c]} for c in causes],
+        "etiologies": [{"key": c, "label": labels[c]} for c in causes],
         "rows": [
             {
                 "group": g,
@@ -170,6 +173,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "rates": _rates(rows, groups),
         "km": _km(rows),
         "release": release,
+        "decimals": RELEASE_DECIMALS,
         "notes": cohort_notes(),
         "measures": BINARY_MEASURES,
         "query": filters,

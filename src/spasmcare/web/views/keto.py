@@ -781,8 +781,9 @@ def _suggest(table: FoodTable, text: str) -> str:
         hits = []
     if not hits:
         return f"no food matches {text!r}"
+    # the food by its name; its id is what to type in the box, so it is named as such
     return f"{text!r} is not a food id; did you mean: " + "; ".join(
-        f"{h.food.id} ({h.food.name})" for h in hits
+        f"{h.food.name} (food id {h.food.id})" for h in hits
     )
 
 

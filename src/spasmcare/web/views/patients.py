@@ -57,6 +57,7 @@ from spasmcare.web.models import (
     User,
 )
 from spasmcare.web.qr import qr_svg
+from spasmcare.web.templatetags.clinic import item_names
 from spasmcare.web.views.auth import token_hash
 
 DASHBOARD_KINDS = (
@@ -240,6 +241,10 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         # a recorded day-7 answer wins over the diary measure (which says what it rests on)
         "day7_answer": day7_answer,
         "by_kind": by_kind,
+        # an entry naming a course or diet period reads as its name, never its id
+        "item_names": item_names(
+            e.data for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)
+        ),
         "kinds": [(k, KIND_LABELS[k], counts[k]) for k in DASHBOARD_KINDS],
         "show_all": show_all,
         "rows_shown": DASHBOARD_ROWS,
@@ -493,8 +498,19 @@ def entry_history(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     return render(
         request,
         "web/history.html",
-        {"patient": patient, "entry": entry, "revisions": revisions},
+        {
+            "patient": patient,
+            "entry": entry,
+            "revisions": revisions,
+            "item_names": _item_names(patient),
+        },
     )
+
+
+def _item_names(patient: Patient) -> dict[str, str]:
+    """Id -> name of the patient's courses and diet periods, for entries that name them."""
+    named = Entry.objects.filter(patient=patient, kind__in=(Kind.TREATMENT, Kind.DIET))
+    return item_names(e.data for e in named.only("data"))
 
 
 def patient_history(request: HttpRequest, pid: int) -> HttpResponse:
@@ -504,7 +520,11 @@ def patient_history(request: HttpRequest, pid: int) -> HttpResponse:
         .select_related("by", "entry")
         .order_by("-at", "-id")[:200]
     )
-    return render(request, "web/history.html", {"patient": patient, "revisions": revisions})
+    return render(
+        request,
+        "web/history.html",
+        {"patient": patient, "revisions": revisions, "item_names": _item_names(patient)},
+    )
 
 
 @require_POST
