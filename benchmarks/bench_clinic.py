@@ -79,6 +79,8 @@ MIX = (
     ("admin", 1),
 )
 THINK_S = (0.5, 2.0)
+#: A keep-alive connection idle longer than this is not reused (gunicorn's keep-alive is 2 s).
+REUSE_IDLE_S = 1.0
 #: The chart the neurologists open (the timeline image the dashboard shows).
 CHART = "timeline.png"
 SEED = 20261202
@@ -316,6 +318,7 @@ class Session:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.location = ""  # the Location header of the last response (where a form went)
+        self.used = time.monotonic()  # when the connection last carried a response
 
     def request(
         self, method: str, path: str, body: str | None = None, content_type: str | None = None
@@ -325,13 +328,16 @@ class Session:
             headers["Content-Type"] = content_type or "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        if _closed_by_server(self.conn):
-            self.conn.close()  # an idle keep-alive connection the server closed: a new one
+        if _closed_by_server(self.conn) or time.monotonic() - self.used > REUSE_IDLE_S:
+            # a new connection instead of one the server closed, or may close while the request
+            # is on its way (gunicorn closes a keep-alive connection idle for 2 s)
+            self.conn.close()
         # sent once: a connection dropped after this is the request's error, never re-sent
         # (a POST sent again could be written twice)
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
         data = response.read()
+        self.used = time.monotonic()
         self.location = response.getheader("Location") or ""
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
