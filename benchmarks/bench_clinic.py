@@ -82,7 +82,7 @@ THINK_S = (0.5, 2.0)
 #: A keep-alive connection idle longer than this is not reused (gunicorn's keep-alive is 2 s).
 REUSE_IDLE_S = 1.0
 #: The chart the neurologists open (the timeline image the dashboard shows).
-CHART = "timeline.png"
+CHART = "timeline.svg"
 SEED = 20261202
 
 
