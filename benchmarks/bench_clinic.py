@@ -1,32 +1,40 @@
 """A busy clinic day: 50 signed-in people working at once on the demo clinic, writes included.
 
-``python -m benchmarks clinic`` (options after ``--``, e.g.
-``python -m benchmarks clinic -- --duration 20 --import-items 60000``), or
-``python -m benchmarks.bench_clinic --help``.
+``python -m benchmarks clinic [options]``, e.g. ``python -m benchmarks clinic --duration 30``;
+``python -m benchmarks clinic --help`` lists the options.
 
 Mix mode (default). Builds a throw-away data directory, loads the demo clinic (SQLite; or the
 PostgreSQL database named by ``DATABASE_URL``, which is emptied first: give a scratch
-database), adds one login per virtual user, starts the app as ``make demo`` serves it
-(:func:`spasmcare.web.serving.gunicorn_argv`) on a free loopback port and runs, for
-``--duration`` seconds, after signing everyone in:
+database) with more fictional infants so every family has its own child, adds one login per
+virtual user, starts the app as ``make demo`` serves it
+(:func:`spasmcare.web.serving.gunicorn_argv`) on a free loopback port and runs, after signing
+everyone in, ``--warmup`` seconds not measured then ``--duration`` seconds measured:
 
-- 30 families on phones: open their child's diary, log a cluster of spasms;
-- 8 nurses: patient list, a dashboard, record a blood pressure;
-- 6 neurologists: patient list, dashboards, the course planner, the timeline chart;
-- 4 dietitians: the keto planner, then live re-solves of a meal (the page's JSON request);
-- 1 researcher: the cohort page; 1 admin: the admin site and the clinic settings page.
+- 30 families on phones: log a cluster of spasms, then the diary the tap returns to;
+- 8 nurses: patient list, a dashboard, record a blood pressure, then the dashboard it returns to;
+- 7 neurologists: patient list, a dashboard, the timeline chart, the course planner, the report;
+- 1 dietitian: the keto planner, then live re-solves of a meal (the page's JSON request);
+- 3 researchers: the cohort page; 1 admin: the admin site and the clinic settings page.
 
-Each user pauses a think time drawn uniformly from 0.5-2 s between requests (seeded). With
-``--import-items N``, a record of about N items is imported beside the mix (through the app's
-import, :func:`spasmcare.web.audit.import_record`, in its own process) and the family taps
-made meanwhile are reported apart. Reported: requests, errors (5xx, refused or failed
-writes, connection errors), p50/p95/p99 per page kind and across the mix.
+(Issue 21's clinic day of 18 families, 5 nurses, 5 neurologists and 2 researchers, scaled to
+50, with a dietitian and an admin.) Each user pauses a think time drawn uniformly from 0.5-2 s
+between requests (seeded); the page a write redirects to is loaded at once, as a browser does,
+so a family logs a cluster every 0.5-2 s plus two responses.
+
+Every failure is counted: a 5xx or any unexpected status, a refused or unsaved write, a
+re-solve without a result, a connection error (a request is sent once: a dropped connection is
+an error, never re-sent, so no POST is written twice), a user thread that dies; failures
+during the warm-up are reported apart. Printed beside the results: a CPU calibration figure
+(:func:`calibrate`) and the server's CPU seconds per measured request (every process of the
+server, from ``/proc``). With ``--import-items N``, a record of about N items is imported
+beside the mix (through the app's import, :func:`spasmcare.web.audit.import_record`, in its
+own process) and the family taps made meanwhile are reported apart.
 
 Cohort mode (``--cohort 100,1000``): a database of that many patients (copies of the demo
 infants, written in bulk), then, in one process, the cohort's cost cold (every patient's
 summary computed), warm (stored summaries, as another worker sees them) and after one diary
 write (one patient recomputed); and, served by gunicorn, the cohort page's latency for one
-researcher while families keep writing.
+researcher while a writer adds a diary cluster every 2 s (failed writes counted).
 
 Traffic goes to 127.0.0.1 only; every loop is bounded by the duration or a count.
 """
@@ -37,8 +45,10 @@ import argparse
 import http.client
 import itertools
 import json
+import math
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -52,21 +62,27 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from spasmcare.web.serving import gunicorn_argv
 
 PASSWORD = "bench-password-2026"
 #: (role, number of virtual users) of the mix.
+#: Issue 21's clinic day (18 families, 5 nurses, 5 neurologists, 2 researchers of 30) scaled
+#: to 50, with one dietitian (keto planner and re-solves) and one admin, whom the clinic also has.
 MIX = (
     ("family", 30),
     ("nurse", 8),
-    ("neurologist", 6),
-    ("dietitian", 4),
-    ("researcher", 1),
+    ("neurologist", 7),
+    ("dietitian", 1),
+    ("researcher", 3),
     ("admin", 1),
 )
 THINK_S = (0.5, 2.0)
+#: A keep-alive connection idle longer than this is not reused (gunicorn's keep-alive is 2 s).
+REUSE_IDLE_S = 1.0
+#: The chart the neurologists open (the timeline image the dashboard shows).
+CHART = "timeline.svg"
 SEED = 20261202
 
 
@@ -94,11 +110,26 @@ from django.db import connection
 call_command("migrate", verbosity=0)
 if connection.vendor != "sqlite":
     call_command("flush", interactive=False, verbosity=0)
-from spasmcare.web import demo
+from spasmcare.record.synthetic import demo_clinic
+from spasmcare.web import audit, demo
 from spasmcare.web.models import CareTeam, Kind, Patient, User
 args = json.loads(sys.argv[1])
 demo.load_demo_clinic(date.today(), args["password"], progress=lambda text: None)
 team = CareTeam.objects.get(name=demo.TEAM)
+# one child per family (more fictional infants, other seeds): a family logging every few
+# seconds stays within the record's plausible spasms per day, and two families never share
+# a child (the same observer's same count in the same minute is one observation)
+families = dict(args["mix"]).get("family", 0)
+seed = 2027
+while Patient.objects.count() < families:
+    for infant in demo_clinic(date.today(), seed=seed):
+        if Patient.objects.count() >= families:
+            break
+        infant.record["patient"]["id"] += f"-{seed}"
+        patient = audit.import_record(infant.record, team, None)
+        for hook in demo.AFTER_IMPORT:
+            hook(patient, infant, User.objects.get(username="neurologist"))
+    seed += 1
 patients = list(Patient.objects.filter(retracted_at__isnull=True).order_by("pk"))
 hashed = make_password(args["password"])  # one hash for all: creating 50 is not the benchmark
 users = {}
@@ -109,7 +140,7 @@ for role, count in args["mix"]:
         if role in ("neurologist", "dietitian", "nurse"):
             user.teams.add(team)
         if role == "family":
-            user.relationship = "mother"
+            user.relationship = ("mother", "father", "grandmother")[i // len(patients) % 3]
             user.save()
             user.children.add(patients[i % len(patients)])
         if role == "admin":
@@ -237,20 +268,25 @@ print("{}")
 """
 
 WRITER = r"""
-import sys, time
+import json, sys, time
 import django
 django.setup()
-from datetime import date
+from datetime import datetime
 from spasmcare.web import audit
 from spasmcare.web.models import Kind, Patient
 patients = list(Patient.objects.order_by("pk")[:50])
+failed, first = 0, None
 for k in range(int(sys.argv[1])):
-    day = {"date": date.today().isoformat()}
+    # a diary cluster no patient has yet (its own count), so every write must be saved
+    item = {"at": datetime.now().strftime("%Y-%m-%dT%H:%M"), "kind": "cluster",
+            "spasms": 2 + k, "observer": "bench writer"}
     try:
-        audit.create_entry(patients[k % len(patients)], Kind.RECORDED_DAY, day, None)
-    except Exception:
-        pass  # a day already recorded for that patient: the next one
+        audit.create_entry(patients[k % len(patients)], Kind.DIARY, item, None)
+    except Exception as exc:  # counted and reported: never passed over
+        failed += 1
+        first = first or f"{type(exc).__name__}: {exc}"
     time.sleep(2)
+print(json.dumps({"writes": int(sys.argv[1]), "failed": failed, "first_failure": first}))
 """
 
 
@@ -282,6 +318,7 @@ class Session:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.location = ""  # the Location header of the last response (where a form went)
+        self.used = time.monotonic()  # when the connection last carried a response
 
     def request(
         self, method: str, path: str, body: str | None = None, content_type: str | None = None
@@ -291,14 +328,16 @@ class Session:
             headers["Content-Type"] = content_type or "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            self.conn.close()  # an idle keep-alive connection closed by the server: reopen
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
+        if _closed_by_server(self.conn) or time.monotonic() - self.used > REUSE_IDLE_S:
+            # a new connection instead of one the server closed, or may close while the request
+            # is on its way (gunicorn closes a keep-alive connection idle for 2 s)
+            self.conn.close()
+        # sent once: a connection dropped after this is the request's error, never re-sent
+        # (a POST sent again could be written twice)
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
         data = response.read()
+        self.used = time.monotonic()
         self.location = response.getheader("Location") or ""
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -317,11 +356,37 @@ class Session:
             raise RuntimeError(f"login of {username} failed: {status}")
 
 
-#: Per family user, the number of taps made so far.
-_TAPS: dict[int, Any] = {}
+def _closed_by_server(conn: http.client.HTTPConnection) -> bool:
+    """Whether an idle keep-alive connection was closed by the server (readable with nothing
+    pending means end of file), checked *before* a request is sent."""
+    sock = conn.sock
+    if sock is None:
+        return False
+    readable, _, _ = select.select([sock], [], [], 0)
+    return bool(readable)
 
-#: One step of a user: (page kind, method, path, body or None, expected statuses).
-Step = tuple[str, str, str, Any, tuple[int, ...]]
+
+#: One step of a user: (page kind, method, path, body or None, expected statuses, and the
+#: page kind of the page its redirect leads to, which a browser loads at once, or None).
+Step = tuple[str, str, str, Any, tuple[int, ...], str | None]
+
+
+class Taps:
+    """A family's spasm counts: each tap the smallest count this user has not logged in the
+    minute(s) the server may stamp it with, so the diary never refuses a tap as "the same
+    cluster twice" (a refused tap is an error) and the day's total stays plausible."""
+
+    def __init__(self) -> None:
+        self.used: list[tuple[int, int, int]] = []  # (first, last possible minute, count)
+
+    def next(self, now: float) -> tuple[int, int]:
+        first, last = int(now // 60), int((now + 10) // 60)  # a tap may take up to 10 s
+        self.used = [u for u in self.used if u[1] >= first]
+        taken = {c for a, b, c in self.used if a <= last and b >= first}
+        count = next(c for c in itertools.count(2) if c not in taken)
+        self.used.append((first, last, count))
+        return count
+
 
 BUTTER, EGG, STRAWBERRY, OLIVE_OIL = "01001", "01123", "09316", "04053"
 KETO_CHILD = {
@@ -333,17 +398,17 @@ KETO_CHILD = {
 }
 
 
-def _steps(role: str, i: int, ids: dict[str, list[int]], rng: random.Random) -> list[Step]:
+def _steps(
+    role: str, i: int, ids: dict[str, list[int]], rng: random.Random, taps: Taps
+) -> list[Step]:
     patients = ids["patients"]
     pid = patients[i % len(patients)]
     if role == "family":
-        # a different count each tap of the minute: the diary refuses the same author's same
-        # cluster twice in one minute, and a refused tap must not pass for a write
-        taps = _TAPS.setdefault(i, itertools.count())
-        cluster = {"action": "cluster", "spasms": 2 + next(taps) % 40, "nonce": ""}
+        # a cluster every think time; the tap's redirect (the diary) is loaded at once
+        count = taps.next(time.time())
+        cluster = {"action": "cluster", "spasms": count, "nonce": f"bench-{i}-{time.time_ns()}"}
         return [
-            ("family diary", "GET", f"/family/{pid}/", None, (200,)),
-            ("family tap (write)", "FORM", f"/family/{pid}/log/", cluster, (302,)),
+            ("family tap (write)", "FORM", f"/family/{pid}/log/", cluster, (302,), "family diary")
         ]
     if role == "nurse":
         bp = {
@@ -354,17 +419,25 @@ def _steps(role: str, i: int, ids: dict[str, list[int]], rng: random.Random) -> 
         }
         other = patients[rng.randrange(len(patients))]
         return [
-            ("patient list", "GET", "/patients/", None, (200,)),
-            ("dashboard", "GET", f"/patients/{other}/", None, (200,)),
-            ("nurse entry (write)", "FORM", f"/patients/{other}/add/vitals/", bp, (302,)),
+            ("patient list", "GET", "/patients/", None, (200,), None),
+            ("dashboard", "GET", f"/patients/{other}/", None, (200,), None),
+            (
+                "nurse entry (write)",
+                "FORM",
+                f"/patients/{other}/add/vitals/",
+                bp,
+                (302,),
+                "dashboard after a write",
+            ),
         ]
     if role == "neurologist":
         other = patients[rng.randrange(len(patients))]
         return [
-            ("patient list", "GET", "/patients/", None, (200,)),
-            ("dashboard", "GET", f"/patients/{other}/", None, (200,)),
-            ("course planner", "GET", f"/patients/{other}/course/", None, (200,)),
-            ("chart", "GET", f"/patients/{other}/chart/timeline.png", None, (200,)),
+            ("patient list", "GET", "/patients/", None, (200,), None),
+            ("dashboard", "GET", f"/patients/{other}/", None, (200,), None),
+            ("timeline chart", "GET", f"/patients/{other}/chart/{CHART}", None, (200,), None),
+            ("course planner", "GET", f"/patients/{other}/course/", None, (200,), None),
+            ("report page", "GET", f"/patients/{other}/report/", None, (200,), None),
         ]
     if role == "dietitian":
         keto = ids["keto"] or patients
@@ -379,14 +452,15 @@ def _steps(role: str, i: int, ids: dict[str, list[int]], rng: random.Random) -> 
                 "items": [{"food": f, "grams": None, "locked": False} for f in foods],
             },
         }
-        solve = ("keto re-solve", "JSON", f"/patients/{other}/keto/solve/", body, (200,))
-        return [("keto planner", "GET", f"/patients/{other}/keto/", None, (200,)), solve, solve]
+        solve = ("keto re-solve", "JSON", f"/patients/{other}/keto/solve/", body, (200,), None)
+        planner = ("keto planner", "GET", f"/patients/{other}/keto/", None, (200,), None)
+        return [planner, solve, solve]
     if role == "researcher":
-        return [("cohort", "GET", "/cohort/", None, (200,))]
+        return [("cohort", "GET", "/cohort/", None, (200,), None)]
     # the administrator manages accounts and settings, and sees no clinical page (issue 13)
     return [
-        ("admin site", "GET", "/admin/", None, (200,)),
-        ("clinic settings", "GET", "/clinic/", None, (200,)),
+        ("admin site", "GET", "/admin/", None, (200,), None),
+        ("clinic settings", "GET", "/clinic/", None, (200,), None),
     ]
 
 
@@ -398,11 +472,21 @@ class Results:
         self.errors: dict[str, int] = defaultdict(int)
         self.samples: dict[str, str] = {}
         self.taps: list[tuple[float, float]] = []  # (start time, latency) of family writes
+        self.dead: dict[str, int] = defaultdict(int)  # user threads that died, by role
+        self.warmup_errors = 0  # failures during the warm-up (reported apart, not hidden)
+
+    def died(self, role: str, why: str) -> None:
+        """A user's thread ended on an exception: counted as an error, whenever it happened."""
+        with self.lock:
+            self.dead[role] += 1
+            self.errors["user died"] += 1
+            self.samples.setdefault("user died", f"{role}: {why}")
 
     def add(self, kind: str, t0: float, elapsed: float, ok: bool, why: str) -> None:
         if t0 < self.measure_from:
             if not ok:
                 with self.lock:
+                    self.warmup_errors += 1
                     self.samples.setdefault(f"{kind} (warm-up)", why)
             return
         with self.lock:
@@ -423,33 +507,73 @@ def _user(
     results: Results,
     start: threading.Barrier,
 ) -> None:
+    """One virtual user's loop; a thread that dies is counted (an error of ``user died``)."""
+    try:
+        start.wait()
+        _work(role, i, session, ids, deadline, results)
+    except BaseException as exc:
+        results.died(role, f"{type(exc).__name__}: {exc}")
+
+
+def _work(
+    role: str,
+    i: int,
+    session: Session,
+    ids: dict[str, list[int]],
+    deadline: float,
+    results: Results,
+) -> None:
     rng = random.Random(f"{SEED}-{role}-{i}")
-    start.wait()
+    taps = Taps()
     time.sleep(rng.uniform(0, THINK_S[1]))  # stagger the first requests
     while time.monotonic() < deadline:
-        for kind, method, path, body, expected in _steps(role, i, ids, rng):
+        for kind, method, path, body, expected, follow in _steps(role, i, ids, rng, taps):
             if time.monotonic() >= deadline:
                 return
-            t0 = time.perf_counter()
-            try:
-                if method == "FORM":
-                    status, data = session.form(path, body)
-                elif method == "JSON":
-                    status, data = session.request(
-                        "POST", path, json.dumps(body), "application/json"
-                    )
-                else:
-                    status, data = session.request(method, path)
-                ok, why = status in expected, f"HTTP {status}"
-                if ok and kind.startswith("family tap") and not session.location.endswith("#last"):
-                    ok, why = False, "tap not saved (the diary said why)"
-                if ok and method == "JSON":
-                    ok = json.loads(data).get("status") in ("solved", "verified", "infeasible")
-                    why = "re-solve without a result"
-            except (OSError, http.client.HTTPException, ValueError) as exc:
-                ok, why = False, f"{type(exc).__name__}: {exc}"
-            results.add(kind, t0, time.perf_counter() - t0, ok, why)
+            ok = _one(session, results, kind, method, path, body, expected)
+            if ok and follow:  # the page the write leads to, loaded at once as a browser does
+                target = urlsplit(session.location)
+                _one(
+                    session,
+                    results,
+                    follow,
+                    "GET",
+                    target.path + (f"?{target.query}" if target.query else ""),
+                    None,
+                    (200,),
+                )
             time.sleep(rng.uniform(*THINK_S))
+
+
+def _one(
+    session: Session,
+    results: Results,
+    kind: str,
+    method: str,
+    path: str,
+    body: Any,
+    expected: tuple[int, ...],
+) -> bool:
+    """Make one request, record its latency and whether it did what it should."""
+    t0 = time.perf_counter()
+    try:
+        if method == "FORM":
+            status, data = session.form(path, body)
+        elif method == "JSON":
+            status, data = session.request("POST", path, json.dumps(body), "application/json")
+        else:
+            status, data = session.request(method, path)
+        ok, why = status in expected, f"HTTP {status}"
+        if ok and kind.startswith("family tap") and not session.location.endswith("#last"):
+            ok, why = False, "tap not saved (the diary said why)"
+        if ok and method == "JSON":
+            ok = json.loads(data).get("status") in ("solved", "verified", "infeasible")
+            why = "re-solve without a result"
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        session.conn.close()  # a broken connection is not reused; the next request opens one
+        ok, why = False, f"{type(exc).__name__}: {exc}"
+    results.add(kind, t0, time.perf_counter() - t0, ok, why)
+    return ok
 
 
 def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -464,18 +588,41 @@ def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 def _server_cpu_s(server: subprocess.Popen[bytes]) -> float:
-    """CPU seconds (user + system) used so far by the gunicorn master and its workers."""
+    """CPU seconds (user + system) used so far by the server: the gunicorn master and every
+    process under it, with the CPU of those already ended and reaped (their parents' children
+    times), from ``/proc/<pid>/stat``."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    stats: dict[int, list[str]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            stats[int(stat.parent.name)] = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
             continue
-        pid, ppid = int(stat.parent.name), int(fields[1])
-        if server.pid in (pid, ppid):
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+    tree, grew = {server.pid}, True
+    while grew:
+        more = {pid for pid, f in stats.items() if int(f[1]) in tree} - tree
+        tree |= more
+        grew = bool(more)
+    # fields after the name: state, ppid, ... utime (11), stime (12), cutime (13), cstime (14)
+    return sum(sum(int(x) for x in stats[pid][11:15]) for pid in tree if pid in stats) / ticks
+
+
+#: Iterations of :func:`calibrate`'s loop.
+CALIBRATION_LOOPS = 3_000_000
+
+
+def calibrate() -> float:
+    """Milliseconds this machine's Python takes for a fixed pure-Python loop (the best of 3),
+    printed beside the results so runs on different machines can be compared."""
+    best = math.inf
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for k in range(CALIBRATION_LOOPS):
+            total += k % 7 * k
+        best = min(best, time.perf_counter() - t)
+    assert total > 0
+    return round(1000 * best, 1)
 
 
 def _stop(server: subprocess.Popen[bytes] | None) -> None:
@@ -490,8 +637,8 @@ def _stop(server: subprocess.Popen[bytes] | None) -> None:
 def _table(results: Results) -> list[dict[str, Any]]:
     rows = []
     every: list[float] = []
-    for kind in sorted(results.latency):
-        values = results.latency[kind]
+    for kind in sorted(set(results.latency) | set(results.errors)):
+        values = results.latency.get(kind, [])
         every += values
         rows.append(_row(kind, values, results.errors[kind]))
     rows.append(_row("whole mix", every, sum(results.errors.values())))
@@ -566,7 +713,10 @@ def run_mix(args: argparse.Namespace) -> dict[str, Any]:
             th.start()
         start.wait()
         cpu: list[float] = []
-        timer = threading.Timer(args.warmup, lambda: cpu.append(_server_cpu_s(server)))
+        at: list[float] = []
+        timer = threading.Timer(
+            args.warmup, lambda: (at.append(time.perf_counter()), cpu.append(_server_cpu_s(server)))
+        )
         timer.start()
         window: tuple[float, float] | None = None
         imported: dict[str, Any] | None = None
@@ -591,14 +741,18 @@ def run_mix(args: argparse.Namespace) -> dict[str, Any]:
             th.join()
         timer.join()
         cpu.append(_server_cpu_s(server))
+        at.append(time.perf_counter())
         rows = _table(results)
         report: dict[str, Any] = {
             "database": database,
             "users": sum(c for _, c in mix),
             "duration_s": args.duration,
             "warmup_s": args.warmup,
+            "measured_s": round(at[-1] - at[0], 1),
             "rows": rows,
             "error_samples": results.samples,
+            "warmup_errors": results.warmup_errors,
+            "users_died": dict(results.dead),
             # of the 2 cores' capacity over the measured window, and per measured request
             "server_cpu_s": round(cpu[-1] - cpu[0], 1),
             "server_cpu_ms_per_request": round(
@@ -643,8 +797,13 @@ def _cohort_page(port: int, env: dict[str, str], count: int) -> dict[str, Any]:
     researcher = Session(port)
     researcher.login("researcher00")
 
+    written: dict[str, Any] = {}
+
     def writer() -> None:
-        subprocess.run([sys.executable, "-c", WRITER, str(count)], env=env, capture_output=True)
+        try:
+            written.update(_python(WRITER, env, str(count)))
+        except Exception as exc:  # the writer process failed: every write counts as failed
+            written.update(writes=count, failed=count, first_failure=f"{type(exc).__name__}")
 
     th = threading.Thread(target=writer)
     th.start()
@@ -660,6 +819,9 @@ def _cohort_page(port: int, env: dict[str, str], count: int) -> dict[str, Any]:
     return {
         "page_requests": len(latencies),
         "page_errors": errors,
+        "writes": written.get("writes", 0),
+        "writes_failed": written.get("failed", 0),
+        "first_failed_write": written.get("first_failure"),
         "page_p50_ms": round(1000 * statistics.median(latencies), 1),
         "page_p95_ms": round(1000 * _pct(latencies, 95), 1),
         "page_max_ms": round(1000 * max(latencies), 1),
@@ -668,9 +830,14 @@ def _cohort_page(port: int, env: dict[str, str], count: int) -> dict[str, Any]:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.bench_clinic", description=__doc__.split("\n")[0]
+        prog="python -m benchmarks clinic", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load [60]")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=60.0,
+        help="seconds of load measured, after the warm-up [60]",
+    )
     parser.add_argument(
         "--warmup", type=float, default=10.0, help="seconds of the mix run first, not measured [10]"
     )
@@ -700,15 +867,25 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run with ``argv`` (none: the defaults, as ``python -m benchmarks`` runs every module)."""
     args = parse(argv or [])
+    calibration_ms = calibrate()  # before the server starts, so nothing competes with it
+    print(
+        f"  CPU calibration: {calibration_ms} ms for {CALIBRATION_LOOPS:,} turns of a fixed "
+        "pure-Python loop (best of 3; lower is a faster machine)",
+        flush=True,
+    )
     if args.cohort:
         result: Any = run_cohort(args)
     else:
         result = run_mix(args)
+        result["calibration_ms"] = calibration_ms
         _print_table(result["rows"])
         print(
-            f"  server CPU over the measured {result['duration_s']} s: "
-            f"{result['server_cpu_s']} s ({result['server_cpu_ms_per_request']} ms per request)"
+            f"  server CPU over the measured {result['measured_s']} s (warm-up of "
+            f"{result['warmup_s']:g} s not counted; workers and the processes they ended "
+            f"included): {result['server_cpu_s']} s = {result['server_cpu_ms_per_request']} ms "
+            f"per request; CPU calibration {calibration_ms} ms"
         )
+        print(f"  failures during the warm-up (not in the table): {result['warmup_errors']}")
         if "import" in result:
             print(f"  import beside the mix: {result['import']}")
             print(f"  family taps during the import: {result['taps_during_import']}")

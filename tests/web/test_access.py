@@ -103,7 +103,7 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "record_import": "/patients/import/",
         "food_search": "/foods/search/?q=butter",
         "patient_dashboard": f"/patients/{pid}/",
-        "patient_chart": f"/patients/{pid}/chart/timeline.png",
+        "patient_chart": f"/patients/{pid}/chart/timeline.svg",
         "patient_edit": f"/patients/{pid}/edit/",
         "patient_history": f"/patients/{pid}/history/",
         "patient_report": f"/patients/{pid}/report/",

@@ -8,9 +8,11 @@ so cessation on treatment day n is n - 1 days.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import math
+import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from statistics import NormalDist
 from typing import Any
@@ -206,8 +208,18 @@ def test_kaplan_meier_steps_by_hand(client_as: Any, cohort_patients: Any) -> Non
     }
     assert groups["hormone+vigabatrin"]["median"] == "2"
     html = response.content.decode()
-    assert response.context["km"]["chart"].startswith("data:image/png;base64,")
-    assert '<img class="chart" src="data:image/png;base64,' in html
+    assert response.context["km"]["chart"].startswith("data:image/svg+xml;base64,")
+    assert '<img class="chart" src="data:image/svg+xml;base64,' in html
+    # the chart draws one survival line per group, a tick per censored time, a legend per group
+    image = ET.fromstring(base64.b64decode(response.context["km"]["chart"].split(",", 1)[1]))
+    ns = "{http://www.w3.org/2000/svg}"
+    drawn = [g for g in groups.values() if g["steps"]]
+    lines = [e for e in image.iter(ns + "polyline") if e.get("class") == "survival"]
+    ticks = [e for e in image.iter(ns + "line") if e.get("class") == "censored"]
+    legend = [e.text for e in image.iter(ns + "text") if e.get("class") == "legend"]
+    assert len(lines) == len(drawn)
+    assert len(ticks) == sum(1 for g in drawn for s in g["steps"] if s["censored"])
+    assert legend[0] == "prednisolone (n = 3, median 9 days)"
     assert "censored at the last diary day minus 6 days" in html  # the definition shown
 
 

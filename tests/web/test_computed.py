@@ -115,3 +115,17 @@ def test_an_unreadable_stored_value_is_computed_again(
     assert neuro.get(f"/patients/{patient.pk}/").status_code == 200
     assert reports == [1]
 
+
+def test_a_course_plan_outlives_the_churn_of_views_a_busy_clinic_makes() -> None:
+    """Every write makes new view keys (report, charts, pages of the new data version); a
+    memoised pure result (a course plan, which only a re-plan changes) is not pushed out of
+    memory by them and is not built again."""
+    computed.forget_local()
+    plans: list[int] = []
+    built = [computed.memo(("test-plan", 1), lambda: plans.append(1) or "plan")]
+    # more views than the views' memory holds (256), as a few minutes of taps make
+    for version in range(400):
+        computed._local().set(f"view-of-version-{version}", {"report": version})
+    built.append(computed.memo(("test-plan", 1), lambda: plans.append(1) or "plan"))
+    assert built == ["plan", "plan"]
+    assert plans == [1]  # built once

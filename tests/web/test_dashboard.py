@@ -74,8 +74,8 @@ def test_dashboard_of_a_patient_with_no_data(client_as: Any, team: CareTeam) -> 
     text = _text(page)
     assert "None %" not in text and "0 of 0 days" not in text
     assert "No diary days recorded yet" in text
-    assert "chart/timeline.png" not in page.content.decode()  # an empty chart dated 1970
-    assert "chart/growth.png" not in page.content.decode()
+    assert "chart/timeline.svg" not in page.content.decode()  # an empty chart dated 1970
+    assert "chart/growth.svg" not in page.content.decode()
     assert "No growth measurements yet." in text
     assert "None" not in text and "( %)" not in text
     report = neurologist.get(response["Location"] + "report/")

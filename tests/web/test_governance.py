@@ -216,7 +216,7 @@ def test_patient_pages_are_not_cached_and_scripts_are_own_files(
     for url in (
         f"/patients/{patient.pk}/",
         f"/patients/{patient.pk}/record.json",
-        f"/patients/{patient.pk}/chart/growth.png",
+        f"/patients/{patient.pk}/chart/growth.svg",
         f"/patients/{patient.pk}/report/",
         "/cohort.csv",
         "/patients/",

@@ -1,5 +1,5 @@
 """The clinic report of one patient record: every measure as JSON (stable keys) and one
-self-contained HTML page with matplotlib charts (no external resources)."""
+self-contained HTML page with SVG charts (no external resources)."""
 
 from typing import Any
 
@@ -9,7 +9,7 @@ __all__ = ["MEASURE_KEYS", "ReportOptions", "build_report", "day7_replan", "rend
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """The HTML page for a report dict (imports matplotlib only when called)."""
+    """The HTML page for a report dict (imports the page writer only when called)."""
     from spasmcare.report.html import render_html as _render
 
     return _render(report)

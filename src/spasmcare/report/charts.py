@@ -1,4 +1,14 @@
-"""Report charts drawn with matplotlib (Agg backend, no display), returned as PNG bytes.
+"""Report charts as light SVG text, one small pure function per chart kind (no drawing library).
+
+- :func:`timeline_svg`: courses and diets as bars, EEGs as markers, spasms per day (recorded
+  days, spasms seen on unrecorded days, unrecorded runs shaded), blood ketones with their target
+  band and the achieved ketogenic ratio;
+- :func:`growth_svg`: weight, length and head circumference on the WHO centile lines;
+- :func:`adherence_svg`: blood BHB against spasms on recorded diet days (the response chart).
+
+The web app serves them as images and the HTML report embeds them, so a chart costs about what
+its text costs to write. Every label is escaped (:func:`spasmcare.report.svg.text`); dates are
+written as people write them ("1 Dec 2026", or "Dec 2026" when months are skipped).
 
 The WHO centile lines are the nine-centile set of the UK-WHO charts (0.4th to 99.6th, two
 thirds of an SD apart), computed with :func:`spasmcare.growth.value_at_sds`.
@@ -6,35 +16,18 @@ thirds of an SD apart), computed with :func:`spasmcare.growth.value_at_sds`.
 
 from __future__ import annotations
 
-import io
-import math
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-import matplotlib
-import numpy as np
+from spasmcare.growth import Measure, Reference, Sex, value_at_sds
+from spasmcare.plain import day_text
+from spasmcare.record.model import DIET_LABELS
+from spasmcare.report import svg
+from spasmcare.report.svg import MUTED, Scale, label, num
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.transforms import blended_transform_factory  # noqa: E402
-
-from spasmcare.growth import Measure, Reference, Sex, value_at_sds  # noqa: E402
-from spasmcare.record.model import DIET_LABELS  # noqa: E402
-
-#: Resolution of every chart [dots per inch].
-DPI = 110
-#: zlib level of the PNG files: 1 encodes several times faster than matplotlib's default (6)
-#: for files a few per cent larger (charts are flat colours, which compress well either way).
-PNG_COMPRESS_LEVEL = 1
 #: Most date labels on the timeline's axis (the month step grows with the span).
 MAX_DATE_LABELS = 12
-#: Where the timeline's y-axis labels sit (axes fraction): placed, not measured from the tick
-#: labels at every draw. Titles are placed too (``y=1``), for the same reason.
-YLABEL_AT = (-0.045, 0.5)
 
 #: z-scores of the UK-WHO centile lines: 0.4, 2, 9, 25, 50, 75, 91, 98, 99.6th centiles.
 CENTILE_LINES: tuple[tuple[str, float], ...] = (
@@ -51,7 +44,10 @@ CENTILE_LINES: tuple[tuple[str, float], ...] = (
 
 TREATMENT_COLOURS = ("#c0392b", "#2e86c1", "#8e44ad", "#d68910", "#16a085")
 DIET_COLOUR = "#27ae60"
-
+RATIO_COLOUR = "#7d3c98"
+EEG_COLOURS = {True: "#b03a2e", False: "#1e8449", None: "grey"}
+EEG_WORDS = {True: "hypsarrhythmia", False: "no hypsarrhythmia", None: "hypsarrhythmia not stated"}
+TIMELINE_TITLE = "Treatments, EEGs, spasms per day and ketones"
 
 #: Points per centile line (ages from 0.02 years to the chart's top age).
 CURVE_POINTS = 31
@@ -70,67 +66,24 @@ def centile_curve(
     return tuple(value_at_sds(measure, z, a, sex, reference) for a in _curve_ages(top))
 
 
-def _figure(width_in: float, height_in: float) -> Figure:
-    """A figure drawn by Agg, outside pyplot (nothing to close, no global state)."""
-    fig = Figure(figsize=(width_in, height_in), dpi=DPI)
-    FigureCanvasAgg(fig)
-    return fig
+def _d(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _margins(fig: Figure, left: float, right: float, top: float, bottom: float) -> None:
-    """Fixed margins in inches (instead of tight_layout, which draws the figure once more to
-    measure every label; the margins fit the longest labels these charts have)."""
-    width, height = fig.get_size_inches()
-    fig.subplots_adjust(
-        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
-    )
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
-    return buffer.getvalue()
-
-
-def _d(text: Any) -> date:
-    return text if isinstance(text, date) else date.fromisoformat(str(text)[:10])
-
-
-#: matplotlib's day number of a date is its ordinal plus this (read once from matplotlib, so
-#: that a changed date epoch is honoured); one subtraction per date instead of a date2num call.
-_ORDINAL_TO_NUM = float(mdates.date2num(date(2000, 1, 1))) - date(2000, 1, 1).toordinal()
-
-
-def _num(value: Any) -> float:
-    """matplotlib's day number of a date or ISO date text (as ``mdates.date2num``)."""
-    return _d(value).toordinal() + _ORDINAL_TO_NUM
-
-
-def _day_bars(ax: Any, points: list[tuple[float, float]], colour: str, label: str) -> None:
-    """Bars one day wide at each (day number, value), drawn as one filled step outline: one
-    artist for a 2-year diary instead of one rectangle per day (what made the chart slow)."""
-    xs = np.array([x for x, _ in points])
-    first = float(xs.min())
-    days = int(round(float(xs.max()) - first)) + 1
-    heights = np.zeros(days)
-    heights[np.rint(xs - first).astype(int)] = [y for _, y in points]
-    ax.stairs(heights, first - 0.5 + np.arange(days + 1), fill=True, color=colour, label=label)
-
-
-def _runs(days: list[float]) -> list[tuple[float, float]]:
-    """Consecutive day numbers merged into (first, last) runs."""
-    out: list[tuple[float, float]] = []
-    for x in sorted(days):
-        if out and x - out[-1][1] <= 1.0:
-            out[-1] = (out[-1][0], x)
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days merged into (first, last) runs."""
+    out: list[tuple[date, date]] = []
+    for d in sorted(days):
+        if out and (d - out[-1][1]).days <= 1:
+            out[-1] = (out[-1][0], d)
         else:
-            out.append((x, x))
+            out.append((d, d))
     return out
 
 
 def has_timeline(report: dict[str, Any]) -> bool:
     """Whether the timeline has anything dated to draw (a patient with no entries gets a
-    sentence instead of an empty chart whose axis would start in 1970)."""
+    sentence instead of an empty chart)."""
     return bool(
         report["spasms_per_day"] or report["treatments"] or report["diets"] or report["eeg"]
     )
@@ -141,231 +94,382 @@ def has_growth(report: dict[str, Any]) -> bool:
     return any(r["corrected_age_years"] is not None for r in report["growth"]["rows"])
 
 
-def _date_axis(ax: Any, first: date, last: date) -> None:
-    """Month ticks, at most :data:`MAX_DATE_LABELS` labels whatever the span."""
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = max(1, math.ceil(months / MAX_DATE_LABELS))
-    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if step > 1 else "%d %b %Y"))
-
-
-def timeline_png(report: dict[str, Any]) -> bytes:
-    """Therapy bars and EEGs, spasms per day (unrecorded days shaded), blood ketones (PNG)."""
-    return _png(timeline_figure(report))
-
-
-def timeline_figure(report: dict[str, Any]) -> Figure:
-    """The figure of :func:`timeline_png`."""
+def therapy_bars(report: dict[str, Any]) -> list[tuple[str, date, date, str]]:
+    """(label, first day, last day, colour) of every course, then every diet; an ongoing one
+    ends on the last diary day (today without a diary)."""
     daily = report["spasms_per_day"]
-    fig = _figure(11, 6.4)
-    ax_tx, ax_sp, ax_k = fig.subplots(
-        3, 1, sharex=True, gridspec_kw={"height_ratios": [1.3, 2.4, 1.5], "hspace": 0.12}
-    )
-    _margins(fig, left=1.35, right=0.55, top=0.35, bottom=0.45)
-    bars: list[tuple[str, date, date, str]] = []
     end_default = _d(daily[-1]["date"]) if daily else date.today()
+    bars = []
     for i, t in enumerate(report["treatments"]):
         stop = _d(t["stop"]) if t["stop"] else end_default
-        bars.append(
-            (
-                f"{t['drug']} ({t['id']})",
-                _d(t["start"]),
-                stop,
-                TREATMENT_COLOURS[i % len(TREATMENT_COLOURS)],
-            )
-        )
+        colour = TREATMENT_COLOURS[i % len(TREATMENT_COLOURS)]
+        bars.append((f"{t['drug']} ({t['id']})", _d(t["start"]), stop, colour))
     for d in report["diets"]:
         stop = _d(d["stop"]) if d["stop"] else end_default
-        label = f"{DIET_LABELS.get(d['diet'], d['diet'])} ({d['id']})"
-        bars.append((label, _d(d["start"]), stop, DIET_COLOUR))
-    if bars:
-        # one call for every bar; each label in front of its bar
-        ax_tx.barh(
-            range(len(bars)),
-            [(stop - start).days + 1 for _, start, stop, _ in bars],
-            left=[_num(start) for _, start, _, _ in bars],
-            height=0.6,
-            color=[colour for *_, colour in bars],
-            alpha=0.85,
-        )
-    for row, (label, start, _stop, _colour) in enumerate(bars):
-        ax_tx.text(
-            _num(start) + 1,
-            row,
-            label,
-            va="center",
-            fontsize=8,
-            color="#1c2833",
-            fontweight="bold",
-            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.7, "lw": 0},
-        )
-    eeg_colours = {True: "#b03a2e", False: "#1e8449", None: "grey"}
-    for hyps, colour in eeg_colours.items():
-        days = [_num(e["date"]) for e in report["eeg"] if e["hypsarrhythmia"] is hyps]
-        if days:
-            ax_tx.plot(
-                days, [len(bars)] * len(days), ls="none", marker="v", markersize=9, color=colour
-            )
-    ax_tx.set_yticks(
-        [*range(len(bars)), len(bars)], [""] * len(bars) + ["EEG ▼ (red = hyps)"], fontsize=8
+        name = f"{DIET_LABELS.get(d['diet'], d['diet'])} ({d['id']})"
+        bars.append((name, _d(d["start"]), stop, DIET_COLOUR))
+    return bars
+
+
+def timeline_span(report: dict[str, Any]) -> tuple[date, date]:
+    """The days the timeline's axis shows: the diary's first and last day with a day's margin,
+    else the span of the courses, diets and EEGs."""
+    daily = report["spasms_per_day"]
+    if daily:
+        return _d(daily[0]["date"]) - timedelta(days=1), _d(daily[-1]["date"]) + timedelta(days=1)
+    bars = therapy_bars(report)
+    days = [b[1] for b in bars] + [b[2] for b in bars] + [_d(e["date"]) for e in report["eeg"]]
+    first, last = (min(days), max(days)) if days else (date.today(), date.today())
+    return first - timedelta(days=1), last + timedelta(days=1)
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+W, LEFT, RIGHT = 1000, 150, 950
+
+
+def timeline_svg(report: dict[str, Any]) -> str:
+    """Therapy bars and EEGs, spasms per day (unrecorded days shaded), blood ketones (SVG)."""
+    first, last = timeline_span(report)
+    x = Scale(first.toordinal() - 0.5, last.toordinal() + 0.5, LEFT, RIGHT)
+    bars = therapy_bars(report)
+    body = [label(10, 18, TIMELINE_TITLE, size=13, weight="bold", cls="title")]
+    therapy_bottom = 30 + 22 * (len(bars) + 1) + 8
+    body.append(_therapy_panel(report, bars, x, 30, therapy_bottom))
+    body.append(_spasm_panel(report, x, therapy_bottom + 12, therapy_bottom + 252))
+    ketone_top = therapy_bottom + 264
+    body.append(_ketone_panel(report, x, ketone_top, ketone_top + 130))
+    height = ketone_top + 130 + 40
+    body.append(_date_axis(x, first, last, height - 40))
+    recorded = sum(1 for r in report["spasms_per_day"] if r["recorded"])
+    desc = (
+        f"From {day_text(first + timedelta(days=1))} to {day_text(last - timedelta(days=1))}: "
+        f"{len(report['treatments'])} courses, {len(report['diets'])} diets, "
+        f"{len(report['eeg'])} EEGs, {recorded} recorded diary days."
     )
-    ax_tx.set_ylim(-0.6, len(bars) + 0.6)
-    ax_tx.set_title("Treatments, EEGs, spasms per day and ketones", fontsize=11, loc="left", y=1)
+    return svg.document(W, height, TIMELINE_TITLE, desc, body)
 
-    recorded = [(_num(r["date"]), r["spasms"]) for r in daily if r["recorded"]]
-    partial = [(_num(r["date"]), r["spasms"]) for r in daily if not r["recorded"] and r["spasms"]]
-    if recorded:
-        _day_bars(ax_sp, recorded, "#34495e", "spasms (recorded day)")
-    if partial:
-        _day_bars(ax_sp, partial, "#e67e22", "spasms seen on an unrecorded day")
-    unrecorded = [_num(r["date"]) for r in daily if not r["recorded"]]
-    runs = _runs(unrecorded)
-    if runs:
-        # every unrecorded run in one artist, spanning the axes' height
-        ax_sp.broken_barh(
-            [(first - 0.5, last - first + 1.0) for first, last in runs],
-            (0, 1),
-            transform=blended_transform_factory(ax_sp.transData, ax_sp.transAxes),
-            color="#d5d8dc",
-            alpha=0.8,
-            lw=0,
-            label="not recorded (unknown)",
-            zorder=0.5,
+
+def _therapy_panel(
+    report: dict[str, Any],
+    bars: list[tuple[str, date, date, str]],
+    x: Scale,
+    top: float,
+    bottom: float,
+) -> str:
+    out = [svg.frame(LEFT, top, RIGHT - LEFT, bottom - top), '<g class="therapy">']
+    for row, (name, start, stop, colour) in enumerate(bars):
+        y = top + 8 + 22 * row
+        x0, x1 = x(start.toordinal() - 0.5), x(stop.toordinal() + 0.5)
+        tip = f"{name}: {day_text(start)} to {day_text(stop)}"
+        out.append(
+            f'<g class="bar"><title>{svg.text(tip)}</title>'
+            + svg.rect(x0, y, x1 - x0, 14, colour, opacity=0.85)
+            + label(x0 + 3, y + 11, name, size=10, weight="bold", cls="bar-label")
+            + "</g>"
         )
-    ax_sp.set_ylabel("spasms / day")
-    ax_sp.yaxis.set_label_coords(*YLABEL_AT)
-    ax_sp.legend(loc="upper right", fontsize=8, frameon=False)
-    ax_sp.grid(axis="y", alpha=0.3)
+    out.append("</g>")
+    y = top + 8 + 22 * len(bars) + 7
+    out.append(label(LEFT - 6, y + 4, "EEG ▼ (red = hyps)", anchor="end", size=10))
+    for e in report["eeg"]:
+        cx = x(_d(e["date"]).toordinal())
+        tip = f"EEG {day_text(_d(e['date']))}: {EEG_WORDS[e['hypsarrhythmia']]}"
+        out.append(
+            f'<path class="eeg" d="M{num(cx - 5)},{num(y - 5)}h10l-5,9z" '
+            f'fill="{EEG_COLOURS[e["hypsarrhythmia"]]}"><title>{svg.text(tip)}</title></path>'
+        )
+    return "".join(out)
 
-    bhb = [
-        (_num(r["date"]), r["bhb_mmol_l"])
+
+def _day_bars(points: list[tuple[date, int]], x: Scale, y: Scale, colour: str, cls: str) -> str:
+    """Bars one day wide at each (day, value), as one path (one element for a 2-year diary)."""
+    parts = []
+    base = y(0)
+    for day, value in points:
+        if value:
+            top = y(value)
+            parts.append(
+                f"M{num(x(day.toordinal() - 0.5))},{num(base)}V{num(top)}"
+                f"H{num(x(day.toordinal() + 0.5))}V{num(base)}z"
+            )
+    return f'<path class="{cls}" d="{"".join(parts)}" fill="{colour}"/>'
+
+
+def _spasm_panel(report: dict[str, Any], x: Scale, top: float, bottom: float) -> str:
+    daily = report["spasms_per_day"]
+    recorded = [(_d(r["date"]), r["spasms"]) for r in daily if r["recorded"]]
+    partial = [(_d(r["date"]), r["spasms"]) for r in daily if not r["recorded"] and r["spasms"]]
+    highest = max([v for _, v in recorded + partial], default=0)
+    ticks = svg.nice_ticks(0, max(highest, 1), 5)
+    y = Scale(0, max(ticks[-1], highest), bottom, top + 16)
+    out = [svg.frame(LEFT, top, RIGHT - LEFT, bottom - top)]
+    for start, stop in _runs([_d(r["date"]) for r in daily if not r["recorded"]]):
+        x0, x1 = x(start.toordinal() - 0.5), x(stop.toordinal() + 0.5)
+        out.append(
+            svg.rect(x0, top, x1 - x0, bottom - top, "#d5d8dc", opacity=0.8, cls="unrecorded")
+        )
+    out.append(svg.y_axis(y, LEFT, RIGHT, ticks))
+    out.append(_day_bars(recorded, x, y, "#34495e", "spasms-recorded"))
+    out.append(_day_bars(partial, x, y, "#e67e22", "spasms-unrecorded"))
+    out.append(
+        label(
+            LEFT - 42,
+            (top + bottom) / 2,
+            "spasms / day",
+            anchor="middle",
+            rotate=True,
+            cls="ylabel",
+        )
+    )
+    items = [("box", "#34495e", "spasms (recorded day)")]
+    if partial:
+        items.append(("box", "#e67e22", "spasms seen on an unrecorded day"))
+    items.append(("box", "#d5d8dc", "not recorded (unknown)"))
+    out.append(svg.legend(LEFT + 8, top + 12, items))
+    return "".join(out)
+
+
+def _ketone_panel(report: dict[str, Any], x: Scale, top: float, bottom: float) -> str:
+    labs = report["options"]["labs"]
+    bhb = sorted(
+        (_d(r["date"]), r["bhb_mmol_l"])
         for d in report["diets"]
         for r in d["adherence"]
         if r["bhb_mmol_l"] is not None
-    ]
-    labs = report["options"]["labs"]
-    ax_k.axhspan(
-        labs["bhb_target_low_mmol_l"],
-        labs["bhb_target_high_mmol_l"],
-        color="#abebc6",
-        alpha=0.5,
-        label="BHB target",
     )
-    ax_k.axhline(labs["bhb_high_mmol_l"], color="#c0392b", lw=0.8, ls="--", label="BHB high")
-    if bhb:
-        xs, ys = zip(*bhb, strict=True)
-        ax_k.plot(xs, ys, "o-", color=DIET_COLOUR, ms=3, lw=1, label="blood BHB [mmol/L]")
     ratios = [
-        (_num(r["date"]), r["achieved_ratio"])
+        (_d(r["date"]), r["achieved_ratio"])
         for d in report["diets"]
         for r in d["adherence"]
         if r["achieved_ratio"] is not None
     ]
-    handles, labels = ax_k.get_legend_handles_labels()
+    high = max([v for _, v in bhb] + [labs["bhb_high_mmol_l"], labs["bhb_target_high_mmol_l"]])
+    ticks = svg.nice_ticks(0, high * 1.1, 5)
+    y = Scale(0, max(ticks[-1], high), bottom, top + 16)
+    band_top, band_bottom = y(labs["bhb_target_high_mmol_l"]), y(labs["bhb_target_low_mmol_l"])
+    out = [
+        svg.frame(LEFT, top, RIGHT - LEFT, bottom - top),
+        svg.rect(
+            LEFT,
+            band_top,
+            RIGHT - LEFT,
+            band_bottom - band_top,
+            "#abebc6",
+            opacity=0.5,
+            cls="bhb-target",
+        ),
+        svg.y_axis(y, LEFT, RIGHT, ticks),
+        svg.polyline(
+            [(LEFT, y(labs["bhb_high_mmol_l"])), (RIGHT, y(labs["bhb_high_mmol_l"]))],
+            "#c0392b",
+            width=0.8,
+            dash="5 3",
+            cls="bhb-high",
+        ),
+        label(
+            LEFT - 42, (top + bottom) / 2, "BHB mmol/L", anchor="middle", rotate=True, cls="ylabel"
+        ),
+    ]
+    if bhb:
+        pts = [(x(d.toordinal()), y(v)) for d, v in bhb]
+        out.append(svg.polyline(pts, DIET_COLOUR, cls="bhb-line"))
+        out += [
+            f'<circle class="bhb" cx="{num(px)}" cy="{num(py)}" r="2" fill="{DIET_COLOUR}">'
+            f"<title>{svg.text(f'{day_text(d)}: BHB {v:g} mmol/L')}</title></circle>"
+            for (px, py), (d, v) in zip(pts, bhb, strict=True)
+        ]
+    items = [
+        ("box", "#abebc6", "BHB target"),
+        ("dash", "#c0392b", "BHB high"),
+        ("line", DIET_COLOUR, "blood BHB [mmol/L]"),
+    ]
     if ratios:
-        ax_r = ax_k.twinx()
-        xs, ys = zip(*ratios, strict=True)
-        ax_r.plot(xs, ys, "s", color="#7d3c98", ms=3, label="achieved ratio")
-        ax_r.set_ylabel("ratio :1", color="#7d3c98", fontsize=8)
-        ax_r.yaxis.set_label_coords(1 - YLABEL_AT[0], YLABEL_AT[1])
-        ax_r.set_ylim(0, max(ys) * 1.3)
-        more_handles, more_labels = ax_r.get_legend_handles_labels()
-        handles, labels = handles + more_handles, labels + more_labels
-    ax_k.set_ylabel("BHB mmol/L")
-    ax_k.yaxis.set_label_coords(*YLABEL_AT)
-    ax_k.legend(handles, labels, loc="upper left", fontsize=7, frameon=False, ncol=4)
-    ax_k.grid(axis="y", alpha=0.3)
-    if daily:
-        first, last = _d(daily[0]["date"]), _d(daily[-1]["date"])
-        ax_k.set_xlim(_num(first - timedelta(days=1)), _num(last + timedelta(days=1)))
-        _date_axis(ax_k, first, last)
-    else:
-        starts = [start for _, start, _, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
-        stops = [stop for _, _, stop, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
-        if starts:
-            _date_axis(ax_k, min(starts), max(stops))
-    return fig
+        top_ratio = max(v for _, v in ratios) * 1.3
+        r_ticks = svg.nice_ticks(0, top_ratio, 4)
+        r = Scale(0, max(r_ticks[-1], top_ratio), bottom, top + 16)
+        out.append(svg.y_axis(r, LEFT, RIGHT, r_ticks, right=True))
+        out += [
+            f'<rect class="ratio" x="{num(x(d.toordinal()) - 2)}" y="{num(r(v) - 2)}" width="4" '
+            f'height="4" fill="{RATIO_COLOUR}"><title>{svg.text(f"{day_text(d)}: ratio {v:g}:1")}'
+            "</title></rect>"
+            for d, v in ratios
+        ]
+        out.append(
+            label(
+                RIGHT + 36,
+                (top + bottom) / 2,
+                "ratio :1",
+                anchor="middle",
+                rotate=True,
+                colour=RATIO_COLOUR,
+                cls="ylabel",
+            )
+        )
+        items.append(("dot", RATIO_COLOUR, "achieved ratio"))
+    out.append(svg.legend(LEFT + 8, top + 12, items))
+    return "".join(out)
 
 
-#: Style of a centile line by |z|: the median bold, the 2nd/98th solid, the others dotted.
+def date_labels(first: date, last: date) -> list[tuple[date, str]]:
+    """(day, words) of the timeline's date axis: first days of months, at most
+    :data:`MAX_DATE_LABELS`, "1 Dec 2026" monthly or "Dec 2026" when months are skipped."""
+    days, step = svg.month_ticks(first, last, MAX_DATE_LABELS)
+    return [(d, day_text(d) if step == 1 else f"{d:%b %Y}") for d in days]
+
+
+def _date_axis(x: Scale, first: date, last: date, y: float) -> str:
+    out = ['<g class="dates">']
+    for day, words in date_labels(first, last):
+        px = x(day.toordinal())
+        out.append(
+            f'<line x1="{num(px)}" x2="{num(px)}" y1="{num(y)}" y2="{num(y + 4)}" '
+            f'stroke="{MUTED}"/>'
+        )
+        out.append(label(px, y + 16, words, anchor="middle", size=10, cls="date"))
+    out.append("</g>")
+    return "".join(out)
+
+
+# --- growth ---------------------------------------------------------------------------------
+
+GROWTH_PANELS: tuple[tuple[Measure, str, str], ...] = (
+    ("weight", "weight_kg", "Weight [kg]"),
+    ("height", "length_cm", "Length [cm]"),
+    ("head_circumference", "head_circumference_cm", "Head circumference [cm]"),
+)
+
+
 def _centile_style(z: float) -> tuple[float, str]:
-    return (1.2 if z == 0 else 0.6), ("-" if abs(z) in (0, 2) else ":")
+    """The median bold, the 2nd/98th solid, the others dotted: (width, dash pattern)."""
+    return (1.3 if z == 0 else 0.7), ("" if abs(z) in (0, 2) else "2 2")
 
 
-def growth_png(report: dict[str, Any]) -> bytes:
-    """Weight, length and head circumference on WHO centile lines against corrected age (PNG)."""
-    return _png(growth_figure(report))
-
-
-def growth_figure(report: dict[str, Any]) -> Figure:
-    """The figure of :func:`growth_png`."""
+def growth_svg(report: dict[str, Any]) -> str:
+    """Weight, length and head circumference on WHO centile lines against corrected age (SVG)."""
     rows = [r for r in report["growth"]["rows"] if r["corrected_age_years"] is not None]
     sex = report["patient"]["sex"]
     reference = report["growth"]["reference"]
-    panels: tuple[tuple[Measure, str, str], ...] = (
-        ("weight", "weight_kg", "Weight [kg]"),
-        ("height", "length_cm", "Length [cm]"),
-        ("head_circumference", "head_circumference_cm", "Head circumference [cm]"),
-    )
-    fig = _figure(11, 3.8)
-    axes = fig.subplots(1, 3, gridspec_kw={"wspace": 0.28})
-    _margins(fig, left=0.45, right=0.2, top=0.65, bottom=0.5)
     max_age = max([r["corrected_age_years"] for r in rows], default=0.5)
-    top = min(max(max_age + 0.25, 0.5), 4.0)
-    months = [a * 12 for a in _curve_ages(top)]
-    for ax, (measure, attr, title) in zip(axes, panels, strict=True):
-        # the nine centile lines in one artist per line style, their names in one text each
-        by_style: dict[tuple[float, str], list[list[tuple[float, float]]]] = {}
-        for name, z in CENTILE_LINES:
-            ys = centile_curve(measure, z, sex, reference, top)
-            by_style.setdefault(_centile_style(z), []).append(list(zip(months, ys, strict=True)))
-            ax.annotate(
-                name,
-                (top * 12, ys[-1]),
-                fontsize=6,
-                color="#566573",
-                xytext=(2, 0),
-                textcoords="offset points",
-                va="center",
-            )
-        for (lw, ls), segments in by_style.items():
-            ax.add_collection(LineCollection(segments, colors="#566573", linewidths=lw, ls=ls))
-        ax.autoscale_view()
+    top_age = min(max(max_age + 0.25, 0.5), 4.0)
+    age_label = "corrected age [months]" if report["patient"]["preterm"] else "age [months]"
+    title = f"Growth on {reference.upper()} centiles ({sex})"
+    body = [label(10, 18, title, size=13, weight="bold", cls="title")]
+    for k, (measure, attr, name) in enumerate(GROWTH_PANELS):
+        left = 50 + k * 330
         pts = [(r["corrected_age_years"] * 12, r[attr]) for r in rows if r[attr] is not None]
-        if pts:
-            ax.plot([x for x, _ in pts], [y for _, y in pts], "o-", color="#c0392b", ms=4, lw=1.2)
-        ax.set_title(title, fontsize=10, y=1)
-        ax.set_xlabel("corrected age [months]" if report["patient"]["preterm"] else "age [months]")
-        ax.set_xlim(0, top * 12 * 1.08)
-        ax.grid(alpha=0.2)
-    fig.suptitle(f"Growth on {reference.upper()} centiles ({sex})", fontsize=11, x=0.01, ha="left")
-    return fig
+        body.append(_growth_panel(measure, name, pts, sex, reference, top_age, left, age_label))
+    desc = f"{len(rows)} measurements, {age_label} from 0 to {top_age * 12:.0f} months."
+    return svg.document(W, 360, title, desc, body)
 
 
-def adherence_png(report: dict[str, Any]) -> bytes | None:
-    """Daily blood BHB against spasms on recorded diet days, one dot per day (PNG; ``None``
-    with fewer than two such days)."""
-    fig = adherence_figure(report)
-    return None if fig is None else _png(fig)
+def _growth_panel(
+    measure: Measure,
+    name: str,
+    pts: list[tuple[float, float]],
+    sex: Sex,
+    reference: Reference,
+    top_age: float,
+    left: float,
+    age_label: str,
+) -> str:
+    top, bottom, width = 60, 310, 245
+    months = [a * 12 for a in _curve_ages(top_age)]
+    curves = [(c, z, centile_curve(measure, z, sex, reference, top_age)) for c, z in CENTILE_LINES]
+    values = [v for _, _, ys in curves for v in ys] + [v for _, v in pts]
+    lo, hi = min(values), max(values)
+    y_ticks = svg.nice_ticks(lo, hi, 6)
+    y = Scale(min(lo, y_ticks[0]), max(hi, y_ticks[-1]), bottom, top)
+    x = Scale(0, top_age * 12, left, left + width)
+    out = [
+        f'<g class="panel" data-measure="{svg.text(measure)}">',
+        label(left, top - 12, name, size=11, weight="bold", cls="panel-title"),
+        svg.frame(left, top, width, bottom - top),
+        svg.y_axis(y, left, left + width, y_ticks),
+    ]
+    for t in svg.nice_ticks(0, top_age * 12, 6):
+        out.append(
+            label(x(t), bottom + 13, svg.tick_label(t), anchor="middle", size=9, colour=MUTED)
+        )
+    out.append(
+        label(left + width / 2, bottom + 28, age_label, anchor="middle", size=10, cls="xlabel")
+    )
+    for centile, z, ys in curves:
+        w, dash = _centile_style(z)
+        out.append(
+            svg.polyline(
+                [(x(m), y(v)) for m, v in zip(months, ys, strict=True)],
+                MUTED,
+                width=w,
+                dash=dash,
+                cls="centile",
+            )
+        )
+        out.append(
+            label(
+                left + width + 3, y(ys[-1]) + 3, centile, size=8, colour=MUTED, cls="centile-name"
+            )
+        )
+    if pts:
+        line = [(x(m), y(v)) for m, v in pts]
+        out.append(svg.polyline(line, "#c0392b", width=1.3, cls="measured"))
+        out += [
+            f'<circle class="point" cx="{num(px)}" cy="{num(py)}" r="3" fill="#c0392b">'
+            f"<title>{svg.text(f'{m:.1f} months: {v:g}')}</title></circle>"
+            for (px, py), (m, v) in zip(line, pts, strict=True)
+        ]
+    out.append("</g>")
+    return "".join(out)
 
 
-def adherence_figure(report: dict[str, Any]) -> Figure | None:
-    """The figure of :func:`adherence_png`."""
-    pts = [
+# --- response -------------------------------------------------------------------------------
+
+ADHERENCE_TITLE = "Ketosis beside spasms (not causal)"
+
+
+def adherence_points(report: dict[str, Any]) -> list[tuple[float, int]]:
+    """(blood BHB, spasms) of every recorded diet day with both."""
+    return [
         (r["bhb_mmol_l"], r["spasms"])
         for d in report["diets"]
         for r in d["adherence"]
         if r["bhb_mmol_l"] is not None and r["spasms"] is not None
     ]
+
+
+def adherence_svg(report: dict[str, Any]) -> str | None:
+    """Daily blood BHB against spasms on recorded diet days, one dot per day (SVG; ``None``
+    with fewer than two such days)."""
+    pts = adherence_points(report)
     if len(pts) < 2:
         return None
-    fig = _figure(4.6, 3.2)
-    ax = fig.subplots()
-    _margins(fig, left=0.6, right=0.15, top=0.35, bottom=0.5)
-    xs, ys = zip(*pts, strict=True)
-    ax.scatter(xs, ys, s=16, color=DIET_COLOUR, alpha=0.8)
-    ax.set_xlabel("blood BHB that day [mmol/L]")
-    ax.set_ylabel("spasms that day")
-    ax.set_title("Ketosis beside spasms (not causal)", fontsize=10, y=1)
-    ax.grid(alpha=0.3)
-    return fig
+    left, right, top, bottom = 60, 400, 36, 230
+    x_ticks = svg.nice_ticks(0, max(b for b, _ in pts), 5)
+    y_ticks = svg.nice_ticks(0, max(max(s for _, s in pts), 1), 5)
+    x = Scale(0, max(x_ticks[-1], max(b for b, _ in pts)), left, right)
+    y = Scale(0, max(y_ticks[-1], max(s for _, s in pts)), bottom, top)
+    body = [
+        label(10, 18, ADHERENCE_TITLE, size=12, weight="bold", cls="title"),
+        svg.frame(left, top, right - left, bottom - top),
+        svg.y_axis(y, left, right, y_ticks),
+        label(
+            22, (top + bottom) / 2, "spasms that day", anchor="middle", rotate=True, cls="ylabel"
+        ),
+        label(
+            (left + right) / 2,
+            bottom + 30,
+            "blood BHB that day [mmol/L]",
+            anchor="middle",
+            cls="xlabel",
+        ),
+    ]
+    for t in x_ticks:
+        body.append(
+            label(x(t), bottom + 13, svg.tick_label(t), anchor="middle", size=9, colour=MUTED)
+        )
+    body += [
+        f'<circle class="day" cx="{num(x(b))}" cy="{num(y(s))}" r="3" fill="{DIET_COLOUR}" '
+        f'fill-opacity="0.8"><title>{svg.text(f"BHB {b:g} mmol/L, {s} spasms")}</title></circle>'
+        for b, s in pts
+    ]
+    desc = f"{len(pts)} recorded diet days with a blood BHB; not evidence of cause."
+    return svg.document(420, 270, ADHERENCE_TITLE, desc, body)

@@ -1,12 +1,11 @@
 """One self-contained HTML page from :func:`spasmcare.report.data.build_report`.
 
-Charts are PNG images embedded as base64; styles are inline; no script, font or CDN is
-loaded, so the file opens offline and prints on A4.
+Charts are SVG written inline (:mod:`spasmcare.report.charts`); styles are inline; no script,
+font or CDN is loaded, so the file opens offline and prints on A4.
 """
 
 from __future__ import annotations
 
-import base64
 from html import escape
 from typing import Any
 
@@ -14,12 +13,13 @@ from spasmcare.errors import InputError
 from spasmcare.measures.labs import UNSOURCED_ALERTS
 from spasmcare.plain import code_words, when_text, words
 from spasmcare.record.model import DIET_LABELS, ETIOLOGY_LABELS
+from spasmcare.report import svg
 from spasmcare.report.charts import (
-    adherence_png,
-    growth_png,
+    adherence_svg,
+    growth_svg,
     has_growth,
     has_timeline,
-    timeline_png,
+    timeline_svg,
 )
 from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS, measure_text
 
@@ -40,6 +40,7 @@ white-space:nowrap}.met{background:#d4efdf;color:#145a32}.notmet{background:#fad
 .urgent{border-left:5px solid #c0392b;background:#fdedec}.review{border-left:5px solid #d68910;
 background:#fef5e7}.info{border-left:5px solid #5d6d7e;background:#f4f6f7}
 .alert{padding:6px 10px;margin:4px 0}.small{font-size:12px}img{max-width:100%}
+figure.chart{margin:8px 0}figure.chart svg{max-width:100%;height:auto}
 .summary td{border:none;padding:2px 10px 2px 0}
 .mt td:nth-child(1){width:27%;white-space:normal}time{white-space:nowrap}
 .mt td:nth-child(3){width:24%}
@@ -103,11 +104,9 @@ def _protocol(titles: dict[str, dict[int, str]], pid: Any, version: Any = None) 
     return f'<span title="{_e(tip)}">{_e(title)}</span>'
 
 
-def _img(png: bytes | None, alt: str) -> str:
-    if png is None:
-        return ""
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+def _chart(image: str | None) -> str:
+    """An SVG chart inline (it carries its own title and description), scaled to the page."""
+    return "" if image is None else f'<figure class="chart">{svg.inline(image)}</figure>'
 
 
 def _chip(m: dict[str, Any]) -> str:
@@ -383,7 +382,7 @@ def _diet_sections(r: dict[str, Any]) -> str:
     if r["diets"]:
         caveat = r["diets"][0]["measures"]["adherence_bhb_vs_spasms"]["details"].get("caveat", "")
         out.append(f"<p class='small'><b>Caveat:</b> {_t(caveat)}</p>")
-        out.append(_img(adherence_png(r), "ketones against spasms"))
+        out.append(_chart(adherence_svg(r)))
     return "".join(out) or "<p>No diet period recorded.</p>"
 
 
@@ -423,7 +422,7 @@ def _eeg(r: dict[str, Any]) -> str:
 def _timeline(r: dict[str, Any]) -> str:
     if not has_timeline(r):
         return "<p>No entries yet: the timeline shows from the first diary day, course or EEG.</p>"
-    return _img(timeline_png(r), "timeline")
+    return _chart(timeline_svg(r))
 
 
 def _growth(r: dict[str, Any]) -> str:
@@ -451,7 +450,7 @@ def _growth(r: dict[str, Any]) -> str:
     if not g["rows"]:
         return "<p>No growth measurements yet.</p>"
     return (
-        (_img(growth_png(r), "growth chart") if has_growth(r) else "")
+        (_chart(growth_svg(r)) if has_growth(r) else "")
         + _table(
             [
                 "Date",

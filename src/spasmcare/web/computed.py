@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
@@ -45,6 +47,11 @@ T = TypeVar("T")
 VIEWS_FORMAT = 1
 
 _MISSING = object()
+
+#: Pure results :func:`memo` keeps per process (least recently used dropped beyond this). Apart
+#: from the views' memory: every write makes new view keys, and that churn must not push out a
+#: course plan, which no write short of a re-plan changes. A software setting.
+MEMO_ENTRIES = 1024
 
 
 def _local() -> BaseCache:
@@ -102,16 +109,51 @@ def view(patient: Patient, name: str, stamp: str, build: Callable[[], T]) -> T:
     return value
 
 
+class _Memo:
+    """A bounded, thread-safe store of pickled values, least recently used dropped first
+    (pickled, as the views' memory keeps them: a caller that changes what it got cannot change
+    what the next caller gets)."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.lock = threading.Lock()
+        self.values: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            blob = self.values.get(key)
+            if blob is None:
+                return _MISSING
+            self.values.move_to_end(key)
+        return pickle.loads(blob)  # noqa: S301 - written by this process only
+
+    def set(self, key: str, value: Any) -> None:
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            self.values[key] = blob
+            self.values.move_to_end(key)
+            while len(self.values) > self.entries:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+_memo = _Memo(MEMO_ENTRIES)
+
+
 def memo(key: tuple[Any, ...], build: Callable[[], T]) -> T:
     """A pure result kept in this process's memory under ``key``, which must name everything
     the result depends on (e.g. a course plan: its inputs, the birth date and sex, the
-    protocols directory's token), so no write can make it stale."""
+    protocols directory's token), so no write can make it stale. Kept apart from the views
+    (:data:`MEMO_ENTRIES`), so the views a busy clinic's writes make do not push it out."""
     full = _key("memo", *key)
-    found = _local().get(full, _MISSING)
+    found = _memo.get(full)
     if found is not _MISSING:
         return found
     value = build()
-    _local().set(full, value)
+    _memo.set(full, value)
     return value
 
 
@@ -129,6 +171,7 @@ def _store(patient: Patient, name: str, stamp: str, blob: bytes) -> None:
 
 
 def forget_local() -> None:
-    """Empty this process's memory of computed views (tests; the shared rows stay and are
-    checked by stamp)."""
+    """Empty this process's memory of computed views and memoised results (tests; the shared
+    rows stay and are checked by stamp)."""
     _local().clear()
+    _memo.clear()

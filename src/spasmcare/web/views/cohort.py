@@ -146,11 +146,15 @@ def _km(rows: list[dict[str, Any]]) -> dict[str, Any]:
     # diary entries) does not draw the chart again
     drawn = hashlib.sha256(repr((sorted(curves.items()), sorted(labels.items()))).encode())
     chart_key = f"cohort-km:{drawn.hexdigest()}"
-    png = cache.get(chart_key)
-    if png is None:
-        png = cohort_charts.km_png(curves, labels) or b""
-        cache.set(chart_key, png, CACHE_SECONDS)
-    chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else None
+    image = cache.get(chart_key)
+    if image is None:
+        image = cohort_charts.km_svg(curves, labels) or ""
+        cache.set(chart_key, image, CACHE_SECONDS)
+    chart = (
+        "data:image/svg+xml;base64," + base64.b64encode(image.encode()).decode("ascii")
+        if image
+        else None
+    )
     return {"groups": groups, "chart": chart}
 
 

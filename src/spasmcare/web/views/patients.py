@@ -26,7 +26,7 @@ from spasmcare.errors import InputError
 from spasmcare.record import parse_json
 from spasmcare.record.plausibility import record_warnings
 from spasmcare.report import build_report, render_html
-from spasmcare.report.charts import growth_png, timeline_png
+from spasmcare.report.charts import growth_svg, timeline_svg
 from spasmcare.report.html import measure_text
 from spasmcare.web import audit, clinic, computed, courses, records, resilience, summaries
 from spasmcare.web.access import (
@@ -73,7 +73,7 @@ DASHBOARD_KINDS = (
 DOSE_DAYS = 7
 #: Latest entries of each kind on the dashboard (all with ``?entries=all``).
 DASHBOARD_ROWS = 8
-CHARTS = {"timeline": timeline_png, "growth": growth_png}
+CHARTS = {"timeline": timeline_svg, "growth": growth_svg}
 #: Record fields the edit forms do not show (``docs/RECORD_FORMAT.md``): an edit keeps them as
 #: they were instead of silently dropping them (a diary video, a diet's achieved ratios).
 NOT_ON_FORM: dict[str, tuple[str, ...]] = {
@@ -309,10 +309,10 @@ def chart(request: HttpRequest, pid: int, name: str) -> HttpResponse:
     if name not in CHARTS:
         raise Http404("no such chart")
     try:
-        png = records.cached(patient, f"chart-{name}", lambda: CHARTS[name](_report(patient)))
+        image = records.cached(patient, f"svg-{name}", lambda: CHARTS[name](_report(patient)))
     except InputError:
         raise Http404("the record cannot be read: see the dashboard") from None
-    response = HttpResponse(png, content_type="image/png")
+    response = HttpResponse(image, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
