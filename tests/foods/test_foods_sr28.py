@@ -16,8 +16,8 @@ from spasmcare.foods.sr28 import DEFAULT_PATH, INPUT_FILES, build, encode, load_
 
 
 def test_all_8789_foods(table: FoodTable) -> None:
-    # SR28 README / FOOD_DES: 8,789 foods; plus the 7 curated specialty products (5, then a carbohydrate module and
-    # a fat emulsion, issue 19).
+    # SR28 README / FOOD_DES: 8,789 foods; plus the 7 curated specialty products (5, then a
+    # carbohydrate module and a fat emulsion, issue 19).
     sr28 = [f for f in table if f.source == "USDA SR28"]
     assert len(sr28) == 8789
     assert len(table) == 8789 + 7

@@ -356,10 +356,13 @@ def test_first_save_can_open_a_diet_period(
 
 
 def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
-    # KetoCal 3:1 powder alone, 6 feeds, volume = 1 mL/kcal = 545 mL, protein not held: the
-    # solver meets ratio and energy, but the day brings more protein than the prescription
-    # (10 months, 7 kg: 1.2 g/kg = 8.4 g/day; 545 kcal of KetoCal 3:1 at 699.3 kcal/100 g is
-    # 78 g, 78 × 0.153 = 11.9 g protein): never "verified", never saved (issue 12).
+    # KetoCal 3:1 powder alone, 6 feeds, volume = 1 mL/kcal = 545 mL, protein not held (the
+    # default since issue 19, formula-led): the solver meets ratio and energy, and the protein
+    # the formula brings is checked against the age minimum, not the prescription's grams
+    # (10 months, 7 kg: US DRI RDA 1.2 g/kg/day; 545 kcal of KetoCal 3:1 at 699.3 kcal/100 g
+    # is 78 g, 78 × 0.153 = 11.93 g = 1.70 g/kg/day: passes). Issue 12 refused this feed for
+    # differing from the prescription's 8.4 g; issue 19 says that is not how dietitians
+    # prescribe a formula-led feed.
     table = default_table()
     plan = solve_feed(
         [FeedIngredient(table.get("ketocal-3-1-powder"), "powder")],
@@ -371,15 +374,20 @@ def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
     client = client_as("dietitian")
     response = client.post(reverse("keto_solve", args=[patient.pk]), post)
     feed = response.context["plan"].feed
-    assert feed["status"] == "solved" and not feed["verified"]
+    assert feed["status"] == "solved" and feed["verified"] and feed["violations"] == []
     assert feed["plan"]["day"]["items"][0]["amount"] == grams
-    assert any(v.startswith("protein 11.") for v in feed["violations"])
+    check = feed["protein_check"]
+    assert check["status"] == "pass" and check["minimum_g_per_kg"] == 1.2
+    assert check["g_per_kg"] == pytest.approx(11.934 / 7.0)
     html = response.content.decode()
-    assert f"{grams:g} g" in html and "does not meet the prescription" in html
+    assert f"{grams:g} g" in html and "protein passes" in html
     assert "6 feeds of 91 mL" in html  # 545 / 6 = 90.8 mL
-    post["plan_version"] = "0"
-    assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 400
-    assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+    assert response.context["plan"].saveable
+    # a clinic's upper limit of 1.5 g/kg/day: the check warns (the feed is still shown)
+    capped = dict(post, protein_max_g_per_kg="1.5")
+    response = client.post(reverse("keto_solve", args=[patient.pk]), capped)
+    assert response.context["plan"].feed["protein_check"]["status"] == "warn"
+    assert "protein warning" in response.content.decode()
     # with breast milk and Liquigen, protein held: the day meets the prescription, is saved
     # and printed for the family with the label caution
     held = form_post(
@@ -403,6 +411,28 @@ def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
     assert "545 mL" in printout and "6 feeds a day" in printout
     assert "checked against the prescription" in printout
     assert "Compare them with the label on your product" in printout
+
+
+def test_unsolved_feed_offers_only_changes_that_solve(client_as: Any, patient: Patient) -> None:
+    # KetoCal 4:1 alone at 3:1 (10 months, 7 kg, total carbohydrate: 3.06:1, richer than
+    # 3:1 + 0.02): no solution. The page names what binds, not the solver's untried rule of
+    # thumb, and lists only changes whose feed solved; "Add it" applies one and it solves.
+    client = client_as("dietitian")
+    post = form_post(f0_food="ketocal-4-1-powder", f0_kind="powder", feed_feeds="6")
+    response = client.post(reverse("keto_solve", args=[patient.pk]), post)
+    feed = response.context["plan"].feed
+    assert feed["status"] == "infeasible"
+    assert "add a food with protein" not in feed["reason"]
+    added = [c for c in feed["changes"] if c["kind"] == "add"]
+    assert added, feed["changes"]
+    html = response.content.decode()
+    assert "Changes that solve" in html
+    use = dict(post, action=f"feed_use:{added[0]['added']}:checked")
+    response = client.post(reverse("keto_solve", args=[patient.pk]), use)
+    feed = response.context["plan"].feed
+    if added[0]["powder_resolution_g"] is None:
+        assert feed["status"] == "solved" and feed["verified"]
+    assert added[0]["added"] in [i["food"] for i in response.context["feed_state"].ingredients]
 
 
 def test_family_printout_shows_grams(client_as: Any, patient: Patient) -> None:

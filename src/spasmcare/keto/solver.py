@@ -1161,6 +1161,22 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
     )
 
 
+#: Where the sentence of :func:`explain_infeasible` turns from what binds to what to try.
+_ADVICE_START = re.compile(
+    r"[:;] (?=add |raise |lower |use a finer |the protein and carbohydrate foods )"
+)
+
+
+def diagnosis(reason: str) -> str:
+    """What binds, without the untested suggestion of :func:`explain_infeasible`.
+
+    The suggestion there is a rule of thumb, never re-solved; a caller that can try changes
+    (:mod:`spasmcare.keto.advice`) shows this diagnosis with only the changes verified to solve.
+    """
+    match = _ADVICE_START.search(reason)
+    return reason if match is None else reason[: match.start()]
+
+
 def _fits_resolution(mf: MealFood, res: float) -> bool:
     if mf.fixed_amount is None:
         return True

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.foods import Food, FoodTable, default_table
+from spasmcare.keto.advice import feed_changes
 from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.keto.completeness import assess
 from spasmcare.keto.feeds import (
@@ -43,11 +44,13 @@ from spasmcare.keto.initiation import initiation_for
 from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
 from spasmcare.keto.menus import meal_alternatives, plan_rotation, substitutes
 from spasmcare.keto.prescription import Prescription
+from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, check_protein
 from spasmcare.keto.solver import (
     MealFood,
     MealSolution,
     MealTarget,
     Tolerances,
+    diagnosis,
     meal_problem,
     solve_meal,
     swap_and_resolve,
@@ -165,9 +168,9 @@ def meal_result(
         else:
             pool = pool if pool is not None else list(table)
             near = substitutes(food, pool, limit)
-        row["alternatives"] = [
-            {"food": f.id, "name": f.name} for f in near if f.id not in in_meal
-        ][:SWAP_CHOICES]
+        row["alternatives"] = [{"food": f.id, "name": f.name} for f in near if f.id not in in_meal][
+            :SWAP_CHOICES
+        ]
     return out
 
 
@@ -340,8 +343,29 @@ def meal_targets(
 # --- feed -------------------------------------------------------------------------------------
 
 
+#: Products offered to an unsolved feed, each tried by re-solving (spasmcare.keto.advice): a
+#: carbohydrate module, a fat emulsion, MCT oil, the ketogenic formulas, a standard infant
+#: formula powder (SR28 03805). Only those that make the feed solve are shown.
+FEED_CANDIDATES: tuple[tuple[str, str], ...] = (
+    ("polycal-powder", "powder"),
+    ("calogen", "liquid"),
+    ("ketocal-4-1-powder", "powder"),
+    ("ketocal-3-1-powder", "powder"),
+    ("03805", "powder"),
+    ("mct-oil", "powder"),
+)
+
+
+def _feed_candidates(table: FoodTable) -> list[tuple[Food, Any]]:
+    return [(table.get(fid), kind) for fid, kind in FEED_CANDIDATES if fid in table]
+
+
 def feed_result(
-    table: FoodTable, feed: FeedState, rx: Prescription | None, resolution: float
+    table: FoodTable,
+    feed: FeedState,
+    rx: Prescription | None,
+    resolution: float,
+    protein_max_g_per_kg: float | None = None,
 ) -> tuple[dict[str, Any], FeedPlan | None]:
     out: dict[str, Any] = {
         "status": "empty",
@@ -350,6 +374,8 @@ def feed_result(
         "changed": False,
         "violations": [],
         "verified": False,
+        "changes": [],
+        "protein_check": None,
     }
     if feed.error:
         out["status"] = "error"
@@ -361,6 +387,7 @@ def feed_result(
         out["reason"] = "a feed is solved to a ratio and an energy target: this prescription has no"
         out["reason"] += " ratio or no energy target"
         return out, None
+    options: dict[str, Any] = dict(tolerances=TOLERANCES, carbs=rx.carbs, batch=feed.batch)
     try:
         ingredients = [
             FeedIngredient(
@@ -373,21 +400,9 @@ def feed_result(
         volume = feed.volume_ml if feed.volume_ml is not None else rx.fluid_ml
         if volume is None:
             raise InputError("volume per day", None, "a volume in mL")
-        target = FeedTarget(
-            rx.ratio,
-            rx.kcal,
-            volume,
-            feed.feeds,
-            rx.protein_g if feed.match_protein else None,
-        )
-        plan = solve_feed(
-            ingredients,
-            target,
-            tolerances=TOLERANCES,
-            powder_resolution_g=resolution,
-            carbs=rx.carbs,
-            batch=feed.batch,  # type: ignore[arg-type]
-        )
+        held = rx.protein_g if feed.match_protein else None
+        target = FeedTarget(rx.ratio, rx.kcal, volume, feed.feeds, held)
+        plan = solve_feed(ingredients, target, powder_resolution_g=resolution, **options)
     except InputError as exc:
         out["status"], out["reason"] = "error", _message(exc)
         return out, None
@@ -396,14 +411,34 @@ def feed_result(
     out["kcal_per_ml"] = plan.kcal_per_ml
     out["water_ml_per_day"] = plan.water_ml_per_day
     out["volume_from_fluid"] = feed.volume_ml is None
-    if plan.solved and feed.day:
+    if not plan.solved:
+        # what binds, and only the changes verified to solve (never an untried rule of thumb)
+        out["reason"] = diagnosis(plan.reason or "no amounts meet every tolerance")
+        changes = feed_changes(
+            ingredients,
+            target,
+            _feed_candidates(table),
+            powder_resolution_g=resolution,
+            **options,
+        )
+        out["changes"] = [c.to_dict() for c in changes]
+        return out, plan
+    if feed.day:
         saved = {(d["food"], round(float(d["amount"]), 6)) for d in feed.day}
         now = {(line.food_id, round(line.amount, 6)) for line in plan.day}
         out["changed"] = saved != now
-    if plan.solved:
-        # checked against the whole prescription (protein too, even when not held)
-        out["violations"] = prescription_violations(plan, rx.ratio, rx.kcal, rx.protein_g)
-        out["verified"] = not out["violations"] and not out["changed"]
+    out["violations"] = prescription_violations(plan, rx.ratio, rx.kcal, held)
+    if not feed.match_protein and plan.day_analysis is not None:
+        # formula-led: the formula at the energy target, its protein checked against the age
+        # minimum (and a clinic's maximum, when set), not held to the prescription's grams
+        out["protein_check"] = check_protein(
+            plan.day_analysis.protein_g,
+            rx.patient["weight_kg"],
+            rx.patient["age_months"],
+            rx.protein.get("reference") or DEFAULT_PROTEIN_REFERENCE,
+            protein_max_g_per_kg,
+        ).to_dict()
+    out["verified"] = not out["violations"] and not out["changed"]
     return out, plan
 
 
@@ -496,7 +531,9 @@ def compute(
                     table, meal, target, resolution=resolution, carbs=carbs, solve=True
                 )
             plan.meals.append(result)
-        plan.feed, plan.feed_plan = feed_result(table, feed, rx, resolution)
+        plan.feed, plan.feed_plan = feed_result(
+            table, feed, rx, resolution, c.get("protein_max_g_per_kg")
+        )
         if assess_day:
             plan.completeness = _completeness(table, plan, c)
     else:
@@ -633,8 +670,12 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
         data["designed"], data["expected"] = len(templates), len(rx.per_meal)
         data["alternatives"] = sum(len(slot) - 1 for slot in slots)
         # meals per food by the food's name, as the menu names foods (not its table id)
-        names = {it["food_id"]: it["name"] for m in data["meals"] for it in m.get("items", [])
-                 if "food_id" in it and "name" in it}
+        names = {
+            it["food_id"]: it["name"]
+            for m in data["meals"]
+            for it in m.get("items", [])
+            if "food_id" in it and "name" in it
+        }
         data["food_counts_named"] = [
             (names.get(food, food), count) for food, count in data.get("food_counts", {}).items()
         ]
@@ -838,6 +879,18 @@ def _apply_action(
             return
         kind = "liquid" if post.get("f_add_kind") == "liquid" else "powder"
         feed.ingredients.append({"food": found.id, "kind": kind, "fixed_per_day": None})
+    elif verb == "feed_use" and len(parts) > 2:
+        # a change verified to solve: add the product it names and/or check protein
+        food_id, protein = parts[1], parts[2]
+        if food_id:
+            offered = dict(FEED_CANDIDATES).get(food_id)
+            if offered is None or food_id not in table:
+                feed.error = f"{food_id} is not one of the products offered for feeds."
+                return
+            if not any(i["food"] == food_id for i in feed.ingredients):
+                feed.ingredients.append({"food": food_id, "kind": offered, "fixed_per_day": None})
+        if protein == "checked":
+            feed.match_protein = False
     elif verb == "feed_remove" and len(parts) > 1:
         feed.ingredients = [i for i in feed.ingredients if i["food"] != parts[1]]
 
