@@ -305,8 +305,40 @@ def test_save_refuses_an_unverified_meal(client_as: Any, patient: Patient) -> No
     post = form_post(action="save", **meal_rows(0, [(BUTTER, 30, True), (EGG, 30, True)]))
     response = client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post)
     assert response.status_code == 400
-    assert "Nothing was saved" in response.content.decode()
+    assert "Nothing was saved: meal 1 no longer meets its target" in response.content.decode()
     assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+
+
+def test_medicine_carbohydrate_re_solves_the_meals_it_moves(
+    client_as: Any, patient: Patient
+) -> None:
+    # issue 19: meal 1 verified, then a medicine carrying 300 mg × 2 = 0.6 g carbohydrate a
+    # day is entered; each of 3 meals loses 0.2 g carbohydrate from its target, so the saved
+    # amounts no longer meet it. Save refuses naming the meal, solves it again to the new
+    # target and shows it; saving what is shown then works.
+    client = client_as("dietitian")
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    medicine = dict(med0_name="levetiracetam syrup", med0_carb_mg="300", med0_per_day="2")
+    post = form_post(action="save", **meal_rows(0, rows), **medicine)
+    response = client.post(reverse("keto_save", args=[patient.pk]), post)
+    assert response.status_code == 400
+    plan = response.context["plan"]
+    text = " ".join(plan.errors)
+    assert "meal 1 no longer meets its target" in text
+    assert "Solved again to the new target: meal 1" in text
+    meal = plan.meals[0]
+    assert meal["status"] == "solved" and meal.get("moved")
+    # the new amounts meet the moved target, re-analysed here from the rows shown
+    target = meal["target"]
+    totals = meal["totals"]
+    assert totals["ratio"] == pytest.approx(target["ratio"], abs=0.02)
+    assert totals["kcal"] == pytest.approx(target["kcal"], rel=0.01)
+    assert "solved again: its target changed" in response.content.decode()
+    assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+    new_rows = [(r["food"], r["grams"], False) for r in meal["rows"]]
+    post = form_post(action="save", **meal_rows(0, new_rows), **medicine)
+    assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 302
 
 
 def test_stale_save_is_refused(client_as: Any, patient: Patient) -> None:

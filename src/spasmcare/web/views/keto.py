@@ -454,6 +454,21 @@ def feed_day_data(plan: FeedPlan | None) -> list[dict[str, Any]]:
 # --- the whole plan ---------------------------------------------------------------------------
 
 
+#: How a meal's status reads in a refusal ("meal 2 is not verified ...").
+MEAL_STATUS_WORDS = {
+    "not verified": "no longer meets its target",
+    "infeasible": "has no solution",
+    "error": "cannot be solved",
+    "waiting": "waits for the prescription",
+}
+
+#: Said beside a meal solved again because its target moved (medicines, prescription).
+MOVED_NOTE = (
+    "solved again: its target changed since these amounts were set (for example the medicines' "
+    "carbohydrate): check the new amounts"
+)
+
+
 @dataclass
 class Plan:
     """Everything the planner page (or a printout) shows, computed by the domain."""
@@ -479,6 +494,22 @@ class Plan:
             and self.feed["status"] in ("empty", "solved")
             and not self.feed.get("violations")
         )
+
+    def blockers(self) -> list[str]:
+        """What stops a save, each naming its meal (or the feed), in words."""
+        out = list(self.errors)
+        if self.rx is None and not out:
+            out.append("the prescription is not complete")
+        for m in self.meals:
+            if m["status"] in ("empty", "verified", "solved", "no target"):
+                continue
+            said = MEAL_STATUS_WORDS.get(m["status"], m["status"])
+            out.append(f"{m['name']} {said}" + (f" ({m['reason']})" if m.get("reason") else ""))
+        if self.feed and self.feed.get("status") not in ("empty", "solved", None):
+            out.append(f"the infant feed has no solution ({self.feed.get('reason')})")
+        elif self.feed and self.feed.get("violations"):
+            out.append("the infant feed does not meet the prescription")
+        return out
 
 
 def compute(
@@ -530,6 +561,8 @@ def compute(
                 result = meal_result(
                     table, meal, target, resolution=resolution, carbs=carbs, solve=True
                 )
+                result["note"] = MOVED_NOTE
+                result["moved"] = True
             plan.meals.append(result)
         plan.feed, plan.feed_plan = feed_result(
             table, feed, rx, resolution, c.get("protein_max_g_per_kg")
@@ -1003,10 +1036,19 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
         version = -1
     entry = plan_entry(patient)
     if not plan.saveable:
-        plan.errors.append(
-            "Nothing was saved: every meal must be verified by the solver (re-solve the ones "
-            "that are not) and the feed, if any, solved."
-        )
+        blockers = plan.blockers()
+        moved = [m["name"] for m in plan.meals if m["status"] == "not verified"]
+        if moved:
+            # a meal whose target moved (the medicines' carbohydrate entered after the meals):
+            # solve it again now, show the new amounts, and let the dietitian save them
+            plan = compute(inputs, plan.states, feed, solve=True, table=table)
+        text = "Nothing was saved: " + "; ".join(blockers) + "."
+        if moved:
+            text += (
+                f" Solved again to the new target{'s' if len(moved) > 1 else ''}: "
+                f"{', '.join(moved)}; check the new amounts and save again."
+            )
+        plan.errors.append(text)
         return _page(request, patient, plan, entry, version=version, status=400)
     data = plan_data(plan)
     try:
