@@ -134,24 +134,26 @@ def test_one_candidate_repeats_that_meal() -> None:
 
 
 def test_substitutes_are_nearest_in_the_same_group() -> None:
+    # names and SR28 groups as the table has them: swaps stay within the food's swap family
+    # (here meat and fish: protein foods), never another family (oil)
     def g(i: str, fat: float, protein: float, group: str) -> Food:
         return Food(i, i, per_100g={"fat_g": fat, "protein_g": protein, "carb_g": 0.0}, group=group)
 
-    egg = g("egg", 10, 13, "eggs")
+    egg = g("Chicken, roast", 10, 13, "Poultry Products")
     pool = [
         egg,
-        g("duck-egg", 14, 13, "eggs"),
-        g("quail-egg", 11, 13, "eggs"),
-        g("oil", 11, 13, "fats"),
-        g("egg, boiled", 10, 13, "eggs"),
+        g("Duck, roast", 14, 13, "Poultry Products"),
+        g("Turkey, roast", 11, 13, "Poultry Products"),
+        g("Oil, olive", 11, 13, "Fats and Oils"),
+        g("Chicken, boiled", 10, 13, "Poultry Products"),
     ]
-    # nearest first (|11 - 10| = 1 < |14 - 10| = 4); another group and another form of egg
-    # (same first word of the name) are left out
-    assert [f.id for f in substitutes(egg, pool, limit=5)] == ["quail-egg", "duck-egg"]
-    meal = [MealFood(egg), MealFood(g("butter", 81, 1, "fats"), fixed_amount=10)]
-    alts = meal_alternatives(meal, {"egg": [pool[2]], "butter": [pool[3]]})
+    # nearest first (|11 - 10| = 1 < |14 - 10| = 4); another family and another form of the
+    # same food (same first word of the name) are left out
+    assert [f.id for f in substitutes(egg, pool, limit=5)] == ["Turkey, roast", "Duck, roast"]
+    meal = [MealFood(egg), MealFood(g("butter", 81, 1, "Fats and Oils"), fixed_amount=10)]
+    alts = meal_alternatives(meal, {"Chicken, roast": [pool[2]], "butter": [pool[3]]})
     # the fixed butter is never replaced
-    assert [[mf.id for mf in a] for a in alts] == [["quail-egg", "butter"]]
+    assert [[mf.id for mf in a] for a in alts] == [["Turkey, roast", "butter"]]
 
 
 def test_bad_rotation_input() -> None:

@@ -43,6 +43,7 @@ from spasmcare.keto.feeds import (
 from spasmcare.keto.initiation import initiation_for
 from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
 from spasmcare.keto.menus import meal_alternatives, plan_rotation, substitutes
+from spasmcare.keto.portions import default_rules, unsuitable_for_age
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, check_protein
 from spasmcare.keto.solver import (
@@ -151,9 +152,13 @@ def meal_result(
     resolution: float,
     carbs: Any,
     solve: bool,
+    age_months: float | None = None,
 ) -> dict[str, Any]:
-    """:func:`_meal_result`, each row also offering its nearest replacements for a swap."""
-    out = _meal_result(table, meal, target, resolution=resolution, carbs=carbs, solve=solve)
+    """:func:`_meal_result`, each row also offering its nearest replacements for a swap (in the
+    food's swap family, none unsuitable at the child's age)."""
+    out = _meal_result(
+        table, meal, target, resolution=resolution, carbs=carbs, solve=solve, age_months=age_months
+    )
     in_meal = {r["food"] for r in out["rows"]}
     pool: list[Food] | None = None
     shared = table.is_packaged()  # its swaps are the same for everyone
@@ -167,10 +172,12 @@ def meal_result(
             near = [table.get(fid) for fid in _packaged_swaps(food.id, limit)]
         else:
             pool = pool if pool is not None else list(table)
-            near = substitutes(food, pool, limit)
-        row["alternatives"] = [{"food": f.id, "name": f.name} for f in near if f.id not in in_meal][
-            :SWAP_CHOICES
-        ]
+            near = substitutes(food, pool, limit, default_rules().everyday_ids())
+        row["alternatives"] = [
+            {"food": f.id, "name": f.name}
+            for f in near
+            if f.id not in in_meal and unsuitable_for_age(f, age_months) is None
+        ][:SWAP_CHOICES]
     return out
 
 
@@ -179,7 +186,8 @@ def _packaged_swaps(food_id: str, limit: int) -> tuple[str, ...]:
     """The nearest replacements of a food of the packaged table (it never changes while the
     app runs, so each food's list is worked out once per process, not on every re-solve)."""
     table = default_table()
-    return tuple(f.id for f in substitutes(table.get(food_id), list(table), limit))
+    everyday = default_rules().everyday_ids()
+    return tuple(f.id for f in substitutes(table.get(food_id), list(table), limit, everyday))
 
 
 def _meal_result(
@@ -190,8 +198,12 @@ def _meal_result(
     resolution: float,
     carbs: Any,
     solve: bool,
+    age_months: float | None = None,
 ) -> dict[str, Any]:
     """The meal checked (``solve=False``) or solved: rows, totals, status and reason.
+
+    A food unsuitable at the child's age (:func:`spasmcare.keto.portions.unsuitable_for_age`:
+    raw egg, honey, whole nuts for an infant) stops the meal with the reason and its source.
 
     Solving keeps locked amounts fixed and the other foods near their current grams (the
     solver's anchors); a swap re-solves through :func:`swap_and_resolve`, which moves the other
@@ -216,6 +228,11 @@ def _meal_result(
         except InputError as exc:
             out["status"], out["reason"] = "error", _message(exc)
         out["rows"].append(_row(foods.get(item["food"]), item))
+    for food in foods.values():
+        flag = unsuitable_for_age(food, age_months)
+        if flag is not None:
+            out["status"] = "error"
+            out["reason"] = f"{food.name} is not for this child: {flag.words()}; remove it"
     if not meal.items or out["status"] == "error":
         return out
     if target is None:
@@ -265,7 +282,11 @@ def _solved(
                 return out
             meal_foods.append(MealFood(food, fixed_amount=item["grams"]))
         else:
-            meal_foods.append(MealFood(food))
+            # a portion a dietitian would serve: the category's limits (software defaults a
+            # clinic edits), or the food left out (0 g, shown)
+            limits = default_rules().limits(food)
+            low, high = limits if limits is not None else (None, None)
+            meal_foods.append(MealFood(food, min_amount=low, max_amount=high))
             if item["grams"]:
                 anchors[food.id] = item["grams"]
     try:
@@ -274,7 +295,15 @@ def _solved(
             new_food = _food(table, new, "swap")
             amounts = {i["food"]: i["grams"] or 0.0 for i in meal.items}
             solution = swap_and_resolve(
-                meal_foods, amounts, old, new_food, target, TOLERANCES, resolution, carbs
+                meal_foods,
+                amounts,
+                old,
+                new_food,
+                target,
+                TOLERANCES,
+                resolution,
+                carbs,
+                new_limits=default_rules().limits(new_food) or (None, None),
             )
             out["rows"] = [
                 _row(new_food, {"food": new, "grams": None, "locked": False})
@@ -554,12 +583,19 @@ def compute(
         resolution, carbs = c["resolution"], rx.carbs
         for meal, target in zip(states, targets, strict=True):
             needs = solve and (meal.force or meal.swap is not None)
+            age = rx.patient.get("age_months")
             result = meal_result(
-                table, meal, target, resolution=resolution, carbs=carbs, solve=needs
+                table, meal, target, resolution=resolution, carbs=carbs, solve=needs, age_months=age
             )
             if solve and not needs and result["status"] == "not verified":
                 result = meal_result(
-                    table, meal, target, resolution=resolution, carbs=carbs, solve=True
+                    table,
+                    meal,
+                    target,
+                    resolution=resolution,
+                    carbs=carbs,
+                    solve=True,
+                    age_months=age,
                 )
                 result["note"] = MOVED_NOTE
                 result["moved"] = True
@@ -992,6 +1028,7 @@ def _solve_json(request: HttpRequest) -> JsonResponse:
         resolution=c["resolution"],
         carbs=rx.carbs,
         solve=True,
+        age_months=rx.patient.get("age_months"),
     )
     result["index"] = index
     return JsonResponse(_finite(result))
@@ -1197,7 +1234,10 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
             plan=plan,
             rx=None if plan.rx is None else plan.rx.to_dict(),
             diet_label=FAMILY_DIET_LABELS.get(plan.rx.diet, "") if plan.rx is not None else "",
-            meals=[m | {"print_rows": [r for r in m["rows"] if r["grams"]]} for m in designed],
+            meals=[
+                m | {"print_rows": [r for r in m["rows"] if r["grams"] is not None]}
+                for m in designed
+            ],
             meals_designed=len(designed),
             meals_expected=expected,
             meals_complete=meals_ok and len(designed) >= expected,
