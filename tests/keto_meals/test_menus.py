@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 from spasmcare.errors import InputError
 from spasmcare.foods.model import Food
 from spasmcare.keto.analysis import PlainFood
-from spasmcare.keto.menus import Menu, meal_alternatives, plan_menu, plan_rotation, substitutes
+from spasmcare.keto.menus import (
+    Menu,
+    meal_alternatives,
+    plan_menu,
+    plan_rotation,
+    shopping_list,
+    substitutes,
+)
 from spasmcare.keto.solver import MealFood, MealTarget, Tolerances, violations
 
 
@@ -161,3 +169,31 @@ def test_bad_rotation_input() -> None:
         plan_rotation(MealTarget(3, 400, 6), [])
     with pytest.raises(InputError):
         plan_rotation(MealTarget(3, 400, 6), [[[PROTEIN[0]]]], days=8)
+
+
+@given(
+    st.lists(st.integers(min_value=2, max_value=5), min_size=1, max_size=3).filter(
+        lambda ks: math.prod(ks) >= 7
+    )
+)
+@settings(max_examples=10, deadline=None)
+def test_week_has_seven_different_days_when_the_candidates_allow(per_slot: list[int]) -> None:
+    # issue 19: no 2- or 3-day repeating pattern: whenever the slots' candidates can make 7
+    # different days, the week has 7 different days, each meal named as designed
+    target = MealTarget(3, 400, 6)
+    slots = [[[PROTEIN[j], FAT[s], VEG[s]] for j in range(k)] for s, k in enumerate(per_slot)]
+    names = [f"meal {chr(97 + s)}" for s in range(len(per_slot))]
+    menu = plan_rotation(target, slots, days=7, max_per_food=21, names=names)
+    assert menu.complete
+    assert len({_day_meals(menu, d) for d in range(1, 8)}) == 7
+    assert all(m.name == names[m.meal - 1] for m in menu.meals)
+
+
+def test_shopping_list_sums_the_week() -> None:
+    slots = [[[PROTEIN[0], FAT[0], VEG[0]], [PROTEIN[1], FAT[0], VEG[0]]]]
+    menu = plan_rotation(MealTarget(3, 400, 6), slots, days=3, max_per_food=21)
+    lines = {line.food_id: line for line in shopping_list(menu)}
+    for food_id, line in lines.items():
+        served = [i.amount for m in menu.meals for i in m.solution.items if i.food_id == food_id]
+        assert line.grams == pytest.approx(sum(served)) and line.meals == len(served)
+    assert lines["f0"].meals == 3

@@ -12,7 +12,7 @@ from django.urls import reverse
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.keto.feeds import FeedIngredient, FeedTarget, solve_feed
-from spasmcare.keto.portions import default_rules, swap_family
+from spasmcare.keto.portions import default_rules, swap_family, unsuitable_for_age
 from spasmcare.keto.prescription import Patient as RxPatient
 from spasmcare.keto.prescription import classic, mct
 from spasmcare.keto.solver import MealFood, MealTarget, meal_problem, solve_meal
@@ -590,6 +590,73 @@ def test_saved_plan_gives_a_week_menu(client_as: Any, patient: Patient) -> None:
     assert all(v <= 7 for v in menu["food_counts"].values())
     html = client.get(reverse("keto_planner", args=[patient.pk])).content.decode()
     assert html.count("meals is designed") + html.count("meals are designed") <= 1
+
+
+WEEK_MEALS = (
+    [BUTTER, EGG, STRAWBERRY],
+    [BUTTER, "01009", "09302"],  # butter, cheddar, raspberries
+    [CREAM, "01009", STRAWBERRY],
+)
+
+
+def _save_week(client: Client, patient: Patient) -> Any:
+    # butter and cheddar are in two designed meals a day: the food limit is raised to 21
+    post = form_post(plan_version=0, action="save", menu_max_per_food="21")
+    for i, ids in enumerate(WEEK_MEALS):
+        solution = domain_meal(ids)
+        assert solution.solved
+        post |= meal_rows(i, [(it.food_id, it.grams, False) for it in solution.items])
+    return client.post(reverse("keto_save", args=[patient.pk]), post)
+
+
+def test_week_menu_seven_different_days_named_everyday_foods_and_a_shopping_list(
+    client_as: Any, patient: Patient
+) -> None:
+    # issue 19: 7 varied days (no 2-3 day pattern), the meals' names kept, variations only from
+    # everyday foods of the same swap family, none unsuitable for this 10-month-old, every
+    # meal re-analysed here (ratio ± 0.02, energy ± 1 %), a shopping list summing the week
+    client = client_as("dietitian")
+    assert _save_week(client, patient).status_code == 302
+    menu = client.get(reverse("keto_planner", args=[patient.pk])).context["menu"]
+    assert menu["unsolved"] == [] and len(menu["meals"]) == 21
+    table = default_table()
+    rules = default_rules()
+    target = MealTarget.from_prescription(classic(RxPatient(10, 7.0, "female"), 3.0).per_meal[0])
+    days = {}
+    for m in menu["meals"]:
+        assert m["name"] == f"meal {m['meal']}"
+        ids = [it["food_id"] for it in m["items"]]
+        designed = WEEK_MEALS[m["meal"] - 1]
+        families = {swap_family(table.get(f)) for f in designed}
+        for f in ids:
+            food = table.get(f)
+            assert f in designed or (f in rules.everyday_ids() and swap_family(food) in families)
+            assert unsuitable_for_age(food, 10.0) is None
+        fat = protein = carb = 0.0
+        for it in m["items"]:
+            v = table.get(it["food_id"]).per_100g
+            fat += v["fat_g"] * it["grams"] / 100
+            protein += v["protein_g"] * it["grams"] / 100
+            carb += v["carb_g"] * it["grams"] / 100  # total carbohydrate: the default basis
+        assert fat / (protein + carb) == pytest.approx(target.ratio, abs=0.02)
+        assert 9 * fat + 4 * protein + 4 * carb == pytest.approx(target.kcal, rel=0.01)
+        days.setdefault(m["day"], []).append(tuple(sorted(ids)))
+    assert len({tuple(d) for d in days.values()}) == 7  # 7 different days
+    summed: dict[str, float] = {}
+    for m in menu["meals"]:
+        for it in m["items"]:
+            summed[it["food_id"]] = summed.get(it["food_id"], 0.0) + it["grams"]
+    assert {line["food"]: line["grams"] for line in menu["shopping"]} == pytest.approx(
+        {f: g for f, g in summed.items() if g > 0}
+    )
+    # printable for the family, with the shopping list
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(username="family")
+    page = keto_views.printable(request, patient, "menu").content.decode()
+    assert "Day 7" in page and "Meal 3" in page and "Shopping list for the week" in page
+    first = menu["shopping"][0]
+    assert f"{first['grams']:g} g" in page
+    assert "menu" in keto_views.family_pages(patient)
 
 
 def test_planner_query_count(

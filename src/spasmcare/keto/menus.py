@@ -314,8 +314,9 @@ def plan_rotation(
     that slot (never served first), then by how often their foods were used so far, then by
     their order. A candidate that would put a food in more than ``max_per_food`` meals, or that
     does not solve, is skipped. So a slot cycles through all its solvable candidates before
-    repeating one: with two or more no two consecutive days are the same, and with seven or
-    more in one slot the 7 days of a week are all different (no 2- or 3-day pattern).
+    repeating one: with two or more no two consecutive days are the same. The day's last meal
+    avoids a choice that would make the whole day equal to an earlier one, so with enough
+    solvable candidates the 7 days of a week all differ (no 2- or 3-day pattern).
     """
     if not (isinstance(days, int) and 1 <= days <= MAX_DAYS):
         raise InputError("--days", days, f"a whole number of days from 1 to {MAX_DAYS}")
@@ -333,7 +334,9 @@ def plan_rotation(
     meals: list[MenuMeal] = []
     unsolved: list[tuple[int, int, str]] = []
     last_served: dict[tuple[int, int], int] = {}
+    seen_days: set[tuple[int | None, ...]] = set()
     for day in range(1, days + 1):
+        today: list[int | None] = []
         for s, slot in enumerate(cands):
             ranked = sorted(
                 range(len(slot)),
@@ -343,6 +346,9 @@ def plan_rotation(
                     j,
                 ),
             )
+            if s == len(cands) - 1:
+                # the day's last meal: a choice that would repeat a whole earlier day goes last
+                ranked.sort(key=lambda j: (*today, j) in seen_days)
             chosen: MealSolution | None = None
             first_tried: tuple[MealFood, ...] | None = None
             for j in ranked:
@@ -358,6 +364,7 @@ def plan_rotation(
                     continue
                 chosen = solution
                 last_served[(s, j)] = day
+                today.append(j)
                 counts.update(used)
                 break
             if chosen is None:
@@ -369,9 +376,11 @@ def plan_rotation(
                 else:
                     reason = solve(first_tried, explain=True).reason or "no candidate solves"
                 unsolved.append((day, s + 1, reason))
+                today.append(None)
                 continue
             name = names[s] if names is not None and s < len(names) else None
             meals.append(MenuMeal(day, s + 1, chosen, name))
+        seen_days.add(tuple(today))
     return Menu(
         days=days,
         meals_per_day=len(cands),

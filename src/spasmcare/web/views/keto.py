@@ -18,6 +18,7 @@ One ``keto_plan`` entry per patient holds the saved plan (written through
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,8 +43,8 @@ from spasmcare.keto.feeds import (
 )
 from spasmcare.keto.initiation import initiation_for
 from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
-from spasmcare.keto.menus import meal_alternatives, plan_rotation, substitutes
-from spasmcare.keto.portions import default_rules, unsuitable_for_age
+from spasmcare.keto.menus import meal_alternatives, plan_rotation, shopping_list, substitutes
+from spasmcare.keto.portions import PortionRules, default_rules, suitable, unsuitable_for_age
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, check_protein
 from spasmcare.keto.solver import (
@@ -88,7 +89,7 @@ TOLERANCES = Tolerances()
 #: Search results returned to the meal designer (a display setting).
 SEARCH_LIMIT = 15
 MENU_DAYS = 7
-PRINT_PAGES = ("meals", "feed")
+PRINT_PAGES = ("meals", "feed", "menu")
 SOLVER_SOURCE = (
     "Meals solved in whole steps of the scale by mixed-integer programming (HiGHS), checked "
     "against the ratio, energy and protein tolerances; dietary-unit algebra of Compass Group, "
@@ -676,6 +677,21 @@ def _completeness(table: FoodTable, plan: Plan, c: dict[str, Any]) -> list[dict[
     return out
 
 
+#: Near everyday foods tried for one food of a designed meal, and variations of one designed
+#: meal offered to the week (software settings: 6 variations + the designed meal give a slot 7
+#: candidates, so that the 7 days can all differ).
+MENU_SUBSTITUTES = 3
+MENU_VARIATIONS = 6
+
+
+def _menu_food(food: Any, item: Mapping[str, Any], rules: PortionRules) -> MealFood:
+    """A food of a menu meal: a locked amount stays fixed, any other within its portion limits."""
+    if item.get("locked") and item.get("grams") is not None:
+        return MealFood(food, fixed_amount=item["grams"])
+    low, high = rules.limits(food) or (None, None)
+    return MealFood(food, min_amount=low, max_amount=high)
+
+
 def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
     """The 7-day menu planned from the saved meals (computed once per version of the plan: a
     diary tap or a lab result does not plan it again)."""
@@ -690,31 +706,42 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
         try:
             rx = build_prescription(c)
             targets, _, _ = meal_targets(rx, medications_of(c))
-            templates = []
+            rules = default_rules()
+            age = rx.patient.get("age_months")
+            templates: list[list[MealFood]] = []
+            meal_names: list[str] = []
             for m in entry.data.get("meals") or []:
-                foods = [
-                    MealFood(
-                        table.get(i["food"]),
-                        fixed_amount=i["grams"] if i.get("locked") else None,
-                    )
-                    for i in m.get("items") or []
-                ]
+                foods = [_menu_food(table.get(i["food"]), i, rules) for i in m.get("items") or []]
                 if foods:
                     templates.append(foods)
+                    meal_names.append(str(m.get("name") or f"meal {len(meal_names) + 1}"))
             if not templates:
                 return None
             if not targets or targets[0] is None:
                 return {"error": "this diet has no per-meal ratio target to plan a menu to"}
             # only designed meals are planned: with fewer designed than the day has, the menu
             # holds those and says so once (never "not planned" in every slot). Each designed
-            # meal rotates with its alternatives (one food changed for a near one of its group),
-            # every one solved to the target before it is served.
+            # meal rotates with its variations (one food changed for a near everyday food of
+            # its swap family, none unsuitable at the child's age), every one solved to the
+            # target before it is served, least recently served first: 7 different days.
             per_day = min(len(rx.per_meal), len(templates))
-            pool = list(table)
+            # foods of the designed meals are not swapped into other meals (they already come
+            # back every day: the weekly food limit would run out)
+            designed = {mf.id for foods in templates for mf in foods}
+            everyday = sorted(rules.everyday_ids() - designed)
+            pool = suitable([table.get(i) for i in everyday], age)
             slots = []
             for foods in templates[:per_day]:
-                subs = {mf.id: substitutes(mf.food, pool) for mf in foods}
-                slots.append([tuple(foods), *meal_alternatives(foods, subs)])
+                subs = {mf.id: substitutes(mf.food, pool, MENU_SUBSTITUTES) for mf in foods}
+                # each swapped-in food takes its own portion limits
+                variations = [
+                    tuple(
+                        mf if mf.fixed_amount is not None else _menu_food(mf.food, {}, rules)
+                        for mf in alt
+                    )
+                    for alt in meal_alternatives(foods, subs, MENU_VARIATIONS)
+                ]
+                slots.append([tuple(foods), *variations])
             menu = plan_rotation(
                 targets[0],
                 slots,
@@ -723,6 +750,7 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
                 tolerances=TOLERANCES,
                 resolution=c["resolution"],
                 carbs=rx.carbs,
+                names=meal_names[:per_day],
             )
         except InputError as exc:
             return {"error": _message(exc)}
@@ -731,9 +759,15 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
         for m in data["meals"]:
             grid.setdefault(m["day"], []).append(m)
         for u in data["unsolved"]:
-            grid.setdefault(u["day"], []).append(u | {"status": "unsolved"})
+            slot = u["meal"] - 1
+            name = meal_names[slot] if slot < len(meal_names) else None
+            grid.setdefault(u["day"], []).append(u | {"status": "unsolved", "name": name})
         data["grid"] = [
             {"day": d, "meals": sorted(grid[d], key=lambda m: m["meal"])} for d in sorted(grid)
+        ]
+        data["shopping"] = [
+            {"food": line.food_id, "name": line.name, "grams": line.grams, "meals": line.meals}
+            for line in shopping_list(menu)
         ]
         data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
         data["designed"], data["expected"] = len(templates), len(rx.per_meal)
@@ -1198,7 +1232,7 @@ def family_pages(patient: Patient) -> list[str]:
     _, meals, feed = state_from_entry(entry)
     pages = []
     if any(m.items for m in meals):
-        pages.append("meals")
+        pages.extend(["meals", "menu"])
     if feed.active:
         pages.append("feed")
     return pages
@@ -1226,8 +1260,11 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
             m["status"] in ("verified", "no target") for m in designed
         )
         feed_ok = bool(plan.feed.get("verified"))
+        menu = saved_menu(patient, entry) if page == "menu" and meals_ok else None
         if page == "meals":
             ids = [r["food"] for m in designed for r in m["rows"] if r.get("grams")]
+        elif page == "menu":
+            ids = [line["food"] for line in (menu or {}).get("shopping", [])]
         else:
             ids = [i["food"] for i in feed.ingredients] if feed_ok else []
         context.update(
@@ -1245,5 +1282,6 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
             feed_ok=feed_ok,
             both=bool(designed) and feed.active,
             cautions=family_cautions(table, ids),
+            menu=menu,
         )
     return render(request, f"web/keto/print_{page}.html", context)
