@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from django.test import Client
 
 from spasmcare.web.models import Entry, Kind, Patient, User
