@@ -136,3 +136,29 @@ def test_every_change_offered_solves_when_re_analysed(
         assert got_kcal == pytest.approx(kcal, rel=0.01 + 1e-9)
         if change.protein_held:
             assert protein == pytest.approx(0.015 * kcal, abs=0.5 + 1e-9)
+
+
+def test_meal_advice_names_only_changes_that_solve() -> None:
+    # butter and strawberries alone cannot bring 2.8 g protein (10-month-old, 7 kg, 3:1,
+    # a third of the day): adding a cooked egg does, verified by solving with it
+    from spasmcare.keto.advice import meal_changes
+    from spasmcare.keto.prescription import Patient, classic
+    from spasmcare.keto.solver import MealFood, MealTarget, meal_problem, solve_meal
+
+    target = MealTarget.from_prescription(classic(Patient(10, 7.0, "female"), 3.0).per_meal[0])
+    problem = meal_problem([MealFood(TABLE.get("01001")), MealFood(TABLE.get("09316"))], target)
+    solution = solve_meal(problem)
+    assert not solution.solved and solution.binding == "protein_vs_carb"
+    offered = [MealFood(TABLE.get(i)) for i in ("04053", "01129", "09302")]
+    changes = meal_changes(problem, offered)
+    assert [c.change for c in changes] == ["add Egg, whole, cooked, hard-boiled"]
+    for change in changes:
+        fat = protein = carb = 0.0
+        for item in change.solution.items:
+            v = TABLE.get(item.food_id).per_100g
+            fat += v["fat_g"] * item.amount / 100
+            protein += v["protein_g"] * item.amount / 100
+            carb += v["carb_g"] * item.amount / 100
+        assert fat / (protein + carb) == pytest.approx(3.0, abs=0.02)
+        assert 9 * fat + 4 * protein + 4 * carb == pytest.approx(target.kcal, rel=0.01)
+        assert protein == pytest.approx(target.protein_g, abs=0.5)

@@ -15,7 +15,7 @@ from spasmcare.keto.feeds import FeedIngredient, FeedTarget, solve_feed
 from spasmcare.keto.portions import default_rules, swap_family, unsuitable_for_age
 from spasmcare.keto.prescription import Patient as RxPatient
 from spasmcare.keto.prescription import classic, mct
-from spasmcare.keto.solver import MealFood, MealTarget, meal_problem, solve_meal
+from spasmcare.keto.solver import MealFood, MealTarget, diagnosis, meal_problem, solve_meal
 from spasmcare.web import audit
 from spasmcare.web.keto_forms import default_inputs
 from spasmcare.web.models import Entry, Kind, Patient, User
@@ -164,8 +164,11 @@ def test_infeasible_meal_gives_the_domain_reason(client_as: Any, patient: Patien
     data = solve_json(client_as("nurse"), patient, items).json()
     assert data["status"] == "infeasible" and data["verified"] is False
     expected = domain_meal([BUTTER, OLIVE_OIL])
-    assert data["reason"] == expected.reason
+    # issue 19: the domain's diagnosis, then only changes verified by solving (the solver's
+    # untried suggestion is not repeated)
+    assert data["reason"].startswith(diagnosis(expected.reason) + ". ")
     assert "cannot supply 2.8 g protein" in data["reason"]  # 8.4 g / 3 meals
+    assert "add a protein food such as meat" not in data["reason"]
 
 
 def test_solve_json_bad_input_names_the_field(client_as: Any, patient: Patient) -> None:
@@ -354,6 +357,18 @@ def test_medicine_carbohydrate_re_solves_the_meals_it_moves(
     new_rows = [(r["food"], r["grams"], False) for r in meal["rows"]]
     post = form_post(action="save", **meal_rows(0, new_rows), **medicine)
     assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 302
+
+
+def test_an_unsolved_meal_names_only_changes_that_solve(client_as: Any, patient: Patient) -> None:
+    # butter and strawberries: too little protein for 2.8 g without too much carbohydrate; the
+    # solver's untried rule of thumb is not shown, only changes that solved when tried
+    client = client_as("dietitian")
+    post = form_post(**meal_rows(0, [(BUTTER, None, False), (STRAWBERRY, None, False)]))
+    meal = client.post(reverse("keto_solve", args=[patient.pk]), post).context["plan"].meals[0]
+    assert meal["status"] == "infeasible"
+    assert "add a protein food with little carbohydrate" not in meal["reason"]
+    assert "Changes that solve (each tried): " in meal["reason"]
+    assert "add Egg, whole, cooked, hard-boiled (gives" in meal["reason"]
 
 
 def test_stale_save_is_refused(client_as: Any, patient: Patient) -> None:

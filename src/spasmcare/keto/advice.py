@@ -1,4 +1,4 @@
-"""Changes that would solve a feed that has no solution, each verified by solving it.
+"""Changes that would solve a feed (or a meal) that has no solution, each verified by solving.
 
 The solver's own explanation (:func:`spasmcare.keto.solver.explain_infeasible`) names what binds
 and adds a rule of thumb ("add a fat without protein") that was never tried: with KetoCal
@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
-from spasmcare.keto.solver import RESOLUTIONS_G
+from spasmcare.keto.solver import RESOLUTIONS_G, MealProblem, MealSolution, solve_meal
 
 #: The most candidate changes tried for one feed (each is one solve of a small problem).
 MAX_TRIALS = 30
@@ -152,4 +152,72 @@ def feed_changes(
                     break
             if done:
                 break
+    return found
+
+
+@dataclass(frozen=True)
+class MealChange:
+    """A change to an unsolved meal, and the meal it gives (solved: verified)."""
+
+    change: str
+    solution: MealSolution
+
+    def words(self) -> str:
+        gives = ", ".join(f"{i.amount:g} g {i.name}" for i in self.solution.items if i.amount)
+        return f"{self.change} (gives {gives})"
+
+
+def meal_changes(
+    problem: MealProblem,
+    candidates: Sequence[Any] = (),
+    *,
+    limit: int = 3,
+    max_trials: int = MAX_TRIALS,
+) -> list[MealChange]:
+    """Up to ``limit`` changes that make an unsolved meal solve, each verified by solving it.
+
+    Tried in order: finer scale steps; a locked amount released; a food's portion minimum
+    dropped (it may then be served below its usual portion); one food of ``candidates`` added
+    (within the limits the caller gives it as a :class:`MealFood`).
+    """
+    quiet = replace(problem, options=replace(problem.options, explain=False))
+    found: list[MealChange] = []
+    tried = 0
+
+    def attempt(change: str, trial: MealProblem) -> bool:
+        nonlocal tried
+        if tried >= max_trials or len(found) >= limit:
+            return False
+        tried += 1
+        solution = solve_meal(trial)
+        if solution.solved:
+            found.append(MealChange(change, solution))
+        return solution.solved
+
+    grams_only = all(mf.unit == "g" and mf.resolution is None for mf in problem.foods)
+    if grams_only:
+        for res in (r for r in RESOLUTIONS_G if r < problem.resolution - 1e-12):
+            fits = all(
+                mf.fixed_amount is None
+                or abs(mf.fixed_amount / res - round(mf.fixed_amount / res)) < 1e-9
+                for mf in problem.foods
+            )
+            if fits and attempt(f"weigh in steps of {res:g} g", replace(quiet, resolution=res)):
+                break
+    foods = list(problem.foods)
+    for k, mf in enumerate(foods):
+        if mf.fixed_amount is not None:
+            freed = [*foods[:k], replace(mf, fixed_amount=None), *foods[k + 1 :]]
+            attempt(f"unlock {mf.food.name}", replace(quiet, foods=tuple(freed)))
+        elif mf.min_amount:
+            lower = [*foods[:k], replace(mf, min_amount=None), *foods[k + 1 :]]
+            attempt(
+                f"allow less than {mf.min_amount:g} g of {mf.food.name}",
+                replace(quiet, foods=tuple(lower)),
+            )
+    present = {mf.id for mf in foods}
+    for extra in candidates:
+        if extra.id in present:
+            continue
+        attempt(f"add {extra.food.name}", replace(quiet, foods=(*foods, extra)))
     return found

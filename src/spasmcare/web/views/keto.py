@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.foods import Food, FoodTable, default_table
-from spasmcare.keto.advice import feed_changes
+from spasmcare.keto.advice import feed_changes, meal_changes
 from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.keto.completeness import assess
 from spasmcare.keto.feeds import (
@@ -250,7 +250,7 @@ def _meal_result(
         return out
     missing = [i for i in meal.items if i["grams"] is None]
     if solve or missing:
-        return _solved(table, meal, foods, target, out, resolution, carbs)
+        return _solved(table, meal, foods, target, out, resolution, carbs, age_months)
     portions = [Portion(foods[i["food"]], i["grams"]) for i in meal.items]
     analysis = analyze(portions, carbs)
     _fill(out["rows"], analysis)
@@ -271,6 +271,7 @@ def _solved(
     out: dict[str, Any],
     resolution: float,
     carbs: Any,
+    age_months: float | None = None,
 ) -> dict[str, Any]:
     meal_foods: list[MealFood] = []
     anchors: dict[str, float] = {}
@@ -323,10 +324,42 @@ def _solved(
                 anchor_weights={k: 1.0 for k in anchors} or None,
             )
             solution = solve_meal(problem)
+            if not solution.solved:
+                out = _from_solution(out, solution)
+                out["reason"] = _meal_advice(table, problem, solution, age_months)
+                return out
     except InputError as exc:
         out["status"], out["reason"] = "error", _message(exc)
         return out
     return _from_solution(out, solution)
+
+
+#: Everyday foods offered to an unsolved meal (a fat, cream, a protein food, a fruit and a
+#: vegetable), each tried by solving the meal again with it (spasmcare.keto.advice).
+MEAL_CANDIDATES = ("01001", "04053", "01053", "01129", "01009", "09316", "11091")
+#: Solves tried to find changes for one unsolved meal (bounds the page's time).
+MEAL_ADVICE_TRIALS = 12
+
+
+def _meal_advice(
+    table: FoodTable, problem: Any, solution: MealSolution, age_months: float | None
+) -> str:
+    """What binds, then only the changes verified to solve the meal."""
+    rules = default_rules()
+    extra = []
+    for food_id in MEAL_CANDIDATES:
+        if food_id in table and unsuitable_for_age(table.get(food_id), age_months) is None:
+            food = table.get(food_id)
+            low, high = rules.limits(food) or (None, None)
+            extra.append(MealFood(food, min_amount=low, max_amount=high))
+    changes = meal_changes(problem, extra, max_trials=MEAL_ADVICE_TRIALS)
+    said = diagnosis(solution.reason or "no amounts meet every tolerance")
+    if changes:
+        return said + ". Changes that solve (each tried): " + "; ".join(c.words() for c in changes)
+    return said + (
+        ". None of the changes tried solves it (finer steps, unlocking, smaller portions, "
+        "adding an everyday fat, protein, fruit or vegetable): change the foods"
+    )
 
 
 def _from_solution(out: dict[str, Any], solution: MealSolution) -> dict[str, Any]:
