@@ -7,7 +7,8 @@ planner page does, through the keto view module's own functions:
 1. the diet inputs become the planner's prescription inputs (:func:`planner_inputs`), checked by
    the planner's form and turned into the domain prescription (:func:`views.keto.compute`);
 2. formula-fed infants (``feed: True``) get a feed of a specialty formula of the food table,
-   solved by the domain feed solver (:func:`views.keto.feed_result`); the other infants get one
+   solved by the domain feed solver (:func:`spasmcare.web.keto_feed.feed_result`); the other
+   infants get one
    meal per prescribed meal, each from a set of ordinary foods of the food table solved to the
    meal's target (:func:`views.keto.meal_result`), the next set of :data:`MEAL_SETS` being tried
    when the solver finds a set infeasible;
@@ -37,6 +38,8 @@ from spasmcare.errors import InputError
 from spasmcare.foods import FoodTable, default_table
 from spasmcare.record.synthetic import DemoInfant
 from spasmcare.web import audit
+from spasmcare.web.keto_common import meal_targets
+from spasmcare.web.keto_feed import feed_result
 from spasmcare.web.keto_forms import (
     DIET_LABELS,
     FEEDS_PER_DAY_START,
@@ -163,7 +166,7 @@ def _feed(keto: Mapping[str, Any], plan: keto_views.Plan, table: FoodTable) -> F
                 {"food": food, "kind": kind, "fixed_per_day": None} for food, kind in ingredients
             ],
         )
-        result, solved = keto_views.feed_result(table, feed, plan.rx, resolution)
+        result, solved = feed_result(table, feed, plan.rx, resolution)
         if solved is not None and solved.solved and not result["violations"]:
             return feed
         reasons.append(str(result.get("reason") or result["status"]))
@@ -186,7 +189,7 @@ def _meals(plan: keto_views.Plan, table: FoodTable) -> list[MealState]:
     rx = plan.rx
     assert rx is not None
     c = plan.form.cleaned_data
-    targets, _, _ = keto_views.meal_targets(rx, medications_of(c))
+    targets, _, _ = meal_targets(rx, medications_of(c))
     if any(t is None for t in targets):
         raise NoPlan(
             f"{DIET_LABELS.get(rx.diet, rx.diet)}: no per-meal target (ratio, energy, protein) "

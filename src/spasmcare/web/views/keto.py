@@ -18,7 +18,6 @@ One ``keto_plan`` entry per patient holds the saved plan (written through
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -31,27 +30,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.foods import Food, FoodTable, default_table
-from spasmcare.keto.advice import feed_changes, meal_changes
+from spasmcare.keto.advice import meal_changes
 from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.keto.completeness import assess
 from spasmcare.keto.feeds import (
-    FeedIngredient,
     FeedPlan,
-    FeedTarget,
-    prescription_violations,
-    solve_feed,
 )
 from spasmcare.keto.initiation import initiation_for
-from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
-from spasmcare.keto.menus import meal_alternatives, plan_rotation, shopping_list, substitutes
-from spasmcare.keto.portions import PortionRules, default_rules, suitable, unsuitable_for_age
+from spasmcare.keto.menus import substitutes
+from spasmcare.keto.portions import default_rules, unsuitable_for_age
 from spasmcare.keto.prescription import Prescription
-from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, check_protein
 from spasmcare.keto.solver import (
     MealFood,
     MealSolution,
     MealTarget,
-    Tolerances,
     diagnosis,
     meal_problem,
     solve_meal,
@@ -63,6 +55,9 @@ from spasmcare.web import audit, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.forms import show_error
+from spasmcare.web.keto_common import TOLERANCES, meal_targets
+from spasmcare.web.keto_common import message as _message
+from spasmcare.web.keto_feed import FEED_CANDIDATES, feed_day_data, feed_result
 from spasmcare.web.keto_forms import (
     DIET_LABELS,
     FAMILY_DIET_LABELS,
@@ -82,13 +77,11 @@ from spasmcare.web.keto_forms import (
     prefilled_inputs,
     supplements_of,
 )
+from spasmcare.web.keto_menu import saved_menu
 from spasmcare.web.models import Entry, Kind, Patient, User
 
-#: The solver's acceptance tolerances (the domain defaults; shown on the page).
-TOLERANCES = Tolerances()
 #: Search results returned to the meal designer (a display setting).
 SEARCH_LIMIT = 15
-MENU_DAYS = 7
 PRINT_PAGES = ("meals", "feed", "menu")
 SOLVER_SOURCE = (
     "Meals solved in whole steps of the scale by mixed-integer programming (HiGHS), checked "
@@ -105,10 +98,6 @@ def plan_entry(patient: Patient) -> Entry | None:
         .order_by("-id")
         .first()
     )
-
-
-def _message(exc: InputError) -> str:
-    return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
 
 
 # --- meals ------------------------------------------------------------------------------------
@@ -380,138 +369,7 @@ def _from_solution(out: dict[str, Any], solution: MealSolution) -> dict[str, Any
     return out
 
 
-def meal_targets(
-    rx: Prescription, medications: list[Any]
-) -> tuple[list[MealTarget | None], CarbBudget | None, dict[str, Any] | None]:
-    """Each meal's target, less its share of the medicines' carbohydrate."""
-    budget = share = None
-    if medications and rx.carb_g is not None:
-        budget = carb_budget(rx.carb_g, medications)
-        share = budget.per_meal(len(rx.per_meal))
-    targets: list[MealTarget | None] = []
-    for m in rx.per_meal:
-        if m.fat_g is None or m.protein_g is None or m.carb_g is None:
-            targets.append(None)
-            continue
-        t = MealTarget.from_prescription(m)
-        if share is not None:
-            try:
-                t = food_target(t, share.medication_carb_g)
-            except InputError as exc:
-                raise InputError("medications", exc.value, exc.accepted) from None
-        targets.append(t)
-    return targets, budget, None if share is None else share.to_dict()
-
-
 # --- feed -------------------------------------------------------------------------------------
-
-
-#: Products offered to an unsolved feed, each tried by re-solving (spasmcare.keto.advice): a
-#: carbohydrate module, a fat emulsion, MCT oil, the ketogenic formulas, a standard infant
-#: formula powder (SR28 03805). Only those that make the feed solve are shown.
-FEED_CANDIDATES: tuple[tuple[str, str], ...] = (
-    ("polycal-powder", "powder"),
-    ("calogen", "liquid"),
-    ("ketocal-4-1-powder", "powder"),
-    ("ketocal-3-1-powder", "powder"),
-    ("03805", "powder"),
-    ("mct-oil", "powder"),
-)
-
-
-def _feed_candidates(table: FoodTable) -> list[tuple[Food, Any]]:
-    return [(table.get(fid), kind) for fid, kind in FEED_CANDIDATES if fid in table]
-
-
-def feed_result(
-    table: FoodTable,
-    feed: FeedState,
-    rx: Prescription | None,
-    resolution: float,
-    protein_max_g_per_kg: float | None = None,
-) -> tuple[dict[str, Any], FeedPlan | None]:
-    out: dict[str, Any] = {
-        "status": "empty",
-        "reason": feed.error,
-        "plan": None,
-        "changed": False,
-        "violations": [],
-        "verified": False,
-        "changes": [],
-        "protein_check": None,
-    }
-    if feed.error:
-        out["status"] = "error"
-        return out, None
-    if not feed.active or rx is None:
-        return out, None
-    if rx.ratio is None or rx.kcal is None:
-        out["status"] = "no target"
-        out["reason"] = "a feed is solved to a ratio and an energy target: this prescription has no"
-        out["reason"] += " ratio or no energy target"
-        return out, None
-    options: dict[str, Any] = dict(tolerances=TOLERANCES, carbs=rx.carbs, batch=feed.batch)
-    try:
-        ingredients = [
-            FeedIngredient(
-                _food(table, i["food"], "feed ingredient"),
-                "liquid" if i.get("kind") == "liquid" else "powder",
-                fixed_per_day=i.get("fixed_per_day"),
-            )
-            for i in feed.ingredients
-        ]
-        volume = feed.volume_ml if feed.volume_ml is not None else rx.fluid_ml
-        if volume is None:
-            raise InputError("volume per day", None, "a volume in mL")
-        held = rx.protein_g if feed.match_protein else None
-        target = FeedTarget(rx.ratio, rx.kcal, volume, feed.feeds, held)
-        plan = solve_feed(ingredients, target, powder_resolution_g=resolution, **options)
-    except InputError as exc:
-        out["status"], out["reason"] = "error", _message(exc)
-        return out, None
-    data = plan.to_dict()
-    out.update(status=plan.status, reason=plan.reason, plan=data)
-    out["kcal_per_ml"] = plan.kcal_per_ml
-    out["water_ml_per_day"] = plan.water_ml_per_day
-    out["volume_from_fluid"] = feed.volume_ml is None
-    if not plan.solved:
-        # what binds, and only the changes verified to solve (never an untried rule of thumb)
-        out["reason"] = diagnosis(plan.reason or "no amounts meet every tolerance")
-        changes = feed_changes(
-            ingredients,
-            target,
-            _feed_candidates(table),
-            powder_resolution_g=resolution,
-            **options,
-        )
-        out["changes"] = [c.to_dict() for c in changes]
-        return out, plan
-    if feed.day:
-        saved = {(d["food"], round(float(d["amount"]), 6)) for d in feed.day}
-        now = {(line.food_id, round(line.amount, 6)) for line in plan.day}
-        out["changed"] = saved != now
-    out["violations"] = prescription_violations(plan, rx.ratio, rx.kcal, held)
-    if not feed.match_protein and plan.day_analysis is not None:
-        # formula-led: the formula at the energy target, its protein checked against the age
-        # minimum (and a clinic's maximum, when set), not held to the prescription's grams
-        out["protein_check"] = check_protein(
-            plan.day_analysis.protein_g,
-            rx.patient["weight_kg"],
-            rx.patient["age_months"],
-            rx.protein.get("reference") or DEFAULT_PROTEIN_REFERENCE,
-            protein_max_g_per_kg,
-        ).to_dict()
-    out["verified"] = not out["violations"] and not out["changed"]
-    return out, plan
-
-
-def feed_day_data(plan: FeedPlan | None) -> list[dict[str, Any]]:
-    if plan is None or not plan.solved:
-        return []
-    return [
-        {"food": line.food_id, "kind": line.kind, "amount": line.amount, "unit": line.unit}
-        for line in plan.day
-    ]
 
 
 # --- the whole plan ---------------------------------------------------------------------------
@@ -708,119 +566,6 @@ def _completeness(table: FoodTable, plan: Plan, c: dict[str, Any]) -> list[dict[
             continue
         out.append({"label": label, "report": report.to_dict()})
     return out
-
-
-#: Near everyday foods tried for one food of a designed meal, and variations of one designed
-#: meal offered to the week (software settings: 6 variations + the designed meal give a slot 7
-#: candidates, so that the 7 days can all differ).
-MENU_SUBSTITUTES = 3
-MENU_VARIATIONS = 6
-
-
-def _menu_food(food: Any, item: Mapping[str, Any], rules: PortionRules) -> MealFood:
-    """A food of a menu meal: a locked amount stays fixed, any other within its portion limits."""
-    if item.get("locked") and item.get("grams") is not None:
-        return MealFood(food, fixed_amount=item["grams"])
-    low, high = rules.limits(food) or (None, None)
-    return MealFood(food, min_amount=low, max_amount=high)
-
-
-def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
-    """The 7-day menu planned from the saved meals (computed once per version of the plan: a
-    diary tap or a lab result does not plan it again)."""
-
-    def build() -> dict[str, Any] | None:
-        table = default_table()
-        inputs = default_inputs() | dict(entry.data.get("prescription") or {})
-        form = PrescriptionForm(data=inputs)
-        if not form.is_valid():
-            return {"error": "the saved prescription no longer reads; open and save it again"}
-        c = form.cleaned_data
-        try:
-            rx = build_prescription(c)
-            targets, _, _ = meal_targets(rx, medications_of(c))
-            rules = default_rules()
-            age = rx.patient.get("age_months")
-            templates: list[list[MealFood]] = []
-            meal_names: list[str] = []
-            for m in entry.data.get("meals") or []:
-                foods = [_menu_food(table.get(i["food"]), i, rules) for i in m.get("items") or []]
-                if foods:
-                    templates.append(foods)
-                    meal_names.append(str(m.get("name") or f"meal {len(meal_names) + 1}"))
-            if not templates:
-                return None
-            if not targets or targets[0] is None:
-                return {"error": "this diet has no per-meal ratio target to plan a menu to"}
-            # only designed meals are planned: with fewer designed than the day has, the menu
-            # holds those and says so once (never "not planned" in every slot). Each designed
-            # meal rotates with its variations (one food changed for a near everyday food of
-            # its swap family, none unsuitable at the child's age), every one solved to the
-            # target before it is served, least recently served first: 7 different days.
-            per_day = min(len(rx.per_meal), len(templates))
-            # foods of the designed meals are not swapped into other meals (they already come
-            # back every day: the weekly food limit would run out)
-            designed = {mf.id for foods in templates for mf in foods}
-            everyday = sorted(rules.everyday_ids() - designed)
-            pool = suitable([table.get(i) for i in everyday], age)
-            slots = []
-            for foods in templates[:per_day]:
-                subs = {mf.id: substitutes(mf.food, pool, MENU_SUBSTITUTES) for mf in foods}
-                # each swapped-in food takes its own portion limits
-                variations = [
-                    tuple(
-                        mf if mf.fixed_amount is not None else _menu_food(mf.food, {}, rules)
-                        for mf in alt
-                    )
-                    for alt in meal_alternatives(foods, subs, MENU_VARIATIONS)
-                ]
-                slots.append([tuple(foods), *variations])
-            menu = plan_rotation(
-                targets[0],
-                slots,
-                days=MENU_DAYS,
-                max_per_food=c["menu_max_per_food"],
-                tolerances=TOLERANCES,
-                resolution=c["resolution"],
-                carbs=rx.carbs,
-                names=meal_names[:per_day],
-            )
-        except InputError as exc:
-            return {"error": _message(exc)}
-        data = menu.to_dict()
-        grid: dict[int, list[dict[str, Any]]] = {}
-        for m in data["meals"]:
-            grid.setdefault(m["day"], []).append(m)
-        for u in data["unsolved"]:
-            slot = u["meal"] - 1
-            name = meal_names[slot] if slot < len(meal_names) else None
-            grid.setdefault(u["day"], []).append(u | {"status": "unsolved", "name": name})
-        data["grid"] = [
-            {"day": d, "meals": sorted(grid[d], key=lambda m: m["meal"])} for d in sorted(grid)
-        ]
-        data["shopping"] = [
-            {"food": line.food_id, "name": line.name, "grams": line.grams, "meals": line.meals}
-            for line in shopping_list(menu)
-        ]
-        data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
-        data["designed"], data["expected"] = len(templates), len(rx.per_meal)
-        data["alternatives"] = sum(len(slot) - 1 for slot in slots)
-        # meals per food by the food's name, as the menu names foods (not its table id)
-        names = {
-            it["food_id"]: it["name"]
-            for m in data["meals"]
-            for it in m.get("items", [])
-            if "food_id" in it and "name" in it
-        }
-        data["food_counts_named"] = [
-            (names.get(food, food), count) for food, count in data.get("food_counts", {}).items()
-        ]
-        return data
-
-    result: dict[str, Any] | None = records.cached(
-        patient, "keto-menu", build, stamp=f"plan {entry.pk} v{entry.version}"
-    )
-    return result
 
 
 def _record(patient: Patient) -> tuple[Record | None, str | None]:
