@@ -371,6 +371,22 @@ def test_an_unsolved_meal_names_only_changes_that_solve(client_as: Any, patient:
     assert "add Egg, whole, cooked, hard-boiled (gives" in meal["reason"]
 
 
+def test_raw_egg_is_kept_out_of_an_infant_plan(client_as: Any, patient: Patient) -> None:
+    # issue 19: raw egg for a 10-month-old stops the meal, with the reason and the source;
+    # Save refuses naming the meal
+    client = client_as("dietitian")
+    post = form_post(**meal_rows(0, [(BUTTER, None, False), (RAW_EGG, None, False)]))
+    meal = client.post(reverse("keto_solve", args=[patient.pk]), post).context["plan"].meals[0]
+    assert meal["status"] == "error"
+    assert "Egg, whole, raw, fresh is not for this child" in meal["reason"]
+    assert "NHS" in meal["reason"]
+    response = client.post(reverse("keto_save", args=[patient.pk]), post | {"action": "save"})
+    assert response.status_code == 400
+    assert "meal 1 cannot be solved (Egg, whole, raw, fresh is not for this child" in (
+        response.content.decode()
+    )
+
+
 def test_stale_save_is_refused(client_as: Any, patient: Patient) -> None:
     client = client_as("dietitian")
     assert _save(client, patient, version=0).status_code == 302
