@@ -113,3 +113,16 @@ def test_no_food_unsuitable_for_infants_survives_the_filter(ids: list[str], age:
     kept = suitable([TABLE.get(i) for i in ids], age)
     assert all(unsuitable_for_age(f, age) is None for f in kept)
     assert not {"19296", "01123", "12061"} & {f.id for f in kept}
+
+
+EVERYDAY = sorted(default_rules().everyday_ids())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(EVERYDAY), st.integers(min_value=1, max_value=8))
+def test_swaps_stay_within_the_swap_family(food_id: str, limit: int) -> None:
+    food = TABLE.get(food_id)
+    pool = [TABLE.get(i) for i in EVERYDAY] + [TABLE.get(i) for i in ("01300", "04001", "05621")]
+    for other in substitutes(food, pool, limit, default_rules().everyday_ids()):
+        assert swap_family(other) == swap_family(food)
+        assert other.id not in ("01300",)  # an ice-cream bar is never a swap

@@ -387,6 +387,24 @@ def test_raw_egg_is_kept_out_of_an_infant_plan(client_as: Any, patient: Patient)
     )
 
 
+def test_swaps_offered_are_everyday_foods_of_the_same_family(
+    client_as: Any, patient: Patient
+) -> None:
+    # issue 19: no beef tallow for butter, no ice-cream bar for cream cheese
+    client = client_as("dietitian")
+    rows = [(BUTTER, None, False), ("01017", None, False), (STRAWBERRY, None, False)]
+    post = form_post(**meal_rows(0, rows)) | {"action": "solve:0"}
+    meal = client.post(reverse("keto_solve", args=[patient.pk]), post).context["plan"].meals[0]
+    table = default_table()
+    everyday = default_rules().everyday_ids()
+    for row in meal["rows"]:
+        offered = [a["food"] for a in row["alternatives"]]
+        assert offered and set(offered) <= everyday
+        family = swap_family(table.get(row["food"]))
+        assert all(swap_family(table.get(f)) == family for f in offered)
+        assert "04001" not in offered and "01300" not in offered
+
+
 def test_stale_save_is_refused(client_as: Any, patient: Patient) -> None:
     client = client_as("dietitian")
     assert _save(client, patient, version=0).status_code == 302

@@ -38,7 +38,7 @@ from spasmcare.keto.feeds import (
 )
 from spasmcare.keto.initiation import initiation_for
 from spasmcare.keto.menus import substitutes
-from spasmcare.keto.portions import default_rules, unsuitable_for_age
+from spasmcare.keto.portions import default_rules, swap_family, unsuitable_for_age
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.solver import (
     MealFood,
@@ -162,7 +162,7 @@ def meal_result(
             near = [table.get(fid) for fid in _packaged_swaps(food.id, limit)]
         else:
             pool = pool if pool is not None else list(table)
-            near = substitutes(food, pool, limit, default_rules().everyday_ids())
+            near = substitutes(food, _swap_pool(food, pool), limit)
         row["alternatives"] = [
             {"food": f.id, "name": f.name}
             for f in near
@@ -176,8 +176,17 @@ def _packaged_swaps(food_id: str, limit: int) -> tuple[str, ...]:
     """The nearest replacements of a food of the packaged table (it never changes while the
     app runs, so each food's list is worked out once per process, not on every re-solve)."""
     table = default_table()
+    food = table.get(food_id)
+    return tuple(f.id for f in substitutes(food, _swap_pool(food, list(table)), limit))
+
+
+def _swap_pool(food: Any, pool: list[Any]) -> list[Any]:
+    """A food of a category is swapped only for everyday foods (no beef tallow for butter, no
+    brain for an egg); a food outside every category for any food of its group."""
+    if swap_family(food) is None:
+        return pool
     everyday = default_rules().everyday_ids()
-    return tuple(f.id for f in substitutes(table.get(food_id), list(table), limit, everyday))
+    return [f for f in pool if f.id in everyday]
 
 
 def _meal_result(
@@ -631,6 +640,7 @@ def _page(
         "offer_diet": offer_diet,
         "today": records.today(),
         "tolerances": TOLERANCES,
+        "portion_rules": default_rules(),
         "resolution": plan.form.cleaned_data.get("resolution", 1.0)
         if plan.form.is_bound and hasattr(plan.form, "cleaned_data")
         else 1.0,
