@@ -523,12 +523,32 @@ def test_unsolved_feed_offers_only_changes_that_solve(client_as: Any, patient: P
     assert added, feed["changes"]
     html = response.content.decode()
     assert "Changes that solve" in html
-    use = dict(post, action=f"feed_use:{added[0]['added']}:checked")
-    response = client.post(reverse("keto_solve", args=[patient.pk]), use)
-    feed = response.context["plan"].feed
-    if added[0]["powder_resolution_g"] is None:
-        assert feed["status"] == "solved" and feed["verified"]
-    assert added[0]["added"] in [i["food"] for i in response.context["feed_state"].ingredients]
+    for change in added:
+        # "Add it" applies the change as tried (the product, and finer steps when it needed
+        # them), and the feed then solves
+        step = change["powder_resolution_g"]
+        action = f"feed_use:{change['added']}:checked" + (f":{step:g}" if step else "")
+        response = client.post(reverse("keto_solve", args=[patient.pk]), dict(post, action=action))
+        feed = response.context["plan"].feed
+        assert feed["status"] == "solved" and feed["verified"], (change, feed["reason"])
+        ingredients = [i["food"] for i in response.context["feed_state"].ingredients]
+        assert change["added"] in ingredients
+    # KetoCal 4:1 at 3:1 on net carbohydrate: a carbohydrate module solves only in 0.5 g steps
+    net = dict(post, carbs="net")
+    feed = client.post(reverse("keto_solve", args=[patient.pk]), net).context["plan"].feed
+    polycal = [c for c in feed["changes"] if c["added"] == "polycal-powder"]
+    assert polycal and polycal[0]["powder_resolution_g"] == 0.5
+    response = client.post(
+        reverse("keto_solve", args=[patient.pk]),
+        dict(net, action="feed_use:polycal-powder:checked:0.5"),
+    )
+    assert response.context["plan"].feed["status"] == "solved"
+    assert response.context["plan"].form.cleaned_data["resolution"] == 0.5
+    # Polycal and KetoCal 4:1 are labelled for 1 year and over: this infant is 10 months
+    assert "labelled for children of 1 year and over" in polycal[0]["change"]
+    warnings = response.context["plan"].feed["label_warnings"]
+    assert len(warnings) == 2 and "Polycal" in " ".join(warnings)
+    assert "labelled by its manufacturer for children of 1 year" in response.content.decode()
 
 
 def test_family_printout_shows_grams(client_as: Any, patient: Patient) -> None:

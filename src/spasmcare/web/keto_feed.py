@@ -34,6 +34,23 @@ FEED_CANDIDATES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Products their manufacturer labels for children of 1 year and over (nutricia.ca: KetoCal 4:1
+#: "labelled for children over 1 year"; Polycal "for individuals one year of age and older").
+LABELLED_FROM_1_YEAR = frozenset({"ketocal-4-1-powder", "polycal-powder"})
+
+
+def label_age_warnings(food_ids: list[str], names: dict[str, str], age_months: Any) -> list[str]:
+    """A warning for each product labelled for 1 year and over in an infant's feed."""
+    if age_months is None or float(age_months) >= 12:
+        return []
+    return [
+        f"{names.get(fid, fid)} is labelled by its manufacturer for children of 1 year and "
+        "over (nutricia.ca): the team decides whether to use it for this infant"
+        for fid in dict.fromkeys(food_ids)
+        if fid in LABELLED_FROM_1_YEAR
+    ]
+
+
 def _feed_candidates(table: FoodTable) -> list[tuple[Food, Any]]:
     return [(table.get(fid), kind) for fid, kind in FEED_CANDIDATES if fid in table]
 
@@ -100,6 +117,11 @@ def feed_result(
             **options,
         )
         out["changes"] = [c.to_dict() for c in changes]
+        for change in out["changes"]:
+            if change["added"] in LABELLED_FROM_1_YEAR:
+                said = label_age_warnings([change["added"]], {}, rx.patient.get("age_months"))
+                if said:
+                    change["change"] += " (labelled for children of 1 year and over)"
         return out, plan
     if feed.day:
         saved = {(d["food"], round(float(d["amount"]), 6)) for d in feed.day}
@@ -117,6 +139,10 @@ def feed_result(
             protein_max_g_per_kg,
         ).to_dict()
     out["verified"] = not out["violations"] and not out["changed"]
+    names = {line.food_id: line.name for line in plan.day}
+    out["label_warnings"] = label_age_warnings(
+        [line.food_id for line in plan.day], names, rx.patient.get("age_months")
+    )
     return out, plan
 
 

@@ -41,6 +41,7 @@ from spasmcare.keto.menus import substitutes
 from spasmcare.keto.portions import default_rules, swap_family, unsuitable_for_age
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.solver import (
+    RESOLUTIONS_G,
     MealFood,
     MealSolution,
     MealTarget,
@@ -690,7 +691,11 @@ def _posted_state(
         count = 0
     meals = meals_from_post(post, count)
     feed = feed_from_post(post)
-    _apply_action(str(post.get("action") or ""), post, meals, feed, table)
+    action = str(post.get("action") or "")
+    _apply_action(action, post, meals, feed, table)
+    step = action.split(":")[3] if action.startswith("feed_use:") and action.count(":") == 3 else ""
+    if step in {f"{r:g}" for r in RESOLUTIONS_G}:
+        inputs["resolution"] = str(float(step))  # a verified change weighs in finer steps
     return inputs, meals, feed
 
 
@@ -772,7 +777,7 @@ def _apply_action(
         feed.ingredients.append({"food": found.id, "kind": kind, "fixed_per_day": None})
     elif verb == "feed_use" and len(parts) > 2:
         # a change verified to solve: add the product it names and/or check protein
-        food_id, protein = parts[1], parts[2]
+        food_id, protein = parts[1], parts[2].split(":")[0]
         if food_id:
             offered = dict(FEED_CANDIDATES).get(food_id)
             if offered is None or food_id not in table:
