@@ -105,3 +105,27 @@ def test_every_product_lists_every_key(table: FoodTable) -> None:
     for product in PRODUCTS:
         data = table.get(product).to_dict()
         assert list(data["per_100g"]) == list(NUTRIENT_KEYS)
+
+
+def test_polycal_carbohydrate_module(table: FoodTable) -> None:
+    # nutricia.ca Polycal Powder, per 100 g: 384 kcal, carbohydrate 96.0 g, protein 0, fat 0
+    food = table.get("polycal-powder")
+    v = food.per_100g
+    assert (v["kcal"], v["carb_g"], v["protein_g"], v["fat_g"]) == (384, 96.0, 0, 0)
+    assert food.source.startswith("nutricia.ca") and food.verify is None
+    # 1 scoop = 5 g (the product page): 96.0 × 0.05 = 4.8 g carbohydrate
+    assert food.nutrient("carb_g", 5) == pytest.approx(4.8)
+    assert table.search("polycal")[0].food.id == "polycal-powder"
+    assert table.search("maltodextrin")[0].food.id == "polycal-powder"
+
+
+def test_calogen_fat_emulsion_is_flagged_for_the_clinic_to_confirm(table: FoodTable) -> None:
+    # secondary sources only: 4.5 kcal/mL, 200 mL = 100 g fat, protein-free
+    food = table.get("calogen")
+    per_100ml = food.per_100ml
+    assert per_100ml is not None
+    assert (per_100ml["kcal"], per_100ml["fat_g"], per_100ml["protein_g"]) == (450, 50, 0)
+    assert food.verify is not None and food.verify.startswith("confirm against the label")
+    assert food.density_g_per_ml is None
+    assert table.search("calogen")[0].food.id == "calogen"
+    assert table.search("fat emulsion")[0].food.id == "calogen"

@@ -24,10 +24,11 @@ from spasmcare.foods.sr28 import (
 
 
 def test_all_8789_foods(table: FoodTable) -> None:
-    # SR28 README / FOOD_DES: 8,789 foods; plus the 5 curated specialty products.
+    # SR28 README / FOOD_DES: 8,789 foods; plus the 7 curated specialty products (5, then a
+    # carbohydrate module and a fat emulsion, issue 19).
     sr28 = [f for f in table if f.source == "USDA SR28"]
     assert len(sr28) == 8789
-    assert len(table) == 8789 + 5
+    assert len(table) == 8789 + 7
 
 
 # Expected values copied by hand from the NUT_DATA.txt lines, e.g.

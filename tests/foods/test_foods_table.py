@@ -130,7 +130,7 @@ def test_additions_never_reach_the_shared_default() -> None:
     assert "clinic-only" not in fresh and "branch-only" not in fresh
     assert fresh.get("ketocal-4-1-lq").density_g_per_ml is None
     assert "clinic-only" in branch and "branch-only" not in first
-    assert len(fresh) == 8789 + 5
+    assert len(fresh) == 8789 + 7  # SR28 + the 7 curated specialty products
 
 
 # ---------------------------------------------------------------------- recipes

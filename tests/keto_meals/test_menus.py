@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 from spasmcare.errors import InputError
 from spasmcare.foods.model import Food
 from spasmcare.keto.analysis import PlainFood
-from spasmcare.keto.menus import Menu, meal_alternatives, plan_menu, plan_rotation, substitutes
+from spasmcare.keto.menus import (
+    Menu,
+    meal_alternatives,
+    plan_menu,
+    plan_rotation,
+    shopping_list,
+    substitutes,
+)
 from spasmcare.keto.solver import MealFood, MealTarget, Tolerances, violations
 
 
@@ -134,24 +142,26 @@ def test_one_candidate_repeats_that_meal() -> None:
 
 
 def test_substitutes_are_nearest_in_the_same_group() -> None:
+    # names and SR28 groups as the table has them: swaps stay within the food's swap family
+    # (here meat and fish: protein foods), never another family (oil)
     def g(i: str, fat: float, protein: float, group: str) -> Food:
         return Food(i, i, per_100g={"fat_g": fat, "protein_g": protein, "carb_g": 0.0}, group=group)
 
-    egg = g("egg", 10, 13, "eggs")
+    egg = g("Chicken, roast", 10, 13, "Poultry Products")
     pool = [
         egg,
-        g("duck-egg", 14, 13, "eggs"),
-        g("quail-egg", 11, 13, "eggs"),
-        g("oil", 11, 13, "fats"),
-        g("egg, boiled", 10, 13, "eggs"),
+        g("Duck, roast", 14, 13, "Poultry Products"),
+        g("Turkey, roast", 11, 13, "Poultry Products"),
+        g("Oil, olive", 11, 13, "Fats and Oils"),
+        g("Chicken, boiled", 10, 13, "Poultry Products"),
     ]
-    # nearest first (|11 - 10| = 1 < |14 - 10| = 4); another group and another form of egg
-    # (same first word of the name) are left out
-    assert [f.id for f in substitutes(egg, pool, limit=5)] == ["quail-egg", "duck-egg"]
-    meal = [MealFood(egg), MealFood(g("butter", 81, 1, "fats"), fixed_amount=10)]
-    alts = meal_alternatives(meal, {"egg": [pool[2]], "butter": [pool[3]]})
+    # nearest first (|11 - 10| = 1 < |14 - 10| = 4); another family and another form of the
+    # same food (same first word of the name) are left out
+    assert [f.id for f in substitutes(egg, pool, limit=5)] == ["Turkey, roast", "Duck, roast"]
+    meal = [MealFood(egg), MealFood(g("butter", 81, 1, "Fats and Oils"), fixed_amount=10)]
+    alts = meal_alternatives(meal, {"Chicken, roast": [pool[2]], "butter": [pool[3]]})
     # the fixed butter is never replaced
-    assert [[mf.id for mf in a] for a in alts] == [["quail-egg", "butter"]]
+    assert [[mf.id for mf in a] for a in alts] == [["Turkey, roast", "butter"]]
 
 
 def test_bad_rotation_input() -> None:
@@ -159,3 +169,31 @@ def test_bad_rotation_input() -> None:
         plan_rotation(MealTarget(3, 400, 6), [])
     with pytest.raises(InputError):
         plan_rotation(MealTarget(3, 400, 6), [[[PROTEIN[0]]]], days=8)
+
+
+@given(
+    st.lists(st.integers(min_value=2, max_value=5), min_size=1, max_size=3).filter(
+        lambda ks: math.prod(ks) >= 7
+    )
+)
+@settings(max_examples=10, deadline=None)
+def test_week_has_seven_different_days_when_the_candidates_allow(per_slot: list[int]) -> None:
+    # issue 19: no 2- or 3-day repeating pattern: whenever the slots' candidates can make 7
+    # different days, the week has 7 different days, each meal named as designed
+    target = MealTarget(3, 400, 6)
+    slots = [[[PROTEIN[j], FAT[s], VEG[s]] for j in range(k)] for s, k in enumerate(per_slot)]
+    names = [f"meal {chr(97 + s)}" for s in range(len(per_slot))]
+    menu = plan_rotation(target, slots, days=7, max_per_food=21, names=names)
+    assert menu.complete
+    assert len({_day_meals(menu, d) for d in range(1, 8)}) == 7
+    assert all(m.name == names[m.meal - 1] for m in menu.meals)
+
+
+def test_shopping_list_sums_the_week() -> None:
+    slots = [[[PROTEIN[0], FAT[0], VEG[0]], [PROTEIN[1], FAT[0], VEG[0]]]]
+    menu = plan_rotation(MealTarget(3, 400, 6), slots, days=3, max_per_food=21)
+    lines = {line.food_id: line for line in shopping_list(menu)}
+    for food_id, line in lines.items():
+        served = [i.amount for m in menu.meals for i in m.solution.items if i.food_id == food_id]
+        assert line.grams == pytest.approx(sum(served)) and line.meals == len(served)
+    assert lines["f0"].meals == 3

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from spasmcare.foods import default_table
-from spasmcare.keto.analysis import Portion, analyze, liquid_ready
+from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.record.synthetic import DemoInfant, demo_clinic, keto_prescription
 from spasmcare.web import demo, demo_keto, records
 from spasmcare.web.keto_forms import FeedState
@@ -143,31 +143,33 @@ def test_demo_clinic_saves_a_verified_keto_plan_per_ketogenic_infant(
     #   EER = 89 × 8.9 − 100 + 22 = 714.1 kcal/day; fluid 1 mL/kcal = 714.1 mL/day.
     #   Protein 1.2 g/kg (US DRI AI, 7-12 months) × 8.9 kg = 10.68 g/day.
     #   KetoCal 3:1 powder alone (fat 67.7, protein 15.3, carbohydrate 7.2 g/100 g; 699.3
-    #   kcal/100 g by 9/4/4) would need 714.1 / 6.993 = 102 g, bringing 15.6 g protein: 4.9 g
-    #   above the prescription (issue 12). The demo's feed adds expressed breast milk and
-    #   Liquigen, so the day holds protein at 10.68 ± 0.5 g as well as 3:1 and 714 kcal.
+    #   kcal/100 g by 9/4/4) as the whole feed at the energy target (issue 19, formula-led):
+    #   714.1 / 6.993 = 102.1 -> 102 g = 713.3 kcal, protein 102 × 0.153 = 15.61 g =
+    #   1.75 g/kg/day, at least the 1.2 g/kg/day minimum for age: the protein check passes.
+    #   (Issue 12 held protein to 10.68 g with breast milk and Liquigen; issue 19 says a
+    #   formula-led feed accepts the protein the formula brings, checked against the minimum.)
     dev = patients["Dev Placeholder (fictional)"]
     entry = Entry.objects.get(patient=dev, kind=Kind.KETO_PLAN)
     assert entry.data["prescription"]["ratio"] == "3"
     assert entry.data["prescription"]["meals"] == 6
     assert entry.data["feed"]["feeds"] == 6
+    assert entry.data["feed"]["match_protein"] is False
     day = entry.data["feed"]["day"]
-    assert [d["food"] for d in day] == ["ketocal-3-1-powder", "01107", "liquigen"]
+    assert [(d["food"], d["amount"]) for d in day] == [("ketocal-3-1-powder", 102.0)]
     table = default_table()
-    foods = [table.get(d["food"]) for d in day]
-    foods = [
-        liquid_ready(f)[0] if d["unit"] == "ml" else f for f, d in zip(foods, day, strict=True)
-    ]
-    a = analyze([Portion(f, d["amount"], d["unit"]) for f, d in zip(foods, day, strict=True)])
+    a = analyze([Portion(table.get(d["food"]), d["amount"], d["unit"]) for d in day])
     assert a.ratio == pytest.approx(3.0, abs=0.02)
     assert a.kcal == pytest.approx(714.1, rel=0.01)
-    assert a.protein_g == pytest.approx(10.68, abs=0.5)
+    assert a.protein_g == pytest.approx(15.606)
+    check = _recheck(entry).feed["protein_check"]
+    assert check["status"] == "pass" and check["minimum_g_per_kg"] == 1.2
+    assert check["g_per_kg"] == pytest.approx(15.606 / 8.9)
     family = _client("family")
     with django_assert_max_num_queries(12):
         printout = family.get(reverse("family_print", args=[dev.pk, "feed"]))
     html = printout.content.decode()
     assert printout.status_code == 200
-    assert "KetoCal 3:1 powder" in html and "Liquigen" in html
+    assert "KetoCal 3:1 powder" in html and "Liquigen" not in html
     assert "6 feeds a day" in html and "119 mL" in html and "714 mL" in html
     assert "needs checking" not in html and "checked against the prescription" in html
     # KetoCal 3:1's values come from a weak source: the family sheet says to check the label

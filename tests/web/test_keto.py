@@ -12,15 +12,18 @@ from django.urls import reverse
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.keto.feeds import FeedIngredient, FeedTarget, solve_feed
+from spasmcare.keto.portions import default_rules, swap_family, unsuitable_for_age
 from spasmcare.keto.prescription import Patient as RxPatient
 from spasmcare.keto.prescription import classic, mct
-from spasmcare.keto.solver import MealFood, MealTarget, meal_problem, solve_meal
+from spasmcare.keto.solver import MealFood, MealTarget, diagnosis, meal_problem, solve_meal
 from spasmcare.web import audit
 from spasmcare.web.keto_forms import default_inputs
 from spasmcare.web.models import Entry, Kind, Patient, User
 from spasmcare.web.views import keto as keto_views
 
-BUTTER, EGG, STRAWBERRY, CHICKEN, OLIVE_OIL = "01001", "01123", "09316", "05062", "04053"
+# a cooked egg: raw egg is not for an infant (NHS weaning guidance; issue 19)
+BUTTER, EGG, STRAWBERRY, CHICKEN, OLIVE_OIL = "01001", "01129", "09316", "05062", "04053"
+RAW_EGG = "01123"
 CREAM = "01053"
 
 #: The infant of the tests: 10 months, 7 kg, girl (age given, so the tests do not age).
@@ -55,7 +58,12 @@ def domain_meal(ids: list[str]) -> Any:
     rx = classic(RxPatient(10, 7.0, "female"), 3.0)
     table = default_table()
     target = MealTarget.from_prescription(rx.per_meal[0])
-    return solve_meal(meal_problem([MealFood(table.get(i)) for i in ids], target))
+    rules = default_rules()
+    foods = []
+    for i in ids:
+        limits = rules.limits(table.get(i)) or (None, None)
+        foods.append(MealFood(table.get(i), min_amount=limits[0], max_amount=limits[1]))
+    return solve_meal(meal_problem(foods, target))
 
 
 def solve_json(client: Client, patient: Patient, items: list[dict[str, Any]], **extra: Any) -> Any:
@@ -156,8 +164,11 @@ def test_infeasible_meal_gives_the_domain_reason(client_as: Any, patient: Patien
     data = solve_json(client_as("nurse"), patient, items).json()
     assert data["status"] == "infeasible" and data["verified"] is False
     expected = domain_meal([BUTTER, OLIVE_OIL])
-    assert data["reason"] == expected.reason
+    # issue 19: the domain's diagnosis, then only changes verified by solving (the solver's
+    # untried suggestion is not repeated)
+    assert data["reason"].startswith(diagnosis(expected.reason) + ". ")
     assert "cannot supply 2.8 g protein" in data["reason"]  # 8.4 g / 3 meals
+    assert "add a protein food such as meat" not in data["reason"]
 
 
 def test_solve_json_bad_input_names_the_field(client_as: Any, patient: Patient) -> None:
@@ -236,13 +247,20 @@ def test_swap_for_a_chosen_food_beside_the_row(client_as: Any, patient: Patient)
     assert f'<label for="m0_swap_{EGG}">Swap for</label>' in html
     egg_row = next(r for r in response.context["plan"].meals[0]["rows"] if r["food"] == EGG)
     offered = [a["food"] for a in egg_row["alternatives"]]
-    # nearest dairy-and-egg foods by fat, protein and carbohydrate, never another form of egg
-    # nor a food already in the meal
-    assert RICOTTA in offered and BUTTER not in offered
+    # issue 19: swaps stay within the food's swap family (protein foods for an egg), everyday
+    # foods first (no brain, no pickled feet), never another form of egg nor a food already in
+    # the meal
+    rules = default_rules()
+    table = default_table()
+    assert len(offered) == 5 and BUTTER not in offered
+    assert all(swap_family(table.get(f)) == "protein" for f in offered)
+    assert set(offered) <= rules.everyday_ids()
     assert all(not a["name"].startswith("Egg,") for a in egg_row["alternatives"])
-    post.update({f"m0_swap_{EGG}": RICOTTA, "action": f"swap:0:{EGG}"})
+    chosen = "15237"  # salmon, cooked: offered for the egg, and the meal solves with it
+    assert chosen in offered
+    post.update({f"m0_swap_{EGG}": chosen, "action": f"swap:0:{EGG}"})
     meal = client.post(url, post).context["plan"].meals[0]
-    assert [r["food"] for r in meal["rows"]] == [BUTTER, RICOTTA, STRAWBERRY]
+    assert [r["food"] for r in meal["rows"]] == [BUTTER, chosen, STRAWBERRY]
     assert meal["status"] == "solved" and meal["verified"] is True
     # checked independently with the domain analysis: 3:1 within the ±0.1 tolerance
     table = default_table()
@@ -252,7 +270,7 @@ def test_swap_for_a_chosen_food_beside_the_row(client_as: Any, patient: Patient)
     assert check.totals()["ratio"] == pytest.approx(3.0, abs=0.1)
     # the JSON path (keto.js) gets the same choices and the same swap
     items = [{"food": r["food"], "grams": r["grams"], "locked": False} for r in meal["rows"]]
-    data = solve_json(client, patient, items, swap={"old": RICOTTA, "new": EGG}).json()
+    data = solve_json(client, patient, items, swap={"old": chosen, "new": EGG}).json()
     assert data["status"] == "solved"
     assert [r["food"] for r in data["rows"]] == [BUTTER, EGG, STRAWBERRY]
     assert all("alternatives" in r for r in data["rows"])
@@ -305,8 +323,86 @@ def test_save_refuses_an_unverified_meal(client_as: Any, patient: Patient) -> No
     post = form_post(action="save", **meal_rows(0, [(BUTTER, 30, True), (EGG, 30, True)]))
     response = client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post)
     assert response.status_code == 400
-    assert "Nothing was saved" in response.content.decode()
+    assert "Nothing was saved: meal 1 no longer meets its target" in response.content.decode()
     assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+
+
+def test_medicine_carbohydrate_re_solves_the_meals_it_moves(
+    client_as: Any, patient: Patient
+) -> None:
+    # issue 19: meal 1 verified, then a medicine carrying 300 mg × 2 = 0.6 g carbohydrate a
+    # day is entered; each of 3 meals loses 0.2 g carbohydrate from its target, so the saved
+    # amounts no longer meet it. Save refuses naming the meal, solves it again to the new
+    # target and shows it; saving what is shown then works.
+    client = client_as("dietitian")
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    medicine = dict(med0_name="levetiracetam syrup", med0_carb_mg="300", med0_per_day="2")
+    post = form_post(action="save", **meal_rows(0, rows), **medicine)
+    response = client.post(reverse("keto_save", args=[patient.pk]), post)
+    assert response.status_code == 400
+    plan = response.context["plan"]
+    text = " ".join(plan.errors)
+    assert "meal 1 no longer meets its target" in text
+    assert "Solved again to the new target: meal 1" in text
+    meal = plan.meals[0]
+    assert meal["status"] == "solved" and meal.get("moved")
+    # the new amounts meet the moved target, re-analysed here from the rows shown
+    target = meal["target"]
+    totals = meal["totals"]
+    assert totals["ratio"] == pytest.approx(target["ratio"], abs=0.02)
+    assert totals["kcal"] == pytest.approx(target["kcal"], rel=0.01)
+    assert "solved again: its target changed" in response.content.decode()
+    assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+    new_rows = [(r["food"], r["grams"], False) for r in meal["rows"]]
+    post = form_post(action="save", **meal_rows(0, new_rows), **medicine)
+    assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 302
+
+
+def test_an_unsolved_meal_names_only_changes_that_solve(client_as: Any, patient: Patient) -> None:
+    # butter and strawberries: too little protein for 2.8 g without too much carbohydrate; the
+    # solver's untried rule of thumb is not shown, only changes that solved when tried
+    client = client_as("dietitian")
+    post = form_post(**meal_rows(0, [(BUTTER, None, False), (STRAWBERRY, None, False)]))
+    meal = client.post(reverse("keto_solve", args=[patient.pk]), post).context["plan"].meals[0]
+    assert meal["status"] == "infeasible"
+    assert "add a protein food with little carbohydrate" not in meal["reason"]
+    assert "Changes that solve (each tried): " in meal["reason"]
+    assert "add Egg, whole, cooked, hard-boiled (gives" in meal["reason"]
+
+
+def test_raw_egg_is_kept_out_of_an_infant_plan(client_as: Any, patient: Patient) -> None:
+    # issue 19: raw egg for a 10-month-old stops the meal, with the reason and the source;
+    # Save refuses naming the meal
+    client = client_as("dietitian")
+    post = form_post(**meal_rows(0, [(BUTTER, None, False), (RAW_EGG, None, False)]))
+    meal = client.post(reverse("keto_solve", args=[patient.pk]), post).context["plan"].meals[0]
+    assert meal["status"] == "error"
+    assert "Egg, whole, raw, fresh is not for this child" in meal["reason"]
+    assert "NHS" in meal["reason"]
+    response = client.post(reverse("keto_save", args=[patient.pk]), post | {"action": "save"})
+    assert response.status_code == 400
+    assert "meal 1 cannot be solved (Egg, whole, raw, fresh is not for this child" in (
+        response.content.decode()
+    )
+
+
+def test_swaps_offered_are_everyday_foods_of_the_same_family(
+    client_as: Any, patient: Patient
+) -> None:
+    # issue 19: no beef tallow for butter, no ice-cream bar for cream cheese
+    client = client_as("dietitian")
+    rows = [(BUTTER, None, False), ("01017", None, False), (STRAWBERRY, None, False)]
+    post = form_post(**meal_rows(0, rows)) | {"action": "solve:0"}
+    meal = client.post(reverse("keto_solve", args=[patient.pk]), post).context["plan"].meals[0]
+    table = default_table()
+    everyday = default_rules().everyday_ids()
+    for row in meal["rows"]:
+        offered = [a["food"] for a in row["alternatives"]]
+        assert offered and set(offered) <= everyday
+        family = swap_family(table.get(row["food"]))
+        assert all(swap_family(table.get(f)) == family for f in offered)
+        assert "04001" not in offered and "01300" not in offered
 
 
 def test_stale_save_is_refused(client_as: Any, patient: Patient) -> None:
@@ -356,10 +452,13 @@ def test_first_save_can_open_a_diet_period(
 
 
 def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
-    # KetoCal 3:1 powder alone, 6 feeds, volume = 1 mL/kcal = 545 mL, protein not held: the
-    # solver meets ratio and energy, but the day brings more protein than the prescription
-    # (10 months, 7 kg: 1.2 g/kg = 8.4 g/day; 545 kcal of KetoCal 3:1 at 699.3 kcal/100 g is
-    # 78 g, 78 × 0.153 = 11.9 g protein): never "verified", never saved (issue 12).
+    # KetoCal 3:1 powder alone, 6 feeds, volume = 1 mL/kcal = 545 mL, protein not held (the
+    # default since issue 19, formula-led): the solver meets ratio and energy, and the protein
+    # the formula brings is checked against the age minimum, not the prescription's grams
+    # (10 months, 7 kg: US DRI RDA 1.2 g/kg/day; 545 kcal of KetoCal 3:1 at 699.3 kcal/100 g
+    # is 78 g, 78 × 0.153 = 11.93 g = 1.70 g/kg/day: passes). Issue 12 refused this feed for
+    # differing from the prescription's 8.4 g; issue 19 says that is not how dietitians
+    # prescribe a formula-led feed.
     table = default_table()
     plan = solve_feed(
         [FeedIngredient(table.get("ketocal-3-1-powder"), "powder")],
@@ -371,15 +470,20 @@ def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
     client = client_as("dietitian")
     response = client.post(reverse("keto_solve", args=[patient.pk]), post)
     feed = response.context["plan"].feed
-    assert feed["status"] == "solved" and not feed["verified"]
+    assert feed["status"] == "solved" and feed["verified"] and feed["violations"] == []
     assert feed["plan"]["day"]["items"][0]["amount"] == grams
-    assert any(v.startswith("protein 11.") for v in feed["violations"])
+    check = feed["protein_check"]
+    assert check["status"] == "pass" and check["minimum_g_per_kg"] == 1.2
+    assert check["g_per_kg"] == pytest.approx(11.934 / 7.0)
     html = response.content.decode()
-    assert f"{grams:g} g" in html and "does not meet the prescription" in html
+    assert f"{grams:g} g" in html and "protein passes" in html
     assert "6 feeds of 91 mL" in html  # 545 / 6 = 90.8 mL
-    post["plan_version"] = "0"
-    assert client.post(reverse("keto_save", args=[patient.pk]), post).status_code == 400
-    assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN).exists()
+    assert response.context["plan"].saveable
+    # a clinic's upper limit of 1.5 g/kg/day: the check warns (the feed is still shown)
+    capped = dict(post, protein_max_g_per_kg="1.5")
+    response = client.post(reverse("keto_solve", args=[patient.pk]), capped)
+    assert response.context["plan"].feed["protein_check"]["status"] == "warn"
+    assert "protein warning" in response.content.decode()
     # with breast milk and Liquigen, protein held: the day meets the prescription, is saved
     # and printed for the family with the label caution
     held = form_post(
@@ -403,6 +507,48 @@ def test_infant_feed_recipe(client_as: Any, patient: Patient) -> None:
     assert "545 mL" in printout and "6 feeds a day" in printout
     assert "checked against the prescription" in printout
     assert "Compare them with the label on your product" in printout
+
+
+def test_unsolved_feed_offers_only_changes_that_solve(client_as: Any, patient: Patient) -> None:
+    # KetoCal 4:1 alone at 3:1 (10 months, 7 kg, total carbohydrate: 3.06:1, richer than
+    # 3:1 + 0.02): no solution. The page names what binds, not the solver's untried rule of
+    # thumb, and lists only changes whose feed solved; "Add it" applies one and it solves.
+    client = client_as("dietitian")
+    post = form_post(f0_food="ketocal-4-1-powder", f0_kind="powder", feed_feeds="6")
+    response = client.post(reverse("keto_solve", args=[patient.pk]), post)
+    feed = response.context["plan"].feed
+    assert feed["status"] == "infeasible"
+    assert "add a food with protein" not in feed["reason"]
+    added = [c for c in feed["changes"] if c["kind"] == "add"]
+    assert added, feed["changes"]
+    html = response.content.decode()
+    assert "Changes that solve" in html
+    for change in added:
+        # "Add it" applies the change as tried (the product, and finer steps when it needed
+        # them), and the feed then solves
+        step = change["powder_resolution_g"]
+        action = f"feed_use:{change['added']}:checked" + (f":{step:g}" if step else "")
+        response = client.post(reverse("keto_solve", args=[patient.pk]), dict(post, action=action))
+        feed = response.context["plan"].feed
+        assert feed["status"] == "solved" and feed["verified"], (change, feed["reason"])
+        ingredients = [i["food"] for i in response.context["feed_state"].ingredients]
+        assert change["added"] in ingredients
+    # KetoCal 4:1 at 3:1 on net carbohydrate: a carbohydrate module solves only in 0.5 g steps
+    net = dict(post, carbs="net")
+    feed = client.post(reverse("keto_solve", args=[patient.pk]), net).context["plan"].feed
+    polycal = [c for c in feed["changes"] if c["added"] == "polycal-powder"]
+    assert polycal and polycal[0]["powder_resolution_g"] == 0.5
+    response = client.post(
+        reverse("keto_solve", args=[patient.pk]),
+        dict(net, action="feed_use:polycal-powder:checked:0.5"),
+    )
+    assert response.context["plan"].feed["status"] == "solved"
+    assert response.context["plan"].form.cleaned_data["resolution"] == 0.5
+    # Polycal and KetoCal 4:1 are labelled for 1 year and over: this infant is 10 months
+    assert "labelled for children of 1 year and over" in polycal[0]["change"]
+    warnings = response.context["plan"].feed["label_warnings"]
+    assert len(warnings) == 2 and "Polycal" in " ".join(warnings)
+    assert "labelled by its manufacturer for children of 1 year" in response.content.decode()
 
 
 def test_family_printout_shows_grams(client_as: Any, patient: Patient) -> None:
@@ -513,6 +659,73 @@ def test_saved_plan_gives_a_week_menu(client_as: Any, patient: Patient) -> None:
     assert all(v <= 7 for v in menu["food_counts"].values())
     html = client.get(reverse("keto_planner", args=[patient.pk])).content.decode()
     assert html.count("meals is designed") + html.count("meals are designed") <= 1
+
+
+WEEK_MEALS = (
+    [BUTTER, EGG, STRAWBERRY],
+    [BUTTER, "01009", "09302"],  # butter, cheddar, raspberries
+    [CREAM, "01009", STRAWBERRY],
+)
+
+
+def _save_week(client: Client, patient: Patient) -> Any:
+    # butter and cheddar are in two designed meals a day: the food limit is raised to 21
+    post = form_post(plan_version=0, action="save", menu_max_per_food="21")
+    for i, ids in enumerate(WEEK_MEALS):
+        solution = domain_meal(ids)
+        assert solution.solved
+        post |= meal_rows(i, [(it.food_id, it.grams, False) for it in solution.items])
+    return client.post(reverse("keto_save", args=[patient.pk]), post)
+
+
+def test_week_menu_seven_different_days_named_everyday_foods_and_a_shopping_list(
+    client_as: Any, patient: Patient
+) -> None:
+    # issue 19: 7 varied days (no 2-3 day pattern), the meals' names kept, variations only from
+    # everyday foods of the same swap family, none unsuitable for this 10-month-old, every
+    # meal re-analysed here (ratio ± 0.02, energy ± 1 %), a shopping list summing the week
+    client = client_as("dietitian")
+    assert _save_week(client, patient).status_code == 302
+    menu = client.get(reverse("keto_planner", args=[patient.pk])).context["menu"]
+    assert menu["unsolved"] == [] and len(menu["meals"]) == 21
+    table = default_table()
+    rules = default_rules()
+    target = MealTarget.from_prescription(classic(RxPatient(10, 7.0, "female"), 3.0).per_meal[0])
+    days = {}
+    for m in menu["meals"]:
+        assert m["name"] == f"meal {m['meal']}"
+        ids = [it["food_id"] for it in m["items"]]
+        designed = WEEK_MEALS[m["meal"] - 1]
+        families = {swap_family(table.get(f)) for f in designed}
+        for f in ids:
+            food = table.get(f)
+            assert f in designed or (f in rules.everyday_ids() and swap_family(food) in families)
+            assert unsuitable_for_age(food, 10.0) is None
+        fat = protein = carb = 0.0
+        for it in m["items"]:
+            v = table.get(it["food_id"]).per_100g
+            fat += v["fat_g"] * it["grams"] / 100
+            protein += v["protein_g"] * it["grams"] / 100
+            carb += v["carb_g"] * it["grams"] / 100  # total carbohydrate: the default basis
+        assert fat / (protein + carb) == pytest.approx(target.ratio, abs=0.02)
+        assert 9 * fat + 4 * protein + 4 * carb == pytest.approx(target.kcal, rel=0.01)
+        days.setdefault(m["day"], []).append(tuple(sorted(ids)))
+    assert len({tuple(d) for d in days.values()}) == 7  # 7 different days
+    summed: dict[str, float] = {}
+    for m in menu["meals"]:
+        for it in m["items"]:
+            summed[it["food_id"]] = summed.get(it["food_id"], 0.0) + it["grams"]
+    assert {line["food"]: line["grams"] for line in menu["shopping"]} == pytest.approx(
+        {f: g for f, g in summed.items() if g > 0}
+    )
+    # printable for the family, with the shopping list
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(username="family")
+    page = keto_views.printable(request, patient, "menu").content.decode()
+    assert "Day 7" in page and "Meal 3" in page and "Shopping list for the week" in page
+    first = menu["shopping"][0]
+    assert f"{first['grams']:g} g" in page
+    assert "menu" in keto_views.family_pages(patient)
 
 
 def test_planner_query_count(

@@ -1,6 +1,7 @@
 """Specialty ketogenic products that SR28 does not hold (curated in ``data/specialty.yaml``).
 
-Values, sources and reliability tags are those of the project's facts file [1]_; the weak ones
+Values, sources and reliability tags are those of the project's facts file [1]_ or of the
+product's own published composition [2]_ [3]_; the weak ones
 carry a ``verify`` note ("verify against the label"). No density is invented: where the facts file
 gives none, ``density_g_per_ml`` is ``None`` and per-100 g values of a per-100 mL product stay
 unknown until a clinic sets one (:meth:`spasmcare.foods.FoodTable.set_density`).
@@ -10,6 +11,11 @@ References
 .. [1] spasmcare facts file ``shared/reference/keto-therapy.md``, §6 "Formula / custom-food
    composition" (nutricia.ca KetoCal 4:1 page; Matthew's Friends / Nutricia notice March 2016;
    shop.medicalfood.com Liquigen page; Mead Johnson MCT Oil monograph; hobby food databases).
+.. [2] Nutricia Canada. Polycal Powder product page (nutricia.ca/polycal-powder): per 100 g
+   384 kcal, carbohydrate 96.0 g, protein 0, fat 0; for one year of age and older.
+.. [3] Calogen (Nutricia long-chain fat emulsion): 4.5 kcal/mL, protein-free (themedichannel.com),
+   200 mL = 100 g fat (ntro.it.com). Secondary sources only: the entry carries a ``verify`` note
+   (a composition a clinic must confirm against the label).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spasmcare.errors import InputError
+from spasmcare.keto.portions import swap_family
 from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
 from spasmcare.keto.solver import (
     MealFood,
@@ -47,10 +48,11 @@ class MenuMeal:
     day: int
     meal: int
     solution: MealSolution
+    name: str | None = None  # the designed meal's name ("breakfast"), kept on every day
 
     def to_dict(self) -> dict[str, Any]:
         data = self.solution.to_dict()
-        return {"day": self.day, "meal": self.meal, **data}
+        return {"day": self.day, "meal": self.meal, "name": self.name, **data}
 
 
 @dataclass(frozen=True)
@@ -221,12 +223,18 @@ def _kind(food: Any) -> str:
 
 
 def substitutes(
-    food: Any, pool: Sequence[Any], limit: int = DEFAULT_SUBSTITUTES_PER_FOOD
+    food: Any,
+    pool: Sequence[Any],
+    limit: int = DEFAULT_SUBSTITUTES_PER_FOOD,
+    preferred: frozenset[str] | None = None,
 ) -> list[Any]:
-    """Foods of ``pool`` that could stand in for ``food`` in a meal: the same food group (when
-    both have one) and the nearest fat, protein and carbohydrate per 100 g (sum of absolute
+    """Foods of ``pool`` that could stand in for ``food`` in a meal: the same swap family of
+    categories when the food has one (:func:`spasmcare.keto.portions.swap_family`: protein
+    foods for protein foods, fats for fats, cream for cream...), else the same food group (when
+    both have one), and the nearest fat, protein and carbohydrate per 100 g (sum of absolute
     differences), nearest first. Another form of the same food (the same first word of the
-    name, e.g. "Butter, salted" and "Butter, without salt") is no variety and is left out. A
+    name, e.g. "Butter, salted" and "Butter, without salt") is no variety and is left out. Foods
+    in ``preferred`` (the everyday foods) come before all others. A
     software choice of *candidates*: every meal built from them is still solved to the
     prescription before it is served.
     """
@@ -234,19 +242,27 @@ def substitutes(
     if own is None:
         return []
     group = getattr(food, "group", None)
+    family = swap_family(food)
     kind = _kind(food)
-    scored: list[tuple[float, str, Any]] = []
+    scored: list[tuple[bool, float, str, Any]] = []
     for other in pool:
-        if other.id == food.id or (group and getattr(other, "group", None) != group):
+        if other.id == food.id:
+            continue
+        if family is not None:
+            if swap_family(other) != family:
+                continue
+        elif group and getattr(other, "group", None) != group:
             continue
         if kind and _kind(other) == kind:
             continue
         prof = _profile(other)
         if prof is None:
             continue
-        scored.append((sum(abs(a - b) for a, b in zip(own, prof, strict=True)), other.id, other))
-    scored.sort(key=lambda s: (s[0], s[1]))
-    return [s[2] for s in scored[:limit]]
+        distance = sum(abs(a - b) for a, b in zip(own, prof, strict=True))
+        usual = preferred is None or other.id in preferred
+        scored.append((not usual, distance, other.id, other))
+    scored.sort(key=lambda s: (s[0], s[1], s[2]))
+    return [s[3] for s in scored[:limit]]
 
 
 def meal_alternatives(
@@ -288,15 +304,19 @@ def plan_rotation(
     resolution: float = 1.0,
     carbs: CarbBasis = DEFAULT_CARBS,
     options: SolverOptions | None = None,
+    names: Sequence[str] | None = None,
 ) -> Menu:
     """A menu whose meal ``s`` of each day is one of ``slots[s]`` (a designed meal first, then
-    its alternatives), every served meal solved to ``target``.
+    its alternatives), every served meal solved to ``target``; ``names[s]`` names meal ``s``
+    on every day.
 
-    For each slot of each day the candidates are ranked: first those differing from the meal
-    served in that slot the day before, then by how often their foods were used so far, then by
+    For each slot of each day the candidates are ranked: first the one served longest ago in
+    that slot (never served first), then by how often their foods were used so far, then by
     their order. A candidate that would put a food in more than ``max_per_food`` meals, or that
-    does not solve, is skipped. So with two or more solvable candidates per slot (within the
-    food limit) no two consecutive days are the same; with one, that meal is repeated.
+    does not solve, is skipped. So a slot cycles through all its solvable candidates before
+    repeating one: with two or more no two consecutive days are the same. The day's last meal
+    avoids a choice that would make the whole day equal to an earlier one, so with enough
+    solvable candidates the 7 days of a week all differ (no 2- or 3-day pattern).
     """
     if not (isinstance(days, int) and 1 <= days <= MAX_DAYS):
         raise InputError("--days", days, f"a whole number of days from 1 to {MAX_DAYS}")
@@ -313,17 +333,22 @@ def plan_rotation(
     counts: Counter[str] = Counter()
     meals: list[MenuMeal] = []
     unsolved: list[tuple[int, int, str]] = []
-    previous: dict[int, tuple[str, ...]] = {}
+    last_served: dict[tuple[int, int], int] = {}
+    seen_days: set[tuple[int | None, ...]] = set()
     for day in range(1, days + 1):
+        today: list[int | None] = []
         for s, slot in enumerate(cands):
             ranked = sorted(
                 range(len(slot)),
                 key=lambda j: (
-                    tuple(mf.id for mf in slot[j]) == previous.get(s),
+                    last_served.get((s, j), 0),
                     sum(counts[mf.id] for mf in slot[j]),
                     j,
                 ),
             )
+            if s == len(cands) - 1:
+                # the day's last meal: a choice that would repeat a whole earlier day goes last
+                ranked.sort(key=lambda j: (*today, j) in seen_days)
             chosen: MealSolution | None = None
             first_tried: tuple[MealFood, ...] | None = None
             for j in ranked:
@@ -338,7 +363,8 @@ def plan_rotation(
                 if any(counts[i] + 1 > max_per_food for i in used):
                     continue
                 chosen = solution
-                previous[s] = tuple(mf.id for mf in combo)
+                last_served[(s, j)] = day
+                today.append(j)
                 counts.update(used)
                 break
             if chosen is None:
@@ -350,9 +376,11 @@ def plan_rotation(
                 else:
                     reason = solve(first_tried, explain=True).reason or "no candidate solves"
                 unsolved.append((day, s + 1, reason))
-                previous.pop(s, None)
+                today.append(None)
                 continue
-            meals.append(MenuMeal(day, s + 1, chosen))
+            name = names[s] if names is not None and s < len(names) else None
+            meals.append(MenuMeal(day, s + 1, chosen, name))
+        seen_days.add(tuple(today))
     return Menu(
         days=days,
         meals_per_day=len(cands),
@@ -361,6 +389,33 @@ def plan_rotation(
         food_counts=dict(sorted(counts.items())),
         unsolved=tuple(unsolved),
     )
+
+
+@dataclass(frozen=True)
+class ShoppingLine:
+    food_id: str
+    name: str
+    grams: float
+    meals: int
+
+
+def shopping_list(menu: Menu) -> list[ShoppingLine]:
+    """Grams of each food over the whole menu (summed over every served meal), by name.
+
+    A food solved to 0 g in a meal is not bought for that meal (it counts no grams and no meal).
+    """
+    grams: dict[str, float] = {}
+    meals: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for m in menu.meals:
+        for item in m.solution.items:
+            if item.amount <= 0:
+                continue
+            grams[item.food_id] = grams.get(item.food_id, 0.0) + item.amount
+            meals[item.food_id] += 1
+            names[item.food_id] = item.name
+    lines = [ShoppingLine(i, names[i], round(grams[i], 6), meals[i]) for i in grams]
+    return sorted(lines, key=lambda line: line.name.casefold())
 
 
 def _cached_solver(

@@ -13,11 +13,16 @@ References
    1.5 y 1.03; 2 y 0.97; 3 y 0.90; 4–6 y 0.87 g/kg/day.
 3. Compass Group. Manual of Clinical Nutrition Management, 2013, "Ketogenic Diet", p. E-15:
    protein at least the RDA minimum for age.
+
+Upper limit: none of these references gives a maximum protein intake for age, so the check of
+a formula-led feed (:func:`check_protein`) has no built-in maximum; a clinic may set one
+(``maximum_g_per_kg``), and the check says when none is set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from spasmcare.errors import InputError
 from spasmcare.keto.ages import as_given
@@ -115,3 +120,69 @@ def reference_protein(
             "who-2007-protein",
         )
     raise InputError("--protein-reference", reference, "one of " + ", ".join(PROTEIN_REFERENCES))
+
+
+@dataclass(frozen=True)
+class ProteinCheck:
+    """Protein a feed brings, against the age minimum and a clinic's maximum (if set)."""
+
+    protein_g: float
+    weight_kg: float
+    minimum: ProteinReference
+    maximum_g_per_kg: float | None
+    status: Literal["pass", "warn"]
+    message: str
+
+    @property
+    def g_per_kg(self) -> float:
+        return self.protein_g / self.weight_kg
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "protein_g": self.protein_g,
+            "g_per_kg": self.g_per_kg,
+            "minimum_g_per_kg": self.minimum.g_per_kg,
+            "minimum_reference": self.minimum.description,
+            "source": SOURCES[self.minimum.source_key],
+            "maximum_g_per_kg": self.maximum_g_per_kg,
+            "status": self.status,
+            "message": self.message,
+        }
+
+
+def check_protein(
+    protein_g: float,
+    weight_kg: float,
+    age_months: float,
+    reference: str = DEFAULT_PROTEIN_REFERENCE,
+    maximum_g_per_kg: float | None = None,
+) -> ProteinCheck:
+    """Check the protein a feed brings [g/day] against the age minimum [g/kg/day] [1, 2, 3].
+
+    ``pass`` when protein per kg is at least the reference intake for age (and, when a clinic
+    has set ``maximum_g_per_kg``, at most that); ``warn`` otherwise. No maximum is built in:
+    none of the references gives one.
+    """
+    if not (weight_kg > 0):
+        raise InputError("weight", weight_kg, "a weight above 0 kg")
+    if maximum_g_per_kg is not None and not maximum_g_per_kg > 0:
+        raise InputError("protein upper limit", maximum_g_per_kg, "above 0 g/kg/day, or blank")
+    ref = reference_protein(age_months, reference)
+    per_kg = protein_g / weight_kg
+    said = f"{protein_g:.1f} g/day = {per_kg:.2f} g/kg/day"
+    low = per_kg < ref.g_per_kg - 1e-9
+    high = maximum_g_per_kg is not None and per_kg > maximum_g_per_kg + 1e-9
+    if low:
+        message = f"protein {said}, below the minimum for age {ref.g_per_kg:g} g/kg/day"
+    elif high:
+        message = f"protein {said}, above the clinic's upper limit {maximum_g_per_kg:g} g/kg/day"
+    else:
+        message = f"protein {said}, at least the minimum for age {ref.g_per_kg:g} g/kg/day"
+    message += f" ({ref.description})"
+    if maximum_g_per_kg is None:
+        message += "; no upper limit set (a clinic setting: no reference gives one)"
+    elif not high:
+        message += f", within the clinic's upper limit {maximum_g_per_kg:g} g/kg/day"
+    return ProteinCheck(
+        protein_g, weight_kg, ref, maximum_g_per_kg, "warn" if low or high else "pass", message
+    )

@@ -1163,6 +1163,22 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
     )
 
 
+#: Where the sentence of :func:`explain_infeasible` turns from what binds to what to try.
+_ADVICE_START = re.compile(
+    r"[:;] (?=add |raise |lower |use a finer |the protein and carbohydrate foods )"
+)
+
+
+def diagnosis(reason: str) -> str:
+    """What binds, without the untested suggestion of :func:`explain_infeasible`.
+
+    The suggestion there is a rule of thumb, never re-solved; a caller that can try changes
+    (:mod:`spasmcare.keto.advice`) shows this diagnosis with only the changes verified to solve.
+    """
+    match = _ADVICE_START.search(reason)
+    return reason if match is None else reason[: match.start()]
+
+
 def _fits_resolution(mf: MealFood, res: float) -> bool:
     if mf.fixed_amount is None:
         return True
@@ -1259,8 +1275,12 @@ def swap_and_resolve(
     resolution: float = 1.0,
     carbs: CarbBasis = DEFAULT_CARBS,
     options: SolverOptions | None = None,
+    new_limits: tuple[float | None, float | None] | None = None,
 ) -> MealSolution:
     """Replace ``old_id`` by ``new_food`` in a saved meal and re-solve, moving the others least.
+
+    ``new_limits`` (minimum, maximum) are the new food's own limits; without them it takes the
+    replaced food's.
 
     ``amounts`` are the saved amounts by food id. The other foods keep their limits and are
     anchored at their saved amounts (each gram moved costs ``anchor_cost_per_g``, more than a
@@ -1277,11 +1297,12 @@ def swap_and_resolve(
     weights: dict[str, float] = {}
     for mf in foods:
         if mf.id == old_id:
+            low, high = new_limits if new_limits is not None else (mf.min_amount, mf.max_amount)
             new_foods.append(
                 MealFood(
                     new_food,
-                    min_amount=mf.min_amount,
-                    max_amount=mf.max_amount,
+                    min_amount=low,
+                    max_amount=high,
                     unit=mf.unit,
                     resolution=mf.resolution,
                 )

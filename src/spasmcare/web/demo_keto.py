@@ -7,7 +7,8 @@ planner page does, through the keto view module's own functions:
 1. the diet inputs become the planner's prescription inputs (:func:`planner_inputs`), checked by
    the planner's form and turned into the domain prescription (:func:`views.keto.compute`);
 2. formula-fed infants (``feed: True``) get a feed of a specialty formula of the food table,
-   solved by the domain feed solver (:func:`views.keto.feed_result`); the other infants get one
+   solved by the domain feed solver (:func:`spasmcare.web.keto_feed.feed_result`); the other
+   infants get one
    meal per prescribed meal, each from a set of ordinary foods of the food table solved to the
    meal's target (:func:`views.keto.meal_result`), the next set of :data:`MEAL_SETS` being tried
    when the solver finds a set infeasible;
@@ -37,6 +38,8 @@ from spasmcare.errors import InputError
 from spasmcare.foods import FoodTable, default_table
 from spasmcare.record.synthetic import DemoInfant
 from spasmcare.web import audit
+from spasmcare.web.keto_common import meal_targets
+from spasmcare.web.keto_feed import feed_result
 from spasmcare.web.keto_forms import (
     DIET_LABELS,
     FEEDS_PER_DAY_START,
@@ -61,29 +64,33 @@ LGIT_ENERGY = True
 #: full 7-day menu (each food in at most 7 meals a week, the menu planner's default). Tried in
 #: order; a set the solver finds infeasible is passed over.
 KETOGENIC_MEALS: tuple[tuple[str, ...], ...] = (
-    # heavy whipping cream, raw egg (weighed raw, cooked), strawberries, butter
-    ("01053", "01123", "09316", "01001"),
+    # heavy whipping cream, hard-boiled egg (never raw for an infant: NHS weaning guidance),
+    # strawberries, butter
+    ("01053", "01129", "09316", "01001"),
     # roasted chicken breast, olive oil, avocado, boiled carrots
     ("05064", "04053", "09037", "11125"),
     # cheddar, blueberries, coconut oil
     ("01009", "09050", "04047"),
-    # spares: cooked cod, olive oil, boiled carrots, avocado; mozzarella, canned peaches in
-    # juice, coconut oil
+    # spares: cooked cod, olive oil, boiled carrots, avocado; cottage cheese, raspberries,
+    # canola oil; mozzarella, canned peaches in juice, coconut oil
     ("15016", "04053", "11125", "09037"),
+    ("01012", "09302", "04582"),
     ("01026", "09238", "04047"),
 )
 #: LGIT meals: carbohydrate from foods listed in the LGIT glycaemic index table below the
 #: cut-off (:func:`spasmcare.keto.gi.foods_below` 50, Atkinson 2008: apple 36, carrots 39, whole
 #: milk 39, orange 43, canned peaches 43), fat and protein from foods with little carbohydrate.
 LGIT_MEALS: tuple[tuple[str, ...], ...] = (
-    # raw egg (weighed raw, cooked), butter, raw apple with skin, heavy whipping cream
-    ("01123", "01001", "09003", "01053"),
     # roasted chicken breast, olive oil, boiled carrots, raw navel orange
     ("05064", "04053", "11125", "09202"),
-    # whole-milk mozzarella, canned peaches in juice, coconut oil
+    # cream cheese, raw apple with skin, canola oil
+    ("01017", "09003", "04582"),
+    # cheddar, whole milk, canned peaches in juice, coconut oil
+    ("01009", "01077", "09238", "04047"),
+    # spares: hard-boiled egg, butter, apple, heavy whipping cream; whole-milk mozzarella,
+    # canned peaches in juice, coconut oil; cooked cod, butter, carrots, apple
+    ("01129", "01001", "09003", "01053"),
     ("01026", "09238", "04047"),
-    # spares: cheddar, whole milk, orange, coconut oil; cooked cod, butter, carrots, apple
-    ("01009", "01077", "09202", "04047"),
     ("15016", "01001", "11125", "09003"),
 )
 MEAL_SETS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -96,9 +103,8 @@ MCT_OIL = "mct-oil"
 
 #: Infant feeds, tried in order: (food-table id, "powder" | "liquid") per ingredient. KetoCal
 #: 3:1 first for infants (the 4:1 powder is labelled for children over 1 year, specialty.yaml).
-#: A feed is kept only when its day meets the prescription's protein too, so the sets with
-#: expressed breast milk (carbohydrate) and Liquigen (fat without protein) let the protein
-#: come down to the prescription where the powder alone brings too much.
+#: Feeds are formula-led (issue 19): the formula at the energy target, its protein checked
+#: against the minimum for age; the sets with expressed breast milk and Liquigen are spares.
 FEED_SETS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
     "classic": (
         (("ketocal-3-1-powder", "powder"),),
@@ -160,7 +166,7 @@ def _feed(keto: Mapping[str, Any], plan: keto_views.Plan, table: FoodTable) -> F
                 {"food": food, "kind": kind, "fixed_per_day": None} for food, kind in ingredients
             ],
         )
-        result, solved = keto_views.feed_result(table, feed, plan.rx, resolution)
+        result, solved = feed_result(table, feed, plan.rx, resolution)
         if solved is not None and solved.solved and not result["violations"]:
             return feed
         reasons.append(str(result.get("reason") or result["status"]))
@@ -183,7 +189,7 @@ def _meals(plan: keto_views.Plan, table: FoodTable) -> list[MealState]:
     rx = plan.rx
     assert rx is not None
     c = plan.form.cleaned_data
-    targets, _, _ = keto_views.meal_targets(rx, medications_of(c))
+    targets, _, _ = meal_targets(rx, medications_of(c))
     if any(t is None for t in targets):
         raise NoPlan(
             f"{DIET_LABELS.get(rx.diet, rx.diet)}: no per-meal target (ratio, energy, protein) "
@@ -207,6 +213,7 @@ def _meals(plan: keto_views.Plan, table: FoodTable) -> list[MealState]:
                 resolution=c["resolution"],
                 carbs=rx.carbs,
                 solve=True,
+                age_months=rx.patient.get("age_months"),
             )
             if result["status"] == "solved":
                 rows = [

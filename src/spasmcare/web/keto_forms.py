@@ -150,6 +150,12 @@ class PrescriptionForm(forms.Form):
     protein_value = forms.FloatField(
         label="Protein [g/kg/day or g/day]", required=False, help_text="for those methods"
     )
+    protein_max_g_per_kg = forms.FloatField(
+        label="Protein upper limit for feeds [g/kg/day]",
+        required=False,
+        min_value=0.01,
+        help_text="a clinic setting: blank for none (no reference gives a maximum)",
+    )
     meals = forms.IntegerField(label="Meals per day", initial=3)
     carbs = forms.ChoiceField(
         label="Carbohydrate counted as", choices=_choices(CARB_BASES), initial=DEFAULT_CARBS
@@ -559,7 +565,10 @@ class FeedState:
     feeds: int = FEEDS_PER_DAY_START
     volume_ml: float | None = None  # None: the prescription's fluid allowance
     batch: str = "day"
-    match_protein: bool = True
+    #: False (formula-led, the default): the feed meets ratio and energy, and the protein the
+    #: formula brings is checked against the age minimum; True: protein held to the
+    #: prescription's grams as well.
+    match_protein: bool = False
     ingredients: list[dict[str, Any]] = field(default_factory=list)
     day: list[dict[str, Any]] = field(default_factory=list)  # solved amounts (saved)
     error: str | None = None

@@ -73,7 +73,7 @@ def test_dietitian_starts_a_plan_from_nothing(
     assert "classic ketogenic" in page.locator("#prescription h3").first.inner_text().lower()
     meal = page.locator(".keto-meal").first
     _add(page, meal, "butter salted", "01001")
-    _add(page, meal, "egg whole raw fresh", "01123")
+    _add(page, meal, "egg whole hard-boiled", "01129")  # never raw for an infant (issue 19)
     _add(page, meal, "strawberries raw", "09316")
     meal.locator(".keto-status .chip.ok").wait_for()
     page.locator("button[value=save]").click()
@@ -203,7 +203,7 @@ def test_dietitian_saves_a_meal_a_feed_and_a_varied_week(
     page.wait_for_load_state()
     meal = page.locator(".keto-meal").first
     _add(page, meal, "butter salted", "01001")
-    _add(page, meal, "egg whole raw fresh", "01123")
+    _add(page, meal, "egg whole hard-boiled", "01129")  # never raw for an infant (issue 19)
     _add(page, meal, "strawberries raw", "09316")
     meal.locator(".keto-status .chip.ok").wait_for()
     # the feed: KetoCal 3:1 chosen from the search, breast milk and Liquigen by id

@@ -84,6 +84,7 @@ PRINT_PAGES: dict[str, str] = {
     "monitoring": "Monitoring checklist",
     "meals": "Meal plan",
     "feed": "Feed recipe",
+    "menu": "7-day menu and shopping list",
     "call": "When to call the team",
 }
 PRINT_ALL = "all"

@@ -30,24 +30,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.foods import Food, FoodTable, default_table
+from spasmcare.keto.advice import meal_changes
 from spasmcare.keto.analysis import Portion, analyze
 from spasmcare.keto.completeness import assess
 from spasmcare.keto.feeds import (
-    FeedIngredient,
     FeedPlan,
-    FeedTarget,
-    prescription_violations,
-    solve_feed,
 )
 from spasmcare.keto.initiation import initiation_for
-from spasmcare.keto.medication import CarbBudget, carb_budget, food_target
-from spasmcare.keto.menus import meal_alternatives, plan_rotation, substitutes
+from spasmcare.keto.menus import substitutes
+from spasmcare.keto.portions import default_rules, swap_family, unsuitable_for_age
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.solver import (
+    RESOLUTIONS_G,
     MealFood,
     MealSolution,
     MealTarget,
-    Tolerances,
+    diagnosis,
     meal_problem,
     solve_meal,
     swap_and_resolve,
@@ -58,6 +56,9 @@ from spasmcare.web import audit, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.forms import show_error
+from spasmcare.web.keto_common import TOLERANCES, meal_targets
+from spasmcare.web.keto_common import message as _message
+from spasmcare.web.keto_feed import FEED_CANDIDATES, feed_day_data, feed_result
 from spasmcare.web.keto_forms import (
     DIET_LABELS,
     FAMILY_DIET_LABELS,
@@ -77,14 +78,12 @@ from spasmcare.web.keto_forms import (
     prefilled_inputs,
     supplements_of,
 )
+from spasmcare.web.keto_menu import saved_menu
 from spasmcare.web.models import Entry, Kind, Patient, User
 
-#: The solver's acceptance tolerances (the domain defaults; shown on the page).
-TOLERANCES = Tolerances()
 #: Search results returned to the meal designer (a display setting).
 SEARCH_LIMIT = 15
-MENU_DAYS = 7
-PRINT_PAGES = ("meals", "feed")
+PRINT_PAGES = ("meals", "feed", "menu")
 SOLVER_SOURCE = (
     "Meals solved in whole steps of the scale by mixed-integer programming (HiGHS), checked "
     "against the ratio, energy and protein tolerances; dietary-unit algebra of Compass Group, "
@@ -100,10 +99,6 @@ def plan_entry(patient: Patient) -> Entry | None:
         .order_by("-id")
         .first()
     )
-
-
-def _message(exc: InputError) -> str:
-    return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
 
 
 # --- meals ------------------------------------------------------------------------------------
@@ -148,9 +143,13 @@ def meal_result(
     resolution: float,
     carbs: Any,
     solve: bool,
+    age_months: float | None = None,
 ) -> dict[str, Any]:
-    """:func:`_meal_result`, each row also offering its nearest replacements for a swap."""
-    out = _meal_result(table, meal, target, resolution=resolution, carbs=carbs, solve=solve)
+    """:func:`_meal_result`, each row also offering its nearest replacements for a swap (in the
+    food's swap family, none unsuitable at the child's age)."""
+    out = _meal_result(
+        table, meal, target, resolution=resolution, carbs=carbs, solve=solve, age_months=age_months
+    )
     in_meal = {r["food"] for r in out["rows"]}
     pool: list[Food] | None = None
     shared = table.is_packaged()  # its swaps are the same for everyone
@@ -164,9 +163,11 @@ def meal_result(
             near = [table.get(fid) for fid in _packaged_swaps(food.id, limit)]
         else:
             pool = pool if pool is not None else list(table)
-            near = substitutes(food, pool, limit)
+            near = substitutes(food, _swap_pool(food, pool), limit)
         row["alternatives"] = [
-            {"food": f.id, "name": f.name} for f in near if f.id not in in_meal
+            {"food": f.id, "name": f.name}
+            for f in near
+            if f.id not in in_meal and unsuitable_for_age(f, age_months) is None
         ][:SWAP_CHOICES]
     return out
 
@@ -176,7 +177,17 @@ def _packaged_swaps(food_id: str, limit: int) -> tuple[str, ...]:
     """The nearest replacements of a food of the packaged table (it never changes while the
     app runs, so each food's list is worked out once per process, not on every re-solve)."""
     table = default_table()
-    return tuple(f.id for f in substitutes(table.get(food_id), list(table), limit))
+    food = table.get(food_id)
+    return tuple(f.id for f in substitutes(food, _swap_pool(food, list(table)), limit))
+
+
+def _swap_pool(food: Any, pool: list[Any]) -> list[Any]:
+    """A food of a category is swapped only for everyday foods (no beef tallow for butter, no
+    brain for an egg); a food outside every category for any food of its group."""
+    if swap_family(food) is None:
+        return pool
+    everyday = default_rules().everyday_ids()
+    return [f for f in pool if f.id in everyday]
 
 
 def _meal_result(
@@ -187,8 +198,12 @@ def _meal_result(
     resolution: float,
     carbs: Any,
     solve: bool,
+    age_months: float | None = None,
 ) -> dict[str, Any]:
     """The meal checked (``solve=False``) or solved: rows, totals, status and reason.
+
+    A food unsuitable at the child's age (:func:`spasmcare.keto.portions.unsuitable_for_age`:
+    raw egg, honey, whole nuts for an infant) stops the meal with the reason and its source.
 
     Solving keeps locked amounts fixed and the other foods near their current grams (the
     solver's anchors); a swap re-solves through :func:`swap_and_resolve`, which moves the other
@@ -213,6 +228,11 @@ def _meal_result(
         except InputError as exc:
             out["status"], out["reason"] = "error", _message(exc)
         out["rows"].append(_row(foods.get(item["food"]), item))
+    for food in foods.values():
+        flag = unsuitable_for_age(food, age_months)
+        if flag is not None:
+            out["status"] = "error"
+            out["reason"] = f"{food.name} is not for this child: {flag.words()}; remove it"
     if not meal.items or out["status"] == "error":
         return out
     if target is None:
@@ -229,7 +249,7 @@ def _meal_result(
         return out
     missing = [i for i in meal.items if i["grams"] is None]
     if solve or missing:
-        return _solved(table, meal, foods, target, out, resolution, carbs)
+        return _solved(table, meal, foods, target, out, resolution, carbs, age_months)
     portions = [Portion(foods[i["food"]], i["grams"]) for i in meal.items]
     analysis = analyze(portions, carbs)
     _fill(out["rows"], analysis)
@@ -250,6 +270,7 @@ def _solved(
     out: dict[str, Any],
     resolution: float,
     carbs: Any,
+    age_months: float | None = None,
 ) -> dict[str, Any]:
     meal_foods: list[MealFood] = []
     anchors: dict[str, float] = {}
@@ -262,7 +283,11 @@ def _solved(
                 return out
             meal_foods.append(MealFood(food, fixed_amount=item["grams"]))
         else:
-            meal_foods.append(MealFood(food))
+            # a portion a dietitian would serve: the category's limits (software defaults a
+            # clinic edits), or the food left out (0 g, shown)
+            limits = default_rules().limits(food)
+            low, high = limits if limits is not None else (None, None)
+            meal_foods.append(MealFood(food, min_amount=low, max_amount=high))
             if item["grams"]:
                 anchors[food.id] = item["grams"]
     try:
@@ -271,7 +296,15 @@ def _solved(
             new_food = _food(table, new, "swap")
             amounts = {i["food"]: i["grams"] or 0.0 for i in meal.items}
             solution = swap_and_resolve(
-                meal_foods, amounts, old, new_food, target, TOLERANCES, resolution, carbs
+                meal_foods,
+                amounts,
+                old,
+                new_food,
+                target,
+                TOLERANCES,
+                resolution,
+                carbs,
+                new_limits=default_rules().limits(new_food) or (None, None),
             )
             out["rows"] = [
                 _row(new_food, {"food": new, "grams": None, "locked": False})
@@ -290,10 +323,42 @@ def _solved(
                 anchor_weights={k: 1.0 for k in anchors} or None,
             )
             solution = solve_meal(problem)
+            if not solution.solved:
+                out = _from_solution(out, solution)
+                out["reason"] = _meal_advice(table, problem, solution, age_months)
+                return out
     except InputError as exc:
         out["status"], out["reason"] = "error", _message(exc)
         return out
     return _from_solution(out, solution)
+
+
+#: Everyday foods offered to an unsolved meal (a fat, cream, a protein food, a fruit and a
+#: vegetable), each tried by solving the meal again with it (spasmcare.keto.advice).
+MEAL_CANDIDATES = ("01001", "04053", "01053", "01129", "01009", "09316", "11091")
+#: Solves tried to find changes for one unsolved meal (bounds the page's time).
+MEAL_ADVICE_TRIALS = 12
+
+
+def _meal_advice(
+    table: FoodTable, problem: Any, solution: MealSolution, age_months: float | None
+) -> str:
+    """What binds, then only the changes verified to solve the meal."""
+    rules = default_rules()
+    extra = []
+    for food_id in MEAL_CANDIDATES:
+        if food_id in table and unsuitable_for_age(table.get(food_id), age_months) is None:
+            food = table.get(food_id)
+            low, high = rules.limits(food) or (None, None)
+            extra.append(MealFood(food, min_amount=low, max_amount=high))
+    changes = meal_changes(problem, extra, max_trials=MEAL_ADVICE_TRIALS)
+    said = diagnosis(solution.reason or "no amounts meet every tolerance")
+    if changes:
+        return said + ". Changes that solve (each tried): " + "; ".join(c.words() for c in changes)
+    return said + (
+        ". None of the changes tried solves it (finer steps, unlocking, smaller portions, "
+        "adding an everyday fat, protein, fruit or vegetable): change the foods"
+    )
 
 
 def _from_solution(out: dict[str, Any], solution: MealSolution) -> dict[str, Any]:
@@ -314,109 +379,25 @@ def _from_solution(out: dict[str, Any], solution: MealSolution) -> dict[str, Any
     return out
 
 
-def meal_targets(
-    rx: Prescription, medications: list[Any]
-) -> tuple[list[MealTarget | None], CarbBudget | None, dict[str, Any] | None]:
-    """Each meal's target, less its share of the medicines' carbohydrate."""
-    budget = share = None
-    if medications and rx.carb_g is not None:
-        budget = carb_budget(rx.carb_g, medications)
-        share = budget.per_meal(len(rx.per_meal))
-    targets: list[MealTarget | None] = []
-    for m in rx.per_meal:
-        if m.fat_g is None or m.protein_g is None or m.carb_g is None:
-            targets.append(None)
-            continue
-        t = MealTarget.from_prescription(m)
-        if share is not None:
-            try:
-                t = food_target(t, share.medication_carb_g)
-            except InputError as exc:
-                raise InputError("medications", exc.value, exc.accepted) from None
-        targets.append(t)
-    return targets, budget, None if share is None else share.to_dict()
-
-
 # --- feed -------------------------------------------------------------------------------------
 
 
-def feed_result(
-    table: FoodTable, feed: FeedState, rx: Prescription | None, resolution: float
-) -> tuple[dict[str, Any], FeedPlan | None]:
-    out: dict[str, Any] = {
-        "status": "empty",
-        "reason": feed.error,
-        "plan": None,
-        "changed": False,
-        "violations": [],
-        "verified": False,
-    }
-    if feed.error:
-        out["status"] = "error"
-        return out, None
-    if not feed.active or rx is None:
-        return out, None
-    if rx.ratio is None or rx.kcal is None:
-        out["status"] = "no target"
-        out["reason"] = "a feed is solved to a ratio and an energy target: this prescription has no"
-        out["reason"] += " ratio or no energy target"
-        return out, None
-    try:
-        ingredients = [
-            FeedIngredient(
-                _food(table, i["food"], "feed ingredient"),
-                "liquid" if i.get("kind") == "liquid" else "powder",
-                fixed_per_day=i.get("fixed_per_day"),
-            )
-            for i in feed.ingredients
-        ]
-        volume = feed.volume_ml if feed.volume_ml is not None else rx.fluid_ml
-        if volume is None:
-            raise InputError("volume per day", None, "a volume in mL")
-        target = FeedTarget(
-            rx.ratio,
-            rx.kcal,
-            volume,
-            feed.feeds,
-            rx.protein_g if feed.match_protein else None,
-        )
-        plan = solve_feed(
-            ingredients,
-            target,
-            tolerances=TOLERANCES,
-            powder_resolution_g=resolution,
-            carbs=rx.carbs,
-            batch=feed.batch,  # type: ignore[arg-type]
-        )
-    except InputError as exc:
-        out["status"], out["reason"] = "error", _message(exc)
-        return out, None
-    data = plan.to_dict()
-    out.update(status=plan.status, reason=plan.reason, plan=data)
-    out["kcal_per_ml"] = plan.kcal_per_ml
-    out["water_ml_per_day"] = plan.water_ml_per_day
-    out["volume_from_fluid"] = feed.volume_ml is None
-    if plan.solved and feed.day:
-        saved = {(d["food"], round(float(d["amount"]), 6)) for d in feed.day}
-        now = {(line.food_id, round(line.amount, 6)) for line in plan.day}
-        out["changed"] = saved != now
-    if plan.solved:
-        # checked against the whole prescription (protein too, even when not held)
-        out["violations"] = prescription_violations(plan, rx.ratio, rx.kcal, rx.protein_g)
-        out["verified"] = not out["violations"] and not out["changed"]
-    return out, plan
-
-
-def feed_day_data(plan: FeedPlan | None) -> list[dict[str, Any]]:
-    if plan is None or not plan.solved:
-        return []
-    return [
-        {"food": line.food_id, "kind": line.kind, "amount": line.amount, "unit": line.unit}
-        for line in plan.day
-    ]
-
-
 # --- the whole plan ---------------------------------------------------------------------------
+
+
+#: How a meal's status reads in a refusal ("meal 2 is not verified ...").
+MEAL_STATUS_WORDS = {
+    "not verified": "no longer meets its target",
+    "infeasible": "has no solution",
+    "error": "cannot be solved",
+    "waiting": "waits for the prescription",
+}
+
+#: Said beside a meal solved again because its target moved (medicines, prescription).
+MOVED_NOTE = (
+    "solved again: its target changed since these amounts were set (for example the medicines' "
+    "carbohydrate): check the new amounts"
+)
 
 
 @dataclass
@@ -444,6 +425,22 @@ class Plan:
             and self.feed["status"] in ("empty", "solved")
             and not self.feed.get("violations")
         )
+
+    def blockers(self) -> list[str]:
+        """What stops a save, each naming its meal (or the feed), in words."""
+        out = list(self.errors)
+        if self.rx is None and not out:
+            out.append("the prescription is not complete")
+        for m in self.meals:
+            if m["status"] in ("empty", "verified", "solved", "no target"):
+                continue
+            said = MEAL_STATUS_WORDS.get(m["status"], m["status"])
+            out.append(f"{m['name']} {said}" + (f" ({m['reason']})" if m.get("reason") else ""))
+        if self.feed and self.feed.get("status") not in ("empty", "solved", None):
+            out.append(f"the infant feed has no solution ({self.feed.get('reason')})")
+        elif self.feed and self.feed.get("violations"):
+            out.append("the infant feed does not meet the prescription")
+        return out
 
 
 def compute(
@@ -488,15 +485,26 @@ def compute(
         resolution, carbs = c["resolution"], rx.carbs
         for meal, target in zip(states, targets, strict=True):
             needs = solve and (meal.force or meal.swap is not None)
+            age = rx.patient.get("age_months")
             result = meal_result(
-                table, meal, target, resolution=resolution, carbs=carbs, solve=needs
+                table, meal, target, resolution=resolution, carbs=carbs, solve=needs, age_months=age
             )
             if solve and not needs and result["status"] == "not verified":
                 result = meal_result(
-                    table, meal, target, resolution=resolution, carbs=carbs, solve=True
+                    table,
+                    meal,
+                    target,
+                    resolution=resolution,
+                    carbs=carbs,
+                    solve=True,
+                    age_months=age,
                 )
+                result["note"] = MOVED_NOTE
+                result["moved"] = True
             plan.meals.append(result)
-        plan.feed, plan.feed_plan = feed_result(table, feed, rx, resolution)
+        plan.feed, plan.feed_plan = feed_result(
+            table, feed, rx, resolution, c.get("protein_max_g_per_kg")
+        )
         if assess_day:
             plan.completeness = _completeness(table, plan, c)
     else:
@@ -570,82 +578,6 @@ def _completeness(table: FoodTable, plan: Plan, c: dict[str, Any]) -> list[dict[
     return out
 
 
-def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
-    """The 7-day menu planned from the saved meals (computed once per version of the plan: a
-    diary tap or a lab result does not plan it again)."""
-
-    def build() -> dict[str, Any] | None:
-        table = default_table()
-        inputs = default_inputs() | dict(entry.data.get("prescription") or {})
-        form = PrescriptionForm(data=inputs)
-        if not form.is_valid():
-            return {"error": "the saved prescription no longer reads; open and save it again"}
-        c = form.cleaned_data
-        try:
-            rx = build_prescription(c)
-            targets, _, _ = meal_targets(rx, medications_of(c))
-            templates = []
-            for m in entry.data.get("meals") or []:
-                foods = [
-                    MealFood(
-                        table.get(i["food"]),
-                        fixed_amount=i["grams"] if i.get("locked") else None,
-                    )
-                    for i in m.get("items") or []
-                ]
-                if foods:
-                    templates.append(foods)
-            if not templates:
-                return None
-            if not targets or targets[0] is None:
-                return {"error": "this diet has no per-meal ratio target to plan a menu to"}
-            # only designed meals are planned: with fewer designed than the day has, the menu
-            # holds those and says so once (never "not planned" in every slot). Each designed
-            # meal rotates with its alternatives (one food changed for a near one of its group),
-            # every one solved to the target before it is served.
-            per_day = min(len(rx.per_meal), len(templates))
-            pool = list(table)
-            slots = []
-            for foods in templates[:per_day]:
-                subs = {mf.id: substitutes(mf.food, pool) for mf in foods}
-                slots.append([tuple(foods), *meal_alternatives(foods, subs)])
-            menu = plan_rotation(
-                targets[0],
-                slots,
-                days=MENU_DAYS,
-                max_per_food=c["menu_max_per_food"],
-                tolerances=TOLERANCES,
-                resolution=c["resolution"],
-                carbs=rx.carbs,
-            )
-        except InputError as exc:
-            return {"error": _message(exc)}
-        data = menu.to_dict()
-        grid: dict[int, list[dict[str, Any]]] = {}
-        for m in data["meals"]:
-            grid.setdefault(m["day"], []).append(m)
-        for u in data["unsolved"]:
-            grid.setdefault(u["day"], []).append(u | {"status": "unsolved"})
-        data["grid"] = [
-            {"day": d, "meals": sorted(grid[d], key=lambda m: m["meal"])} for d in sorted(grid)
-        ]
-        data["reasons"] = list(dict.fromkeys(u["reason"] for u in data["unsolved"]))
-        data["designed"], data["expected"] = len(templates), len(rx.per_meal)
-        data["alternatives"] = sum(len(slot) - 1 for slot in slots)
-        # meals per food by the food's name, as the menu names foods (not its table id)
-        names = {it["food_id"]: it["name"] for m in data["meals"] for it in m.get("items", [])
-                 if "food_id" in it and "name" in it}
-        data["food_counts_named"] = [
-            (names.get(food, food), count) for food, count in data.get("food_counts", {}).items()
-        ]
-        return data
-
-    result: dict[str, Any] | None = records.cached(
-        patient, "keto-menu", build, stamp=f"plan {entry.pk} v{entry.version}"
-    )
-    return result
-
-
 def _record(patient: Patient) -> tuple[Record | None, str | None]:
     try:
         return records.load_record(patient), None
@@ -709,6 +641,7 @@ def _page(
         "offer_diet": offer_diet,
         "today": records.today(),
         "tolerances": TOLERANCES,
+        "portion_rules": default_rules(),
         "resolution": plan.form.cleaned_data.get("resolution", 1.0)
         if plan.form.is_bound and hasattr(plan.form, "cleaned_data")
         else 1.0,
@@ -758,7 +691,11 @@ def _posted_state(
         count = 0
     meals = meals_from_post(post, count)
     feed = feed_from_post(post)
-    _apply_action(str(post.get("action") or ""), post, meals, feed, table)
+    action = str(post.get("action") or "")
+    _apply_action(action, post, meals, feed, table)
+    step = action.split(":")[3] if action.startswith("feed_use:") and action.count(":") == 3 else ""
+    if step in {f"{r:g}" for r in RESOLUTIONS_G}:
+        inputs["resolution"] = str(float(step))  # a verified change weighs in finer steps
     return inputs, meals, feed
 
 
@@ -839,6 +776,18 @@ def _apply_action(
             return
         kind = "liquid" if post.get("f_add_kind") == "liquid" else "powder"
         feed.ingredients.append({"food": found.id, "kind": kind, "fixed_per_day": None})
+    elif verb == "feed_use" and len(parts) > 2:
+        # a change verified to solve: add the product it names and/or check protein
+        food_id, protein = parts[1], parts[2].split(":")[0]
+        if food_id:
+            offered = dict(FEED_CANDIDATES).get(food_id)
+            if offered is None or food_id not in table:
+                feed.error = f"{food_id} is not one of the products offered for feeds."
+                return
+            if not any(i["food"] == food_id for i in feed.ingredients):
+                feed.ingredients.append({"food": food_id, "kind": offered, "fixed_per_day": None})
+        if protein == "checked":
+            feed.match_protein = False
     elif verb == "feed_remove" and len(parts) > 1:
         feed.ingredients = [i for i in feed.ingredients if i["food"] != parts[1]]
 
@@ -907,6 +856,7 @@ def _solve_json(request: HttpRequest) -> JsonResponse:
         resolution=c["resolution"],
         carbs=rx.carbs,
         solve=True,
+        age_months=rx.patient.get("age_months"),
     )
     result["index"] = index
     return JsonResponse(_finite(result))
@@ -951,10 +901,19 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
         version = -1
     entry = plan_entry(patient)
     if not plan.saveable:
-        plan.errors.append(
-            "Nothing was saved: every meal must be verified by the solver (re-solve the ones "
-            "that are not) and the feed, if any, solved."
-        )
+        blockers = plan.blockers()
+        moved = [m["name"] for m in plan.meals if m["status"] == "not verified"]
+        if moved:
+            # a meal whose target moved (the medicines' carbohydrate entered after the meals):
+            # solve it again now, show the new amounts, and let the dietitian save them
+            plan = compute(inputs, plan.states, feed, solve=True, table=table)
+        text = "Nothing was saved: " + "; ".join(blockers) + "."
+        if moved:
+            text += (
+                f" Solved again to the new target{'s' if len(moved) > 1 else ''}: "
+                f"{', '.join(moved)}; check the new amounts and save again."
+            )
+        plan.errors.append(text)
         return _page(request, patient, plan, entry, version=version, status=400)
     data = plan_data(plan)
     try:
@@ -1067,7 +1026,7 @@ def family_pages(patient: Patient) -> list[str]:
     _, meals, feed = state_from_entry(entry)
     pages = []
     if any(m.items for m in meals):
-        pages.append("meals")
+        pages.extend(["meals", "menu"])
     if feed.active:
         pages.append("feed")
     return pages
@@ -1095,15 +1054,21 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
             m["status"] in ("verified", "no target") for m in designed
         )
         feed_ok = bool(plan.feed.get("verified"))
+        menu = saved_menu(patient, entry) if page == "menu" and meals_ok else None
         if page == "meals":
             ids = [r["food"] for m in designed for r in m["rows"] if r.get("grams")]
+        elif page == "menu":
+            ids = [line["food"] for line in (menu or {}).get("shopping", [])]
         else:
             ids = [i["food"] for i in feed.ingredients] if feed_ok else []
         context.update(
             plan=plan,
             rx=None if plan.rx is None else plan.rx.to_dict(),
             diet_label=FAMILY_DIET_LABELS.get(plan.rx.diet, "") if plan.rx is not None else "",
-            meals=[m | {"print_rows": [r for r in m["rows"] if r["grams"]]} for m in designed],
+            meals=[
+                m | {"print_rows": [r for r in m["rows"] if r["grams"] is not None]}
+                for m in designed
+            ],
             meals_designed=len(designed),
             meals_expected=expected,
             meals_complete=meals_ok and len(designed) >= expected,
@@ -1111,5 +1076,6 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
             feed_ok=feed_ok,
             both=bool(designed) and feed.active,
             cautions=family_cautions(table, ids),
+            menu=menu,
         )
     return render(request, f"web/keto/print_{page}.html", context)
