@@ -283,7 +283,7 @@ def test_no_diary_boundary_at_exactly_no_diary_days() -> None:
     assert alert is not None and alert.since == ago(2) and alert.severity == "review"
     assert alert.message == (
         "No diary: last diary day 17 Jun 2026, none in the 2 days since; on prednisolone "
-        "(pred1) since 21 May 2026."
+        "since 21 May 2026."  # the course by drug and start, never its record id (issue 19)
     )
     # Today never counts as missing, and a diary entry counts as much as a recorded day.
     entry = DiaryEntry(at=at(2), kind="cluster", spasms=4)
@@ -305,7 +305,9 @@ def test_no_diary_follow_up_to_day_60_then_exempt() -> None:
     # Course started 59 days ago (today is day 60), stopped 20 days ago: in follow-up.
     followed = rec(treatments=(course(59, 20),), recorded_days=kept(25))
     alert = no_diary_alert(followed, TODAY)
-    assert alert is not None and "in follow-up of prednisolone (pred1) to day 60" in alert.message
+    assert alert is not None and (
+        "in follow-up of prednisolone from 22 Apr 2026 to day 60" in alert.message
+    )
     # One day later (day 61): exempt.
     later = rec(treatments=(course(60, 20),), recorded_days=kept(25))
     assert no_diary_alert(later, TODAY) is None

@@ -43,6 +43,21 @@ def _style(m: dict[str, Any]) -> str:
 MISSING = "—"
 
 
+
+def _print_flags(console: Console, title: str, flags: list[dict[str, Any]], empty: str) -> None:
+    """One table of alerts or findings (severity, when, message in words); ``empty`` when none."""
+    if not flags:
+        if empty:
+            console.print(empty)
+        return
+    table = Table(title=title)
+    for col in ("severity", "when", "message"):
+        table.add_column(col, overflow="fold")
+    for a in flags:
+        when = MISSING if a["at"] is None else when_text(str(a["at"])) or str(a["at"])
+        table.add_row(a["severity"], when, escape(_words(a["message"])))
+    console.print(table)
+
 def _words(value: Any) -> str:
     """A value as people read it: ISO dates written "7 Dec 2026", nothing as "—"."""
     return MISSING if value is None or value == "" else words(str(value))
@@ -86,16 +101,10 @@ def _render(report: dict[str, Any], html_path: Path | None) -> Any:
                 escape(_words(m["reason"])),
             )
         console.print(table)
-        alerts = Table(title="Alerts")
-        for col in ("severity", "when", "message"):
-            alerts.add_column(col, overflow="fold")
-        for a in report["alerts"]:
-            when = MISSING if a["at"] is None else when_text(str(a["at"])) or str(a["at"])
-            alerts.add_row(a["severity"], when, escape(_words(a["message"])))
-        if not report["alerts"]:
-            console.print("No alerts.")
-        else:
-            console.print(alerts)
+        _print_flags(console, "Alerts", report["alerts"], "No alerts.")
+        _print_flags(
+            console, "Findings of every date (history, not alerts)", report.get("findings", []), ""
+        )
         if html_path is not None:
             console.print(f"HTML report written to {html_path}")
 

@@ -422,11 +422,10 @@ def _diary_reasons(record: Record, today: date, settings: AlertSettings) -> list
             continue
         last_follow = t.start + timedelta(days=settings.follow_up_day - 1)
         if t.stop is None or t.stop >= today:
-            reasons.append((t.start, f"on {t.drug} ({t.id}) since {day_text(t.start)}"))
+            reasons.append((t.start, f"on {t.drug} since {day_text(t.start)}"))
         elif today <= last_follow:
-            reasons.append(
-                (t.start, f"in follow-up of {t.drug} ({t.id}) to day {settings.follow_up_day}")
-            )
+            follow = f"in follow-up of {t.drug} from {day_text(t.start)}"
+            reasons.append((t.start, f"{follow} to day {settings.follow_up_day}"))
     for d in record.diet_periods:
         if d.start <= today and (d.stop is None or d.stop >= today):
             diet = DIET_LABELS.get(d.diet, f"{d.diet} diet")
