@@ -321,7 +321,8 @@ def test_monitoring_overdue_then_ticked(
         finished = courses.confirmations_pending(patient, live, on)
     # the day-14 EEG (2026-07-14) is the only monitoring item with a confirmed schedule; the
     # blood-pressure/glucose/weight checks await the clinic (monitoring-frequency)
-    assert overdue == [(f"{EEG} (pred2)", date(2026, 7, 14))]
+    # the course is named in words, by drug and start (START), never by its record id (issue 19)
+    assert overdue == [(f"{EEG} (prednisolone from 1 Jul 2026)", date(2026, 7, 14))]
     assert courses.monitoring_overdue(patient, live, date(2026, 7, 14)) == []
     assert pending == [
         (

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -314,47 +315,46 @@ def checklist(
     return rows
 
 
+def _check_rows(
+    patient: Patient, entries: list[Entry], on: date
+) -> Iterator[tuple[SavedCourse, dict[str, Any]]]:
+    """Each monitoring check of the patient's saved courses with its status on ``on``."""
+    courses = saved_courses(entries)
+    if not courses:
+        return
+    plans = saved_plans(patient, courses)
+    done = ticks(entries)
+    for course in courses:
+        plan = plans.get(course.group)
+        if isinstance(plan, CoursePlan):
+            for row in checklist(course, plan, done, on):
+                yield course, row
+
+
 def monitoring_overdue(patient: Patient, entries: list[Entry], on: date) -> list[Any]:
     """``(label, due date)`` of each monitoring check of the patient's saved courses that was
-    due before ``on`` and has no ``monitoring`` entry ticking it.
+    due before ``on`` and has no ``monitoring`` entry ticking it; the label names the course
+    in words.
 
     Checks whose schedule awaits the clinic's confirmation have no due date and are left out.
     """
-    courses = saved_courses(entries)
-    if not courses:
-        return []
-    plans = saved_plans(patient, courses)
-    done = ticks(entries)
-    out: list[tuple[str, date]] = []
-    for course in courses:
-        plan = plans.get(course.group)
-        if not isinstance(plan, CoursePlan):
-            continue
-        for row in checklist(course, plan, done, on):
-            if row["status"] == "overdue":
-                out.append((f"{row['item'].what} ({course.group})", row["due"]))
-    out.sort(key=lambda x: (x[1], x[0]))
-    return out
+    out = [
+        (f"{row['item'].what} ({course.name})", row["due"])
+        for course, row in _check_rows(patient, entries, on)
+        if row["status"] == "overdue"
+    ]
+    return sorted(out, key=lambda x: (x[1], x[0]))
 
 
 def next_checks(patient: Patient, entries: list[Entry], on: date, limit: int = 3) -> list[Any]:
     """``(label, due date)`` of the next monitoring checks of the patient's saved courses that
     are due or coming on or after ``on`` and not ticked, earliest first (at most ``limit``)."""
-    courses = saved_courses(entries)
-    if not courses:
-        return []
-    plans = saved_plans(patient, courses)
-    done = ticks(entries)
-    out: list[tuple[str, date]] = []
-    for course in courses:
-        plan = plans.get(course.group)
-        if not isinstance(plan, CoursePlan):
-            continue
-        for row in checklist(course, plan, done, on):
-            if row["status"] in ("due", "upcoming"):
-                out.append((str(row["item"].what), max(row["item"].date, on)))
-    out.sort(key=lambda x: (x[1], x[0]))
-    return out[:limit]
+    out = [
+        (str(row["item"].what), max(row["item"].date, on))
+        for _, row in _check_rows(patient, entries, on)
+        if row["status"] in ("due", "upcoming")
+    ]
+    return sorted(out, key=lambda x: (x[1], x[0]))[:limit]
 
 
 def saved_decision_points(
