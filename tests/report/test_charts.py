@@ -43,10 +43,15 @@ def test_timeline_content(report: dict[str, Any]) -> None:
     assert root.get("role") == "img"
     assert root.find(NS + "title").text == "Treatments, EEGs, spasms per day and ketones"  # type: ignore[union-attr]
     bars = _texts(root, "bar-label")
-    assert bars == [f"{t['drug']} ({t['id']})" for t in report["treatments"]] + [
-        f"{DIET_LABELS[d['diet']]} ({d['id']})"
-        for d in report["diets"]  # a diet by its name
+    # each course and diet by what it is, never its record id (issue 19); the record's drugs
+    # and diets are all different here, so no start date is needed to tell them apart
+    names = [t["drug"] for t in report["treatments"]] + [
+        DIET_LABELS[d["diet"]] for d in report["diets"]  # a diet by its name
     ]
+    assert [b.split(" from ")[0] for b in bars] == names
+    assert len(set(bars)) == len(bars)  # two of one name are told apart by their start
+    ids = [x["id"] for x in report["treatments"] + report["diets"]]
+    assert not any(f"({i})" in b for b in bars for i in ids)
     assert len(_all(root, "path", "eeg")) == len(report["eeg"])  # one marker per EEG
     assert _texts(root, "ylabel") == ["spasms / day", "BHB mmol/L", "ratio :1"]
     assert _texts(root, "legend") == [
@@ -118,7 +123,7 @@ def test_timeline_geometry_derived_by_hand() -> None:
     assert _texts(root, "date") == ["1 Dec 2026"]
     # the ongoing course runs to the last diary day
     (bar,) = _all(root, "g", "bar")
-    assert bar.find(NS + "title").text == "prednisolone (p1): 1 Dec 2026 to 3 Dec 2026"  # type: ignore[union-attr]
+    assert bar.find(NS + "title").text == "prednisolone: 1 Dec 2026 to 3 Dec 2026"  # type: ignore[union-attr]
     # no ketones: no BHB points, no ratio axis
     assert _all(root, "circle", "bhb") == [] and "ratio :1" not in _texts(root, "ylabel")
 
@@ -127,7 +132,7 @@ def test_text_is_escaped() -> None:
     hostile = '<script>alert("x")</script> & co'
     image = charts.timeline_svg(_small_report(drug=hostile))
     assert "<script>" not in image
-    assert _texts(_tree(image), "bar-label") == [f"{hostile} (p1)"]  # read back as written
+    assert _texts(_tree(image), "bar-label") == [hostile]  # read back as written
 
 
 def test_growth_content(report: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ thirds of an SD apart), computed with :func:`spasmcare.growth.value_at_sds`.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -95,20 +96,24 @@ def has_growth(report: dict[str, Any]) -> bool:
 
 
 def therapy_bars(report: dict[str, Any]) -> list[tuple[str, date, date, str]]:
-    """(label, first day, last day, colour) of every course, then every diet; an ongoing one
-    ends on the last diary day (today without a diary)."""
+    """(label, first day, last day, colour) of every course, then every diet, each named by what
+    it is (never a record id), with its start when two share a name ("prednisolone from
+    1 Jun 2026"); an ongoing one ends on the last diary day (today without a diary)."""
     daily = report["spasms_per_day"]
     end_default = _d(daily[-1]["date"]) if daily else date.today()
     bars = []
     for i, t in enumerate(report["treatments"]):
         stop = _d(t["stop"]) if t["stop"] else end_default
         colour = TREATMENT_COLOURS[i % len(TREATMENT_COLOURS)]
-        bars.append((f"{t['drug']} ({t['id']})", _d(t["start"]), stop, colour))
+        bars.append((str(t["drug"]), _d(t["start"]), stop, colour))
     for d in report["diets"]:
         stop = _d(d["stop"]) if d["stop"] else end_default
-        name = f"{DIET_LABELS.get(d['diet'], d['diet'])} ({d['id']})"
-        bars.append((name, _d(d["start"]), stop, DIET_COLOUR))
-    return bars
+        bars.append((DIET_LABELS.get(d["diet"], d["diet"]), _d(d["start"]), stop, DIET_COLOUR))
+    names = Counter(name for name, *_ in bars)
+    return [
+        (f"{name} from {day_text(start)}" if names[name] > 1 else name, start, stop, colour)
+        for name, start, stop, colour in bars
+    ]
 
 
 def timeline_span(report: dict[str, Any]) -> tuple[date, date]:
