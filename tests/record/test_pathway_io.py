@@ -12,6 +12,7 @@ import pytest
 
 from spasmcare.errors import InputError
 from spasmcare.record import record_from_dict, record_to_dict, record_to_json
+from spasmcare.record.io import load_schema
 from spasmcare.record.pathway import (
     GENETIC_RESULTS,
     GENETIC_TEST_TYPES,
@@ -19,7 +20,6 @@ from spasmcare.record.pathway import (
     VARIANT_CLASSES,
     Pathway,
 )
-from spasmcare.record.io import load_schema
 
 TODAY = date(2026, 11, 21)
 
@@ -45,16 +45,25 @@ PATHWAY: dict[str, Any] = {
         }
     ],
     "metabolic_tests": [
-        {"name": "plasma amino acids", "requested": "2026-05-21", "resulted": "2026-05-28",
-         "result": "normal"}
+        {
+            "name": "plasma amino acids",
+            "requested": "2026-05-21",
+            "resulted": "2026-05-28",
+            "result": "normal",
+        }
     ],
     "tsc_examination": {"date": "2026-04-28", "signs": False},
     "pyridoxine_trial": {"start": "2026-04-30", "response": "no-response"},
     "focal_onset": False,
     "treatment_failures": [{"treatment": "t1", "date": "2026-05-18", "note": "spasms persist"}],
     "overrides": [
-        {"date": "2026-05-18", "proposal": "nice-ng217.non-tsc", "chosen": "ACTH",
-         "reason": "family preference after discussion", "by": "Dr A"}
+        {
+            "date": "2026-05-18",
+            "proposal": "nice-ng217.non-tsc",
+            "chosen": "ACTH",
+            "reason": "family preference after discussion",
+            "by": "Dr A",
+        }
     ],
 }
 
@@ -64,7 +73,10 @@ def with_pathway(pathway: dict[str, Any] | None = None) -> dict[str, Any]:
         "format": "spasmcare-record",
         "schema_version": 1,
         "patient": {
-            "id": "p1", "birth_date": "2026-01-10", "sex": "male", "onset_date": "2026-04-15"
+            "id": "p1",
+            "birth_date": "2026-01-10",
+            "sex": "male",
+            "onset_date": "2026-04-15",
         },
         "treatments": [
             {"id": "t1", "drug": "prednisolone", "start": "2026-05-04", "stop": "2026-05-30"}
@@ -103,15 +115,23 @@ def test_a_record_without_the_section_reads_and_writes_as_before() -> None:
         (lambda p: p.update(first_seen="2026-04-19"), "pathway.first_seen"),
         (lambda p: p["mri"].update(done="2026-04-28"), "pathway.mri.done"),
         (lambda p: p["mri"].pop("done"), "pathway.mri.done"),
-        (lambda p: p["genetic_tests"][0].update(classification="unclear"),
-         "pathway.genetic_tests[0].classification"),
+        (
+            lambda p: p["genetic_tests"][0].update(classification="unclear"),
+            "pathway.genetic_tests[0].classification",
+        ),
         (lambda p: p["genetic_tests"][0].pop("resulted"), "pathway.genetic_tests[0].resulted"),
-        (lambda p: p["metabolic_tests"][0].update(resulted="2026-05-01"),
-         "pathway.metabolic_tests[0].resulted"),
-        (lambda p: p["treatment_failures"][0].update(treatment="t9"),
-         "pathway.treatment_failures[0].treatment"),
-        (lambda p: p["treatment_failures"][0].update(date="2026-05-01"),
-         "pathway.treatment_failures[0].date"),
+        (
+            lambda p: p["metabolic_tests"][0].update(resulted="2026-05-01"),
+            "pathway.metabolic_tests[0].resulted",
+        ),
+        (
+            lambda p: p["treatment_failures"][0].update(treatment="t9"),
+            "pathway.treatment_failures[0].treatment",
+        ),
+        (
+            lambda p: p["treatment_failures"][0].update(date="2026-05-01"),
+            "pathway.treatment_failures[0].date",
+        ),
         (lambda p: p["overrides"][0].update(reason="   "), "pathway.overrides[0].reason"),
         (lambda p: p["overrides"][0].pop("reason"), "pathway.overrides[0].reason"),
         (lambda p: p.update(diagnostic_eeg="2026-12-01"), "pathway.diagnostic_eeg"),

@@ -218,7 +218,10 @@ def pathway_to_dict(p: Pathway) -> dict[str, Any]:
             if p.tsc_examination
             else None,
             "pyridoxine_trial": _drop(
-                {"start": p.pyridoxine_trial.start.isoformat(), "response": p.pyridoxine_trial.response}
+                {
+                    "start": p.pyridoxine_trial.start.isoformat(),
+                    "response": p.pyridoxine_trial.response,
+                }
             )
             if p.pyridoxine_trial
             else None,
