@@ -293,7 +293,7 @@ class ClinicKpi:
     @property
     def released(self) -> bool:
         """The k-anonymity rule [7]: the denominator holds at least ``k`` children."""
-        return self.denominator >= self.k
+        return self.denominator >= max(self.k, 1)
 
     def to_dict(self) -> dict[str, Any]:
         """The released figure: counts, rate and interval only when :attr:`released`."""
@@ -305,7 +305,11 @@ class ClinicKpi:
             "released": self.released,
         }
         if not self.released:
-            out["withheld"] = f"fewer than {self.k} children in the denominator"
+            out["withheld"] = (
+                "no child counted yet"
+                if self.denominator == 0
+                else f"fewer than {self.k} children in the denominator"
+            )
             return out
         low, high = wilson_interval(self.met, self.denominator)
         out.update(
