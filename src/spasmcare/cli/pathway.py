@@ -41,13 +41,15 @@ def propose(
     rec = record_from_json(read_text(record), today=day)
     table = load_table(rules_dir)
     proposal = make_proposal(rec, guideline, table)
+    flag_list = [f.to_dict() for f in flags(rec, day, table)]
+    workup = [i.to_dict() for i in workup_checklist(rec, pyridoxine)]
     data = {
         "patient": rec.patient.id,
         "rule_table": {"id": table.data["id"], "version": table.version},
         "guideline": guideline,
         "proposal": proposal.to_dict(),
-        "flags": [f.to_dict() for f in flags(rec, day, table)],
-        "workup": [i.to_dict() for i in workup_checklist(rec, pyridoxine)],
+        "flags": flag_list,
+        "workup": workup,
     }
 
     def render(console: Console) -> None:
@@ -63,10 +65,10 @@ def propose(
             console.print(
                 f"  Overridden: {o.chosen or 'another choice'} because {o.reason}", highlight=False
             )
-        for f in data["flags"]:
+        for f in flag_list:
             console.print(f"[yellow]Flag:[/] {f['text']} Because: {f['because']}.", highlight=False)
         console.print("[bold]Etiology work-up[/] (NISC order)")
-        for item in data["workup"]:
+        for item in workup:
             state = item["state"].replace("-", " ")
             console.print(f"  {item['label']}: {state} - {item['detail']}", highlight=False)
 

@@ -318,7 +318,7 @@ def _with_pathway(
     keys = cohort_options.get("keys")
     salt = cohort_options.get("salt")
     by_key = {
-        (keys[r.patient.id] if keys is not None else pseudonym(r.patient.id, salt)): r
+        (keys[r.patient.id] if keys is not None else pseudonym(r.patient.id, salt or "")): r
         for r in records
     }
     return [{**row, **pathway_columns(by_key[row[ROW_KEY]], today)} for row in rows]
