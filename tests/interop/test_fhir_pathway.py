@@ -83,3 +83,16 @@ def test_measure_report_by_hand() -> None:
     }
     assert report["group"][0]["measureScore"]["value"] == 1.0
     assert measure_report(clinic_kpis(records, TODAY, k=6)[0], date(2026, 1, 1), TODAY) is None
+
+
+def test_a_deidentified_bulk_export_keeps_no_reason_name_or_variant_text() -> None:
+    import json
+
+    from spasmcare.interop.deid_fhir import deidentify_resources
+
+    record = record_from_dict(with_pathway(), today=TODAY)
+    out = deidentify_resources(pathway_resources(record), "p1", "a-test-salt-of-enough-length")
+    text = json.dumps(out)
+    for words in ("family preference", "Dr A", "c.100A>G", "plasma amino acids", "2026-04-20"):
+        assert words not in text
+    validate_resources(out)
