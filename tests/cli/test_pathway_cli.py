@@ -63,3 +63,36 @@ def test_pathway_propose_json(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert out["workup"][0]["id"] == "tsc-examination"
     code, _, err = run_cli(capsys, "pathway", "propose", str(path), "--guideline", "who")
     assert code == 2 and "guideline" in err
+
+
+def test_cohort_kpis_writes_measure_reports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "records").mkdir()
+    records = write_cohort(tmp_path / "records", 5)
+    out_file = tmp_path / "measures.json"
+    out = run_json(
+        capsys,
+        "cohort",
+        "kpis",
+        str(records),
+        "--today",
+        "2026-11-21",
+        "--fhir",
+        str(out_file),
+        "--since",
+        "2026-01-01",
+    )
+    bundle = json.loads(out_file.read_text())
+    assert out["fhir"] == str(out_file)
+    reports = [e["resource"] for e in bundle["entry"]]
+    # all five measures count the 5 records (no EEG, no next treatment: not met): released
+    assert {r["measure"].rsplit("/", 1)[1] for r in reports} == {
+        "onset-to-standard-therapy-7d",
+        "urgent-referral-seen-14d",
+        "mri-within-6-weeks",
+        "response-eeg-day-14-28",
+        "failure-to-next-treatment-14d",
+    }
+    code, _, err = run_cli(capsys, "cohort", "kpis", str(records), "--fhir", str(out_file))
+    assert code == 2 and "--since" in err

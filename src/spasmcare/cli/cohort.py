@@ -14,6 +14,7 @@ from spasmcare.cli._common import emit, parse_today, read_text
 from spasmcare.errors import InputError
 
 if TYPE_CHECKING:
+    from spasmcare.measures.pathway import ClinicKpi
     from spasmcare.record import Record
 
 app = typer.Typer(
@@ -38,6 +39,21 @@ def _records(directory: Path, today: date) -> list[Record]:
     return out
 
 
+def _write_reports(path: Path, clinic: list[ClinicKpi], start: date, end: date) -> str:
+    import json
+
+    from spasmcare.interop.fhir import DEFAULT_BASE_URL, validate_resources
+    from spasmcare.interop.fhir_pathway import measure_report_bundle
+
+    bundle = measure_report_bundle(clinic, start, end, DEFAULT_BASE_URL)
+    validate_resources([bundle])
+    try:
+        path.write_text(json.dumps(bundle, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError("--fhir", str(path), f"a writable file ({exc})") from exc
+    return str(path)
+
+
 def _percent(value: float) -> str:
     return f"{100 * value:.0f} %"
 
@@ -54,15 +70,34 @@ def kpis(
         help="Smallest denominator released (k-anonymity): a measure over fewer children "
         "shows no counts.",
     ),
+    fhir_out: Path | None = typer.Option(
+        None,
+        "--fhir",
+        help="Also write the released figures as a FHIR Bundle of MeasureReports to this file.",
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Start of the measurement period YYYY-MM-DD (needed with --fhir)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Time-to-treatment measures of the clinic: numerator/denominator, rate, 95 % CI."""
     from spasmcare.measures.pathway import clinic_kpis
 
     day = parse_today(today) or date.today()
+    if fhir_out is not None and since is None:
+        raise InputError("--since", None, "the start of the measurement period with --fhir")
+    start = parse_today(since, "--since")
     records = _records(directory, day)
-    figures = [f.to_dict() for f in clinic_kpis(records, day, k=k)]
-    data = {"today": day.isoformat(), "records": len(records), "k": k, "kpis": figures}
+    clinic = clinic_kpis(records, day, k=k)
+    figures = [f.to_dict() for f in clinic]
+    data: dict[str, object] = {
+        "today": day.isoformat(),
+        "records": len(records),
+        "k": k,
+        "kpis": figures,
+    }
+    if fhir_out is not None and start is not None:
+        data["fhir"] = _write_reports(fhir_out, clinic, start, day)
 
     def render(console: Console) -> None:
         from spasmcare.plain import day_text
@@ -82,5 +117,7 @@ def kpis(
                 str(f["excluded"]),
             )
         console.print(table)
+        if "fhir" in data:
+            console.print(f"wrote the released measures as FHIR MeasureReports to {data['fhir']}")
 
     emit(data, as_json, render)

@@ -441,3 +441,20 @@ def measure_report(figure: Any, period_start: date, period_end: date) -> dict[st
             }
         ],
     }
+
+
+def measure_report_bundle(
+    figures: Iterable[Any], period_start: date, period_end: date, base_url: str
+) -> dict[str, Any]:
+    """The released figures' MeasureReports as a ``collection`` Bundle; a figure withheld by
+    the k-anonymity rule has no entry."""
+    reports = [
+        r for r in (measure_report(f, period_start, period_end) for f in figures) if r is not None
+    ]
+    base = base_url.rstrip("/")
+    return {
+        "resourceType": "Bundle",
+        "id": resource_id("clinic", "Bundle", f"measures/{period_end.isoformat()}"),
+        "type": "collection",
+        "entry": [{"fullUrl": f"{base}/MeasureReport/{r['id']}", "resource": r} for r in reports],
+    }
