@@ -96,3 +96,20 @@ def test_cohort_kpis_writes_measure_reports(
     }
     code, _, err = run_cli(capsys, "cohort", "kpis", str(records), "--fhir", str(out_file))
     assert code == 2 and "--since" in err
+
+
+def test_copy_rules_then_propose_reads_the_clinic_copy(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules"
+    out = run_json(capsys, "pathway", "copy-rules", "--rules-dir", str(rules))
+    assert out["file"].endswith("first-line.v2.yaml")
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(with_pathway()))
+    proposal = run_json(
+        capsys, "pathway", "propose", str(path), "--guideline", "japan", "--rules-dir", str(rules)
+    )
+    assert proposal["rule_table"] == {"id": "first-line", "version": 2}
+    code, _, err = run_cli(capsys, "pathway", "copy-rules", "--rules-dir", str(rules))
+    assert code == 0  # v3 from v2: a new file each time, never an overwrite
+    assert (rules / "first-line.v3.yaml").exists()

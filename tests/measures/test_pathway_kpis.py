@@ -284,3 +284,4 @@ def test_the_patient_report_carries_the_measures_with_days_counted() -> None:
         8,
     )
     assert first["definition"]["source"].startswith("[1]")
+    assert [i["state"] for i in report["pathway"]["workup"]][:2] == ["to-do", "to-do"]

@@ -73,3 +73,19 @@ def propose(
             console.print(f"  {item['label']}: {state} - {item['detail']}", highlight=False)
 
     emit(data, as_json, render)
+
+
+@app.command("copy-rules")
+def copy_rules(
+    rules_dir: Path = typer.Option(
+        ..., "--rules-dir", help="The clinic's directory of rule tables (created if missing)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Copy the rule table in use as the next version into the clinic's directory, to edit.
+    A released version is never rewritten; the newest version there is used from then on."""
+    from spasmcare.therapy.pathway_rules import copy_for_clinic
+
+    path = copy_for_clinic(rules_dir)
+    data = {"file": str(path)}
+    emit(data, as_json, lambda c: c.print(f"wrote {path}: edit it; it is used from now on"))

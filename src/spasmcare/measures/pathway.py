@@ -349,9 +349,13 @@ def clinic_kpis(records: Iterable[Record], today: date, k: int = DEFAULT_K) -> l
 
 
 def pathway_report(record: Record, today: date) -> dict[str, Any]:
-    """The ``pathway`` key of the patient report: each measure's definition and result."""
+    """The ``pathway`` key of the patient report: each measure's definition and result, and
+    the etiology work-up checklist in the NISC order (no pyridoxine trial: a clinic setting)."""
+    from spasmcare.measures.workup import workup_checklist
+
     results = {r.kpi: r for r in patient_kpis(record, today)}
     return {
+        "workup": [item.to_dict() for item in workup_checklist(record)],
         "kpis": [
             {"title": kpi.title, "definition": kpi.to_dict(), **results[kpi.id].to_dict()}
             for kpi, _ in KPIS
