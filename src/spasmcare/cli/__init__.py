@@ -32,6 +32,8 @@ SUBCOMMANDS: list[tuple[str, str, bool]] = [
     ("record", "record", True),
     ("export", "export", True),
     ("import", "imports", True),
+    ("cohort", "cohort", True),
+    ("pathway", "pathway", True),
 ]
 
 
@@ -48,6 +50,8 @@ HELP: dict[str, str] = {
     "record": "Patient records: validate, print the JSON Schema.",
     "export": "Export records: FHIR R4B Bundle, FHIR Bulk Data NDJSON, REDCap dictionary + data.",
     "import": "Import into a record: FHIR Observations from an EHR.",
+    "cohort": "Clinic figures over a directory of records: time-to-treatment measures.",
+    "pathway": "Care pathway of one record: etiology work-up, first-line proposals, flags.",
 }
 
 

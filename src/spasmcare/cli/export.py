@@ -173,6 +173,12 @@ def redcap(
         "and etiology are shared by fewer records are generalised or left out.",
     ),
     today: str | None = typer.Option(None, "--today", help=_TODAY_HELP),
+    pathway: bool = typer.Option(
+        False,
+        "--pathway",
+        help="Add the care-pathway form: pathway days from onset, codes, time-to-treatment "
+        "measures.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """The de-identified clinic cohort as a REDCap data dictionary and flat import CSV."""
@@ -182,7 +188,7 @@ def redcap(
     salt = read_text(salt_file, "--salt-file").strip()
     files = _files(records or [], directory)
     result = cohort_redcap(
-        [_load(p, day) for p in files], day, salt=salt, event_name=event, k=k
+        [_load(p, day) for p in files], day, salt=salt, event_name=event, k=k, pathway=pathway
     )
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -696,6 +696,10 @@ def record_resources(
     out += b.medication_requests()
     out += b.medication_administrations()
     out += b.nutrition_orders(diet_targets)
+    # care pathway (issue 23): referral, work-up, failures, overrides (see fhir_pathway)
+    from spasmcare.interop.fhir_pathway import pathway_resources
+
+    out += pathway_resources(record)
     return out
 
 

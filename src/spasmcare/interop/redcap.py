@@ -49,6 +49,9 @@ from typing import Any
 
 from spasmcare.csvsafe import SafeWriter
 from spasmcare.errors import InputError
+from spasmcare.interop.redcap_pathway import CODE_COLUMNS as PATHWAY_CHOICES
+from spasmcare.interop.redcap_pathway import LABELS as PATHWAY_LABELS
+from spasmcare.interop.redcap_pathway import PATHWAY_COLUMNS, PATHWAY_FORM, pathway_columns
 from spasmcare.record.model import ETIOLOGY_CATEGORIES, Record
 
 DICTIONARY_COLUMNS: tuple[str, ...] = (
@@ -129,6 +132,11 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "sex": ("male", "female"),
     "etiology": ETIOLOGY_CATEGORIES,
 }
+
+# --- care pathway form (issue 23), filled only with ``cohort_redcap(..., pathway=True)`` ---
+FORMS = (*FORMS, (PATHWAY_FORM, PATHWAY_COLUMNS))
+LABELS = {**LABELS, **PATHWAY_LABELS}
+CHOICES = {**CHOICES, **PATHWAY_CHOICES}
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -278,16 +286,39 @@ def cohort_redcap(
     *,
     event_name: str | None = None,
     k: int | None = None,
+    pathway: bool = False,
     **cohort_options: Any,
 ) -> RedcapExport:
     """:func:`redcap_export` of ``cohort_rows(records, today, **cohort_options)`` released
     through the cohort page's de-identification (:func:`spasmcare.measures.deid.deidentify`,
     k-anonymity with ``k``, default :data:`spasmcare.measures.deid.DEFAULT_K`): the same rows
     as the cohort page and its CSV (``salt`` or ``keys``, ``options`` and any other option
-    ``cohort_rows`` takes)."""
+    ``cohort_rows`` takes). ``pathway``: add the care-pathway form
+    (:func:`spasmcare.interop.redcap_pathway.pathway_columns`, days from onset, no dates)."""
     from spasmcare.measures.cohort import cohort_rows
     from spasmcare.measures.deid import DEFAULT_K, deidentify
 
+    records = list(records)
     rows = cohort_rows(records, today, **cohort_options)
+    if pathway:
+        rows = _with_pathway(rows, records, today, cohort_options)
     released = deidentify(rows, DEFAULT_K if k is None else k).rows
     return redcap_export(released, event_name=event_name)
+
+
+def _with_pathway(
+    rows: list[dict[str, Any]],
+    records: Sequence[Record],
+    today: date,
+    cohort_options: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """The cohort rows with each record's pathway columns, matched by the row key."""
+    from spasmcare.measures.cohort import pseudonym
+
+    keys = cohort_options.get("keys")
+    salt = cohort_options.get("salt")
+    by_key = {
+        (keys[r.patient.id] if keys is not None else pseudonym(r.patient.id, salt or "")): r
+        for r in records
+    }
+    return [{**row, **pathway_columns(by_key[row[ROW_KEY]], today)} for row in rows]

@@ -44,6 +44,7 @@ from spasmcare.record.model import (
     VitalSign,
     kramer_item_sum,
 )
+from spasmcare.record.pathway_io import pathway_from_dict, pathway_to_dict
 from spasmcare.record.units import to_si
 
 FORMAT = "spasmcare-record"
@@ -363,6 +364,10 @@ def record_from_dict(
             )
         )
     doses_given = tuple(_doses_given(reader, data.get("doses_given", []), treatments))
+    # care pathway (issue 23): optional section, read by spasmcare.record.pathway_io
+    pathway = pathway_from_dict(
+        reader.day, data.get("pathway"), {t.id: t.start for t in treatments}
+    )
     return Record(
         patient=patient,
         etiology=etiology,
@@ -377,11 +382,12 @@ def record_from_dict(
         schema_version=SCHEMA_VERSION,
         vitals=vitals,
         doses_given=doses_given,
+        pathway=pathway,
     )
 
 
 #: The sections of a record that are not lists of items (checked on every read).
-_HEADER = ("format", "schema_version", "patient", "etiology")
+_HEADER = ("format", "schema_version", "patient", "etiology", "pathway")
 
 
 def record_from_stored(data: Any, today: date | None = None) -> Record:
@@ -881,6 +887,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
             )
             for g in record.doses_given
         ]
+    if not record.pathway.empty:  # care pathway (issue 23): written only when recorded
+        out["pathway"] = pathway_to_dict(record.pathway)
     return out
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from spasmcare.errors import InputError
+from spasmcare.record.pathway import Pathway
 
 Sex = Literal["male", "female"]
 EntryKind = Literal["cluster", "single"]
@@ -288,6 +289,8 @@ class Record:
     schema_version: int = 1
     vitals: tuple[VitalSign, ...] = ()
     doses_given: tuple[DoseGiven, ...] = ()
+    # --- care pathway (issue 23): referral, work-up, failures, overrides; see record.pathway
+    pathway: Pathway = Pathway()
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)

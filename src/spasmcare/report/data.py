@@ -43,6 +43,7 @@ from spasmcare.measures.labs import (
     lab_rows,
     not_configured,
 )
+from spasmcare.measures.pathway import pathway_report
 from spasmcare.measures.response import (
     DEFAULT,
     ResponseOptions,
@@ -378,6 +379,8 @@ def build_report(
             "adherence": asdict(o.adherence),
         },
     }
+    # care pathway (issue 23): time-to-treatment measures per patient, with the days counted
+    report["pathway"] = pathway_report(record, o.today or date.today())
     plain: dict[str, Any] = jsonable(report)
     return plain
 
