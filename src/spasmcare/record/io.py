@@ -24,6 +24,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from spasmcare.errors import InputError
 from spasmcare.growth import check_weight_for_age, corrected_age_years
 from spasmcare.record import plausibility
+from spasmcare.record.development import development_to_dict, read_development
 from spasmcare.record.model import (
     KRAMER_ITEMS,
     AdverseEvent,
@@ -363,6 +364,11 @@ def record_from_dict(
             )
         )
     doses_given = tuple(_doses_given(reader, data.get("doses_given", []), treatments))
+    # --- development (issue 25) ---
+    development = (
+        read_development(reader, data["development"]) if "development" in data else None
+    )
+    # --- end development ---
     return Record(
         patient=patient,
         etiology=etiology,
@@ -377,11 +383,12 @@ def record_from_dict(
         schema_version=SCHEMA_VERSION,
         vitals=vitals,
         doses_given=doses_given,
+        development=development,
     )
 
 
 #: The sections of a record that are not lists of items (checked on every read).
-_HEADER = ("format", "schema_version", "patient", "etiology")
+_HEADER = ("format", "schema_version", "patient", "etiology", "development")
 
 
 def record_from_stored(data: Any, today: date | None = None) -> Record:
@@ -881,6 +888,12 @@ def record_to_dict(record: Record) -> dict[str, Any]:
             )
             for g in record.doses_given
         ]
+    # --- development (issue 25): written only when recorded, so older records export as before
+    if record.development is not None:
+        section = development_to_dict(record.development)
+        if section:
+            out["development"] = section
+    # --- end development ---
     return out
 
 

@@ -1,0 +1,243 @@
+"""Development: milestone windows, corrected age and the "developmental review due" prompt.
+
+Pure functions and data only. A milestone that is not reached by the end of its WHO window
+raises a *prompt for a developmental assessment* — never a diagnosis: the WHO windows describe
+when healthy children reach the milestone (1st to 99th percentile), and a child outside the
+window needs someone to look, nothing more is concluded here.
+
+Age is the corrected age for a baby born more than 3 weeks early (before 37 completed weeks),
+counted from the expected date of delivery until 24 months of chronological age, and the
+chronological age after that (ASQ practice [3]); born at 37 weeks or later, the chronological
+age. At 24 months of chronological age the correction stops at once (a 32-week infant is
+25 months old at 25 months, not 23).
+
+Licensed instruments (Vineland, Bayley-III, ASQ-3) are recorded as the scores a clinician
+entered (:mod:`spasmcare.record.development`); nothing here scores them or holds their items.
+
+References
+----------
+1. WHO Multicentre Growth Reference Study Group. WHO Motor Development Study: windows of
+   achievement for six gross motor development milestones. Acta Paediatr Suppl
+   2006;450:86-95 (PubMed 16817682): 816 children in five countries; windows from the 1st to
+   the 99th percentile of the age of achievement, in months.
+2. Zubler JM, Wiggins LD, Macias MM, et al. Evidence-informed milestones for developmental
+   surveillance tools. Pediatrics 2022;149(3):e2021052138 (CDC "Learn the Signs. Act Early."
+   2022 checklists: what 75 % or more of children do by 2, 4, 6, 9, 12, 15, 18, 24, 30, 36,
+   48 and 60 months).
+3. Corrected age for infants born more than 3 weeks early, until 24 months (ASQ-3 practice;
+   ASQ-3 user guide summaries; PMC10588090). Preterm = before 37 completed weeks (WHO
+   preterm birth fact sheet, 2023); term = 280 days from the first day of the last period.
+4. Zuberi SM, Wirrell E, Yozawitz E, et al. ILAE classification and definition of epilepsy
+   syndromes with onset in neonates and infants: position statement by the ILAE Task Force
+   on Nosology and Definitions. Epilepsia 2022;63(6):1349-1397 (infantile epileptic spasms
+   syndrome: developmental slowing, plateau or regression at or after onset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from spasmcare.errors import InputError
+from spasmcare.growth import DAYS_PER_MONTH, PRETERM_BEFORE_WEEKS, TERM_DAYS
+
+#: Correct for prematurity until this chronological age [months] [3].
+CORRECT_UNTIL_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class WhoWindow:
+    """A WHO gross-motor milestone and its window of achievement [1] (months, 1st-99th
+    percentile)."""
+
+    id: str
+    label: str
+    start_months: float  # 1st percentile
+    end_months: float  # 99th percentile
+
+
+#: The six WHO gross-motor milestones, in the order of the paper [1], windows exactly as
+#: published (Acta Paediatr Suppl 2006;450:86-95, table of 1st and 99th percentiles).
+WHO_WINDOWS: tuple[WhoWindow, ...] = (
+    WhoWindow("who-sitting-without-support", "sitting without support", 3.8, 9.2),
+    WhoWindow("who-standing-with-assistance", "standing with assistance", 4.8, 11.4),
+    WhoWindow("who-hands-and-knees-crawling", "hands-and-knees crawling", 5.2, 13.5),
+    WhoWindow("who-walking-with-assistance", "walking with assistance", 5.9, 13.7),
+    WhoWindow("who-standing-alone", "standing alone", 6.9, 16.9),
+    WhoWindow("who-walking-alone", "walking alone", 8.2, 17.6),
+)
+WHO_BY_ID: Mapping[str, WhoWindow] = MappingProxyType({w.id: w for w in WHO_WINDOWS})
+
+#: The CDC 2022 visit ages [months] [2].
+CDC_VISIT_MONTHS: tuple[int, ...] = (2, 4, 6, 9, 12, 15, 18, 24, 30, 36, 48, 60)
+
+#: CDC 2022 movement / physical-development milestones per visit age up to 24 months [2]:
+#: id -> short label in our own words (not the checklist's text). Only the movement domain is
+#: entered so far (the domain the WHO windows also cover); the social, language and cognitive
+#: milestones and the ages 30-60 months are still to be entered and checked against [2].
+CDC_MOVEMENT_MILESTONES: Mapping[int, Mapping[str, str]] = MappingProxyType(
+    {
+        2: {
+            "cdc-2m-head-up-prone": "lifts the head when lying on the tummy",
+            "cdc-2m-moves-limbs": "moves both arms and both legs",
+            "cdc-2m-opens-hands": "opens the hands for a moment",
+        },
+        4: {
+            "cdc-4m-head-steady": "holds the head steady when held",
+            "cdc-4m-holds-toy": "holds a toy put in the hand",
+            "cdc-4m-swings-at-toy": "swings an arm at a toy",
+            "cdc-4m-hands-to-mouth": "brings the hands to the mouth",
+            "cdc-4m-pushes-on-elbows": "pushes up on elbows or forearms on the tummy",
+        },
+        6: {
+            "cdc-6m-rolls-tummy-to-back": "rolls from tummy to back",
+            "cdc-6m-pushes-straight-arms": "pushes up on straight arms on the tummy",
+            "cdc-6m-leans-on-hands-sitting": "leans on the hands for support when sitting",
+        },
+        9: {
+            "cdc-9m-gets-to-sitting": "gets into a sitting position alone",
+            "cdc-9m-hand-to-hand": "passes things from one hand to the other",
+            "cdc-9m-rakes-food": "rakes food towards itself with the fingers",
+            "cdc-9m-sits-without-support": "sits without support",
+        },
+        12: {
+            "cdc-12m-pulls-to-stand": "pulls up to standing",
+            "cdc-12m-cruises": "walks holding on to furniture",
+            "cdc-12m-cup-held": "drinks from an open cup someone holds",
+            "cdc-12m-pincer": "picks things up between thumb and index finger",
+        },
+        15: {
+            "cdc-15m-few-steps": "takes a few steps alone",
+            "cdc-15m-finger-feeds": "feeds itself some food with the fingers",
+        },
+        18: {
+            "cdc-18m-walks-alone": "walks without holding on",
+            "cdc-18m-scribbles": "scribbles",
+            "cdc-18m-open-cup": "drinks from an open cup, may spill",
+            "cdc-18m-finger-feeds": "feeds itself with the fingers",
+            "cdc-18m-tries-spoon": "tries to use a spoon",
+            "cdc-18m-climbs-furniture": "climbs on and off a couch or chair alone",
+        },
+        24: {
+            "cdc-24m-kicks-ball": "kicks a ball",
+            "cdc-24m-runs": "runs",
+            "cdc-24m-walks-up-stairs": "walks up a few stairs, with or without help",
+            "cdc-24m-eats-with-spoon": "eats with a spoon",
+        },
+    }
+)
+
+
+def cdc_milestones() -> dict[str, tuple[int, str]]:
+    """Every CDC milestone id -> (visit age in months, label)."""
+    return {
+        mid: (months, label)
+        for months, items in CDC_MOVEMENT_MILESTONES.items()
+        for mid, label in items.items()
+    }
+
+
+def milestone_ids() -> tuple[str, ...]:
+    """Every milestone id the record accepts: the six WHO ones, then the CDC ones."""
+    return tuple(w.id for w in WHO_WINDOWS) + tuple(cdc_milestones())
+
+
+def milestone_label(milestone_id: str) -> str:
+    """The plain label of a milestone id (the id itself when unknown)."""
+    if milestone_id in WHO_BY_ID:
+        return WHO_BY_ID[milestone_id].label
+    found = cdc_milestones().get(milestone_id)
+    return found[1] if found else milestone_id
+
+
+def is_preterm_for_correction(gestation_weeks: int) -> bool:
+    """Born more than 3 weeks early, i.e. before 37 completed weeks [3]."""
+    return gestation_weeks < PRETERM_BEFORE_WEEKS
+
+
+def weeks_early(gestation_weeks: int, gestation_days: int = 0) -> float:
+    """Weeks born before term (40 weeks + 0 days): 8.0 for a 32-week infant."""
+    return (TERM_DAYS - (gestation_weeks * 7 + gestation_days)) / 7
+
+
+def corrected_age_months(
+    birth_date: date, on: date, gestation_weeks: int = 40, gestation_days: int = 0
+) -> float:
+    """Age on ``on`` [months of 365.25/12 days] for milestones [3].
+
+    Born before 37 completed weeks: (days since birth − days born early) / (365.25/12) while
+    the chronological age is under 24 months; the chronological age from 24 months on (and for
+    babies born at 37 weeks or later). Before the expected date of delivery the result is
+    negative (weeks still to term), never clipped, so no milestone falls due then.
+    """
+    if on < birth_date:
+        raise InputError("date", on.isoformat(), f"a date on or after birth ({birth_date})")
+    days = (on - birth_date).days
+    chronological = days / DAYS_PER_MONTH
+    if not is_preterm_for_correction(gestation_weeks) or chronological >= CORRECT_UNTIL_MONTHS:
+        return chronological
+    shortfall_days = TERM_DAYS - (gestation_weeks * 7 + gestation_days)
+    return (days - shortfall_days) / DAYS_PER_MONTH
+
+
+def window_passed(milestone_id: str, corrected_months: float) -> bool:
+    """True when the corrected age is past the end (99th percentile) of the milestone's WHO
+    window [1]: 9.21 months is past sitting's 9.2, 9.19 and 9.2 are not."""
+    window = WHO_BY_ID.get(milestone_id)
+    if window is None:
+        raise InputError("milestone", milestone_id, "one of " + ", ".join(WHO_BY_ID))
+    return corrected_months > window.end_months
+
+
+REVIEW_DUE_WORDS = (
+    "developmental review due: {label} not yet reached at {age:.1f} months corrected age, "
+    "past the end of its WHO window ({start}-{end} months). This prompts an assessment; "
+    "it is not a diagnosis."
+)
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    milestone: str
+    label: str
+    corrected_age_months: float
+    window_end_months: float
+    message: str
+
+
+def review_due(
+    achieved: Mapping[str, date | None], birth_date: date, on: date,
+    gestation_weeks: int = 40, gestation_days: int = 0,
+) -> list[ReviewDue]:
+    """The WHO milestones not reached on ``on`` although the corrected age is past the end of
+    their window [1]; ``achieved`` maps a milestone id to the date it was reached (None or
+    absent: not yet). A prompt for a developmental assessment, never a diagnosis."""
+    age = corrected_age_months(birth_date, on, gestation_weeks, gestation_days)
+    out = []
+    for w in WHO_WINDOWS:
+        reached = achieved.get(w.id)
+        if reached is not None and reached <= on:
+            continue
+        if window_passed(w.id, age):
+            out.append(
+                ReviewDue(
+                    w.id, w.label, age, w.end_months,
+                    REVIEW_DUE_WORDS.format(
+                        label=w.label, age=age, start=w.start_months, end=w.end_months
+                    ),
+                )
+            )
+    return out
+
+
+def achieved_dates(entries: Iterable[tuple[str, date | None]]) -> dict[str, date | None]:
+    """Milestone id -> earliest date achieved, from (id, date achieved or None) pairs."""
+    out: dict[str, date | None] = {}
+    for mid, day in entries:
+        if day is None:
+            out.setdefault(mid, None)
+        elif out.get(mid) is None or day < out[mid]:  # type: ignore[operator]
+            out[mid] = day
+    return out
