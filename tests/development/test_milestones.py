@@ -88,7 +88,7 @@ def test_corrected_age_before_birth_is_refused() -> None:
 def test_preterm_delays_the_prompt_by_the_weeks_born_early() -> None:
     on = date(2026, 6, 1)
     # 281 days old: term -> due; born at 32 weeks -> corrected 225 days = 7.4 months -> not due
-    assert dev.review_due({}, on - timedelta(days=281), on, 32)  == []
+    assert dev.review_due({}, on - timedelta(days=281), on, 32) == []
 
 
 @given(

@@ -135,8 +135,13 @@ def test_an_assessment_without_scores_is_refused() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.dictionaries(st.sampled_from(["cognitive", "language", "motor"]),
-                       st.integers(min_value=0, max_value=200), min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["cognitive", "language", "motor"]),
+        st.integers(min_value=0, max_value=200),
+        min_size=1,
+    )
+)
 def test_bayley_scores_round_trip(scores: dict[str, int]) -> None:
     data = with_development()
     data["development"]["assessments"][1]["scores"] = scores

@@ -39,9 +39,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.growth import DAYS_PER_MONTH, PRETERM_BEFORE_WEEKS, TERM_DAYS
+from spasmcare.record.development import (
+    ASQ_BAND_LABELS,
+    COURSE_LABELS,
+    INSTRUMENT_LABELS,
+    INSTRUMENT_SCORES,
+    SCORE_LABELS,
+    InstrumentAssessment,
+)
+from spasmcare.record.model import Record
 
 #: Correct for prematurity until this chronological age [months] [3].
 CORRECT_UNTIL_MONTHS = 24
@@ -208,8 +218,11 @@ class ReviewDue:
 
 
 def review_due(
-    achieved: Mapping[str, date | None], birth_date: date, on: date,
-    gestation_weeks: int = 40, gestation_days: int = 0,
+    achieved: Mapping[str, date | None],
+    birth_date: date,
+    on: date,
+    gestation_weeks: int = 40,
+    gestation_days: int = 0,
 ) -> list[ReviewDue]:
     """The WHO milestones not reached on ``on`` although the corrected age is past the end of
     their window [1]; ``achieved`` maps a milestone id to the date it was reached (None or
@@ -223,7 +236,10 @@ def review_due(
         if window_passed(w.id, age):
             out.append(
                 ReviewDue(
-                    w.id, w.label, age, w.end_months,
+                    w.id,
+                    w.label,
+                    age,
+                    w.end_months,
                     REVIEW_DUE_WORDS.format(
                         label=w.label, age=age, start=w.start_months, end=w.end_months
                     ),
@@ -241,3 +257,150 @@ def achieved_dates(entries: Iterable[tuple[str, date | None]]) -> dict[str, date
         elif out.get(mid) is None or day < out[mid]:  # type: ignore[operator]
             out[mid] = day
     return out
+
+
+# --- one record's development, for the report and the exports --------------------------------
+
+SOURCES = (
+    "WHO Motor Development Study, Acta Paediatr Suppl 2006;450:86-95 (windows); "
+    "Zubler et al., Pediatrics 2022;149(3):e2021052138 (CDC milestones); corrected age for "
+    "birth before 37 weeks until 24 months (ASQ practice)"
+)
+NOT_A_DIAGNOSIS = (
+    "A milestone past the end of its WHO window prompts a developmental assessment; "
+    "it is not a diagnosis."
+)
+
+
+def _achieved(record: Record, on: date) -> tuple[dict[str, date | None], dict[str, Any]]:
+    """Milestone id -> date achieved (None: not yet), and id -> the latest entry about it.
+    Milestones listed as achieved at diagnosis count from the diagnosis (or onset) date."""
+    dev = record.development
+    pairs: list[tuple[str, date | None]] = []
+    latest: dict[str, Any] = {}
+    if dev is not None:
+        at = dev.at_diagnosis
+        if at is not None:
+            baseline = at.day or record.patient.onset_date or on
+            pairs += [(mid, baseline) for mid in at.milestones_achieved]
+        for m in sorted(dev.milestones, key=lambda m: (m.day, m.status)):
+            if m.day > on:
+                continue
+            pairs.append((m.milestone, m.day if m.status == "achieved" else None))
+            latest[m.milestone] = m
+    return achieved_dates(pairs), latest
+
+
+def _who_row(
+    w: WhoWindow, reached: date | None, entry: Any, record: Record, age: float
+) -> dict[str, Any]:
+    p = record.patient
+    reached_age = (
+        corrected_age_months(p.birth_date, reached, p.gestation_weeks, p.gestation_days)
+        if reached is not None
+        else None
+    )
+    if reached is not None:
+        status = "achieved"
+    elif age > w.end_months:
+        status = "review-due"
+    elif age >= w.start_months:
+        status = "in-window"
+    else:
+        status = "before-window"
+    return {
+        "id": w.id,
+        "label": w.label,
+        "window_start_months": w.start_months,
+        "window_end_months": w.end_months,
+        "status": status,
+        "achieved_on": reached,
+        "corrected_age_achieved_months": round(reached_age, 1) if reached_age is not None else None,
+        "reported_by": entry.reported_by if entry is not None else None,
+        "confirmed_by": entry.confirmed_by if entry is not None else None,
+    }
+
+
+def development_summary(record: Record, on: date) -> dict[str, Any]:
+    """One record's development on ``on`` (JSON-ready after ``jsonable``): corrected age, the
+    development at diagnosis, the six WHO milestones against their windows, the CDC milestones
+    recorded, instrument scores as entered, and the review prompts (never a diagnosis)."""
+    p = record.patient
+    on = max(on, p.birth_date)
+    age = corrected_age_months(p.birth_date, on, p.gestation_weeks, p.gestation_days)
+    achieved, latest = _achieved(record, on)
+    dev = record.development
+    at = dev.at_diagnosis if dev is not None else None
+    cdc = cdc_milestones()
+    due = review_due(achieved, p.birth_date, on, p.gestation_weeks, p.gestation_days)
+    return {
+        "on": on,
+        "age_months": round((on - p.birth_date).days / DAYS_PER_MONTH, 1),
+        "corrected_age_months": round(age, 1),
+        "age_corrected": is_preterm_for_correction(p.gestation_weeks)
+        and (on - p.birth_date).days / DAYS_PER_MONTH < CORRECT_UNTIL_MONTHS,
+        "weeks_early": round(weeks_early(p.gestation_weeks, p.gestation_days), 1)
+        if is_preterm_for_correction(p.gestation_weeks)
+        else 0,
+        "at_diagnosis": None
+        if at is None
+        else {
+            "course": at.course,
+            "course_label": COURSE_LABELS.get(at.course, at.course),
+            "date": at.day,
+            "milestones_achieved": [
+                {"id": mid, "label": milestone_label(mid)} for mid in at.milestones_achieved
+            ],
+            "note": at.note,
+        },
+        "who": [
+            _who_row(w, achieved.get(w.id), latest.get(w.id), record, age) for w in WHO_WINDOWS
+        ],
+        "cdc": [
+            {
+                "id": mid,
+                "label": cdc[mid][1],
+                "visit_months": cdc[mid][0],
+                "status": m.status,
+                "date": m.day,
+                "reported_by": m.reported_by,
+                "confirmed_by": m.confirmed_by,
+            }
+            for mid, m in sorted(latest.items(), key=lambda kv: (cdc.get(kv[0], (0, ""))[0], kv[0]))
+            if mid in cdc
+        ],
+        "assessments": [_assessment_row(a, record) for a in _assessments_of(record)],
+        "review_due": [{"milestone": r.milestone, "message": r.message} for r in due],
+        "note": NOT_A_DIAGNOSIS,
+        "source": SOURCES,
+    }
+
+
+def _assessments_of(record: Record) -> list[InstrumentAssessment]:
+    dev = record.development
+    return sorted(dev.assessments, key=lambda a: (a.day, a.instrument)) if dev else []
+
+
+def _assessment_row(a: InstrumentAssessment, record: Record) -> dict[str, Any]:
+    p = record.patient
+    age = corrected_age_months(p.birth_date, a.day, p.gestation_weeks, p.gestation_days)
+    return {
+        "instrument": a.instrument,
+        "instrument_label": INSTRUMENT_LABELS[a.instrument],
+        "date": a.day,
+        "corrected_age_months": round(age, 1),
+        "edition": a.edition,
+        "questionnaire_months": a.questionnaire_months,
+        "scores": [
+            {
+                "domain": name,
+                "label": SCORE_LABELS.get(name, name),
+                "score": a.scores.get(name),
+                "asq_cutoff": a.asq_cutoff.get(name),
+                "asq_cutoff_label": ASQ_BAND_LABELS.get(a.asq_cutoff.get(name, ""), None),
+            }
+            for name in INSTRUMENT_SCORES[a.instrument]
+            if name in a.scores or name in a.asq_cutoff
+        ],
+        "assessed_by": a.assessed_by,
+    }

@@ -173,9 +173,7 @@ def _milestones(reader: _DayReader, items: list[dict[str, Any]]) -> Iterator[Mil
         )
 
 
-def _assessments(
-    reader: _DayReader, items: list[dict[str, Any]]
-) -> Iterator[InstrumentAssessment]:
+def _assessments(reader: _DayReader, items: list[dict[str, Any]]) -> Iterator[InstrumentAssessment]:
     for i, x in enumerate(items):
         where = f"development.assessments[{i}]"
         instrument = x["instrument"]
@@ -184,7 +182,8 @@ def _assessments(
         for name in scores:
             if name not in allowed:
                 raise InputError(
-                    f"{where}.scores.{name}", scores[name],
+                    f"{where}.scores.{name}",
+                    scores[name],
                     f"a score of {instrument}: " + ", ".join(allowed),
                 )
         bands = dict(x.get("asq_cutoff", {}))
@@ -193,8 +192,9 @@ def _assessments(
         for name in bands:
             if name not in allowed:
                 raise InputError(
-                    f"{where}.asq_cutoff.{name}", bands[name], "an ASQ-3 domain: "
-                    + ", ".join(allowed),
+                    f"{where}.asq_cutoff.{name}",
+                    bands[name],
+                    "an ASQ-3 domain: " + ", ".join(allowed),
                 )
         if not scores and not bands:
             raise InputError(f"{where}.scores", None, "at least one score or cut-off band")
