@@ -12,9 +12,10 @@ all; today 1 Jun 2026, so every child is past 24 months):
 - WHO windows (term babies: corrected = chronological): sitting ends 9.2 months (first date
   past it: 281 days, 8 Oct 2024; 280 days is 9.199), standing with assistance 11.4 months
   (13 Dec 2024). a1 reached all six in their windows: late 0 at 12, 18, 24. a2 "not yet"
-  sitting on 1 Nov 2024 (10.0 months, after 9.2) -> late; standing with assistance on 20 Nov 2024 (10.6 < 11.4) in time -> 1 at 12;
-  the other four unknown -> None at 18 and 24. b1 has no milestone -> None. b2 sat on 15 Nov
-  2024 and stood with assistance on 31 Dec 2024, both after their windows -> 2 at 12.
+  sitting on 1 Nov 2024 (10.0 months, after 9.2) -> late; standing with assistance on
+  20 Nov 2024 (10.6 < 11.4) in time -> 1 at 12; the other four unknown -> None at 18 and
+  24. b1 has no milestone -> None. b2 sat on 15 Nov 2024 and stood with assistance on
+  31 Dec 2024, both after their windows -> 2 at 12.
 - Vineland composite: a1 90 at 12.5 months, a2 70 at 12.0 months (12-month point, within 3
   months); Bayley cognitive: a1 95 at 24.3, b1 80 at 23.0, b2 70 at 25.0 (24-month point).
 """
