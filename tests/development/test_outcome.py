@@ -250,3 +250,31 @@ def test_cli_bad_k_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         "2026-06-01",
     )
     assert code == 2 and "k" in err and "Traceback" not in err
+
+
+def test_cli_redcap_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for name, doc in cohort_documents().items():
+        (folder / f"{name}.json").write_text(json.dumps(doc), encoding="utf-8")
+    salt = tmp_path / "salt.txt"
+    salt.write_text(SALT, encoding="utf-8")
+    target = tmp_path / "redcap"
+    data = run_json(
+        capsys,
+        "export",
+        "development",
+        "--dir",
+        str(folder),
+        "--salt-file",
+        str(salt),
+        "--k",
+        "2",
+        "--today",
+        TODAY.isoformat(),
+        "--redcap",
+        str(target),
+        "--json",
+    )
+    assert data["records"] == 4
+    assert (target / "redcap_dictionary.csv").read_text().startswith("Variable / Field Name")

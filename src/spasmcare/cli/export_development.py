@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -36,6 +37,11 @@ def development(
         False, "--table", help="CSV of the grouped table instead of one row per child."
     ),
     out: Path | None = typer.Option(None, "--out", help="Write the CSV here (default stdout)."),
+    redcap: Path | None = typer.Option(
+        None,
+        "--redcap",
+        help="Write redcap_dictionary.csv and redcap_import.csv of the release here instead.",
+    ),
     today: str | None = typer.Option(
         None, "--today", help="Latest acceptable date YYYY-MM-DD (default: the system date)."
     ),
@@ -52,8 +58,11 @@ def development(
     day = parse_today(today) or date.today()
     salt = read_text(salt_file, "--salt-file").strip()
     files = _files(records or [], directory)
-    rows = outcome_rows([_load(p, day) for p in files], day, salt=salt)
-    data = release(rows, k)
+    loaded = [_load(p, day) for p in files]
+    if redcap is not None:
+        _write_redcap(redcap, loaded, day, salt, k, as_json)
+        return
+    data = release(outcome_rows(loaded, day, salt=salt), k)
     if as_json:
         sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False) + "\n")
         return
@@ -68,4 +77,27 @@ def development(
     Console(stderr=True).print(
         f"wrote {out}: {len(data['rows'])} children released of {data['total']} "
         f"({data['suppressed']} left out, k = {data['k']})"
+    )
+
+
+def _write_redcap(
+    folder: Path, records: list[Any], day: date, salt: str, k: int, as_json: bool
+) -> None:
+    from spasmcare.cli._common import emit
+    from spasmcare.interop.redcap import development_redcap
+
+    result = development_redcap(records, day, salt=salt, k=k)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "redcap_dictionary.csv").write_text(result.dictionary_csv, encoding="utf-8")
+        (folder / "redcap_import.csv").write_text(result.import_csv, encoding="utf-8")
+    except OSError as exc:
+        raise InputError("--redcap", str(folder), f"a writable directory ({exc})") from exc
+    summary = {"directory": str(folder), "records": result.records, "fields": len(result.fields)}
+    emit(
+        summary,
+        as_json,
+        lambda c: c.print(
+            f"wrote {folder}: {summary['fields']} fields, {summary['records']} records"
+        ),
     )

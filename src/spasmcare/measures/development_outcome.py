@@ -146,6 +146,14 @@ def _nearest(record: Record, instrument: str, months: int) -> Any:
     return best[1] if best else None
 
 
+def _score(assessment: Any, name: str) -> float | int | None:
+    """A score as entered (a whole number stays whole)."""
+    value = assessment.scores.get(name) if assessment is not None else None
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
 def outcome_columns(record: Record, today: date) -> dict[str, Any]:
     """The lead time and the outcome columns of one record (full precision)."""
     out: dict[str, Any] = {"lead_time_days": lead_time_days(record)}
@@ -155,8 +163,8 @@ def outcome_columns(record: Record, today: date) -> dict[str, Any]:
         vineland = _nearest(record, "vineland", t)
         bayley = _nearest(record, "bayley-3", t)
         asq = _nearest(record, "asq-3", t)
-        out[f"vineland_composite_{t}m"] = vineland.scores.get("composite") if vineland else None
-        out[f"bayley_cognitive_{t}m"] = bayley.scores.get("cognitive") if bayley else None
+        out[f"vineland_composite_{t}m"] = _score(vineland, "composite")
+        out[f"bayley_cognitive_{t}m"] = _score(bayley, "cognitive")
         out[f"asq3_below_{t}m"] = (
             sum(1 for band in asq.asq_cutoff.values() if band == "below") if asq else None
         )
