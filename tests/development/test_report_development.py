@@ -72,3 +72,16 @@ def test_cli_report_json_carries_the_development_key(
     out = run_json(capsys, "report", str(path), "--today", "2026-11-21", "--json")
     assert out["development"]["who"][0]["status"] == "achieved"
     assert out["development"]["who"][0]["confirmed_by"] == "Dr A. Clinician"
+
+
+def test_a_record_without_milestones_raises_no_prompt_past_the_windows() -> None:
+    data = with_development()
+    del data["development"]["milestones"]
+    data["development"]["at_diagnosis"].pop("milestones_achieved")
+    rec = record_from_dict(data, today=TODAY)
+    # 2 years old: every WHO window has ended, but nothing was recorded
+    dev = build_report(rec, ReportOptions(today=date(2028, 1, 10)))["development"]
+    assert dev["milestones_tracked"] is False and dev["review_due"] == []
+    assert {w["status"] for w in dev["who"]} == {"not-recorded"}
+    html = render_html(build_report(rec, ReportOptions(today=date(2028, 1, 10))))
+    assert "No milestones recorded yet" in html

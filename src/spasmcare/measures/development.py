@@ -202,8 +202,8 @@ def window_passed(milestone_id: str, corrected_months: float) -> bool:
 
 
 REVIEW_DUE_WORDS = (
-    "developmental review due: {label} not yet reached at {age:.1f} months corrected age, "
-    "past the end of its WHO window ({start}-{end} months). This prompts an assessment; "
+    "developmental review due: {label} not recorded as reached at {age:.2f} months corrected "
+    "age, past the end of its WHO window ({start}-{end} months). This prompts an assessment; "
     "it is not a diagnosis."
 )
 
@@ -292,7 +292,7 @@ def _achieved(record: Record, on: date) -> tuple[dict[str, date | None], dict[st
 
 
 def _who_row(
-    w: WhoWindow, reached: date | None, entry: Any, record: Record, age: float
+    w: WhoWindow, reached: date | None, entry: Any, record: Record, age: float, tracked: bool
 ) -> dict[str, Any]:
     p = record.patient
     reached_age = (
@@ -303,7 +303,7 @@ def _who_row(
     if reached is not None:
         status = "achieved"
     elif age > w.end_months:
-        status = "review-due"
+        status = "review-due" if tracked else "not-recorded"
     elif age >= w.start_months:
         status = "in-window"
     else:
@@ -321,6 +321,18 @@ def _who_row(
     }
 
 
+def is_tracked(record: Record) -> bool:
+    """Milestones are being recorded for this child: at least one milestone entry, or the
+    milestones achieved at diagnosis. Without that, a milestone never recorded is unknown and
+    raises no prompt (a record kept before milestones were tracked would otherwise prompt a
+    review for every milestone)."""
+    dev = record.development
+    if dev is None:
+        return False
+    at = dev.at_diagnosis
+    return bool(dev.milestones) or (at is not None and bool(at.milestones_achieved))
+
+
 def development_summary(record: Record, on: date) -> dict[str, Any]:
     """One record's development on ``on`` (JSON-ready after ``jsonable``): corrected age, the
     development at diagnosis, the six WHO milestones against their windows, the CDC milestones
@@ -332,7 +344,12 @@ def development_summary(record: Record, on: date) -> dict[str, Any]:
     dev = record.development
     at = dev.at_diagnosis if dev is not None else None
     cdc = cdc_milestones()
-    due = review_due(achieved, p.birth_date, on, p.gestation_weeks, p.gestation_days)
+    tracked = is_tracked(record)
+    due = (
+        review_due(achieved, p.birth_date, on, p.gestation_weeks, p.gestation_days)
+        if tracked
+        else []
+    )
     return {
         "on": on,
         "age_months": round((on - p.birth_date).days / DAYS_PER_MONTH, 1),
@@ -354,7 +371,8 @@ def development_summary(record: Record, on: date) -> dict[str, Any]:
             "note": at.note,
         },
         "who": [
-            _who_row(w, achieved.get(w.id), latest.get(w.id), record, age) for w in WHO_WINDOWS
+            _who_row(w, achieved.get(w.id), latest.get(w.id), record, age, tracked)
+            for w in WHO_WINDOWS
         ],
         "cdc": [
             {
@@ -370,6 +388,7 @@ def development_summary(record: Record, on: date) -> dict[str, Any]:
             if mid in cdc
         ],
         "assessments": [_assessment_row(a, record) for a in _assessments_of(record)],
+        "milestones_tracked": tracked,
         "review_due": [{"milestone": r.milestone, "message": r.message} for r in due],
         "note": NOT_A_DIAGNOSIS,
         "source": SOURCES,

@@ -508,6 +508,7 @@ _WHO_STATUS_WORDS = {
     "in-window": "not yet (inside its window)",
     "before-window": "not yet expected",
     "review-due": "developmental review due",
+    "not-recorded": "not recorded",
 }
 
 
@@ -534,6 +535,8 @@ def _development(r: dict[str, Any]) -> str:
         )
     else:
         parts.append("<p>Development at diagnosis not recorded.</p>")
+    if not d["milestones_tracked"]:
+        parts.append("<p>No milestones recorded yet: no review prompt is raised.</p>")
     if d["review_due"]:
         items = "".join(f"<li>{_t(x['message'])}</li>" for x in d["review_due"])
         parts.append(f"<ul class='alerts'>{items}</ul>")
