@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmcare.measures.development import milestone_ids
 from spasmcare.record import record_from_dict, record_from_json, record_to_dict, record_to_json
 from spasmcare.record.io import record_from_stored
 from tests.record.test_io import EXAMPLE, TODAY, field_of, minimal
@@ -147,3 +149,34 @@ def test_bayley_scores_round_trip(scores: dict[str, int]) -> None:
     data["development"]["assessments"][1]["scores"] = scores
     rec = record_from_dict(copy.deepcopy(data), today=TODAY)
     assert json.loads(record_to_json(rec))["development"]["assessments"][1]["scores"] == scores
+
+
+_MILESTONE_IDS = list(milestone_ids())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "milestone": st.sampled_from(_MILESTONE_IDS),
+                "status": st.sampled_from(["achieved", "not-yet"]),
+                "date": st.dates(min_value=date(2026, 1, 10), max_value=TODAY).map(date.isoformat),
+                "reported_by": st.sampled_from(["family", "clinician"]),
+            },
+            optional={
+                "confirmed_by": st.text(
+                    st.characters(categories=("L", "Zs")), min_size=1, max_size=20
+                )
+            },
+        ),
+        max_size=8,
+    )
+)
+def test_any_milestone_list_round_trips(entries: list[dict[str, Any]]) -> None:
+    data = minimal()
+    data["development"] = {"milestones": entries}
+    rec = record_from_dict(copy.deepcopy(data), today=TODAY)
+    out = record_to_dict(rec)
+    assert out.get("development", {}).get("milestones", []) == entries
+    assert record_from_json(record_to_json(rec), today=TODAY) == rec

@@ -368,6 +368,8 @@ def record_from_dict(
     development = (
         read_development(reader, data["development"]) if "development" in data else None
     )
+    if development is not None and not development_to_dict(development):
+        development = None  # an empty section reads as none, as it exports
     # --- end development ---
     return Record(
         patient=patient,
