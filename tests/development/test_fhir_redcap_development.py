@@ -100,6 +100,8 @@ def test_redcap_development_fields_in_their_own_form() -> None:
     assert form["ukiss_response_favourable"] == "response"
     types = {r["Variable / Field Name"]: r["Field Type"] for r in dictionary}
     assert types["ukiss_response_favourable"] == "yesno"
+    assert types["development_at_onset"] == "radio"
+    assert types["bayley_cognitive_24m"] == "text"
     data = list(csv.DictReader(io.StringIO(result.import_csv)))
     assert result.records == 4
     assert sorted(r["lead_time_days"] for r in data) == ["10", "20", "3", "7"]

@@ -16,6 +16,7 @@ all; today 1 Jun 2026, so every child is past 24 months):
   20 Nov 2024 (10.6 < 11.4) in time -> 1 at 12; the other four unknown -> None at 18 and
   24. b1 has no milestone -> None. b2 sat on 15 Nov 2024 and stood with assistance on
   31 Dec 2024, both after their windows -> 2 at 12.
+- Development at onset: a1 none, b2 regression, a2 and b1 not recorded.
 - Vineland composite: a1 90 at 12.5 months, a2 70 at 12.0 months (12-month point, within 3
   months); Bayley cognitive: a1 95 at 24.3, b1 80 at 23.0, b2 70 at 25.0 (24-month point).
 """
@@ -73,6 +74,7 @@ def _ms(mid: str, day: str, status: str = "achieved") -> dict[str, Any]:
 def cohort_documents() -> dict[str, dict[str, Any]]:
     a1 = _child("a1", "prednisolone", "2024-06-08", "unknown", False)
     a1["development"] = {
+        "at_diagnosis": {"course": "none"},
         "milestones": [
             _ms("who-sitting-without-support", "2024-08-15"),
             _ms("who-standing-with-assistance", "2024-10-15"),
@@ -104,6 +106,7 @@ def cohort_documents() -> dict[str, dict[str, Any]]:
     }
     b2 = _child("b2", "vigabatrin", "2024-06-11", "tsc", True)
     b2["development"] = {
+        "at_diagnosis": {"course": "regression"},
         "milestones": [
             _ms("who-sitting-without-support", "2024-11-15"),
             _ms("who-standing-with-assistance", "2024-12-31"),
@@ -177,6 +180,8 @@ def test_table_by_hand() -> None:
     vgb = table[("vigabatrin", "none", "tsc")]
     assert (pred["children"], pred["ukiss_response"], pred["ukiss_known"]) == (2, 1, 2)
     assert (vgb["children"], vgb["ukiss_response"], vgb["ukiss_known"]) == (2, 1, 2)
+    assert (pred["regression_or_plateau_at_onset"], pred["development_at_onset_known"]) == (0, 1)
+    assert (vgb["regression_or_plateau_at_onset"], vgb["development_at_onset_known"]) == (1, 1)
     assert pred["lead_time_days_median"] == 13.5  # median of 7 and 20
     assert vgb["lead_time_days_median"] == 6.5  # median of 3 and 10
     assert (pred["who_known_12m"], pred["who_late_any_12m"]) == (2, 1)

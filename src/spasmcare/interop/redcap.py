@@ -104,6 +104,7 @@ FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "development",
         (
+            "development_at_onset",
             "lead_time_days",
             *(
                 f"{name}_{t}m"
@@ -137,6 +138,7 @@ LABELS: Mapping[str, str] = {
     "follow_up_days": "Follow-up (days from first-line start to last diary day)",
     # --- development (issue 25) ---
     "lead_time_days": "Lead time: spasm onset to first standard therapy (days)",
+    "development_at_onset": "Development at onset: regression, plateau or none",
     "ukiss_response_favourable": "UKISS response: no spasms on days 13 and 14",
     "iciss_response_favourable": "ICISS response: no spasms from day 14 to day 42",
     **{
@@ -157,6 +159,7 @@ LABELS: Mapping[str, str] = {
 CHOICES: Mapping[str, tuple[str, ...]] = {
     "sex": ("male", "female"),
     "etiology": ETIOLOGY_CATEGORIES,
+    "development_at_onset": ("regression", "plateau", "none"),  # development (issue 25)
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

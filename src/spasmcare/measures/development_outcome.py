@@ -3,8 +3,9 @@
 One row per child: the cohort columns that group and protect it (:mod:`spasmcare.measures.cohort`
 and :mod:`spasmcare.measures.deid`: sex, onset age, gestation, etiology, first-line therapy and
 drugs, diet), the spasm response beside the development (UKISS and ICISS response as the
-cohort rows carry them), the lead time from onset to the first standard therapy as a covariate
-column [1], and the developmental outcome at 12, 18 and 24 months of corrected age:
+cohort rows carry them), development at onset (regression, plateau or none, as recorded; part
+of the ILAE 2022 definition), the lead time from onset to the first standard therapy as a
+covariate column [1], and the developmental outcome at 12, 18 and 24 months of corrected age:
 
 - ``who_late_<T>m``: how many of the WHO gross-motor milestones whose window ends before T
   months [2] were not reached by the end of their window (reached later, or recorded "not yet"
@@ -81,7 +82,12 @@ OUTCOME_COLUMNS: tuple[str, ...] = tuple(
     for t in OUTCOME_MONTHS
     for name in ("who_late", "vineland_composite", "bayley_cognitive", "asq3_below")
 )
-COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, "lead_time_days", *OUTCOME_COLUMNS)
+COLUMNS: tuple[str, ...] = (
+    *BASE_COLUMNS,
+    "development_at_onset",
+    "lead_time_days",
+    *OUTCOME_COLUMNS,
+)
 
 
 def lead_time_days(record: Record, drug_classes: Mapping[str, str] = DRUG_CLASSES) -> int | None:
@@ -156,7 +162,12 @@ def _score(assessment: Any, name: str) -> float | int | None:
 
 def outcome_columns(record: Record, today: date) -> dict[str, Any]:
     """The lead time and the outcome columns of one record (full precision)."""
-    out: dict[str, Any] = {"lead_time_days": lead_time_days(record)}
+    dev = record.development
+    at = dev.at_diagnosis if dev is not None else None
+    out: dict[str, Any] = {
+        "development_at_onset": at.course if at is not None and at.course != "unknown" else None,
+        "lead_time_days": lead_time_days(record),
+    }
     for t in OUTCOME_MONTHS:
         reached_t = date_at_corrected_months(record, t) <= today
         out[f"who_late_{t}m"] = who_late(record, t) if reached_t else None
@@ -224,6 +235,12 @@ def outcome_table(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "children": len(members),
             "ukiss_response": sum(1 for v in ukiss if v is True),
             "ukiss_known": sum(1 for v in ukiss if v is not None),
+            "regression_or_plateau_at_onset": sum(
+                1 for r in members if r["development_at_onset"] in ("regression", "plateau")
+            ),
+            "development_at_onset_known": sum(
+                1 for r in members if r["development_at_onset"] is not None
+            ),
             "lead_time_days_median": _median(leads),
             "lead_time_known": len(leads),
         }
