@@ -283,3 +283,29 @@ def test_cli_redcap_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     )
     assert data["records"] == 4
     assert (target / "redcap_dictionary.csv").read_text().startswith("Variable / Field Name")
+
+
+def test_cli_bad_development_field_names_file_and_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    doc = cohort_documents()["b2"]
+    doc["development"]["assessments"][0]["scores"] = {"iq": 100}
+    (folder / "b2.json").write_text(json.dumps(doc), encoding="utf-8")
+    salt = tmp_path / "salt.txt"
+    salt.write_text(SALT, encoding="utf-8")
+    code, out, err = run_cli(
+        capsys,
+        "export",
+        "development",
+        "--dir",
+        str(folder),
+        "--salt-file",
+        str(salt),
+        "--today",
+        "2026-06-01",
+    )
+    assert code == 2 and out == ""
+    assert "b2.json: development.assessments[0].scores.iq" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
