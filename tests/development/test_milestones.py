@@ -118,3 +118,12 @@ def test_the_record_schema_lists_the_same_milestone_ids() -> None:
     text = (resources.files("spasmcare.record") / "schema" / "record-schema-v1.json").read_text()
     schema = json.loads(text)
     assert tuple(schema["$defs"]["development_milestone_id"]["enum"]) == dev.milestone_ids()
+
+
+def test_cdc_movement_items_per_visit_age() -> None:
+    # counts per age of the 2022 movement / physical-development items (see the module notes)
+    counts = {m: len(items) for m, items in dev.CDC_MOVEMENT_MILESTONES.items()}
+    assert counts == {2: 3, 4: 5, 6: 3, 9: 4, 12: 4, 15: 2, 18: 6, 24: 4}
+    # 2022 revision: sitting without support at 9 months, walking alone at 18 months
+    assert "cdc-9m-sits-without-support" in dev.CDC_MOVEMENT_MILESTONES[9]
+    assert "cdc-18m-walks-alone" in dev.CDC_MOVEMENT_MILESTONES[18]

@@ -86,7 +86,10 @@ CDC_VISIT_MONTHS: tuple[int, ...] = (2, 4, 6, 9, 12, 15, 18, 24, 30, 36, 48, 60)
 #: CDC 2022 movement / physical-development milestones per visit age up to 24 months [2]:
 #: id -> short label in our own words (not the checklist's text). Only the movement domain is
 #: entered so far (the domain the WHO windows also cover); the social, language and cognitive
-#: milestones and the ages 30-60 months are still to be entered and checked against [2].
+#: milestones and the ages 30-60 months are still to be entered. The items (2 to 24 months,
+#: 3, 5, 3, 4, 4, 2, 6 and 4 per age) were checked against a public transcription of the 2022
+#: checklists (townsquarecentral.org, "CDC milestones", SECONDARY); a check against the
+#: checklists themselves (cdc.gov/ncbddd/actearly) is still due.
 CDC_MOVEMENT_MILESTONES: Mapping[int, Mapping[str, str]] = MappingProxyType(
     {
         2: {
