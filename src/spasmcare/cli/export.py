@@ -210,3 +210,13 @@ def redcap(
             f"{summary['data']} ({summary['records']} records)"
         ),
     )
+
+
+# --- development outcome (issue 25): spasmcare.cli.export_development ---
+def _register_development() -> None:
+    from spasmcare.cli.export_development import register
+
+    register(app)
+
+
+_register_development()

@@ -31,6 +31,9 @@
   date (with the schedule time when the record has one and a time zone is set) as
   ``effectiveDateTime``; the course's MedicationRequest as ``request``; the dose as the
   schedule showed it in ``dosage.text`` [5].
+- **Observation**, categories ``survey`` / ``exam``: development at onset, milestones and
+  instrument scores as entered (local codes with text; no LOINC code verified), see
+  :mod:`spasmcare.interop.fhir_development`.
 - **NutritionOrder** per diet period: ``oralDiet.type`` as text (no SNOMED CT code for the
   ketogenic diet was found; the FHIR diet-type value set holds the children of 182922004
   "Dietary regime" [1, 3]); the prescribed ratio as the extension :data:`EXT_KETOGENIC_RATIO`
@@ -700,6 +703,14 @@ def record_resources(
     from spasmcare.interop.fhir_pathway import pathway_resources
 
     out += pathway_resources(record)
+    # --- development (issue 25): spasmcare.interop.fhir_development ---
+    from spasmcare.interop.fhir_development import development_observations
+    from spasmcare.measures.development import milestone_label
+
+    out += development_observations(
+        record.development, CODE_SYSTEM, b.observation, milestone_label
+    )
+    # --- end development ---
     return out
 
 

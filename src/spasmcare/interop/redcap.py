@@ -103,6 +103,20 @@ FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "second_treatment_day",
         ),
     ),
+    # --- development (issue 25): the outcome export's own form ---
+    (
+        "development",
+        (
+            "development_at_onset",
+            "lead_time_days",
+            *(
+                f"{name}_{t}m"
+                for t in (12, 18, 24)
+                for name in ("who_late", "vineland_composite", "bayley_cognitive", "asq3_below")
+            ),
+        ),
+    ),
+    # --- end development ---
 )
 LAST_FORM = "response"
 
@@ -125,12 +139,30 @@ LABELS: Mapping[str, str] = {
     "cessation_days": "Time to spasm cessation (days)",
     "cessation_event": "Spasm cessation observed (no = censored)",
     "follow_up_days": "Follow-up (days from first-line start to last diary day)",
+    # --- development (issue 25) ---
+    "lead_time_days": "Lead time: spasm onset to first standard therapy (days)",
+    "development_at_onset": "Development at onset: regression, plateau or none",
+    "ukiss_response_favourable": "UKISS response: no spasms on days 13 and 14",
+    "iciss_response_favourable": "ICISS response: no spasms from day 14 to day 42",
+    **{
+        f"who_late_{t}m": f"WHO motor milestones not reached by the end of their window, "
+        f"{t} months corrected (prompt for assessment, not a diagnosis)"
+        for t in (12, 18, 24)
+    },
+    **{f"vineland_composite_{t}m": f"Vineland composite near {t} months" for t in (12, 18, 24)},
+    **{f"bayley_cognitive_{t}m": f"Bayley-III cognitive near {t} months" for t in (12, 18, 24)},
+    **{
+        f"asq3_below_{t}m": f"ASQ-3 domains below the cut-off near {t} months"
+        for t in (12, 18, 24)
+    },
+    # --- end development ---
 }
 
 #: Coded columns: column -> accepted codes (raw value = label).
 CHOICES: Mapping[str, tuple[str, ...]] = {
     "sex": ("male", "female"),
     "etiology": ETIOLOGY_CATEGORIES,
+    "development_at_onset": ("regression", "plateau", "none"),  # development (issue 25)
 }
 
 # --- care pathway form (issue 23), filled only with ``cohort_redcap(..., pathway=True)`` ---
@@ -322,3 +354,24 @@ def _with_pathway(
         for r in records
     }
     return [{**row, **pathway_columns(by_key[row[ROW_KEY]], today)} for row in rows]
+# --- development (issue 25) ---------------------------------------------------------------
+
+
+def development_redcap(
+    records: Iterable[Record],
+    today: date,
+    *,
+    salt: str | bytes,
+    k: int | None = None,
+    event_name: str | None = None,
+) -> RedcapExport:
+    """:func:`redcap_export` of the developmental-outcome release
+    (:func:`spasmcare.measures.development_outcome.release`: the same k-anonymous rows as
+    ``spasmcare export development``), fields in the outcome columns' order, the
+    development fields in their own form."""
+    from spasmcare.measures.deid import DEFAULT_K
+    from spasmcare.measures.development_outcome import COLUMNS, outcome_rows, release
+
+    rows = outcome_rows(records, today, salt=salt)
+    released = release(rows, DEFAULT_K if k is None else k)["rows"]
+    return redcap_export(released, columns=list(COLUMNS), event_name=event_name)

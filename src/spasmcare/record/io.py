@@ -24,6 +24,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from spasmcare.errors import InputError
 from spasmcare.growth import check_weight_for_age, corrected_age_years
 from spasmcare.record import plausibility
+from spasmcare.record.development import development_to_dict, read_development
 from spasmcare.record.model import (
     KRAMER_ITEMS,
     AdverseEvent,
@@ -368,6 +369,13 @@ def record_from_dict(
     pathway = pathway_from_dict(
         reader.day, data.get("pathway"), {t.id: t.start for t in treatments}
     )
+    # --- development (issue 25) ---
+    development = (
+        read_development(reader, data["development"]) if "development" in data else None
+    )
+    if development is not None and not development_to_dict(development):
+        development = None  # an empty section reads as none, as it exports
+    # --- end development ---
     return Record(
         patient=patient,
         etiology=etiology,
@@ -383,11 +391,12 @@ def record_from_dict(
         vitals=vitals,
         doses_given=doses_given,
         pathway=pathway,
+        development=development,
     )
 
 
 #: The sections of a record that are not lists of items (checked on every read).
-_HEADER = ("format", "schema_version", "patient", "etiology", "pathway")
+_HEADER = ("format", "schema_version", "patient", "etiology", "pathway", "development")
 
 
 def record_from_stored(data: Any, today: date | None = None) -> Record:
@@ -889,6 +898,12 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         ]
     if not record.pathway.empty:  # care pathway (issue 23): written only when recorded
         out["pathway"] = pathway_to_dict(record.pathway)
+    # --- development (issue 25): written only when recorded, so older records export as before
+    if record.development is not None:
+        section = development_to_dict(record.development)
+        if section:
+            out["development"] = section
+    # --- end development ---
     return out
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 
 from spasmcare.errors import InputError
 from spasmcare.record.pathway import Pathway
+from spasmcare.record.development import Development
 
 Sex = Literal["male", "female"]
 EntryKind = Literal["cluster", "single"]
@@ -291,6 +292,9 @@ class Record:
     doses_given: tuple[DoseGiven, ...] = ()
     # --- care pathway (issue 23): referral, work-up, failures, overrides; see record.pathway
     pathway: Pathway = Pathway()
+    # --- development (issue 25): see spasmcare.record.development ---
+    development: Development | None = None
+    # --- end development ---
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)

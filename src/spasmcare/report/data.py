@@ -27,6 +27,7 @@ from spasmcare.measures.adherence import (
     adherence_rows,
 )
 from spasmcare.measures.alerts import DEFAULT_ALERT_SETTINGS, AlertSettings
+from spasmcare.measures.development import development_summary
 from spasmcare.measures.diary import DiaryView, MeasureResult
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions, eeg_rows, kd_hypsarrhythmia_score_3m
 from spasmcare.measures.growth import (
@@ -371,6 +372,9 @@ def build_report(
             for a in sorted(record.adverse_events, key=lambda a: a.day)
         ],
         "spasms_per_day": daily,
+        # --- development (issue 25): spasmcare.measures.development ---
+        "development": development_summary(record, o.today or date.today()),
+        # --- end development ---
         "options": {
             "response": asdict(o.response),
             "eeg": asdict(o.eeg),

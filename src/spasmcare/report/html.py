@@ -500,6 +500,105 @@ def _labs(r: dict[str, Any]) -> str:
     )
 
 
+# --- development (issue 25): the report's plain development section ------------------------
+
+_WHO_STATUS_WORDS = {
+    "achieved": "achieved",
+    "in-window": "not yet (inside its window)",
+    "before-window": "not yet expected",
+    "review-due": "developmental review due",
+    "not-recorded": "not recorded",
+}
+
+
+def _development(r: dict[str, Any]) -> str:
+    """Development: at diagnosis, the six WHO milestones against their windows on corrected
+    age, CDC milestones and instrument scores as entered, and the review prompts (a prompt for
+    an assessment, never a diagnosis)."""
+    d = r.get("development")
+    if not d:
+        return "<p>No development section in this report.</p>"
+    age = f"{d['corrected_age_months']:.1f} months"
+    if d["age_corrected"]:
+        age += (
+            f" corrected ({d['age_months']:.1f} months from birth, "
+            f"{d['weeks_early']:g} weeks early)"
+        )
+    parts = [f"<p>Age on {_day(d['on'])}: {_e(age)}.</p>"]
+    at = d["at_diagnosis"]
+    if at is not None:
+        achieved = ", ".join(m["label"] for m in at["milestones_achieved"]) or "none recorded"
+        parts.append(
+            f"<p>At diagnosis: {_e(at['course_label'])}. Milestones achieved then: "
+            f"{_e(achieved)}.</p>"
+        )
+    else:
+        parts.append("<p>Development at diagnosis not recorded.</p>")
+    if not d["milestones_tracked"]:
+        parts.append("<p>No milestones recorded yet: no review prompt is raised.</p>")
+    if d["review_due"]:
+        items = "".join(f"<li>{_t(x['message'])}</li>" for x in d["review_due"])
+        parts.append(f"<ul class='alerts'>{items}</ul>")
+    rows = [
+        [
+            w["label"],
+            f"{w['window_start_months']:g}–{w['window_end_months']:g} months",
+            _WHO_STATUS_WORDS.get(w["status"], w["status"]),
+            _day(w["achieved_on"]),
+            "" if w["corrected_age_achieved_months"] is None
+            else f"{w['corrected_age_achieved_months']:.1f}",
+            ("confirmed by " + w["confirmed_by"]) if w["confirmed_by"]
+            else (f"reported by {w['reported_by']}" if w["reported_by"] else ""),
+        ]
+        for w in d["who"]
+    ]
+    parts.append(
+        _table(
+            ["WHO milestone", "Window (1st–99th percentile)", "Status", "Achieved",
+             "Corrected age then (months)", "Confirmation"],
+            rows,
+        )
+    )
+    if d["cdc"]:
+        parts.append(
+            _table(
+                ["CDC milestone (own words)", "Visit age", "Status", "Date", "Confirmation"],
+                [
+                    [
+                        c["label"], f"{c['visit_months']} months",
+                        "achieved" if c["status"] == "achieved" else "not yet",
+                        _day(c["date"]),
+                        ("confirmed by " + c["confirmed_by"]) if c["confirmed_by"]
+                        else f"reported by {c['reported_by']}",
+                    ]
+                    for c in d["cdc"]
+                ],
+            )
+        )
+    if d["assessments"]:
+        rows = []
+        for a in d["assessments"]:
+            for sc in a["scores"]:
+                score = "" if sc["score"] is None else f"{sc['score']:g}"
+                rows.append(
+                    [a["instrument_label"], _day(a["date"]),
+                     f"{a['corrected_age_months']:.1f}", sc["label"], score,
+                     sc["asq_cutoff_label"] or ""]
+                )
+        parts.append(
+            _table(
+                ["Instrument", "Date", "Corrected age (months)", "Score", "Value",
+                 "ASQ-3 cut-off (as reported)"],
+                rows,
+                {2, 4},
+            )
+        )
+    else:
+        parts.append("<p>No instrument scores recorded.</p>")
+    parts.append(f"<p class='small'>{_e(d['note'])} Sources: {_e(d['source'])}.</p>")
+    return "".join(parts)
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The report page (``str``) from the dict of :func:`~spasmcare.report.data.build_report`."""
     r = report
@@ -537,6 +636,7 @@ def render_html(report: dict[str, Any]) -> str:
 <h2>EEG</h2>{_eeg(r)}
 <h2>Growth</h2>{_growth(r)}
 <h2>Labs</h2>{_labs(r)}
+<section id="development"><h2>Development</h2>{_development(r)}</section>
 <h2>Findings of every date (history, not alerts)</h2>{_findings(r)}
 <h2>Adverse events</h2>{events}
 <footer>spasmcare report format {r["report_version"]}, record schema v{r["record_schema_version"]}.
