@@ -50,6 +50,7 @@ from typing import Any
 from spasmcare.csvsafe import SafeWriter
 from spasmcare.errors import InputError
 from spasmcare.record.model import ETIOLOGY_CATEGORIES, Record
+from spasmcare.record.seizures import SEIZURE_TYPES
 
 DICTIONARY_COLUMNS: tuple[str, ...] = (
     "Variable / Field Name",
@@ -122,12 +123,16 @@ LABELS: Mapping[str, str] = {
     "cessation_days": "Time to spasm cessation (days)",
     "cessation_event": "Spasm cessation observed (no = censored)",
     "follow_up_days": "Follow-up (days from first-line start to last diary day)",
+    # --- other seizures (issue 23 item 6)
+    "other_seizure_after_cessation_days": "First other seizure after spasm cessation (days)",
+    "other_seizure_after_cessation_type": "First other seizure after cessation: ILAE 2017 type",
 }
 
 #: Coded columns: column -> accepted codes (raw value = label).
 CHOICES: Mapping[str, tuple[str, ...]] = {
     "sex": ("male", "female"),
     "etiology": ETIOLOGY_CATEGORIES,
+    "other_seizure_after_cessation_type": SEIZURE_TYPES,  # issue 23 item 6
 }
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

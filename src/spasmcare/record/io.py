@@ -44,6 +44,7 @@ from spasmcare.record.model import (
     VitalSign,
     kramer_item_sum,
 )
+from spasmcare.record.seizures import other_seizure_items, read_other_seizures
 from spasmcare.record.units import to_si
 
 FORMAT = "spasmcare-record"
@@ -363,6 +364,9 @@ def record_from_dict(
             )
         )
     doses_given = tuple(_doses_given(reader, data.get("doses_given", []), treatments))
+    # --- other seizures (issue 23 item 6), see spasmcare.record.seizures
+    other_seizures = tuple(read_other_seizures(data.get("other_seizures", []), reader.moment))
+    # --- end other seizures
     return Record(
         patient=patient,
         etiology=etiology,
@@ -377,6 +381,7 @@ def record_from_dict(
         schema_version=SCHEMA_VERSION,
         vitals=vitals,
         doses_given=doses_given,
+        other_seizures=other_seizures,
     )
 
 
@@ -881,6 +886,10 @@ def record_to_dict(record: Record) -> dict[str, Any]:
             )
             for g in record.doses_given
         ]
+    # --- other seizures (issue 23 item 6): written only when there are some
+    if record.other_seizures:
+        out["other_seizures"] = other_seizure_items(record.other_seizures, _moment_text)
+    # --- end other seizures
     return out
 
 

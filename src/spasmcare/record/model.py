@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from spasmcare.errors import InputError
+from spasmcare.record.seizures import OtherSeizure
 
 Sex = Literal["male", "female"]
 EntryKind = Literal["cluster", "single"]
@@ -288,6 +289,9 @@ class Record:
     schema_version: int = 1
     vitals: tuple[VitalSign, ...] = ()
     doses_given: tuple[DoseGiven, ...] = ()
+    # --- other seizures (issue 23 item 6): not spasms, ILAE 2017 basic type; see record.seizures
+    other_seizures: tuple[OtherSeizure, ...] = ()
+    # --- end other seizures
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)
