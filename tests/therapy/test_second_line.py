@@ -156,3 +156,24 @@ def test_a_recorded_failure_offers_second_line() -> None:
     assert "prednisolone-high-dose" in offer.first_line
     assert offer.failed == (("pred1", date(2026, 12, 21)),)
     assert "21 Dec 2026" in offer.reason
+
+
+def test_cli_offer_second_line_after_a_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from spasmcare.cli import main
+
+    def run(args: list[str]) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exc:
+            main(args)
+        out, err = capsys.readouterr()
+        return int(exc.value.code or 0), out, err
+
+    code, out, _ = run(["therapy", "offer", "--json"])
+    assert code == 0 and json.loads(out)["second_line"] == []
+    code, out, _ = run(["therapy", "offer", "--failed", "pred1=2026-12-21", "--json"])
+    data = json.loads(out)
+    assert code == 0 and data["second_line"] == list(SECOND_LINE)
+    assert data["failed"] == [{"treatment": "pred1", "date": "2026-12-21"}]
+    code, _, err = run(["therapy", "offer", "--failed", "pred1=21/12/2026"])
+    assert code == 2 and "--failed" in err and "Traceback" not in err
