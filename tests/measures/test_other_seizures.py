@@ -84,3 +84,14 @@ def test_other_seizures_never_change_a_spasm_measure(entries: list[tuple[int, st
     after = {k: m.to_dict() for k, m in treatment_measures(with_others, t).items()}
     assert before == after
     assert START == day(1)
+
+
+def test_the_report_shows_the_measure_for_the_index_course() -> None:
+    from spasmcare.report import ReportOptions, build_report
+
+    rec = replace(BASE, other_seizures=(seizure(20, "tonic-clonic"),))
+    report = build_report(rec, ReportOptions(today=day(40)))
+    m = report["measures"]["first_other_seizure_after_cessation"]
+    assert (m["status"], m["value"]) == ("met", 17)
+    empty = build_report(BASE, ReportOptions(today=day(40)))
+    assert empty["measures"]["first_other_seizure_after_cessation"]["status"] == "not met"
