@@ -99,3 +99,20 @@ def test_other_seizures_round_trip_through_fhir() -> None:
     items = other_seizure_items(resources, CODE_SYSTEM)
     back = dict(with_seizures(), other_seizures=items)
     assert record_from_dict(json.loads(json.dumps(back)), today=TODAY) == rec
+
+
+def test_de_identified_export_keeps_the_type_and_drops_observer_and_note() -> None:
+    from spasmcare.interop.deid_fhir import deidentify_resources
+    from spasmcare.interop.fhir import validate_resources
+
+    rec = record_from_dict(with_seizures(), today=TODAY)
+    out = deidentify_resources(record_resources(rec), rec.patient.id, "salt-" * 8)
+    validate_resources(out)
+    seizures = [r for r in out if "valueCodeableConcept" in r]
+    assert [r["valueCodeableConcept"]["coding"][0]["code"] for r in seizures] == [
+        "tonic-clonic",
+        "unknown",
+        "focal",
+    ]
+    assert all("note" not in r for r in seizures)
+    assert "mother" not in json.dumps(out)
