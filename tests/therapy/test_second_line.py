@@ -21,7 +21,15 @@ from spasmcare.therapy.protocol import validate_protocol
 
 START = date(2026, 12, 7)
 WEIGHT_KG = 7.0
-SECOND_LINE = ("pyridoxal-phosphate", "pyridoxine", "topiramate", "valproate", "zonisamide")
+SECOND_LINE = (
+    "levetiracetam-6-months-to-4-years",
+    "levetiracetam-under-6-months",
+    "pyridoxal-phosphate",
+    "pyridoxine",
+    "topiramate",
+    "valproate",
+    "zonisamide",
+)
 
 
 def daily(plan: Any, drug: str) -> dict[int, float]:
@@ -125,6 +133,32 @@ def test_pyridoxal_phosphate_50_mg_per_kg_in_four_doses_once_confirmed(tmp_path:
         confirmed("pyridoxal-phosphate", "oral-course", tmp_path), weight_kg=7, start=START
     )
     assert per_dose(plan, "pyridoxal phosphate", 1) == [87.5] * 4
+
+
+def test_levetiracetam_label_titration_waits_for_the_clinic(tmp_path: Path) -> None:
+    # US label, partial-onset seizures; no dose for spasms (evidence D-28): waits for the clinic
+    for pid in ("levetiracetam-under-6-months", "levetiracetam-6-months-to-4-years"):
+        plan = plan_course(pid, weight_kg=WEIGHT_KG, start=START)
+        assert all(not d.doses for d in plan.days)
+        with pytest.raises(InputError):
+            record_treatment(plan, "levetiracetam", "lev1")
+    # 1 to <6 months: 7 mg/kg twice daily (49 mg), +7 mg/kg twice daily every 2 weeks, to 21
+    young = confirmed("levetiracetam-under-6-months", "label-dose-for-spasms", tmp_path)
+    plan = plan_course(young, weight_kg=WEIGHT_KG, start=START)
+    assert [per_dose(plan, "levetiracetam", n) for n in (1, 14, 15, 29)] == [
+        [49.0, 49.0],
+        [49.0, 49.0],
+        [98.0, 98.0],
+        [147.0, 147.0],
+    ]
+    # 6 months to <4 years: 10 mg/kg twice daily (70 mg), +10 every 2 weeks, to 25 (175 mg)
+    older = confirmed("levetiracetam-6-months-to-4-years", "label-dose-for-spasms", tmp_path)
+    plan = plan_course(older, weight_kg=WEIGHT_KG, start=START)
+    assert [per_dose(plan, "levetiracetam", n) for n in (1, 15, 29)] == [
+        [70.0, 70.0],
+        [140.0, 140.0],
+        [175.0, 175.0],
+    ]
 
 
 @pytest.mark.parametrize("family", [True, False])

@@ -2,9 +2,9 @@
 
 A second-line course is offered after a recorded treatment failure [1]: the first-line protocols
 (hormonal, vigabatrin, combined) are always offered; the protocols of kind ``second-line``
-(valproate, topiramate, zonisamide, pyridoxine, pyridoxal phosphate) are offered once the record
-holds the date a treatment was judged to have failed. This is advice for the neurologist, who
-chooses; nothing is prescribed from it.
+(valproate, topiramate, zonisamide, levetiracetam by age band, pyridoxine, pyridoxal phosphate)
+are offered once the record holds the date a treatment was judged to have failed. This is
+advice for the neurologist, who chooses; nothing is prescribed from it.
 
 The function is pure: it takes the record's treatment-failure days (``failed_on``, one per
 failed treatment; the care-pathway dates of the record hold them) and the protocols, and returns
