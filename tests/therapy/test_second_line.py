@@ -211,3 +211,16 @@ def test_cli_offer_second_line_after_a_failure(capsys: pytest.CaptureFixture[str
     assert data["failed"] == [{"treatment": "pred1", "date": "2026-12-21"}]
     code, _, err = run(["therapy", "offer", "--failed", "pred1=21/12/2026"])
     assert code == 2 and "--failed" in err and "Traceback" not in err
+
+
+def test_failure_days_read_from_the_records_pathway_dates() -> None:
+    from types import SimpleNamespace
+
+    from spasmcare.therapy.offer import failure_days
+
+    failure = SimpleNamespace(treatment="pred1", day=date(2026, 12, 21))
+    record = SimpleNamespace(pathway=SimpleNamespace(treatment_failures=(failure,)))
+    assert failure_days(record) == {"pred1": date(2026, 12, 21)}
+    assert failure_days(SimpleNamespace()) == {}  # a record without the pathway section
+    offer = offered_protocols(list_protocols(), failure_days(record))
+    assert offer.second_line == SECOND_LINE

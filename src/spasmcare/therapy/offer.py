@@ -7,8 +7,8 @@ are offered once the record holds the date a treatment was judged to have failed
 advice for the neurologist, who chooses; nothing is prescribed from it.
 
 The function is pure: it takes the record's treatment-failure days (``failed_on``, one per
-failed treatment; the care-pathway dates of the record hold them) and the protocols, and returns
-the offer with its reason in words.
+failed treatment; :func:`failure_days` reads them from the record's care-pathway dates) and the
+protocols, and returns the offer with its reason in words.
 
 References
 ----------
@@ -43,6 +43,15 @@ class Offer:
     @property
     def offered(self) -> tuple[str, ...]:
         return self.first_line + self.second_line
+
+
+def failure_days(record: object) -> dict[str, date]:
+    """The record's treatment-failure days, {treatment id: day judged failed}, from its
+    care-pathway dates (``record.pathway.treatment_failures``, items with ``treatment`` and
+    ``day``; issue 23 item 1); empty for a record that has none (or no pathway section)."""
+    pathway = getattr(record, "pathway", None)
+    failures = getattr(pathway, "treatment_failures", None) or ()
+    return {str(f.treatment): f.day for f in failures}
 
 
 def offered_protocols(protocols: Iterable[Protocol], failed_on: Mapping[str, date | None]) -> Offer:
