@@ -46,7 +46,8 @@ HELP: dict[str, str] = {
     "\nEvery output key and setting: docs/MEASURES.md.",
     "foods": "Food composition table (USDA SR28 + specialty products).",
     "keto": "Ketogenic diet therapy: prescriptions, meals, infant feeds.",
-    "therapy": "First-line drug courses: protocols, dose schedules, monitoring, calendar export.",
+    "therapy": "Drug courses (first line; second line after a recorded failure): protocols, dose "
+    "schedules, monitoring, calendar export.",
     "record": "Patient records: validate, print the JSON Schema.",
     "export": "Export records: FHIR R4B Bundle, FHIR Bulk Data NDJSON, REDCap dictionary + data.",
     "import": "Import into a record: FHIR Observations from an EHR.",

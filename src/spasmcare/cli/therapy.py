@@ -24,10 +24,12 @@ from spasmcare.therapy import (
     write_ics,
 )
 from spasmcare.therapy.bsa import FORMULAS
+from spasmcare.therapy.offer import offered_protocols
 from spasmcare.therapy.schedule import CoursePlan
 
 app = typer.Typer(
-    help="First-line drug courses: protocols, dose schedules, monitoring, calendar export.",
+    help="Drug courses (first line; second line after a recorded failure): protocols, dose "
+    "schedules, monitoring, calendar export.",
     no_args_is_help=True,
 )
 
@@ -383,5 +385,41 @@ def confirm_cmd(
             highlight=False,
             markup=False,
         )
+
+    emit(data, as_json, render)
+
+
+@app.command("offer")
+def offer_cmd(
+    failed: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--failed",
+            help="TREATMENT=YYYY-MM-DD: the day a treatment was judged to have failed "
+            "(repeatable).",
+        ),
+    ] = None,
+    protocols_dir: ProtocolsDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """The protocols offered: first line always, second line after a recorded failure."""
+    accepted = "TREATMENT=YYYY-MM-DD (the day the treatment was judged to have failed)"
+    days = {
+        t: check_calendar_date(d, "--failed") for t, d in _pairs(failed or [], "--failed", accepted)
+    }
+    with _cli_fields():
+        offer = offered_protocols(list_protocols(protocols_dir), days)
+    data = {
+        "first_line": list(offer.first_line),
+        "second_line": list(offer.second_line),
+        "failed": [{"treatment": t, "date": d} for t, d in offer.failed],
+        "reason": offer.reason,
+    }
+
+    def render(console: Console) -> None:
+        console.print(escape(offer.reason))
+        console.print("First line: " + escape(", ".join(offer.first_line)))
+        if offer.second_line:
+            console.print("Second line: " + escape(", ".join(offer.second_line)))
 
     emit(data, as_json, render)

@@ -18,6 +18,8 @@
 - **Observation**, category ``survey``: spasms per recorded diary day [/d]. No LOINC code for a
   seizure count was found [1], so the local code ``spasms-per-day`` is used. Only the days
   listed in ``recorded_days`` are exported (a day not listed is unknown, never spasm-free).
+- **Observation**, category ``survey``: each seizure other than spasms (``other_seizures``),
+  its ILAE 2017 basic type as a local code (:mod:`spasmcare.interop.fhir_seizures`).
 - **Observation**, category ``procedure``: each EEG (hypsarrhythmia yes/no, Kramer items,
   total and variants, BASED grade as components; the report as a note), local codes.
 - **Observation**: each achieved ketogenic ratio reading (``valueRatio`` fat : protein +
@@ -694,6 +696,13 @@ def record_resources(
     out += b.growth()
     out += b.labs()
     out += b.spasm_days()
+    # --- other seizures (issue 23 item 6); imported here to keep the two modules apart
+    from spasmcare.interop.fhir_seizures import other_seizure_observations
+
+    out += other_seizure_observations(
+        record, b.observation, _concept, CODE_SYSTEM, lambda m: _when(m, options)
+    )
+    # --- end other seizures
     out += b.eegs()
     out += b.ratios()
     out += b.medication_requests()

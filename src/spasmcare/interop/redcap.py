@@ -53,6 +53,7 @@ from spasmcare.interop.redcap_pathway import CODE_COLUMNS as PATHWAY_CHOICES
 from spasmcare.interop.redcap_pathway import LABELS as PATHWAY_LABELS
 from spasmcare.interop.redcap_pathway import PATHWAY_COLUMNS, PATHWAY_FORM, pathway_columns
 from spasmcare.record.model import ETIOLOGY_CATEGORIES, Record
+from spasmcare.record.seizures import SEIZURE_TYPES
 
 DICTIONARY_COLUMNS: tuple[str, ...] = (
     "Variable / Field Name",
@@ -156,6 +157,9 @@ LABELS: Mapping[str, str] = {
         for t in (12, 18, 24)
     },
     # --- end development ---
+    # --- other seizures (issue 23 item 6)
+    "other_seizure_after_cessation_days": "First other seizure after spasm cessation (days)",
+    "other_seizure_after_cessation_type": "First other seizure after cessation: ILAE 2017 type",
 }
 
 #: Coded columns: column -> accepted codes (raw value = label).
@@ -163,6 +167,7 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "sex": ("male", "female"),
     "etiology": ETIOLOGY_CATEGORIES,
     "development_at_onset": ("regression", "plateau", "none"),  # development (issue 25)
+    "other_seizure_after_cessation_type": SEIZURE_TYPES,  # issue 23 item 6
 }
 
 # --- care pathway form (issue 23), filled only with ``cohort_redcap(..., pathway=True)`` ---

@@ -49,6 +49,7 @@ from spasmcare.growth import DAYS_PER_MONTH
 from spasmcare.measures.deid import DEFAULT_K, deidentify
 from spasmcare.measures.diary import as_view
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions
+from spasmcare.measures.other_seizures import first_other_seizure_after_cessation
 from spasmcare.measures.response import (
     DEFAULT,
     SRC_48H,
@@ -357,6 +358,9 @@ COLUMNS: tuple[str, ...] = (
     "cessation_event",
     "second_treatment_day",
     "follow_up_days",
+    # --- other seizures (issue 23 item 6): first one after spasm cessation
+    "other_seizure_after_cessation_days",
+    "other_seizure_after_cessation_type",
 )
 
 #: Short names accepted by :func:`response_rates` and :func:`km_by_group` for row columns.
@@ -507,6 +511,12 @@ def cohort_row(
     row["cessation_days"], row["cessation_event"] = _cessation(
         cessation.status, cessation.details, view.last, index.start, options.response
     )
+    # --- other seizures (issue 23 item 6)
+    other = first_other_seizure_after_cessation(record, index, options.response, cessation)
+    if other.status == "met":
+        row["other_seizure_after_cessation_days"] = other.value
+        row["other_seizure_after_cessation_type"] = other.details["type"]
+    # --- end other seizures
     row["second_treatment_day"] = _second_treatment_day(record, index)
     last = min(view.last, today) if view.last is not None else None
     row["follow_up_days"] = (
@@ -565,7 +575,11 @@ def cohort_rows(
           counted whatever treatment came later, as the measure does: compare with
           ``second_treatment_day`` (days to a later treatment or diet that is not part of the
           first-line course) to censor there if the analysis needs it;
-        - ``follow_up_days``: days from the start to the last diary day.
+        - ``follow_up_days``: days from the start to the last diary day;
+        - ``other_seizure_after_cessation_days`` / ``_type``: the first seizure of another
+          ILAE 2017 type on or after spasm cessation
+          (:func:`~spasmcare.measures.other_seizures.first_other_seizure_after_cessation`):
+          days after the cessation day and the type code; ``None`` when there is none.
 
         Without a treatment, ``therapy`` is ``none`` and the measure columns are ``None``.
     """

@@ -46,6 +46,7 @@ from spasmcare.record.model import (
     kramer_item_sum,
 )
 from spasmcare.record.pathway_io import pathway_from_dict, pathway_to_dict
+from spasmcare.record.seizures import other_seizure_items, read_other_seizures
 from spasmcare.record.units import to_si
 
 FORMAT = "spasmcare-record"
@@ -376,6 +377,9 @@ def record_from_dict(
     if development is not None and not development_to_dict(development):
         development = None  # an empty section reads as none, as it exports
     # --- end development ---
+    # --- other seizures (issue 23 item 6), see spasmcare.record.seizures
+    other_seizures = tuple(read_other_seizures(data.get("other_seizures", []), reader.moment))
+    # --- end other seizures
     return Record(
         patient=patient,
         etiology=etiology,
@@ -392,6 +396,7 @@ def record_from_dict(
         doses_given=doses_given,
         pathway=pathway,
         development=development,
+        other_seizures=other_seizures,
     )
 
 
@@ -904,6 +909,10 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         if section:
             out["development"] = section
     # --- end development ---
+    # --- other seizures (issue 23 item 6): written only when there are some
+    if record.other_seizures:
+        out["other_seizures"] = other_seizure_items(record.other_seizures, _moment_text)
+    # --- end other seizures
     return out
 
 

@@ -17,8 +17,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from spasmcare.errors import InputError
-from spasmcare.record.pathway import Pathway
 from spasmcare.record.development import Development
+from spasmcare.record.pathway import Pathway
+from spasmcare.record.seizures import OtherSeizure
 
 Sex = Literal["male", "female"]
 EntryKind = Literal["cluster", "single"]
@@ -295,6 +296,9 @@ class Record:
     # --- development (issue 25): see spasmcare.record.development ---
     development: Development | None = None
     # --- end development ---
+    # --- other seizures (issue 23 item 6): not spasms, ILAE 2017 basic type; see record.seizures
+    other_seizures: tuple[OtherSeizure, ...] = ()
+    # --- end other seizures
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)

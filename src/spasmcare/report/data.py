@@ -44,6 +44,7 @@ from spasmcare.measures.labs import (
     lab_rows,
     not_configured,
 )
+from spasmcare.measures.other_seizures import first_other_seizure_after_cessation
 from spasmcare.measures.pathway import pathway_report
 from spasmcare.measures.response import (
     DEFAULT,
@@ -75,6 +76,7 @@ TREATMENT_KEYS = (
     "spasm_free_3m",
     "time_to_spasm_cessation",
     "relapse",
+    "first_other_seizure_after_cessation",  # issue 23 item 6
 )
 DIET_KEYS = (
     "kd_baseline_spasms_per_day",
@@ -213,6 +215,11 @@ def build_report(
         treatments.append(block)
         if index is not None and t.id == index.id:
             measures.update(block["measures"])
+    # --- other seizures (issue 23 item 6): the first one after the index course's cessation
+    if index is not None:
+        other = first_other_seizure_after_cessation(record, index, o.response)
+        measures[other.key] = other.to_dict()
+    # --- end other seizures
     for key in TREATMENT_KEYS:
         measures.setdefault(key, _missing(key, "no treatment in the record"))
 

@@ -1,4 +1,5 @@
-"""First-line drug courses for infantile epileptic spasms: protocols, schedules, monitoring.
+"""Drug courses for infantile epileptic spasms (first line, and second line after a recorded
+failure: :mod:`~spasmcare.therapy.offer`): protocols, schedules, monitoring.
 
 Protocols are versioned, source-cited YAML files (bundled in ``protocols/``; a clinic keeps its
 own copies and confirmations in a directory it names). :func:`plan_course` turns a protocol,
