@@ -76,8 +76,9 @@ TREATMENT_KEYS = (
     "spasm_free_3m",
     "time_to_spasm_cessation",
     "relapse",
-    "first_other_seizure_after_cessation",  # issue 23 item 6
 )
+#: Measures of the index course computed beside its per-treatment ones (issue 23 item 6).
+AFTER_CESSATION_KEYS = ("first_other_seizure_after_cessation",)
 DIET_KEYS = (
     "kd_baseline_spasms_per_day",
     "kd_responder_1m",
@@ -89,7 +90,7 @@ DIET_KEYS = (
     "adherence_ratio_vs_spasms",
 )
 #: Every key of ``report["measures"]``, in display order.
-MEASURE_KEYS = TREATMENT_KEYS + DIET_KEYS
+MEASURE_KEYS = TREATMENT_KEYS + AFTER_CESSATION_KEYS + DIET_KEYS
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ def build_report(
         other = first_other_seizure_after_cessation(record, index, o.response)
         measures[other.key] = other.to_dict()
     # --- end other seizures
-    for key in TREATMENT_KEYS:
+    for key in TREATMENT_KEYS + AFTER_CESSATION_KEYS:
         measures.setdefault(key, _missing(key, "no treatment in the record"))
 
     day7: dict[str, Any] = {"measure": measures["spasms_continuing_day7"]}
