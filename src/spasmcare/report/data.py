@@ -20,6 +20,7 @@ from typing import Any
 from spasmcare.errors import InputError
 from spasmcare.growth import DAYS_PER_MONTH, PRETERM_BEFORE_WEEKS, corrected_age_years
 from spasmcare.jsonable import jsonable
+from spasmcare.keto.monitoring import DEFAULT_MONITORING, MonitoringSettings, record_checks
 from spasmcare.measures.adherence import (
     AdherenceOptions,
     Marker,
@@ -102,6 +103,8 @@ class ReportOptions:
     #: The day the status (alerts, doses in force) is for; None: the system date.
     today: date | None = None
     alerts: AlertSettings = DEFAULT_ALERT_SETTINGS
+    #: The diet's monitoring schedule (clinic settings; :mod:`spasmcare.keto.monitoring`).
+    monitoring: MonitoringSettings = DEFAULT_MONITORING
 
 
 def _missing(key: str, why: str) -> dict[str, Any]:
@@ -370,6 +373,8 @@ def build_report(
             for a in sorted(record.adverse_events, key=lambda a: a.day)
         ],
         "spasms_per_day": daily,
+        # Issue 24: every diet period's dated checks and their status on the status day.
+        "diet_monitoring": record_checks(record, o.today or date.today(), o.monitoring),
         "options": {
             "response": asdict(o.response),
             "eeg": asdict(o.eeg),
