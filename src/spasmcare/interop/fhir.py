@@ -9,7 +9,10 @@
   gene, free text) in the extension :data:`EXT_ETIOLOGY`, because no sourced code set for the
   record's etiology groups was found [1].
 - **Observation**, category ``vital-signs``: body weight LOINC 29463-7 [kg], length
-  (recumbent) LOINC 8306-3 [cm], head circumference LOINC 8287-5 [cm] [1].
+  (recumbent) LOINC 8306-3 [cm], head circumference LOINC 8287-5 [cm] [1]; WHO
+  weight-for-length under 24 months, LOINC 77606-2 "Weight-for-length Per age and sex", as a
+  centile [%] (the unit US Core's pediatric weight-for-height profile gives the code [6]) with
+  the z-score as a component under the local code ``weight-for-length-z``.
 - **Observation**, category ``laboratory``: glucose LOINC 15074-8 "Glucose [Moles/volume] in
   Blood" [mmol/L] [1]; blood beta-hydroxybutyrate with the code chosen by
   :attr:`FhirOptions.bhb_loinc` (sources disagree, see :data:`BHB_LOINC_CHOICES`); other
@@ -84,6 +87,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spasmcare.errors import InputError
+from spasmcare.growth import centile
+from spasmcare.growth.weight_for_length import weight_for_length
 from spasmcare.measures.status import STOPPED, course_state
 from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, DoseGiven, Record, Treatment
@@ -104,6 +109,7 @@ WEST_SYNDROME = ("28055006", "West syndrome")
 WEIGHT = ("29463-7", "Body weight")
 LENGTH = ("8306-3", "Body height --lying")
 HEAD = ("8287-5", "Head Occipital-frontal circumference")
+WEIGHT_FOR_LENGTH = ("77606-2", "Weight-for-length Per age and sex")
 GLUCOSE = ("15074-8", "Glucose [Moles/volume] in Blood")
 
 #: Candidate LOINC codes for blood beta-hydroxybutyrate [1]: sources disagree.
@@ -344,6 +350,31 @@ class _Builder:
                         day,
                         valueQuantity=_quantity(value, unit, unit),
                     )
+            wfl = self.weight_for_length(g.day, g.weight_kg, g.length_cm)
+            if wfl is not None:
+                yield wfl
+
+    def weight_for_length(
+        self, day: date, weight_kg: float | None, length_cm: float | None
+    ) -> dict[str, Any] | None:
+        """The WHO weight-for-length of one growth entry (issue 24), or None without one."""
+        p = self.record.patient
+        z = weight_for_length(weight_kg, length_cm, p.sex, p.birth_date, day)["z"]
+        if z is None:
+            return None
+        return self.observation(
+            f"wfl/{day.isoformat()}",
+            ("vital-signs", "Vital Signs"),
+            _concept(LOINC, *WEIGHT_FOR_LENGTH),
+            day.isoformat(),
+            valueQuantity=_quantity(centile(z), "%", "%"),
+            component=[
+                {
+                    "code": _concept(CODE_SYSTEM, "weight-for-length-z", "Weight-for-length z"),
+                    "valueQuantity": _quantity(z, "SD", "{SD}"),
+                }
+            ],
+        )
 
     def lab_code(self, analyte: str, name: str | None) -> dict[str, Any]:
         if analyte == "glucose":
