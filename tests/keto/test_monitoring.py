@@ -64,7 +64,10 @@ def test_months_counted_from_the_start_not_chained() -> None:
 def test_stops_at_the_diet_stop() -> None:
     diet = DietPeriod("kd", "classic-kd", date(2025, 1, 10), stop=date(2025, 7, 9))
     # 10 Jul 2025 (6 months) is after the stop: only baseline and 3 months.
-    assert _dates(diet, date(2024, 1, 1), date(2026, 1, 1)) == [date(2025, 1, 10), date(2025, 4, 10)]
+    assert _dates(diet, date(2024, 1, 1), date(2026, 1, 1)) == [
+        date(2025, 1, 10),
+        date(2025, 4, 10),
+    ]
 
 
 def test_infant_interval_is_a_clinic_setting_unset_by_default_and_flagged() -> None:

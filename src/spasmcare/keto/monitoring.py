@@ -113,7 +113,9 @@ CHECKS: tuple[Check, ...] = (
         "Sydney Children's Hospitals Network [2]; Radboud cohort, kidney stones 8.8 % [3]",
         urine_ca_cr=True,
     ),
-    Check("growth", "weight and length", "Seed 004 [4]; time points Schoeler 2020 [1]", growth=True),
+    Check(
+        "growth", "weight and length", "Seed 004 [4]; time points Schoeler 2020 [1]", growth=True
+    ),
     Check(
         "ketones",
         "ketones (blood beta-hydroxybutyrate or urine)",
@@ -291,9 +293,7 @@ def _flags(record: Record, diet: DietPeriod, settings: MonitoringSettings) -> li
             "Infant under 12 months on the diet: reviewed more often than the schedule shows, "
             "but no source gives the interval — set infant_interval_months for the clinic."
         )
-    flags.append(
-        "Bone health has no entry in the record: its checks show 'not recorded' when due."
-    )
+    flags.append("Bone health has no entry in the record: its checks show 'not recorded' when due.")
     return flags
 
 
