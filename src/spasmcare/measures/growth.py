@@ -39,8 +39,7 @@ SRC_FALTERING = (
     "fall across centile spaces) — VERIFY"
 )
 SRC_WFL_LOW = (
-    "WHO Child Growth Standards 2006, weight-for-length below −2 SD (wasting); threshold "
-    "low_sds"
+    "WHO Child Growth Standards 2006, weight-for-length below −2 SD (wasting); threshold low_sds"
 )
 SRC_EXCESS = "No sourced cut-off (NOT FOUND); default mirrors the 1 SD fall — VERIFY"
 
