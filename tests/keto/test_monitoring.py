@@ -165,3 +165,13 @@ def test_points_are_increasing_and_on_a_month_day(start: date, years: int) -> No
     for p in pts:
         # the same day of the month, or the month's last day when it lacks that day
         assert p.day.day == start.day or p.day.day < start.day
+
+
+def test_baseline_window_is_30_days_up_to_the_start() -> None:
+    diet = DietPeriod("kd", "classic-kd", date(2025, 3, 31))
+    # 1 Mar 2025 is 30 days before 31 Mar: counts; 28 Feb (31 days before) does not.
+    for day, expected in ((date(2025, 3, 1), "done"), (date(2025, 2, 28), "overdue")):
+        rec = _record(date(2024, 6, 1), labs=(_lab(day, "calcium"),))
+        rows = check_status(rec, diet, date(2025, 4, 1))["checks"]
+        row = next(r for r in rows if r["check"] == "blood_panel" and r["month"] == 0)
+        assert row["status"] == expected, day

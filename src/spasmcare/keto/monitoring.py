@@ -18,7 +18,8 @@ to the month's last day: 31 Jan 2024 + 1 month = 29 Feb 2024 (leap year), 31 Jan
 
 When a check counts as done
 ---------------------------
-The baseline check is done by a matching entry on or before the diet's start day. A later check
+The baseline check is done by a matching entry in the ``baseline_lookback_days`` days up to
+and including the diet's start day. A later check
 due on day ``D`` is done by a matching entry from ``D − window_before_days`` until the day before
 the next check's window opens. Without one it is ``upcoming`` before ``D``, ``due`` from ``D``
 for ``overdue_after_days`` days, and ``overdue`` from then on; the first overdue day is
@@ -146,17 +147,21 @@ class MonitoringSettings:
     overdue_after_days : int
         A check not done is ``due`` on its day and for this many days after, then ``overdue``:
         0 (software setting).
+    baseline_lookback_days : int
+        A result up to this many days before the diet's start counts as its baseline: 30
+        (software setting: the sources say "baseline" but give no window; VERIFY locally).
     """
 
     infant_interval_months: int | None = None
     window_before_days: int = 0
     overdue_after_days: int = 0
+    baseline_lookback_days: int = 30
 
     def __post_init__(self) -> None:
         n = self.infant_interval_months
         if n is not None and not (isinstance(n, int) and 1 <= n <= 11):
             raise InputError("infant_interval_months", n, "a whole number of months from 1 to 11")
-        for name in ("window_before_days", "overdue_after_days"):
+        for name in ("window_before_days", "overdue_after_days", "baseline_lookback_days"):
             v = getattr(self, name)
             if not (isinstance(v, int) and 0 <= v <= 366):
                 raise InputError(name, v, "a whole number of days from 0 to 366")
@@ -238,7 +243,8 @@ def check_status(
         evidence = _evidence_days(record, check)
         for i, point in enumerate(points):
             if i == 0:
-                opens, closes = date.min, point.day
+                opens = point.day - timedelta(days=settings.baseline_lookback_days)
+                closes = point.day
             else:
                 opens = point.day - before
                 nxt = points[i + 1].day - before if i + 1 < len(points) else date.max
@@ -279,6 +285,7 @@ def check_status(
             "infant_interval_months": settings.infant_interval_months,
             "window_before_days": settings.window_before_days,
             "overdue_after_days": settings.overdue_after_days,
+            "baseline_lookback_days": settings.baseline_lookback_days,
         },
         "references": [SRC_TIME_POINTS, SRC_INFANT],
     }
