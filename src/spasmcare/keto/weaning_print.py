@@ -85,9 +85,7 @@ def weaning_html(plan: dict[str, Any]) -> str:
     )
     body = "".join(
         "<tr>"
-        + "".join(
-            f"<td>{escape(r[k])}</td>" for k in ("step", "dates", "what", "meal", "ketones")
-        )
+        + "".join(f"<td>{escape(r[k])}</td>" for k in ("step", "dates", "what", "meal", "ketones"))
         + "</tr>"
         for r in rows(plan)
     )
