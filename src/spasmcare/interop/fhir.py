@@ -25,6 +25,12 @@
   total and variants, BASED grade as components; the report as a note), local codes.
 - **Observation**: each achieved ketogenic ratio reading (``valueRatio`` fat : protein +
   carbohydrate by weight), local code ``ketogenic-ratio-achieved``.
+- **AdverseEvent** per side effect of the diet (issue 24, ``side_effects``): actuality
+  ``actual``, the effect under the local code ``side-effect-<code>`` with its label, ``date``
+  the onset, ``outcome`` resolved or ongoing [7], the CTCAE v5.0 grade (1-5) in the extension
+  :data:`EXT_CTCAE_GRADE` and the resolution date in :data:`EXT_RESOLVED` (R4B AdverseEvent has
+  neither element), the diet period as ``suspectEntity`` text, who reported it in ``recorder``
+  display, the action taken in :data:`EXT_ACTION` (R4B AdverseEvent has no note).
 - **MedicationRequest** per drug course: one dosage line per dose step with a
   ``timing.repeat.boundsPeriod`` from the step's start to the day before the next step (or
   the course's stop), the way the spec's tapering example ``medrx0303`` carries a prednisone
@@ -73,6 +79,11 @@ References
 5. HL7 FHIR R4 MedicationAdministration: required status (MedicationAdminStatus codes include
    completed and not-done), medication[x], subject and effective[x]; request references the
    MedicationRequest; dosage.text is free text (hl7.org/fhir/R4/medicationadministration.html).
+6. HL7 US Core, Pediatric Weight for Height Observation profile: LOINC 77606-2, valueQuantity
+   in % (UCUM ``%``), category vital-signs.
+7. HL7 FHIR R4B AdverseEvent: actuality (actual | potential), event, subject, date, outcome
+   (terminology.hl7.org CodeSystem adverse-event-outcome: resolved, ongoing, ...), recorder,
+   suspectEntity.instance (hl7.org/fhir/R4B/adverseevent.html).
 """
 
 from __future__ import annotations
@@ -92,6 +103,7 @@ from spasmcare.growth.weight_for_length import weight_for_length
 from spasmcare.measures.status import STOPPED, course_state
 from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, DoseGiven, Record, Treatment
+from spasmcare.record.side_effects import ACTIONS, EFFECTS, REPORTERS, SideEffect
 
 #: The FHIR version the resources follow (R4B, 4.3.0).
 FHIR_VERSION = "4.3.0"
@@ -104,6 +116,10 @@ CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 CODE_SYSTEM = "https://spasmcare.org/fhir/CodeSystem/spasmcare"
 EXT_ETIOLOGY = "https://spasmcare.org/fhir/StructureDefinition/iess-etiology"
 EXT_KETOGENIC_RATIO = "https://spasmcare.org/fhir/StructureDefinition/ketogenic-ratio"
+EXT_CTCAE_GRADE = "https://spasmcare.org/fhir/StructureDefinition/ctcae-v5-grade"
+EXT_RESOLVED = "https://spasmcare.org/fhir/StructureDefinition/resolved-date"
+EXT_ACTION = "https://spasmcare.org/fhir/StructureDefinition/action-taken"
+AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
 
 WEST_SYNDROME = ("28055006", "West syndrome")
 WEIGHT = ("29463-7", "Body weight")
@@ -375,6 +391,11 @@ class _Builder:
                 }
             ],
         )
+
+    def side_effects(self) -> Iterable[dict[str, Any]]:
+        """One AdverseEvent per side effect of the diet (issue 24) [7]."""
+        for i, se in enumerate(self.record.side_effects):
+            yield side_effect_resource(se, self.rid("AdverseEvent", str(i)), self.subject)
 
     def lab_code(self, analyte: str, name: str | None) -> dict[str, Any]:
         if analyte == "glucose":
@@ -726,6 +747,7 @@ def record_resources(
     out += b.ratios()
     out += b.medication_requests()
     out += b.medication_administrations()
+    out += b.side_effects()
     out += b.nutrition_orders(diet_targets)
     return out
 
@@ -800,3 +822,31 @@ def validate_resources(resources: Iterable[Mapping[str, Any]]) -> int:
             ) from exc
         count += 1
     return count
+
+
+def side_effect_resource(se: SideEffect, rid: str, subject: dict[str, Any]) -> dict[str, Any]:
+    """A record side effect as a FHIR R4B AdverseEvent [7] (see the module notes)."""
+    ext = []
+    if se.grade is not None:
+        ext.append({"url": EXT_CTCAE_GRADE, "valueInteger": se.grade})
+    if se.resolved is not None:
+        ext.append({"url": EXT_RESOLVED, "valueDate": se.resolved.isoformat()})
+    outcome = ("resolved", "Resolved") if se.resolved else ("ongoing", "Ongoing")
+    out: dict[str, Any] = {
+        "resourceType": "AdverseEvent",
+        "id": rid,
+        "actuality": "actual",
+        "event": _concept(CODE_SYSTEM, f"side-effect-{se.effect}", EFFECTS[se.effect]),
+        "subject": subject,
+        "date": se.onset.isoformat(),
+        "outcome": _concept(AE_OUTCOME, *outcome),
+        "recorder": {"display": REPORTERS[se.reported_by]},
+    }
+    if ext:
+        out["extension"] = ext
+    if se.diet is not None:
+        out["suspectEntity"] = [{"instance": {"display": f"diet period {se.diet}"}}]
+    if se.action is not None:
+        action = _coding(CODE_SYSTEM, f"action-{se.action}", ACTIONS[se.action])
+        out.setdefault("extension", []).append({"url": EXT_ACTION, "valueCoding": action})
+    return out

@@ -44,6 +44,7 @@ from spasmcare.record.model import (
     VitalSign,
     kramer_item_sum,
 )
+from spasmcare.record.side_effects import read_side_effects, write_side_effects
 from spasmcare.record.units import to_si
 
 FORMAT = "spasmcare-record"
@@ -363,6 +364,10 @@ def record_from_dict(
             )
         )
     doses_given = tuple(_doses_given(reader, data.get("doses_given", []), treatments))
+    # issue 24: side effects (spasmcare.record.side_effects)
+    side_effects = tuple(
+        read_side_effects(data.get("side_effects", []), reader.day, {d.id for d in diets})
+    )
     return Record(
         patient=patient,
         etiology=etiology,
@@ -377,6 +382,7 @@ def record_from_dict(
         schema_version=SCHEMA_VERSION,
         vitals=vitals,
         doses_given=doses_given,
+        side_effects=side_effects,
     )
 
 
@@ -881,6 +887,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
             )
             for g in record.doses_given
         ]
+    if record.side_effects:  # issue 24: written only when entered (older records unchanged)
+        out["side_effects"] = write_side_effects(record.side_effects)
     return out
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from spasmcare.errors import InputError
+from spasmcare.record.side_effects import SideEffect
 
 Sex = Literal["male", "female"]
 EntryKind = Literal["cluster", "single"]
@@ -288,6 +289,9 @@ class Record:
     schema_version: int = 1
     vitals: tuple[VitalSign, ...] = ()
     doses_given: tuple[DoseGiven, ...] = ()
+    # --- issue 24 (diet over two years): side effects as structured entries -----------------
+    side_effects: tuple[SideEffect, ...] = ()
+    # --- end issue 24 ----------------------------------------------------------------------
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)
