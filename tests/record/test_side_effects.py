@@ -125,3 +125,27 @@ def test_cohort_counts_by_diet_k_anonymous() -> None:
     assert rows["mad"]["withheld"] and rows["mad"]["children"] == "<5"
     assert rows["mad"]["effects"]["constipation"]["any_grade"] is None
     assert rows["mct"]["children"] == 0 and not rows["mct"]["withheld"]
+
+
+def test_redcap_instrument_fields() -> None:
+    import csv
+    import io
+
+    from spasmcare.interop.redcap_side_effects import side_effect_dictionary
+
+    rows = list(csv.reader(io.StringIO(side_effect_dictionary())))
+    assert len(rows[0]) == 18 and rows[0][0] == "Variable / Field Name"
+    by = {r[0]: r for r in rows[1:]}
+    assert set(by) == {
+        "se_effect",
+        "se_grade",
+        "se_onset_diet_day",
+        "se_duration_days",
+        "se_action",
+        "se_reported_by",
+        "se_diet_kind",
+    }
+    assert all(r[1] == "side_effects" for r in rows[1:])
+    assert "kidney_stones, kidney stones" in by["se_effect"][5]
+    assert by["se_grade"][5].startswith("1, mild | 2, moderate")
+    assert by["se_onset_diet_day"][7] == "integer"
