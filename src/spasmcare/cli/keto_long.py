@@ -143,5 +143,7 @@ def wean_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the monitoring and weaning commands to the ``keto`` Typer app."""
+    from spasmcare.cli.keto_meals import checked_numbers
+
     app.command("checks")(checks_cmd)
-    app.command("wean")(wean_cmd)
+    app.command("wean")(checked_numbers(wean_cmd))
