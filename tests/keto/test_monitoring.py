@@ -175,3 +175,16 @@ def test_baseline_window_is_30_days_up_to_the_start() -> None:
         rows = check_status(rec, diet, date(2025, 4, 1))["checks"]
         row = next(r for r in rows if r["check"] == "blood_panel" and r["month"] == 0)
         assert row["status"] == expected, day
+
+
+def test_unsourced_thresholds_listed_while_unset() -> None:
+    from spasmcare.measures.labs import LabThresholds
+
+    diet = DietPeriod("kd", "classic-kd", date(2025, 1, 1))
+    rec = _record(date(2024, 1, 1))
+    unset = check_status(rec, diet, date(2025, 2, 1))["thresholds_not_configured"]
+    assert any("bicarbonate_low_mmol_l" in t for t in unset)
+    assert any("triglycerides_high_mmol_l" in t for t in unset)
+    labs = LabThresholds(bicarbonate_low_mmol_l=18.0)
+    got = check_status(rec, diet, date(2025, 2, 1), labs=labs)["thresholds_not_configured"]
+    assert not any("bicarbonate" in t for t in got)

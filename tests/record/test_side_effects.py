@@ -149,3 +149,14 @@ def test_redcap_instrument_fields() -> None:
     assert "kidney_stones, kidney stones" in by["se_effect"][5]
     assert by["se_grade"][5].startswith("1, mild | 2, moderate")
     assert by["se_onset_diet_day"][7] == "integer"
+
+
+def test_report_lists_side_effects_in_family_words() -> None:
+    from spasmcare.report.data import ReportOptions, build_report
+
+    rec = record_from_dict(_doc(ITEMS), TODAY)
+    data = build_report(rec, ReportOptions(today=TODAY))
+    first = data["side_effects"][0]
+    assert first["effect"] == "vomiting" and first["grade"] == 2
+    assert first["family_words"].startswith("being sick (vomiting) from 12 Aug 2026")
+    assert first["grade_scale"].startswith("CTCAE v5.0")

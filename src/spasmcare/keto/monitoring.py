@@ -54,7 +54,7 @@ from typing import Any, Literal
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import add_months
-from spasmcare.measures.labs import urine_ca_cr_ratios
+from spasmcare.measures.labs import DEFAULT_LABS, LabThresholds, not_configured, urine_ca_cr_ratios
 from spasmcare.record.model import DietPeriod, Record
 
 Status = Literal["done", "due", "overdue", "upcoming", "not recorded"]
@@ -230,12 +230,16 @@ def check_status(
     diet: DietPeriod,
     today: date,
     settings: MonitoringSettings = DEFAULT_MONITORING,
+    labs: LabThresholds = DEFAULT_LABS,
 ) -> dict[str, Any]:
     """Every dated check of ``diet`` with its status on ``today`` (pure: same input, same out).
 
     Returns ``{"diet": id, "checks": [...], "flags": [...], "settings": {...}}``; each check
     has ``check``, ``label``, ``month``, ``date``, ``status``, ``done_on``, ``overdue_from``,
-    ``source``."""
+    ``source``. The schedule says when to test, not what a result means: the lab cut-offs
+    without a guideline source (lipids, bicarbonate) stay unset clinic settings of
+    :class:`~spasmcare.measures.labs.LabThresholds`, listed under ``thresholds_not_configured``
+    while unset."""
     points = time_points(diet, record.patient.birth_date, today, settings)
     before = timedelta(days=settings.window_before_days)
     rows: list[dict[str, Any]] = []
@@ -281,6 +285,7 @@ def check_status(
         "today": today,
         "checks": rows,
         "flags": _flags(record, diet, settings),
+        "thresholds_not_configured": not_configured(labs),
         "settings": {
             "infant_interval_months": settings.infant_interval_months,
             "window_before_days": settings.window_before_days,
@@ -305,10 +310,13 @@ def _flags(record: Record, diet: DietPeriod, settings: MonitoringSettings) -> li
 
 
 def record_checks(
-    record: Record, today: date, settings: MonitoringSettings = DEFAULT_MONITORING
+    record: Record,
+    today: date,
+    settings: MonitoringSettings = DEFAULT_MONITORING,
+    labs: LabThresholds = DEFAULT_LABS,
 ) -> list[dict[str, Any]]:
     """:func:`check_status` for every diet period of the record (the report's key)."""
     return [
-        check_status(record, d, today, settings)
+        check_status(record, d, today, settings, labs)
         for d in sorted(record.diet_periods, key=lambda d: (d.start, d.id))
     ]

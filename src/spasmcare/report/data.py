@@ -54,6 +54,7 @@ from spasmcare.measures.response import (
 from spasmcare.measures.status import patient_status
 from spasmcare.plain import plain_dates
 from spasmcare.record.model import Record, Treatment
+from spasmcare.record.side_effects import GRADE_SCALE, family_words, write_side_effects
 
 REPORT_FORMAT = "spasmcare-report"
 REPORT_VERSION = 1
@@ -374,7 +375,14 @@ def build_report(
         ],
         "spasms_per_day": daily,
         # Issue 24: every diet period's dated checks and their status on the status day.
-        "diet_monitoring": record_checks(record, o.today or date.today(), o.monitoring),
+        "diet_monitoring": record_checks(record, o.today or date.today(), o.monitoring, o.labs),
+        # Issue 24: the diet's side effects (record side_effects[]), with the families' words.
+        "side_effects": [
+            {**item, "family_words": family_words(se), "grade_scale": GRADE_SCALE}
+            for se, item in zip(
+                record.side_effects, write_side_effects(record.side_effects), strict=True
+            )
+        ],
         "options": {
             "response": asdict(o.response),
             "eeg": asdict(o.eeg),
