@@ -188,3 +188,24 @@ def test_unsourced_thresholds_listed_while_unset() -> None:
     labs = LabThresholds(bicarbonate_low_mmol_l=18.0)
     got = check_status(rec, diet, date(2025, 2, 1), labs=labs)["thresholds_not_configured"]
     assert not any("bicarbonate" in t for t in got)
+
+
+def test_open_checks_overdue_first_in_words() -> None:
+    from spasmcare.keto.monitoring import open_checks
+
+    diet = DietPeriod("kd", "classic-kd", date(2026, 8, 10))
+    rec = Record(
+        patient=Patient(id="p", birth_date=date(2025, 12, 1), sex="male"),
+        diet_periods=(diet,),
+        labs=(_lab(date(2026, 8, 10), "bhb"), _lab(date(2026, 8, 10), "calcium")),
+        growth=(GrowthMeasurement(date(2026, 8, 10), weight_kg=8.0),),
+    )
+    # 10 Nov 2026 = 3 months; on 10 Nov nothing is overdue yet except the baseline urine test
+    rows = open_checks(rec, date(2026, 11, 10))
+    assert rows[0]["status"] == "overdue" and rows[0]["check"] == "urine_ca_cr"
+    assert (
+        rows[0]["text"] == "Urine calcium:creatinine due on 10 Aug 2026: overdue since 11 Aug 2026"
+    )
+    due = [r for r in rows if r["status"] == "due"]
+    assert {r["check"] for r in due} == {"blood_panel", "urine_ca_cr", "growth", "ketones"}
+    assert all(r["date"] == date(2026, 11, 10) for r in due)

@@ -4,10 +4,13 @@ compositions here, independently of the solver and of keto.analysis (ratio ± 0.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 
 from spasmcare.errors import InputError
 from spasmcare.keto.analysis import PlainFood
@@ -154,3 +157,33 @@ def test_bad_requests_name_the_field(kw: dict[str, Any], field: str) -> None:
     with pytest.raises(InputError) as err:
         plan_weaning(WeaningRequest(**{**base, **kw}), MEAL_FOODS)
     assert err.value.field == field
+
+
+@given(
+    start=hst.floats(min_value=1.0, max_value=6.0),
+    gap=hst.floats(min_value=0.01, max_value=4.0),
+    step=hst.sampled_from([0.25, 0.5]),
+)
+def test_ratio_steps_fall_by_the_step_and_end_at_to(start: float, gap: float, step: float) -> None:
+    to = max(start - gap, 0.1)
+    values = step_values(start, to, step, "ratio")
+    assert values[-1] == to
+    previous = start
+    for v in values:
+        assert to <= v < previous and previous - v <= step + 1e-9
+        previous = v
+
+
+def test_cli_wean_writes_the_family_page(capsys: Any, tmp_path: Any) -> None:
+    from tests.conftest import run_cli
+
+    page = tmp_path / "wean.html"
+    code, out, err = run_cli(
+        capsys, "keto", "wean", "--food", "01001", "--food", "01123", "--food", "11090",
+        "--food", "01053", "--schedule", "after-1-year", "--start", "2027-01-04", "--from",
+        "4", "--to", "3", "--kcal", "900", "--protein-g", "15", "--html", str(page), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert [s["ratio"] for s in data["steps"]] == [3.5, 3.0]
+    assert "17 Jan 2027" in page.read_text()

@@ -320,3 +320,27 @@ def record_checks(
         check_status(record, d, today, settings, labs)
         for d in sorted(record.diet_periods, key=lambda d: (d.start, d.id))
     ]
+
+
+def open_checks(
+    record: Record, today: date, settings: MonitoringSettings = DEFAULT_MONITORING
+) -> list[dict[str, Any]]:
+    """The checks due or overdue on ``today`` over every diet period, overdue first, each with
+    a sentence people read ("Blood tests due on 10 Nov 2026: overdue since 11 Nov 2026"): what
+    a dashboard, patient list or family sheet would show (those screens do not read it yet)."""
+    from spasmcare.plain import day_text
+
+    rows = [
+        {**r, "diet": block["diet"]}
+        for block in record_checks(record, today, settings)
+        for r in block["checks"]
+        if r["status"] in ("due", "overdue")
+    ]
+    for r in rows:
+        first = r["label"].split(" (")[0]
+        text = f"{first[0].upper()}{first[1:]} due on {day_text(r['date'])}"
+        if r["status"] == "overdue":
+            text += f": overdue since {day_text(r['overdue_from'])}"
+        r["text"] = text
+    rows.sort(key=lambda r: (r["status"] != "overdue", r["date"], CHECK_KEYS.index(r["check"])))
+    return rows

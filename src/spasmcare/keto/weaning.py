@@ -165,7 +165,7 @@ def step_values(start: float, to: float, step: float, kind: Kind) -> list[float]
         if (kind == "ratio" and v <= to + 1e-9) or (kind == "carb" and v >= to - 1e-9):
             values.append(to)
             return values
-        values.append(round(v, 6))
+        values.append(v)
         n += 1
 
 
