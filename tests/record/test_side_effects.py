@@ -160,3 +160,19 @@ def test_report_lists_side_effects_in_family_words() -> None:
     assert first["effect"] == "vomiting" and first["grade"] == 2
     assert first["family_words"].startswith("being sick (vomiting) from 12 Aug 2026")
     assert first["grade_scale"].startswith("CTCAE v5.0")
+
+
+@pytest.mark.parametrize("salt", [None, "a-test-salt-of-enough-length"])
+def test_bulk_export_carries_adverse_events(tmp_path: Path, salt: str | None) -> None:
+    from spasmcare.interop.bulk import MANIFEST, read_ndjson, write_ndjson
+
+    rec = record_from_dict(_doc(ITEMS), TODAY)
+    write_ndjson([(rec.patient.id, rec)], tmp_path, check_every=1, deidentify_salt=salt)
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    item = next(o for o in manifest["output"] if o["type"] == "AdverseEvent")
+    assert item["count"] == 3
+    events = list(read_ndjson(tmp_path / item["url"]))
+    text = json.dumps(events)
+    assert "side-effect-kidney_stones" in text
+    if salt is not None:  # de-identified: dates shifted, no free text
+        assert "2026-08-12" not in text and "after the evening feed" not in text

@@ -728,6 +728,7 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "MedicationRequest",
     "MedicationAdministration",
     "NutritionOrder",
+    "AdverseEvent",  # issue 24: diet side effects
 )
 
 
