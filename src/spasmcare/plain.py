@@ -116,6 +116,10 @@ def _vocabulary() -> dict[str, str]:
     out |= {k: t.label for k, t in CATALOGUE.items()}
     # "other" is both an etiology and a diet: it stays the word "other"
     out |= {k: v for k, v in (ETIOLOGY_LABELS | DIET_LABELS).items() if k != "other"}
+    # issue 24: side effects and the actions taken (families' words: side_effects.family_words)
+    from spasmcare.record.side_effects import ACTIONS, EFFECTS
+
+    out |= {k: v for k, v in (EFFECTS | ACTIONS).items() if "_" in k and k not in out}
     try:
         from spasmcare.foods.specialty import load_specialty
 

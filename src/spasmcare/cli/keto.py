@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli import keto_meals
+from spasmcare.cli import keto_long, keto_meals
 from spasmcare.cli._common import emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.growth import parse_sex
@@ -284,3 +284,5 @@ def prescribe(
 
 # Meal, feed, menu and completeness commands live in their own module.
 keto_meals.register(app)
+# The diet's monitoring schedule and weaning plan (issue 24) likewise.
+keto_long.register(app)

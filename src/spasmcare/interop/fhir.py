@@ -9,7 +9,10 @@
   gene, free text) in the extension :data:`EXT_ETIOLOGY`, because no sourced code set for the
   record's etiology groups was found [1].
 - **Observation**, category ``vital-signs``: body weight LOINC 29463-7 [kg], length
-  (recumbent) LOINC 8306-3 [cm], head circumference LOINC 8287-5 [cm] [1].
+  (recumbent) LOINC 8306-3 [cm], head circumference LOINC 8287-5 [cm] [1]; WHO
+  weight-for-length under 24 months, LOINC 77606-2 "Weight-for-length Per age and sex", as a
+  centile [%] (the unit US Core's pediatric weight-for-height profile gives the code [6]) with
+  the z-score as a component under the local code ``weight-for-length-z``.
 - **Observation**, category ``laboratory``: glucose LOINC 15074-8 "Glucose [Moles/volume] in
   Blood" [mmol/L] [1]; blood beta-hydroxybutyrate with the code chosen by
   :attr:`FhirOptions.bhb_loinc` (sources disagree, see :data:`BHB_LOINC_CHOICES`); other
@@ -24,6 +27,12 @@
   total and variants, BASED grade as components; the report as a note), local codes.
 - **Observation**: each achieved ketogenic ratio reading (``valueRatio`` fat : protein +
   carbohydrate by weight), local code ``ketogenic-ratio-achieved``.
+- **AdverseEvent** per side effect of the diet (issue 24, ``side_effects``): actuality
+  ``actual``, the effect under the local code ``side-effect-<code>`` with its label, ``date``
+  the onset, ``outcome`` resolved or ongoing [7], the CTCAE v5.0 grade (1-5) in the extension
+  :data:`EXT_CTCAE_GRADE` and the resolution date in :data:`EXT_RESOLVED` (R4B AdverseEvent has
+  neither element), the diet period as ``suspectEntity`` text, who reported it in ``recorder``
+  display, the action taken in :data:`EXT_ACTION` (R4B AdverseEvent has no note).
 - **MedicationRequest** per drug course: one dosage line per dose step with a
   ``timing.repeat.boundsPeriod`` from the step's start to the day before the next step (or
   the course's stop), the way the spec's tapering example ``medrx0303`` carries a prednisone
@@ -75,6 +84,11 @@ References
 5. HL7 FHIR R4 MedicationAdministration: required status (MedicationAdminStatus codes include
    completed and not-done), medication[x], subject and effective[x]; request references the
    MedicationRequest; dosage.text is free text (hl7.org/fhir/R4/medicationadministration.html).
+6. HL7 US Core, Pediatric Weight for Height Observation profile: LOINC 77606-2, valueQuantity
+   in % (UCUM ``%``), category vital-signs.
+7. HL7 FHIR R4B AdverseEvent: actuality (actual | potential), event, subject, date, outcome
+   (terminology.hl7.org CodeSystem adverse-event-outcome: resolved, ongoing, ...), recorder,
+   suspectEntity.instance (hl7.org/fhir/R4B/adverseevent.html).
 """
 
 from __future__ import annotations
@@ -89,9 +103,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spasmcare.errors import InputError
+from spasmcare.growth import centile
+from spasmcare.growth.weight_for_length import weight_for_length
 from spasmcare.measures.status import STOPPED, course_state
 from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, DoseGiven, Record, Treatment
+from spasmcare.record.side_effects import ACTIONS, EFFECTS, REPORTERS, SideEffect
 
 #: The FHIR version the resources follow (R4B, 4.3.0).
 FHIR_VERSION = "4.3.0"
@@ -104,11 +121,16 @@ CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 CODE_SYSTEM = "https://spasmcare.org/fhir/CodeSystem/spasmcare"
 EXT_ETIOLOGY = "https://spasmcare.org/fhir/StructureDefinition/iess-etiology"
 EXT_KETOGENIC_RATIO = "https://spasmcare.org/fhir/StructureDefinition/ketogenic-ratio"
+EXT_CTCAE_GRADE = "https://spasmcare.org/fhir/StructureDefinition/ctcae-v5-grade"
+EXT_RESOLVED = "https://spasmcare.org/fhir/StructureDefinition/resolved-date"
+EXT_ACTION = "https://spasmcare.org/fhir/StructureDefinition/action-taken"
+AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
 
 WEST_SYNDROME = ("28055006", "West syndrome")
 WEIGHT = ("29463-7", "Body weight")
 LENGTH = ("8306-3", "Body height --lying")
 HEAD = ("8287-5", "Head Occipital-frontal circumference")
+WEIGHT_FOR_LENGTH = ("77606-2", "Weight-for-length Per age and sex")
 GLUCOSE = ("15074-8", "Glucose [Moles/volume] in Blood")
 
 #: Candidate LOINC codes for blood beta-hydroxybutyrate [1]: sources disagree.
@@ -349,6 +371,36 @@ class _Builder:
                         day,
                         valueQuantity=_quantity(value, unit, unit),
                     )
+            wfl = self.weight_for_length(g.day, g.weight_kg, g.length_cm)
+            if wfl is not None:
+                yield wfl
+
+    def weight_for_length(
+        self, day: date, weight_kg: float | None, length_cm: float | None
+    ) -> dict[str, Any] | None:
+        """The WHO weight-for-length of one growth entry (issue 24), or None without one."""
+        p = self.record.patient
+        z = weight_for_length(weight_kg, length_cm, p.sex, p.birth_date, day)["z"]
+        if z is None:
+            return None
+        return self.observation(
+            f"wfl/{day.isoformat()}",
+            ("vital-signs", "Vital Signs"),
+            _concept(LOINC, *WEIGHT_FOR_LENGTH),
+            day.isoformat(),
+            valueQuantity=_quantity(centile(z), "%", "%"),
+            component=[
+                {
+                    "code": _concept(CODE_SYSTEM, "weight-for-length-z", "Weight-for-length z"),
+                    "valueQuantity": _quantity(z, "SD", "{SD}"),
+                }
+            ],
+        )
+
+    def side_effects(self) -> Iterable[dict[str, Any]]:
+        """One AdverseEvent per side effect of the diet (issue 24) [7]."""
+        for i, se in enumerate(self.record.side_effects):
+            yield side_effect_resource(se, self.rid("AdverseEvent", str(i)), self.subject)
 
     def lab_code(self, analyte: str, name: str | None) -> dict[str, Any]:
         if analyte == "glucose":
@@ -681,6 +733,7 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "MedicationRequest",
     "MedicationAdministration",
     "NutritionOrder",
+    "AdverseEvent",  # issue 24: diet side effects
 )
 
 
@@ -707,6 +760,7 @@ def record_resources(
     out += b.ratios()
     out += b.medication_requests()
     out += b.medication_administrations()
+    out += b.side_effects()
     out += b.nutrition_orders(diet_targets)
     # care pathway (issue 23): referral, work-up, failures, overrides (see fhir_pathway)
     from spasmcare.interop.fhir_pathway import pathway_resources
@@ -793,3 +847,31 @@ def validate_resources(resources: Iterable[Mapping[str, Any]]) -> int:
             ) from exc
         count += 1
     return count
+
+
+def side_effect_resource(se: SideEffect, rid: str, subject: dict[str, Any]) -> dict[str, Any]:
+    """A record side effect as a FHIR R4B AdverseEvent [7] (see the module notes)."""
+    ext = []
+    if se.grade is not None:
+        ext.append({"url": EXT_CTCAE_GRADE, "valueInteger": se.grade})
+    if se.resolved is not None:
+        ext.append({"url": EXT_RESOLVED, "valueDate": se.resolved.isoformat()})
+    outcome = ("resolved", "Resolved") if se.resolved else ("ongoing", "Ongoing")
+    out: dict[str, Any] = {
+        "resourceType": "AdverseEvent",
+        "id": rid,
+        "actuality": "actual",
+        "event": _concept(CODE_SYSTEM, f"side-effect-{se.effect}", EFFECTS[se.effect]),
+        "subject": subject,
+        "date": se.onset.isoformat(),
+        "outcome": _concept(AE_OUTCOME, *outcome),
+        "recorder": {"display": REPORTERS[se.reported_by]},
+    }
+    if ext:
+        out["extension"] = ext
+    if se.diet is not None:
+        out["suspectEntity"] = [{"instance": {"display": f"diet period {se.diet}"}}]
+    if se.action is not None:
+        action = _coding(CODE_SYSTEM, f"action-{se.action}", ACTIONS[se.action])
+        out.setdefault("extension", []).append({"url": EXT_ACTION, "valueCoding": action})
+    return out

@@ -44,6 +44,11 @@ OPTION_RANGES: Mapping[str, Range] = {
     "--ratio-tol": Range("ratio tolerance", "", (0, 10)),
     "--kcal-tol-pct": Range("energy tolerance", "%", (0, 100)),
     "--protein-tol-g": Range("protein tolerance", "g", (0, 100)),
+    # issue 24, keto wean: a ratio or carbohydrate g/day (the plan checks each against its
+    # schedule's source range)
+    "--from": Range("ratio or carbohydrate a day", "", (0, 300)),
+    "--to": Range("ratio or carbohydrate a day", "", (0, 300)),
+    "--step": Range("weaning step", "", (0, 10)),
 }
 
 #: Numbers written inside an option's text (software settings): a food's amount

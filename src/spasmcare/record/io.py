@@ -47,6 +47,7 @@ from spasmcare.record.model import (
 )
 from spasmcare.record.pathway_io import pathway_from_dict, pathway_to_dict
 from spasmcare.record.seizures import other_seizure_items, read_other_seizures
+from spasmcare.record.side_effects import read_side_effects, write_side_effects
 from spasmcare.record.units import to_si
 
 FORMAT = "spasmcare-record"
@@ -380,6 +381,10 @@ def record_from_dict(
     # --- other seizures (issue 23 item 6), see spasmcare.record.seizures
     other_seizures = tuple(read_other_seizures(data.get("other_seizures", []), reader.moment))
     # --- end other seizures
+    # issue 24: side effects (spasmcare.record.side_effects)
+    side_effects = tuple(
+        read_side_effects(data.get("side_effects", []), reader.day, {d.id for d in diets})
+    )
     return Record(
         patient=patient,
         etiology=etiology,
@@ -397,6 +402,7 @@ def record_from_dict(
         pathway=pathway,
         development=development,
         other_seizures=other_seizures,
+        side_effects=side_effects,
     )
 
 
@@ -913,6 +919,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     if record.other_seizures:
         out["other_seizures"] = other_seizure_items(record.other_seizures, _moment_text)
     # --- end other seizures
+    if record.side_effects:  # issue 24: written only when entered (older records unchanged)
+        out["side_effects"] = write_side_effects(record.side_effects)
     return out
 
 

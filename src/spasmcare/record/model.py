@@ -20,6 +20,7 @@ from spasmcare.errors import InputError
 from spasmcare.record.development import Development
 from spasmcare.record.pathway import Pathway
 from spasmcare.record.seizures import OtherSeizure
+from spasmcare.record.side_effects import SideEffect
 
 Sex = Literal["male", "female"]
 EntryKind = Literal["cluster", "single"]
@@ -299,6 +300,9 @@ class Record:
     # --- other seizures (issue 23 item 6): not spasms, ILAE 2017 basic type; see record.seizures
     other_seizures: tuple[OtherSeizure, ...] = ()
     # --- end other seizures
+    # --- issue 24 (diet over two years): side effects as structured entries -----------------
+    side_effects: tuple[SideEffect, ...] = ()
+    # --- end issue 24 ----------------------------------------------------------------------
 
     def treatment(self, treatment_id: str) -> Treatment | None:
         return next((t for t in self.treatments if t.id == treatment_id), None)

@@ -20,6 +20,7 @@ from typing import Any
 from spasmcare.errors import InputError
 from spasmcare.growth import DAYS_PER_MONTH, PRETERM_BEFORE_WEEKS, corrected_age_years
 from spasmcare.jsonable import jsonable
+from spasmcare.keto.monitoring import DEFAULT_MONITORING, MonitoringSettings, record_checks
 from spasmcare.measures.adherence import (
     AdherenceOptions,
     Marker,
@@ -56,6 +57,7 @@ from spasmcare.measures.response import (
 from spasmcare.measures.status import patient_status
 from spasmcare.plain import plain_dates
 from spasmcare.record.model import Record, Treatment
+from spasmcare.record.side_effects import GRADE_SCALE, family_words, write_side_effects
 
 REPORT_FORMAT = "spasmcare-report"
 REPORT_VERSION = 1
@@ -107,6 +109,8 @@ class ReportOptions:
     #: The day the status (alerts, doses in force) is for; None: the system date.
     today: date | None = None
     alerts: AlertSettings = DEFAULT_ALERT_SETTINGS
+    #: The diet's monitoring schedule (clinic settings; :mod:`spasmcare.keto.monitoring`).
+    monitoring: MonitoringSettings = DEFAULT_MONITORING
 
 
 def _missing(key: str, why: str) -> dict[str, Any]:
@@ -383,6 +387,15 @@ def build_report(
         # --- development (issue 25): spasmcare.measures.development ---
         "development": development_summary(record, o.today or date.today()),
         # --- end development ---
+        # Issue 24: every diet period's dated checks and their status on the status day.
+        "diet_monitoring": record_checks(record, o.today or date.today(), o.monitoring, o.labs),
+        # Issue 24: the diet's side effects (record side_effects[]), with the families' words.
+        "side_effects": [
+            {**item, "family_words": family_words(se), "grade_scale": GRADE_SCALE}
+            for se, item in zip(
+                record.side_effects, write_side_effects(record.side_effects), strict=True
+            )
+        ],
         "options": {
             "response": asdict(o.response),
             "eeg": asdict(o.eeg),
