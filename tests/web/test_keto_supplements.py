@@ -3,6 +3,7 @@ day), stored exactly as the old typed syntax was (issue 19: "NAME:calcium_mg=600
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -203,3 +204,19 @@ def test_rows_beyond_the_page_are_ignored_and_a_line_that_does_not_read_is_kept(
     ).content.decode()
     assert 'type="hidden" name="supplements" value="calcium:calcium=600"' in html
     assert "could not be shown in the rows" in html
+
+
+def test_the_live_meal_solve_takes_the_rows_as_the_page_sends_them(
+    client_as: Any, patient: Patient
+) -> None:
+    # keto.js sends every prescription field of the page, the supplement rows among them
+    items = [{"food": f, "grams": None, "locked": False} for f in (BUTTER, EGG, STRAWBERRY)]
+    body = {"prescription": inputs(**ROWS), "meal": {"index": 0, "items": items}}
+    url = reverse("keto_solve", args=[patient.pk])
+    client = client_as("dietitian")
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "solved"
+    body["prescription"] = inputs(**(ROWS | {"sup0_0_amount": "-1"}))
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "“-1” is not accepted" in response.json()["reason"]
