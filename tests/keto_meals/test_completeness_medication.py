@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spasmcare.errors import InputError
-from spasmcare.keto.analysis import NutrientTotal
-from spasmcare.keto.completeness import assess, load_dri, parse_supplement
+from spasmcare.keto.analysis import MICRONUTRIENTS, NutrientTotal
+from spasmcare.keto.completeness import (
+    Supplement,
+    assess,
+    format_amount,
+    format_supplement,
+    load_dri,
+    parse_supplement,
+)
 from spasmcare.keto.medication import carb_budget, food_target, parse_medication
 from spasmcare.keto.solver import MealTarget
 
@@ -148,3 +157,39 @@ def test_advice_with_unknown_values_gives_a_lower_bound() -> None:
         "extra zinc if the multivitamin does not cover it"
     ]
     assert zinc == "Zinc at 50 % of the RDA (1.5 of 3 mg)"
+
+
+_NAMES = st.text(
+    alphabet=st.characters(blacklist_characters=":", blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() == s and s != "" and s.splitlines() == [s])
+_AMOUNTS = st.dictionaries(
+    st.sampled_from(MICRONUTRIENTS),
+    st.floats(min_value=0, max_value=1e5, allow_nan=False, allow_infinity=False),
+    min_size=1,
+    max_size=len(MICRONUTRIENTS),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NAMES, _AMOUNTS)
+def test_a_supplement_written_as_a_line_reads_back_the_same(
+    name: str, amounts: dict[str, float]
+) -> None:
+    # the keto planner's supplement rows are stored as the line the command line reads
+    supplement = Supplement(name, amounts)
+    back = parse_supplement(format_supplement(supplement))
+    assert back.name == name
+    assert list(back.amounts.items()) == list(amounts.items())
+
+
+def test_a_supplement_line_keeps_the_syntax_typed_before() -> None:
+    # what a dietitian typed in the old supplements box is what the rows now store
+    line = "calcium:calcium_mg=600,vitamin_d_ug=10"
+    assert format_supplement(parse_supplement(line)) == line
+    assert format_amount(0.1) == "0.1" and format_amount(1234567.0) == "1234567.0"
+    with pytest.raises(InputError):
+        format_supplement(Supplement("a:b", {"calcium_mg": 1.0}))
+    with pytest.raises(InputError):
+        format_supplement(Supplement("calcium", {}))

@@ -78,6 +78,9 @@ def _names(form_class: Any) -> list[str]:
     return fields
 
 
+#: The keto planner's supplement rows (fields added per form, not declared).
+KETO_ROWS = ["sup0_name", "sup0_0_nutrient", "sup0_0_amount", "sup1_3_amount", "sup99_name"]
+
 TARGETS: list[tuple[str, str, str, list[str]]] = [
     *(
         (f"entry-{kind}", "nurse", f"/patients/{{pid}}/add/{kind}/", _names(form))
@@ -95,8 +98,13 @@ TARGETS: list[tuple[str, str, str, list[str]]] = [
     ("course", "neurologist", "/patients/{pid}/course/", _names(PlannerForm)),
     ("course-save", "neurologist", "/patients/{pid}/course/save/", _names(PlannerForm)),
     ("monitoring", "nurse", "/patients/{pid}/monitoring/", _names(TickForm)),
-    ("keto", "dietitian", "/patients/{pid}/keto/", _names(PrescriptionForm)),
-    ("keto-save", "dietitian", "/patients/{pid}/keto/save/", _names(PrescriptionForm)),
+    ("keto", "dietitian", "/patients/{pid}/keto/", [*_names(PrescriptionForm), *KETO_ROWS]),
+    (
+        "keto-save",
+        "dietitian",
+        "/patients/{pid}/keto/save/",
+        [*_names(PrescriptionForm), *KETO_ROWS],
+    ),
     ("family-cluster", "family", "/family/{pid}/log/", ["action", *_names(ClusterForm), "nonce"]),
     ("family-details", "family", "/family/{pid}/log/", ["action", *_names(DetailsForm)]),
 ]

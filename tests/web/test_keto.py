@@ -757,7 +757,7 @@ def test_micronutrients_unknown_in_a_food_are_a_lower_bound_not_zero(
     selenium = next(r for r in day["report"]["rows"] if r["nutrient"] == "selenium_ug")
     assert selenium["unknown_in"] == ["ketocal-3-1-powder"] and selenium["from_food"] == 0
     html = response.content.decode()
-    row = html[html.index("Selenium [µg]") :]
+    row = html[html.index("<td>Selenium [µg]") :]
     row = row[: row.index("</tr>")]
     assert '<td class="num">≥ 0.0</td>' in row and '<td class="num">≥ 0</td>' in row
     # issue 19: the product by its name on the page (its id stays in the plan)

@@ -62,9 +62,6 @@ ALLOWED: dict[str, str] = {
     "None available": "Django admin",
     # a source's citation key, the label its references link to (like "[Lux 2004]")
     "pedneurbriefs-26-1-4": "citation key",
-    # KNOWN, NOT FIXED: the keto planner's supplements box takes this syntax and its help
-    # text shows it; it needs rows per supplement like the medicines rows (keto planner)
-    "NAME:calcium_mg=600,vitamin_d_ug=10": "keto supplements input syntax",
 }
 
 #: English compounds that look like codes: "the day-14 EEG", "no day-7 decision".

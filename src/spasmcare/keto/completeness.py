@@ -165,6 +165,24 @@ def parse_supplement(text: str, field_name: str = "--supplement") -> Supplement:
     return Supplement(name.strip(), amounts)
 
 
+def format_amount(value: float) -> str:
+    """``600`` for 600.0; the shortest text that reads back as the same float otherwise."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
+def format_supplement(supplement: Supplement) -> str:
+    """The line :func:`parse_supplement` reads back as ``supplement``: ``NAME:key=amount,...``
+    in the amounts' order (how a saved keto plan keeps its supplements)."""
+    name = supplement.name.strip()
+    if not name or ":" in name or name.splitlines() != [name]:
+        raise InputError("--supplement", supplement.name, "a name without ':' or a line break")
+    if not supplement.amounts:
+        raise InputError("--supplement", supplement.name, "at least one nutrient with its amount")
+    amounts = ",".join(f"{k}={format_amount(v)}" for k, v in supplement.amounts.items())
+    return f"{name}:{amounts}"
+
+
 @dataclass(frozen=True)
 class NutrientRow:
     """One nutrient of the day against its reference."""

@@ -54,11 +54,15 @@ OPTION_RANGES: Mapping[str, Range] = {
 #: Numbers written inside an option's text (software settings): a food's amount
 #: (``--item 01001=30``, ``--food 01001:max=40``, ``--powder``/``--liquid``), a liquid's density
 #: (``--density``), a medicine's carbohydrate per dose unit and dose units a day
-#: (``--medication``).
+#: (``--medication``), a supplement's amount of one nutrient a day (the planner's supplement
+#: rows).
 AMOUNT = Range("amount", "g (or mL)", (0, 10_000))
 DENSITY = Range("density", "g/mL", (0.1, 10))
 MED_CARB_MG_PER_UNIT = Range("carbohydrate per dose unit", "mg", (0, 10_000))
 MED_UNITS_PER_DAY = Range("dose units a day", "", (0, 1_000))
+#: One nutrient's amount a day in a supplement, in that nutrient's own unit (mg or µg, as the
+#: food table keeps it): a software setting like the others, not a dose limit.
+SUPPLEMENT_AMOUNT_PER_DAY = Range("amount a day", "", (0, 100_000))
 
 
 def check_value(rng: Range, value: float, field: str, shown: Any = None) -> float:

@@ -32,6 +32,7 @@ from spasmcare.keto.ratio import CARB_BASES, DEFAULT_CARBS, parse_ratio
 from spasmcare.keto.solver import RESOLUTIONS_G
 from spasmcare.plain import label
 from spasmcare.record import Record
+from spasmcare.web import keto_supplements
 
 DIET_LABELS = {
     "classic": "Classic ketogenic (dietary units)",
@@ -199,12 +200,10 @@ class PrescriptionForm(forms.Form):
     #: The medicines as stored lines ``NAME:carb_mg=MG:per_day=DOSES`` (saved plans, the
     #: command line); the page edits them in the rows ``med{k}_*`` below and never shows this.
     medications = forms.CharField(label="Medicines carrying carbohydrate", required=False)
-    supplements = forms.CharField(
-        label="Supplements given",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="one a line: NAME:calcium_mg=600,vitamin_d_ug=10 (per day)",
-    )
+    #: The supplements as stored lines (saved plans, the command line's ``--supplement``); the
+    #: page edits them in the supplement rows (:mod:`spasmcare.web.keto_supplements`) and never
+    #: shows this.
+    supplements = forms.CharField(label="Supplements given", required=False)
     stone_risk = forms.BooleanField(label="Kidney stones are a risk", required=False)
     cannot_chew = forms.BooleanField(label="Cannot chew (infant)", required=False)
     menu_max_per_food = forms.IntegerField(
@@ -215,6 +214,21 @@ class PrescriptionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._show_stored_medicines()
+        #: True when stored supplement lines could not be shown in the rows: the page keeps
+        #: them (a hidden field) and shows why, rather than dropping them.
+        self.supplements_kept = False
+        filled = keto_supplements.posted_rows(self.data) if self.is_bound else {}
+        if self.is_bound and not filled and str(self.data.get("supplements") or "").strip():
+            stored = keto_supplements.rows_from_text(self.data.get("supplements"))
+            if stored is None:
+                self.supplements_kept = True
+            else:
+                filled = stored
+                self.data = dict(self.data.items()) | stored
+        self._supplements_given = keto_supplements.add_fields(self, filled)
+
+    def _show_stored_medicines(self) -> None:
         if self.is_bound and not any(
             str(self.data.get(f"med{k}_{p}") or "").strip()
             for k in range(MEDICINE_ROWS)
@@ -244,8 +258,18 @@ class PrescriptionForm(forms.Form):
             for k in range(MEDICINE_ROWS)
         ]
 
+    @property
+    def supplement_rows(self) -> list[keto_supplements.SupplementRow]:
+        """The supplement rows' bound fields: filled ones, then a blank one to add another."""
+        return keto_supplements.page_rows(self)
+
     def clean(self) -> dict[str, Any]:
         c = super().clean() or {}
+        self._clean_medicines(c)
+        keto_supplements.clean_rows(self, c, self._supplements_given)
+        return c
+
+    def _clean_medicines(self, c: dict[str, Any]) -> None:
         given = [
             k
             for k in range(MEDICINE_ROWS)
@@ -255,7 +279,7 @@ class PrescriptionForm(forms.Form):
             )
         ]
         if not given:
-            return c
+            return
         lines = []
         for k in given:
             name = (c.get(f"med{k}_name") or "").strip()
@@ -281,11 +305,11 @@ class PrescriptionForm(forms.Form):
                     continue
                 lines.append(f"{name}:carb_mg={carb:g}:per_day={per_day:g}")
         c["medications"] = "\n".join(lines)
-        return c
 
     def inputs(self) -> dict[str, Any]:
-        """The cleaned inputs as JSON-ready data (what ``data["prescription"]`` keeps)."""
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+        """The cleaned inputs as JSON-ready data (what ``data["prescription"]`` keeps): the
+        declared fields; the supplement rows are kept as their stored lines (``supplements``)."""
+        return {name: self.cleaned_data.get(name) for name in self.base_fields}
 
 
 for _k in range(MEDICINE_ROWS):

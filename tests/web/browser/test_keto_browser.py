@@ -106,3 +106,38 @@ def test_family_prints_the_seven_day_menu_with_a_shopping_list(
     rows = page.locator(".keto-shopping tbody tr")
     assert rows.count() >= 3
     shot(page, "keto-week-menu-print")
+
+
+def test_dietitian_enters_a_supplement_in_words_and_it_is_counted_and_saved(
+    web: str, patient: Patient, signed_in: Any, shot: Any
+) -> None:
+    # issue 19: supplements were typed as "NAME:calcium_mg=600"; now a name, a nutrient from
+    # the list and an amount a day, counted in the day's micronutrients and saved as before
+    page = signed_in("dietitian")
+    page.goto(f"{web}/patients/{patient.pk}/keto/")
+    feed = page.locator("#feed")
+    feed.locator("#f_add").fill("ketocal-3-1-powder")
+    feed.locator("button[value='feed_add']").click()
+    page.wait_for_load_state()
+    section = page.locator("#micronutrients")
+    section.get_by_label("Supplement", exact=True).fill("Calcium syrup")
+    section.get_by_label("Nutrient 1 of supplement 1", exact=True).select_option(
+        label="Calcium [mg]"
+    )
+    section.get_by_label("Amount a day of nutrient 1 of supplement 1", exact=False).fill("600")
+    section.locator("button[value='supplement_rows']").click()
+    page.wait_for_load_state()
+    section = page.locator("#micronutrients")
+    assert section.locator("#id_sup0_name").input_value() == "Calcium syrup"
+    assert section.get_by_label("Add another supplement").count() == 1
+    text = section.inner_text()
+    assert "calcium_mg" not in text and "NAME:" not in text
+    # the day of feeds counts the 600 mg in the Supplements column
+    calcium = section.locator(".keto-dri tr", has_text="Calcium [mg]").first
+    assert calcium.locator("td").nth(2).inner_text() == "600.0"
+    shot(page, "keto-supplement-rows")
+    page.locator("button[value='save']").click()
+    page.wait_for_load_state()
+    assert "Keto plan saved" in page.locator("body").inner_text()
+    entry = Entry.objects.get(patient=patient, kind=Kind.KETO_PLAN)
+    assert entry.data["prescription"]["supplements"] == "Calcium syrup:calcium_mg=600"

@@ -79,6 +79,7 @@ from spasmcare.web.keto_forms import (
     supplements_of,
 )
 from spasmcare.web.keto_menu import saved_menu
+from spasmcare.web.keto_supplements import posted_rows
 from spasmcare.web.models import Entry, Kind, Patient, User
 
 #: Search results returned to the meal designer (a display setting).
@@ -683,6 +684,7 @@ def _posted_state(
 ) -> tuple[dict[str, Any], list[MealState], FeedState]:
     post = request.POST
     inputs = {name: post.get(name) for name in PrescriptionForm.base_fields}
+    inputs |= posted_rows(post)  # the supplement rows (bounded)
     for name in ("lgit_energy", "stone_risk", "cannot_chew"):
         inputs[name] = name in post
     try:
