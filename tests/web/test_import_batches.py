@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from spasmcare.errors import InputError
 from spasmcare.web import audit, records
 from spasmcare.web.models import CareTeam, Entry, Patient, Revision
 from tests.web.conftest import example_record
@@ -89,3 +90,25 @@ def test_patient_hidden_until_the_import_is_complete(
     audit.import_record(example_record(), team, None)
     assert seen and set(seen) == {0}
     assert Patient.objects.filter(retracted_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("section", "value"),
+    [
+        ("pathway", {"referral": {"date": "2026-04-20", "urgency": "urgent"}}),
+        ("side_effects", [{"effect": "constipation", "onset": "2026-08-20",
+                           "reported_by": "family"}]),
+    ],
+)  # fmt: skip
+def test_a_section_the_app_cannot_store_is_refused_not_dropped(
+    team: CareTeam, section: str, value: Any
+) -> None:
+    """A record with a section the clinic app does not store yet (the domain reads it) is
+    refused by name, with nothing written, instead of imported without it."""
+    data = example_record()
+    data["patient"] = {**data["patient"], "id": "with-extra"}
+    data[section] = value
+    with pytest.raises(InputError, match=section) as err:
+        audit.import_record(data, team, None)
+    assert err.value.field == section and "would lose" in err.value.accepted
+    assert not Patient.objects.filter(record_id="with-extra").exists()

@@ -396,6 +396,30 @@ IMPORT_PAUSE_S = 0.1
 IMPORTING = "record import in progress"
 
 
+#: Record keys the clinic app keeps outside its entry sections.
+_HEADER_KEYS = frozenset({"format", "schema_version", "patient", "etiology"})
+
+
+def _refuse_unstored_sections(data: dict[str, Any]) -> None:
+    """Refuse a record holding a section the clinic app cannot store yet (the care pathway,
+    development, other seizures and side effects are read by the domain and the command line
+    first): importing it would drop that section without a word."""
+    unstored = sorted(
+        key
+        for key, value in data.items()
+        if key not in _HEADER_KEYS and key not in records.KIND_OF_SECTION and value
+    )
+    if unstored:
+        raise InputError(
+            unstored[0],
+            "(present)",
+            "a record without "
+            + ", ".join(unstored)
+            + ": the clinic app does not store these sections yet, so importing it here would "
+            "lose them (keep the file; `spasmcare report` reads them)",
+        )
+
+
 def import_record(
     data: Any,
     team: CareTeam,
@@ -421,6 +445,7 @@ def import_record(
     from spasmcare.record import record_from_dict
 
     record = record_from_dict(data, today=records.today())
+    _refuse_unstored_sections(data)
     p = data["patient"]
     e = data.get("etiology", {})
     fields: dict[str, Any] = {
