@@ -124,7 +124,7 @@ def _vocabulary() -> dict[str, str]:
     except Exception:  # the food list must not stop any page from reading
         pass
     try:
-        from spasmcare.therapy import list_protocols
+        from spasmcare.therapy.protocol import list_protocols
 
         # the title up to its details: "High-dose oral prednisolone, UKISS"
         out |= {p.id: p.title.split(" (")[0] for p in list_protocols()}
