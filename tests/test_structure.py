@@ -43,7 +43,6 @@ LONG_FILES_ALLOWED: set[str] = {
     "src/spasmcare/measures/cohort.py",
     "src/spasmcare/measures/response.py",
     "src/spasmcare/record/io.py",
-    "src/spasmcare/record/synthetic.py",
     "src/spasmcare/therapy/protocol.py",
 }
 
@@ -55,7 +54,7 @@ LONG_FUNCTIONS_ALLOWED: set[str] = {
     "spasmcare.keto.solver:explain_infeasible",
     "spasmcare.measures.labs:lab_alerts",
     "spasmcare.record.io:record_to_dict",
-    "spasmcare.record.synthetic:_Case.diet_labs",
+    "spasmcare.demo.diets:Diets.diet_labs",
     "spasmcare.report.charts:timeline_figure",
     "spasmcare.report.data:build_report",
 }

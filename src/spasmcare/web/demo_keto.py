@@ -33,9 +33,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from spasmcare.demo import DemoInfant
 from spasmcare.errors import InputError
 from spasmcare.foods import FoodTable, default_table
-from spasmcare.record.synthetic import DemoInfant
 from spasmcare.web import audit
 from spasmcare.web.keto_forms import (
     DIET_LABELS,
