@@ -39,8 +39,10 @@ default) for the dashboard benchmark: prednisolone and vigabatrin failure, class
 diet partial responder, a worsening treated with ACTH, a ratio increase, weekly ketones,
 monthly growth.
 
-Doses follow the bundled protocols in ``spasmcare/therapy/protocols/`` (the constants below
-name the phase each number comes from; a test checks them against the YAML files). Flagged
+Doses follow version 1 of the bundled protocols in ``spasmcare/therapy/protocols/``, planned
+with :func:`spasmcare.therapy.plan_course` or read from the loaded protocol
+(:mod:`spasmcare.demo.doses`; a test checks them against the YAML files). Lab results written
+in mg/dL use the record's own conversion (:mod:`spasmcare.record.units`). Flagged
 protocol details (tapers, escalations) are shown as given, as if the fictional clinic had
 confirmed them. Growth follows a chosen WHO z-score through :func:`spasmcare.growth.value_at_sds`
 at the gestation-corrected age.

@@ -9,9 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from spasmcare.demo.base import CaseBase, _add_months, _at, _clip
-
-#: Molar masses used to write some results in mg/dL, as the record format converts them back.
-_MG_DL_PER_MMOL_L = {"bhb": 10.4105, "glucose": 18.0156, "total_cholesterol": 38.6654}
+from spasmcare.record.units import ANALYTES
 
 
 class Diets(CaseBase):
@@ -55,7 +53,9 @@ class Diets(CaseBase):
         self.protect(start - timedelta(days=10), start + timedelta(days=6))
 
     def _mg_dl(self, analyte: str, mmol_l: float, digits: int = 1) -> float:
-        return round(mmol_l * _MG_DL_PER_MMOL_L[analyte], digits)
+        """A result [mmol/L] written in mg/dL, by the record's own conversion factor (the one
+        it converts back with on import, :mod:`spasmcare.record.units`)."""
+        return round(mmol_l / ANALYTES[analyte].factors["mg/dL"], digits)
 
     def diet_labs(
         self,

@@ -18,6 +18,7 @@ from spasmcare.demo.doses import (
     PRED_ESCALATED,
     PRED_LAST_DAY,
     PRED_STEPS,
+    TETRA_ESCALATED_DAY,
     TETRA_ESCALATED_MG,
     TETRA_LAST_DAY,
     TETRA_MG,
@@ -34,6 +35,7 @@ from spasmcare.demo.doses import (
     VGB_WEAN_MONTHS,
     VGB_WEAN_STEP,
 )
+from spasmcare.therapy.bsa import bsa_m2
 
 
 class Treatments(CaseBase):
@@ -182,8 +184,6 @@ class Treatments(CaseBase):
         ]
         first, per_m2, last = ACTH_ALTERNATE
         weight, length = self.weight_kg(start), self.length_cm(start)
-        from spasmcare.therapy.bsa import bsa_m2  # local: the therapy package is only for ACTH
-
         per_dose = round(per_m2 * bsa_m2(length, weight), 1)
         doses.append(
             (
@@ -206,7 +206,7 @@ class Treatments(CaseBase):
         if escalate:
             doses.append(
                 (
-                    _day(start, 9),
+                    _day(start, TETRA_ESCALATED_DAY),
                     TETRA_ESCALATED_MG,
                     "mg every other day",
                     "spasms continuing on day 7",
