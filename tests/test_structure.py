@@ -54,7 +54,6 @@ LONG_FUNCTIONS_ALLOWED: set[str] = {
     "spasmcare.keto.solver:explain_infeasible",
     "spasmcare.measures.labs:lab_alerts",
     "spasmcare.record.io:record_to_dict",
-    "spasmcare.demo.diets:Diets.diet_labs",
     "spasmcare.report.charts:timeline_figure",
     "spasmcare.report.data:build_report",
 }

@@ -70,8 +70,15 @@ class Diets(CaseBase):
     ) -> None:
         """Baseline screen, ketones (daily at the start, then twice weekly, then weekly),
         glucose, monthly chemistry, lipids and urine calcium/creatinine every 3 months."""
-        r = self.rng
         last = min(stop or self.end, self.end)
+        self._baseline_labs(start)
+        self._ketone_labs(start, last, high_day, above_days, low_day)
+        self._start_glucose(start, last, hypo_day)
+        self._monthly_labs(start, last, ucacr_high)
+
+    def _baseline_labs(self, start: date) -> None:
+        """The screen a few days before the diet starts."""
+        r = self.rng
         base = start - timedelta(days=r.randint(2, 5))
         self.lab(_at(base, 9), "glucose", round(r.uniform(4.2, 5.3), 1), "mmol/L", "venous")
         self.lab(_at(base, 9), "bicarbonate", float(r.randint(21, 25)), "mmol/L")
@@ -86,6 +93,18 @@ class Diets(CaseBase):
             "mmol/mmol",
             "spot urine",
         )
+
+    def _ketone_labs(
+        self,
+        start: date,
+        last: date,
+        high_day: int | None,
+        above_days: tuple[int, ...],
+        low_day: int | None,
+    ) -> None:
+        """Ketones daily at the start, then twice weekly, then weekly; one high reading is an
+        event."""
+        r = self.rng
         offsets = [0, 1, 2, 3, 4, 6]
         while offsets[-1] < 28:
             offsets.append(offsets[-1] + r.randint(3, 4))
@@ -127,6 +146,10 @@ class Diets(CaseBase):
                     "Drowsy with fast breathing; juice given and ketones rechecked; "
                     "ratio reviewed with the dietitian.",
                 )
+
+    def _start_glucose(self, start: date, last: date, hypo_day: int | None) -> None:
+        """Capillary glucose on the first five diet days (a low one is an event)."""
+        r = self.rng
         for n in range(5):
             day = start + timedelta(days=n)
             if day > last:
@@ -154,6 +177,10 @@ class Diets(CaseBase):
                 self.lab(
                     _at(day, 6), "glucose", round(r.uniform(3.3, 4.8), 1), "mmol/L", "capillary"
                 )
+
+    def _monthly_labs(self, start: date, last: date, ucacr_high: bool) -> None:
+        """Monthly chemistry; lipids and urine calcium/creatinine every 3 months."""
+        r = self.rng
         month = 1
         while (day := _add_months(start, month)) <= last:
             self.lab(_at(day, 9, 15), "glucose", round(r.uniform(3.5, 4.9), 1), "mmol/L", "venous")
