@@ -41,7 +41,6 @@ LONG_FILES_ALLOWED: set[str] = {
     "src/spasmcare/interop/fhir.py",
     "src/spasmcare/keto/solver.py",  # being split along its seams on another branch
     "src/spasmcare/measures/cohort.py",
-    "src/spasmcare/measures/response.py",
     "src/spasmcare/record/io.py",
     "src/spasmcare/therapy/protocol.py",
 }
