@@ -50,7 +50,6 @@ LONG_FUNCTIONS_ALLOWED: set[str] = {
     "spasmcare.keto.feeds:solve_feed",
     "spasmcare.keto.solver:_milp_solve",
     "spasmcare.keto.solver:explain_infeasible",
-    "spasmcare.measures.labs:lab_alerts",
     "spasmcare.record.io:record_to_dict",
     "spasmcare.report.charts:timeline_figure",
     "spasmcare.report.data:build_report",
