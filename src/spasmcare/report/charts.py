@@ -162,6 +162,24 @@ def timeline_figure(report: dict[str, Any]) -> Figure:
         3, 1, sharex=True, gridspec_kw={"height_ratios": [1.3, 2.4, 1.5], "hspace": 0.12}
     )
     _margins(fig, left=1.35, right=0.55, top=0.35, bottom=0.45)
+    bars = _treatment_panel(ax_tx, report)
+    _spasm_panel(ax_sp, daily)
+    _ketone_panel(ax_k, report)
+    if daily:
+        first, last = _d(daily[0]["date"]), _d(daily[-1]["date"])
+        ax_k.set_xlim(_num(first - timedelta(days=1)), _num(last + timedelta(days=1)))
+        _date_axis(ax_k, first, last)
+    else:
+        starts = [start for _, start, _, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
+        stops = [stop for _, _, stop, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
+        if starts:
+            _date_axis(ax_k, min(starts), max(stops))
+    return fig
+
+
+def _treatment_panel(ax_tx: Any, report: dict[str, Any]) -> list[tuple[str, date, date, str]]:
+    """The top panel: a bar per treatment and diet, the EEGs above them; returns the bars."""
+    daily = report["spasms_per_day"]
     bars: list[tuple[str, date, date, str]] = []
     end_default = _d(daily[-1]["date"]) if daily else date.today()
     for i, t in enumerate(report["treatments"]):
@@ -211,7 +229,11 @@ def timeline_figure(report: dict[str, Any]) -> Figure:
     )
     ax_tx.set_ylim(-0.6, len(bars) + 0.6)
     ax_tx.set_title("Treatments, EEGs, spasms per day and ketones", fontsize=11, loc="left", y=1)
+    return bars
 
+
+def _spasm_panel(ax_sp: Any, daily: list[dict[str, Any]]) -> None:
+    """The middle panel: spasms per day, recorded or not, with the unrecorded runs shaded."""
     recorded = [(_num(r["date"]), r["spasms"]) for r in daily if r["recorded"]]
     partial = [(_num(r["date"]), r["spasms"]) for r in daily if not r["recorded"] and r["spasms"]]
     if recorded:
@@ -237,6 +259,9 @@ def timeline_figure(report: dict[str, Any]) -> Figure:
     ax_sp.legend(loc="upper right", fontsize=8, frameon=False)
     ax_sp.grid(axis="y", alpha=0.3)
 
+
+def _ketone_panel(ax_k: Any, report: dict[str, Any]) -> None:
+    """The bottom panel: blood BHB against its target band, and the achieved ratio."""
     bhb = [
         (_num(r["date"]), r["bhb_mmol_l"])
         for d in report["diets"]
@@ -275,16 +300,6 @@ def timeline_figure(report: dict[str, Any]) -> Figure:
     ax_k.yaxis.set_label_coords(*YLABEL_AT)
     ax_k.legend(handles, labels, loc="upper left", fontsize=7, frameon=False, ncol=4)
     ax_k.grid(axis="y", alpha=0.3)
-    if daily:
-        first, last = _d(daily[0]["date"]), _d(daily[-1]["date"])
-        ax_k.set_xlim(_num(first - timedelta(days=1)), _num(last + timedelta(days=1)))
-        _date_axis(ax_k, first, last)
-    else:
-        starts = [start for _, start, _, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
-        stops = [stop for _, _, stop, _ in bars] + [_d(e["date"]) for e in report["eeg"]]
-        if starts:
-            _date_axis(ax_k, min(starts), max(stops))
-    return fig
 
 
 #: Style of a centile line by |z|: the median bold, the 2nd/98th solid, the others dotted.
