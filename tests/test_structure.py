@@ -51,7 +51,6 @@ LONG_FUNCTIONS_ALLOWED: set[str] = {
     "spasmcare.keto.solver:_milp_solve",
     "spasmcare.keto.solver:explain_infeasible",
     "spasmcare.record.io:record_to_dict",
-    "spasmcare.report.data:build_report",
 }
 
 

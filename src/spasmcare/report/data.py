@@ -52,7 +52,7 @@ from spasmcare.measures.response import (
 )
 from spasmcare.measures.status import patient_status
 from spasmcare.plain import plain_dates
-from spasmcare.record.model import Record, Treatment
+from spasmcare.record.model import DietPeriod, Record, Treatment
 
 REPORT_FORMAT = "spasmcare-report"
 REPORT_VERSION = 1
@@ -189,28 +189,9 @@ def build_report(
     if status is None:
         status = patient_status(record, o.today or date.today(), settings=o.alerts)
     view = DiaryView(record)
-    p = record.patient
     index = index_treatment(record, o.treatment_id)
     measures: dict[str, Any] = {}
-    treatments = []
-    for t in sorted(record.treatments, key=lambda t: (t.start, t.id)):
-        results = treatment_measures(view, t, o.response, o.eeg) if t.continues is None else {}
-        block: dict[str, Any] = {
-            "id": t.id,
-            "drug": t.drug,
-            "protocol": t.protocol,
-            "start": t.start,
-            "stop": t.stop,
-            "continues": t.continues,
-            "doses": [
-                {"start": d.start, "amount": d.amount, "unit": d.unit, "note": d.note}
-                for d in t.doses
-            ],
-            "measures": {k: v.to_dict() for k, v in results.items()},
-        }
-        treatments.append(block)
-        if index is not None and t.id == index.id:
-            measures.update(block["measures"])
+    treatments = _treatment_blocks(record, view, o, index, measures)
     for key in TREATMENT_KEYS:
         measures.setdefault(key, _missing(key, "no treatment in the record"))
 
@@ -218,40 +199,8 @@ def build_report(
     if index is not None:
         day7["replan"] = day7_replan(record, index, measures["spasms_continuing_day7"]["value"])
 
-    diet = (
-        record.diet(o.diet_id)
-        if o.diet_id
-        else (
-            sorted(record.diet_periods, key=lambda d: d.start)[0] if record.diet_periods else None
-        )
-    )
-    if o.diet_id and diet is None:
-        raise InputError(
-            "diet",
-            o.diet_id,
-            "the id of a diet period in the record: "
-            + ", ".join(d.id for d in record.diet_periods),
-        )
-    diets = []
-    for d in sorted(record.diet_periods, key=lambda d: d.start):
-        results = diet_measures(view, d, o.response)
-        results["kd_hypsarrhythmia_score_3m"] = kd_hypsarrhythmia_score_3m(record, d, o.eeg)
-        markers: tuple[Marker, ...] = ("bhb", "ratio")
-        for marker in markers:
-            r = adherence_correlation(view, d, marker, o.adherence)
-            results[r.key] = r
-        dblock: dict[str, Any] = {
-            "id": d.id,
-            "diet": d.diet,
-            "start": d.start,
-            "stop": d.stop,
-            "prescribed_ratio": d.prescribed_ratio,
-            "measures": {k: v.to_dict() for k, v in results.items()},
-            "adherence": adherence_rows(view, d),
-        }
-        diets.append(dblock)
-        if diet is not None and d.id == diet.id:
-            measures.update(dblock["measures"])
+    diet = _index_diet(record, o)
+    diets = _diet_blocks(record, view, o, diet, measures)
     for key in DIET_KEYS:
         measures.setdefault(key, _missing(key, "no diet period in the record"))
 
@@ -263,76 +212,14 @@ def build_report(
         date.fromisoformat(str(rel["value"])) if rel["status"] == "met" and rel["value"] else None
     )
     eegs = eeg_rows(record, o.eeg, relapse_on)
-    alerts_lab = lab_alerts(record, o.labs)
-    # every out-of-range result and flag of the record, of any date: history, not alerts
-    alerts: list[dict[str, Any]] = [a.to_dict() for a in alerts_lab]
-    latest_flag = {(f["kind"], f["measure"]): f for f in gflags}  # latest of each kind
-    alerts += [
-        {
-            "kind": f["kind"],
-            "severity": "review",
-            "at": f["date"],
-            "message": f["message"],
-            "action": "Review growth and nutrition with the team.",
-            "source": f["source"],
-        }
-        for f in latest_flag.values()
-    ]
-    for row in eegs:
-        alerts += [
-            {
-                "kind": "eeg",
-                "severity": "info",
-                "at": row["date"],
-                "message": msg,
-                "action": "",
-                "source": "EEG scores",
-            }
-            for msg in row["flags"]
-        ]
-    kd_flag = measures["kd_hypsarrhythmia_score_3m"]
-    if kd_flag["status"] == "met":
-        alerts.append(
-            {
-                "kind": "kd_hypsarrhythmia_3m",
-                "severity": "review",
-                "at": kd_flag["details"].get("eeg_date"),
-                "message": kd_flag["reason"],
-                "action": "Poor outcome on the diet likely: consider alternatives.",
-                "source": kd_flag["source"],
-            }
-        )
-    order = {"urgent": 0, "review": 1, "info": 2}
-    alerts.sort(key=lambda a: (order.get(a["severity"], 3), str(a["at"])))
-
-    daily = []
-    if view.first and view.last:
-        daily = [
-            {"date": d.day, "recorded": d.recorded, "spasms": d.spasms, "clusters": d.clusters}
-            for d in view.days(view.first, view.last)
-        ]
+    alerts = _findings(record, o, measures, gflags, eegs)
+    daily = _daily_rows(view)
     recorded_n = sum(1 for d in daily if d["recorded"])
-    last = view.last
-    age_now = corrected = None
-    if last is not None:
-        age_now = round((last - p.birth_date).days / DAYS_PER_MONTH, 1)
-        c = corrected_age_years(p.birth_date, last, p.gestation_weeks, p.gestation_days)
-        corrected = round(c * 12, 1) if c is not None else None
     report = {
         "format": REPORT_FORMAT,
         "report_version": REPORT_VERSION,
         "record_schema_version": record.schema_version,
-        "patient": {
-            "id": p.id,
-            "name": p.name,
-            "sex": p.sex,
-            "birth_date": p.birth_date,
-            "gestation": f"{p.gestation_weeks}+{p.gestation_days}",
-            "preterm": p.gestation_weeks < PRETERM_BEFORE_WEEKS,
-            "onset_date": p.onset_date,
-            "age_months_at_last_diary_day": age_now,
-            "corrected_age_months_at_last_diary_day": corrected,
-        },
+        "patient": _patient_block(record, view.last),
         "etiology": {
             "category": record.etiology.category,
             "gene": record.etiology.gene,
@@ -380,6 +267,173 @@ def build_report(
     }
     plain: dict[str, Any] = jsonable(report)
     return plain
+
+
+def _patient_block(record: Record, last: date | None) -> dict[str, Any]:
+    """Who the report is about, with the age (and corrected age) on the last diary day."""
+    p = record.patient
+    age_now = corrected = None
+    if last is not None:
+        age_now = round((last - p.birth_date).days / DAYS_PER_MONTH, 1)
+        c = corrected_age_years(p.birth_date, last, p.gestation_weeks, p.gestation_days)
+        corrected = round(c * 12, 1) if c is not None else None
+    return {
+        "id": p.id,
+        "name": p.name,
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "gestation": f"{p.gestation_weeks}+{p.gestation_days}",
+        "preterm": p.gestation_weeks < PRETERM_BEFORE_WEEKS,
+        "onset_date": p.onset_date,
+        "age_months_at_last_diary_day": age_now,
+        "corrected_age_months_at_last_diary_day": corrected,
+    }
+
+
+def _treatment_blocks(
+    record: Record,
+    view: DiaryView,
+    o: ReportOptions,
+    index: Treatment | None,
+    measures: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Each treatment with its measures; the index treatment's measures go into ``measures``."""
+    treatments = []
+    for t in sorted(record.treatments, key=lambda t: (t.start, t.id)):
+        results = treatment_measures(view, t, o.response, o.eeg) if t.continues is None else {}
+        block: dict[str, Any] = {
+            "id": t.id,
+            "drug": t.drug,
+            "protocol": t.protocol,
+            "start": t.start,
+            "stop": t.stop,
+            "continues": t.continues,
+            "doses": [
+                {"start": d.start, "amount": d.amount, "unit": d.unit, "note": d.note}
+                for d in t.doses
+            ],
+            "measures": {k: v.to_dict() for k, v in results.items()},
+        }
+        treatments.append(block)
+        if index is not None and t.id == index.id:
+            measures.update(block["measures"])
+    return treatments
+
+
+def _index_diet(record: Record, o: ReportOptions) -> DietPeriod | None:
+    """The diet period judged: the one named in the options, else the first."""
+    diet = (
+        record.diet(o.diet_id)
+        if o.diet_id
+        else (
+            sorted(record.diet_periods, key=lambda d: d.start)[0] if record.diet_periods else None
+        )
+    )
+    if o.diet_id and diet is None:
+        raise InputError(
+            "diet",
+            o.diet_id,
+            "the id of a diet period in the record: "
+            + ", ".join(d.id for d in record.diet_periods),
+        )
+    return diet
+
+
+def _diet_blocks(
+    record: Record,
+    view: DiaryView,
+    o: ReportOptions,
+    diet: DietPeriod | None,
+    measures: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Each diet period with its measures and adherence; the index diet's measures go into
+    ``measures``."""
+    diets = []
+    for d in sorted(record.diet_periods, key=lambda d: d.start):
+        results = diet_measures(view, d, o.response)
+        results["kd_hypsarrhythmia_score_3m"] = kd_hypsarrhythmia_score_3m(record, d, o.eeg)
+        markers: tuple[Marker, ...] = ("bhb", "ratio")
+        for marker in markers:
+            r = adherence_correlation(view, d, marker, o.adherence)
+            results[r.key] = r
+        dblock: dict[str, Any] = {
+            "id": d.id,
+            "diet": d.diet,
+            "start": d.start,
+            "stop": d.stop,
+            "prescribed_ratio": d.prescribed_ratio,
+            "measures": {k: v.to_dict() for k, v in results.items()},
+            "adherence": adherence_rows(view, d),
+        }
+        diets.append(dblock)
+        if diet is not None and d.id == diet.id:
+            measures.update(dblock["measures"])
+    return diets
+
+
+def _findings(
+    record: Record,
+    o: ReportOptions,
+    measures: dict[str, Any],
+    gflags: list[dict[str, Any]],
+    eegs: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Every out-of-range result and flag of the record, of any date (history, not alerts),
+    most severe first."""
+    alerts_lab = lab_alerts(record, o.labs)
+    # every out-of-range result and flag of the record, of any date: history, not alerts
+    alerts: list[dict[str, Any]] = [a.to_dict() for a in alerts_lab]
+    latest_flag = {(f["kind"], f["measure"]): f for f in gflags}  # latest of each kind
+    alerts += [
+        {
+            "kind": f["kind"],
+            "severity": "review",
+            "at": f["date"],
+            "message": f["message"],
+            "action": "Review growth and nutrition with the team.",
+            "source": f["source"],
+        }
+        for f in latest_flag.values()
+    ]
+    for row in eegs:
+        alerts += [
+            {
+                "kind": "eeg",
+                "severity": "info",
+                "at": row["date"],
+                "message": msg,
+                "action": "",
+                "source": "EEG scores",
+            }
+            for msg in row["flags"]
+        ]
+    kd_flag = measures["kd_hypsarrhythmia_score_3m"]
+    if kd_flag["status"] == "met":
+        alerts.append(
+            {
+                "kind": "kd_hypsarrhythmia_3m",
+                "severity": "review",
+                "at": kd_flag["details"].get("eeg_date"),
+                "message": kd_flag["reason"],
+                "action": "Poor outcome on the diet likely: consider alternatives.",
+                "source": kd_flag["source"],
+            }
+        )
+    order = {"urgent": 0, "review": 1, "info": 2}
+    alerts.sort(key=lambda a: (order.get(a["severity"], 3), str(a["at"])))
+
+    return alerts
+
+
+def _daily_rows(view: DiaryView) -> list[dict[str, Any]]:
+    """Spasms per diary day, recorded or not."""
+    daily = []
+    if view.first and view.last:
+        daily = [
+            {"date": d.day, "recorded": d.recorded, "spasms": d.spasms, "clusters": d.clusters}
+            for d in view.days(view.first, view.last)
+        ]
+    return daily
 
 
 def measure_text(m: dict[str, Any]) -> str:
