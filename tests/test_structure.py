@@ -227,3 +227,16 @@ def test_no_long_function_in_the_domain_packages() -> None:
                 long.add(f"{name}:{qualified}")
     assert long - LONG_FUNCTIONS_ALLOWED == set(), "split these functions (≲ 80 lines)"
     assert LONG_FUNCTIONS_ALLOWED - long == set(), "these functions are short now: unlist them"
+
+
+def test_only_the_adapters_import_the_demo_clinic() -> None:
+    # spasmcare.demo sits above the domain packages; record.synthetic is its one-release
+    # re-export (it reads the demo lazily, when a name is asked for)
+    graph = import_graph()
+    importers = {
+        name
+        for name, imported in graph.items()
+        if any(m == "spasmcare.demo" or m.startswith("spasmcare.demo.") for m in imported)
+        and not name.startswith("spasmcare.demo")
+    }
+    assert {m for m in importers if is_domain(m)} == {"spasmcare.record.synthetic"}
