@@ -3,7 +3,7 @@
 Run: ``python -m benchmarks cli``. Each command runs in a fresh Python process, once to warm the
 OS file cache and then ``REPEATS`` times; the report gives the median and the best wall time and
 the median user CPU time of the process (what ``/usr/bin/time -f "%e %U"`` shows). The record is
-the 2-year fictional one (``spasmcare.record.synthetic.long_record``, ending today).
+the 2-year fictional one (``spasmcare.demo.long_record``, ending today).
 
 Targets: ≤ 0.5 s for any command (``--help``, ``foods search butter``); ≤ 1 s for ``report``
 of the 2-year record with ``--html``.
@@ -36,7 +36,7 @@ def _run(args: list[str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    from spasmcare.record.synthetic import long_record
+    from spasmcare.demo import long_record
 
     with tempfile.TemporaryDirectory() as tmp:
         record = Path(tmp) / "long.json"

@@ -167,7 +167,7 @@ call_command("migrate", verbosity=0)
 if connection.vendor != "sqlite":
     call_command("flush", interactive=False, verbosity=0)
 from spasmcare.record import record_from_dict
-from spasmcare.record.synthetic import demo_clinic
+from spasmcare.demo import demo_clinic
 from spasmcare.web import audit, records
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient
 from spasmcare.web.cohorts import build_cohort
@@ -233,7 +233,7 @@ import json, sys, time
 import django
 django.setup()
 from datetime import date, timedelta
-from spasmcare.record.synthetic import long_record
+from spasmcare.demo import long_record
 from spasmcare.web import audit, summaries
 from spasmcare.web.models import CareTeam
 n = int(sys.argv[1])

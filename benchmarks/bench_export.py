@@ -1,6 +1,6 @@
 """Bulk FHIR export (NDJSON) of 1,000 and 10,000 fictional patients: time, peak memory, MB.
 
-``python -m benchmarks export``. The fictional demo clinic (``spasmcare.record.synthetic``,
+``python -m benchmarks export``. The fictional demo clinic (``spasmcare.demo``,
 3 seeds × 14 infants = 42 different records) is cycled to the wanted count, each copy with its
 own patient id, so every exported resource has its own id. Each patient is mapped to FHIR
 R4B resources and appended to the NDJSON files, as ``spasmcare export fhir --ndjson`` does.
@@ -42,9 +42,9 @@ def _peak_mb() -> float:
 
 def one(count: int, check_every: int, deidentify: bool = False) -> dict[str, float]:
     """Export ``count`` patients in this process; return the measures."""
+    from spasmcare.demo import demo_clinic
     from spasmcare.interop.bulk import write_ndjson
     from spasmcare.record import record_from_dict
-    from spasmcare.record.synthetic import demo_clinic
 
     docs = [i.record for seed in SEEDS for i in demo_clinic(TODAY, seed=seed)]
     start = time.perf_counter()

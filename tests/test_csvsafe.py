@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasmcare.csvsafe import FORMULA_STARTS, csv_text, is_number, safe_cell
+from spasmcare.demo import demo_clinic
 from spasmcare.interop import redcap
 from spasmcare.measures.cohort import (
     COLUMNS,
@@ -23,7 +24,6 @@ from spasmcare.measures.cohort import (
     rows_to_csv,
 )
 from spasmcare.record import record_from_dict
-from spasmcare.record.synthetic import demo_clinic
 
 TODAY = date(2026, 12, 2)
 SALT = "a-test-salt-of-enough-length"

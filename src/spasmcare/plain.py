@@ -116,7 +116,8 @@ def _vocabulary() -> dict[str, str]:
     out |= {k: t.label for k, t in CATALOGUE.items()}
     # "other" is both an etiology and a diet: it stays the word "other"
     out |= {k: v for k, v in (ETIOLOGY_LABELS | DIET_LABELS).items() if k != "other"}
-    # issue 24: side effects and the actions taken (families' words: side_effects.family_words)
+    # issue 24: side effects and the actions taken (a family's sentence:
+    # report.family.side_effect_words)
     from spasmcare.record.side_effects import ACTIONS, EFFECTS
 
     out |= {k: v for k, v in (EFFECTS | ACTIONS).items() if "_" in k and k not in out}
@@ -128,7 +129,7 @@ def _vocabulary() -> dict[str, str]:
     except Exception:  # the food list must not stop any page from reading
         pass
     try:
-        from spasmcare.therapy import list_protocols
+        from spasmcare.therapy.protocol import list_protocols
 
         # the title up to its details: "High-dose oral prednisolone, UKISS"
         out |= {p.id: p.title.split(" (")[0] for p in list_protocols()}

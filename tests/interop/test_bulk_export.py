@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmcare.demo import demo_clinic
 from spasmcare.errors import InputError
 from spasmcare.interop import bulk
 from spasmcare.interop.bulk import MANIFEST, read_ndjson, write_ndjson
@@ -20,7 +21,6 @@ from spasmcare.interop.deid_fhir import MAX_SHIFT_DAYS, date_shift_days
 from spasmcare.interop.fhir import _NAMESPACE, record_resources, resource_id
 from spasmcare.measures.cohort import pseudonym
 from spasmcare.record import record_from_dict
-from spasmcare.record.synthetic import demo_clinic
 
 TODAY = date(2026, 12, 2)
 SALT = "a-test-salt-of-enough-length"

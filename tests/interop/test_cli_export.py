@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from spasmcare.demo import demo_clinic
 from spasmcare.interop.bulk import read_ndjson
 from spasmcare.interop.fhir import validate_resources
-from spasmcare.record.synthetic import demo_clinic
 from tests.conftest import run_cli
 
 TODAY = date(2026, 12, 2)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from spasmcare.csvsafe import FORMULA_STARTS, is_number
+from spasmcare.demo import demo_clinic
 from spasmcare.interop.bulk import read_ndjson
-from spasmcare.record.synthetic import demo_clinic
 from tests.conftest import run_cli
 
 TODAY = date(2026, 12, 2)

@@ -10,10 +10,10 @@ from fhir.resources.R4B import get_fhir_model_class
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmcare.demo import demo_clinic
 from spasmcare.errors import InputError
 from spasmcare.interop import fhir
 from spasmcare.record import record_from_dict
-from spasmcare.record.synthetic import demo_clinic
 
 TODAY = date(2026, 12, 2)
 

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasmcare.csvsafe import safe_cell
+from spasmcare.demo import demo_clinic
 from spasmcare.errors import InputError
 from spasmcare.interop import redcap
 from spasmcare.measures.cohort import COLUMNS, cohort_rows, pseudonym
 from spasmcare.measures.deid import deidentify
 from spasmcare.record import record_from_dict
-from spasmcare.record.synthetic import demo_clinic
 
 TODAY = date(2026, 12, 2)
 SALT = "a-test-salt-of-enough-length"

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmcare.demo import demo_clinic
 from spasmcare.errors import InputError
 from spasmcare.measures.cohort import COLUMNS, cohort_rows, rows_to_csv
 from spasmcare.measures.deid import DEFAULT_K, deidentify, quasi_identifier_groups
 from spasmcare.record import record_from_dict
-from spasmcare.record.synthetic import demo_clinic
 
 TODAY = date(2026, 12, 1)
 SALT = "a-test-salt-of-enough-length-0123"

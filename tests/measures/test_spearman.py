@@ -85,10 +85,10 @@ def test_edge_cases() -> None:
 def test_the_long_synthetic_record_gets_scipys_numbers() -> None:
     import datetime
 
+    from spasmcare.demo import long_record
     from spasmcare.measures.adherence import adherence_rows
     from spasmcare.measures.diary import as_view
     from spasmcare.record import record_from_dict
-    from spasmcare.record.synthetic import long_record
 
     today = datetime.date(2026, 12, 1)
     rec = record_from_dict(long_record(today).record, today=today)

@@ -18,7 +18,8 @@ from spasmcare.interop.fhir_side_effects import side_effect_item
 from spasmcare.measures.side_effects import side_effect_counts
 from spasmcare.plain import label
 from spasmcare.record import record_from_dict, record_to_dict
-from spasmcare.record.side_effects import EFFECTS, SideEffect, family_words
+from spasmcare.record.side_effects import EFFECTS, SideEffect
+from spasmcare.report.family import side_effect_words
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "iess-synthetic-infant.json"
 TODAY = date(2026, 12, 7)
@@ -89,7 +90,7 @@ def test_fhir_adverse_event_round_trip() -> None:
 
 def test_plain_words_for_families() -> None:
     s = SideEffect("vomiting", date(2026, 8, 12), "family", grade=2, resolved=date(2026, 8, 14))
-    assert family_words(s) == "being sick (vomiting) from 12 Aug 2026 to 14 Aug 2026, moderate"
+    assert side_effect_words(s) == "being sick (vomiting) from 12 Aug 2026 to 14 Aug 2026, moderate"
     assert label("weight_loss") == "weight loss"
     assert label("diet_stopped") == "diet stopped"
     assert label("diet_adjusted") == "diet adjusted (ratio, fluid or foods)"

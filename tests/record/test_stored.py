@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmcare.demo import demo_clinic
 from spasmcare.errors import InputError
 from spasmcare.record import io, record_from_dict, record_from_stored
-from spasmcare.record.synthetic import demo_clinic
 
 from .test_io import TODAY, minimal
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from spasmcare.demo import long_record
 from spasmcare.record import record_from_dict
 from spasmcare.record.model import DIET_LABELS
-from spasmcare.record.synthetic import long_record
 from spasmcare.report import build_report, charts
 
 TODAY = date(2026, 12, 1)

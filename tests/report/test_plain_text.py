@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from spasmcare.demo import long_record
 from spasmcare.measures.labs import UNSOURCED_ALERTS
 from spasmcare.plain import day_text, plain_dates, when_text
 from spasmcare.record import record_from_dict, record_from_json
 from spasmcare.record.model import DIET_KINDS, DIET_LABELS, KRAMER_ITEMS, KRAMER_VARIANTS
-from spasmcare.record.synthetic import long_record
 from spasmcare.report import MEASURE_KEYS, build_report, render_html
 
 TODAY = date(2026, 6, 1)

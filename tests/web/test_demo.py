@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spasmcare.record.synthetic import DemoInfant, demo_clinic
+from spasmcare.demo import DemoInfant, demo_clinic
 from spasmcare.web import audit, courses, demo, records
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, User
 

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from spasmcare.demo import DemoInfant, demo_clinic, keto_prescription
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import Portion, analyze
-from spasmcare.record.synthetic import DemoInfant, demo_clinic, keto_prescription
 from spasmcare.web import demo, demo_keto, records
 from spasmcare.web.keto_forms import FeedState
 from spasmcare.web.models import Entry, Kind, Patient, User

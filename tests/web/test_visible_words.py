@@ -20,10 +20,10 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.test import Client
 
+from spasmcare.demo import demo_clinic
 from spasmcare.keto.fluids import FLUID_RULES
 from spasmcare.keto.protein import PROTEIN_REFERENCES
 from spasmcare.record.model import DIET_LABELS
-from spasmcare.record.synthetic import demo_clinic
 from spasmcare.therapy import list_protocols
 from spasmcare.web import demo, records
 from spasmcare.web.models import User

@@ -8,12 +8,15 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from spasmcare.errors import InputError
 from spasmcare.jsonable import jsonable
+
+if TYPE_CHECKING:
+    from spasmcare.record import Record
 
 console = Console()
 
@@ -67,3 +70,25 @@ def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
         return "unknown"
     text = f"{value:.{digits}f}"
     return f"{text} {unit}".rstrip()
+
+
+def record_files(records: list[Path], directory: Path | None) -> list[Path]:
+    """The record files named, then every ``*.json`` of ``directory``; at least one."""
+    files = list(records)
+    if directory is not None:
+        if not directory.is_dir():
+            raise InputError("--dir", str(directory), "a directory of record JSON files")
+        files += sorted(directory.glob("*.json"))
+    if not files:
+        raise InputError("RECORD", None, "at least one record JSON file, or --dir DIRECTORY")
+    return files
+
+
+def load_record(path: Path, today: date | None) -> Record:
+    """One record file, read bounded and validated; an error names the file."""
+    from spasmcare.record import record_from_json
+
+    try:
+        return record_from_json(read_text(path), today=today)
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc.field}", exc.value, exc.accepted) from exc

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from spasmcare.cli._common import emit, parse_today, read_text
+from spasmcare.cli._common import emit, load_record, parse_today, read_text, record_files
 from spasmcare.errors import InputError
 
 if TYPE_CHECKING:
-    from spasmcare.record import Record
+    pass
 
 app = typer.Typer(
     help="Export records: FHIR R4B Bundle, FHIR Bulk Data NDJSON, REDCap dictionary + data.",
@@ -24,26 +24,6 @@ app = typer.Typer(
 )
 
 _TODAY_HELP = "Latest acceptable date YYYY-MM-DD (default: the system date)."
-
-
-def _files(records: list[Path], directory: Path | None) -> list[Path]:
-    files = list(records)
-    if directory is not None:
-        if not directory.is_dir():
-            raise InputError("--dir", str(directory), "a directory of record JSON files")
-        files += sorted(directory.glob("*.json"))
-    if not files:
-        raise InputError("RECORD", None, "at least one record JSON file, or --dir DIRECTORY")
-    return files
-
-
-def _load(path: Path, today: date | None) -> Record:
-    from spasmcare.record import record_from_json
-
-    try:
-        return record_from_json(read_text(path), today=today)
-    except InputError as exc:
-        raise InputError(f"{path.name}: {exc.field}", exc.value, exc.accepted) from exc
 
 
 def _options(  # noqa: ANN202
@@ -99,13 +79,13 @@ def fhir(
     """One record as a FHIR R4B Bundle, or many (--ndjson DIR) as FHIR Bulk Data NDJSON."""
     day = parse_today(today)
     options = _options(bhb_loinc, time_zone, no_name, day)
-    files = _files(records or [], directory)
+    files = record_files(records or [], directory)
     if ndjson is None:
         if len(files) != 1:
             raise InputError("RECORD", len(files), "exactly one record without --ndjson DIR")
         from spasmcare.interop.fhir import record_bundle
 
-        bundle = record_bundle(_load(files[0], day), options)
+        bundle = record_bundle(load_record(files[0], day), options)
         text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
         if out is None:
             sys.stdout.write(text)
@@ -123,7 +103,7 @@ def fhir(
 
     def sources() -> Iterator[tuple[str, object]]:
         for path in files:
-            yield path.name, (lambda p=path: _load(p, day))
+            yield path.name, (lambda p=path: load_record(p, day))
 
     manifest = write_ndjson(
         sources(),  # type: ignore[arg-type]
@@ -186,9 +166,9 @@ def redcap(
 
     day = parse_today(today) or date.today()
     salt = read_text(salt_file, "--salt-file").strip()
-    files = _files(records or [], directory)
+    files = record_files(records or [], directory)
     result = cohort_redcap(
-        [_load(p, day) for p in files], day, salt=salt, event_name=event, k=k, pathway=pathway
+        [load_record(p, day) for p in files], day, salt=salt, event_name=event, k=k, pathway=pathway
     )
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,7 @@ def development(
 ) -> None:
     """Developmental outcome at 12/18/24 months beside spasm response, by first-line therapy,
     diet and etiology, with the lead time as a covariate (de-identified, k-anonymous)."""
-    from spasmcare.cli.export import _files, _load
+    from spasmcare.cli._common import load_record, record_files
     from spasmcare.jsonable import jsonable
     from spasmcare.measures.development_outcome import outcome_rows, release, release_csv
 
@@ -57,8 +57,8 @@ def development(
         raise InputError("--k", k, "a whole number of rows, 1 or more")
     day = parse_today(today) or date.today()
     salt = read_text(salt_file, "--salt-file").strip()
-    files = _files(records or [], directory)
-    loaded = [_load(p, day) for p in files]
+    files = record_files(records or [], directory)
+    loaded = [load_record(p, day) for p in files]
     if redcap is not None:
         _write_redcap(redcap, loaded, day, salt, k, as_json)
         return

@@ -50,7 +50,7 @@ from datetime import date
 from typing import Any
 
 from spasmcare.errors import InputError
-from spasmcare.interop.fhir import CODE_SYSTEM, _concept, resource_id
+from spasmcare.interop.fhir_codes import CODE_SYSTEM, _concept, resource_id
 from spasmcare.record.model import Record
 from spasmcare.record.pathway import (
     PATHWAY_LABELS,

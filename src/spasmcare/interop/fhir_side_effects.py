@@ -1,4 +1,4 @@
-"""A side-effect AdverseEvent of :func:`spasmcare.interop.fhir.side_effect_resource` read back
+"""A side-effect AdverseEvent written by :func:`side_effect_resource` and read back
 into a record ``side_effects`` item (issue 24), for the record validator to check.
 
 Only the AdverseEvents spasmcare writes are read: the event coded ``side-effect-<code>`` in
@@ -14,8 +14,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from spasmcare.errors import InputError
-from spasmcare.interop.fhir import CODE_SYSTEM, EXT_ACTION, EXT_CTCAE_GRADE, EXT_RESOLVED
-from spasmcare.record.side_effects import REPORTERS
+from spasmcare.interop.fhir_codes import (
+    AE_OUTCOME,
+    CODE_SYSTEM,
+    EXT_ACTION,
+    EXT_CTCAE_GRADE,
+    EXT_RESOLVED,
+    _coding,
+    _concept,
+)
+from spasmcare.record.side_effects import ACTIONS, EFFECTS, REPORTERS, SideEffect
 
 _PREFIX = "side-effect-"
 
@@ -53,3 +61,32 @@ def side_effect_item(resource: Mapping[str, Any]) -> dict[str, Any]:
         if display.startswith("diet period "):
             item["diet"] = display[len("diet period ") :]
     return item
+
+
+def side_effect_resource(se: SideEffect, rid: str, subject: dict[str, Any]) -> dict[str, Any]:
+    """A record side effect as a FHIR R4B AdverseEvent (its codes and extensions are
+    spasmcare's own, documented in docs/MULTICENTRE.md)."""
+    ext = []
+    if se.grade is not None:
+        ext.append({"url": EXT_CTCAE_GRADE, "valueInteger": se.grade})
+    if se.resolved is not None:
+        ext.append({"url": EXT_RESOLVED, "valueDate": se.resolved.isoformat()})
+    outcome = ("resolved", "Resolved") if se.resolved else ("ongoing", "Ongoing")
+    out: dict[str, Any] = {
+        "resourceType": "AdverseEvent",
+        "id": rid,
+        "actuality": "actual",
+        "event": _concept(CODE_SYSTEM, f"side-effect-{se.effect}", EFFECTS[se.effect]),
+        "subject": subject,
+        "date": se.onset.isoformat(),
+        "outcome": _concept(AE_OUTCOME, *outcome),
+        "recorder": {"display": REPORTERS[se.reported_by]},
+    }
+    if ext:
+        out["extension"] = ext
+    if se.diet is not None:
+        out["suspectEntity"] = [{"instance": {"display": f"diet period {se.diet}"}}]
+    if se.action is not None:
+        action = _coding(CODE_SYSTEM, f"action-{se.action}", ACTIONS[se.action])
+        out.setdefault("extension", []).append({"url": EXT_ACTION, "valueCoding": action})
+    return out

@@ -3,7 +3,8 @@
 :func:`cohort_rows` turns patient records into one de-identified row per patient (no name, id,
 date of birth or calendar date: times are days from the start of the first-line treatment);
 :func:`response_rates` counts favourable, unfavourable and unknown answers by group;
-:func:`kaplan_meier` and :func:`km_by_group` estimate the time to spasm cessation;
+:func:`kaplan_meier` (in :mod:`spasmcare.measures.km`, re-exported here) and :func:`km_by_group`
+estimate the time to spasm cessation;
 :func:`rows_to_csv` writes the rows with the fixed column order :data:`COLUMNS`, de-identified
 to k-anonymity by :func:`spasmcare.measures.deid.deidentify` (every CSV export inherits it).
 
@@ -34,12 +35,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from statistics import NormalDist
 from types import MappingProxyType
 from typing import Any
 
@@ -49,6 +48,11 @@ from spasmcare.growth import DAYS_PER_MONTH
 from spasmcare.measures.deid import DEFAULT_K, deidentify
 from spasmcare.measures.diary import as_view
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions
+
+# re-exported: the Kaplan-Meier estimate moved to km.py
+from spasmcare.measures.km import KMStep as KMStep
+from spasmcare.measures.km import kaplan_meier as kaplan_meier
+from spasmcare.measures.km import km_median as km_median
 from spasmcare.measures.other_seizures import first_other_seizure_after_cessation
 from spasmcare.measures.response import (
     DEFAULT,
@@ -67,153 +71,6 @@ from spasmcare.measures.response import (
     treatment_measures,
 )
 from spasmcare.record.model import Record, Treatment
-
-# --- Kaplan-Meier ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KMStep:
-    """The product-limit estimate at one distinct observed time [1, 2, 3].
-
-    ``n_at_risk`` counts the subjects still followed just before ``time_days`` (those censored
-    at that time included). ``std_error`` is Greenwood's; ``ci_lower``/``ci_upper`` the
-    log-log interval. ``None`` where a formula is undefined: the standard error and interval
-    when the survival is 0, the interval when it is 1.
-    """
-
-    time_days: float
-    n_at_risk: int
-    events: int
-    censored: int
-    survival: float
-    std_error: float | None
-    ci_lower: float | None
-    ci_upper: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "time_days": self.time_days,
-            "n_at_risk": self.n_at_risk,
-            "events": self.events,
-            "censored": self.censored,
-            "survival": self.survival,
-            "std_error": self.std_error,
-            "ci_lower": self.ci_lower,
-            "ci_upper": self.ci_upper,
-        }
-
-
-def _event_flag(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    raise InputError(field, value, "true/1 for an event, false/0 for a censored time")
-
-
-def _duration(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(field, value, "a number of days, at least 0")
-    if not math.isfinite(value) or value < 0:
-        raise InputError(field, value, "a number of days, at least 0")
-    return float(value)
-
-
-def kaplan_meier(
-    durations_days: Sequence[float],
-    events: Sequence[bool | int],
-    *,
-    confidence: float = 0.95,
-) -> list[KMStep]:
-    """Kaplan-Meier product-limit estimate of the survival function [1].
-
-    Parameters
-    ----------
-    durations_days : sequence of float
-        Time of each subject [days, ≥ 0]: to the event, or to the last time it was followed.
-    events : sequence of bool or 0/1
-        ``True``/1 when the event was observed at that time, ``False``/0 when censored.
-    confidence : float
-        Level of the interval (default 0.95).
-
-    Returns
-    -------
-    list of KMStep
-        One step per distinct time (censoring-only times included, survival unchanged), in
-        time order; empty for empty input. All censored: survival stays 1.
-
-    Notes
-    -----
-    Ties: at a time with both events and censorings the events are taken first, so subjects
-    censored at ``t`` are counted at risk at ``t`` (the usual convention, as in [1]).
-
-    Greenwood [2]: Var S(t) = S(t)² Σ d_i / (n_i (n_i - d_i)); standard error = its root.
-    When every subject at risk has the event (n_i = d_i) the survival is 0 and the formula
-    divides by zero: the standard error and interval are ``None``.
-
-    Interval: log-log ("exponential Greenwood") [3]. With V = Σ d_i / (n_i (n_i - d_i)) and
-    z the standard-normal quantile of (1 + confidence) / 2, a = z √V / |ln S|; the bounds
-    are S^exp(a) (lower) and S^exp(-a) (upper). Undefined at S = 1 (no event yet) and
-    S = 0: ``None``.
-
-    Raises
-    ------
-    InputError
-        Lengths differ, a negative or non-finite duration, an event flag not 0/1/bool, or a
-        confidence outside (0, 1).
-    """
-    if len(durations_days) != len(events):
-        raise InputError(
-            "events",
-            len(events),
-            f"one event flag per duration ({len(durations_days)} durations)",
-        )
-    if not (isinstance(confidence, float | int) and 0 < confidence < 1):
-        raise InputError("confidence", confidence, "a level between 0 and 1, e.g. 0.95")
-    subjects = sorted(
-        (_duration(t, f"durations_days[{i}]"), _event_flag(e, f"events[{i}]"))
-        for i, (t, e) in enumerate(zip(durations_days, events, strict=True))
-    )
-    z = NormalDist().inv_cdf((1 + confidence) / 2)
-    steps: list[KMStep] = []
-    at_risk = len(subjects)
-    survival = 1.0
-    greenwood_sum = 0.0
-    i = 0
-    while i < len(subjects):
-        time = subjects[i][0]
-        j = i
-        while j < len(subjects) and subjects[j][0] == time:
-            j += 1
-        died = sum(1 for _, e in subjects[i:j] if e)
-        lost = (j - i) - died
-        if died:
-            survival *= 1 - died / at_risk
-            if at_risk > died:
-                greenwood_sum += died / (at_risk * (at_risk - died))
-            else:
-                greenwood_sum = math.inf
-        std_error: float | None
-        lower: float | None = None
-        upper: float | None = None
-        if survival == 0.0 or math.isinf(greenwood_sum):
-            survival, std_error = 0.0, None
-        else:
-            std_error = survival * math.sqrt(greenwood_sum)
-            if survival < 1.0:
-                a = z * math.sqrt(greenwood_sum) / abs(math.log(survival))
-                lower, upper = survival ** math.exp(a), survival ** math.exp(-a)
-        steps.append(KMStep(time, at_risk, died, lost, survival, std_error, lower, upper))
-        at_risk -= j - i
-        i = j
-    return steps
-
-
-def km_median(steps: Sequence[KMStep]) -> float | None:
-    """Median time: the first time at which the survival is 0.5 or less [1]; ``None`` when the
-    curve never reaches 0.5."""
-    return next((s.time_days for s in steps if s.survival <= 0.5), None)
-
 
 # --- first-line therapy groups ---------------------------------------------------------------
 

@@ -153,120 +153,114 @@ def urine_ca_cr_ratios(record: Record) -> list[LabResult]:
     return sorted(out, key=lambda x: x.at)
 
 
-def lab_alerts(record: Record, thresholds: LabThresholds = DEFAULT_LABS) -> list[Alert]:
-    """Alerts for every lab result outside its configured range, in time order."""
-    t = thresholds
+def _bhb_alert(record: Record, x: LabResult, t: LabThresholds) -> Alert | None:
+    """A β-hydroxybutyrate above the urgent limit, above the target, or below it on the diet."""
+    v, unit = x.value_si, x.unit_si
+    if v > t.bhb_high_mmol_l:
+        return Alert(
+            "bhb_high",
+            "urgent",
+            x.at,
+            x.analyte,
+            v,
+            unit,
+            f"β-hydroxybutyrate {v:.1f} mmol/L, above {t.bhb_high_mmol_l:g}",
+            "High ketones: assess the infant now. The NHS GGC protocol gives 30 mL "
+            "fruit juice (or 30 mL water with 5 g Maxijul) and a recheck after 15-20 "
+            "minutes; tell the ketogenic team.",
+            SRC_BHB_HIGH,
+        )
+    if v > t.bhb_target_high_mmol_l:
+        return Alert(
+            "bhb_above_target",
+            "review",
+            x.at,
+            x.analyte,
+            v,
+            unit,
+            f"β-hydroxybutyrate {v:.1f} mmol/L, above the "
+            f"{t.bhb_target_low_mmol_l:g}-{t.bhb_target_high_mmol_l:g} target",
+            "Watch for hyperketosis (lethargy, vomiting, fast breathing), recheck, and "
+            "review the ratio with the dietitian.",
+            SRC_BHB,
+        )
+    if v < t.bhb_target_low_mmol_l and _on_diet(record, x.day, t.bhb_low_grace_days):
+        return Alert(
+            "bhb_below_target",
+            "review",
+            x.at,
+            x.analyte,
+            v,
+            unit,
+            f"β-hydroxybutyrate {v:.1f} mmol/L on the diet, below {t.bhb_target_low_mmol_l:g}",
+            "Ketosis below target: check adherence, hidden carbohydrate (medicines, "
+            "feeds) and the prescribed ratio with the ketogenic team.",
+            SRC_BHB_LOW,
+        )
+    return None
+
+
+def _chemistry_alert(x: LabResult, t: LabThresholds) -> Alert | None:
+    """A low glucose, a low bicarbonate or raised lipids (the last two only with a local
+    cut-off)."""
+    v, unit = x.value_si, x.unit_si
+    if x.analyte == "glucose" and v <= t.glucose_low_mmol_l:
+        return Alert(
+            "glucose_low",
+            "urgent",
+            x.at,
+            x.analyte,
+            v,
+            unit,
+            f"glucose {v:.1f} mmol/L, at or below {t.glucose_low_mmol_l:g}",
+            "Hypoglycaemia: check the infant now and follow the local protocol. Sources "
+            "quote 15-30 mL apple or orange juice by mouth, IV glucose 0.25 g/kg when oral "
+            "treatment is not possible, and a recheck.",
+            SRC_GLUCOSE,
+        )
+    if (
+        x.analyte == "bicarbonate"
+        and t.bicarbonate_low_mmol_l is not None
+        and v < t.bicarbonate_low_mmol_l
+    ):
+        return Alert(
+            "acidosis",
+            "review",
+            x.at,
+            x.analyte,
+            v,
+            unit,
+            f"bicarbonate {v:.1f} mmol/L, below the local cut-off {t.bicarbonate_low_mmol_l:g}",
+            "Possible metabolic acidosis: check a blood gas, hydration and drugs that "
+            "lower bicarbonate (e.g. topiramate), and discuss citrate/bicarbonate with "
+            "the team.",
+            "local cut-off (no sourced value)",
+        )
+    if x.analyte in ("total_cholesterol", "triglycerides"):
+        limit = (
+            t.total_cholesterol_high_mmol_l
+            if x.analyte == "total_cholesterol"
+            else t.triglycerides_high_mmol_l
+        )
+        if limit is not None and v > limit:
+            return Alert(
+                f"{x.analyte}_high",
+                "review",
+                x.at,
+                x.analyte,
+                v,
+                unit,
+                f"{ANALYTES[x.analyte].label} {v:.2f} mmol/L, above the local cut-off {limit:g}",
+                "Raised lipids on the diet: repeat fasting, and review the fat sources "
+                "with the dietitian.",
+                "local cut-off (no sourced value)",
+            )
+    return None
+
+
+def _ucacr_alerts(record: Record, t: LabThresholds) -> list[Alert]:
+    """Every urine calcium/creatinine ratio above the 95th centile for the age."""
     alerts: list[Alert] = []
-    for x in sorted(record.labs, key=lambda x: x.at):
-        v, unit = x.value_si, x.unit_si
-        if x.analyte == "bhb":
-            if v > t.bhb_high_mmol_l:
-                alerts.append(
-                    Alert(
-                        "bhb_high",
-                        "urgent",
-                        x.at,
-                        x.analyte,
-                        v,
-                        unit,
-                        f"β-hydroxybutyrate {v:.1f} mmol/L, above {t.bhb_high_mmol_l:g}",
-                        "High ketones: assess the infant now. The NHS GGC protocol gives 30 mL "
-                        "fruit juice (or 30 mL water with 5 g Maxijul) and a recheck after 15-20 "
-                        "minutes; tell the ketogenic team.",
-                        SRC_BHB_HIGH,
-                    )
-                )
-            elif v > t.bhb_target_high_mmol_l:
-                alerts.append(
-                    Alert(
-                        "bhb_above_target",
-                        "review",
-                        x.at,
-                        x.analyte,
-                        v,
-                        unit,
-                        f"β-hydroxybutyrate {v:.1f} mmol/L, above the "
-                        f"{t.bhb_target_low_mmol_l:g}-{t.bhb_target_high_mmol_l:g} target",
-                        "Watch for hyperketosis (lethargy, vomiting, fast breathing), recheck, and "
-                        "review the ratio with the dietitian.",
-                        SRC_BHB,
-                    )
-                )
-            elif v < t.bhb_target_low_mmol_l and _on_diet(record, x.day, t.bhb_low_grace_days):
-                alerts.append(
-                    Alert(
-                        "bhb_below_target",
-                        "review",
-                        x.at,
-                        x.analyte,
-                        v,
-                        unit,
-                        f"β-hydroxybutyrate {v:.1f} mmol/L on the diet, below "
-                        f"{t.bhb_target_low_mmol_l:g}",
-                        "Ketosis below target: check adherence, hidden carbohydrate (medicines, "
-                        "feeds) and the prescribed ratio with the ketogenic team.",
-                        SRC_BHB_LOW,
-                    )
-                )
-        elif x.analyte == "glucose" and v <= t.glucose_low_mmol_l:
-            alerts.append(
-                Alert(
-                    "glucose_low",
-                    "urgent",
-                    x.at,
-                    x.analyte,
-                    v,
-                    unit,
-                    f"glucose {v:.1f} mmol/L, at or below {t.glucose_low_mmol_l:g}",
-                    "Hypoglycaemia: check the infant now and follow the local protocol. Sources "
-                    "quote 15-30 mL apple or orange juice by mouth, IV glucose 0.25 g/kg when oral "
-                    "treatment is not possible, and a recheck.",
-                    SRC_GLUCOSE,
-                )
-            )
-        elif (
-            x.analyte == "bicarbonate"
-            and t.bicarbonate_low_mmol_l is not None
-            and v < t.bicarbonate_low_mmol_l
-        ):
-            alerts.append(
-                Alert(
-                    "acidosis",
-                    "review",
-                    x.at,
-                    x.analyte,
-                    v,
-                    unit,
-                    f"bicarbonate {v:.1f} mmol/L, below the local cut-off "
-                    f"{t.bicarbonate_low_mmol_l:g}",
-                    "Possible metabolic acidosis: check a blood gas, hydration and drugs that "
-                    "lower bicarbonate (e.g. topiramate), and discuss citrate/bicarbonate with "
-                    "the team.",
-                    "local cut-off (no sourced value)",
-                )
-            )
-        elif x.analyte in ("total_cholesterol", "triglycerides"):
-            limit = (
-                t.total_cholesterol_high_mmol_l
-                if x.analyte == "total_cholesterol"
-                else t.triglycerides_high_mmol_l
-            )
-            if limit is not None and v > limit:
-                alerts.append(
-                    Alert(
-                        f"{x.analyte}_high",
-                        "review",
-                        x.at,
-                        x.analyte,
-                        v,
-                        unit,
-                        f"{ANALYTES[x.analyte].label} {v:.2f} mmol/L, above the local cut-off "
-                        f"{limit:g}",
-                        "Raised lipids on the diet: repeat fasting, and review the fat sources "
-                        "with the dietitian.",
-                        "local cut-off (no sourced value)",
-                    )
-                )
     birth = record.patient.birth_date
     for x in urine_ca_cr_ratios(record):
         age_months = (x.day - birth).days / DAYS_PER_MONTH
@@ -287,6 +281,20 @@ def lab_alerts(record: Record, thresholds: LabThresholds = DEFAULT_LABS) -> list
                     SRC_UCACR,
                 )
             )
+    return alerts
+
+
+def lab_alerts(record: Record, thresholds: LabThresholds = DEFAULT_LABS) -> list[Alert]:
+    """Alerts for every lab result outside its configured range, in time order."""
+    alerts: list[Alert] = []
+    for x in sorted(record.labs, key=lambda x: x.at):
+        if x.analyte == "bhb":
+            alert = _bhb_alert(record, x, thresholds)
+        else:
+            alert = _chemistry_alert(x, thresholds)
+        if alert is not None:
+            alerts.append(alert)
+    alerts += _ucacr_alerts(record, thresholds)
     return sorted(alerts, key=lambda a: (str(a.at), a.kind))
 
 

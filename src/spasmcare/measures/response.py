@@ -54,19 +54,21 @@ References
     remission "sustained at 3 months after first treatment initiation"; Johns Hopkins series
     (drug-protocols.md §1.4): "spasm-free at 3 months" 62 %. Neither gives the length of the
     spasm-free window at 3 months (drug-protocols-evidence.md D-21).
+The measures live in three modules beside this one, re-exported here:
+:mod:`~spasmcare.measures.response_options` (options, sources, shared helpers),
+:mod:`~spasmcare.measures.response_course` (baseline, change, cessation, relapse, day 7) and
+:mod:`~spasmcare.measures.response_diet` (ketogenic-diet responders); the trial definitions
+and the per-treatment summary are here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Any, Literal
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import (
-    DayCount,
-    DiaryView,
     MeasureResult,
     Status,
     add_months,
@@ -74,201 +76,92 @@ from spasmcare.measures.diary import (
     check_spasm_free,
     day_number,
     short_days,
-    treatment_day,
 )
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions, hypsarrhythmia_present
+from spasmcare.measures.response_course import (
+    baseline_spasms_per_day,
+    percent_change,
+    percent_change_days_8_14,
+    relapse,
+    spasms_continuing_day7,
+    time_to_spasm_cessation,
+)
+from spasmcare.measures.response_diet import (
+    DietStopped,
+    kd_responder,
+)
+from spasmcare.measures.response_options import (
+    DEFAULT,
+    SRC_48H,
+    SRC_BASELINE,
+    SRC_CESSATION,
+    SRC_CHANGE,
+    SRC_DAY7,
+    SRC_ELECTRO,
+    SRC_ELTERMAN,
+    SRC_ICISS,
+    SRC_KD,
+    SRC_MYTINGER,
+    SRC_NISC,
+    SRC_NISC_SUSTAINED,
+    SRC_RELAPSE,
+    SRC_REMISSION,
+    SRC_SPASM_FREE_3M,
+    SRC_UKISS,
+    BaselineMode,
+    RecordOrView,
+    ResponseOptions,
+    _day,
+    _runs,
+    _span,
+    _window_result,
+)
 from spasmcare.record.model import DIET_LABELS, DietPeriod, Record, Treatment
 
-SRC_UKISS = "Lux 2004 (UKISS), Lancet 364:1773-8: no spasms on days 13 and 14"
-SRC_ICISS = "O'Callaghan 2017 (ICISS), Lancet Neurol 16:33-42: no witnessed spasms days 14-42"
-SRC_48H = "Epilepsy Res 2014;108:1378-84 (NCT01575639): 48 h spasm-free at day 14"
-SRC_ELTERMAN = (
-    "Elterman 2001, Neurology 57:1416-21: 7 consecutive spasm-free days starting "
-    "within the first 14 days"
-)
-SRC_NISC = (
-    "Grinspan 2021 (NISC), Neurology 97:e1217: no second treatment and no clinical "
-    "spasms after day 30, at day 60"
-)
-SRC_ELECTRO = (
-    "Wanigasinghe 2015, Pediatr Neurol 53:193-9 and Osborne 2023, EJPN 42:110-6: "
-    "no spasms and no hypsarrhythmia on EEG by day 14"
-)
-SRC_REMISSION = (
-    "Wanigasinghe 2015: electroclinical remission by day 14 then 28 days of "
-    "continued spasm freedom (cf. Mytinger 2015: ≥ 28 days)"
-)
-SRC_RELAPSE = (
-    "No standard definition in the trials: spasms again after ≥ 28 "
-    "spasm-free days; windows used 2-9 months (Hussain 2014), 12 months (Wan)"
-)
-SRC_NISC_SUSTAINED = (
-    "NISC, time to clinical remission and sustained resolution (abstract): last spasm by "
-    "day 14, no hypsarrhythmia on EEG 2-4 weeks after start, remission to day 30"
-)
-SRC_MYTINGER = (
-    "Mytinger 2015, Epileptic Disord 17:52-7: clinical remission ≥ 28 days starting at any "
-    "point in the course"
-)
-SRC_SPASM_FREE_3M = (
-    "Knupp 2016, Ann Neurol (remission sustained at 3 months after treatment start); "
-    "window before the 3-month date is a spasmcare setting (28 days by default)"
-)
-SRC_BASELINE = (
-    "spasmcare setting: mean over the 7 recorded days before the treatment (configurable); "
-    "no trial baseline window found in the reference"
-)
-SRC_CHANGE = "Percentage change from baseline: 100 × (follow-up − baseline) / baseline"
-SRC_CESSATION = (
-    "AAN/CNS 2004 (Mackay, Neurology 62:1668-81) outcome 'cessation of spasms'; "
-    "confirmed by a 7-day spasm-free run as in Elterman 2001 (configurable)"
-)
-SRC_DAY7 = (
-    "UK Infantile Spasms Trust: prednisolone 40 mg/day raised to 60 mg/day if not "
-    "effective in the first 7 days (VERIFY against Lux 2004 methods)"
-)
-SRC_KD = (
-    "Zhang 2019, Clin Neurol Neurosurg 184:105402 (≥ 50 % reduction, 90-99 %, "
-    "seizure-free at 3 and 6 months); time points 1/3/6/12 months (spasmcare setting)"
-)
-
-BaselineMode = Literal["recorded", "calendar"]
-#: Every measure takes the record, or a :class:`DiaryView` of it built once by the caller.
-RecordOrView = Record | DiaryView
-
-
-@dataclass(frozen=True)
-class ResponseOptions:
-    """Configurable choices of the response measures, each default with its reason.
-
-    Attributes
-    ----------
-    first_day_number : int
-        Number of the start date: 1 (default; "day 1 of treatment") or 0 ("trial entry" as
-        day 0). The trial abstracts do not say [1, 2].
-    baseline_days : int
-        Days averaged for the baseline: 7, as issue 5 asks.
-    baseline_mode : {'recorded', 'calendar'}
-        ``recorded`` (default): the last ``baseline_days`` recorded days before the start,
-        looking back at most ``baseline_lookback_days``; ``calendar``: exactly the
-        ``baseline_days`` calendar days before the start, each of which must be recorded.
-    baseline_lookback_days : int
-        How far back the ``recorded`` mode looks: 28 days (software default, not a clinical
-        figure: it keeps the baseline close to the start).
-    confirm_days : int
-        Length of the spasm-free run that confirms cessation: 7, Elterman's run [4].
-    remission_days : int
-        Spasm-free days that make a remission for relapse: 28, after [6, 8].
-    relapse_window_days : int or None
-        Relapses are counted up to this treatment day; ``None`` (default) = to the end of the
-        diary. Published windows differ (2-9 months, 12 months after treatment) [9].
-    day7_days : tuple of int
-        Treatment days that answer "spasms continuing at day 7?": (7, 7) = day 7 only [10].
-    eeg_latest_day : int
-        Latest treatment day of the EEG for the electroclinical response: 14, "by day 14" [6].
-    nisc_last_spasm_day : int
-        Treatment day by which the last spasm must fall for the NISC sustained response: 14 [13].
-    nisc_remission_to_day : int
-        Treatment day to which the remission must persist: 30 [13].
-    nisc_eeg_weeks : tuple of int
-        Weeks after the start date bounding the EEG of the NISC sustained response: (2, 4),
-        "EEG 2-4 weeks post-treatment" [13] (calendar days 14-28 after the start date).
-    spasm_free_3m_window_days : int
-        Spasm-free days ending on the 3-month date for "spasm-free at 3 months": 28
-        (spasmcare setting: [15] gives no window; 28 matches the remission length of [6, 14]).
-    """
-
-    first_day_number: int = 1
-    baseline_days: int = 7
-    baseline_mode: BaselineMode = "recorded"
-    baseline_lookback_days: int = 28
-    confirm_days: int = 7
-    remission_days: int = 28
-    relapse_window_days: int | None = None
-    day7_days: tuple[int, int] = (7, 7)
-    eeg_latest_day: int = 14
-    nisc_last_spasm_day: int = 14
-    nisc_remission_to_day: int = 30
-    nisc_eeg_weeks: tuple[int, int] = (2, 4)
-    spasm_free_3m_window_days: int = 28
-
-    def __post_init__(self) -> None:
-        if self.first_day_number not in (0, 1):
-            raise InputError("first_day_number", self.first_day_number, "0 or 1")
-        if self.baseline_mode not in ("recorded", "calendar"):
-            raise InputError("baseline_mode", self.baseline_mode, "recorded or calendar")
-        for name in (
-            "baseline_days",
-            "baseline_lookback_days",
-            "confirm_days",
-            "remission_days",
-            "spasm_free_3m_window_days",
-        ):
-            if getattr(self, name) < 1:
-                raise InputError(name, getattr(self, name), "a whole number of days ≥ 1")
-        if self.relapse_window_days is not None and self.relapse_window_days < 1:
-            raise InputError(
-                "relapse_window_days", self.relapse_window_days, "a treatment day ≥ 1 or none"
-            )
-        if not 1 <= self.nisc_last_spasm_day < self.nisc_remission_to_day:
-            raise InputError(
-                "nisc_last_spasm_day",
-                self.nisc_last_spasm_day,
-                f"a treatment day from 1 to {self.nisc_remission_to_day - 1}",
-            )
-        lo, hi = self.nisc_eeg_weeks
-        if not 0 < lo <= hi:
-            raise InputError("nisc_eeg_weeks", self.nisc_eeg_weeks, "two weeks, 0 < first ≤ last")
-        if self.baseline_lookback_days < self.baseline_days:
-            raise InputError(
-                "baseline_lookback_days",
-                self.baseline_lookback_days,
-                f"at least baseline_days ({self.baseline_days})",
-            )
-
-
-DEFAULT = ResponseOptions()
-
-
-def _day(t: Treatment | DietPeriod, n: int, o: ResponseOptions) -> date:
-    return treatment_day(t.start, n, o.first_day_number)
-
-
-def _span(first: int, last: int) -> str:
-    return f"day {first}" if first == last else f"days {first}-{last}"
-
-
-def _window_result(
-    key: str,
-    label: str,
-    source: str,
-    record: RecordOrView,
-    t: Treatment,
-    first: int,
-    last: int,
-    o: ResponseOptions,
-) -> MeasureResult:
-    check = check_spasm_free(as_view(record), _day(t, first, o), _day(t, last, o))
-    span = _span(first, last)
-    reason = f"{span} all recorded spasm-free"
-    if check.status == "not met":
-        reason = f"spasms on {short_days(check.spasm_days)}"
-    elif check.status == "not assessable":
-        reason = (
-            f"{len(check.unknown_days)} day(s) of {span} not recorded: "
-            f"{short_days(check.unknown_days)}"
-        )
-    return MeasureResult(
-        key=key,
-        label=label,
-        status=check.status,
-        value={"met": True, "not met": False}.get(check.status),
-        source=source,
-        window=(check.first, check.last),
-        days_used=check.days_used,
-        reason=reason,
-        details={"treatment": t.id, "days": [first, last]},
-    )
+__all__ = [
+    "BaselineMode",
+    "DEFAULT",
+    "DietStopped",
+    "RecordOrView",
+    "ResponseOptions",
+    "SRC_48H",
+    "SRC_BASELINE",
+    "SRC_CESSATION",
+    "SRC_CHANGE",
+    "SRC_DAY7",
+    "SRC_ELECTRO",
+    "SRC_ELTERMAN",
+    "SRC_ICISS",
+    "SRC_KD",
+    "SRC_MYTINGER",
+    "SRC_NISC",
+    "SRC_NISC_SUSTAINED",
+    "SRC_RELAPSE",
+    "SRC_REMISSION",
+    "SRC_SPASM_FREE_3M",
+    "SRC_UKISS",
+    "baseline_spasms_per_day",
+    "diet_measures",
+    "electroclinical_remission_28d",
+    "electroclinical_response_day14",
+    "elterman_response",
+    "iciss_response",
+    "index_ids",
+    "index_treatment",
+    "kd_responder",
+    "mytinger_remission_28d",
+    "nisc_sustained_response",
+    "nisc_treatment_failure_free_day60",
+    "percent_change",
+    "percent_change_days_8_14",
+    "relapse",
+    "spasm_free_3m",
+    "spasm_free_48h_day14",
+    "spasms_continuing_day7",
+    "time_to_spasm_cessation",
+    "treatment_measures",
+    "ukiss_response",
+]
 
 
 def ukiss_response(
@@ -321,20 +214,6 @@ def spasm_free_48h_day14(
         14,
         options,
     )
-
-
-def _runs(days: list[DayCount]) -> Iterator[tuple[int, int]]:
-    """(index of first day, length) of each run of recorded spasm-free days."""
-    i = 0
-    while i < len(days):
-        if days[i].state != "spasm-free":
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(days) and days[j + 1].state == "spasm-free":
-            j += 1
-        yield i, j - i + 1
-        i = j + 1
 
 
 def elterman_response(
@@ -750,425 +629,6 @@ def spasm_free_3m(
         days_used=check.days_used,
         reason=reason,
         details={"treatment": treatment.id, "three_month_date": when},
-    )
-
-
-# --- baseline, change, cessation, relapse ----------------------------------------------------
-
-
-def _select_days(
-    view: DiaryView, before: date, o: ResponseOptions, not_before: date | None = None
-) -> tuple[list[DayCount], str]:
-    """The baseline-style window ending the day before ``before`` (empty list + reason)."""
-    if o.baseline_mode == "calendar":
-        days = [view.day(before - timedelta(days=n)) for n in range(1, o.baseline_days + 1)]
-        missing = [d.day for d in days if not d.recorded]
-        if missing or (not_before and days[-1].day < not_before):
-            return [], (
-                f"the {o.baseline_days} days before {before} are not all recorded: "
-                f"{short_days(missing)}"
-            )
-        return days, ""
-    chosen = []
-    for n in range(1, o.baseline_lookback_days + 1):
-        day = view.day(before - timedelta(days=n))
-        if not_before and day.day < not_before:
-            break
-        if day.recorded:
-            chosen.append(day)
-            if len(chosen) == o.baseline_days:
-                return chosen, ""
-    return [], (
-        f"only {len(chosen)} recorded day(s) in the {o.baseline_lookback_days} days "
-        f"before {before}; {o.baseline_days} needed"
-    )
-
-
-def baseline_spasms_per_day(
-    record: RecordOrView,
-    start: date,
-    options: ResponseOptions = DEFAULT,
-    key: str = "baseline_spasms_per_day",
-) -> MeasureResult:
-    """Mean spasms per recorded day over the baseline window before ``start`` (issue 5).
-
-    ``details`` also gives the mean clusters per day. Unrecorded days are never counted.
-    """
-    days, why = _select_days(as_view(record), start, options)
-    label = f"Baseline spasms/day ({options.baseline_days} recorded days before {start})"
-    if not days:
-        return MeasureResult(
-            key=key,
-            label=label,
-            status="not assessable",
-            value=None,
-            source=SRC_BASELINE,
-            reason=why,
-        )
-    mean = sum(d.spasms for d in days) / len(days)
-    clusters = sum(d.clusters for d in days) / len(days)
-    return MeasureResult(
-        key=key,
-        label=label,
-        status="measured",
-        value=mean,
-        digits=3,
-        source=SRC_BASELINE,
-        window=(min(d.day for d in days), max(d.day for d in days)),
-        days_used=tuple(d.day for d in days),
-        details={"clusters_per_day": round(clusters, 3), "mode": options.baseline_mode},
-    )
-
-
-def percent_change(baseline: float, follow_up: float) -> float:
-    """Percentage change [%] from ``baseline`` to ``follow_up`` (negative = fewer spasms).
-
-    Raises
-    ------
-    InputError
-        When the baseline is 0 (a change from nothing has no percentage).
-    """
-    if baseline <= 0:
-        raise InputError("baseline", baseline, "a baseline above 0 spasms/day")
-    # Clamped at -100 %: floating-point rounding must not report fewer than zero spasms.
-    return max(-100.0, 100.0 * (follow_up - baseline) / baseline)
-
-
-def _usable_baseline(view: DiaryView, start: date, o: ResponseOptions) -> tuple[MeasureResult, str]:
-    """The baseline before ``start`` and ``""``, or the reason no change can be computed
-    from it (not measured, or no spasms: a change from nothing has no percentage)."""
-    base = baseline_spasms_per_day(view, start, o)
-    if base.status != "measured":
-        return base, "baseline: " + base.reason
-    if base.value == 0:
-        return base, "no spasms at baseline"
-    return base, ""
-
-
-def _change(base: MeasureResult, days: list[DayCount]) -> tuple[float, float]:
-    """(mean spasms per recorded day of ``days``, percentage change from ``base``), at full
-    precision."""
-    follow = sum(d.spasms for d in days) / len(days)
-    return follow, percent_change(float(base.value), follow)
-
-
-def percent_change_days_8_14(
-    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
-) -> MeasureResult:
-    """Change of mean spasms per recorded day from baseline to the second week (days 8-14)."""
-    o = options
-    view = as_view(record)
-    base, why = _usable_baseline(view, treatment.start, o)
-    first, last = _day(treatment, 8, o), _day(treatment, 14, o)
-    days = [d for d in view.days(first, last) if d.recorded]
-    label = "Change in spasms/day, baseline → days 8-14"
-    common: dict[str, Any] = {
-        "key": "percent_change_days_8_14",
-        "label": label,
-        "source": SRC_CHANGE,
-        "window": (first, last),
-    }
-    if base.status == "measured" and not days:
-        why = "no recorded day in days 8-14"
-    if why:
-        return MeasureResult(**common, status="not assessable", value=None, reason=why)
-    follow, change = _change(base, days)
-    return MeasureResult(
-        **common,
-        status="measured",
-        value=change,
-        digits=1,
-        days_used=base.days_used + tuple(d.day for d in days),
-        details={
-            "baseline_spasms_per_day": round(base.value, 3),
-            "follow_up_spasms_per_day": round(follow, 3),
-            "follow_up_recorded_days": len(days),
-        },
-    )
-
-
-def time_to_spasm_cessation(
-    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
-) -> MeasureResult:
-    """Treatment day on which spasms stopped: the first day of the first run of
-    ``confirm_days`` recorded spasm-free days [12, 4].
-
-    When unrecorded days separate the last spasm from that run, cessation lies between the
-    day after the last spasm and the run's first day; ``details`` gives both.
-    """
-    o = options
-    view = as_view(record)
-    label = f"Time to spasm cessation (confirmed by {o.confirm_days} spasm-free days)"
-    if view.last is None or view.last < treatment.start:
-        return MeasureResult(
-            key="time_to_spasm_cessation",
-            label=label,
-            status="not assessable",
-            value=None,
-            source=SRC_CESSATION,
-            reason="no diary after the start",
-        )
-    days = list(view.days(treatment.start, view.last))
-    for i, length in _runs(days):
-        if length >= o.confirm_days:
-            before = [d for d in days[:i] if d.state == "spasms"]
-            last_spasm = before[-1].day if before else None
-            n = day_number(treatment.start, days[i].day, o.first_day_number)
-            earliest = (
-                day_number(treatment.start, last_spasm, o.first_day_number) + 1
-                if last_spasm
-                else o.first_day_number
-            )
-            reason = f"spasm-free from day {n} ({days[i].day})"
-            if earliest < n:
-                reason += f"; unrecorded days before it: cessation between day {earliest} and {n}"
-            return MeasureResult(
-                key="time_to_spasm_cessation",
-                label=label,
-                status="measured",
-                value=n,
-                source=SRC_CESSATION,
-                window=(treatment.start, days[i + length - 1].day),
-                days_used=tuple(d.day for d in days[i : i + length])
-                + ((last_spasm,) if last_spasm else ()),
-                reason=reason,
-                details={
-                    "treatment": treatment.id,
-                    "cessation_day": n,
-                    "earliest_possible_day": earliest,
-                    "last_spasm": last_spasm,
-                },
-            )
-    return MeasureResult(
-        key="time_to_spasm_cessation",
-        label=label,
-        status="not met",
-        value=None,
-        source=SRC_CESSATION,
-        window=(treatment.start, view.last),
-        days_used=tuple(d.day for d in days if d.state != "unknown"),
-        reason=f"no run of {o.confirm_days} recorded spasm-free days up to {view.last}",
-        details={"treatment": treatment.id},
-    )
-
-
-def relapse(
-    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
-) -> MeasureResult:
-    """Relapse: spasms again after at least ``remission_days`` recorded spasm-free days [9].
-
-    The remission is the first run of ``remission_days`` recorded spasm-free days from the
-    start. ``met`` (value = the relapse date) when a day with spasms follows it by the end of
-    the window; ``not met`` when every day after it to the end of the window is recorded
-    spasm-free (with the open default window: up to the last diary day, so later relapse is
-    still possible); otherwise not assessable. The window ends on treatment day
-    ``relapse_window_days``, or at the end of the diary when that is ``None``.
-    """
-    o = options
-    view = as_view(record)
-    label = f"Relapse after ≥ {o.remission_days} spasm-free days"
-    common: dict[str, Any] = {
-        "key": "relapse",
-        "label": label,
-        "source": SRC_RELAPSE,
-        "met_is_favourable": False,
-    }
-    if view.last is None or view.last < treatment.start:
-        return MeasureResult(
-            **common, status="not assessable", value=None, reason="no diary after the start"
-        )
-    days = list(view.days(treatment.start, view.last))
-    remission = next(((i, n) for i, n in _runs(days) if n >= o.remission_days), None)
-    if remission is None:
-        return MeasureResult(
-            **common,
-            status="not assessable",
-            value=None,
-            window=(treatment.start, view.last),
-            reason=f"no remission of {o.remission_days} recorded spasm-free days to relapse from",
-        )
-    i, n = remission
-    rem_first, rem_last = days[i].day, days[i + n - 1].day
-    end = view.last
-    if o.relapse_window_days is not None:
-        end = _day(treatment, o.relapse_window_days, o)
-    details = {
-        "treatment": treatment.id,
-        "remission_from": rem_first,
-        "remission_to": rem_last,
-        "remission_days": n,
-        "window_end": end,
-    }
-    if end <= rem_last:
-        until = (
-            "end of the relapse window"
-            if o.relapse_window_days is not None
-            else ("end of the diary")
-        )
-        return MeasureResult(
-            **common,
-            status="not met",
-            value=False,
-            window=(rem_first, end),
-            days_used=tuple(days[k].day for k in range(i, i + n)),
-            reason=f"spasm-free from {rem_first} to the {until} ({end})",
-            details=details,
-        )
-    check = check_spasm_free(view, rem_last + timedelta(days=1), end)
-    if check.status == "not met":
-        when = check.spasm_days[0]
-        return MeasureResult(
-            **common,
-            status="met",
-            value=when,
-            window=(rem_first, end),
-            days_used=tuple(days[k].day for k in range(i, i + n)) + (when,),
-            reason=f"spasms on {when} (day {day_number(treatment.start, when, o.first_day_number)}"
-            f") after {n} spasm-free days from {rem_first}",
-            details={**details, "relapse_date": when},
-        )
-    if check.status == "met":
-        return MeasureResult(
-            **common,
-            status="not met",
-            value=False,
-            window=(rem_first, end),
-            days_used=check.days_used,
-            reason=f"spasm-free through {end}",
-            details=details,
-        )
-    return MeasureResult(
-        **common,
-        status="not assessable",
-        value=None,
-        window=(rem_first, end),
-        days_used=check.days_used,
-        reason=f"{len(check.unknown_days)} unrecorded day(s) after the "
-        f"remission: {short_days(check.unknown_days)}",
-        details=details,
-    )
-
-
-def spasms_continuing_day7(
-    record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
-) -> MeasureResult:
-    """Day-7 decision: are spasms continuing on day 7 (``options.day7_days``)? [10]
-
-    ``met`` (value True: continuing) when a spasm is entered on any of those days; ``not met``
-    (value False) when all are recorded spasm-free; otherwise not assessable. It is the
-    spasm-free window of those days with the answer flipped; its polarity is neutral (an
-    answer to act on, not a success or a failure).
-    """
-    first_n, last_n = options.day7_days
-    spasm_free = _window_result(
-        "spasms_continuing_day7", "", SRC_DAY7, record, treatment, first_n, last_n, options
-    )
-    flipped: dict[str, Status] = {"met": "not met", "not met": "met"}
-    status: Status = flipped.get(spasm_free.status, "not assessable")
-    return replace(
-        spasm_free,
-        label=f"Spasms continuing at {_span(first_n, last_n)}?",
-        status=status,
-        value={"met": True, "not met": False}.get(status),
-        met_is_favourable=None,
-    )
-
-
-# --- ketogenic diet responders ---------------------------------------------------------------
-
-
-DietStopped = Literal["not-assessable", "non-responder"]
-
-
-def kd_responder(
-    record: RecordOrView,
-    diet: DietPeriod,
-    months: int,
-    options: ResponseOptions = DEFAULT,
-    diet_stopped: DietStopped = "not-assessable",
-) -> MeasureResult:
-    """≥ 50 %, ≥ 90 % and 100 % spasm reduction at ``months`` months of a diet [11].
-
-    Reduction = −(percentage change) of the mean spasms per recorded day, from the baseline
-    before the diet to the same-length window ending on the anniversary date (both chosen as
-    in :func:`baseline_spasms_per_day`; the follow-up window never reaches before the diet
-    start). ``status`` is met/not met for the ≥ 50 % responder; ``details`` gives the ≥ 90 %
-    and 100 % answers. A diet stopped before the time point is ``not assessable`` by default,
-    or a non-responder with ``diet_stopped='non-responder'`` (intention to treat).
-    """
-    o = options
-    key = f"kd_responder_{months}m"
-    when = add_months(diet.start, months)
-    label = f"Diet responder at {months} month{'s' if months > 1 else ''} (≥ 50 % reduction)"
-    common: dict[str, Any] = {"key": key, "label": label, "source": SRC_KD}
-    if diet.stop is not None and diet.stop < when:
-        if diet_stopped == "non-responder":
-            return MeasureResult(
-                **common,
-                status="not met",
-                value=None,
-                reason=f"diet stopped on {diet.stop}, before {when}: counted as non-responder",
-                details={"diet": diet.id},
-            )
-        return MeasureResult(
-            **common,
-            status="not assessable",
-            value=None,
-            reason=f"diet stopped on {diet.stop}, before {when}",
-            details={"diet": diet.id},
-        )
-    view = as_view(record)
-    base, why = _usable_baseline(view, diet.start, o)
-    if why:
-        return MeasureResult(
-            **common,
-            status="not assessable",
-            value=None,
-            days_used=base.days_used,
-            reason=why,
-            details={"diet": diet.id},
-        )
-    if view.last is None or view.last < when:
-        return MeasureResult(
-            **common,
-            status="not assessable",
-            value=None,
-            window=(diet.start, when),
-            reason=f"time point {when} is after the last diary day ({view.last})",
-            details={"diet": diet.id},
-        )
-    days, why = _select_days(view, when + timedelta(days=1), o, not_before=diet.start)
-    if not days:
-        return MeasureResult(
-            **common,
-            status="not assessable",
-            value=None,
-            window=(diet.start, when),
-            reason=f"follow-up at {when}: {why}",
-            details={"diet": diet.id},
-        )
-    follow, change = _change(base, days)
-    reduction = -change
-    baseline = round(base.value, 3)
-    details = {
-        "diet": diet.id,
-        "time_point": when,
-        "baseline_spasms_per_day": baseline,
-        "follow_up_spasms_per_day": round(follow, 3),
-        "reduction_percent": round(reduction, 1),
-        "responder_50": reduction >= 50.0,
-        "responder_90": reduction >= 90.0,
-        "spasm_free_100": follow == 0,
-    }
-    return MeasureResult(
-        **common,
-        status="met" if reduction >= 50.0 else "not met",
-        value=reduction,
-        digits=1,
-        window=(min(d.day for d in days), max(d.day for d in days)),
-        days_used=base.days_used + tuple(d.day for d in days),
-        reason=f"{baseline:g} → {follow:.2f} spasms/day ({reduction:.0f} % reduction)",
-        details=details,
     )
 
 

@@ -171,15 +171,3 @@ def write_side_effects(effects: tuple[SideEffect, ...]) -> list[dict[str, Any]]:
         }
         out.append({k: v for k, v in item.items() if v is not None})
     return out
-
-
-def family_words(s: SideEffect) -> str:
-    """One entry as a family reads it: "being sick (vomiting) from 7 Dec 2026, moderate"."""
-    from spasmcare.plain import day_text
-
-    text = f"{FAMILY_LABELS[s.effect]} from {day_text(s.onset)}"
-    if s.resolved:
-        text += f" to {day_text(s.resolved)}"
-    if s.grade:
-        text += ", " + GRADES[s.grade].split(":")[0]
-    return text

@@ -56,8 +56,9 @@ from spasmcare.measures.response import (
 )
 from spasmcare.measures.status import patient_status
 from spasmcare.plain import plain_dates
-from spasmcare.record.model import Record, Treatment
-from spasmcare.record.side_effects import GRADE_SCALE, family_words, write_side_effects
+from spasmcare.record.model import DietPeriod, Record, Treatment
+from spasmcare.record.side_effects import GRADE_SCALE, write_side_effects
+from spasmcare.report.family import side_effect_words
 
 REPORT_FORMAT = "spasmcare-report"
 REPORT_VERSION = 1
@@ -198,9 +199,139 @@ def build_report(
     if status is None:
         status = patient_status(record, o.today or date.today(), settings=o.alerts)
     view = DiaryView(record)
-    p = record.patient
     index = index_treatment(record, o.treatment_id)
     measures: dict[str, Any] = {}
+    treatments = _treatment_blocks(record, view, o, index, measures)
+    # --- other seizures (issue 23 item 6): the first one after the index course's cessation
+    if index is not None:
+        other = first_other_seizure_after_cessation(record, index, o.response)
+        measures[other.key] = other.to_dict()
+    # --- end other seizures
+    for key in TREATMENT_KEYS + AFTER_CESSATION_KEYS:
+        measures.setdefault(key, _missing(key, "no treatment in the record"))
+
+    day7: dict[str, Any] = {"measure": measures["spasms_continuing_day7"]}
+    if index is not None:
+        day7["replan"] = day7_replan(record, index, measures["spasms_continuing_day7"]["value"])
+
+    diet = _index_diet(record, o)
+    diets = _diet_blocks(record, view, o, diet, measures)
+    for key in DIET_KEYS:
+        measures.setdefault(key, _missing(key, "no diet period in the record"))
+
+    points = growth_points(record, o.growth)
+    grows = rounded_rows(points)
+    gflags = growth_flags(record, points, o.growth)
+    rel = measures["relapse"]
+    relapse_on = (
+        date.fromisoformat(str(rel["value"])) if rel["status"] == "met" and rel["value"] else None
+    )
+    eegs = eeg_rows(record, o.eeg, relapse_on)
+    alerts = _findings(record, o, measures, gflags, eegs)
+    daily = _daily_rows(view)
+    recorded_n = sum(1 for d in daily if d["recorded"])
+    report = {
+        "format": REPORT_FORMAT,
+        "report_version": REPORT_VERSION,
+        "record_schema_version": record.schema_version,
+        "patient": _patient_block(record, view.last),
+        "etiology": {
+            "category": record.etiology.category,
+            "gene": record.etiology.gene,
+            "detail": record.etiology.detail,
+        },
+        "diary": {
+            "first_day": view.first,
+            "last_day": view.last,
+            "days_in_span": len(daily),
+            "recorded_days": recorded_n,
+            "coverage_percent": round(100 * recorded_n / len(daily), 1) if daily else None,
+            "entries": len(record.diary),
+            "spasms_total": sum(e.spasms for e in record.diary),
+        },
+        "index_treatment": index.id if index else None,
+        "index_diet": diet.id if diet else None,
+        "measures": {k: measures[k] for k in MEASURE_KEYS},
+        "day7_decision": day7,
+        "treatments": treatments,
+        "diets": diets,
+        "eeg": eegs,
+        "growth": {"reference": o.growth.reference, "rows": grows, "flags": gflags},
+        "labs": {"rows": lab_rows(record), "not_configured": not_configured(o.labs)},
+        "alerts": status["alerts"],
+        "status": status,
+        "findings": alerts,
+        "adverse_events": [
+            {
+                "date": a.day,
+                "type": a.type,
+                "grade": a.grade,
+                "treatment": a.treatment,
+                "note": a.note,
+            }
+            for a in sorted(record.adverse_events, key=lambda a: a.day)
+        ],
+        "spasms_per_day": daily,
+        **_pathway_sections(record, o),
+        "options": {
+            "response": asdict(o.response),
+            "eeg": asdict(o.eeg),
+            "growth": asdict(o.growth),
+            "labs": asdict(o.labs),
+            "adherence": asdict(o.adherence),
+        },
+    }
+    plain: dict[str, Any] = jsonable(report)
+    return plain
+
+
+def _pathway_sections(record: Record, o: ReportOptions) -> dict[str, Any]:
+    """The report's sections on the pathway around the first course, each read from its own
+    domain module: development (issue 25), the diet's dated checks and side effects (issue 24)
+    and the time-to-treatment measures with the days counted (issue 23)."""
+    today = o.today or date.today()
+    return {
+        "development": development_summary(record, today),
+        "diet_monitoring": record_checks(record, today, o.monitoring, o.labs),
+        "side_effects": [
+            {**item, "family_words": side_effect_words(se), "grade_scale": GRADE_SCALE}
+            for se, item in zip(
+                record.side_effects, write_side_effects(record.side_effects), strict=True
+            )
+        ],
+        "pathway": pathway_report(record, today),
+    }
+
+
+def _patient_block(record: Record, last: date | None) -> dict[str, Any]:
+    """Who the report is about, with the age (and corrected age) on the last diary day."""
+    p = record.patient
+    age_now = corrected = None
+    if last is not None:
+        age_now = round((last - p.birth_date).days / DAYS_PER_MONTH, 1)
+        c = corrected_age_years(p.birth_date, last, p.gestation_weeks, p.gestation_days)
+        corrected = round(c * 12, 1) if c is not None else None
+    return {
+        "id": p.id,
+        "name": p.name,
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "gestation": f"{p.gestation_weeks}+{p.gestation_days}",
+        "preterm": p.gestation_weeks < PRETERM_BEFORE_WEEKS,
+        "onset_date": p.onset_date,
+        "age_months_at_last_diary_day": age_now,
+        "corrected_age_months_at_last_diary_day": corrected,
+    }
+
+
+def _treatment_blocks(
+    record: Record,
+    view: DiaryView,
+    o: ReportOptions,
+    index: Treatment | None,
+    measures: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Each treatment with its measures; the index treatment's measures go into ``measures``."""
     treatments = []
     for t in sorted(record.treatments, key=lambda t: (t.start, t.id)):
         results = treatment_measures(view, t, o.response, o.eeg) if t.continues is None else {}
@@ -220,18 +351,11 @@ def build_report(
         treatments.append(block)
         if index is not None and t.id == index.id:
             measures.update(block["measures"])
-    # --- other seizures (issue 23 item 6): the first one after the index course's cessation
-    if index is not None:
-        other = first_other_seizure_after_cessation(record, index, o.response)
-        measures[other.key] = other.to_dict()
-    # --- end other seizures
-    for key in TREATMENT_KEYS + AFTER_CESSATION_KEYS:
-        measures.setdefault(key, _missing(key, "no treatment in the record"))
+    return treatments
 
-    day7: dict[str, Any] = {"measure": measures["spasms_continuing_day7"]}
-    if index is not None:
-        day7["replan"] = day7_replan(record, index, measures["spasms_continuing_day7"]["value"])
 
+def _index_diet(record: Record, o: ReportOptions) -> DietPeriod | None:
+    """The diet period judged: the one named in the options, else the first."""
     diet = (
         record.diet(o.diet_id)
         if o.diet_id
@@ -246,6 +370,18 @@ def build_report(
             "the id of a diet period in the record: "
             + ", ".join(d.id for d in record.diet_periods),
         )
+    return diet
+
+
+def _diet_blocks(
+    record: Record,
+    view: DiaryView,
+    o: ReportOptions,
+    diet: DietPeriod | None,
+    measures: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Each diet period with its measures and adherence; the index diet's measures go into
+    ``measures``."""
     diets = []
     for d in sorted(record.diet_periods, key=lambda d: d.start):
         results = diet_measures(view, d, o.response)
@@ -266,17 +402,18 @@ def build_report(
         diets.append(dblock)
         if diet is not None and d.id == diet.id:
             measures.update(dblock["measures"])
-    for key in DIET_KEYS:
-        measures.setdefault(key, _missing(key, "no diet period in the record"))
+    return diets
 
-    points = growth_points(record, o.growth)
-    grows = rounded_rows(points)
-    gflags = growth_flags(record, points, o.growth)
-    rel = measures["relapse"]
-    relapse_on = (
-        date.fromisoformat(str(rel["value"])) if rel["status"] == "met" and rel["value"] else None
-    )
-    eegs = eeg_rows(record, o.eeg, relapse_on)
+
+def _findings(
+    record: Record,
+    o: ReportOptions,
+    measures: dict[str, Any],
+    gflags: list[dict[str, Any]],
+    eegs: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Every out-of-range result and flag of the record, of any date (history, not alerts),
+    most severe first."""
     alerts_lab = lab_alerts(record, o.labs)
     # every out-of-range result and flag of the record, of any date: history, not alerts
     alerts: list[dict[str, Any]] = [a.to_dict() for a in alerts_lab]
@@ -319,95 +456,18 @@ def build_report(
     order = {"urgent": 0, "review": 1, "info": 2}
     alerts.sort(key=lambda a: (order.get(a["severity"], 3), str(a["at"])))
 
+    return alerts
+
+
+def _daily_rows(view: DiaryView) -> list[dict[str, Any]]:
+    """Spasms per diary day, recorded or not."""
     daily = []
     if view.first and view.last:
         daily = [
             {"date": d.day, "recorded": d.recorded, "spasms": d.spasms, "clusters": d.clusters}
             for d in view.days(view.first, view.last)
         ]
-    recorded_n = sum(1 for d in daily if d["recorded"])
-    last = view.last
-    age_now = corrected = None
-    if last is not None:
-        age_now = round((last - p.birth_date).days / DAYS_PER_MONTH, 1)
-        c = corrected_age_years(p.birth_date, last, p.gestation_weeks, p.gestation_days)
-        corrected = round(c * 12, 1) if c is not None else None
-    report = {
-        "format": REPORT_FORMAT,
-        "report_version": REPORT_VERSION,
-        "record_schema_version": record.schema_version,
-        "patient": {
-            "id": p.id,
-            "name": p.name,
-            "sex": p.sex,
-            "birth_date": p.birth_date,
-            "gestation": f"{p.gestation_weeks}+{p.gestation_days}",
-            "preterm": p.gestation_weeks < PRETERM_BEFORE_WEEKS,
-            "onset_date": p.onset_date,
-            "age_months_at_last_diary_day": age_now,
-            "corrected_age_months_at_last_diary_day": corrected,
-        },
-        "etiology": {
-            "category": record.etiology.category,
-            "gene": record.etiology.gene,
-            "detail": record.etiology.detail,
-        },
-        "diary": {
-            "first_day": view.first,
-            "last_day": view.last,
-            "days_in_span": len(daily),
-            "recorded_days": recorded_n,
-            "coverage_percent": round(100 * recorded_n / len(daily), 1) if daily else None,
-            "entries": len(record.diary),
-            "spasms_total": sum(e.spasms for e in record.diary),
-        },
-        "index_treatment": index.id if index else None,
-        "index_diet": diet.id if diet else None,
-        "measures": {k: measures[k] for k in MEASURE_KEYS},
-        "day7_decision": day7,
-        "treatments": treatments,
-        "diets": diets,
-        "eeg": eegs,
-        "growth": {"reference": o.growth.reference, "rows": grows, "flags": gflags},
-        "labs": {"rows": lab_rows(record), "not_configured": not_configured(o.labs)},
-        "alerts": status["alerts"],
-        "status": status,
-        "findings": alerts,
-        "adverse_events": [
-            {
-                "date": a.day,
-                "type": a.type,
-                "grade": a.grade,
-                "treatment": a.treatment,
-                "note": a.note,
-            }
-            for a in sorted(record.adverse_events, key=lambda a: a.day)
-        ],
-        "spasms_per_day": daily,
-        # --- development (issue 25): spasmcare.measures.development ---
-        "development": development_summary(record, o.today or date.today()),
-        # --- end development ---
-        # Issue 24: every diet period's dated checks and their status on the status day.
-        "diet_monitoring": record_checks(record, o.today or date.today(), o.monitoring, o.labs),
-        # Issue 24: the diet's side effects (record side_effects[]), with the families' words.
-        "side_effects": [
-            {**item, "family_words": family_words(se), "grade_scale": GRADE_SCALE}
-            for se, item in zip(
-                record.side_effects, write_side_effects(record.side_effects), strict=True
-            )
-        ],
-        "options": {
-            "response": asdict(o.response),
-            "eeg": asdict(o.eeg),
-            "growth": asdict(o.growth),
-            "labs": asdict(o.labs),
-            "adherence": asdict(o.adherence),
-        },
-    }
-    # care pathway (issue 23): time-to-treatment measures per patient, with the days counted
-    report["pathway"] = pathway_report(record, o.today or date.today())
-    plain: dict[str, Any] = jsonable(report)
-    return plain
+    return daily
 
 
 def measure_text(m: dict[str, Any]) -> str:

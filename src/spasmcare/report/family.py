@@ -53,6 +53,7 @@ from spasmcare.errors import InputError
 from spasmcare.measures.labs import SRC_BHB, SRC_BHB_HIGH, SRC_GLUCOSE, LabThresholds
 from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, Dose, Record, Treatment
+from spasmcare.record.side_effects import FAMILY_LABELS, GRADES, SideEffect
 from spasmcare.therapy.dosing import daily_cap, measurable_volume, round_dose
 from spasmcare.therapy.export import given_text
 
@@ -487,3 +488,14 @@ def call_the_team(
     if not any(s.applies for s in sections):
         return sections
     return [s for s in sections if s.applies]
+
+
+def side_effect_words(s: SideEffect) -> str:
+    """A side effect of the diet as a family reads it (record ``side_effects[]``, issue 24):
+    "being sick (vomiting) from 7 Dec 2026, moderate"."""
+    text = f"{FAMILY_LABELS[s.effect]} from {day_text(s.onset)}"
+    if s.resolved:
+        text += f" to {day_text(s.resolved)}"
+    if s.grade:
+        text += ", " + GRADES[s.grade].split(":")[0]
+    return text

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db import transaction
 
+from spasmcare.demo import DemoInfant, demo_clinic
 from spasmcare.errors import InputError
-from spasmcare.record.synthetic import DemoInfant, demo_clinic
 from spasmcare.web import audit
 from spasmcare.web.demo_keto import demo_keto_plan
 from spasmcare.web.models import CareTeam, Patient, Role, User

@@ -34,9 +34,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from spasmcare.demo import DemoInfant
 from spasmcare.errors import InputError
 from spasmcare.foods import FoodTable, default_table
-from spasmcare.record.synthetic import DemoInfant
 from spasmcare.web import audit
 from spasmcare.web.keto_common import meal_targets
 from spasmcare.web.keto_feed import feed_result

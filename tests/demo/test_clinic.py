@@ -1,4 +1,4 @@
-"""The fictional demo clinic (spasmcare.record.synthetic): every record imports, the stories
+"""The fictional demo clinic (spasmcare.demo): every record imports, the stories
 are what they say (checked with the response measures), doses match the bundled protocols,
 keto inputs are accepted by the prescription functions, output is deterministic."""
 
@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+import spasmcare.demo as syn
+from spasmcare.demo import DemoInfant, demo_clinic, keto_prescription, long_record
+from spasmcare.demo import writer as demo_writer
 from spasmcare.errors import InputError
 from spasmcare.growth import corrected_age_years, sds
 from spasmcare.keto import prescription as rx
@@ -27,8 +30,6 @@ from spasmcare.measures.response import (
     ukiss_response,
 )
 from spasmcare.record import Record, load_schema, record_from_dict
-from spasmcare.record import synthetic as syn
-from spasmcare.record.synthetic import DemoInfant, demo_clinic, keto_prescription, long_record
 from spasmcare.therapy import list_protocols, load_protocol
 
 TODAY = date(2026, 11, 21)
@@ -469,7 +470,7 @@ def test_vitals_only_when_the_schema_has_them(
     present = "vitals" in load_schema()["properties"]
     assert all(("vitals" in i.record) == present for i in generated[TODAY])
     schema = schema_with_vitals()
-    monkeypatch.setattr(syn, "load_schema", lambda: copy.deepcopy(schema))
+    monkeypatch.setattr(demo_writer, "load_schema", lambda: copy.deepcopy(schema))
     assert syn.vitals_supported() == {"at", "systolic_mmhg", "diastolic_mmhg", "heart_rate_bpm"}
     validator = Draft202012Validator(schema)
     clinic = demo_clinic(TODAY)
@@ -491,7 +492,7 @@ def test_vitals_only_when_the_schema_has_them(
     strange = copy.deepcopy(schema)
     strange["$defs"]["vital"]["required"].append("cuff_size")
     strange["$defs"]["vital"]["properties"]["cuff_size"] = {"type": "string"}
-    monkeypatch.setattr(syn, "load_schema", lambda: copy.deepcopy(strange))
+    monkeypatch.setattr(demo_writer, "load_schema", lambda: copy.deepcopy(strange))
     assert syn.vitals_supported() is None
 
 
