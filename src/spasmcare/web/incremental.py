@@ -1,0 +1,220 @@
+"""A patient's live entries and record, kept per process and brought up to date by what changed.
+
+A family's tap adds one diary item (and marks its day recorded); a nurse adds one blood
+pressure. Re-reading every stored row and re-checking the whole record after each such write
+makes its cost grow with the record (a 2-year diary is thousands of rows). Instead this module
+keeps, per worker process and patient, the live entries it last read and the record read from
+them, and on the next read:
+
+1. lists the patient's live entries by id and version only (no item data) and fetches the data
+   of the new or changed ones alone (:func:`live_entries`);
+2. when the change is items appended to the sections that only ever grow by taps and readings
+   (diary, recorded days, blood pressures), with the patient's details unchanged and nothing
+   set aside before, checks the new items *with the same-day diary items they could clash
+   with* through the record validator (:func:`spasmcare.record.record_from_stored`: the item
+   checks, the same-observation rule, the daily total) and appends them to the record it has
+   (:func:`read`). Any other change (an edit, a retraction, a course, an item the validator
+   refuses) reads the whole record again through :func:`spasmcare.web.resilience.read_entries`,
+   exactly as before.
+
+So the record after one tap is equal to the record read from scratch (``tests/web/
+test_incremental.py`` checks it item for item), and the items fetched and parsed after one tap
+do not depend on the diary's length (:data:`counts` is the hook the tests read).
+
+It is only ever an optimisation: every read checks the stored rows' versions, so another
+worker's write (or an import) is seen; a state is dropped when least recently used
+(:data:`PATIENTS`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from spasmcare.errors import InputError
+from spasmcare.record import FORMAT, SCHEMA_VERSION, Record, record_from_stored
+from spasmcare.web import records
+from spasmcare.web.models import Entry, Kind, Patient
+
+#: Patients whose state a worker keeps (least recently used dropped). A software setting.
+PATIENTS = 64
+#: Kinds whose new items are appended to a record read before (see the module's docstring).
+APPENDABLE = frozenset({Kind.DIARY, Kind.RECORDED_DAY, Kind.VITALS})
+#: Rows fetched per query when many changed at once.
+BATCH = 500
+
+#: What the reads did in this process, for tests: ``fetched`` rows read with their data,
+#: ``parsed`` items passed to the record validator, ``full`` whole-record reads, ``appended``
+#: reads that appended new items to the record read before.
+counts: Counter[str] = Counter()
+
+
+@dataclass
+class _State:
+    data_version: int
+    entries: dict[int, Entry]
+    header: tuple[Any, ...] = ()
+    on: date | None = None
+    record: Record | None = None
+    #: (pk, version) of the record entries the record was read from, by pk
+    record_pks: tuple[tuple[int, int], ...] = ()
+
+
+_lock = threading.Lock()
+_states: OrderedDict[int, _State] = OrderedDict()
+
+
+def forget() -> None:
+    """Drop every kept state (tests)."""
+    with _lock:
+        _states.clear()
+    counts.clear()
+
+
+def _get(pk: int) -> _State | None:
+    with _lock:
+        state = _states.get(pk)
+        if state is not None:
+            _states.move_to_end(pk)
+        return state
+
+
+def _put(pk: int, state: _State) -> None:
+    with _lock:
+        _states[pk] = state
+        _states.move_to_end(pk)
+        while len(_states) > PATIENTS:
+            _states.popitem(last=False)
+
+
+def _header(patient: Patient) -> tuple[Any, ...]:
+    return (
+        tuple(sorted(records.patient_section(patient).items())),
+        tuple(sorted(records.etiology_section(patient).items())),
+    )
+
+
+def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False) -> _State:
+    """The state with the patient's live entries as stored now (new and changed rows
+    fetched, retracted ones dropped). Rows are compared by id, version and time of the last
+    change (a database restored from a backup may give a new row an old id and version 1).
+    ``listed_now``: the caller brought ``old`` up to date a moment ago (same data version)."""
+    if listed_now and old is not None and old.data_version == patient.data_version:
+        return old
+    listed = {
+        pk: (version, updated)
+        for pk, version, updated in Entry.objects.filter(
+            patient=patient, retracted_at__isnull=True
+        ).values_list("pk", "version", "updated_at")
+    }
+    kept = {} if old is None else old.entries
+    wanted = [
+        pk
+        for pk, seen in listed.items()
+        if pk not in kept or (kept[pk].version, kept[pk].updated_at) != seen
+    ]
+    entries = {pk: kept[pk] for pk in listed if pk in kept and pk not in wanted}
+    for start in range(0, len(wanted), BATCH):
+        rows = Entry.objects.filter(
+            pk__in=wanted[start : start + BATCH], retracted_at__isnull=True
+        ).only("patient_id", "kind", "data", "extra", "day", "version", "updated_at")
+        for e in rows:
+            entries[e.pk] = e
+            counts["fetched"] += 1
+    state = _State(data_version=patient.data_version, entries=entries)
+    if old is not None:
+        state.header, state.on = old.header, old.on
+        state.record, state.record_pks = old.record, old.record_pks
+    return state
+
+
+def live_entries(patient: Patient) -> list[Entry]:
+    """The patient's live entries of every kind, by day then id (as
+    :func:`spasmcare.web.summaries.stored` reads them). Do not change them: they are kept."""
+    state = _refreshed(patient, _get(patient.pk))
+    _put(patient.pk, state)
+    return sorted(state.entries.values(), key=lambda e: (e.day, e.pk))
+
+
+def _record_entries(state: _State) -> list[Entry]:
+    found = state.entries
+    return [found[pk] for pk in sorted(found) if found[pk].kind in records.SECTIONS]
+
+
+def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Record | None:
+    """The record read before with the new appendable items added, or None when the change is
+    of another kind (then the whole record is read)."""
+    old = state.record
+    if old is None or state.on != on or not trusted or state.header != _header(patient):
+        return None
+    current = _record_entries(state)
+    before = state.record_pks
+    if tuple((e.pk, e.version) for e in current[: len(before)]) != before:
+        return None  # a record entry retracted or edited: read whole
+    new = current[len(before) :]
+    if any(e.version != 1 for e in new):
+        return None
+    if not new or any(e.kind not in APPENDABLE for e in new):
+        return None if new else old
+    days = {e.day for e in new if e.kind == Kind.DIARY}
+    same_day = [e.data for e in current[: len(before)] if e.kind == Kind.DIARY and e.day in days]
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "patient": records.patient_section(patient),
+        "etiology": records.etiology_section(patient),
+    }
+    for e in new:
+        doc.setdefault(records.SECTIONS[e.kind], []).append(records.section_item(e.kind, e.data))
+    if same_day:
+        doc["diary"] = [*same_day, *doc.get("diary", [])]
+    counts["parsed"] += len(new) + len(same_day)
+    try:
+        part = record_from_stored(doc, today=on)
+    except InputError:
+        return None  # read whole: the resilient reader sets the refused item aside
+    return replace(
+        old,
+        diary=old.diary + part.diary[len(same_day) :],
+        recorded_days=old.recorded_days | part.recorded_days,
+        vitals=old.vitals + part.vitals,
+    )
+
+
+def read(
+    patient: Patient, on: date, *, trusted: bool = True, listed_now: bool = False
+) -> tuple[Record, list[Any]]:
+    """The patient's record on ``on`` and the entries set aside, as
+    :func:`spasmcare.web.resilience.read_entries` reads them from every live entry, but
+    appending new taps and readings to the record read before (see the module's docstring).
+    ``listed_now``: :func:`live_entries` was called for the patient just before. Raises
+    ``InputError`` as that function does."""
+    from spasmcare.web import resilience
+
+    # not trusted: every stored row is fetched and checked again (it may have been changed
+    # around the validator), as the full check always did
+    kept = _get(patient.pk) if trusted else None
+    state = replace(_refreshed(patient, kept, listed_now=listed_now))
+    record = _appended(patient, state, on, trusted)
+    aside: list[Any] = []
+    if record is not None:
+        counts["appended"] += 1
+    else:
+        entries = _record_entries(state)
+        counts["full"] += 1
+        counts["parsed"] += len(entries)
+        try:
+            record, aside = resilience.read_entries(patient, entries, on, trusted=trusted)
+        except InputError:
+            state.record = None
+            _put(patient.pk, state)
+            raise
+    state.on, state.header = on, _header(patient)
+    # a record read by leaving entries out is read whole again next time
+    state.record = None if aside else record
+    state.record_pks = tuple((e.pk, e.version) for e in _record_entries(state))
+    _put(patient.pk, state)
+    return record, aside
