@@ -145,3 +145,29 @@ def test_a_family_tap_refreshes_the_summary_without_reading_the_whole_record(
     row = summaries.stored([patient])[patient.pk]
     assert row.data_version == patient.data_version
     assert row.summary["last_diary"] == records.today().isoformat()
+
+
+def test_the_summary_reads_each_saved_plan_once(
+    patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The four parts of the summary that read the course plans (checks overdue, checks next,
+    confirmations, saved decisions) share one copy of each plan within one computation instead
+    of four copies from the process's memory."""
+    from spasmcare.web import courses
+
+    handed: list[tuple[Any, ...]] = []
+
+    def memo(key: tuple[Any, ...], build: Any) -> Any:
+        handed.append(key)
+        return f"plan {len(handed)}"  # a fresh copy each time, as the memory hands out
+
+    monkeypatch.setattr(computed, "memo", memo)
+    course = courses.SavedCourse(
+        "c1", courses.Inputs("prednisolone-high-dose", 1, date(2026, 5, 22), 7.0), []
+    )
+    with courses.reading_plans():
+        first = courses.saved_plans(patient, [course])
+        second = courses.saved_plans(patient, [course])
+    assert first == second == {"c1": "plan 1"} and len(handed) == 1
+    # outside the block every caller gets its own copy (it may change it)
+    assert courses.saved_plans(patient, [course]) == {"c1": "plan 2"}

@@ -125,15 +125,16 @@ def _compute(
     record: Record = found
     # the one computation of what is in force and what is due: the list, the dashboard, the
     # report and the exports all read this status
-    status = patient_status(
-        record,
-        on,
-        settings=alert_limits,
-        monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
-        confirmations_pending=courses.confirmations_pending(patient, entries, on),
-        next_checks=courses.next_checks(patient, entries, on),
-        decisions=courses.saved_decision_points(patient, entries, all_live=True),
-    )
+    with courses.reading_plans():  # the four read the same plans: one copy of each
+        status = patient_status(
+            record,
+            on,
+            settings=alert_limits,
+            monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
+            confirmations_pending=courses.confirmations_pending(patient, entries, on),
+            next_checks=courses.next_checks(patient, entries, on),
+            decisions=courses.saved_decision_points(patient, entries, all_live=True),
+        )
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     summary = {
         "alerts": status["alerts"],
