@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -59,8 +59,14 @@ class _State:
     header: tuple[Any, ...] = ()
     on: date | None = None
     record: Record | None = None
-    #: (pk, version) of the record entries the record was read from, by pk
-    record_pks: tuple[tuple[int, int], ...] = ()
+    #: entries fetched (new or changed) since the record was read
+    changed: frozenset[int] = frozenset()
+    #: an entry of the record retracted since the record was read
+    dropped: bool = False
+    #: the highest id of the entries the record was read from
+    record_max: int = 0
+    #: ids of the record's diary entries by day (the items a new tap is checked with)
+    diary_days: dict[date, tuple[int, ...]] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -98,37 +104,39 @@ def _header(patient: Patient) -> tuple[Any, ...]:
 
 
 def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False) -> _State:
-    """The state with the patient's live entries as stored now (new and changed rows
-    fetched, retracted ones dropped). Rows are compared by id, version and time of the last
-    change (a database restored from a backup may give a new row an old id and version 1).
-    ``listed_now``: the caller brought ``old`` up to date a moment ago (same data version)."""
+    """The state with the patient's live entries as stored now: the live entries listed by id
+    and version (two integers a row), the new or changed ones fetched, retracted ones dropped.
+    ``listed_now``: the caller brought ``old`` up to date a moment ago (same data version).
+
+    A kept state never outlives the database it was read from: a restore from a backup runs
+    only while the clinic is not served (:func:`spasmcare.web.serving.not_serving`)."""
     if listed_now and old is not None and old.data_version == patient.data_version:
         return old
-    listed = {
-        pk: (version, updated)
-        for pk, version, updated in Entry.objects.filter(
-            patient=patient, retracted_at__isnull=True
-        ).values_list("pk", "version", "updated_at")
-    }
+    listed = dict(
+        Entry.objects.filter(patient=patient, retracted_at__isnull=True).values_list(
+            "pk", "version"
+        )
+    )
     kept = {} if old is None else old.entries
-    wanted = [
-        pk
-        for pk, seen in listed.items()
-        if pk not in kept or (kept[pk].version, kept[pk].updated_at) != seen
-    ]
-    entries = {pk: kept[pk] for pk in listed if pk in kept and pk not in wanted}
+    wanted = [pk for pk, version in listed.items() if pk not in kept or kept[pk].version != version]
+    gone = kept.keys() - listed.keys()
+    entries = {pk: e for pk, e in kept.items() if pk not in gone}
     for start in range(0, len(wanted), BATCH):
         rows = Entry.objects.filter(
             pk__in=wanted[start : start + BATCH], retracted_at__isnull=True
-        ).only("patient_id", "kind", "data", "extra", "day", "version", "updated_at")
+        ).only("patient_id", "kind", "data", "extra", "day", "version")
         for e in rows:
             entries[e.pk] = e
             counts["fetched"] += 1
-    state = _State(data_version=patient.data_version, entries=entries)
-    if old is not None:
-        state.header, state.on = old.header, old.on
-        state.record, state.record_pks = old.record, old.record_pks
-    return state
+    if old is None:
+        return _State(data_version=patient.data_version, entries=entries)
+    return replace(
+        old,
+        data_version=patient.data_version,
+        entries=entries,
+        changed=old.changed | frozenset(wanted),
+        dropped=old.dropped or any(kept[pk].kind in records.SECTIONS for pk in gone),
+    )
 
 
 def live_entries(patient: Patient) -> list[Entry]:
@@ -146,21 +154,25 @@ def _record_entries(state: _State) -> list[Entry]:
 
 def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Record | None:
     """The record read before with the new appendable items added, or None when the change is
-    of another kind (then the whole record is read)."""
+    of another kind (then the whole record is read). Costs what changed, not the record."""
     old = state.record
-    if old is None or state.on != on or not trusted or state.header != _header(patient):
+    if old is None or state.dropped or state.on != on or not trusted:
         return None
-    current = _record_entries(state)
-    before = state.record_pks
-    if tuple((e.pk, e.version) for e in current[: len(before)]) != before:
-        return None  # a record entry retracted or edited: read whole
-    new = current[len(before) :]
-    if any(e.version != 1 for e in new):
+    if state.header != _header(patient):
         return None
-    if not new or any(e.kind not in APPENDABLE for e in new):
-        return None if new else old
-    days = {e.day for e in new if e.kind == Kind.DIARY}
-    same_day = [e.data for e in current[: len(before)] if e.kind == Kind.DIARY and e.day in days]
+    new = sorted(
+        (state.entries[pk] for pk in state.changed if pk in state.entries),
+        key=lambda e: e.pk,
+    )
+    new = [e for e in new if e.kind in records.SECTIONS]
+    if not new:
+        return old
+    if new[0].pk <= state.record_max or any(e.version != 1 for e in new):
+        return None  # an entry of the record edited: read whole
+    if any(e.kind not in APPENDABLE for e in new):
+        return None
+    days = sorted({e.day for e in new if e.kind == Kind.DIARY})
+    same_day = [state.entries[pk].data for day in days for pk in state.diary_days.get(day, ())]
     doc: dict[str, Any] = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -184,6 +196,21 @@ def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Recor
     )
 
 
+def _diary_days(state: _State, appended: bool) -> dict[date, tuple[int, ...]]:
+    """The record's diary entry ids by day: the old index with the appended taps, or built
+    from every record entry after a whole read."""
+    if appended:
+        out = dict(state.diary_days)
+        pks = sorted(pk for pk in state.changed if pk in state.entries)
+    else:
+        out, pks = {}, sorted(state.entries)
+    for pk in pks:
+        e = state.entries[pk]
+        if e.kind == Kind.DIARY:
+            out[e.day] = (*out.get(e.day, ()), pk)
+    return out
+
+
 def read(
     patient: Patient, on: date, *, trusted: bool = True, listed_now: bool = False
 ) -> tuple[Record, list[Any]]:
@@ -200,6 +227,7 @@ def read(
     state = replace(_refreshed(patient, kept, listed_now=listed_now))
     record = _appended(patient, state, on, trusted)
     aside: list[Any] = []
+    appended = record is not None
     if record is not None:
         counts["appended"] += 1
     else:
@@ -209,12 +237,15 @@ def read(
         try:
             record, aside = resilience.read_entries(patient, entries, on, trusted=trusted)
         except InputError:
-            state.record = None
-            _put(patient.pk, state)
+            _put(patient.pk, replace(state, record=None))
             raise
     state.on, state.header = on, _header(patient)
     # a record read by leaving entries out is read whole again next time
     state.record = None if aside else record
-    state.record_pks = tuple((e.pk, e.version) for e in _record_entries(state))
+    state.diary_days = _diary_days(state, appended)
+    pks = [pk for pk in state.changed if pk in state.entries] if appended else state.entries
+    ids = [pk for pk in pks if state.entries[pk].kind in records.SECTIONS]
+    state.record_max = max([state.record_max if appended else 0, *ids])
+    state.changed, state.dropped = frozenset(), False
     _put(patient.pk, state)
     return record, aside
