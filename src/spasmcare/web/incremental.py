@@ -45,6 +45,8 @@ PATIENTS = 64
 APPENDABLE = frozenset({Kind.DIARY, Kind.RECORDED_DAY, Kind.VITALS})
 #: Rows fetched per query when many changed at once.
 BATCH = 500
+#: The fields of an entry kept (what the summaries and the record read).
+FIELDS = ("patient_id", "kind", "data", "extra", "day", "version")
 
 #: What the reads did in this process, for tests: ``fetched`` rows read with their data,
 #: ``parsed`` items passed to the record validator, ``full`` whole-record reads, ``appended``
@@ -112,24 +114,23 @@ def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False
     only while the clinic is not served (:func:`spasmcare.web.serving.not_serving`)."""
     if listed_now and old is not None and old.data_version == patient.data_version:
         return old
-    listed = dict(
-        Entry.objects.filter(patient=patient, retracted_at__isnull=True).values_list(
-            "pk", "version"
-        )
-    )
-    kept = {} if old is None else old.entries
+    live = Entry.objects.filter(patient=patient, retracted_at__isnull=True)
+    if old is None:  # nothing kept: every live row in one query
+        entries = {e.pk: e for e in live.only(*FIELDS)}
+        counts["fetched"] += len(entries)
+        return _State(data_version=patient.data_version, entries=entries)
+    listed = dict(live.values_list("pk", "version"))
+    kept = old.entries
     wanted = [pk for pk, version in listed.items() if pk not in kept or kept[pk].version != version]
     gone = kept.keys() - listed.keys()
     entries = {pk: e for pk, e in kept.items() if pk not in gone}
     for start in range(0, len(wanted), BATCH):
         rows = Entry.objects.filter(
             pk__in=wanted[start : start + BATCH], retracted_at__isnull=True
-        ).only("patient_id", "kind", "data", "extra", "day", "version")
+        ).only(*FIELDS)
         for e in rows:
             entries[e.pk] = e
             counts["fetched"] += 1
-    if old is None:
-        return _State(data_version=patient.data_version, entries=entries)
     return replace(
         old,
         data_version=patient.data_version,
