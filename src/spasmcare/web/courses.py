@@ -402,7 +402,8 @@ def saved_decision_points(
         plan = plans.get(course.group)
         if not isinstance(plan, CoursePlan):
             continue
-        points: list[dict[str, Any]] = plan.to_dict()["decision_points"]
+        # as the plan's document writes them (CoursePlan.to_dict), without writing the rest
+        points: list[dict[str, Any]] = [d.to_dict() for d in plan.decision_points]
         if any(p.get("answer") is not None for p in points):
             return [p | {"title": plan.title} for p in points]
     return []
