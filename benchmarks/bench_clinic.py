@@ -110,7 +110,7 @@ from django.db import connection
 call_command("migrate", verbosity=0)
 if connection.vendor != "sqlite":
     call_command("flush", interactive=False, verbosity=0)
-from spasmcare.record.synthetic import demo_clinic
+from spasmcare.demo import demo_clinic
 from spasmcare.web import audit, demo
 from spasmcare.web.models import CareTeam, Kind, Patient, User
 args = json.loads(sys.argv[1])

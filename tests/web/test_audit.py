@@ -297,3 +297,45 @@ def test_patient_edit_refuses_a_taken_record_id_and_a_birth_after_the_entries(
     patient.refresh_from_db()
     assert patient.version == 1 and str(patient.birth_date) == "2026-01-12"
     assert _record_reads(patient)
+
+
+def _second_family(patient: Patient, users: dict[str, User]) -> User:
+    """Another family account of the same child with the same relationship (two carers who
+    both call themselves "mother", or one carer with two accounts)."""
+    other = User.objects.create(username="family2", role="family", relationship="mother")
+    other.children.add(patient)
+    assert users["family"].relationship == other.relationship
+    return other
+
+
+def test_a_duplicate_diary_item_is_refused_whichever_account_writes_it(
+    patient: Patient, users: dict[str, User]
+) -> None:
+    """The diary's own rule (same time, count and observer: ``record.io.diary_key``) decides,
+    not who wrote it: a second account with the same relationship cannot save the observation
+    again, and the record still reads whole (nothing set aside)."""
+    other = _second_family(patient, users)
+    item = {"at": "2026-05-01T10:00", "kind": "cluster", "spasms": 7, "observer": "mother"}
+    audit.create_entry(patient, "diary", dict(item), users["family"])
+    before = Entry.objects.filter(patient=patient, kind="diary").count()
+    with pytest.raises(InputError, match="not already saved"):
+        audit.create_entry(patient, "diary", dict(item), other)
+    assert Entry.objects.filter(patient=patient, kind="diary").count() == before
+    from spasmcare.web import resilience
+
+    patient.refresh_from_db()
+    assert resilience.set_aside(patient) == []
+
+
+def test_a_diary_edit_that_would_duplicate_another_item_is_refused(
+    patient: Patient, users: dict[str, User]
+) -> None:
+    item = {"at": "2026-05-01T10:00", "kind": "cluster", "spasms": 7, "observer": "mother"}
+    audit.create_entry(patient, "diary", dict(item), users["family"])
+    second = audit.create_entry(patient, "diary", item | {"spasms": 8}, users["nurse"])
+    with pytest.raises(InputError, match="not already saved"):
+        audit.update_entry(second, 1, dict(item), users["nurse"])
+    second.refresh_from_db()
+    assert second.data["spasms"] == 8 and second.version == 1
+    # an edit that keeps the item the same observation as itself is no duplicate
+    audit.update_entry(second, 1, item | {"spasms": 8, "note": "after feed"}, users["nurse"])

@@ -13,6 +13,9 @@ flags of every date (labs, growth, EEG) are history, under ``findings``, never a
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -134,14 +137,64 @@ def _weight_on(record: Record, day: date) -> float | None:
     return weights[-1].weight_kg if weights else None
 
 
+#: Re-plans of a course with its day-7 answer kept per process (least recently used dropped
+#: beyond this): each is a whole course plan made from the protocol files, and a diary tap
+#: changes the report without changing the re-plan. A software setting.
+REPLANS_KEPT = 256
+_replans: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_replans_lock = threading.Lock()
+
+
+def _protocol_files() -> tuple[Any, ...]:
+    """Names, sizes and modification times of the protocol files a re-plan may read (bundled,
+    then the clinic's directory): a re-plan is kept only while they are unchanged."""
+    from spasmcare.therapy.protocol import BUNDLED_DIR, resolve_protocols_dir
+
+    folders = [BUNDLED_DIR]
+    clinic = resolve_protocols_dir(None)
+    if clinic is not None:
+        folders.append(clinic)
+    out = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            st = path.stat()
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def day7_replan(record: Record, treatment: Treatment, answer: bool | None) -> dict[str, Any]:
     """Re-plan the course through :func:`spasmcare.therapy.plan_course` with the diary's
-    answer to its day-7 decision; ``available: False`` with the reason when it cannot."""
+    answer to its day-7 decision; ``available: False`` with the reason when it cannot. Kept
+    per process under everything it depends on (protocol, weight, start, answer, birth date,
+    sex and the protocol files: :data:`REPLANS_KEPT`)."""
     if not treatment.protocol:
         return {"available": False, "reason": "the treatment names no protocol"}
     weight = _weight_on(record, treatment.start)
     if weight is None:
         return {"available": False, "reason": "no weight on or before the start"}
+    p = record.patient
+    try:
+        files = _protocol_files()
+    except (InputError, OSError):
+        return _replan(record, treatment, answer, weight)  # says why when it cannot
+    key = (treatment.protocol, weight, treatment.start, answer, p.birth_date, p.sex, files)
+    with _replans_lock:
+        found = _replans.get(key)
+        if found is not None:
+            _replans.move_to_end(key)
+    if found is None:
+        found = _replan(record, treatment, answer, weight)
+        with _replans_lock:
+            _replans[key] = found
+            while len(_replans) > REPLANS_KEPT:
+                _replans.popitem(last=False)
+    return copy.deepcopy(found)  # the caller's report may be changed; the kept one never
+
+
+def _replan(
+    record: Record, treatment: Treatment, answer: bool | None, weight: float
+) -> dict[str, Any]:
+    assert treatment.protocol is not None
     try:
         from spasmcare.therapy import day7_decision_id, load_protocol, plan_course
 

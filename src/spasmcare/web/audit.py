@@ -218,7 +218,7 @@ def create_entry(
     if check:
         _checked(patient, kind, data)
     if kind == Kind.DIARY:
-        _refuse_duplicate(patient, data, user)
+        _refuse_duplicate(patient, data)
     if kind == Kind.DOSE_GIVEN:
         _refuse_same_dose(patient, data)
     entry = Entry.objects.create(
@@ -247,24 +247,29 @@ def _live_same(
     kind: str,
     data: dict[str, Any],
     key: Callable[[dict[str, Any]], Any],
-    **narrow: Any,
+    exclude: int | None = None,
 ) -> bool:
-    """Whether a live item of ``kind`` on the item's day (and matching ``narrow``) is the same
-    as ``data`` by the record's own rule ``key`` (:func:`spasmcare.record.io.diary_key`, ...)."""
+    """Whether another live item of ``kind`` on the item's day is the same as ``data`` by the
+    record's own rule ``key`` (:func:`spasmcare.record.io.diary_key`, ...), whoever wrote it:
+    the record validator refuses two such items, so the account cannot matter. ``exclude``:
+    the entry ``data`` replaces (an edit)."""
     same = Entry.objects.filter(
         patient=patient,
         kind=kind,
         retracted_at__isnull=True,
         day=records.item_day(kind, data),
-        **narrow,
     ).only("data")
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
     wanted = key(data)
     return any(key(e.data) == wanted for e in same)
 
 
-def _refuse_duplicate(patient: Patient, data: dict[str, Any], user: User | None) -> None:
-    """Refuse a diary item the same author already saved (same time, count and observer)."""
-    if _live_same(patient, Kind.DIARY, data, diary_key, created_by=user):
+def _refuse_duplicate(patient: Patient, data: dict[str, Any], exclude: int | None = None) -> None:
+    """Refuse a diary item the diary already holds (same time, count and observer, the
+    record's rule), from any account: two accounts with the same relationship write the same
+    observer. ``exclude``: the entry an edit replaces."""
+    if _live_same(patient, Kind.DIARY, data, diary_key, exclude):
         raise InputError(
             "at",
             f"{data.get('at')}, {data.get('spasms')} spasms",
@@ -272,10 +277,10 @@ def _refuse_duplicate(patient: Patient, data: dict[str, Any], user: User | None)
         )
 
 
-def _refuse_same_dose(patient: Patient, data: dict[str, Any]) -> None:
+def _refuse_same_dose(patient: Patient, data: dict[str, Any], exclude: int | None = None) -> None:
     """Refuse a second live tick of the same dose (date, schedule time and treatment): the
     ticks are checked with the treatments only, so the record's own rule is applied here."""
-    if _live_same(patient, Kind.DOSE_GIVEN, data, dose_given_key):
+    if _live_same(patient, Kind.DOSE_GIVEN, data, dose_given_key, exclude):
         when = f"{data.get('date')} {data.get('time') or ''}".strip()
         raise InputError(
             "time",
@@ -308,6 +313,10 @@ def update_entry(
 ) -> Entry:
     lock_patient(entry.patient)
     _checked(entry.patient, entry.kind, data, exclude=entry.pk)
+    if entry.kind == Kind.DIARY:
+        _refuse_duplicate(entry.patient, data, exclude=entry.pk)
+    if entry.kind == Kind.DOSE_GIVEN:
+        _refuse_same_dose(entry.patient, data, exclude=entry.pk)
     changes: dict[str, Any] = {
         "data": data,
         "day": records.item_day(entry.kind, data),

@@ -172,6 +172,10 @@ def _store(patient: Patient, name: str, stamp: str, blob: bytes) -> None:
 
 def forget_local() -> None:
     """Empty this process's memory of computed views and memoised results (tests; the shared
-    rows stay and are checked by stamp)."""
+    rows stay and are checked by stamp), and the patients' kept entries
+    (:mod:`spasmcare.web.incremental`)."""
+    from spasmcare.web import incremental  # it reads the records this module's views show
+
     _local().clear()
     _memo.clear()
+    incremental.forget()

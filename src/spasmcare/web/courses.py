@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -192,11 +194,27 @@ def saved_courses(entries: list[Entry]) -> list[SavedCourse]:
     return out
 
 
+_reading = threading.local()
+
+
+@contextmanager
+def reading_plans() -> Iterator[None]:
+    """Within the block, :func:`saved_plans` hands every caller the same copy of a plan
+    instead of a fresh copy each (a plan is a large object: the summary after each write asks
+    for the same plans four times). Only for code that reads the plans, never changes them."""
+    outer = getattr(_reading, "plans", None)
+    _reading.plans = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _reading.plans = outer
+
+
 def saved_plans(patient: Patient, courses: list[SavedCourse]) -> dict[str, CoursePlan | str]:
     """Each saved course's plan (or why it cannot be re-made). A plan depends only on the
     course's inputs, the patient's birth date and sex and the protocol files, so it is kept
     per process under exactly those (:func:`spasmcare.web.computed.memo`): a diary tap or a
-    lab result does not re-make it."""
+    lab result does not re-make it. See :func:`reading_plans`."""
 
     def build(course: SavedCourse) -> CoursePlan | str:
         try:
@@ -204,14 +222,23 @@ def saved_plans(patient: Patient, courses: list[SavedCourse]) -> dict[str, Cours
         except InputError as exc:
             return str(exc)
 
-    token = protocols_token()
-    return {
-        course.group: computed.memo(
-            ("course-plan", token, repr(course.inputs), patient.birth_date, patient.sex),
-            lambda course=course: build(course),  # type: ignore[misc]
-        )
-        for course in courses
-    }
+    shared: dict[Any, CoursePlan | str] | None = getattr(_reading, "plans", None)
+    if shared is None:
+        token = protocols_token()
+    else:  # the protocols directory read once in the block too
+        if "token" not in shared:
+            shared["token"] = protocols_token()
+        token = str(shared["token"])
+    out: dict[str, CoursePlan | str] = {}
+    for course in courses:
+        key = ("course-plan", token, repr(course.inputs), patient.birth_date, patient.sex)
+        if shared is not None and key in shared:
+            out[course.group] = shared[key]
+            continue
+        out[course.group] = computed.memo(key, lambda course=course: build(course))  # type: ignore[misc]
+        if shared is not None:
+            shared[key] = out[course.group]
+    return out
 
 
 def referred(patient: Patient, ids: list[str]) -> dict[str, date | None]:
@@ -374,7 +401,8 @@ def saved_decision_points(
         plan = plans.get(course.group)
         if not isinstance(plan, CoursePlan):
             continue
-        points: list[dict[str, Any]] = plan.to_dict()["decision_points"]
+        # as the plan's document writes them (CoursePlan.to_dict), without writing the rest
+        points: list[dict[str, Any]] = [d.to_dict() for d in plan.decision_points]
         if any(p.get("answer") is not None for p in points):
             return [p | {"title": plan.title} for p in points]
     return []

@@ -1,4 +1,4 @@
-"""The demo clinic: fictional infants from :mod:`spasmcare.record.synthetic`, one care team,
+"""The demo clinic: fictional infants from :mod:`spasmcare.demo`, one care team,
 and one login per role. Loaded through the same import path as a real record file.
 """
 

@@ -1,7 +1,7 @@
 """A saved, verified keto plan for each ketogenic-diet infant of the demo clinic.
 
 Registered in :data:`spasmcare.web.demo.AFTER_IMPORT`. For an infant with
-:attr:`~spasmcare.record.synthetic.DemoInfant.keto`, the fictional dietitian does what the
+:attr:`~spasmcare.demo.DemoInfant.keto`, the fictional dietitian does what the
 planner page does, through the keto view module's own functions:
 
 1. the diet inputs become the planner's prescription inputs (:func:`planner_inputs`), checked by

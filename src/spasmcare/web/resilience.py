@@ -126,14 +126,9 @@ def _key(patient: Patient, on: date) -> str:
 def read_patient(patient: Patient, on: date) -> Record:
     """The patient's live record for ``records.load_record``; what was set aside is kept in
     the cache for :func:`set_aside` (per data version, so an edit refreshes it)."""
-    entries = list(
-        Entry.objects.filter(
-            patient=patient, retracted_at__isnull=True, kind__in=list(records.SECTIONS)
-        )
-        .only("kind", "data", "day")
-        .order_by("id")
-    )
-    record, aside = read_entries(patient, entries, on)
+    from spasmcare.web import incremental  # it reads through read_entries
+
+    record, aside = incremental.read(patient, on)
     cache.set(_key(patient, on), aside, 3600)
     return record
 

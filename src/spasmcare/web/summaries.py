@@ -37,7 +37,7 @@ from spasmcare.measures.cohort import cohort_rows
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
 from spasmcare.therapy.protocol import resolve_protocols_dir
-from spasmcare.web import audit, clinic, computed, courses, records, resilience
+from spasmcare.web import audit, clinic, computed, courses, incremental, records, resilience
 from spasmcare.web.models import Entry, Patient, PatientSummary
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,9 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 SUMMARY_FORMAT = 2
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
+#: Up to this many stale patients are read through the process's kept entries
+#: (:mod:`spasmcare.web.incremental`); more are read in batches. A software setting.
+FEW = 4
 
 
 def _salt() -> str:
@@ -95,19 +98,26 @@ def _compute(
     salt: str,
     checked: bool,
     alert_limits: AlertSettings,
+    kept: bool = False,
 ) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
     """The patient-list summary (JSON-ready) and the cohort rows (None: does not read).
 
     ``checked``: this data version already passed the full record check
     (:func:`spasmcare.web.records.is_checked`), so the stored items are read without the JSON
     Schema (:func:`spasmcare.record.record_from_stored`); otherwise the whole record is checked
-    once more, which finds an item written around the validator.
+    once more, which finds an item written around the validator. ``kept``: ``entries`` are
+    this process's kept entries of the patient (:func:`spasmcare.web.incremental.live_entries`),
+    so the record is read incrementally (:func:`spasmcare.web.incremental.read`: the same
+    record, with a tap appended instead of the whole diary read again).
     """
-    record_entries = sorted(
-        (e for e in entries if e.kind in records.SECTIONS), key=lambda e: e.pk or 0
-    )
     try:
-        found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
+        if kept:
+            found, aside = incremental.read(patient, on, trusted=checked, listed_now=True)
+        else:
+            record_entries = sorted(
+                (e for e in entries if e.kind in records.SECTIONS), key=lambda e: e.pk or 0
+            )
+            found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
     except InputError as exc:
         return {
             "alerts": [], "problem": str(exc), "current": "", "status": None, "last_diary": None
@@ -115,15 +125,16 @@ def _compute(
     record: Record = found
     # the one computation of what is in force and what is due: the list, the dashboard, the
     # report and the exports all read this status
-    status = patient_status(
-        record,
-        on,
-        settings=alert_limits,
-        monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
-        confirmations_pending=courses.confirmations_pending(patient, entries, on),
-        next_checks=courses.next_checks(patient, entries, on),
-        decisions=courses.saved_decision_points(patient, entries, all_live=True),
-    )
+    with courses.reading_plans():  # the four read the same plans: one copy of each
+        status = patient_status(
+            record,
+            on,
+            settings=alert_limits,
+            monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
+            confirmations_pending=courses.confirmations_pending(patient, entries, on),
+            next_checks=courses.next_checks(patient, entries, on),
+            decisions=courses.saved_decision_points(patient, entries, all_live=True),
+        )
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     summary = {
         "alerts": status["alerts"],
@@ -211,19 +222,25 @@ def stored(
     salt = _salt()
     limits = alert_settings(current)
     fresh: list[PatientSummary] = []
+    # a few patients (the one a write changed): their entries kept by this process, brought
+    # up to date by what changed; many (a cold cohort): one query per batch, nothing kept
+    kept = len(missing) <= FEW
     for batch in _batches(missing):
         grouped: dict[int, list[Entry]] = defaultdict(list)
-        entries = (
-            Entry.objects.filter(patient__in=batch, retracted_at__isnull=True)
-            .only("patient_id", "kind", "data", "extra", "day")
-            .order_by("patient_id", "day", "id")
-        )
-        for e in entries:
-            grouped[e.patient_id].append(e)
+        if kept:
+            grouped.update({p.pk: incremental.live_entries(p) for p in batch})
+        else:
+            entries = (
+                Entry.objects.filter(patient__in=batch, retracted_at__isnull=True)
+                .only("patient_id", "kind", "data", "extra", "day")
+                .order_by("patient_id", "day", "id")
+            )
+            for e in entries:
+                grouped[e.patient_id].append(e)
         now_checked: list[Patient] = []
         for p in batch:
             checked = records.is_checked(p)
-            summary, cohort = _compute(p, grouped[p.pk], on, salt, checked, limits)
+            summary, cohort = _compute(p, grouped[p.pk], on, salt, checked, limits, kept)
             if not checked and summary["problem"] is None:
                 now_checked.append(p)
             fresh.append(
