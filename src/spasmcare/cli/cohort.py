@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit, parse_today, read_text
+from spasmcare.cli._common import emit, parse_today
 from spasmcare.errors import InputError
 
 if TYPE_CHECKING:
@@ -24,16 +24,11 @@ app = typer.Typer(
 
 
 def _records(directory: Path, today: date) -> list[Record]:
-    from spasmcare.record import record_from_json
+    from spasmcare.cli.export import _load
 
     if not directory.is_dir():
         raise InputError("DIR", str(directory), "a directory of record JSON files")
-    out = []
-    for path in sorted(directory.glob("*.json")):
-        try:
-            out.append(record_from_json(read_text(path), today=today))
-        except InputError as exc:
-            raise InputError(f"{path.name}: {exc.field}", exc.value, exc.accepted) from exc
+    out = [_load(path, today) for path in sorted(directory.glob("*.json"))]
     if not out:
         raise InputError("DIR", str(directory), "a directory holding at least one *.json record")
     return out
