@@ -199,27 +199,21 @@ def test_a_group_smaller_than_k_is_never_released() -> None:
     assert released["suppressed"] + sum(t["children"] for t in released["table"]) == 4
 
 
-def test_cli_json_and_csv_over_a_directory(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def _export_args(tmp_path: Path, docs: dict[str, dict[str, Any]]) -> list[str]:
+    """``export development --dir D --salt-file S`` over ``docs`` written as D/<name>.json."""
     folder = tmp_path / "records"
     folder.mkdir()
-    for name, doc in cohort_documents().items():
+    for name, doc in docs.items():
         (folder / f"{name}.json").write_text(json.dumps(doc), encoding="utf-8")
     salt = tmp_path / "salt.txt"
     salt.write_text(SALT, encoding="utf-8")
-    common = [
-        "export",
-        "development",
-        "--dir",
-        str(folder),
-        "--salt-file",
-        str(salt),
-        "--k",
-        "2",
-        "--today",
-        TODAY.isoformat(),
-    ]
+    return ["export", "development", "--dir", str(folder), "--salt-file", str(salt)]
+
+
+def test_cli_json_and_csv_over_a_directory(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    common = [*_export_args(tmp_path, cohort_documents()), "--k", "2", "--today", TODAY.isoformat()]
     data = run_json(capsys, *common, "--json")
     assert data["total"] == 4 and len(data["rows"]) == 4 and len(data["table"]) == 2
     assert all("a1" not in json.dumps(r) for r in data["rows"])
@@ -236,43 +230,16 @@ def test_cli_json_and_csv_over_a_directory(
 
 
 def test_cli_bad_k_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    folder = tmp_path / "records"
-    folder.mkdir()
-    (folder / "a1.json").write_text(json.dumps(cohort_documents()["a1"]), encoding="utf-8")
-    salt = tmp_path / "salt.txt"
-    salt.write_text(SALT, encoding="utf-8")
-    code, _, err = run_cli(
-        capsys,
-        "export",
-        "development",
-        "--dir",
-        str(folder),
-        "--salt-file",
-        str(salt),
-        "--k",
-        "0",
-        "--today",
-        "2026-06-01",
-    )
-    assert code == 2 and "k" in err and "Traceback" not in err
+    args = _export_args(tmp_path, {"a1": cohort_documents()["a1"]})
+    code, _, err = run_cli(capsys, *args, "--k", "0", "--today", "2026-06-01")
+    assert code == 2 and "--k" in err and "Traceback" not in err
 
 
 def test_cli_redcap_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    folder = tmp_path / "records"
-    folder.mkdir()
-    for name, doc in cohort_documents().items():
-        (folder / f"{name}.json").write_text(json.dumps(doc), encoding="utf-8")
-    salt = tmp_path / "salt.txt"
-    salt.write_text(SALT, encoding="utf-8")
     target = tmp_path / "redcap"
     data = run_json(
         capsys,
-        "export",
-        "development",
-        "--dir",
-        str(folder),
-        "--salt-file",
-        str(salt),
+        *_export_args(tmp_path, cohort_documents()),
         "--k",
         "2",
         "--today",
@@ -288,24 +255,9 @@ def test_cli_redcap_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 def test_cli_bad_development_field_names_file_and_field(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    folder = tmp_path / "records"
-    folder.mkdir()
     doc = cohort_documents()["b2"]
     doc["development"]["assessments"][0]["scores"] = {"iq": 100}
-    (folder / "b2.json").write_text(json.dumps(doc), encoding="utf-8")
-    salt = tmp_path / "salt.txt"
-    salt.write_text(SALT, encoding="utf-8")
-    code, out, err = run_cli(
-        capsys,
-        "export",
-        "development",
-        "--dir",
-        str(folder),
-        "--salt-file",
-        str(salt),
-        "--today",
-        "2026-06-01",
-    )
+    code, out, err = run_cli(capsys, *_export_args(tmp_path, {"b2": doc}), "--today", "2026-06-01")
     assert code == 2 and out == ""
     assert "b2.json: development.assessments[0].scores.iq" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

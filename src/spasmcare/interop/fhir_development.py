@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from spasmcare.interop.fhir import _concept
 from spasmcare.record.development import (
     ASQ_BAND_LABELS,
     COURSE_LABELS,
@@ -57,10 +58,6 @@ MILESTONE_PREFIXES = ("who-", "cdc-")
 Observation = Callable[..., dict[str, Any]]
 
 
-def _c(system: str, code: str, text: str) -> dict[str, Any]:
-    return {"coding": [{"system": system, "code": code, "display": text}], "text": text}
-
-
 def development_observations(
     dev: Development | None,
     system: str,
@@ -75,11 +72,11 @@ def development_observations(
     out: list[dict[str, Any]] = []
     at = dev.at_diagnosis
     if at is not None:
-        value = _c(system, at.course, COURSE_LABELS.get(at.course, at.course))
+        value = _concept(system, at.course, COURSE_LABELS.get(at.course, at.course))
         obs = observation(
             "development/at-onset",
             ("survey", "Survey"),
-            _c(system, AT_ONSET, "Development at onset of spasms"),
+            _concept(system, AT_ONSET, "Development at onset of spasms"),
             at.day.isoformat() if at.day else None,
             valueCodeableConcept=value,
         )
@@ -88,8 +85,8 @@ def development_observations(
         if at.milestones_achieved:
             obs["component"] = [
                 {
-                    "code": _c(system, ACHIEVED_AT_ONSET, "Milestone achieved at onset"),
-                    "valueCodeableConcept": _c(system, mid, label(mid)),
+                    "code": _concept(system, ACHIEVED_AT_ONSET, "Milestone achieved at onset"),
+                    "valueCodeableConcept": _concept(system, mid, label(mid)),
                 }
                 for mid in at.milestones_achieved
             ]
@@ -97,18 +94,18 @@ def development_observations(
     for i, m in enumerate(dev.milestones):
         parts: list[dict[str, Any]] = [
             {
-                "code": _c(system, REPORTED_BY, "Reported by"),
-                "valueCodeableConcept": _c(system, m.reported_by, m.reported_by),
+                "code": _concept(system, REPORTED_BY, "Reported by"),
+                "valueCodeableConcept": _concept(system, m.reported_by, m.reported_by),
             },
             {
-                "code": _c(system, CONFIRMED, "Confirmed by a clinician"),
+                "code": _concept(system, CONFIRMED, "Confirmed by a clinician"),
                 "valueBoolean": m.confirmed,
             },
         ]
         if m.confirmed_on is not None:
             parts.append(
                 {
-                    "code": _c(system, CONFIRMED_ON, "Confirmed on"),
+                    "code": _concept(system, CONFIRMED_ON, "Confirmed on"),
                     "valueDateTime": m.confirmed_on.isoformat(),
                 }
             )
@@ -117,9 +114,9 @@ def development_observations(
             observation(
                 f"development/milestone/{i}",
                 ("survey", "Survey"),
-                _c(system, m.milestone, label(m.milestone)),
+                _concept(system, m.milestone, label(m.milestone)),
                 m.day.isoformat(),
-                valueCodeableConcept=_c(system, m.status, words),
+                valueCodeableConcept=_concept(system, m.status, words),
                 component=parts,
             )
         )
@@ -135,7 +132,7 @@ def _assessment(a: Any, i: int, system: str, observation: Observation) -> dict[s
         if name in a.scores:
             parts.append(
                 {
-                    "code": _c(system, f"{a.instrument}-{name}", f"{words} score"),
+                    "code": _concept(system, f"{a.instrument}-{name}", f"{words} score"),
                     "valueQuantity": {
                         "value": a.scores[name],
                         "unit": "score",
@@ -148,14 +145,16 @@ def _assessment(a: Any, i: int, system: str, observation: Observation) -> dict[s
             band = a.asq_cutoff[name]
             parts.append(
                 {
-                    "code": _c(system, f"{a.instrument}-{name}-cutoff", f"{words}: cut-off band"),
-                    "valueCodeableConcept": _c(system, band, ASQ_BAND_LABELS[band]),
+                    "code": _concept(
+                        system, f"{a.instrument}-{name}-cutoff", f"{words}: cut-off band"
+                    ),
+                    "valueCodeableConcept": _concept(system, band, ASQ_BAND_LABELS[band]),
                 }
             )
     if a.questionnaire_months is not None:
         parts.append(
             {
-                "code": _c(system, QUESTIONNAIRE_MONTHS, "Questionnaire interval"),
+                "code": _concept(system, QUESTIONNAIRE_MONTHS, "Questionnaire interval"),
                 "valueQuantity": {
                     "value": a.questionnaire_months,
                     "unit": "months",
@@ -165,12 +164,12 @@ def _assessment(a: Any, i: int, system: str, observation: Observation) -> dict[s
             }
         )
     if a.edition:
-        parts.append({"code": _c(system, EDITION, "Edition"), "valueString": a.edition})
+        parts.append({"code": _concept(system, EDITION, "Edition"), "valueString": a.edition})
     category = ("exam", "Exam") if a.instrument == "bayley-3" else ("survey", "Survey")
     return observation(
         f"development/assessment/{i}",
         category,
-        _c(system, a.instrument, INSTRUMENT_LABELS[a.instrument]),
+        _concept(system, a.instrument, INSTRUMENT_LABELS[a.instrument]),
         a.day.isoformat(),
         component=parts,
     )

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any
 
 from spasmcare.errors import InputError
+from spasmcare.record.io import moment_text
 from spasmcare.record.model import Record
 from spasmcare.record.seizures import SEIZURE_TYPE_LABELS, SEIZURE_TYPES
 
@@ -65,10 +66,6 @@ def other_seizure_observations(
     return out
 
 
-def _moment_text(value: datetime) -> str:
-    return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
-
-
 def _is_other_seizure(r: Mapping[str, Any], code_system: str) -> bool:
     codings = (r.get("code") or {}).get("coding") or []
     return r.get("resourceType") == "Observation" and any(
@@ -101,7 +98,7 @@ def other_seizure_items(
         when = str(r.get("effectiveDateTime"))
         at = datetime.fromisoformat(when).replace(tzinfo=None) if "T" in when else when
         item: dict[str, Any] = {
-            "at": _moment_text(at) if isinstance(at, datetime) else at,
+            "at": moment_text(at) if isinstance(at, datetime) else at,
             "type": kind,
         }
         for note in r.get("note") or []:

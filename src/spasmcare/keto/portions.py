@@ -12,6 +12,8 @@
   honey before 12 months (infant botulism), whole nuts and peanuts before 5 years (choking),
   raw or lightly cooked egg for babies (cooked until white and yolk are solid), raw shellfish,
   and shark, swordfish and marlin (mercury). Each flag carries its reason and source.
+* **Products labelled for 1 year and over** by their manufacturer [2] (KetoCal 4:1 powder,
+  Polycal): a warning when one is in an infant's feed; the team decides.
 
 References
 ----------
@@ -19,6 +21,9 @@ References
    Choices text as published 2010 and current): honey not before 1 year; whole nuts and peanuts
    not under 5 years (crushed, ground or smooth butters from about 6 months); eggs for babies
    cooked until both white and yolk are solid; no raw shellfish; no shark, swordfish or marlin.
+2. Nutricia product information (nutricia.ca): KetoCal 4:1 "labelled for children over 1
+   year"; Polycal "for individuals one year of age and older" (also in
+   ``foods/data/specialty.yaml``).
 """
 
 from __future__ import annotations
@@ -202,3 +207,19 @@ def swap_family(food: Any) -> str | None:
     """The family a food may be swapped within, or None (no category)."""
     key = category_of(food)
     return None if key is None else SWAP_FAMILIES.get(key)
+
+
+#: Products their manufacturer labels for children of 1 year and over [2].
+LABELLED_FROM_1_YEAR = frozenset({"ketocal-4-1-powder", "polycal-powder"})
+
+
+def label_age_warnings(food_ids: list[str], names: dict[str, str], age_months: Any) -> list[str]:
+    """A warning for each product labelled for 1 year and over [2] in an infant's feed."""
+    if age_months is None or float(age_months) >= 12:
+        return []
+    return [
+        f"{names.get(fid, fid)} is labelled by its manufacturer for children of 1 year and "
+        "over (nutricia.ca): the team decides whether to use it for this infant"
+        for fid in dict.fromkeys(food_ids)
+        if fid in LABELLED_FROM_1_YEAR
+    ]

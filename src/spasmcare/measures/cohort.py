@@ -634,7 +634,8 @@ def km_by_group(
     }
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """One cohort value as CSV text: empty for unknown, ``true``/``false``, numbers in full."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -661,4 +662,4 @@ def rows_to_csv(rows: Iterable[Mapping[str, Any]], k: int = DEFAULT_K) -> str:
         if missing:
             raise InputError(f"rows[{i}].{missing[0]}", None, "every cohort column")
     released = deidentify(listed, k).rows
-    return csv_text([COLUMNS, *([_cell(row[c]) for c in COLUMNS] for row in released)])
+    return csv_text([COLUMNS, *([csv_cell(row[c]) for c in COLUMNS] for row in released)])

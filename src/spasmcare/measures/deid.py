@@ -234,6 +234,12 @@ def _released(
     return out
 
 
+def check_k(k: Any, counted: str = "rows") -> None:
+    """Refuse a ``k`` that is not a whole number of at least 1 (``counted``: what it counts)."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise InputError("k", k, f"a whole number of {counted}, 1 or more")
+
+
 def deidentify(rows: Sequence[Mapping[str, Any]], k: int = DEFAULT_K) -> Release:
     """Generalise and suppress ``rows`` (cohort rows at full precision) until every released
     row shares its quasi-identifiers with at least ``k - 1`` others (Datafly [2]).
@@ -243,8 +249,7 @@ def deidentify(rows: Sequence[Mapping[str, Any]], k: int = DEFAULT_K) -> Release
     (``38``, ``">=37"``...), ``gestation_days`` is always ``None``, and ``sex`` / ``etiology``
     may be ``"any"``. Rows are in the order given.
     """
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InputError("k", k, "a whole number of rows, 1 or more")
+    check_k(k)
     levels = dict.fromkeys(QUASI_IDENTIFIERS, 0)
     allowed = min(k, int(len(rows) * MAX_SUPPRESSED_FRACTION))
     while True:

@@ -48,6 +48,7 @@ from spasmcare.measures.cohort import (
     DRUG_CLASSES,
     CohortOptions,
     cohort_row,
+    csv_cell,
     drug_word,
     pseudonym,
 )
@@ -283,14 +284,6 @@ def release(rows: Sequence[Mapping[str, Any]], k: int = DEFAULT_K) -> dict[str, 
     }
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def release_csv(data: Mapping[str, Any], table: bool = False) -> str:
     """The released rows (or the grouped table) as CSV text, formula-safe (csvsafe)."""
     items: list[Mapping[str, Any]] = data["table"] if table else data["rows"]
@@ -298,4 +291,4 @@ def release_csv(data: Mapping[str, Any], table: bool = False) -> str:
         header = list(items[0]) if items else ["therapy", "diet", "etiology", "children"]
     else:
         header = list(data["columns"])
-    return csv_text([header, *([_cell(r.get(c)) for c in header] for r in items)])
+    return csv_text([header, *([csv_cell(r.get(c)) for c in header] for r in items)])

@@ -26,8 +26,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from spasmcare.errors import InputError
-from spasmcare.measures.deid import DEFAULT_K
+from spasmcare.measures.deid import DEFAULT_K, check_k
 from spasmcare.record.model import DIET_KINDS, DIET_LABELS, DietPeriod, Record
 from spasmcare.record.side_effects import EFFECTS, SideEffect
 
@@ -51,8 +50,7 @@ def side_effect_counts(
     records: Iterable[Record], today: date, k: int = DEFAULT_K
 ) -> dict[str, Any]:
     """Children with each side effect by diet type, k-anonymous (see the module notes)."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InputError("k", k, "a whole number of children, 1 or more")
+    check_k(k, "children")
     children: dict[str, int] = dict.fromkeys(DIET_KINDS, 0)
     anyg: dict[str, dict[str, int]] = {d: dict.fromkeys(EFFECTS, 0) for d in DIET_KINDS}
     severe: dict[str, dict[str, int]] = {d: dict.fromkeys(EFFECTS, 0) for d in DIET_KINDS}

@@ -733,7 +733,8 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
 
 
-def _moment_text(value: datetime) -> str:
+def moment_text(value: datetime) -> str:
+    """A date-time as the record format writes it: minutes, seconds only when there are any."""
     return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
 
 
@@ -769,7 +770,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "diary": [
             _drop_none(
                 {
-                    "at": _moment_text(e.at),
+                    "at": moment_text(e.at),
                     "kind": e.kind,
                     "spasms": e.spasms,
                     "duration_min": e.duration_min,
@@ -854,7 +855,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "labs": [
             _drop_none(
                 {
-                    "at": _moment_text(x.at),
+                    "at": moment_text(x.at),
                     "analyte": x.analyte,
                     "name": x.name,
                     "value": x.value,
@@ -882,7 +883,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         out["vitals"] = [
             _drop_none(
                 {
-                    "at": _moment_text(v.at),
+                    "at": moment_text(v.at),
                     "systolic_mmhg": v.systolic_mmhg,
                     "diastolic_mmhg": v.diastolic_mmhg,
                     "heart_rate_bpm": v.heart_rate_bpm,
@@ -917,7 +918,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     # --- end development ---
     # --- other seizures (issue 23 item 6): written only when there are some
     if record.other_seizures:
-        out["other_seizures"] = other_seizure_items(record.other_seizures, _moment_text)
+        out["other_seizures"] = other_seizure_items(record.other_seizures, moment_text)
     # --- end other seizures
     if record.side_effects:  # issue 24: written only when entered (older records unchanged)
         out["side_effects"] = write_side_effects(record.side_effects)

@@ -9,7 +9,7 @@ write dates as people do ("7 Dec 2026"); a dose reads "20 mg = 2 mL of 10 mg/mL 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ __all__ = [
     "grade_text",
     "number",
     "per_text",
+    "plan_dose_given_text",
     "table_rows",
     "to_ics",
     "volume_text",
@@ -89,6 +90,18 @@ def dose_given_text(dose: Dose) -> str:
         dose.concentration,
         [dose.time],
     )
+
+
+def plan_dose_given_text(dose: Mapping[str, Any], times: Sequence[str] = ()) -> str:
+    """:func:`dose_given_text` of a dose in a plan's dictionary form (``CoursePlan.to_dict``:
+    ``mg`` or ``units``, ``volume_ml``, ``measured_mg``/``measured_units``, ``concentration``):
+    with a volume, the amount is what the measured volume gives."""
+    unit = "mg" if dose.get("mg") is not None else "U"
+    planned = dose.get("mg") if unit == "mg" else dose.get("units")
+    measured = dose.get("measured_mg") if unit == "mg" else dose.get("measured_units")
+    volume = dose.get("volume_ml")
+    amount = measured if volume is not None and measured is not None else planned
+    return given_text(float(amount or 0), unit, volume, dose.get("concentration"), times)
 
 
 def dose_text(dose: Dose) -> str:

@@ -39,6 +39,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from spasmcare.errors import InputError
+from spasmcare.plain import day_text
 from spasmcare.therapy.monitoring import add_months
 
 THRESHOLD_MG_PER_KG_PER_DAY = 2.0  # [1]
@@ -73,8 +74,8 @@ class VaccineHold:
     def text(self) -> str:
         """The sentence shown on the plan, the family page and the calendar."""
         return (
-            f"No live vaccines ({LIVE_VACCINES}) from {_day(self.start)} until "
-            f"{_day(self.until)}: the course and {_window_words(self.window)} after its last "
+            f"No live vaccines ({LIVE_VACCINES}) from {day_text(self.start)} until "
+            f"{day_text(self.until)}: the course and {_window_words(self.window)} after its last "
             "hormonal dose. Tell the clinic about any vaccine appointment."
         )
 
@@ -88,10 +89,6 @@ class VaccineHold:
             "text": self.text,
             "sources": list(self.sources),
         }
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value.strftime('%b %Y')}"
 
 
 def _window_words(window: str) -> str:

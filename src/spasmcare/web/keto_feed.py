@@ -15,6 +15,7 @@ from spasmcare.keto.feeds import (
     prescription_violations,
     solve_feed,
 )
+from spasmcare.keto.portions import LABELLED_FROM_1_YEAR, label_age_warnings
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, check_protein
 from spasmcare.keto.solver import diagnosis
@@ -32,23 +33,6 @@ FEED_CANDIDATES: tuple[tuple[str, str], ...] = (
     ("03805", "powder"),
     ("mct-oil", "powder"),
 )
-
-
-#: Products their manufacturer labels for children of 1 year and over (nutricia.ca: KetoCal 4:1
-#: "labelled for children over 1 year"; Polycal "for individuals one year of age and older").
-LABELLED_FROM_1_YEAR = frozenset({"ketocal-4-1-powder", "polycal-powder"})
-
-
-def label_age_warnings(food_ids: list[str], names: dict[str, str], age_months: Any) -> list[str]:
-    """A warning for each product labelled for 1 year and over in an infant's feed."""
-    if age_months is None or float(age_months) >= 12:
-        return []
-    return [
-        f"{names.get(fid, fid)} is labelled by its manufacturer for children of 1 year and "
-        "over (nutricia.ca): the team decides whether to use it for this infant"
-        for fid in dict.fromkeys(food_ids)
-        if fid in LABELLED_FROM_1_YEAR
-    ]
 
 
 def _feed_candidates(table: FoodTable) -> list[tuple[Food, Any]]:

@@ -1,4 +1,5 @@
-"""Diary video uploads: what a file really is (by its first bytes), its size, and storage.
+"""Uploads: diary videos (what a file really is, by its first bytes, its size, and storage)
+and the JSON files an import reads (:func:`json_upload`).
 
 A phone names its videos ``.mp4`` or ``.mov`` and the browser sends a content type, but either
 can be wrong (or chosen by anyone): the type is decided here from the file's own signature.
@@ -24,12 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 from spasmcare.errors import InputError
+from spasmcare.record import parse_json
 from spasmcare.web.models import Patient, User, Video
 
 #: Bytes read to decide the type.
@@ -208,3 +211,17 @@ def serve_video(request: HttpRequest, video: Video) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def json_upload(upload: UploadedFile, what: str) -> Any:
+    """The parsed JSON of an uploaded import file (``what``: "a record file", "a FHIR
+    Bundle"), refused by name when larger than ``settings.SPASMCARE_IMPORT_MAX_BYTES``, not
+    UTF-8 or not JSON."""
+    limit = settings.SPASMCARE_IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise InputError("file", upload.name, f"{what} of at most {limit / 2**20:g} MB")
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("file", upload.name, f"a UTF-8 JSON file ({exc})") from None
+    return parse_json(text, "file")

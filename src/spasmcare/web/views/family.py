@@ -56,7 +56,7 @@ from spasmcare.report.family import (
     latest_weight,
 )
 from spasmcare.therapy import CoursePlan
-from spasmcare.therapy.export import family_product, given_text
+from spasmcare.therapy.export import family_product, plan_dose_given_text
 from spasmcare.web import audit, clinic, courses, records, resilience, uploads
 from spasmcare.web.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
@@ -196,23 +196,12 @@ def _week(
     return rows, ticks, list(DiaryView(week).days(first, today)), None
 
 
-def _plan_dose_text(dose: dict[str, Any]) -> str:
-    """One dose of the plan's family version in the family's words ("10 mg = 2 mL of 5 mg/mL"):
-    with a volume, the amount is what the measured volume gives."""
-    unit = "mg" if dose.get("mg") is not None else "U"
-    planned = dose.get("mg") if unit == "mg" else dose.get("units")
-    measured = dose.get("measured_mg") if unit == "mg" else dose.get("measured_units")
-    volume = dose.get("volume_ml")
-    amount = measured if volume is not None and measured is not None else planned
-    return given_text(float(amount or 0), unit, volume, dose.get("concentration"))
-
-
 def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | None:
     """The family version of one plan day, limited to ``drugs`` (None: not a course day)."""
     for day, plain in zip(plan.to_dict(family=True)["days"], plan.days, strict=True):
         if day["date"] == on.isoformat():
             doses = [
-                d | {"product": family_product(d.get("product")), "text": _plan_dose_text(d)}
+                d | {"product": family_product(d.get("product")), "text": plan_dose_given_text(d)}
                 for d in day["doses"]
                 if d["drug"] in drugs
             ]
@@ -445,7 +434,7 @@ def diary(request: HttpRequest, pid: int) -> HttpResponse:
 def _amount_text(dose: dict[str, Any]) -> str:
     """One dose of the plan's family version as the phone shows it ("10 mg = 1 mL of
     10 mg/mL"), kept with a tick as what the family saw."""
-    return str(dose.get("text") or _plan_dose_text(dose))[:200]
+    return str(dose.get("text") or plan_dose_given_text(dose))[:200]
 
 
 def _schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:

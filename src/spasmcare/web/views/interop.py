@@ -20,12 +20,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from spasmcare.errors import InputError
 from spasmcare.interop.bulk import MANIFEST
 from spasmcare.interop.fhir import FhirOptions, record_bundle
-from spasmcare.record import parse_json
 from spasmcare.web import audit, bulk, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.access import may_export_identified, visible_exports
 from spasmcare.web.models import BulkExport
+from spasmcare.web.uploads import json_upload
 
 #: Exports listed on the bulk export page.
 LISTED = 20
@@ -57,16 +57,7 @@ def fhir_import(request: HttpRequest, pid: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            limit = settings.SPASMCARE_IMPORT_MAX_BYTES
-            if upload.size > limit:
-                raise InputError(
-                    "file", upload.name, f"a FHIR Bundle of at most {limit / 2**20:g} MB"
-                )
-            try:
-                text = upload.read().decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError("file", upload.name, f"a UTF-8 JSON file ({exc})") from None
-            data = parse_json(text, "file")
+            data = json_upload(upload, "a FHIR Bundle")
             result = audit.import_fhir(patient, data, _user(request))
         except InputError as exc:
             form.add_error("file", f"{exc.field}: {exc.value!r} is not accepted; {exc.accepted}")
@@ -193,8 +184,6 @@ def cohort_redcap(request: HttpRequest) -> HttpResponse:
     flat import CSV, in one zip: the same rows as the page's CSV download."""
     import io
     import zipfile
-
-    from django.conf import settings
 
     from spasmcare.interop.redcap import redcap_export
     from spasmcare.measures.deid import deidentify

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
-from spasmcare.record import parse_json
 from spasmcare.record.plausibility import record_warnings
 from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_svg, timeline_svg
@@ -58,6 +57,7 @@ from spasmcare.web.models import (
 )
 from spasmcare.web.qr import qr_svg
 from spasmcare.web.templatetags.clinic import item_names
+from spasmcare.web.uploads import json_upload
 from spasmcare.web.views.auth import token_hash
 
 DASHBOARD_KINDS = (
@@ -359,16 +359,7 @@ def record_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            limit = settings.SPASMCARE_IMPORT_MAX_BYTES
-            if upload.size > limit:
-                raise InputError(
-                    "file", upload.name, f"a record file of at most {limit / 2**20:g} MB"
-                )
-            try:
-                text = upload.read().decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError("file", upload.name, f"a UTF-8 JSON file ({exc})") from None
-            data = parse_json(text, "file")
+            data = json_upload(upload, "a record file")
             patient = audit.import_record(
                 data, form.cleaned_data["team"], user, prepare=summaries.compute_one
             )
