@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from spasmcare.interop.fhir import _concept
+from spasmcare.interop.fhir_codes import _concept
 from spasmcare.record.development import (
     ASQ_BAND_LABELS,
     COURSE_LABELS,
