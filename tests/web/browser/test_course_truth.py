@@ -54,7 +54,7 @@ def test_neurologist_plans_ukiss_answers_day7_yes_and_every_page_shows_the_taper
     start = records.today() - timedelta(days=8)
     page = signed_in("neurologist")
     page.goto(f"{web}/patients/{new_patient.pk}/course/")
-    page.locator("tr", has_text="prednisolone-high-dose").get_by_role("link", name="Plan").click()
+    page.locator('a[href*="protocol=prednisolone-high-dose"]', has_text="Plan").click()
     page.wait_for_load_state()
     page.fill("#id_start", start.isoformat())
     page.fill("#id_weight_kg", "6")

@@ -77,7 +77,7 @@ def test_neurologist_plans_and_saves_a_prednisolone_course(
 
     page = signed_in("neurologist")
     page.goto(f"{web}/patients/{patient.pk}/course/")
-    page.locator("tr", has_text="prednisolone-high-dose").get_by_role("link", name="Plan").click()
+    page.locator('a[href*="protocol=prednisolone-high-dose"]', has_text="Plan").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="Preview the plan").click()
     page.wait_for_load_state()

@@ -149,7 +149,7 @@ def test_neurologist_answers_day7_yes_and_every_page_agrees(
     diary's re-plan and said the answer was still open, with the 40 mg/day dose going on)."""
     page = signed_in("neurologist")
     page.goto(f"{web}/patients/{patient.pk}/course/")
-    page.locator("tr", has_text="prednisolone-high-dose").get_by_role("link", name="Plan").click()
+    page.locator('a[href*="protocol=prednisolone-high-dose"]', has_text="Plan").click()
     page.wait_for_load_state()
     page.fill("#id_start", "2026-07-01")
     page.fill("#id_weight_kg", "6")
