@@ -60,6 +60,7 @@ from typing import Any, Literal
 
 from spasmcare.errors import InputError
 from spasmcare.keto.advice import feed_changes
+from spasmcare.keto.ages import check_age_months
 from spasmcare.keto.analysis import FoodLike, composition, liquid_ready
 from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
 from spasmcare.keto.protein import check_protein
@@ -114,6 +115,8 @@ class FeedingRequest:
     age_months: float | None = None
 
     def check(self) -> None:
+        if self.age_months is not None:
+            check_age_months(self.age_months)
         if self.mode not in MODES:
             raise InputError("--mode", self.mode, "one of " + ", ".join(MODES))
         if not self.formula:
@@ -175,7 +178,8 @@ def _solve(
 ) -> tuple[FeedPlan, list[FeedIngredient], FeedTarget]:
     ings = [FeedIngredient(food, kind) for food, kind in req.formula]
     if bm_ml_per_feed > 0:
-        ings.append(FeedIngredient(_breast_milk(), "liquid", fixed_per_day=bm_ml_per_feed * req.feeds))
+        milk_ml = bm_ml_per_feed * req.feeds
+        ings.append(FeedIngredient(_breast_milk(), "liquid", fixed_per_day=milk_ml))
     # A solid is weighed in grams and not drunk: a zero-volume "powder" of the solver.
     ings += [FeedIngredient(food, "powder", fixed_per_day=grams) for food, grams in solids]
     target = FeedTarget(req.ratio, req.kcal, req.volume_ml, req.feeds, None)
