@@ -141,9 +141,7 @@ def test_breast_milk_over_the_allowance_says_so_and_what_solves(table: Any) -> N
 
 
 def test_protein_checked_against_the_age_minimum(table: Any) -> None:
-    req = FeedingRequest(
-        "ebm", 3.0, 700, 780, 6, _formula(table), 30, weight_kg=7.0, age_months=6
-    )
+    req = FeedingRequest("ebm", 3.0, 700, 780, 6, _formula(table), 30, weight_kg=7.0, age_months=6)
     check = plan_feeding(req)["days"][0]["protein_check"]
     assert check["minimum_g_per_kg"] == 1.52  # IOM AI 0-6 months
     assert check["status"] == ("pass" if check["g_per_kg"] >= 1.52 else "warn")
@@ -169,9 +167,7 @@ def test_bad_requests_name_the_field(table: Any, changes: dict[str, Any], field:
 
 
 def test_solids_must_be_baby_foods(table: Any) -> None:
-    req = FeedingRequest(
-        "solids", 4.0, 700, 780, 6, _formula(table), solids=(table.get("01107"),)
-    )
+    req = FeedingRequest("solids", 4.0, 700, 780, 6, _formula(table), solids=(table.get("01107"),))
     with pytest.raises(InputError) as exc:
         plan_feeding(req)
     assert exc.value.field == "--solid"

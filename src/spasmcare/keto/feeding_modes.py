@@ -128,8 +128,9 @@ class FeedingRequest:
             raise InputError("--breast-milk-ml", bm, f"mL of breast milk per feed ({self.mode})")
         if bm * self.feeds > self.volume_ml:
             raise InputError(
-                "--breast-milk-ml", bm, f"at most {self.volume_ml / self.feeds:g} mL per feed "
-                "(the day's volume ÷ feeds)"
+                "--breast-milk-ml",
+                bm,
+                f"at most {self.volume_ml / self.feeds:g} mL per feed (the day's volume ÷ feeds)",
             )
         if self.mode == "solids":
             self._check_solids()
@@ -341,4 +342,3 @@ def plan_feeding(
         "warnings": warnings,
         "sources": list(SOURCES),
     }
-

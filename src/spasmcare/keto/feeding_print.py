@@ -94,8 +94,7 @@ def _day_html(plan: dict[str, Any], day: dict[str, Any]) -> str:
     )
     solids = f"<p>Solids a day: {escape(_solids(day))}</p>" if day["solids"] else ""
     return (
-        head
-        + "<table><thead><tr><th>Feed</th><th>Breastfeed</th><th>Bottle</th>"
+        head + "<table><thead><tr><th>Feed</th><th>Breastfeed</th><th>Bottle</th>"
         "<th>What goes in</th></tr></thead><tbody>" + body + "</tbody></table>" + solids
     )
 
