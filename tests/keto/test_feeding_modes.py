@@ -11,9 +11,13 @@ A day at R:1 and E kcal holds E / (9R + 4) g protein + carbohydrate and R times 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
 from spasmcare.errors import InputError
 from spasmcare.foods import default_table
@@ -198,3 +202,45 @@ def test_cli_feeding_mode_refuses_bad_input(capsys: Any) -> None:
     )  # fmt: skip
     assert code == 2
     assert "--solid" in err and "Baby Foods" in err
+
+
+def test_a_solid_over_the_allowance_says_so_dated_weeks(table: Any) -> None:
+    # 200 g strained applesauce (03116: protein 0.2, carbohydrate 10.8 g per 100 g) brings
+    # 22.0 g protein + carbohydrate; 4:1 at 700 kcal allows 17.5 g → at most 17.5 / 0.11
+    # = 159 g, and less once the formula brings its own.
+    req = FeedingRequest(
+        "solids", 4.0, 700, 780, 6, _formula(table), solids=(table.get("03116"),),
+        solid_portion_g_per_day=200, start=date(2027, 1, 4),
+    )  # fmt: skip
+    plan = plan_feeding(req)
+    day = plan["days"][0]
+    assert day["status"] == "infeasible"
+    assert day["label"].startswith("week 1 (from 4 Jan 2027 to 10 Jan 2027)")
+    assert day["problem"]["solids_protein_carb_g"] == pytest.approx(22.0)
+    assert "more than the whole day allows" in day["problem"]["words"]
+    best = day["problem"]["max_new_solid_g_per_day"]
+    assert 1 <= best <= 159
+    again = plan_feeding(replace(req, solid_portion_g_per_day=float(best)))
+    _check_every_day(table, again, 4.0, 700)
+
+
+def test_the_largest_volume_found_meets_the_protein_minimum(table: Any) -> None:
+    req = FeedingRequest("ebm", 3.0, 700, 780, 6, _formula(table), 60, weight_kg=5.0, age_months=4)
+    problem = plan_feeding(req)["days"][0]["problem"]
+    best = problem["max_breast_milk_ml_per_feed"]
+    again = plan_feeding(replace(req, breast_milk_ml_per_feed=float(best)))
+    assert again["days"][0]["protein_check"]["status"] == "pass"
+
+
+@settings(max_examples=15, deadline=None)
+@given(ml=hst.integers(min_value=1, max_value=80))
+def test_any_mothers_volume_solves_exactly_or_says_what_would(ml: int) -> None:
+    table = default_table()
+    req = FeedingRequest("ebm", 3.0, 700, 780, 6, _formula(table), float(ml))
+    plan = plan_feeding(req)
+    day = plan["days"][0]
+    if day["status"] == "solved":
+        _check_every_day(table, plan, 3.0, 700)
+        assert _amounts(day)["01107"] == 6 * ml  # the mother's volume is kept as she set it
+    else:
+        assert day["problem"]["words"] and day["problem"]["would_solve"]

@@ -167,6 +167,9 @@ def feeding_mode_cmd(
     weeks: Annotated[
         int | None, typer.Option("--weeks", help="Clinic setting: weeks of solids (4).")
     ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day of week 1 of solids YYYY-MM-DD.")
+    ] = None,
     weight_kg: Annotated[
         float | None, typer.Option("--weight-kg", help="Weight [kg] (protein check).")
     ] = None,
@@ -212,6 +215,7 @@ def feeding_mode_cmd(
         weeks,
         weight_kg,
         age_months,
+        None if start is None else check_calendar_date(start, "--start"),
     )
     plan = plan_feeding(request, carbs=parse_carb_basis(carbs))
     if html is not None:

@@ -11,6 +11,11 @@ Three ways an infant on the ketogenic diet is fed (issue 24, item 4; care pathwa
   fixed portion, the formula re-solved around them so that every day stays at the prescribed
   ratio and energy; solids start at about 6 months [3].
 
+In ``solids`` mode breast milk may be given too (``breast_milk_ml_per_feed``: mixed into the
+formula, as ``ebm``). A solid is weighed in grams and eaten, not drunk: in the solved plan's
+lines it is a weighed item without volume (a "powder" to the solver), and the family's sheet
+shows it apart, as grams a day.
+
 Every day is solved by :func:`spasmcare.keto.feeds.solve_feed` (formula-led: the formula at the
 energy target, protein not held, checked against the age minimum with
 :func:`spasmcare.keto.protein.check_protein` when weight and age are given).
@@ -31,8 +36,10 @@ At ratio R:1 and E kcal a day, a day holds E / (9R + 4) g of protein plus carboh
 dietary unit is R g fat + 1 g protein and carbohydrate, 9R + 4 kcal [5]). Breast milk brings
 about 0.08 g of protein and carbohydrate per mL (01107), so too much of it leaves no room for
 the prescription. An unsolved day says so with the numbers, and the largest breast-milk volume
-(or solid portion) that does solve, found by solving again (as :mod:`spasmcare.keto.advice`
-does), plus the verified changes of :func:`spasmcare.keto.advice.feed_changes`.
+(or solid portion) found that does solve, by solving again (as :mod:`spasmcare.keto.advice`
+does; with weight and age given, its protein must also reach the minimum for age), plus the
+verified changes of :func:`spasmcare.keto.advice.feed_changes`. The search tries at most
+:data:`MAX_SEARCH_SOLVES` amounts downward from the allowance (a software setting).
 
 References
 ----------
@@ -56,6 +63,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from spasmcare.errors import InputError
@@ -66,6 +74,7 @@ from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, sol
 from spasmcare.keto.protein import check_protein
 from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
 from spasmcare.keto.solver import Tolerances
+from spasmcare.plain import day_text
 
 Mode = Literal["breastfeed", "ebm", "solids"]
 MODES: tuple[Mode, ...] = ("breastfeed", "ebm", "solids")
@@ -113,6 +122,7 @@ class FeedingRequest:
     weeks: int | None = None
     weight_kg: float | None = None
     age_months: float | None = None
+    start: date | None = None  # first day of week 1 of solids (optional)
 
     def check(self) -> None:
         if self.age_months is not None:
@@ -210,6 +220,17 @@ def _largest(fits: Any, high: int) -> int | None:
     return None
 
 
+def _fits(req: FeedingRequest, plan: FeedPlan) -> bool:
+    """A plan solved and, when weight and age are known, with protein at the age minimum."""
+    if not plan.solved or plan.day_analysis is None:
+        return False
+    if req.weight_kg is None or req.age_months is None:
+        return True
+    return (
+        check_protein(plan.day_analysis.protein_g, req.weight_kg, req.age_months).status == "pass"
+    )
+
+
 def _problem(
     req: FeedingRequest,
     plan: FeedPlan,
@@ -233,8 +254,12 @@ def _problem(
     )
     if bm > 0:
         words += f"; breast milk {bm * req.feeds:g} mL a day brings {bm_pc:.1f} g"
+        if bm_pc > pc_g:
+            words += ", more than the whole day allows"
     if solids:
         words += f"; the solids bring {solids_pc:.1f} g"
+        if solids_pc > pc_g:
+            words += ", more than the whole day allows"
     out: dict[str, Any] = {
         "reason": plan.reason,
         "binding": plan.binding,
@@ -248,7 +273,7 @@ def _problem(
     if bm > 0:
         milk_pc_per_feed = _pc_per_unit(milk, "ml", carbs) * req.feeds
         cap = min(int(bm) - 1, math.floor(pc_g / milk_pc_per_feed))
-        best = _largest(lambda n: _solve(req, n, solids, carbs, tol)[0].solved, cap)
+        best = _largest(lambda n: _fits(req, _solve(req, n, solids, carbs, tol)[0]), cap)
         if best is not None and best > 0:
             out["max_breast_milk_ml_per_feed"] = best
             out["would_solve"].append(
@@ -257,14 +282,14 @@ def _problem(
     elif solids:
         food, grams = solids[-1]
         best = _largest(
-            lambda g: _solve(req, 0, [*solids[:-1], (food, g)], carbs, tol)[0].solved,
+            lambda g: _fits(req, _solve(req, 0, [*solids[:-1], (food, g)], carbs, tol)[0]),
             int(grams) - 1,
         )
         if best is not None and best > 0:
             out["max_new_solid_g_per_day"] = best
             out["would_solve"].append(f"{food.name} at most {best} g a day")
     for change in feed_changes(ings, target, tolerances=tol, carbs=carbs, limit=2):
-        out["would_solve"].append(change.change)
+        out["would_solve"].append(f"{change.change} (gives {change.to_dict()['gives']})")
     return out
 
 
@@ -321,9 +346,15 @@ def plan_feeding(
             )
         for week in range(1, req.n_weeks + 1):
             solids = [(f, portion) for f in req.solids[:week]]
-            days.append(
-                _day(req, f"week {week}: adds {req.solids[week - 1].name}", solids, carbs, tol)
-            )
+            label = f"week {week}"
+            if req.start is not None:
+                first = req.start + timedelta(weeks=week - 1)
+                label += f" (from {day_text(first)} to {day_text(first + timedelta(days=6))})"
+            day = _day(req, f"{label}: adds {req.solids[week - 1].name}", solids, carbs, tol)
+            if req.start is not None:
+                day["from"] = first
+                day["to"] = first + timedelta(days=6)
+            days.append(day)
     else:
         days.append(_day(req, "every day", [], carbs, tol))
     return {
