@@ -154,7 +154,7 @@ def test_protein_checked_against_the_age_minimum(table: Any) -> None:
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"mode": "bottle"}, "--mode"),
+        ({"mode": "bottle"}, "mode"),
         ({"breast_milk_ml_per_feed": 0.0}, "--breast-milk-ml"),
         ({"breast_milk_ml_per_feed": 200.0}, "--breast-milk-ml"),
         ({"breast_milk_ml_per_feed": 2.5}, "--breast-milk-ml"),
@@ -216,6 +216,7 @@ def test_a_solid_over_the_allowance_says_so_dated_weeks(table: Any) -> None:
     day = plan["days"][0]
     assert day["status"] == "infeasible"
     assert day["label"].startswith("week 1 (from 4 Jan 2027 to 10 Jan 2027)")
+    assert "Week 1 (from 4 Jan 2027 to 10 Jan 2027)" in feeding_text(plan)
     assert day["problem"]["solids_protein_carb_g"] == pytest.approx(22.0)
     assert "more than the whole day allows" in day["problem"]["words"]
     best = day["problem"]["max_new_solid_g_per_day"]

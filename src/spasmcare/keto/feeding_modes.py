@@ -128,7 +128,7 @@ class FeedingRequest:
         if self.age_months is not None:
             check_age_months(self.age_months)
         if self.mode not in MODES:
-            raise InputError("--mode", self.mode, "one of " + ", ".join(MODES))
+            raise InputError("mode", self.mode, "one of " + ", ".join(MODES))
         if not self.formula:
             raise InputError("--formula", "(none)", "at least one formula or module")
         bm = self.breast_milk_ml_per_feed

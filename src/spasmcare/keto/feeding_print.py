@@ -49,6 +49,11 @@ def day_rows(plan: dict[str, Any], day: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def _title(text: str) -> str:
+    """``text`` with its first letter upper case (the rest kept: "4 Jan 2027")."""
+    return text[:1].upper() + text[1:]
+
+
 def _solids(day: dict[str, Any]) -> str:
     return "; ".join(f"{s['g_per_day']:g} g {s['name']}" for s in day["solids"])
 
@@ -57,7 +62,7 @@ def feeding_text(plan: dict[str, Any]) -> str:
     """The plan as plain text: one block per day (per week for solids)."""
     lines = [f"Feeding plan ({plan['mode']})", ""]
     for day in plan["days"]:
-        lines.append(day["label"].capitalize() + ":")
+        lines.append(_title(day["label"]) + ":")
         if day["status"] != "solved":
             lines.append("  no plan: " + day["problem"]["words"])
             for fix in day["problem"]["would_solve"]:
@@ -68,6 +73,8 @@ def feeding_text(plan: dict[str, Any]) -> str:
             lines.append(f"  feed {r['feed']}: {lead}bottle {r['bottle']} ({r['batch']})")
         if day["solids"]:
             lines.append("  solids a day: " + _solids(day))
+        if day["protein_check"]:
+            lines.append("  for the team: " + day["protein_check"]["message"])
     for w in plan.get("warnings", []):
         lines.append(f"Note for the team: {w}")
     return "\n".join(lines) + "\n"
@@ -82,7 +89,7 @@ CSS = (
 
 
 def _day_html(plan: dict[str, Any], day: dict[str, Any]) -> str:
-    head = f"<h2>{escape(day['label'].capitalize())}</h2>"
+    head = f"<h2>{escape(_title(day['label']))}</h2>"
     if day["status"] != "solved":
         fixes = "".join(f"<li>{escape(f)}</li>" for f in day["problem"]["would_solve"])
         return head + f"<p>No plan: {escape(day['problem']['words'])}</p><ul>{fixes}</ul>"
