@@ -141,9 +141,100 @@ def wean_cmd(
     emit(plan, as_json, render)
 
 
+def feeding_mode_cmd(
+    mode: Annotated[str, typer.Argument(help="breastfeed, ebm or solids.")],
+    ratio: Annotated[str, typer.Option("--ratio", help="Ratio, e.g. 3 or 3:1.")],
+    kcal: Annotated[float, typer.Option("--kcal", help="Energy a day [kcal].")],
+    volume_ml: Annotated[
+        float,
+        typer.Option("--volume-ml", help="Fluid a day [mL]: breast milk + bottles (formula)."),
+    ],
+    formula: Annotated[
+        list[str],
+        typer.Option("--formula", help="Formula or module: ID (powder) or ID:liquid; repeat."),
+    ],
+    feeds: Annotated[int, typer.Option("--feeds", help="Feeds a day.")] = 6,
+    breast_milk_ml: Annotated[
+        float, typer.Option("--breast-milk-ml", help="Breast milk per feed [mL] (fixed).")
+    ] = 0.0,
+    solid: Annotated[
+        list[str] | None, typer.Option("--solid", help="Baby food ID, one new a week; repeat.")
+    ] = None,
+    solid_portion_g: Annotated[
+        float | None,
+        typer.Option("--solid-portion-g", help="Clinic setting: g a day of each solid (10)."),
+    ] = None,
+    weeks: Annotated[
+        int | None, typer.Option("--weeks", help="Clinic setting: weeks of solids (4).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day of week 1 of solids YYYY-MM-DD.")
+    ] = None,
+    weight_kg: Annotated[
+        float | None, typer.Option("--weight-kg", help="Weight [kg] (protein check).")
+    ] = None,
+    age_months: Annotated[
+        float | None, typer.Option("--age-months", help="Age [months] (protein check).")
+    ] = None,
+    carbs: Annotated[
+        str, typer.Option("--carbs", help="Carbohydrate basis: total or net (default total).")
+    ] = "total",
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the family's sheet here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Breastfeeds then a keto bottle, expressed breast milk in the formula, or solids week by
+    week: every day solved at the ratio and energy, the family's sheet per feed in mL."""
+    from spasmcare.foods import default_table
+    from spasmcare.keto.feeding_modes import (
+        DEFAULT_SOLID_PORTION_G_PER_DAY,
+        FeedingRequest,
+        plan_feeding,
+    )
+    from spasmcare.keto.feeding_print import feeding_html, feeding_text
+    from spasmcare.keto.ratio import parse_carb_basis, parse_ratio
+
+    table = default_table()
+    parts = []
+    for spec in formula:
+        food_id, _, kind = spec.partition(":")
+        if kind not in ("", "powder", "liquid"):
+            raise InputError("--formula", spec, "ID, ID:powder or ID:liquid")
+        parts.append((table.get(food_id, "--formula"), kind or "powder"))
+    request = FeedingRequest(
+        mode,  # type: ignore[arg-type]  # checked by the request
+        parse_ratio(ratio),
+        kcal,
+        volume_ml,
+        feeds,
+        tuple(parts),  # type: ignore[arg-type]
+        breast_milk_ml,
+        tuple(table.get(s, "--solid") for s in solid or []),
+        DEFAULT_SOLID_PORTION_G_PER_DAY if solid_portion_g is None else solid_portion_g,
+        weeks,
+        weight_kg,
+        age_months,
+        None if start is None else check_calendar_date(start, "--start"),
+    )
+    plan = plan_feeding(request, carbs=parse_carb_basis(carbs))
+    if html is not None:
+        try:
+            html.write_text(feeding_html(plan), encoding="utf-8")
+        except OSError as exc:
+            raise InputError("--html", str(html), f"a writable file path ({exc})") from exc
+        plan = {**plan, "html": str(html)}
+
+    def render(console: Console) -> None:
+        console.print(feeding_text(plan), markup=False, highlight=False)
+
+    emit(plan, as_json, render)
+
+
 def register(app: typer.Typer) -> None:
     """Add the monitoring and weaning commands to the ``keto`` Typer app."""
     from spasmcare.cli.keto_meals import checked_numbers
 
     app.command("checks")(checks_cmd)
     app.command("wean")(checked_numbers(wean_cmd))
+    app.command("feeding-mode")(checked_numbers(feeding_mode_cmd))

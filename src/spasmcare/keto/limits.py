@@ -49,6 +49,10 @@ OPTION_RANGES: Mapping[str, Range] = {
     "--from": Range("ratio or carbohydrate a day", "", (0, 300)),
     "--to": Range("ratio or carbohydrate a day", "", (0, 300)),
     "--step": Range("weaning step", "", (0, 10)),
+    # issue 24, keto feeding-mode
+    "--breast-milk-ml": Range("breast milk per feed", "mL", (0, 1_000)),
+    "--solid-portion-g": Range("portion of a solid a day", "g", (0, 1_000)),
+    "--weeks": Range("weeks of solids", "", (1, 52)),
 }
 
 #: Numbers written inside an option's text (software settings): a food's amount
