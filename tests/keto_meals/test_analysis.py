@@ -99,7 +99,10 @@ def test_verify_caution_of_a_product_reaches_every_analysis() -> None:
     a = analyze([portion(food, 10), portion(food, 5)], "total")
     cautions = [w for w in a.warnings if "verify against the label" in w]
     assert len(cautions) == 1  # once per food, however many portions
-    assert cautions[0].startswith("ketocal-3-1-powder: ")
+    # named by name for people (issue 19: not "ketocal-3-1-powder: ..."), the id for machines
+    assert cautions[0].startswith("KetoCal 3:1 powder (Nutricia): verify against the label")
+    assert ("ketocal-3-1-powder", cautions[0]) in a.food_cautions
+    assert {"food": "ketocal-3-1-powder", "warning": cautions[0]} in a.to_dict()["food_cautions"]
 
 
 def test_millilitres_of_a_food_with_only_household_measures() -> None:
@@ -116,8 +119,10 @@ def test_millilitres_of_a_food_with_only_household_measures() -> None:
     assert a.items[0].volume_ml == 50
     assert a.fat_g == pytest.approx(50 * density * milk.per_100g["fat_g"] / 100)
     assert [w for w in a.warnings if "density derived" in w] == [
-        "01107: density derived, 1 fl oz = 30.8 g (SR28 measure) → 1.0415 g/mL"
+        "Milk, human, mature, fluid: density derived, 1 fl oz = 30.8 g (SR28 measure) → 1.0415 g/mL"
     ]
+    assert not any("01107" in w for w in a.warnings)
+    assert [fid for fid, w in a.food_cautions if "density derived" in w] == ["01107"]
 
 
 def test_millilitres_without_any_volume_information_name_the_field() -> None:
@@ -140,3 +145,21 @@ def test_ratio_change_warning_only_with_total_carbs_for_ketogenic_foods() -> Non
     assert carb_basis_ratio_warning(BROCCOLI, "total") is None
     # Butter has no fibre: the two bases agree, no warning.
     assert carb_basis_ratio_warning(BUTTER, "total") is None
+
+
+def test_ratio_change_warning_names_the_product_by_name_and_keeps_its_id_apart() -> None:
+    """KetoCal 4:1 powder per 100 g: fat 69.2, protein 14.4, carbohydrate 8.2 g of which fibre
+    5.3 g: net 69.2 / (14.4 + 2.9) = 4.00:1, total 69.2 / (14.4 + 8.2) = 3.06:1. People read
+    the product's name (issue 19: not "ketocal-4-1-powder (KetoCal ...)"); machines its id."""
+    from spasmcare.foods import default_table
+
+    food = default_table().get("ketocal-4-1-powder")
+    a = analyze([portion(food, 10)], "total")
+    said = [w for w in a.warnings if "counted as total" in w]
+    assert said == [
+        f"{food.name}: with carbohydrate counted as total (fibre included) its own ratio is "
+        "3.06:1, not 4.00:1 as counted with net carbohydrate (5.3 g fibre per 100 g)"
+    ]
+    assert food.name.startswith("KetoCal 4:1")
+    assert not any("ketocal-4-1-powder" in w for w in a.warnings)
+    assert ("ketocal-4-1-powder", said[0]) in a.food_cautions

@@ -520,3 +520,52 @@ def test_analyze_total_carbs_warns_ketocal_ratio(capsys: pytest.CaptureFixture[s
         capsys, ["keto", "analyze", "--item", "ketocal-4-1-powder=50", "--carbs", "net", "--json"]
     )
     assert "own ratio" not in json.dumps(net)
+
+
+_FORMULA_LED = [
+    "keto", "feed", "--ratio", "3", "--kcal", "600", "--volume-ml", "900",
+    "--powder", "ketocal-3-1-powder", "--weight-kg", "6", "--age-months", "4",
+]  # fmt: skip
+
+
+def _shown(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
+    """The Rich output of a command, its lines joined (Rich wraps at the terminal width)."""
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code in (0, None)
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_feed_checks_a_formula_led_feeds_protein_against_age_minimum_and_clinic_maximum(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """KetoCal 3:1 alone at 600 kcal: 600 / 6.993 kcal/g (9/4/4 of 67.7/15.3/7.2 g per 100 g)
+    = 85.8 g, weighed to 86 g, bringing 86 x 0.153 = 13.2 g protein = 2.19 g/kg/day for 6 kg:
+    at least the US DRI AI of 1.52 g/kg/day under 7 months (IOM 2002/2005), above a clinic
+    maximum of 2.0 g/kg/day; the same check the web feed planner shows."""
+    data = _run(capsys, [*_FORMULA_LED, "--json"])
+    check = data["protein_check"]
+    assert check["status"] == "pass"
+    assert check["protein_g"] == pytest.approx(13.16, abs=0.01)
+    assert check["g_per_kg"] == pytest.approx(2.19, abs=0.01)
+    assert check["minimum_g_per_kg"] == 1.52
+    assert check["maximum_g_per_kg"] is None
+    assert "no upper limit set" in check["message"]
+
+    high = _run(capsys, [*_FORMULA_LED, "--protein-max-g-per-kg", "2", "--json"])
+    assert high["protein_check"]["status"] == "warn"
+    assert "above the clinic's upper limit 2 g/kg/day" in high["protein_check"]["message"]
+
+    shown = _shown(capsys, _FORMULA_LED)
+    assert "protein check pass: protein 13.2 g/day = 2.19 g/kg/day" in shown
+    assert "minimum for age 1.52 g/kg/day" in shown
+
+
+def test_feed_protein_check_needs_weight_and_age_together(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _fails(capsys, _FORMULA_LED[:-2], "--age-months")
+    data = _run(capsys, [*_FORMULA_LED[:-4], "--json"])
+    assert data["protein_check"] is None
+    assert "protein not checked" in _shown(capsys, _FORMULA_LED[:-4])
+    _fails(capsys, [*_FORMULA_LED, "--protein-max-g-per-kg", "inf"], "--protein-max-g-per-kg")

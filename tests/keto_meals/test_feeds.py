@@ -157,13 +157,19 @@ def test_verify_caution_reaches_the_feed_plan_solved_or_not() -> None:
         carbs="net",
     )
     assert solved.solved
-    assert solved.warnings.count("kc-verify: verify against the label: test product") == 1
+    # named by name for people (issue 19: not "kc-verify: ..."), the id kept for machines
+    assert solved.warnings.count("KetoCal 4:1: verify against the label: test product") == 1
+    assert not any("kc-verify" in w for w in solved.warnings)
+    assert {
+        "food": "kc-verify",
+        "warning": "KetoCal 4:1: verify against the label: test product",
+    } in solved.to_dict()["food_cautions"]
     infeasible = solve_feed(
         [FeedIngredient(cautious, "powder"), FeedIngredient(MILK, "liquid", fixed_per_day=400)],
         target,
     )
     assert not infeasible.solved
-    assert "kc-verify: verify against the label: test product" in infeasible.warnings
+    assert "KetoCal 4:1: verify against the label: test product" in infeasible.warnings
     assert infeasible.kcal_per_ml is None and infeasible.water_ml_per_day is None
 
 
@@ -229,7 +235,7 @@ def test_label_energy_unknown_is_named_as_a_lower_bound() -> None:
     )
     basis = plan.energy_basis()
     assert basis is not None and basis["kcal_label_unknown_in"] == ["kc"]
-    assert "lower bound: no label energy for kc" in basis["statement"]
+    assert "lower bound: no label energy for KetoCal 4:1)" in basis["statement"]
 
 
 def test_unsolved_plan_has_no_energy_basis() -> None:

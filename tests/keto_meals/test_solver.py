@@ -229,7 +229,7 @@ def test_fibre_warning_is_worded_once_even_when_infeasible() -> None:
     sol = solve_meal(meal_problem([MealFood(BERRY_NO_FIBRE)], MealTarget(3, 400, 6), carbs="net"))
     assert not sol.solved
     assert [w for w in sol.warnings if "fibre unknown" in w] == [
-        "berry (Berry): fibre unknown, total carbohydrate counted as net"
+        "Berry: fibre unknown, total carbohydrate counted as net"
     ]
 
 

@@ -762,3 +762,18 @@ def test_micronutrients_unknown_in_a_food_are_a_lower_bound_not_zero(
     assert '<td class="num">≥ 0.0</td>' in row and '<td class="num">≥ 0</td>' in row
     # issue 19: the product by its name on the page (its id stays in the plan)
     assert "Selenium at least 0 % of the AI (unknown in KetoCal 3:1 powder (Nutricia))" in html
+
+
+def test_adding_a_food_already_in_the_meal_names_it_by_name(
+    client_as: Any, patient: Patient
+) -> None:
+    # issue 19: what people read names foods by name, never the food table's id ("01001 is
+    # already in this meal.")
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    post = form_post(**meal_rows(0, rows)) | {"action": "add:0", "m0_add": BUTTER}
+    response = client_as("dietitian").post(reverse("keto_solve", args=[patient.pk]), post)
+    name = default_table().get(BUTTER).name
+    assert name == "Butter, salted"
+    assert f"{name} is already in this meal." in response.content.decode()
+    assert f"{BUTTER} is already" not in response.content.decode()

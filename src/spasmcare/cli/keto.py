@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli import keto_long, keto_meals
+from spasmcare.cli import keto_feed, keto_long, keto_meals
 from spasmcare.cli._common import emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.growth import parse_sex
@@ -282,7 +282,8 @@ def prescribe(
     emit(data, as_json, render)
 
 
-# Meal, feed, menu and completeness commands live in their own module.
+# Meal, menu and completeness commands live in their own module, the infant feed in another.
 keto_meals.register(app)
+keto_feed.register(app)
 # The diet's monitoring schedule and weaning plan (issue 24) likewise.
 keto_long.register(app)

@@ -1,7 +1,7 @@
-"""``spasmcare keto analyze|meal|swap|feed|menu|completeness|medcarb``: meals solved exactly.
+"""``spasmcare keto analyze|meal|swap|menu|completeness|medcarb``: meals solved exactly.
 
 A thin adapter: it reads options, looks foods up in the food table, calls
-``spasmcare.keto.{analysis, solver, feeds, menus, completeness, medication}`` and prints the
+``spasmcare.keto.{analysis, solver, menus, completeness, medication}`` and prints the
 result (one JSON document with ``--json``, Rich tables otherwise).
 """
 
@@ -22,8 +22,7 @@ from spasmcare.errors import InputError
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import FoodLike, MealAnalysis, Portion, analyze, parse_item, portion
 from spasmcare.keto.completeness import CompletenessReport, assess, parse_supplement
-from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
-from spasmcare.keto.limits import DENSITY, check_option, check_value
+from spasmcare.keto.limits import check_option
 from spasmcare.keto.medication import carb_budget, food_target, parse_medication
 from spasmcare.keto.menus import DEFAULT_MAX_PER_FOOD, Menu, plan_menu
 from spasmcare.keto.ratio import DEFAULT_CARBS, parse_carb_basis, parse_ratio
@@ -143,19 +142,6 @@ def _meal_foods(specs: list[str], field: str = "--food") -> list[MealFood]:
             f, min_amount=lim.get("min"), max_amount=lim.get("max"), fixed_amount=lim.get("fixed")
         )
         for f, lim in _food_specs(specs, field)
-    ]
-
-
-def _feed_ingredients(specs: list[str], kind: Kind) -> list[FeedIngredient]:
-    return [
-        FeedIngredient(
-            f,
-            kind,
-            min_per_day=lim.get("min"),
-            max_per_day=lim.get("max"),
-            fixed_per_day=lim.get("fixed"),
-        )
-        for f, lim in _food_specs(specs, f"--{kind}")
     ]
 
 
@@ -378,120 +364,6 @@ def swap_cmd(
     emit(data, as_json, render)
 
 
-def _densities(specs: list[str]) -> dict[str, float]:
-    """``FOOD_ID=G_PER_ML`` read into a dict (the density itself is checked by the feeds)."""
-    accepted = "FOOD_ID=G_PER_ML, e.g. 01107=1.03"
-    table = default_table()
-    out = {}
-    for spec in specs:
-        food_id, value = _pair(spec, "--density", accepted)
-        food = table.get(food_id, "--density")
-        try:
-            density = float(value)
-        except ValueError as exc:
-            raise InputError("--density", spec, accepted) from exc
-        out[food.id] = check_value(DENSITY, density, "--density", spec)
-    return out
-
-
-def _render_feed(console: Console, plan: FeedPlan) -> None:
-    t = plan.target
-    console.print(
-        f"[bold]feeds[/]: {t.feeds} × {plan.feed_volume_ml:g} mL, {t.ratio:.2f}:1, "
-        f"{t.kcal:.0f} kcal/day"
-        + ("" if t.protein_g is None else f", protein {t.protein_g:g} g/day")
-        + f" · made up per {plan.batch}",
-        highlight=False,
-    )
-    if not plan.solved or plan.day_analysis is None:
-        console.print(f"[bold red]no solution[/] ({plan.binding}): {plan.reason}", highlight=False)
-        _warnings(console, plan.warnings)
-        return
-    table = Table(title="recipe", title_justify="left")
-    for col in ("ingredient", "per feed", "per day", "kcal/day 9/4/4", "kcal/day label"):
-        table.add_column(col, justify="left" if col == "ingredient" else "right")
-    for one, day, item in zip(plan.per_feed, plan.day, plan.day_analysis.items, strict=True):
-        table.add_row(
-            f"{one.name} ({one.food_id})",
-            f"{one.amount:.1f} {one.unit}",
-            f"{day.amount:g} {day.unit}",
-            f"{item.kcal:.1f}",
-            "not given" if item.kcal_table is None else f"{item.kcal_table:.1f}",
-        )
-    table.add_row(
-        "water, up to",
-        f"{plan.water_ml_per_feed or 0.0:.1f} ml",
-        f"{plan.water_ml_per_day or 0.0:.0f} ml",
-        "",
-        "",
-    )
-    table.add_row("[bold]volume[/]", f"{plan.feed_volume_ml:g} ml", f"{t.volume_ml:g} ml", "", "")
-    console.print(table)
-    a = plan.day_analysis
-    console.print(
-        f"day: fat {a.fat_g:.1f} g, protein {a.protein_g:.1f} g, carbohydrate {a.carb_g:.1f} g, "
-        f"{a.kcal:.0f} kcal ({plan.kcal_per_ml or 0.0:.2f} kcal/mL), ratio {a.ratio:.2f}:1, "
-        f"K:AK {a.k_ak:.2f}",
-        highlight=False,
-    )
-    basis = plan.energy_basis()
-    if basis is not None:
-        console.print(basis["statement"], highlight=False)
-    _warnings(console, plan.warnings)
-
-
-def feed_cmd(
-    ratio: Annotated[str, typer.Option("--ratio", help="Ratio, e.g. 3 or 3:1.")],
-    kcal: Annotated[float, typer.Option("--kcal", help="Energy per day [kcal].")],
-    volume_ml: Annotated[float, typer.Option("--volume-ml", help="Volume per day [mL].")],
-    feeds: Annotated[int, typer.Option("--feeds", help="Feeds per day.")] = 6,
-    protein_g: Annotated[
-        float | None, typer.Option("--protein-g", help="Protein per day [g] (optional).")
-    ] = None,
-    powder: Annotated[
-        list[str] | None,
-        typer.Option("--powder", help="Powder weighed in g: ID[:min=,max=,fixed=] per day."),
-    ] = None,
-    liquid: Annotated[
-        list[str] | None,
-        typer.Option("--liquid", help="Liquid measured in mL: ID[:min=,max=,fixed=] per day."),
-    ] = None,
-    density: Annotated[
-        list[str] | None, typer.Option("--density", help="FOOD_ID=G_PER_ML for a liquid.")
-    ] = None,
-    batch: Annotated[
-        str, typer.Option("--batch", help="Weigh a day's batch (day) or each feed (feed).")
-    ] = "day",
-    powder_resolution: Annotated[
-        float, typer.Option("--powder-resolution", help="Powder step [g].")
-    ] = 1.0,
-    liquid_resolution: Annotated[
-        float, typer.Option("--liquid-resolution", help="Liquid step [mL].")
-    ] = 1.0,
-    carbs: CarbsOption = DEFAULT_CARBS,
-    ratio_tol: RatioTol = _TOL.ratio,
-    kcal_tol_pct: KcalTol = _TOL.kcal_pct,
-    protein_tol_g: ProteinTol = _TOL.protein_g,
-    as_json: JsonOption = False,
-) -> None:
-    """Infant feed: formula, milk, modules and water to a ratio, energy and volume."""
-    ingredients = _feed_ingredients(powder or [], "powder") + _feed_ingredients(
-        liquid or [], "liquid"
-    )
-    target = FeedTarget(parse_ratio(ratio), kcal, volume_ml, feeds, protein_g)
-    plan = solve_feed(
-        ingredients,
-        target,
-        tolerances=_tolerances(ratio_tol, kcal_tol_pct, protein_tol_g),
-        powder_resolution_g=powder_resolution,
-        liquid_resolution_ml=liquid_resolution,
-        carbs=parse_carb_basis(carbs),
-        batch=batch,  # type: ignore[arg-type]
-        densities=_densities(density or []),
-    )
-    emit(plan.to_dict(), as_json, lambda console: _render_feed(console, plan))
-
-
 def _render_menu(console: Console, menu: Menu) -> None:
     title = f"menu: {menu.days} days × {menu.meals_per_day} meals"
     table = Table(title=title, title_justify="left")
@@ -659,11 +531,10 @@ def medcarb_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the meal, feed, menu and completeness commands to the ``keto`` Typer app."""
+    """Add the meal, menu and completeness commands to the ``keto`` Typer app."""
     app.command("analyze")(checked_numbers(analyze_cmd))
     app.command("meal")(checked_numbers(meal_cmd))
     app.command("swap")(checked_numbers(swap_cmd))
-    app.command("feed")(checked_numbers(feed_cmd))
     app.command("menu")(checked_numbers(menu_cmd))
     app.command("completeness")(checked_numbers(completeness_cmd))
     app.command("medcarb")(checked_numbers(medcarb_cmd))

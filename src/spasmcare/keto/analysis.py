@@ -27,6 +27,8 @@ Cautions
 --------
 A product whose data carry a ``verify`` caution (specialty products from weak sources) has the
 caution among the warnings of every analysis it is part of, so that every consumer shows it.
+Warnings name foods by name, as people read them; the analysis also lists each food's cautions
+with the food's id (``food_cautions``) for machines.
 
 Unknown values
 --------------
@@ -203,7 +205,7 @@ def liquid_ready(
             "a liquid with values per 100 mL or a density; give one with --density ID=G_PER_ML",
         )
     density, note = derived
-    return with_density(food, density, note), f"{food.id}: density derived, {note}"
+    return with_density(food, density, note), f"{food.name}: density derived, {note}"
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def carb_basis_ratio_warning(food: FoodLike, carbs: CarbBasis, unit: str = "g") 
     net_text = f"{net:.2f}:1" if math.isfinite(net) else "fat only"
     basis = "100 mL" if unit == "ml" else "100 g"
     return (
-        f"{food.id} ({food.name}): with carbohydrate counted as total (fibre included) its own "
+        f"{food.name}: with carbohydrate counted as total (fibre included) its own "
         f"ratio is {total:.2f}:1, not {net_text} as counted with net carbohydrate "
         f"({fibre:g} g fibre per {basis})"
     )
@@ -309,10 +311,10 @@ def food_warnings(food: FoodLike, per_unit: MacrosPerGram) -> list[str]:
     """
     out: list[str] = []
     if per_unit.carb_fell_back_to_total:
-        out.append(f"{food.id} ({food.name}): fibre unknown, total carbohydrate counted as net")
+        out.append(f"{food.name}: fibre unknown, total carbohydrate counted as net")
     verify = getattr(food, "verify", None)
     if verify:
-        out.append(f"{food.id}: {verify}")
+        out.append(f"{food.name}: {verify}")
     return out
 
 
@@ -377,6 +379,8 @@ class MealAnalysis:
     kcal_table: NutrientTotal
     micronutrients: Mapping[str, NutrientTotal]
     warnings: tuple[str, ...] = field(default=())
+    #: The warnings that concern one food, with its id: (food id, warning), for machines.
+    food_cautions: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def ratio(self) -> float:
@@ -417,6 +421,7 @@ class MealAnalysis:
             "items": [item.to_dict() for item in self.items],
             "micronutrients": {k: v.to_dict() for k, v in self.micronutrients.items()},
             "warnings": list(self.warnings),
+            "food_cautions": [{"food": fid, "warning": w} for fid, w in self.food_cautions],
         }
 
 
@@ -522,6 +527,7 @@ def analyze(portions: Iterable[Portion], carbs: CarbBasis = DEFAULT_CARBS) -> Me
     """
     items: list[ItemAnalysis] = []
     warnings: list[str] = []
+    cautions: list[tuple[str, str]] = []
     micro_sum = {key: 0.0 for key in MICRONUTRIENTS}
     micro_unknown: dict[str, list[str]] = {key: [] for key in MICRONUTRIENTS}
     fibre_sum, fibre_unknown = 0.0, []
@@ -533,14 +539,13 @@ def analyze(portions: Iterable[Portion], carbs: CarbBasis = DEFAULT_CARBS) -> Me
         food, amount = p.food, p.amount
         if item.carb_net_g is None and item.carb_total_g > 0:
             net_known = False
-        if p.note:
-            warnings.append(p.note)
+        said = [p.note] if p.note else []
         if amount > 0 and food.id not in cautioned:
             cautioned.add(food.id)
-            warnings.extend(food_warnings(food, per_unit))
-            ratio_note = carb_basis_ratio_warning(food, carbs, p.unit)
-            if ratio_note:
-                warnings.append(ratio_note)
+            said += food_warnings(food, per_unit)
+            said += [w for w in [carb_basis_ratio_warning(food, carbs, p.unit)] if w]
+        warnings.extend(said)
+        cautions.extend((food.id, w) for w in said)
         if item.fibre_g is None:
             fibre_unknown.append(food.id)
         else:
@@ -576,6 +581,7 @@ def analyze(portions: Iterable[Portion], carbs: CarbBasis = DEFAULT_CARBS) -> Me
             key: NutrientTotal(micro_sum[key], tuple(micro_unknown[key])) for key in MICRONUTRIENTS
         },
         warnings=tuple(warnings),
+        food_cautions=tuple(cautions),
     )
 
 

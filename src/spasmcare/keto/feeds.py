@@ -224,7 +224,9 @@ class FeedPlan:
         unknown = list(a.kcal_table.unknown_in)
         label = f"the labels' own energy {a.kcal_table.amount:.1f} kcal/day"
         if unknown:
-            label += f" (a lower bound: no label energy for {', '.join(unknown)})"
+            names = {i.food_id: i.name for i in a.items}
+            without = ", ".join(names.get(fid, fid) for fid in unknown)
+            label += f" (a lower bound: no label energy for {without})"
         statement = (
             f"energy counted by 9/4/4 (fat 9, protein 4, carbohydrate 4 kcal/g) on "
             f"{carbs_words}: {a.kcal:.1f} kcal/day, the figure the target uses; {label}, "
@@ -271,6 +273,11 @@ class FeedPlan:
             "reason": self.reason,
             "binding": self.binding,
             "warnings": list(self.warnings),
+            "food_cautions": (
+                None
+                if self.day_analysis is None
+                else self.day_analysis.to_dict()["food_cautions"]
+            ),
         }
 
 

@@ -27,6 +27,7 @@ OPTION_RANGES: Mapping[str, Range] = {
     "--energy-percent": Range("share of the estimated energy", "%", (0, 500)),
     "--protein-g": Range("protein", "g", (0, 1_000)),
     "--protein-g-per-kg": Range("protein per kg", "g/kg/day", (0, 20)),
+    "--protein-max-g-per-kg": Range("protein upper limit", "g/kg/day", (0, 20)),
     "--fat-g": Range("fat", "g", (0, 1_000)),
     "--carb-g": Range("carbohydrate", "g", (0, 1_000)),
     "--carb-limit-g": Range("carbohydrate limit", "g/day", (0, 1_000)),

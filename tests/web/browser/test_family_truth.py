@@ -73,9 +73,10 @@ def test_every_family_printout_fits_a4_portrait(
     browser: Any, web: str, patient: Patient, users: dict[str, User], client_as: Any, shot: Any
 ) -> None:
     """A prednisolone course (the check-up sheet of a steroid course), the planned vigabatrin
-    and a saved keto plan: each printout, printed (print media) at A4's width, has no element
-    wider than the page."""
+    and a saved keto plan, and the demo clinic's formula-fed infant with its saved feed: each
+    printout, printed (print media) at A4's width, has no element wider than the page."""
     from spasmcare.web import clinic
+    from spasmcare.web.demo_keto import demo_keto_plan
     from tests.web.test_doses_given import start_prednisolone
     from tests.web.test_family import plan_the_vigabatrin
     from tests.web.test_keto import _save
@@ -84,6 +85,8 @@ def test_every_family_printout_fits_a4_portrait(
     start_prednisolone(client_as, patient)
     assert _save(client_as("dietitian"), patient).status_code == 302
     clinic.save({"phone": "01632 960123", "out_of_hours_phone": "01632 960456"}, None)
+    fed = _formula_fed_demo_infant(patient, users)
+    demo_keto_plan(fed[0], fed[1], users["neurologist"])
     context = browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000})
     try:
         page = context.new_page()
@@ -99,6 +102,14 @@ def test_every_family_printout_fits_a4_portrait(
             found = page.evaluate(TOO_WIDE, A4_CONTENT_PX)
             assert found["scroll"] <= A4_CONTENT_PX, (name, found)
             assert found["wide"] == [], (name, found)
+        # the infant feed sheet the family prints (the feed the demo's dietitian saved)
+        for name in ("feed", "all"):
+            page.goto(f"{web}/patients/{fed[0].pk}/print/{name}/")
+            assert "Make up to a total of" in page.inner_text("main"), name
+            found = page.evaluate(TOO_WIDE, A4_CONTENT_PX)
+            assert found["scroll"] <= A4_CONTENT_PX, ("feed " + name, found)
+            assert found["wide"] == [], ("feed " + name, found)
+        shot(page, "issue19-print-feed-all-a4")
         # the check-up sheet of the steroid course lists the BP, glucose and weight checks
         page.goto(f"{web}/patients/{patient.pk}/print/monitoring/")
         checks = page.inner_text("main")
@@ -111,3 +122,17 @@ def test_every_family_printout_fits_a4_portrait(
         shot(page, "issue19-print-all-a4")
     finally:
         context.close()
+
+
+def _formula_fed_demo_infant(patient: Patient, users: dict[str, User]) -> tuple[Patient, Any]:
+    """The demo clinic's formula-fed infant on a ketogenic diet, imported into the test
+    patient's team, the family login's child (its feed is saved by the demo's keto hook)."""
+    from spasmcare.demo import demo_clinic
+    from spasmcare.web import audit, records
+
+    infant = next(
+        i for i in demo_clinic(records.today()) if i.family and (i.keto or {}).get("feed")
+    )
+    fed = audit.import_record(infant.record, patient.team, users["admin"])
+    users["family"].children.add(fed)
+    return fed, infant

@@ -758,7 +758,7 @@ def _apply_action(
                 return
             new_id = found.id
             if any(item["food"] == new_id for item in meal.items):
-                meal.error = f"{new_id} is already in this meal."
+                meal.error = f"{found.name} is already in this meal."
                 return
             if verb == "add":
                 meal.items.append({"food": new_id, "grams": None, "locked": False})
@@ -774,7 +774,7 @@ def _apply_action(
             feed.error = _suggest(table, text) if text else "Type a food id first."
             return
         if any(i["food"] == found.id for i in feed.ingredients):
-            feed.error = f"{found.id} is already in the feed."
+            feed.error = f"{found.name} is already in the feed."
             return
         kind = "liquid" if post.get("f_add_kind") == "liquid" else "powder"
         feed.ingredients.append({"food": found.id, "kind": kind, "fixed_per_day": None})
