@@ -54,6 +54,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from spasmcare.errors import InputError
+from spasmcare.keto.closest import ClosestArrays, closeness, solve_closest
 from spasmcare.keto.analysis import (
     FoodLike,
     MacrosPerGram,
@@ -262,6 +263,10 @@ class SolverOptions:
     #: Rounds of whole-step moves towards the targets after the MILP (0 = none).
     polish_rounds: int = 60
     explain: bool = True
+    #: With intended portions (``anchors``), re-solve for the closest meal to them, warm-started
+    #: from the first answer (:mod:`spasmcare.keto.closest`), within this time limit [s].
+    closest: bool = True
+    closest_time_limit_s: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -422,6 +427,12 @@ class MealSolution:
     reason: str | None = None
     binding: str | None = None
     warnings: tuple[str, ...] = ()
+    #: With intended portions: Σ weight × |amount − intended| of these amounts (g or mL), whether
+    #: HiGHS proved it the least possible, the relative gap to its proved bound, and in words.
+    closeness: float | None = None
+    optimal: bool | None = None
+    gap: float | None = None
+    status_words: str | None = None
 
     @property
     def solved(self) -> bool:
@@ -452,6 +463,10 @@ class MealSolution:
             "binding": self.binding,
             "k_ak": None if self.analysis is None else self.analysis.k_ak,
             "warnings": list(self.warnings),
+            "closeness": self.closeness,
+            "optimal": self.optimal,
+            "gap": self.gap,
+            "status_words": self.status_words,
         }
 
 
@@ -577,6 +592,39 @@ class _Rows:
         self.ub.append(ub)
 
 
+def _tolerance_rows(
+    model: _Model,
+    *,
+    band: float = 1.0,
+    margin_scale: float = 1.0,
+    use_ratio: bool = True,
+    use_kcal: bool = True,
+    use_protein: bool = True,
+) -> list[tuple[np.ndarray, float, float]]:
+    """The hard rows over the steps: ratio, energy, protein (inside ``band`` × each tolerance,
+    less the safety margins) and the extra rows, as ``(row, lb, ub)``."""
+    p = model.problem
+    target, tol = p.target, p.tolerances
+    out: list[tuple[np.ndarray, float, float]] = []
+    pc = model.protein + model.carb
+    R, K = target.ratio, target.kcal
+    if use_ratio:
+        t = band * max(tol.ratio - _MARGIN_RATIO * margin_scale, tol.ratio * 0.5)
+        out.append((model.fat - (R + t) * pc, -_INF, 0.0))
+        out.append((model.fat - (R - t) * pc, 0.0, _INF))
+    if use_kcal:
+        e = band * max(
+            K * tol.kcal_pct / 100.0 - _MARGIN_KCAL * margin_scale, K * tol.kcal_pct / 200.0
+        )
+        out.append((model.kcal, K - e, K + e))
+    if use_protein and target.protein_g is not None:
+        tp = band * max(tol.protein_g - _MARGIN_PROTEIN * margin_scale, tol.protein_g * 0.5)
+        out.append((model.protein, target.protein_g - tp, target.protein_g + tp))
+    for extra in p.extra_rows:
+        out.append((np.array(extra.coef) * model.step, extra.lb, extra.ub))
+    return out
+
+
 def _milp_solve(
     model: _Model,
     *,
@@ -625,34 +673,20 @@ def _milp_solve(
             r = vec()  # k ≥ C (1 − v − w)
             r[i], r[iv + i], r[iw + i] = 1.0, crumb[i], crumb[i]
             rows.add(r, crumb[i], _INF)
+    for row, row_lb, row_ub in _tolerance_rows(
+        model,
+        band=band,
+        margin_scale=margin_scale,
+        use_ratio=use_ratio,
+        use_kcal=use_kcal,
+        use_protein=has_protein,
+    ):
+        r = vec()
+        r[:n] = row
+        rows.add(r, row_lb, row_ub)
     pc = model.protein + model.carb
     kcal = model.kcal
     R, K = target.ratio, target.kcal
-    if use_ratio:
-        t = band * max(tol.ratio - _MARGIN_RATIO * margin_scale, tol.ratio * 0.5)
-        r = vec()
-        r[:n] = model.fat - (R + t) * pc
-        rows.add(r, -_INF, 0.0)
-        r = vec()
-        r[:n] = model.fat - (R - t) * pc
-        rows.add(r, 0.0, _INF)
-    if use_kcal:
-        e = band * max(
-            K * tol.kcal_pct / 100.0 - _MARGIN_KCAL * margin_scale, K * tol.kcal_pct / 200.0
-        )
-        r = vec()
-        r[:n] = kcal
-        rows.add(r, K - e, K + e)
-    if has_protein:
-        assert target.protein_g is not None
-        tp = band * max(tol.protein_g - _MARGIN_PROTEIN * margin_scale, tol.protein_g * 0.5)
-        r = vec()
-        r[:n] = model.protein
-        rows.add(r, target.protein_g - tp, target.protein_g + tp)
-    for extra in p.extra_rows:
-        r = vec()
-        r[:n] = np.array(extra.coef) * model.step
-        rows.add(r, extra.lb, extra.ub)
     # deviation rows
     r = vec()
     r[:n], r[idev] = kcal, -1.0
@@ -901,13 +935,16 @@ def solve_meal(problem: MealProblem) -> MealSolution:
             warnings = list(analysis.warnings)
             if status == 1:
                 warnings.append("search limit reached: the best amounts found are shown")
-            return MealSolution(
+            solution = MealSolution(
                 status="solved",
                 items=items,
                 analysis=analysis,
                 warnings=tuple(warnings),
                 **base,  # type: ignore[arg-type]
             )
+            if problem.anchors and problem.options.closest:
+                solution = _closest(model, steps, solution, margin_scale)
+            return solution
     if problem.options.explain:
         binding, reason = explain_infeasible(problem, model)
     else:
@@ -921,6 +958,69 @@ def solve_meal(problem: MealProblem) -> MealSolution:
         warnings=tuple(model.warnings),
         **base,  # type: ignore[arg-type]
     )
+
+
+def closest_arrays(model: _Model, margin_scale: float = 1.0) -> ClosestArrays:
+    """The model's hard constraints and intended portions, for :func:`solve_closest`."""
+    p = model.problem
+    anchors = p.anchors or {}
+    weights = p.anchor_weights or {}
+    rows = _tolerance_rows(model, margin_scale=margin_scale)
+    n = model.n
+    return ClosestArrays(
+        step=model.step,
+        lo_steps=model.lo_steps,
+        hi_steps=model.hi_steps,
+        fixed=model.fixed,
+        rows=np.array([r for r, _, _ in rows]).reshape(len(rows), n),
+        row_lb=np.array([lb for _, lb, _ in rows]),
+        row_ub=np.array([ub for _, _, ub in rows]),
+        intended=np.array([float(anchors.get(mf.id, np.nan)) for mf in p.foods]),
+        weight=np.array(
+            [p.options.anchor_cost_per_g * float(weights.get(mf.id, 1.0)) for mf in p.foods]
+        ),
+    )
+
+
+def _closest(
+    model: _Model, start: np.ndarray, first: MealSolution, margin_scale: float
+) -> MealSolution:
+    """The closest meal to the intended portions, warm-started from ``first`` (its steps).
+
+    ``first`` is kept whenever the closest search does not return better amounts that the
+    independent check (:func:`violations`) accepts, so the closeness never gets worse.
+    """
+    opts = model.problem.options
+    arrays = closest_arrays(model, margin_scale)
+    score = closeness(arrays, start)
+    found = solve_closest(arrays, start, time_limit_s=opts.closest_time_limit_s)
+    if found is None:  # cannot happen with a feasible start; kept for safety
+        return replace(
+            first,
+            closeness=score,
+            optimal=False,
+            gap=None,
+            status_words="the first amounts found are shown (closest not searched)",
+        )
+    if found.closeness < score - 1e-9:
+        items, analysis = _items_and_analysis(model, found.steps)
+        if not violations(analysis, model.problem.target, model.problem.tolerances):
+            limit_note = [w for w in first.warnings if w.startswith("search limit reached")]
+            first = replace(
+                first,
+                items=items,
+                analysis=analysis,
+                warnings=tuple(analysis.warnings) + tuple(limit_note),
+            )
+            score = found.closeness
+    if found.optimal:
+        words = "closest to the intended portions (proved)"
+    else:
+        words = (
+            f"best found within the time limit ({opts.closest_time_limit_s:g} s), not proved "
+            f"closest: at most {found.gap:.1%} above the closest possible"
+        )
+    return replace(first, closeness=score, optimal=found.optimal, gap=found.gap, status_words=words)
 
 
 # --------------------------------------------------------------------------------------------
