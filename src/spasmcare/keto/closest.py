@@ -42,6 +42,11 @@ import numpy as np
 
 _INF = highspy.kHighsInf
 
+#: HiGHS without highspy's callback layer: ``highspy.Highs()`` enables callbacks in its
+#: constructor, which prints HiGHS's banner to standard output before any option can silence it
+#: (it would corrupt ``--json`` output); the core class takes the same calls and prints nothing.
+_Highs = getattr(getattr(highspy, "_core", None), "_Highs", highspy.Highs)
+
 
 @dataclass(frozen=True)
 class ClosestArrays:
@@ -139,7 +144,7 @@ def solve_closest(
         r[i], r[2 * n + j] = arrays.step[i], 1.0
         add(r, a, _INF)
 
-    h = highspy.Highs()
+    h = _Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
