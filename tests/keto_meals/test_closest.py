@@ -97,7 +97,8 @@ def test_closest_equals_brute_force_butter_egg_broccoli() -> None:
     assert math.isclose(solution.closeness, expected, abs_tol=1e-6)
     grams = _grams(solution, foods)
     assert _meets(foods, grams, target)
-    assert math.isclose(sum(abs(g - a) for g, a in zip(grams, intended)), expected, abs_tol=1e-6)
+    moved = sum(abs(g - a) for g, a in zip(grams, intended, strict=True))
+    assert math.isclose(moved, expected, abs_tol=1e-6)
     assert solution.status_words == "closest to the intended portions (proved)"
 
 
@@ -160,7 +161,7 @@ def test_solution_meets_tolerances_and_matches_brute_force(meal) -> None:  # typ
     assert solution.solved
     grams = _grams(solution, foods)
     assert all(g == int(g) for g in grams)
-    assert all(g == 0 or 1 <= g <= m for g, m in zip(grams, maxima))
+    assert all(g == 0 or 1 <= g <= m for g, m in zip(grams, maxima, strict=True))
     assert _meets(foods, grams, target)
     assert solution.optimal is True
     assert solution.closeness is not None

@@ -54,7 +54,6 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from spasmcare.errors import InputError
-from spasmcare.keto.closest import ClosestArrays, closeness, solve_closest
 from spasmcare.keto.analysis import (
     FoodLike,
     MacrosPerGram,
@@ -65,6 +64,7 @@ from spasmcare.keto.analysis import (
     food_warnings,
     macros_per_gram,
 )
+from spasmcare.keto.closest import ClosestArrays, closeness, solve_closest
 from spasmcare.keto.limits import AMOUNT, check_value
 from spasmcare.keto.ratio import (
     DEFAULT_CARBS,
