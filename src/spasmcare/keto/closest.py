@@ -35,6 +35,7 @@ References
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import highspy
@@ -91,21 +92,11 @@ def closeness(arrays: ClosestArrays, steps: np.ndarray) -> float:
     return float(dev @ arrays.weight[has])
 
 
-def solve_closest(
-    arrays: ClosestArrays,
-    start: np.ndarray | None,
-    *,
-    time_limit_s: float = 0.5,
-    mip_rel_gap: float = 1e-9,
-) -> ClosestResult | None:
-    """The closest whole-step amounts, warm-started from ``start`` (a feasible step vector).
-
-    Returns None only when HiGHS finds no amounts at all (no start given and none exist).
-    """
+def _lp(arrays: ClosestArrays) -> highspy.HighsLp:
+    """The MILP: columns k (n whole steps) | v (n, 1 = food left out) | d (one per intended
+    food, ≥ |amount − intended|); minimise Σ w d."""
     n = len(arrays.step)
-    has = ~np.isnan(arrays.intended)
-    idx = [int(i) for i in np.flatnonzero(has)]
-    # columns: k (n steps) | v (n, 1 = food left out) | d (one per intended food)
+    idx = [int(i) for i in np.flatnonzero(~np.isnan(arrays.intended))]
     nv = 2 * n + len(idx)
     cost = np.zeros(nv)
     for j, i in enumerate(idx):
@@ -143,13 +134,6 @@ def solve_closest(
         r = np.zeros(nv)  # step k + d ≥ a
         r[i], r[2 * n + j] = arrays.step[i], 1.0
         add(r, a, _INF)
-
-    h = _Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(time_limit_s))
-    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("threads", 1)
     lp = highspy.HighsLp()
     lp.num_col_ = nv
     lp.num_row_ = len(a_rows)
@@ -159,57 +143,72 @@ def solve_closest(
     lp.row_lower_ = np.array(a_lb)
     lp.row_upper_ = np.array(a_ub)
     dense = np.array(a_rows)
-    csc = [np.flatnonzero(dense[:, c]) for c in range(nv)]
+    cols = [np.flatnonzero(dense[:, c]) for c in range(nv)]
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.cumsum([0] + [len(c) for c in csc]).astype(np.int32)
-    lp.a_matrix_.index_ = np.concatenate(csc).astype(np.int32)
-    lp.a_matrix_.value_ = np.concatenate([dense[c, k] for k, c in enumerate(csc)])
-    integrality = [highspy.HighsVarType.kInteger] * (2 * n) + [
+    lp.a_matrix_.start_ = np.cumsum([0] + [len(c) for c in cols]).astype(np.int32)
+    lp.a_matrix_.index_ = np.concatenate(cols).astype(np.int32)
+    lp.a_matrix_.value_ = np.concatenate([dense[c, k] for k, c in enumerate(cols)])
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * (2 * n) + [
         highspy.HighsVarType.kContinuous
     ] * len(idx)
-    lp.integrality_ = integrality
-    h.passModel(lp)
+    return lp
+
+
+def _start_columns(arrays: ClosestArrays, k0: np.ndarray) -> list[float]:
+    """The full column vector (k, v, d) of a step vector, for HiGHS's starting solution."""
+    n = len(arrays.step)
+    idx = np.flatnonzero(~np.isnan(arrays.intended))
+    v0 = np.where((k0 <= 0) & ~arrays.fixed, 1.0, 0.0)
+    d0 = np.abs(k0[idx] * arrays.step[idx] - arrays.intended[idx])
+    return [float(x) for x in np.concatenate([k0[:n], v0, d0])]
+
+
+def solve_closest(
+    arrays: ClosestArrays,
+    start: np.ndarray | None,
+    *,
+    time_limit_s: float = 0.5,
+    mip_rel_gap: float = 1e-9,
+) -> ClosestResult | None:
+    """The closest whole-step amounts, warm-started from ``start`` (a feasible step vector).
+
+    Returns None only when HiGHS finds no amounts at all (no start given and none exist).
+    """
+    n = len(arrays.step)
+    h = _Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("threads", 1)
+    h.passModel(_lp(arrays))
     start_score = None
     if start is not None:
         k0 = np.asarray(start, dtype=float)
-        x0 = np.zeros(nv)
-        x0[:n] = k0
-        x0[n : 2 * n] = np.where((k0 <= 0) & ~arrays.fixed, 1.0, 0.0)
-        for j, i in enumerate(idx):
-            x0[2 * n + j] = abs(k0[i] * arrays.step[i] - arrays.intended[i])
         sol = highspy.HighsSolution()
-        sol.col_value = list(x0)
+        sol.col_value = _start_columns(arrays, k0)
         h.setSolution(sol)
         start_score = closeness(arrays, k0)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
     solution = h.getSolution()
-    found = solution.value_valid and info.primal_solution_status == 2
-    if not found:
-        if start is None:
+    time_limited = status == highspy.HighsModelStatus.kTimeLimit
+    if not (solution.value_valid and info.primal_solution_status == 2):
+        if start is None or start_score is None:
             return None
-        assert start_score is not None
-        return ClosestResult(
-            np.asarray(start, float),
-            start_score,
-            False,
-            float("inf"),
-            0.0,
-            status == highspy.HighsModelStatus.kTimeLimit,
-        )
+        k0 = np.asarray(start, dtype=float)
+        return ClosestResult(k0, start_score, False, math.inf, 0.0, time_limited)
     steps = np.round(np.asarray(solution.col_value)[:n])
     score = closeness(arrays, steps)
     if start_score is not None and score > start_score + 1e-9:
         steps, score = np.asarray(start, dtype=float), start_score
     optimal = status == highspy.HighsModelStatus.kOptimal
-    bound = float(info.mip_dual_bound)
-    gap = 0.0 if optimal else float(info.mip_gap)
     return ClosestResult(
         steps=steps,
         closeness=score,
         optimal=optimal,
-        gap=max(gap, 0.0),
-        lower_bound=bound,
-        time_limited=status == highspy.HighsModelStatus.kTimeLimit,
+        gap=0.0 if optimal else max(float(info.mip_gap), 0.0),
+        lower_bound=float(info.mip_dual_bound),
+        time_limited=time_limited,
     )
