@@ -637,13 +637,14 @@ def _milp_solve(
     margin_scale: float = 1.0,
     band: float = 1.0,
     closeness: bool = False,
+    anchored: bool = True,
 ) -> tuple[int, np.ndarray | None]:
     """Solve the model (or a relaxation of it); returns (HiGHS status, steps per food or None)."""
     p = model.problem
     n = model.n
     target, tol, opts = p.target, p.tolerances, p.options
     has_protein = use_protein and target.protein_g is not None
-    anchors = p.anchors or {}
+    anchors = (p.anchors or {}) if anchored else {}
     anchor_idx = [i for i, mf in enumerate(p.foods) if mf.id in anchors]
     # variable layout: k (n) | v (n) | w (n) | dK, dP, dR | a (len(anchor_idx))
     # k: whole steps; v: 1 = food left out; w: 1 = food used below the natural minimum (crumb).
@@ -921,6 +922,10 @@ def solve_meal(problem: MealProblem) -> MealSolution:
         resolution=problem.resolution,
         carbs=problem.carbs,
     )
+    if problem.anchors and problem.options.closest:
+        closest_solution = _closest_meal(model, base)
+        if closest_solution is not None:
+            return closest_solution
     for margin_scale in (1.0, 100.0):
         status, steps = -1, None
         for band in problem.options.bands:
@@ -935,16 +940,13 @@ def solve_meal(problem: MealProblem) -> MealSolution:
             warnings = list(analysis.warnings)
             if status == 1:
                 warnings.append("search limit reached: the best amounts found are shown")
-            solution = MealSolution(
+            return MealSolution(
                 status="solved",
                 items=items,
                 analysis=analysis,
                 warnings=tuple(warnings),
                 **base,  # type: ignore[arg-type]
             )
-            if problem.anchors and problem.options.closest:
-                solution = _closest(model, steps, solution, margin_scale)
-            return solution
     if problem.options.explain:
         binding, reason = explain_infeasible(problem, model)
     else:
@@ -982,45 +984,53 @@ def closest_arrays(model: _Model, margin_scale: float = 1.0) -> ClosestArrays:
     )
 
 
-def _closest(
-    model: _Model, start: np.ndarray, first: MealSolution, margin_scale: float
-) -> MealSolution:
-    """The closest meal to the intended portions, warm-started from ``first`` (its steps).
+def _closest_meal(model: _Model, base: Mapping[str, Any]) -> MealSolution | None:
+    """The closest meal to the intended portions (``anchors``), or None when none exists.
 
-    ``first`` is kept whenever the closest search does not return better amounts that the
-    independent check (:func:`violations`) accepts, so the closeness never gets worse.
+    The warm start is today's MILP answer (natural amounts: the leave-out and crumb costs, at
+    the full tolerances, without the anchor terms, the tighter band or the whole-step polish,
+    which the closest search supersedes); the closest search (:func:`solve_closest`) starts
+    from it, so its answer is never further from the intended portions. Both are re-checked by
+    :func:`violations`; with the safety margins widened once if the check refuses them.
     """
-    opts = model.problem.options
-    arrays = closest_arrays(model, margin_scale)
-    score = closeness(arrays, start)
-    found = solve_closest(arrays, start, time_limit_s=opts.closest_time_limit_s)
-    if found is None:  # cannot happen with a feasible start; kept for safety
-        return replace(
-            first,
-            closeness=score,
-            optimal=False,
-            gap=None,
-            status_words="the first amounts found are shown (closest not searched)",
-        )
-    if found.closeness < score - 1e-9:
-        items, analysis = _items_and_analysis(model, found.steps)
-        if not violations(analysis, model.problem.target, model.problem.tolerances):
-            limit_note = [w for w in first.warnings if w.startswith("search limit reached")]
-            first = replace(
-                first,
+    p = model.problem
+    opts = p.options
+    for margin_scale in (1.0, 100.0):
+        status, start = _milp_solve(model, margin_scale=margin_scale, anchored=False)
+        if start is None:
+            return None
+        arrays = closest_arrays(model, margin_scale)
+        found = solve_closest(arrays, start, time_limit_s=opts.closest_time_limit_s)
+        candidates = [] if found is None else [found.steps]
+        for steps in [*candidates, start]:
+            items, analysis = _items_and_analysis(model, steps)
+            if violations(analysis, p.target, p.tolerances):
+                continue
+            warnings = list(analysis.warnings)
+            if status == 1:
+                warnings.append("search limit reached: the best amounts found are shown")
+            if found is not None and steps is found.steps and found.optimal:
+                words = "closest to the intended portions (proved)"
+            elif found is not None and steps is found.steps:
+                words = (
+                    f"best found within the time limit ({opts.closest_time_limit_s:g} s), not "
+                    f"proved closest: at most {found.gap:.1%} above the closest possible"
+                )
+            else:
+                words = "the first amounts found (the closest search's were not accepted)"
+            proved = found is not None and steps is found.steps and found.optimal
+            return MealSolution(
+                status="solved",
                 items=items,
                 analysis=analysis,
-                warnings=tuple(analysis.warnings) + tuple(limit_note),
+                warnings=tuple(warnings),
+                closeness=closeness(arrays, steps),
+                optimal=proved,
+                gap=found.gap if found is not None and steps is found.steps else None,
+                status_words=words,
+                **base,
             )
-            score = found.closeness
-    if found.optimal:
-        words = "closest to the intended portions (proved)"
-    else:
-        words = (
-            f"best found within the time limit ({opts.closest_time_limit_s:g} s), not proved "
-            f"closest: at most {found.gap:.1%} above the closest possible"
-        )
-    return replace(first, closeness=score, optimal=found.optimal, gap=found.gap, status_words=words)
+    return None
 
 
 # --------------------------------------------------------------------------------------------
