@@ -24,7 +24,14 @@ Among feasible amounts the solver prefers, in this order:
    targets (each deviation divided by its tolerance) without changing which foods are used or
    making a crumb, until no move helps.
 
-Closeness is not put in the MILP objective itself: its LP bound is about zero, so HiGHS cannot
+With intended portions (``anchors``: the dietitian's entered amounts in the planner, the saved
+amounts of a swap) the solver instead returns the **closest meal** to them: the least weighted
+sum of absolute deviations from the intended amounts among all amounts meeting every constraint
+above, proved by HiGHS (or the best found within ``closest_time_limit_s``, labelled so), warm-
+started from the plain MILP answer; see :mod:`spasmcare.keto.closest`. ``closeness``,
+``optimal``, ``gap`` and ``status_words`` of the result say which.
+
+Closeness to the targets is not put in the MILP objective itself: its LP bound is about zero, so HiGHS cannot
 close the gap and would enumerate (≈ 10× slower in the benchmark); the band and the moves keep
 the meal close at the cost of exact optimality of the closeness score.
 
