@@ -31,8 +31,8 @@ above, proved by HiGHS (or the best found within ``closest_time_limit_s``, label
 started from the plain MILP answer; see :mod:`spasmcare.keto.closest`. ``closeness``,
 ``optimal``, ``gap`` and ``status_words`` of the result say which.
 
-Closeness to the targets is not put in the MILP objective itself: its LP bound is about zero, so HiGHS cannot
-close the gap and would enumerate (≈ 10× slower in the benchmark); the band and the moves keep
+Closeness to the targets is not put in the MILP objective itself: its LP bound is about zero,
+so HiGHS cannot close the gap and would enumerate (≈ 10× slower in the benchmark); the band and the moves keep
 the meal close at the cost of exact optimality of the closeness score.
 
 HiGHS (through :func:`scipy.optimize.milp`) proves infeasibility; :func:`explain_infeasible` then
@@ -1400,9 +1400,10 @@ def swap_and_resolve(
     replaced food's.
 
     ``amounts`` are the saved amounts by food id. The other foods keep their limits and are
-    anchored at their saved amounts (each gram moved costs ``anchor_cost_per_g``, more than a
-    full tolerance band of closeness); the new food is anchored, ten times more loosely, at the
-    old food's amount. A fixed amount of the replaced food is released (the new food differs).
+    anchored at their saved amounts; the new food is anchored, ten times more loosely (weight
+    0.1), at the old food's amount. The result is the closest meal to these anchors
+    (:mod:`spasmcare.keto.closest`: least weighted sum of gram deviations). A fixed amount of the replaced food is released (the new food
+    differs).
     """
     ids = [mf.id for mf in foods]
     if old_id not in ids:
