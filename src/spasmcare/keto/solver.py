@@ -32,8 +32,8 @@ started from the plain MILP answer; see :mod:`spasmcare.keto.closest`. ``closene
 ``optimal``, ``gap`` and ``status_words`` of the result say which.
 
 Closeness to the targets is not put in the MILP objective itself: its LP bound is about zero,
-so HiGHS cannot close the gap and would enumerate (≈ 10× slower in the benchmark); the band and the moves keep
-the meal close at the cost of exact optimality of the closeness score.
+so HiGHS cannot close the gap and would enumerate (≈ 10× slower in the benchmark); the band and
+the moves keep the meal close at the cost of exact optimality of the closeness score.
 
 HiGHS (through :func:`scipy.optimize.milp`) proves infeasibility; :func:`explain_infeasible` then
 names the binding constraint with linear-programming relaxations, in words a dietitian acts on.
@@ -1402,8 +1402,8 @@ def swap_and_resolve(
     ``amounts`` are the saved amounts by food id. The other foods keep their limits and are
     anchored at their saved amounts; the new food is anchored, ten times more loosely (weight
     0.1), at the old food's amount. The result is the closest meal to these anchors
-    (:mod:`spasmcare.keto.closest`: least weighted sum of gram deviations). A fixed amount of the replaced food is released (the new food
-    differs).
+    (:mod:`spasmcare.keto.closest`: least weighted sum of gram deviations). A fixed amount of
+    the replaced food is released (the new food differs).
     """
     ids = [mf.id for mf in foods]
     if old_id not in ids:
