@@ -24,9 +24,16 @@ Among feasible amounts the solver prefers, in this order:
    targets (each deviation divided by its tolerance) without changing which foods are used or
    making a crumb, until no move helps.
 
-Closeness is not put in the MILP objective itself: its LP bound is about zero, so HiGHS cannot
-close the gap and would enumerate (≈ 10× slower in the benchmark); the band and the moves keep
-the meal close at the cost of exact optimality of the closeness score.
+With intended portions (``anchors``: the dietitian's entered amounts in the planner, the saved
+amounts of a swap) the solver instead returns the **closest meal** to them: the least weighted
+sum of absolute deviations from the intended amounts among all amounts meeting every constraint
+above, proved by HiGHS (or the best found within ``closest_time_limit_s``, labelled so), warm-
+started from the plain MILP answer; see :mod:`spasmcare.keto.closest`. ``closeness``,
+``optimal``, ``gap`` and ``status_words`` of the result say which.
+
+Closeness to the targets is not put in the MILP objective itself: its LP bound is about zero,
+so HiGHS cannot close the gap and would enumerate (≈ 10× slower in the benchmark); the band and
+the moves keep the meal close at the cost of exact optimality of the closeness score.
 
 HiGHS (through :func:`scipy.optimize.milp`) proves infeasibility; :func:`explain_infeasible` then
 names the binding constraint with linear-programming relaxations, in words a dietitian acts on.
@@ -64,6 +71,7 @@ from spasmcare.keto.analysis import (
     food_warnings,
     macros_per_gram,
 )
+from spasmcare.keto.closest import ClosestArrays, closeness, solve_closest
 from spasmcare.keto.limits import AMOUNT, check_value
 from spasmcare.keto.ratio import (
     DEFAULT_CARBS,
@@ -262,6 +270,10 @@ class SolverOptions:
     #: Rounds of whole-step moves towards the targets after the MILP (0 = none).
     polish_rounds: int = 60
     explain: bool = True
+    #: With intended portions (``anchors``), re-solve for the closest meal to them, warm-started
+    #: from the first answer (:mod:`spasmcare.keto.closest`), within this time limit [s].
+    closest: bool = True
+    closest_time_limit_s: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -422,6 +434,12 @@ class MealSolution:
     reason: str | None = None
     binding: str | None = None
     warnings: tuple[str, ...] = ()
+    #: With intended portions: Σ weight × |amount − intended| of these amounts (g or mL), whether
+    #: HiGHS proved it the least possible, the relative gap to its proved bound, and in words.
+    closeness: float | None = None
+    optimal: bool | None = None
+    gap: float | None = None
+    status_words: str | None = None
 
     @property
     def solved(self) -> bool:
@@ -452,6 +470,10 @@ class MealSolution:
             "binding": self.binding,
             "k_ak": None if self.analysis is None else self.analysis.k_ak,
             "warnings": list(self.warnings),
+            "closeness": self.closeness,
+            "optimal": self.optimal,
+            "gap": self.gap,
+            "status_words": self.status_words,
         }
 
 
@@ -577,6 +599,39 @@ class _Rows:
         self.ub.append(ub)
 
 
+def _tolerance_rows(
+    model: _Model,
+    *,
+    band: float = 1.0,
+    margin_scale: float = 1.0,
+    use_ratio: bool = True,
+    use_kcal: bool = True,
+    use_protein: bool = True,
+) -> list[tuple[np.ndarray, float, float]]:
+    """The hard rows over the steps: ratio, energy, protein (inside ``band`` × each tolerance,
+    less the safety margins) and the extra rows, as ``(row, lb, ub)``."""
+    p = model.problem
+    target, tol = p.target, p.tolerances
+    out: list[tuple[np.ndarray, float, float]] = []
+    pc = model.protein + model.carb
+    R, K = target.ratio, target.kcal
+    if use_ratio:
+        t = band * max(tol.ratio - _MARGIN_RATIO * margin_scale, tol.ratio * 0.5)
+        out.append((model.fat - (R + t) * pc, -_INF, 0.0))
+        out.append((model.fat - (R - t) * pc, 0.0, _INF))
+    if use_kcal:
+        e = band * max(
+            K * tol.kcal_pct / 100.0 - _MARGIN_KCAL * margin_scale, K * tol.kcal_pct / 200.0
+        )
+        out.append((model.kcal, K - e, K + e))
+    if use_protein and target.protein_g is not None:
+        tp = band * max(tol.protein_g - _MARGIN_PROTEIN * margin_scale, tol.protein_g * 0.5)
+        out.append((model.protein, target.protein_g - tp, target.protein_g + tp))
+    for extra in p.extra_rows:
+        out.append((np.array(extra.coef) * model.step, extra.lb, extra.ub))
+    return out
+
+
 def _milp_solve(
     model: _Model,
     *,
@@ -589,13 +644,14 @@ def _milp_solve(
     margin_scale: float = 1.0,
     band: float = 1.0,
     closeness: bool = False,
+    anchored: bool = True,
 ) -> tuple[int, np.ndarray | None]:
     """Solve the model (or a relaxation of it); returns (HiGHS status, steps per food or None)."""
     p = model.problem
     n = model.n
     target, tol, opts = p.target, p.tolerances, p.options
     has_protein = use_protein and target.protein_g is not None
-    anchors = p.anchors or {}
+    anchors = (p.anchors or {}) if anchored else {}
     anchor_idx = [i for i, mf in enumerate(p.foods) if mf.id in anchors]
     # variable layout: k (n) | v (n) | w (n) | dK, dP, dR | a (len(anchor_idx))
     # k: whole steps; v: 1 = food left out; w: 1 = food used below the natural minimum (crumb).
@@ -625,34 +681,20 @@ def _milp_solve(
             r = vec()  # k ≥ C (1 − v − w)
             r[i], r[iv + i], r[iw + i] = 1.0, crumb[i], crumb[i]
             rows.add(r, crumb[i], _INF)
+    for row, row_lb, row_ub in _tolerance_rows(
+        model,
+        band=band,
+        margin_scale=margin_scale,
+        use_ratio=use_ratio,
+        use_kcal=use_kcal,
+        use_protein=has_protein,
+    ):
+        r = vec()
+        r[:n] = row
+        rows.add(r, row_lb, row_ub)
     pc = model.protein + model.carb
     kcal = model.kcal
     R, K = target.ratio, target.kcal
-    if use_ratio:
-        t = band * max(tol.ratio - _MARGIN_RATIO * margin_scale, tol.ratio * 0.5)
-        r = vec()
-        r[:n] = model.fat - (R + t) * pc
-        rows.add(r, -_INF, 0.0)
-        r = vec()
-        r[:n] = model.fat - (R - t) * pc
-        rows.add(r, 0.0, _INF)
-    if use_kcal:
-        e = band * max(
-            K * tol.kcal_pct / 100.0 - _MARGIN_KCAL * margin_scale, K * tol.kcal_pct / 200.0
-        )
-        r = vec()
-        r[:n] = kcal
-        rows.add(r, K - e, K + e)
-    if has_protein:
-        assert target.protein_g is not None
-        tp = band * max(tol.protein_g - _MARGIN_PROTEIN * margin_scale, tol.protein_g * 0.5)
-        r = vec()
-        r[:n] = model.protein
-        rows.add(r, target.protein_g - tp, target.protein_g + tp)
-    for extra in p.extra_rows:
-        r = vec()
-        r[:n] = np.array(extra.coef) * model.step
-        rows.add(r, extra.lb, extra.ub)
     # deviation rows
     r = vec()
     r[:n], r[idev] = kcal, -1.0
@@ -887,6 +929,10 @@ def solve_meal(problem: MealProblem) -> MealSolution:
         resolution=problem.resolution,
         carbs=problem.carbs,
     )
+    if problem.anchors and problem.options.closest:
+        closest_solution = _closest_meal(model, base)
+        if closest_solution is not None:
+            return closest_solution
     for margin_scale in (1.0, 100.0):
         status, steps = -1, None
         for band in problem.options.bands:
@@ -921,6 +967,77 @@ def solve_meal(problem: MealProblem) -> MealSolution:
         warnings=tuple(model.warnings),
         **base,  # type: ignore[arg-type]
     )
+
+
+def closest_arrays(model: _Model, margin_scale: float = 1.0) -> ClosestArrays:
+    """The model's hard constraints and intended portions, for :func:`solve_closest`."""
+    p = model.problem
+    anchors = p.anchors or {}
+    weights = p.anchor_weights or {}
+    rows = _tolerance_rows(model, margin_scale=margin_scale)
+    n = model.n
+    return ClosestArrays(
+        step=model.step,
+        lo_steps=model.lo_steps,
+        hi_steps=model.hi_steps,
+        fixed=model.fixed,
+        rows=np.array([r for r, _, _ in rows]).reshape(len(rows), n),
+        row_lb=np.array([lb for _, lb, _ in rows]),
+        row_ub=np.array([ub for _, _, ub in rows]),
+        intended=np.array([float(anchors.get(mf.id, np.nan)) for mf in p.foods]),
+        weight=np.array(
+            [p.options.anchor_cost_per_g * float(weights.get(mf.id, 1.0)) for mf in p.foods]
+        ),
+    )
+
+
+def _closest_meal(model: _Model, base: Mapping[str, Any]) -> MealSolution | None:
+    """The closest meal to the intended portions (``anchors``), or None when none exists.
+
+    The warm start is today's MILP answer (natural amounts: the leave-out and crumb costs, at
+    the full tolerances, without the anchor terms, the tighter band or the whole-step polish,
+    which the closest search supersedes); the closest search (:func:`solve_closest`) starts
+    from it, so its answer is never further from the intended portions. Both are re-checked by
+    :func:`violations`; with the safety margins widened once if the check refuses them.
+    """
+    p = model.problem
+    opts = p.options
+    for margin_scale in (1.0, 100.0):
+        status, start = _milp_solve(model, margin_scale=margin_scale, anchored=False)
+        if start is None:
+            return None
+        arrays = closest_arrays(model, margin_scale)
+        found = solve_closest(arrays, start, time_limit_s=opts.closest_time_limit_s)
+        candidates = [] if found is None else [found.steps]
+        for steps in [*candidates, start]:
+            items, analysis = _items_and_analysis(model, steps)
+            if violations(analysis, p.target, p.tolerances):
+                continue
+            warnings = list(analysis.warnings)
+            if status == 1:
+                warnings.append("search limit reached: the best amounts found are shown")
+            if found is not None and steps is found.steps and found.optimal:
+                words = "closest to the intended portions (proved)"
+            elif found is not None and steps is found.steps:
+                words = (
+                    f"best found within the time limit ({opts.closest_time_limit_s:g} s), not "
+                    f"proved closest: at most {found.gap:.1%} above the closest possible"
+                )
+            else:
+                words = "the first amounts found (the closest search's were not accepted)"
+            proved = found is not None and steps is found.steps and found.optimal
+            return MealSolution(
+                status="solved",
+                items=items,
+                analysis=analysis,
+                warnings=tuple(warnings),
+                closeness=closeness(arrays, steps),
+                optimal=proved,
+                gap=found.gap if found is not None and steps is found.steps else None,
+                status_words=words,
+                **base,
+            )
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1283,9 +1400,10 @@ def swap_and_resolve(
     replaced food's.
 
     ``amounts`` are the saved amounts by food id. The other foods keep their limits and are
-    anchored at their saved amounts (each gram moved costs ``anchor_cost_per_g``, more than a
-    full tolerance band of closeness); the new food is anchored, ten times more loosely, at the
-    old food's amount. A fixed amount of the replaced food is released (the new food differs).
+    anchored at their saved amounts; the new food is anchored, ten times more loosely (weight
+    0.1), at the old food's amount. The result is the closest meal to these anchors
+    (:mod:`spasmcare.keto.closest`: least weighted sum of gram deviations). A fixed amount of
+    the replaced food is released (the new food differs).
     """
     ids = [mf.id for mf in foods]
     if old_id not in ids:
