@@ -323,6 +323,20 @@ def test_measures_accept_a_prebuilt_view() -> None:
         assert result == treatment_measures(rec, PRED)[name]
 
 
+def test_a_view_makes_each_day_once_and_walks_overlapping_windows_the_same() -> None:
+    """The measures of a report walk overlapping windows of one view: each day is made once
+    and read again, and reads as a view made afresh reads it (state by hand: day 3 has 2
+    spasms, day 5 is recorded and spasm-free, day 70 is neither recorded nor entered)."""
+    rec = build({3: 2}, recorded=days(1, 60))
+    view = DiaryView(rec)
+    first = list(view.days(day(1), day(70)))
+    again = list(view.days(day(3), day(80)))
+    assert all(a is b for a, b in zip(first[2:], again, strict=False))
+    fresh = list(DiaryView(rec).days(day(1), day(80)))
+    assert list(view.days(day(1), day(80))) == fresh
+    assert [fresh[n - 1].state for n in (3, 5, 70)] == ["spasms", "spasm-free", "unknown"]
+
+
 def test_index_treatment_and_unknown_id() -> None:
     taper = Treatment(id="taper", drug="prednisolone", start=day(-5), continues="pred")
     vgb = Treatment(id="vgb", drug="vigabatrin", start=day(30))

@@ -364,3 +364,18 @@ def test_admin_opens_no_clinical_page(users: Any, patient: Patient) -> None:
     admin_site = c.get("/admin/").content.decode()
     assert "/admin/clinic/entry/" not in admin_site and "/admin/clinic/revision/" not in admin_site
     assert c.get("/admin/clinic/entry/").status_code == 404
+
+
+def test_the_access_rule_reads_the_url_the_handler_resolved(
+    client_as: Any, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per-request work (issue 21): the rule is found from the handler's match, not by
+    resolving the URL a second time; the patient's page is still checked and served."""
+    from spasmcare.web import access
+
+    calls: list[str] = []
+    real = access.resolve
+    monkeypatch.setattr(access, "resolve", lambda path: calls.append(path) or real(path))
+    assert client_as("nurse").get(f"/patients/{patient.pk}/").status_code == 200
+    assert client_as("family").get(f"/patients/{patient.pk}/").status_code in (403, 404)
+    assert calls == []

@@ -73,3 +73,18 @@ def test_the_report_page_reads_as_words(client_as: Any, patient: Any) -> None:
     text = assert_reads_as_words(page)
     assert "relapse on 20 Jul 2026" in text
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">\d{1,2} [A-Z][a-z]{2} \d{4}</time>', page)
+
+
+def test_the_words_filter_keeps_each_sentence_once() -> None:
+    """A page repeats the same sentences on every view: each is put in words once per
+    process, and reads exactly as spasmcare.plain.words reads it."""
+    from spasmcare.plain import words as plain_words
+    from spasmcare.web.templatetags import clinic as tags
+
+    tags._words_of_text.cache_clear()
+    text = "Relapse after `classic-kd` from 2026-06-07 (issue 23) [D]"
+    assert tags.words(text) == plain_words(text) == tags.words(text)
+    assert "7 Jun 2026" in tags.words(text) and "issue" not in tags.words(text)
+    info = tags._words_of_text.cache_info()
+    assert info.misses == 1 and info.hits >= 2
+    assert tags.words(None) == "" and tags.words(3) == plain_words(3)

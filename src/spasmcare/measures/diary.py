@@ -57,11 +57,17 @@ class DiaryView:
         known = set(spasms) | set(record.recorded_days)
         self.first: date | None = min(known) if known else None
         self.last: date | None = max(known) if known else None
+        # each day made once: the measures of a report walk overlapping windows (response,
+        # remission, relapse, cessation, the daily table), ~1,400 days for a 2-year diary
+        self._days: dict[date, DayCount] = {}
 
     def day(self, day: date) -> DayCount:
-        return DayCount(
-            day, day in self.recorded, self._spasms.get(day, 0), self._clusters.get(day, 0)
-        )
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = DayCount(
+                day, day in self.recorded, self._spasms.get(day, 0), self._clusters.get(day, 0)
+            )
+        return found
 
     def days(self, first: date, last: date) -> Iterator[DayCount]:
         """Every day from ``first`` to ``last`` inclusive."""

@@ -267,10 +267,13 @@ class AccessMiddleware:
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
     ) -> HttpResponse | None:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
+        # the handler resolved the URL just before (its match is on the request): not again
+        match = getattr(request, "resolver_match", None)
+        if match is None:
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return None
         if match.app_name == "" and request.path_info.startswith("/static/"):
             return None
         rule = rule_for(match.url_name, match.namespace)

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from django import template
 
 from spasmcare.plain import code_words, is_code, label, when_text
 from spasmcare.plain import plain_dates as _plain_dates
-from spasmcare.plain import words as _words_of
+from spasmcare.plain import words as _plain_words
+
+#: Sentences kept in words per process: a page repeats the same measure labels, sources and
+#: reasons on every view (a pure function of the text: the vocabulary is read once).
+WORDS_KEPT = 4096
+
+
+@lru_cache(maxsize=WORDS_KEPT)
+def _words_of_text(text: str) -> str:
+    return _plain_words(text)
+
+
+def _words_of(text: object) -> str:
+    """:func:`spasmcare.plain.words`, kept per text."""
+    return _words_of_text(text) if type(text) is str else _plain_words(text)
 
 register = template.Library()
 

@@ -38,6 +38,7 @@ from spasmcare.web.access import (
 )
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
+from spasmcare.web.entry_tables import entry_tables
 from spasmcare.web.forms import (
     ENTRY_FORMS,
     ImportForm,
@@ -210,13 +211,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
     )
     entries = [e for e in found if e.kind != Kind.DOSE_GIVEN]
     ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN]
-    by_kind: dict[str, list[Entry]] = {k: [] for k in DASHBOARD_KINDS}
-    counts: dict[str, int] = dict.fromkeys(DASHBOARD_KINDS, 0)
     show_all = request.GET.get("entries") == "all"
-    for e in entries:
-        counts[e.kind] += 1
-        if show_all or len(by_kind[e.kind]) < DASHBOARD_ROWS:
-            by_kind[e.kind].append(e)
     saved = courses.saved_decision_points(
         patient, [e for e in entries if e.kind == Kind.TREATMENT]
     )
@@ -240,12 +235,10 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "saved_decisions": saved,
         # a recorded day-7 answer wins over the diary measure (which says what it rests on)
         "day7_answer": day7_answer,
-        "by_kind": by_kind,
-        # an entry naming a course or diet period reads as its name, never its id
-        "item_names": item_names(
-            e.data for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET)
+        # the tables of entries, rendered again only when a row they show changes
+        "entry_tables": entry_tables(
+            request, patient, entries, DASHBOARD_KINDS, DASHBOARD_ROWS, show_all
         ),
-        "kinds": [(k, KIND_LABELS[k], counts[k]) for k in DASHBOARD_KINDS],
         "show_all": show_all,
         "rows_shown": DASHBOARD_ROWS,
         "entry_base": f"/patients/{patient.pk}/entries/",
