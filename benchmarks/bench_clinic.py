@@ -388,7 +388,8 @@ class Taps:
         return count
 
 
-BUTTER, EGG, STRAWBERRY, OLIVE_OIL = "01001", "01123", "09316", "04053"
+# hard-boiled egg: a raw egg is refused for an infant (NHS weaning guidance; issue 19)
+BUTTER, EGG, STRAWBERRY, OLIVE_OIL = "01001", "01129", "09316", "04053"
 KETO_CHILD = {
     "age_months": "10",
     "weight_kg": "7",
