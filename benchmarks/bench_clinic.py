@@ -385,7 +385,7 @@ class Taps:
     def __init__(self) -> None:
         self.used: list[tuple[int, int, int]] = []  # (first, last possible minute, count)
 
-    def next(self, now: float) -> tuple[int, int]:
+    def next(self, now: float) -> int:
         first, last = int(now // 60), int((now + 10) // 60)  # a tap may take up to 10 s
         self.used = [u for u in self.used if u[1] >= first]
         taken = {c for a, b, c in self.used if a <= last and b >= first}
