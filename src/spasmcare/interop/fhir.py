@@ -134,7 +134,10 @@ from spasmcare.interop.fhir_codes import (
     _when,
     resource_id,
 )
+from spasmcare.interop.fhir_development import development_observations
 from spasmcare.interop.fhir_observations import ObservationBuilder, _ratio
+from spasmcare.interop.fhir_pathway import pathway_resources
+from spasmcare.interop.fhir_seizures import other_seizure_observations
 from spasmcare.interop.fhir_side_effects import side_effect_resource
 from spasmcare.measures.status import STOPPED, course_state
 from spasmcare.plain import day_text
@@ -441,31 +444,15 @@ def record_resources(
     out += b.growth()
     out += b.labs()
     out += b.spasm_days()
-    # --- other seizures (issue 23 item 6); imported here to keep the two modules apart
-    from spasmcare.interop.fhir_seizures import other_seizure_observations
-
-    out += other_seizure_observations(
-        record, b.observation, _concept, CODE_SYSTEM, lambda m: _when(m, options)
-    )
-    # --- end other seizures
+    out += other_seizure_observations(b)  # issue 23 item 6
     out += b.eegs()
     out += b.ratios()
     out += b.medication_requests()
     out += b.medication_administrations()
     out += b.side_effects()
     out += b.nutrition_orders(diet_targets)
-    # care pathway (issue 23): referral, work-up, failures, overrides (see fhir_pathway)
-    from spasmcare.interop.fhir_pathway import pathway_resources
-
-    out += pathway_resources(record)
-    # --- development (issue 25): spasmcare.interop.fhir_development ---
-    from spasmcare.interop.fhir_development import development_observations
-    from spasmcare.measures.development import milestone_label
-
-    out += development_observations(
-        record.development, CODE_SYSTEM, b.observation, milestone_label
-    )
-    # --- end development ---
+    out += pathway_resources(record)  # issue 23: referral, work-up, failures, overrides
+    out += development_observations(record.development, b.observation)  # issue 25
     return out
 
 
