@@ -102,10 +102,11 @@ class ObservationBuilder:
             day.isoformat(),
             valueQuantity=_quantity(centile(z), "%", "%"),
             component=[
-                {
-                    "code": _concept(CODE_SYSTEM, "weight-for-length-z", "Weight-for-length z"),
-                    "valueQuantity": _quantity(z, "SD", "{SD}"),
-                }
+                _part(
+                    "weight-for-length-z",
+                    "Weight-for-length z",
+                    valueQuantity=_quantity(z, "SD", "{SD}"),
+                )
             ],
         )
 
@@ -161,42 +162,21 @@ class ObservationBuilder:
             parts: list[dict[str, Any]] = []
             if eeg.hypsarrhythmia is not None:
                 parts.append(
-                    {
-                        "code": _concept(CODE_SYSTEM, "eeg-hypsarrhythmia", "Hypsarrhythmia"),
-                        "valueBoolean": eeg.hypsarrhythmia,
-                    }
+                    _part("eeg-hypsarrhythmia", "Hypsarrhythmia", valueBoolean=eeg.hypsarrhythmia)
                 )
             if eeg.kramer is not None:
                 for item, points in eeg.kramer.items.items():
                     parts.append(
-                        {
-                            "code": _concept(CODE_SYSTEM, f"kramer-{item}", f"Kramer item: {item}"),
-                            "valueInteger": points,
-                        }
+                        _part(f"kramer-{item}", f"Kramer item: {item}", valueInteger=points)
                     )
                 if eeg.kramer.total is not None:
-                    parts.append(
-                        {
-                            "code": _concept(CODE_SYSTEM, "kramer-total", "Kramer total score"),
-                            "valueInteger": eeg.kramer.total,
-                        }
-                    )
+                    total = eeg.kramer.total
+                    parts.append(_part("kramer-total", "Kramer total score", valueInteger=total))
                 for variant, present in eeg.kramer.variants.items():
-                    parts.append(
-                        {
-                            "code": _concept(
-                                CODE_SYSTEM, f"kramer-variant-{variant}", f"Kramer: {variant}"
-                            ),
-                            "valueBoolean": present,
-                        }
-                    )
+                    code, words = f"kramer-variant-{variant}", f"Kramer: {variant}"
+                    parts.append(_part(code, words, valueBoolean=present))
             if eeg.based_grade is not None:
-                parts.append(
-                    {
-                        "code": _concept(CODE_SYSTEM, "based-grade", "BASED grade"),
-                        "valueInteger": eeg.based_grade,
-                    }
-                )
+                parts.append(_part("based-grade", "BASED grade", valueInteger=eeg.based_grade))
             extra: dict[str, Any] = {}
             if parts:
                 extra["component"] = parts
@@ -227,6 +207,11 @@ class ObservationBuilder:
                     reading.day.isoformat(),
                     valueRatio=_ratio(reading.ratio),
                 )
+
+
+def _part(code: str, display: str, **value: Any) -> dict[str, Any]:
+    """One Observation component under a local code of :data:`CODE_SYSTEM`."""
+    return {"code": _concept(CODE_SYSTEM, code, display), **value}
 
 
 def _ratio(ratio: float) -> dict[str, Any]:
