@@ -54,7 +54,6 @@ from spasmcare.therapy.plan import (
 )
 from spasmcare.therapy.planner import DEFAULT_TIME_SLOTS, DOSE_STEP, Planner
 from spasmcare.therapy.products import (
-    GIVEN_AT_PLANNING,
     Product,
     check_volume,
     choose_products,
@@ -79,7 +78,6 @@ __all__ = [
     "FAMILY_PENDING_EVENT",
     "FAMILY_REVIEW",
     "FAMILY_REVIEW_EVENT",
-    "GIVEN_AT_PLANNING",
     "Advice",
     "CoursePlan",
     "DecisionPoint",
