@@ -299,6 +299,12 @@ def _env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+def prepare_clinic(env: dict[str, str], mix: list[tuple[str, int]]) -> dict[str, Any]:
+    """Build the demo clinic and the logins of ``mix`` in the data folder of ``env`` (see
+    :data:`PREPARE`); return its ids (``patients``, ...)."""
+    return _python(PREPARE, env, json.dumps({"password": PASSWORD, "mix": mix}))
+
+
 def _python(script: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", script, *args], env=env, check=True, capture_output=True, text=True
@@ -379,7 +385,7 @@ class Taps:
     def __init__(self) -> None:
         self.used: list[tuple[int, int, int]] = []  # (first, last possible minute, count)
 
-    def next(self, now: float) -> tuple[int, int]:
+    def next(self, now: float) -> int:
         first, last = int(now // 60), int((now + 10) // 60)  # a tap may take up to 10 s
         self.used = [u for u in self.used if u[1] >= first]
         taken = {c for a, b, c in self.used if a <= last and b >= first}
@@ -678,7 +684,7 @@ def run_mix(args: argparse.Namespace) -> dict[str, Any]:
     importer: subprocess.Popen[str] | None = None
     try:
         t = time.perf_counter()
-        ids = _python(PREPARE, env, json.dumps({"password": PASSWORD, "mix": mix}))
+        ids = prepare_clinic(env, mix)
         print(
             f"  {database}: demo clinic of {len(ids['patients'])} infants and "
             f"{sum(c for _, c in mix)} logins ready in {time.perf_counter() - t:.0f} s",

@@ -19,11 +19,7 @@ version come from the per-process cache.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,20 +29,13 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks.bench_clinic import PASSWORD, _env, _free_port, _pct, _serve, _stop
 from benchmarks.bench_clinic import Session as ClinicSession
-from spasmcare.web.serving import gunicorn_argv
 
 USERS = 20
 REQUESTS_PER_USER = 40
 TIME_LIMIT_S = 60.0
 THINK_S = 1.0
-PASSWORD = "bench-password-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(data_dir: Path, env: dict[str, str]) -> int:
@@ -122,34 +111,15 @@ def _run(port: int, path: str, think_s: float) -> tuple[list[float], int]:
     return latencies, errors
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
 def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="spasmcare-bench-"))
     port = _free_port()
-    env = os.environ | {
-        "SPASMCARE_DATA_DIR": str(data_dir),
-        "SPASMCARE_HTTPS": "0",
-        "DJANGO_SETTINGS_MODULE": "spasmcare.web.settings",
-    }
+    env = _env(data_dir)
     env.pop("DATABASE_URL", None)
     server = None
     try:
         pid = _prepare(data_dir, env)
-        server = subprocess.Popen(
-            gunicorn_argv("127.0.0.1", port),
-            env=env,
-            start_new_session=True,
-        )
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        server = _serve(env, port)
         path = f"/patients/{pid}/"
         probe = Session(port)
         probe.login()
@@ -183,11 +153,8 @@ def main() -> None:
                 f"{r['p95_ms']:>7.1f}ms{r['p99_ms']:>7.1f}ms{r['max_ms']:>7.1f}ms"
             )
         print("  target: p95 <= 150 ms with 20 concurrent users (clinic load)")
-        Path(data_dir / "result.json").write_text(json.dumps(results))
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
+        _stop(server)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

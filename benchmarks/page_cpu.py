@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -45,14 +44,6 @@ KINDS = (
     "report page",
     "cohort",
 )
-
-
-def _prepare(data_dir: Path) -> dict[str, Any]:
-    env = bench_clinic._env(data_dir)
-    mix = [(role, count) for role, count in bench_clinic.MIX]
-    return bench_clinic._python(
-        bench_clinic.PREPARE, env, json.dumps({"password": bench_clinic.PASSWORD, "mix": mix})
-    )
 
 
 def _rounds(
@@ -141,14 +132,14 @@ def main(argv: list[str] | None = None) -> None:
         "rounds, as a family tapping all day does; a worker keeps what it read) [all 30]",
     )
     args = parser.parse_args(argv)
-    data_dir = Path(tempfile.mkdtemp(prefix="spasmcare-page-cpu-"))
-    try:
-        ids = _prepare(data_dir)
-        os.environ.update(bench_clinic._env(data_dir))
+    with tempfile.TemporaryDirectory(
+        prefix="spasmcare-page-cpu-", ignore_cleanup_errors=True
+    ) as tmp:
+        env = bench_clinic._env(Path(tmp))
+        ids = bench_clinic.prepare_clinic(env, list(bench_clinic.MIX))
+        os.environ.update(env)
         warm = args.patients or 1  # every child read once before measuring
         cpu = _rounds(args.rounds, warm, ids["patients"], args.chart, args.patients)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
     print(f"  CPU calibration: {bench_clinic.calibrate()} ms")
     print("  | page | requests | mean CPU | median CPU |")
     print("  |---|---|---|---|")

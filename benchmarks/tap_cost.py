@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -98,12 +97,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.tap_cost", description=__doc__)
     parser.add_argument("--taps", type=int, default=20, help="measured taps per record [20]")
     args = parser.parse_args(argv)
-    data_dir = Path(tempfile.mkdtemp(prefix="spasmcare-tap-cost-"))
-    try:
-        os.environ.update(bench_clinic._env(data_dir))
+    with tempfile.TemporaryDirectory(
+        prefix="spasmcare-tap-cost-", ignore_cleanup_errors=True
+    ) as tmp:
+        os.environ.update(bench_clinic._env(Path(tmp)))
         result = _measure(args.taps)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
     print(f"  CPU calibration: {bench_clinic.calibrate()} ms")
     print("  | record | diary items | write | summary refresh | dashboard after it |")
     print("  |---|---|---|---|---|")

@@ -45,9 +45,6 @@ LONG_FILES_ALLOWED: set[str] = {
     "src/spasmcare/keto/solver.py",  # being split along its seams on another branch
     "src/spasmcare/record/io.py",  # other branches are adding record fields now
     "src/spasmcare/therapy/protocol.py",  # 703 lines; other branches are adding protocol data
-    # 764 lines: the care-pathway resources (pathway, development, other seizures, side
-    # effects) went to modules of their own; the Observation builders are next to move
-    "src/spasmcare/interop/fhir.py",
 }
 
 #: Domain functions over MAX_FUNCTION_LINES today ("module:qualified name"). Do not add to

@@ -18,7 +18,8 @@ from spasmcare.errors import InputError
 from spasmcare.interop import bulk
 from spasmcare.interop.bulk import MANIFEST, read_ndjson, write_ndjson
 from spasmcare.interop.deid_fhir import MAX_SHIFT_DAYS, date_shift_days
-from spasmcare.interop.fhir import _NAMESPACE, record_resources, resource_id
+from spasmcare.interop.fhir import record_resources, resource_id
+from spasmcare.interop.fhir_codes import _NAMESPACE
 from spasmcare.measures.cohort import pseudonym
 from spasmcare.record import record_from_dict
 

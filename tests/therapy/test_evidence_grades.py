@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from spasmcare.errors import InputError
 from spasmcare.therapy import confirm_detail, list_protocols, load_protocol, plan_course
 from spasmcare.therapy.export import table_rows, to_ics
+from spasmcare.therapy.products import Product, check_volume
 from spasmcare.therapy.protocol import (
     CLINIC_CONFIRMED,
     GRADES,
     Protocol,
     default_version,
 )
-from spasmcare.therapy.schedule import Product, check_volume
 
 START = date(2026, 12, 7)
 

@@ -93,127 +93,96 @@ References
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from spasmcare.errors import InputError
-from spasmcare.growth import centile
-from spasmcare.growth.weight_for_length import weight_for_length
 from spasmcare.interop.fhir_codes import (
     _DOSE_UNITS,
-    _category,
+    AE_OUTCOME,
+    BHB_LOINC_CHOICES,
+    CODE_SYSTEM,
+    CONDITION_CATEGORY,
+    DEFAULT_BASE_URL,
+    DEFAULT_BHB_LOINC,
+    DEFAULT_FHIR,
+    DEFAULT_IDENTIFIER_SYSTEM,
+    EXT_ACTION,
+    EXT_CTCAE_GRADE,
+    EXT_ETIOLOGY,
+    EXT_KETOGENIC_RATIO,
+    EXT_RESOLVED,
+    FHIR_VERSION,
+    GLUCOSE,
+    HEAD,
+    LENGTH,
+    LOINC,
+    OBS_CATEGORY,
+    SNOMED,
+    UCUM,
+    UCUM_OF_UNIT,
+    WEIGHT,
+    WEIGHT_FOR_LENGTH,
+    WEST_SYNDROME,
+    DietTargets,
+    FhirOptions,
     _coding,
     _concept,
     _number,
     _quantity,
     _when,
+    resource_id,
 )
-from spasmcare.interop.fhir_codes import (
-    _NAMESPACE as _NAMESPACE,
-)
-from spasmcare.interop.fhir_codes import (
-    AE_OUTCOME as AE_OUTCOME,
-)
-from spasmcare.interop.fhir_codes import (
-    BHB_LOINC_CHOICES as BHB_LOINC_CHOICES,
-)
-from spasmcare.interop.fhir_codes import (
-    CODE_SYSTEM as CODE_SYSTEM,
-)
-from spasmcare.interop.fhir_codes import (
-    CONDITION_CATEGORY as CONDITION_CATEGORY,
-)
-from spasmcare.interop.fhir_codes import (
-    DEFAULT_BASE_URL as DEFAULT_BASE_URL,
-)
-from spasmcare.interop.fhir_codes import (
-    DEFAULT_BHB_LOINC as DEFAULT_BHB_LOINC,
-)
-from spasmcare.interop.fhir_codes import (
-    DEFAULT_FHIR as DEFAULT_FHIR,
-)
-from spasmcare.interop.fhir_codes import (
-    DEFAULT_IDENTIFIER_SYSTEM as DEFAULT_IDENTIFIER_SYSTEM,
-)
-from spasmcare.interop.fhir_codes import (
-    EXT_ACTION as EXT_ACTION,
-)
-from spasmcare.interop.fhir_codes import (
-    EXT_CTCAE_GRADE as EXT_CTCAE_GRADE,
-)
-from spasmcare.interop.fhir_codes import (
-    EXT_ETIOLOGY as EXT_ETIOLOGY,
-)
-from spasmcare.interop.fhir_codes import (
-    EXT_KETOGENIC_RATIO as EXT_KETOGENIC_RATIO,
-)
-from spasmcare.interop.fhir_codes import (
-    EXT_RESOLVED as EXT_RESOLVED,
-)
-from spasmcare.interop.fhir_codes import (
-    FHIR_VERSION as FHIR_VERSION,
-)
-from spasmcare.interop.fhir_codes import (
-    GLUCOSE as GLUCOSE,
-)
-from spasmcare.interop.fhir_codes import (
-    HEAD as HEAD,
-)
-from spasmcare.interop.fhir_codes import (
-    LENGTH as LENGTH,
-)
-from spasmcare.interop.fhir_codes import (
-    LOINC as LOINC,
-)
-from spasmcare.interop.fhir_codes import (
-    OBS_CATEGORY as OBS_CATEGORY,
-)
-from spasmcare.interop.fhir_codes import (
-    SNOMED as SNOMED,
-)
-from spasmcare.interop.fhir_codes import (
-    UCUM as UCUM,
-)
-from spasmcare.interop.fhir_codes import (
-    UCUM_OF_UNIT as UCUM_OF_UNIT,
-)
-from spasmcare.interop.fhir_codes import (
-    WEIGHT as WEIGHT,
-)
-from spasmcare.interop.fhir_codes import (
-    WEIGHT_FOR_LENGTH as WEIGHT_FOR_LENGTH,
-)
-from spasmcare.interop.fhir_codes import (
-    WEST_SYNDROME as WEST_SYNDROME,
-)
-from spasmcare.interop.fhir_codes import (
-    DietTargets as DietTargets,
-)
-from spasmcare.interop.fhir_codes import (
-    FhirOptions as FhirOptions,
-)
-from spasmcare.interop.fhir_codes import (
-    resource_id as resource_id,
-)
+from spasmcare.interop.fhir_development import development_observations
+from spasmcare.interop.fhir_observations import ObservationBuilder, _ratio
+from spasmcare.interop.fhir_pathway import pathway_resources
+from spasmcare.interop.fhir_seizures import other_seizure_observations
 from spasmcare.interop.fhir_side_effects import side_effect_resource
 from spasmcare.measures.status import STOPPED, course_state
 from spasmcare.plain import day_text
 from spasmcare.record.model import DIET_LABELS, DoseGiven, Record, Treatment
 
+#: This module's names, and the codes and settings of :mod:`spasmcare.interop.fhir_codes` it
+#: re-exports (callers import them from here).
+__all__ = [
+    "RESOURCE_TYPES",
+    "bundle",
+    "record_bundle",
+    "record_resources",
+    "validate_resources",
+    "AE_OUTCOME",
+    "BHB_LOINC_CHOICES",
+    "CODE_SYSTEM",
+    "CONDITION_CATEGORY",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_BHB_LOINC",
+    "DEFAULT_FHIR",
+    "DEFAULT_IDENTIFIER_SYSTEM",
+    "EXT_ACTION",
+    "EXT_CTCAE_GRADE",
+    "EXT_ETIOLOGY",
+    "EXT_KETOGENIC_RATIO",
+    "EXT_RESOLVED",
+    "FHIR_VERSION",
+    "GLUCOSE",
+    "HEAD",
+    "LENGTH",
+    "LOINC",
+    "OBS_CATEGORY",
+    "SNOMED",
+    "UCUM",
+    "UCUM_OF_UNIT",
+    "WEIGHT",
+    "WEIGHT_FOR_LENGTH",
+    "WEST_SYNDROME",
+    "DietTargets",
+    "FhirOptions",
+    "resource_id",
+]
 
-class _Builder:
-    def __init__(self, record: Record, options: FhirOptions) -> None:
-        self.record = record
-        self.options = options
-        self.pid = record.patient.id
-        self.patient_id = resource_id(self.pid, "Patient")
-        self.subject = {"reference": f"Patient/{self.patient_id}"}
 
-    def rid(self, kind: str, key: str = "") -> str:
-        return resource_id(self.pid, kind, key)
-
+class _Builder(ObservationBuilder):
     def patient(self) -> dict[str, Any]:
         p = self.record.patient
         out: dict[str, Any] = {
@@ -250,191 +219,10 @@ class _Builder:
         out["note"] = [{"text": words + (f". {e.detail}" if e.detail else "")}]
         return out
 
-    def observation(
-        self,
-        key: str,
-        category: tuple[str, str],
-        code: dict[str, Any],
-        when: str,
-        **value: Any,
-    ) -> dict[str, Any]:
-        return {
-            "resourceType": "Observation",
-            "id": self.rid("Observation", key),
-            "status": "final",
-            "category": _category(*category),
-            "code": code,
-            "subject": self.subject,
-            "effectiveDateTime": when,
-            **value,
-        }
-
-    def growth(self) -> Iterable[dict[str, Any]]:
-        vital = ("vital-signs", "Vital Signs")
-        for g in self.record.growth:
-            day = g.day.isoformat()
-            for name, value, (code, display), unit in (
-                ("weight", g.weight_kg, WEIGHT, "kg"),
-                ("length", g.length_cm, LENGTH, "cm"),
-                ("head", g.head_circumference_cm, HEAD, "cm"),
-            ):
-                if value is not None:
-                    yield self.observation(
-                        f"{name}/{day}",
-                        vital,
-                        _concept(LOINC, code, display),
-                        day,
-                        valueQuantity=_quantity(value, unit, unit),
-                    )
-            wfl = self.weight_for_length(g.day, g.weight_kg, g.length_cm)
-            if wfl is not None:
-                yield wfl
-
-    def weight_for_length(
-        self, day: date, weight_kg: float | None, length_cm: float | None
-    ) -> dict[str, Any] | None:
-        """The WHO weight-for-length of one growth entry (issue 24), or None without one."""
-        p = self.record.patient
-        z = weight_for_length(weight_kg, length_cm, p.sex, p.birth_date, day)["z"]
-        if z is None:
-            return None
-        return self.observation(
-            f"wfl/{day.isoformat()}",
-            ("vital-signs", "Vital Signs"),
-            _concept(LOINC, *WEIGHT_FOR_LENGTH),
-            day.isoformat(),
-            valueQuantity=_quantity(centile(z), "%", "%"),
-            component=[
-                {
-                    "code": _concept(CODE_SYSTEM, "weight-for-length-z", "Weight-for-length z"),
-                    "valueQuantity": _quantity(z, "SD", "{SD}"),
-                }
-            ],
-        )
-
     def side_effects(self) -> Iterable[dict[str, Any]]:
         """One AdverseEvent per side effect of the diet (issue 24) [7]."""
         for i, se in enumerate(self.record.side_effects):
             yield side_effect_resource(se, self.rid("AdverseEvent", str(i)), self.subject)
-
-    def lab_code(self, analyte: str, name: str | None) -> dict[str, Any]:
-        if analyte == "glucose":
-            return _concept(LOINC, *GLUCOSE)
-        if analyte == "bhb":
-            code = self.options.bhb_loinc
-            return _concept(LOINC, code, BHB_LOINC_CHOICES[code])
-        from spasmcare.record.units import ANALYTES
-
-        label = name or (ANALYTES[analyte].label if analyte in ANALYTES else analyte)
-        return _concept(CODE_SYSTEM, f"lab-{analyte}", label, text=name or label)
-
-    def labs(self) -> Iterable[dict[str, Any]]:
-        seen: Counter[str] = Counter()
-        for lab in self.record.labs:
-            key = f"{lab.analyte}/{lab.at.isoformat()}/{lab.name or ''}"
-            seen[key] += 1
-            value: dict[str, Any] = {
-                "valueQuantity": _quantity(lab.value_si, lab.unit_si, UCUM_OF_UNIT.get(lab.unit_si))
-            }
-            if lab.sample:
-                value["specimen"] = {"display": lab.sample}
-            yield self.observation(
-                f"lab/{key}/{seen[key]}",
-                ("laboratory", "Laboratory"),
-                self.lab_code(lab.analyte, lab.name),
-                _when(lab.at, self.options),
-                **value,
-            )
-
-    def spasm_days(self) -> Iterable[dict[str, Any]]:
-        counts: Counter[date] = Counter()
-        for entry in self.record.diary:
-            counts[entry.day] += entry.spasms
-        code = _concept(
-            CODE_SYSTEM, "spasms-per-day", "Epileptic spasms counted in the day (diary)"
-        )
-        for day in sorted(self.record.recorded_days):
-            yield self.observation(
-                f"spasms/{day.isoformat()}",
-                ("survey", "Survey"),
-                code,
-                day.isoformat(),
-                valueQuantity=_quantity(counts.get(day, 0), "spasms/day", "/d"),
-            )
-
-    def eegs(self) -> Iterable[dict[str, Any]]:
-        seen: Counter[date] = Counter()
-        for eeg in self.record.eegs:
-            seen[eeg.day] += 1
-            parts: list[dict[str, Any]] = []
-            if eeg.hypsarrhythmia is not None:
-                parts.append(
-                    {
-                        "code": _concept(CODE_SYSTEM, "eeg-hypsarrhythmia", "Hypsarrhythmia"),
-                        "valueBoolean": eeg.hypsarrhythmia,
-                    }
-                )
-            if eeg.kramer is not None:
-                for item, points in eeg.kramer.items.items():
-                    parts.append(
-                        {
-                            "code": _concept(CODE_SYSTEM, f"kramer-{item}", f"Kramer item: {item}"),
-                            "valueInteger": points,
-                        }
-                    )
-                if eeg.kramer.total is not None:
-                    parts.append(
-                        {
-                            "code": _concept(CODE_SYSTEM, "kramer-total", "Kramer total score"),
-                            "valueInteger": eeg.kramer.total,
-                        }
-                    )
-                for variant, present in eeg.kramer.variants.items():
-                    parts.append(
-                        {
-                            "code": _concept(
-                                CODE_SYSTEM, f"kramer-variant-{variant}", f"Kramer: {variant}"
-                            ),
-                            "valueBoolean": present,
-                        }
-                    )
-            if eeg.based_grade is not None:
-                parts.append(
-                    {
-                        "code": _concept(CODE_SYSTEM, "based-grade", "BASED grade"),
-                        "valueInteger": eeg.based_grade,
-                    }
-                )
-            extra: dict[str, Any] = {}
-            if parts:
-                extra["component"] = parts
-            if eeg.report:
-                extra["note"] = [{"text": eeg.report}]
-            if not parts:
-                extra["dataAbsentReason"] = {"text": "no scored findings recorded"}
-            yield self.observation(
-                f"eeg/{eeg.day.isoformat()}/{seen[eeg.day]}",
-                ("procedure", "Procedure"),
-                _concept(CODE_SYSTEM, "eeg-findings", "EEG findings (infantile spasms)"),
-                eeg.day.isoformat(),
-                **extra,
-            )
-
-    def ratios(self) -> Iterable[dict[str, Any]]:
-        code = _concept(
-            CODE_SYSTEM,
-            "ketogenic-ratio-achieved",
-            "Ketogenic ratio achieved (fat : protein + carbohydrate by weight)",
-        )
-        for d in self.record.diet_periods:
-            for reading in d.achieved:
-                yield self.observation(
-                    f"ratio/{d.id}/{reading.day.isoformat()}",
-                    ("survey", "Survey"),
-                    code,
-                    reading.day.isoformat(),
-                    valueRatio=_ratio(reading.ratio),
-                )
 
     def medication_requests(self) -> Iterable[dict[str, Any]]:
         for t in self.record.treatments:
@@ -544,14 +332,6 @@ class _Builder:
             if d.note:
                 out["note"] = [{"text": d.note}]
             yield out
-
-
-def _ratio(ratio: float) -> dict[str, Any]:
-    """``ratio``:1 as g fat per g protein + carbohydrate."""
-    return {
-        "numerator": _quantity(ratio, "g fat", "g"),
-        "denominator": _quantity(1, "g protein + carbohydrate", "g"),
-    }
 
 
 _NUTRIENT_WORDS = (("fat_g", "Fat"), ("protein_g", "Protein"), ("carb_g", "Carbohydrate"))
@@ -664,31 +444,15 @@ def record_resources(
     out += b.growth()
     out += b.labs()
     out += b.spasm_days()
-    # --- other seizures (issue 23 item 6); imported here to keep the two modules apart
-    from spasmcare.interop.fhir_seizures import other_seizure_observations
-
-    out += other_seizure_observations(
-        record, b.observation, _concept, CODE_SYSTEM, lambda m: _when(m, options)
-    )
-    # --- end other seizures
+    out += other_seizure_observations(b)  # issue 23 item 6
     out += b.eegs()
     out += b.ratios()
     out += b.medication_requests()
     out += b.medication_administrations()
     out += b.side_effects()
     out += b.nutrition_orders(diet_targets)
-    # care pathway (issue 23): referral, work-up, failures, overrides (see fhir_pathway)
-    from spasmcare.interop.fhir_pathway import pathway_resources
-
-    out += pathway_resources(record)
-    # --- development (issue 25): spasmcare.interop.fhir_development ---
-    from spasmcare.interop.fhir_development import development_observations
-    from spasmcare.measures.development import milestone_label
-
-    out += development_observations(
-        record.development, CODE_SYSTEM, b.observation, milestone_label
-    )
-    # --- end development ---
+    out += pathway_resources(record)  # issue 23: referral, work-up, failures, overrides
+    out += development_observations(record.development, b.observation)  # issue 25
     return out
 
 

@@ -35,7 +35,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from spasmcare.interop.fhir_codes import _concept
+from spasmcare.interop.fhir_codes import CODE_SYSTEM, _concept
+from spasmcare.measures.development import milestone_label
 from spasmcare.record.development import (
     ASQ_BAND_LABELS,
     COURSE_LABELS,
@@ -59,16 +60,13 @@ Observation = Callable[..., dict[str, Any]]
 
 
 def development_observations(
-    dev: Development | None,
-    system: str,
-    observation: Observation,
-    label: Callable[[str], str],
+    dev: Development | None, observation: Observation
 ) -> list[dict[str, Any]]:
     """The Observations of ``dev`` (see the module notes). ``observation(key, category,
-    code, when, **value)`` builds one (the FHIR builder's); ``label`` gives a milestone's
-    words."""
+    code, when, **value)`` builds one (the FHIR builder's)."""
     if dev is None:
         return []
+    system = CODE_SYSTEM
     out: list[dict[str, Any]] = []
     at = dev.at_diagnosis
     if at is not None:
@@ -86,7 +84,7 @@ def development_observations(
             obs["component"] = [
                 {
                     "code": _concept(system, ACHIEVED_AT_ONSET, "Milestone achieved at onset"),
-                    "valueCodeableConcept": _concept(system, mid, label(mid)),
+                    "valueCodeableConcept": _concept(system, mid, milestone_label(mid)),
                 }
                 for mid in at.milestones_achieved
             ]
@@ -114,7 +112,7 @@ def development_observations(
             observation(
                 f"development/milestone/{i}",
                 ("survey", "Survey"),
-                _concept(system, m.milestone, label(m.milestone)),
+                _concept(system, m.milestone, milestone_label(m.milestone)),
                 m.day.isoformat(),
                 valueCodeableConcept=_concept(system, m.status, words),
                 component=parts,

@@ -21,13 +21,14 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from spasmcare.errors import InputError
+from spasmcare.interop.fhir_codes import CODE_SYSTEM, _concept, _when
+from spasmcare.interop.fhir_observations import ObservationBuilder
 from spasmcare.record.io import moment_text
-from spasmcare.record.model import Record
 from spasmcare.record.seizures import SEIZURE_TYPE_LABELS, SEIZURE_TYPES
 
 #: Local code system of the ILAE 2017 basic seizure types (codes of ``other_seizures[].type``).
@@ -37,32 +38,25 @@ DISPLAY = "Seizure other than epileptic spasms (diary)"
 SEEN_BY = "Seen by "
 
 
-def other_seizure_observations(
-    record: Record,
-    observation: Callable[..., dict[str, Any]],
-    concept: Callable[..., dict[str, Any]],
-    code_system: str,
-    when: Callable[[datetime | date], str],
-) -> list[dict[str, Any]]:
-    """The Observations of ``record.other_seizures`` built with the FHIR module's own helpers
-    (``observation(key, category, code, when, **value)``, ``concept(system, code, display)``)."""
-    code = concept(code_system, CODE, DISPLAY)
+def other_seizure_observations(b: ObservationBuilder) -> list[dict[str, Any]]:
+    """The Observations of the record's ``other_seizures``, made by the export's builder."""
+    code = _concept(CODE_SYSTEM, CODE, DISPLAY)
     out = []
-    for s in record.other_seizures:
+    for s in b.record.other_seizures:
         notes: list[dict[str, Any]] = []
         if s.observer:
             notes.append({"authorString": s.observer, "text": SEEN_BY + s.observer})
         if s.note:
             notes.append({"text": s.note})
         value: dict[str, Any] = {
-            "valueCodeableConcept": concept(
+            "valueCodeableConcept": _concept(
                 SEIZURE_TYPE_SYSTEM, s.type, SEIZURE_TYPE_LABELS[s.type]
             )
         }
         if notes:
             value["note"] = notes
         key = f"other-seizure/{s.at.isoformat()}/{s.type}/{s.observer or ''}"
-        out.append(observation(key, ("survey", "Survey"), code, when(s.at), **value))
+        out.append(b.observation(key, ("survey", "Survey"), code, _when(s.at, b.options), **value))
     return out
 
 

@@ -19,16 +19,16 @@ if TYPE_CHECKING:
 
 from spasmcare.errors import InputError
 from spasmcare.plain import day_text
-from spasmcare.therapy.protocol import TO_BE_CONFIRMED
-from spasmcare.therapy.schedule import (
+from spasmcare.therapy.plan import (
     FAMILY_MONITORING_EVENT,
     FAMILY_PENDING,
     FAMILY_PENDING_EVENT,
     FAMILY_REVIEW_EVENT,
-    GIVEN_AT_PLANNING,
     CoursePlan,
     Dose,
 )
+from spasmcare.therapy.products import GIVEN_AT_PLANNING
+from spasmcare.therapy.protocol import TO_BE_CONFIRMED
 
 __all__ = [
     "FAMILY_PENDING",

@@ -41,11 +41,10 @@ import yaml
 from spasmcare.errors import InputError
 from spasmcare.record.model import Record
 from spasmcare.record.pathway import ProposalOverride
+from spasmcare.therapy.protocol import FILENAME, GRADES
 
 BUNDLED_DIR = Path(str(resources.files("spasmcare.therapy") / "pathway_tables"))
-FILENAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)\.v(?P<version>[1-9][0-9]*)\.yaml$")
 TABLE_ID = "first-line"
-GRADES = ("FIRM", "SECONDARY", "NOT FOUND")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.growth import DAYS_PER_MONTH, Sex, parse_sex, sds
+from spasmcare.plain import day_text
 from spasmcare.therapy.bsa import (
     DEFAULT_FORMULA,
     FORMULA_SPREAD_WARNING,
@@ -53,7 +54,6 @@ from spasmcare.therapy.plan import (
 )
 from spasmcare.therapy.planner import DEFAULT_TIME_SLOTS, DOSE_STEP, Planner
 from spasmcare.therapy.products import (
-    GIVEN_AT_PLANNING,
     Product,
     check_volume,
     choose_products,
@@ -78,7 +78,6 @@ __all__ = [
     "FAMILY_PENDING_EVENT",
     "FAMILY_REVIEW",
     "FAMILY_REVIEW_EVENT",
-    "GIVEN_AT_PLANNING",
     "Advice",
     "CoursePlan",
     "DecisionPoint",
@@ -283,7 +282,7 @@ def decision_points(
             days[d["day"] - 1].reviews.append(f"clinic review: {d['question']} ({status} {shown})")
         if answer is None:
             warnings.append(
-                f"Day {d['day']} ({when.day} {when:%b %Y}): '{d['question']}' is not yet "
+                f"Day {d['day']} ({day_text(when)}): '{d['question']}' is not yet "
                 f"answered: planned as '{'yes' if answers[key] else 'no'}'; re-plan when it "
                 "is answered"
             )
