@@ -193,8 +193,9 @@ BINARY_MEASURES: tuple[str, ...] = (
     "relapse",
 )
 
-#: The columns of a cohort row and of the CSV, in this order.
-COLUMNS: tuple[str, ...] = (
+#: The first columns of a cohort row: who the child is and what treatment it had (the key and
+#: the columns that group and de-identify rows; shared with the developmental outcome rows).
+PATIENT_COLUMNS: tuple[str, ...] = (
     "key",
     "sex",
     "age_at_onset_months",
@@ -205,6 +206,11 @@ COLUMNS: tuple[str, ...] = (
     "first_line_drugs",
     "ketogenic_diet",
     "diet_kind",
+)
+
+#: The columns of a cohort row and of the CSV, in this order.
+COLUMNS: tuple[str, ...] = (
+    *PATIENT_COLUMNS,
     "diet_start_day",
     "on_diet_today",
     "baseline_spasms_per_day",
