@@ -12,7 +12,8 @@ Functions take and return ``dict``/``str`` so a web app can reuse them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -24,7 +25,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from spasmcare.errors import InputError
 from spasmcare.growth import check_weight_for_age, corrected_age_years
 from spasmcare.record import plausibility
-from spasmcare.record.development import development_to_dict, read_development
+from spasmcare.record.development import Development, development_to_dict, read_development
 from spasmcare.record.model import (
     KRAMER_ITEMS,
     AdverseEvent,
@@ -330,80 +331,10 @@ def record_from_dict(
     if etiology.gene and etiology.category not in ("genetic", "tsc"):
         raise InputError("etiology.gene", etiology.gene, "a gene only with category genetic or tsc")
 
-    diary = tuple(_diary(reader, data.get("diary", [])))
-    _check_daily_spasms(diary)
-    recorded = _expand_days(reader, data.get("recorded_days", []))
-    treatments = tuple(_treatments(reader, data.get("treatments", [])))
-    diets = tuple(_diets(reader, data.get("diet_periods", [])))
-    eegs = tuple(
-        Eeg(
-            day=reader.day(x["date"], f"eegs[{i}].date"),
-            hypsarrhythmia=x.get("hypsarrhythmia"),
-            kramer=_kramer(x["kramer"], f"eegs[{i}].kramer") if "kramer" in x else None,
-            based_grade=x.get("based_grade"),
-            report=x.get("report"),
-        )
-        for i, x in enumerate(data.get("eegs", []))
-    )
-    growth = tuple(_growth(reader, patient, data.get("growth", [])))
-    labs = tuple(_labs(reader, data.get("labs", [])))
-    vitals = tuple(_vitals(reader, data.get("vitals", [])))
-    ids = {t.id for t in treatments}
-    events = []
-    for i, x in enumerate(data.get("adverse_events", [])):
-        if "treatment" in x and x["treatment"] not in ids:
-            raise InputError(
-                f"adverse_events[{i}].treatment",
-                x["treatment"],
-                "the id of a treatment in this record: " + ", ".join(sorted(ids)),
-            )
-        events.append(
-            AdverseEvent(
-                day=reader.day(x["date"], f"adverse_events[{i}].date"),
-                type=x["type"],
-                grade=x.get("grade"),
-                treatment=x.get("treatment"),
-                note=x.get("note"),
-            )
-        )
-    doses_given = tuple(_doses_given(reader, data.get("doses_given", []), treatments))
-    # care pathway (issue 23): optional section, read by spasmcare.record.pathway_io
-    pathway = pathway_from_dict(
-        reader.day, data.get("pathway"), {t.id: t.start for t in treatments}
-    )
-    # --- development (issue 25) ---
-    development = (
-        read_development(reader, data["development"]) if "development" in data else None
-    )
-    if development is not None and not development_to_dict(development):
-        development = None  # an empty section reads as none, as it exports
-    # --- end development ---
-    # --- other seizures (issue 23 item 6), see spasmcare.record.seizures
-    other_seizures = tuple(read_other_seizures(data.get("other_seizures", []), reader.moment))
-    # --- end other seizures
-    # issue 24: side effects (spasmcare.record.side_effects)
-    side_effects = tuple(
-        read_side_effects(data.get("side_effects", []), reader.day, {d.id for d in diets})
-    )
-    return Record(
-        patient=patient,
-        etiology=etiology,
-        diary=diary,
-        recorded_days=recorded,
-        treatments=treatments,
-        diet_periods=diets,
-        eegs=eegs,
-        growth=growth,
-        labs=labs,
-        adverse_events=tuple(events),
-        schema_version=SCHEMA_VERSION,
-        vitals=vitals,
-        doses_given=doses_given,
-        pathway=pathway,
-        development=development,
-        other_seizures=other_seizures,
-        side_effects=side_effects,
-    )
+    read: dict[str, Any] = {"patient": patient, "etiology": etiology}
+    for section in _SECTIONS:  # in order: a section may use those read before it
+        read[section.key] = section.read(reader, data.get(section.key, section.absent), read)
+    return Record(schema_version=SCHEMA_VERSION, **read)
 
 
 #: The sections of a record that are not lists of items (checked on every read).
@@ -471,6 +402,50 @@ def _check_daily_spasms(diary: tuple[DiaryEntry, ...]) -> None:
                 e.spasms,
                 f"{rng.words()} (the entries of {e.day.isoformat()} add up to {totals[e.day]})",
             )
+
+
+def _read_diary(reader: _Reader, items: list[dict[str, Any]]) -> tuple[DiaryEntry, ...]:
+    diary = tuple(_diary(reader, items))
+    _check_daily_spasms(diary)
+    return diary
+
+
+def _eegs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Eeg]:
+    for i, x in enumerate(items):
+        yield Eeg(
+            day=reader.day(x["date"], f"eegs[{i}].date"),
+            hypsarrhythmia=x.get("hypsarrhythmia"),
+            kramer=_kramer(x["kramer"], f"eegs[{i}].kramer") if "kramer" in x else None,
+            based_grade=x.get("based_grade"),
+            report=x.get("report"),
+        )
+
+
+def _adverse_events(
+    reader: _Reader, items: list[dict[str, Any]], treatments: tuple[Treatment, ...]
+) -> Iterator[AdverseEvent]:
+    ids = {t.id for t in treatments}
+    for i, x in enumerate(items):
+        if "treatment" in x and x["treatment"] not in ids:
+            raise InputError(
+                f"adverse_events[{i}].treatment",
+                x["treatment"],
+                "the id of a treatment in this record: " + ", ".join(sorted(ids)),
+            )
+        yield AdverseEvent(
+            day=reader.day(x["date"], f"adverse_events[{i}].date"),
+            type=x["type"],
+            grade=x.get("grade"),
+            treatment=x.get("treatment"),
+            note=x.get("note"),
+        )
+
+
+def _read_development(reader: _Reader, data: dict[str, Any] | None) -> Development | None:
+    development = read_development(reader, data) if data is not None else None
+    if development is not None and not development_to_dict(development):
+        return None  # an empty section reads as none, as it exports
+    return development
 
 
 def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatment]:
@@ -738,12 +713,254 @@ def moment_text(value: datetime) -> str:
     return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
 
 
+def _diary_items(diary: tuple[DiaryEntry, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "at": moment_text(e.at),
+                "kind": e.kind,
+                "spasms": e.spasms,
+                "duration_min": e.duration_min,
+                "observer": e.observer,
+                "video": e.video,
+                "note": e.note,
+            }
+        )
+        for e in diary
+    ]
+
+
+def _treatment_items(treatments: tuple[Treatment, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "id": t.id,
+                "drug": t.drug,
+                "protocol": t.protocol,
+                "start": t.start.isoformat(),
+                "stop": t.stop.isoformat() if t.stop else None,
+                "continues": t.continues,
+                "doses": [
+                    _drop_none(
+                        {
+                            "start": d.start.isoformat(),
+                            "amount": d.amount,
+                            "unit": d.unit,
+                            "note": d.note,
+                        }
+                    )
+                    for d in t.doses
+                ],
+                "note": t.note,
+            }
+        )
+        for t in treatments
+    ]
+
+
+def _diet_items(diets: tuple[DietPeriod, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "id": d.id,
+                "diet": d.diet,
+                "start": d.start.isoformat(),
+                "stop": d.stop.isoformat() if d.stop else None,
+                "prescribed_ratio": d.prescribed_ratio,
+                "achieved": [{"date": r.day.isoformat(), "ratio": r.ratio} for r in d.achieved],
+                "note": d.note,
+            }
+        )
+        for d in diets
+    ]
+
+
+def _eeg_items(eegs: tuple[Eeg, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "date": x.day.isoformat(),
+                "hypsarrhythmia": x.hypsarrhythmia,
+                "kramer": _drop_none(
+                    {
+                        "items": x.kramer.items,
+                        "total": x.kramer.total,
+                        "variants": x.kramer.variants,
+                    }
+                )
+                if x.kramer
+                else None,
+                "based_grade": x.based_grade,
+                "report": x.report,
+            }
+        )
+        for x in eegs
+    ]
+
+
+def _growth_items(growth: tuple[GrowthMeasurement, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "date": g.day.isoformat(),
+                "weight_kg": g.weight_kg,
+                "length_cm": g.length_cm,
+                "head_circumference_cm": g.head_circumference_cm,
+            }
+        )
+        for g in growth
+    ]
+
+
+def _lab_items(labs: tuple[LabResult, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "at": moment_text(x.at),
+                "analyte": x.analyte,
+                "name": x.name,
+                "value": x.value,
+                "unit": x.unit,
+                "sample": x.sample,
+            }
+        )
+        for x in labs
+    ]
+
+
+def _vital_items(vitals: tuple[VitalSign, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "at": moment_text(v.at),
+                "systolic_mmhg": v.systolic_mmhg,
+                "diastolic_mmhg": v.diastolic_mmhg,
+                "heart_rate_bpm": v.heart_rate_bpm,
+                "note": v.note,
+            }
+        )
+        for v in vitals
+    ]
+
+
+def _adverse_event_items(events: tuple[AdverseEvent, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "date": a.day.isoformat(),
+                "type": a.type,
+                "grade": a.grade,
+                "treatment": a.treatment,
+                "note": a.note,
+            }
+        )
+        for a in events
+    ]
+
+
+def _dose_given_items(doses: tuple[DoseGiven, ...]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "date": g.day.isoformat(),
+                "time": g.time,
+                "treatment": g.treatment,
+                "drug": g.drug,
+                "dose": g.dose,
+                "given": g.given,
+                "note": g.note,
+            }
+        )
+        for g in doses
+    ]
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One section of the record document after ``patient`` and ``etiology``: its key (also
+    the :class:`Record` field), how it is read and written, and what an absent one reads as.
+
+    ``read(reader, section, read_so_far)`` checks and builds the field (``read_so_far`` maps
+    the fields read before it: a section may refer to earlier ones); ``write(field)`` gives
+    the JSON value. ``always``: written even when empty (the sections of the first release);
+    the others are left out when empty, so older records export as before.
+    """
+
+    key: str
+    read: Callable[[_Reader, Any, Mapping[str, Any]], Any]
+    write: Callable[[Any], Any]
+    always: bool = False
+    absent: Any = ()
+
+
+#: The sections in document order (the schema's order), read and written in this order.
+_SECTIONS: tuple[_Section, ...] = (
+    _Section("diary", lambda r, x, _: _read_diary(r, x), _diary_items, always=True),
+    _Section("recorded_days", lambda r, x, _: _expand_days(r, x), _ranges, always=True),
+    _Section(
+        "treatments", lambda r, x, _: tuple(_treatments(r, x)), _treatment_items, always=True
+    ),
+    _Section("diet_periods", lambda r, x, _: tuple(_diets(r, x)), _diet_items, always=True),
+    _Section("eegs", lambda r, x, _: tuple(_eegs(r, x)), _eeg_items, always=True),
+    _Section(
+        "growth",
+        lambda r, x, done: tuple(_growth(r, done["patient"], x)),
+        _growth_items,
+        always=True,
+    ),
+    _Section("labs", lambda r, x, _: tuple(_labs(r, x)), _lab_items, always=True),
+    _Section("vitals", lambda r, x, _: tuple(_vitals(r, x)), _vital_items),
+    _Section(
+        "adverse_events",
+        lambda r, x, done: tuple(_adverse_events(r, x, done["treatments"])),
+        _adverse_event_items,
+        always=True,
+    ),
+    _Section(
+        "doses_given",
+        lambda r, x, done: tuple(_doses_given(r, x, done["treatments"])),
+        _dose_given_items,
+    ),
+    # care pathway (issue 23), spasmcare.record.pathway_io
+    _Section(
+        "pathway",
+        lambda r, x, done: pathway_from_dict(
+            r.day, x, {t.id: t.start for t in done["treatments"]}
+        ),
+        lambda p: None if p.empty else pathway_to_dict(p),
+        absent=None,
+    ),
+    # development (issue 25), spasmcare.record.development
+    _Section(
+        "development",
+        lambda r, x, _: _read_development(r, x),
+        lambda d: development_to_dict(d) if d is not None else None,
+        absent=None,
+    ),
+    # other seizures (issue 23 item 6), spasmcare.record.seizures
+    _Section(
+        "other_seizures",
+        lambda r, x, _: tuple(read_other_seizures(x, r.moment)),
+        lambda items: other_seizure_items(items, moment_text),
+    ),
+    # side effects of the diet (issue 24), spasmcare.record.side_effects
+    _Section(
+        "side_effects",
+        lambda r, x, done: tuple(
+            read_side_effects(x, r.day, {d.id for d in done["diet_periods"]})
+        ),
+        write_side_effects,
+    ),
+)
+
+
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The record as a JSON-ready ``dict`` in format version 1 (lab values as entered).
 
-    ``vitals`` and ``doses_given`` are written only when the record has items, so a record
-    without them is exported exactly as before the sections were added (and stays readable by
-    older versions).
+    The sections added after the first release (``vitals``, ``doses_given``, ``pathway``,
+    ``development``, ``other_seizures``, ``side_effects``) are written only when the record
+    has something in them, so a record without them is exported exactly as before the
+    sections were added (and stays readable by older versions).
     """
     p = record.patient
     out: dict[str, Any] = {
@@ -767,161 +984,11 @@ def record_to_dict(record: Record) -> dict[str, Any]:
                 "detail": record.etiology.detail,
             }
         ),
-        "diary": [
-            _drop_none(
-                {
-                    "at": moment_text(e.at),
-                    "kind": e.kind,
-                    "spasms": e.spasms,
-                    "duration_min": e.duration_min,
-                    "observer": e.observer,
-                    "video": e.video,
-                    "note": e.note,
-                }
-            )
-            for e in record.diary
-        ],
-        "recorded_days": _ranges(record.recorded_days),
-        "treatments": [
-            _drop_none(
-                {
-                    "id": t.id,
-                    "drug": t.drug,
-                    "protocol": t.protocol,
-                    "start": t.start.isoformat(),
-                    "stop": t.stop.isoformat() if t.stop else None,
-                    "continues": t.continues,
-                    "doses": [
-                        _drop_none(
-                            {
-                                "start": d.start.isoformat(),
-                                "amount": d.amount,
-                                "unit": d.unit,
-                                "note": d.note,
-                            }
-                        )
-                        for d in t.doses
-                    ],
-                    "note": t.note,
-                }
-            )
-            for t in record.treatments
-        ],
-        "diet_periods": [
-            _drop_none(
-                {
-                    "id": d.id,
-                    "diet": d.diet,
-                    "start": d.start.isoformat(),
-                    "stop": d.stop.isoformat() if d.stop else None,
-                    "prescribed_ratio": d.prescribed_ratio,
-                    "achieved": [{"date": r.day.isoformat(), "ratio": r.ratio} for r in d.achieved],
-                    "note": d.note,
-                }
-            )
-            for d in record.diet_periods
-        ],
-        "eegs": [
-            _drop_none(
-                {
-                    "date": x.day.isoformat(),
-                    "hypsarrhythmia": x.hypsarrhythmia,
-                    "kramer": _drop_none(
-                        {
-                            "items": x.kramer.items,
-                            "total": x.kramer.total,
-                            "variants": x.kramer.variants,
-                        }
-                    )
-                    if x.kramer
-                    else None,
-                    "based_grade": x.based_grade,
-                    "report": x.report,
-                }
-            )
-            for x in record.eegs
-        ],
-        "growth": [
-            _drop_none(
-                {
-                    "date": g.day.isoformat(),
-                    "weight_kg": g.weight_kg,
-                    "length_cm": g.length_cm,
-                    "head_circumference_cm": g.head_circumference_cm,
-                }
-            )
-            for g in record.growth
-        ],
-        "labs": [
-            _drop_none(
-                {
-                    "at": moment_text(x.at),
-                    "analyte": x.analyte,
-                    "name": x.name,
-                    "value": x.value,
-                    "unit": x.unit,
-                    "sample": x.sample,
-                }
-            )
-            for x in record.labs
-        ],
-        "adverse_events": [
-            _drop_none(
-                {
-                    "date": a.day.isoformat(),
-                    "type": a.type,
-                    "grade": a.grade,
-                    "treatment": a.treatment,
-                    "note": a.note,
-                }
-            )
-            for a in record.adverse_events
-        ],
     }
-    if record.vitals:
-        events = out.pop("adverse_events")  # keep the schema's order: vitals before events
-        out["vitals"] = [
-            _drop_none(
-                {
-                    "at": moment_text(v.at),
-                    "systolic_mmhg": v.systolic_mmhg,
-                    "diastolic_mmhg": v.diastolic_mmhg,
-                    "heart_rate_bpm": v.heart_rate_bpm,
-                    "note": v.note,
-                }
-            )
-            for v in record.vitals
-        ]
-        out["adverse_events"] = events
-    if record.doses_given:  # written only when ticked, so older records export as before
-        out["doses_given"] = [
-            _drop_none(
-                {
-                    "date": g.day.isoformat(),
-                    "time": g.time,
-                    "treatment": g.treatment,
-                    "drug": g.drug,
-                    "dose": g.dose,
-                    "given": g.given,
-                    "note": g.note,
-                }
-            )
-            for g in record.doses_given
-        ]
-    if not record.pathway.empty:  # care pathway (issue 23): written only when recorded
-        out["pathway"] = pathway_to_dict(record.pathway)
-    # --- development (issue 25): written only when recorded, so older records export as before
-    if record.development is not None:
-        section = development_to_dict(record.development)
-        if section:
-            out["development"] = section
-    # --- end development ---
-    # --- other seizures (issue 23 item 6): written only when there are some
-    if record.other_seizures:
-        out["other_seizures"] = other_seizure_items(record.other_seizures, moment_text)
-    # --- end other seizures
-    if record.side_effects:  # issue 24: written only when entered (older records unchanged)
-        out["side_effects"] = write_side_effects(record.side_effects)
+    for section in _SECTIONS:
+        value = section.write(getattr(record, section.key))
+        if section.always or value:
+            out[section.key] = value
     return out
 
 
