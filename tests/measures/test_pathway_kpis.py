@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from spasmcare.errors import InputError
 from spasmcare.measures.pathway import (
     clinic_kpis,
     failure_to_next_treatment,
@@ -257,6 +258,15 @@ def test_clinic_figure_counts_and_k_rule() -> None:
     withheld = clinic_kpis(cohort, today, k=5)[0].to_dict()
     assert withheld["released"] is False
     assert "numerator" not in withheld and "rate" not in withheld
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True, "5"])
+def test_clinic_k_must_be_a_whole_number_of_children(k: object) -> None:
+    # the same k rule as every other k-anonymous release (measures.deid.check_k): a fraction
+    # or a yes/no is not a number of children
+    with pytest.raises(InputError) as caught:
+        clinic_kpis([], TODAY, k=k)  # type: ignore[arg-type]
+    assert caught.value.field == "k"
 
 
 def test_every_patient_gets_every_measure() -> None:

@@ -552,6 +552,21 @@ def sort_alerts(alerts: Iterable[PatientAlert]) -> list[PatientAlert]:
     )
 
 
+def clinic_day(today: Any) -> date:
+    """The clinic's date ``today`` as a ``date`` (a ``datetime`` is taken as its date).
+
+    Raises
+    ------
+    InputError
+        ``today`` is neither a date nor a date-time.
+    """
+    if isinstance(today, datetime):
+        return today.date()
+    if not isinstance(today, date):
+        raise InputError("today", today, "a date")
+    return today
+
+
 def patient_alerts(
     record: Record,
     today: date,
@@ -585,10 +600,7 @@ def patient_alerts(
         A malformed item (field ``monitoring_overdue[2].due``), a due date after today, or a
         treatment id not in the record.
     """
-    if isinstance(today, datetime):
-        today = today.date()
-    if not isinstance(today, date):
-        raise InputError("today", today, "a date")
+    today = clinic_day(today)
     alerts: list[PatientAlert] = []
     alerts += monitoring_alerts(monitoring_overdue, today)
     alerts += bp_alerts(record, today, settings)

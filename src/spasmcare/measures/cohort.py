@@ -13,16 +13,8 @@ An answer the record cannot give (a window not fully recorded, no treatment) sta
 
 References
 ----------
-1. Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
-   1958;53(282):457-481. The product-limit estimator S(t) = Π (1 - d_i / n_i) over the event
-   times t_i ≤ t, with n_i the number at risk just before t_i.
-2. Greenwood M. The natural duration of cancer. Reports on Public Health and Medical Subjects
-   No. 33. London: HMSO, 1926. Var S(t) = S(t)² Σ d_i / (n_i (n_i - d_i)).
-3. Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. New York:
-   Wiley, 1980, §1.3: the confidence interval built on log(-log S(t)), which stays inside
-   (0, 1); see also Sawyer S, "The Greenwood and exponential Greenwood confidence intervals in
-   survival analysis" (Washington University handout), the "exponential Greenwood" interval
-   that ``scipy.stats.ecdf`` computes with ``method='log-log'``.
+1-3. The Kaplan-Meier estimate, Greenwood's error and the log-log interval: the references of
+   :mod:`spasmcare.measures.km`.
 4. spasmcare.measures.response: the response definitions (UKISS, ICISS, Elterman, NISC,
    electroclinical response and remission, relapse, time to spasm cessation) with their
    sources; their polarity (``favourable``) is decided there.
@@ -193,8 +185,9 @@ BINARY_MEASURES: tuple[str, ...] = (
     "relapse",
 )
 
-#: The columns of a cohort row and of the CSV, in this order.
-COLUMNS: tuple[str, ...] = (
+#: The first columns of a cohort row: who the child is and what treatment it had (the key and
+#: the columns that group and de-identify rows; shared with the developmental outcome rows).
+PATIENT_COLUMNS: tuple[str, ...] = (
     "key",
     "sex",
     "age_at_onset_months",
@@ -205,6 +198,11 @@ COLUMNS: tuple[str, ...] = (
     "first_line_drugs",
     "ketogenic_diet",
     "diet_kind",
+)
+
+#: The columns of a cohort row and of the CSV, in this order.
+COLUMNS: tuple[str, ...] = (
+    *PATIENT_COLUMNS,
     "diet_start_day",
     "on_diet_today",
     "baseline_spasms_per_day",

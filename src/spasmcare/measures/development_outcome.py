@@ -46,6 +46,7 @@ from spasmcare.growth import DAYS_PER_MONTH
 from spasmcare.measures.cohort import (
     DEFAULT_COHORT,
     DRUG_CLASSES,
+    PATIENT_COLUMNS,
     CohortOptions,
     cohort_row,
     csv_cell,
@@ -65,16 +66,7 @@ OUTCOME_WINDOW_MONTHS = 3.0
 
 #: Cohort columns carried into the outcome rows (grouping and de-identification).
 BASE_COLUMNS: tuple[str, ...] = (
-    "key",
-    "sex",
-    "age_at_onset_months",
-    "gestation_weeks",
-    "gestation_days",
-    "etiology",
-    "therapy",
-    "first_line_drugs",
-    "ketogenic_diet",
-    "diet_kind",
+    *PATIENT_COLUMNS,
     "ukiss_response_favourable",
     "iciss_response_favourable",
 )

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from spasmcare.jsonable import jsonable
+from spasmcare.months import add_months as add_months  # re-exported: its home before
 from spasmcare.record.model import Record
 
 DayState = Literal["spasm-free", "spasms", "unknown"]
@@ -91,19 +92,6 @@ def treatment_day(start: date, number: int, first_day_number: int = 1) -> date:
 def day_number(start: date, day: date, first_day_number: int = 1) -> int:
     """The treatment-day number of ``day``."""
     return (day - start).days + first_day_number
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day of the month ``months`` later (clipped to the month's last day)."""
-    year, month = divmod(start.month - 1 + months, 12)
-    year += start.year
-    month += 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, min(start.day, day))
-        except ValueError:
-            continue
-    raise ValueError(f"no date {months} months after {start}")
 
 
 @dataclass(frozen=True)

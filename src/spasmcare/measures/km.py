@@ -3,14 +3,16 @@ and the log-log interval; the curves of the clinic cohort (:mod:`spasmcare.measu
 
 References
 ----------
+1. Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
+   1958;53(282):457-481. The product-limit estimator S(t) = Π (1 - d_i / n_i) over the event
+   times t_i ≤ t, with n_i the number at risk just before t_i.
+2. Greenwood M. The natural duration of cancer. Reports on Public Health and Medical Subjects
    No. 33. London: HMSO, 1926. Var S(t) = S(t)² Σ d_i / (n_i (n_i - d_i)).
 3. Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. New York:
    Wiley, 1980, §1.3: the confidence interval built on log(-log S(t)), which stays inside
    (0, 1); see also Sawyer S, "The Greenwood and exponential Greenwood confidence intervals in
    survival analysis" (Washington University handout), the "exponential Greenwood" interval
    that ``scipy.stats.ecdf`` computes with ``method='log-log'``.
-4. spasmcare.measures.response: the response definitions (UKISS, ICISS, Elterman, NISC,
-   electroclinical response and remission, relapse, time to spasm cessation) with their
 """
 
 from __future__ import annotations

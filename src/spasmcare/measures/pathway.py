@@ -59,7 +59,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.cohort import DRUG_CLASSES, drug_word
-from spasmcare.measures.deid import DEFAULT_K
+from spasmcare.measures.deid import DEFAULT_K, check_k
 from spasmcare.measures.response import index_treatment
 from spasmcare.record.model import Record, Treatment
 
@@ -326,8 +326,7 @@ class ClinicKpi:
 
 def clinic_kpis(records: Iterable[Record], today: date, k: int = DEFAULT_K) -> list[ClinicKpi]:
     """Every measure over the clinic's records (see :class:`ClinicKpi` for the release)."""
-    if k < 1:
-        raise InputError("k", k, "a whole number of at least 1")
+    check_k(k, "children")
     counts: dict[str, Counter[str]] = {kpi.id: Counter() for kpi, _ in KPIS}
     reasons: dict[str, Counter[str]] = {kpi.id: Counter() for kpi, _ in KPIS}
     for record in records:

@@ -38,13 +38,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import (
     DEFAULT_ALERT_SETTINGS,
     AlertSettings,
+    clinic_day,
     not_configured,
     patient_alerts,
 )
@@ -199,10 +200,7 @@ def patient_status(
     InputError
         ``today`` not a date, or a malformed item of the lists.
     """
-    if isinstance(today, datetime):
-        today = today.date()
-    if not isinstance(today, date):
-        raise InputError("today", today, "a date")
+    today = clinic_day(today)
     alerts = patient_alerts(
         record,
         today,

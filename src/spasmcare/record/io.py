@@ -7,24 +7,27 @@ that is not the sum of its items, an impossible weight for age, a diastolic pres
 the systolic) before a :class:`Record` is returned. The first problem raises
 :class:`~spasmcare.errors.InputError` naming the entry and field, e.g. ``diary[3].spasms``.
 Functions take and return ``dict``/``str`` so a web app can reuse them.
+
+The JSON Schema check and ``json`` parsing live in :mod:`spasmcare.record.document`, the
+writer of each section in :mod:`spasmcare.record.writers`; ``_SECTIONS`` lists the sections
+in document order with their reader and writer.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from importlib import resources
 from typing import Any, cast
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from spasmcare.errors import InputError
 from spasmcare.growth import check_weight_for_age, corrected_age_years
 from spasmcare.record import plausibility
-from spasmcare.record.development import development_to_dict, read_development
+from spasmcare.record.development import Development, development_to_dict, read_development
+from spasmcare.record.document import MAX_DOCUMENT_CHARS as MAX_DOCUMENT_CHARS
+from spasmcare.record.document import load_schema as load_schema
+from spasmcare.record.document import parse_json, validate_record_dict
 from spasmcare.record.model import (
     KRAMER_ITEMS,
     AdverseEvent,
@@ -49,114 +52,27 @@ from spasmcare.record.pathway_io import pathway_from_dict, pathway_to_dict
 from spasmcare.record.seizures import other_seizure_items, read_other_seizures
 from spasmcare.record.side_effects import read_side_effects, write_side_effects
 from spasmcare.record.units import to_si
+from spasmcare.record.writers import (
+    adverse_event_items,
+    day_ranges,
+    diary_items,
+    diet_items,
+    dose_given_items,
+    drop_none,
+    eeg_items,
+    growth_items,
+    lab_items,
+    moment_text,
+    treatment_items,
+    vital_items,
+)
 
 FORMAT = "spasmcare-record"
 SCHEMA_VERSION = 1
-SCHEMA_FILE = "record-schema-v1.json"
 #: How far after today a treatment's planned stop or dose change may lie: a saved course keeps
 #: its whole plan (taper and stop). A software limit (bundled plans run at most about 4 months;
 #: two years leaves room for a clinic's long vigabatrin course), not a clinical figure.
 PLANNED_AHEAD = timedelta(days=730)
-
-
-@lru_cache(maxsize=1)
-def _schema_text() -> str:
-    return (resources.files("spasmcare.record") / "schema" / SCHEMA_FILE).read_text("utf-8")
-
-
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema of the record format (a fresh copy each call)."""
-    return cast(dict[str, Any], json.loads(_schema_text()))
-
-
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema())
-
-
-def _path(parts: Iterable[Any]) -> str:
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "record"
-
-
-def _join(base: str, name: str) -> str:
-    return name if base == "record" else f"{base}.{name}"
-
-
-def _range_words(schema: dict[str, Any]) -> str:
-    low = schema.get("minimum", schema.get("exclusiveMinimum"))
-    high = schema.get("maximum", schema.get("exclusiveMaximum"))
-    kind = "a whole number" if schema.get("type") == "integer" else "a number"
-    if low is not None and high is not None:
-        return f"{kind} from {low} to {high}"
-    if "exclusiveMinimum" in schema:
-        return f"{kind} above {low}"
-    if low is not None:
-        return f"{kind} of at least {low}"
-    return f"{kind} of at most {high}"
-
-
-_PATTERN_WORDS = {
-    "date": "a date written YYYY-MM-DD",
-    "datetime": "a date or date-time written YYYY-MM-DD or YYYY-MM-DDTHH:MM",
-    "id": "an identifier of 1-64 letters, digits, '_', '.' or '-'",
-    "time": "a time of day written HH:MM (00:00 to 23:59)",
-}
-
-
-def _schema_error(error: ValidationError) -> InputError:
-    """Turn a JSON Schema error into an InputError naming the field and what is accepted."""
-    where = _path(error.absolute_path)
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    keyword = error.validator
-    value: Any = error.instance
-    if keyword == "required":
-        missing = next((n for n in error.validator_value if n not in error.instance), "?")
-        return InputError(_join(where, missing), None, "a value: this field is required")
-    if keyword == "additionalProperties":
-        known = sorted(schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(known))
-        name = extra[0] if extra else "?"
-        return InputError(
-            _join(where, name),
-            error.instance.get(name),
-            "only the known fields: " + ", ".join(known),
-        )
-    if keyword == "enum":
-        accepted = "one of " + ", ".join(str(v) for v in error.validator_value)
-    elif keyword == "const":
-        accepted = f"exactly {error.validator_value!r}"
-    elif keyword == "type":
-        accepted = f"a JSON {error.validator_value}"
-    elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        accepted = _range_words(schema)
-    elif keyword == "pattern":
-        pattern = str(error.validator_value)
-        if "T" in pattern:
-            kind = "datetime"
-        elif pattern.startswith("^[0-9]{4}"):
-            kind = "date"
-        else:
-            kind = "time" if ":" in pattern else "id"
-        accepted = _PATTERN_WORDS[kind]
-    elif keyword in ("minLength", "maxLength"):
-        accepted = f"a text of at most {schema.get('maxLength', '?')} characters, not empty"
-    elif keyword == "oneOf" and where.startswith("recorded_days"):
-        accepted = 'a date YYYY-MM-DD or a range {"from": date, "to": date}'
-    elif keyword == "anyOf" and where.startswith("growth"):
-        accepted = "at least one of weight_kg, length_cm, head_circumference_cm"
-    else:
-        accepted = error.message
-    return InputError(where, value, accepted)
-
-
-def validate_record_dict(data: Any) -> None:
-    """Check ``data`` against the record JSON Schema; raise InputError for the best match."""
-    error = best_match(_validator().iter_errors(data))
-    if error is not None:
-        raise _schema_error(error)
 
 
 class _Reader:
@@ -330,80 +246,10 @@ def record_from_dict(
     if etiology.gene and etiology.category not in ("genetic", "tsc"):
         raise InputError("etiology.gene", etiology.gene, "a gene only with category genetic or tsc")
 
-    diary = tuple(_diary(reader, data.get("diary", [])))
-    _check_daily_spasms(diary)
-    recorded = _expand_days(reader, data.get("recorded_days", []))
-    treatments = tuple(_treatments(reader, data.get("treatments", [])))
-    diets = tuple(_diets(reader, data.get("diet_periods", [])))
-    eegs = tuple(
-        Eeg(
-            day=reader.day(x["date"], f"eegs[{i}].date"),
-            hypsarrhythmia=x.get("hypsarrhythmia"),
-            kramer=_kramer(x["kramer"], f"eegs[{i}].kramer") if "kramer" in x else None,
-            based_grade=x.get("based_grade"),
-            report=x.get("report"),
-        )
-        for i, x in enumerate(data.get("eegs", []))
-    )
-    growth = tuple(_growth(reader, patient, data.get("growth", [])))
-    labs = tuple(_labs(reader, data.get("labs", [])))
-    vitals = tuple(_vitals(reader, data.get("vitals", [])))
-    ids = {t.id for t in treatments}
-    events = []
-    for i, x in enumerate(data.get("adverse_events", [])):
-        if "treatment" in x and x["treatment"] not in ids:
-            raise InputError(
-                f"adverse_events[{i}].treatment",
-                x["treatment"],
-                "the id of a treatment in this record: " + ", ".join(sorted(ids)),
-            )
-        events.append(
-            AdverseEvent(
-                day=reader.day(x["date"], f"adverse_events[{i}].date"),
-                type=x["type"],
-                grade=x.get("grade"),
-                treatment=x.get("treatment"),
-                note=x.get("note"),
-            )
-        )
-    doses_given = tuple(_doses_given(reader, data.get("doses_given", []), treatments))
-    # care pathway (issue 23): optional section, read by spasmcare.record.pathway_io
-    pathway = pathway_from_dict(
-        reader.day, data.get("pathway"), {t.id: t.start for t in treatments}
-    )
-    # --- development (issue 25) ---
-    development = (
-        read_development(reader, data["development"]) if "development" in data else None
-    )
-    if development is not None and not development_to_dict(development):
-        development = None  # an empty section reads as none, as it exports
-    # --- end development ---
-    # --- other seizures (issue 23 item 6), see spasmcare.record.seizures
-    other_seizures = tuple(read_other_seizures(data.get("other_seizures", []), reader.moment))
-    # --- end other seizures
-    # issue 24: side effects (spasmcare.record.side_effects)
-    side_effects = tuple(
-        read_side_effects(data.get("side_effects", []), reader.day, {d.id for d in diets})
-    )
-    return Record(
-        patient=patient,
-        etiology=etiology,
-        diary=diary,
-        recorded_days=recorded,
-        treatments=treatments,
-        diet_periods=diets,
-        eegs=eegs,
-        growth=growth,
-        labs=labs,
-        adverse_events=tuple(events),
-        schema_version=SCHEMA_VERSION,
-        vitals=vitals,
-        doses_given=doses_given,
-        pathway=pathway,
-        development=development,
-        other_seizures=other_seizures,
-        side_effects=side_effects,
-    )
+    read: dict[str, Any] = {"patient": patient, "etiology": etiology}
+    for section in _SECTIONS:  # in order: a section may use those read before it
+        read[section.key] = section.read(reader, data.get(section.key, section.absent), read)
+    return Record(schema_version=SCHEMA_VERSION, **read)
 
 
 #: The sections of a record that are not lists of items (checked on every read).
@@ -471,6 +317,50 @@ def _check_daily_spasms(diary: tuple[DiaryEntry, ...]) -> None:
                 e.spasms,
                 f"{rng.words()} (the entries of {e.day.isoformat()} add up to {totals[e.day]})",
             )
+
+
+def _read_diary(reader: _Reader, items: list[dict[str, Any]]) -> tuple[DiaryEntry, ...]:
+    diary = tuple(_diary(reader, items))
+    _check_daily_spasms(diary)
+    return diary
+
+
+def _eegs(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Eeg]:
+    for i, x in enumerate(items):
+        yield Eeg(
+            day=reader.day(x["date"], f"eegs[{i}].date"),
+            hypsarrhythmia=x.get("hypsarrhythmia"),
+            kramer=_kramer(x["kramer"], f"eegs[{i}].kramer") if "kramer" in x else None,
+            based_grade=x.get("based_grade"),
+            report=x.get("report"),
+        )
+
+
+def _adverse_events(
+    reader: _Reader, items: list[dict[str, Any]], treatments: tuple[Treatment, ...]
+) -> Iterator[AdverseEvent]:
+    ids = {t.id for t in treatments}
+    for i, x in enumerate(items):
+        if "treatment" in x and x["treatment"] not in ids:
+            raise InputError(
+                f"adverse_events[{i}].treatment",
+                x["treatment"],
+                "the id of a treatment in this record: " + ", ".join(sorted(ids)),
+            )
+        yield AdverseEvent(
+            day=reader.day(x["date"], f"adverse_events[{i}].date"),
+            type=x["type"],
+            grade=x.get("grade"),
+            treatment=x.get("treatment"),
+            note=x.get("note"),
+        )
+
+
+def _read_development(reader: _Reader, data: dict[str, Any] | None) -> Development | None:
+    development = read_development(reader, data) if data is not None else None
+    if development is not None and not development_to_dict(development):
+        return None  # an empty section reads as none, as it exports
+    return development
 
 
 def _treatments(reader: _Reader, items: list[dict[str, Any]]) -> Iterator[Treatment]:
@@ -679,77 +569,98 @@ def record_from_json(text: str, today: date | None = None) -> Record:
     return record_from_dict(parse_json(text), today=today)
 
 
-#: Largest record document accepted [characters] (software setting; the web import takes 20 MB).
-MAX_DOCUMENT_CHARS = 20_000_000
+@dataclass(frozen=True)
+class _Section:
+    """One section of the record document after ``patient`` and ``etiology``: its key (also
+    the :class:`Record` field), how it is read and written, and what an absent one reads as.
+
+    ``read(reader, section, read_so_far)`` checks and builds the field (``read_so_far`` maps
+    the fields read before it: a section may refer to earlier ones); ``write(field)`` gives
+    the JSON value. ``always``: written even when empty (the sections of the first release);
+    the others are left out when empty, so older records export as before.
+    """
+
+    key: str
+    read: Callable[[_Reader, Any, Mapping[str, Any]], Any]
+    write: Callable[[Any], Any]
+    always: bool = False
+    absent: Any = ()
 
 
-def parse_json(text: str, field: str = "record") -> Any:
-    """``json.loads`` for untrusted text: every failure (bad syntax, NaN or Infinity, nesting
-    that exhausts the parser, a number of more than 4,300 digits, a huge document) is an
-    InputError naming ``field``."""
-    if len(text) > MAX_DOCUMENT_CHARS:
-        raise InputError(
-            field, f"{len(text)} characters", f"a document under {MAX_DOCUMENT_CHARS} characters"
-        )
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            field, f"line {exc.lineno} column {exc.colno}", f"a JSON document ({exc.msg})"
-        ) from exc
-    except InputError:
-        raise
-    except RecursionError:
-        raise InputError(field, "(nested data)", "a JSON document nested less deeply") from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise InputError(
-            field, "(a number)", f"a JSON document with ordinary numbers ({exc})"
-        ) from None
-    plausibility.check_document(data)
-    return data
-
-
-def _no_constant(name: str) -> Any:
-    raise InputError("record", name, "a finite number (NaN and Infinity are not JSON)")
-
-
-def _ranges(days: Iterable[date]) -> list[Any]:
-    out: list[Any] = []
-    ordered = sorted(days)
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] - ordered[j] == timedelta(days=1):
-            j += 1
-        if i == j:
-            out.append(ordered[i].isoformat())
-        else:
-            out.append({"from": ordered[i].isoformat(), "to": ordered[j].isoformat()})
-        i = j + 1
-    return out
-
-
-def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
-
-
-def moment_text(value: datetime) -> str:
-    """A date-time as the record format writes it: minutes, seconds only when there are any."""
-    return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
+#: The sections in document order (the schema's order), read and written in this order.
+_SECTIONS: tuple[_Section, ...] = (
+    _Section("diary", lambda r, x, _: _read_diary(r, x), diary_items, always=True),
+    _Section("recorded_days", lambda r, x, _: _expand_days(r, x), day_ranges, always=True),
+    _Section(
+        "treatments", lambda r, x, _: tuple(_treatments(r, x)), treatment_items, always=True
+    ),
+    _Section("diet_periods", lambda r, x, _: tuple(_diets(r, x)), diet_items, always=True),
+    _Section("eegs", lambda r, x, _: tuple(_eegs(r, x)), eeg_items, always=True),
+    _Section(
+        "growth",
+        lambda r, x, done: tuple(_growth(r, done["patient"], x)),
+        growth_items,
+        always=True,
+    ),
+    _Section("labs", lambda r, x, _: tuple(_labs(r, x)), lab_items, always=True),
+    _Section("vitals", lambda r, x, _: tuple(_vitals(r, x)), vital_items),
+    _Section(
+        "adverse_events",
+        lambda r, x, done: tuple(_adverse_events(r, x, done["treatments"])),
+        adverse_event_items,
+        always=True,
+    ),
+    _Section(
+        "doses_given",
+        lambda r, x, done: tuple(_doses_given(r, x, done["treatments"])),
+        dose_given_items,
+    ),
+    # care pathway (issue 23), spasmcare.record.pathway_io
+    _Section(
+        "pathway",
+        lambda r, x, done: pathway_from_dict(
+            r.day, x, {t.id: t.start for t in done["treatments"]}
+        ),
+        lambda p: None if p.empty else pathway_to_dict(p),
+        absent=None,
+    ),
+    # development (issue 25), spasmcare.record.development
+    _Section(
+        "development",
+        lambda r, x, _: _read_development(r, x),
+        lambda d: development_to_dict(d) if d is not None else None,
+        absent=None,
+    ),
+    # other seizures (issue 23 item 6), spasmcare.record.seizures
+    _Section(
+        "other_seizures",
+        lambda r, x, _: tuple(read_other_seizures(x, r.moment)),
+        lambda items: other_seizure_items(items, moment_text),
+    ),
+    # side effects of the diet (issue 24), spasmcare.record.side_effects
+    _Section(
+        "side_effects",
+        lambda r, x, done: tuple(
+            read_side_effects(x, r.day, {d.id for d in done["diet_periods"]})
+        ),
+        write_side_effects,
+    ),
+)
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The record as a JSON-ready ``dict`` in format version 1 (lab values as entered).
 
-    ``vitals`` and ``doses_given`` are written only when the record has items, so a record
-    without them is exported exactly as before the sections were added (and stays readable by
-    older versions).
+    The sections added after the first release (``vitals``, ``doses_given``, ``pathway``,
+    ``development``, ``other_seizures``, ``side_effects``) are written only when the record
+    has something in them, so a record without them is exported exactly as before the
+    sections were added (and stays readable by older versions).
     """
     p = record.patient
     out: dict[str, Any] = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
-        "patient": _drop_none(
+        "patient": drop_none(
             {
                 "id": p.id,
                 "name": p.name,
@@ -760,168 +671,18 @@ def record_to_dict(record: Record) -> dict[str, Any]:
                 "onset_date": p.onset_date.isoformat() if p.onset_date else None,
             }
         ),
-        "etiology": _drop_none(
+        "etiology": drop_none(
             {
                 "category": record.etiology.category,
                 "gene": record.etiology.gene,
                 "detail": record.etiology.detail,
             }
         ),
-        "diary": [
-            _drop_none(
-                {
-                    "at": moment_text(e.at),
-                    "kind": e.kind,
-                    "spasms": e.spasms,
-                    "duration_min": e.duration_min,
-                    "observer": e.observer,
-                    "video": e.video,
-                    "note": e.note,
-                }
-            )
-            for e in record.diary
-        ],
-        "recorded_days": _ranges(record.recorded_days),
-        "treatments": [
-            _drop_none(
-                {
-                    "id": t.id,
-                    "drug": t.drug,
-                    "protocol": t.protocol,
-                    "start": t.start.isoformat(),
-                    "stop": t.stop.isoformat() if t.stop else None,
-                    "continues": t.continues,
-                    "doses": [
-                        _drop_none(
-                            {
-                                "start": d.start.isoformat(),
-                                "amount": d.amount,
-                                "unit": d.unit,
-                                "note": d.note,
-                            }
-                        )
-                        for d in t.doses
-                    ],
-                    "note": t.note,
-                }
-            )
-            for t in record.treatments
-        ],
-        "diet_periods": [
-            _drop_none(
-                {
-                    "id": d.id,
-                    "diet": d.diet,
-                    "start": d.start.isoformat(),
-                    "stop": d.stop.isoformat() if d.stop else None,
-                    "prescribed_ratio": d.prescribed_ratio,
-                    "achieved": [{"date": r.day.isoformat(), "ratio": r.ratio} for r in d.achieved],
-                    "note": d.note,
-                }
-            )
-            for d in record.diet_periods
-        ],
-        "eegs": [
-            _drop_none(
-                {
-                    "date": x.day.isoformat(),
-                    "hypsarrhythmia": x.hypsarrhythmia,
-                    "kramer": _drop_none(
-                        {
-                            "items": x.kramer.items,
-                            "total": x.kramer.total,
-                            "variants": x.kramer.variants,
-                        }
-                    )
-                    if x.kramer
-                    else None,
-                    "based_grade": x.based_grade,
-                    "report": x.report,
-                }
-            )
-            for x in record.eegs
-        ],
-        "growth": [
-            _drop_none(
-                {
-                    "date": g.day.isoformat(),
-                    "weight_kg": g.weight_kg,
-                    "length_cm": g.length_cm,
-                    "head_circumference_cm": g.head_circumference_cm,
-                }
-            )
-            for g in record.growth
-        ],
-        "labs": [
-            _drop_none(
-                {
-                    "at": moment_text(x.at),
-                    "analyte": x.analyte,
-                    "name": x.name,
-                    "value": x.value,
-                    "unit": x.unit,
-                    "sample": x.sample,
-                }
-            )
-            for x in record.labs
-        ],
-        "adverse_events": [
-            _drop_none(
-                {
-                    "date": a.day.isoformat(),
-                    "type": a.type,
-                    "grade": a.grade,
-                    "treatment": a.treatment,
-                    "note": a.note,
-                }
-            )
-            for a in record.adverse_events
-        ],
     }
-    if record.vitals:
-        events = out.pop("adverse_events")  # keep the schema's order: vitals before events
-        out["vitals"] = [
-            _drop_none(
-                {
-                    "at": moment_text(v.at),
-                    "systolic_mmhg": v.systolic_mmhg,
-                    "diastolic_mmhg": v.diastolic_mmhg,
-                    "heart_rate_bpm": v.heart_rate_bpm,
-                    "note": v.note,
-                }
-            )
-            for v in record.vitals
-        ]
-        out["adverse_events"] = events
-    if record.doses_given:  # written only when ticked, so older records export as before
-        out["doses_given"] = [
-            _drop_none(
-                {
-                    "date": g.day.isoformat(),
-                    "time": g.time,
-                    "treatment": g.treatment,
-                    "drug": g.drug,
-                    "dose": g.dose,
-                    "given": g.given,
-                    "note": g.note,
-                }
-            )
-            for g in record.doses_given
-        ]
-    if not record.pathway.empty:  # care pathway (issue 23): written only when recorded
-        out["pathway"] = pathway_to_dict(record.pathway)
-    # --- development (issue 25): written only when recorded, so older records export as before
-    if record.development is not None:
-        section = development_to_dict(record.development)
-        if section:
-            out["development"] = section
-    # --- end development ---
-    # --- other seizures (issue 23 item 6): written only when there are some
-    if record.other_seizures:
-        out["other_seizures"] = other_seizure_items(record.other_seizures, moment_text)
-    # --- end other seizures
-    if record.side_effects:  # issue 24: written only when entered (older records unchanged)
-        out["side_effects"] = write_side_effects(record.side_effects)
+    for section in _SECTIONS:
+        value = section.write(getattr(record, section.key))
+        if section.always or value:
+            out[section.key] = value
     return out
 
 

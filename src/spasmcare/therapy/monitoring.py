@@ -32,7 +32,6 @@ References
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
@@ -42,20 +41,13 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.growth import DAYS_PER_MONTH
+from spasmcare.months import add_months as add_months  # re-exported: its home before
 from spasmcare.therapy.protocol import resolve
 
 #: Relative weight change within a course above which the plan warns [1].
 WEIGHT_CHANGE_FRACTION = 0.10
 #: What a family reads beside a check whose frequency awaits the clinic [3].
 FAMILY_HOW_OFTEN_UNSET = "your team will tell you how often"
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day of the month ``months`` calendar months later (clamped to month end)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day)
 
 
 def add_months_exact(start: date, months: float) -> date:
