@@ -7,7 +7,6 @@ and the record writer are mixins over it (:mod:`~spasmcare.demo.case` puts them 
 
 from __future__ import annotations
 
-import calendar
 import math
 import random
 from dataclasses import dataclass, field
@@ -45,13 +44,6 @@ class DemoInfant:
 def _day(start: date, number: int) -> date:
     """The date of course day ``number`` (day 1 = ``start``)."""
     return start + timedelta(days=number - 1)
-
-
-def _add_months(start: date, months: int) -> date:
-    """Same day ``months`` later (clamped to the month's last day)."""
-    total = start.month - 1 + months
-    year, month = start.year + total // 12, total % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def _at(day: date, hour: int, minute: int = 0) -> str:

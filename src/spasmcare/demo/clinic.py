@@ -10,12 +10,13 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from spasmcare.demo.base import DemoInfant, _add_months, _day
+from spasmcare.demo.base import DemoInfant, _day
 from spasmcare.demo.case import _case, _fictional
 from spasmcare.demo.doses import PRED_LAST_DAY
 from spasmcare.demo.stories import STORIES
 from spasmcare.demo.writer import vitals_supported
 from spasmcare.errors import InputError
+from spasmcare.months import add_months
 
 
 def demo_clinic(today: date, seed: int = 2026) -> list[DemoInfant]:
@@ -123,7 +124,7 @@ def long_record(today: date, days: int = 730, seed: int = 7) -> DemoInfant:
             keto = {"diet": "classic", "ratio": 3.5}
         c.diet_labs(kd, high_day=45, low_day=200)
         month = 3
-        while (day := _add_months(kd, month)) <= c.end:
+        while (day := add_months(kd, month)) <= c.end:
             c.eeg(day)
             month += 3
     if a <= c.end:

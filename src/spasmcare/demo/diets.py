@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from spasmcare.demo.base import CaseBase, _add_months, _at, _clip
+from spasmcare.demo.base import CaseBase, _at, _clip
+from spasmcare.months import add_months
 from spasmcare.record.units import ANALYTES
 
 
@@ -182,7 +183,7 @@ class Diets(CaseBase):
         """Monthly chemistry; lipids and urine calcium/creatinine every 3 months."""
         r = self.rng
         month = 1
-        while (day := _add_months(start, month)) <= last:
+        while (day := add_months(start, month)) <= last:
             self.lab(_at(day, 9, 15), "glucose", round(r.uniform(3.5, 4.9), 1), "mmol/L", "venous")
             self.lab(_at(day, 9, 15), "bicarbonate", float(r.randint(18, 23)), "mmol/L")
             if month % 3 == 0:

@@ -11,7 +11,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-from spasmcare.demo.base import CaseBase, _add_months, _at, _Course, _day
+from spasmcare.demo.base import CaseBase, _at, _Course, _day
 from spasmcare.demo.doses import (
     ACTH_ALTERNATE,
     ACTH_HIGH_STEPS,
@@ -35,6 +35,7 @@ from spasmcare.demo.doses import (
     VGB_WEAN_MONTHS,
     VGB_WEAN_STEP,
 )
+from spasmcare.months import add_months
 from spasmcare.therapy.bsa import bsa_m2
 
 
@@ -156,8 +157,8 @@ class Treatments(CaseBase):
                 day += timedelta(days=VGB_STOP_EVERY_DAYS)
             stop = day - timedelta(days=1)
         elif wean:
-            first = _add_months(start, VGB_MONTHS)
-            stop = _add_months(start, VGB_MONTHS + VGB_WEAN_MONTHS) - timedelta(days=1)
+            first = add_months(start, VGB_MONTHS)
+            stop = add_months(start, VGB_MONTHS + VGB_WEAN_MONTHS) - timedelta(days=1)
             length = (stop - first).days + 1
             levels = []
             level = top - VGB_WEAN_STEP
