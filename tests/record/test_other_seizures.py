@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 
 from spasmcare.interop.fhir import CODE_SYSTEM, FhirOptions, record_bundle, record_resources
-from spasmcare.interop.fhir_seizures import SEIZURE_TYPE_SYSTEM, other_seizure_items
+from spasmcare.interop.fhir_seizures import SEIZURE_TYPE_SYSTEM, other_seizures_from_observations
 from spasmcare.record import (
     load_schema,
     record_from_dict,
@@ -96,7 +96,7 @@ def test_other_seizures_round_trip_through_fhir() -> None:
     }
     assert first["effectiveDateTime"] == "2026-05-04T07:40:00+01:00"
     record_bundle(rec, options)  # the R4B models accept them
-    items = other_seizure_items(resources, CODE_SYSTEM)
+    items = other_seizures_from_observations(resources, CODE_SYSTEM)
     back = dict(with_seizures(), other_seizures=items)
     assert record_from_dict(json.loads(json.dumps(back)), today=TODAY) == rec
 

@@ -9,8 +9,8 @@ zoned time when the export has a time zone (as every other Observation); the obs
 ``authorString`` of a note, the family's note as a second note. De-identified exports drop the
 notes with every other free text (:mod:`spasmcare.interop.deid_fhir`).
 
-:func:`other_seizure_items` reads such Observations back into ``other_seizures[]`` items of the
-record JSON (the wall-clock time when the Observation has one), so a record's other seizures
+:func:`other_seizures_from_observations` reads such Observations back into
+``other_seizures[]`` items of the record JSON (the wall-clock time when the Observation has one), so a record's other seizures
 round-trip through FHIR; the items then pass the record validator like any import.
 
 References
@@ -67,7 +67,7 @@ def _is_other_seizure(r: Mapping[str, Any], code_system: str) -> bool:
     )
 
 
-def other_seizure_items(
+def other_seizures_from_observations(
     resources: Iterable[Mapping[str, Any]], code_system: str
 ) -> list[dict[str, Any]]:
     """``other_seizures[]`` record items from the Observations made by
