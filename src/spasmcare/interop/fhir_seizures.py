@@ -10,8 +10,9 @@ zoned time when the export has a time zone (as every other Observation); the obs
 notes with every other free text (:mod:`spasmcare.interop.deid_fhir`).
 
 :func:`other_seizures_from_observations` reads such Observations back into
-``other_seizures[]`` items of the record JSON (the wall-clock time when the Observation has one), so a record's other seizures
-round-trip through FHIR; the items then pass the record validator like any import.
+``other_seizures[]`` items of the record JSON (the wall-clock time when the Observation has
+one), so a record's other seizures round-trip through FHIR; the items then pass the record
+validator like any import.
 
 References
 ----------
