@@ -8,8 +8,9 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from rich.console import Console
 
 from spasmcare.errors import InputError
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from spasmcare.record import Record
 
 console = Console()
+
+#: ``--json``: one JSON document on stdout instead of the Rich rendering (every command).
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 def read_text(path: Path, field: str = "RECORD") -> str:

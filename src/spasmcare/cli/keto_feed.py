@@ -14,12 +14,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit
+from spasmcare.cli._common import JsonOption, emit
 from spasmcare.cli.keto_meals import (
     _TOL,
     CarbsOption,
-    JsonOption,
     KcalTol,
+    ProteinCheckAgeOption,
+    ProteinCheckWeightOption,
     ProteinTol,
     RatioTol,
     _food_specs,
@@ -172,12 +173,8 @@ def feed_cmd(
     liquid_resolution: Annotated[
         float, typer.Option("--liquid-resolution", help="Liquid step [mL].")
     ] = 1.0,
-    weight_kg: Annotated[
-        float | None, typer.Option("--weight-kg", help="Weight [kg], for the protein check.")
-    ] = None,
-    age_months: Annotated[
-        float | None, typer.Option("--age-months", help="Age [months], for the protein check.")
-    ] = None,
+    weight_kg: ProteinCheckWeightOption = None,
+    age_months: ProteinCheckAgeOption = None,
     protein_reference: Annotated[
         str,
         typer.Option("--protein-reference", help="Minimum protein for age: iom or who-2007."),
