@@ -72,7 +72,7 @@ from spasmcare.keto.ages import check_age_months
 from spasmcare.keto.analysis import FoodLike, composition, liquid_ready
 from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
 from spasmcare.keto.protein import check_protein
-from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
+from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis, kcal_per_dietary_unit
 from spasmcare.keto.solver import Tolerances
 from spasmcare.plain import day_text
 
@@ -167,7 +167,7 @@ class FeedingRequest:
 
 def allowance_g(ratio: float, kcal: float) -> tuple[float, float]:
     """(fat, protein + carbohydrate) [g/day] of a day at ``ratio``:1 and ``kcal`` [5]."""
-    units = kcal / (9 * ratio + 4)
+    units = kcal / kcal_per_dietary_unit(ratio)
     return ratio * units, units
 
 
