@@ -31,9 +31,16 @@ from spasmcare.cli.keto_meals import (
 )
 from spasmcare.errors import InputError
 from spasmcare.foods import default_table
-from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
+from spasmcare.keto.feeds import (
+    FeedIngredient,
+    FeedPlan,
+    FeedTarget,
+    Kind,
+    formula_led_protein_check,
+    solve_feed,
+)
 from spasmcare.keto.limits import DENSITY, check_value
-from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, ProteinCheck, check_protein
+from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, ProteinCheck
 from spasmcare.keto.ratio import DEFAULT_CARBS, parse_carb_basis, parse_ratio
 
 
@@ -136,13 +143,7 @@ def _protein_check(
     if (weight_kg is None) != (age_months is None):
         missing = "--age-months" if age_months is None else "--weight-kg"
         raise InputError(missing, "(none)", "both --weight-kg and --age-months, or neither")
-    if weight_kg is None or age_months is None:
-        return None
-    if plan.target.protein_g is not None or plan.day_analysis is None:
-        return None
-    return check_protein(
-        plan.day_analysis.protein_g, weight_kg, age_months, reference, maximum_g_per_kg
-    )
+    return formula_led_protein_check(plan, weight_kg, age_months, reference, maximum_g_per_kg)
 
 
 def feed_cmd(

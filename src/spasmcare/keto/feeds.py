@@ -65,6 +65,7 @@ from spasmcare.keto.analysis import (
     density_from_measures,
     liquid_ready,
 )
+from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, ProteinCheck, check_protein
 from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
 from spasmcare.keto.solver import (
     LinearRow,
@@ -470,3 +471,22 @@ def prescription_violations(
         return [f"the feed is not solved ({plan.reason or plan.status})"]
     tol = tolerances or plan.tolerances
     return violations(plan.day_analysis, MealTarget(ratio, kcal, protein_g), tol)
+
+
+def formula_led_protein_check(
+    plan: FeedPlan,
+    weight_kg: float | None,
+    age_months: float | None,
+    reference: str = DEFAULT_PROTEIN_REFERENCE,
+    maximum_g_per_kg: float | None = None,
+) -> ProteinCheck | None:
+    """The protein a formula-led feed (no protein target) brings, checked against the age
+    minimum and a clinic's maximum (:func:`spasmcare.keto.protein.check_protein`); ``None``
+    when protein was a target, the feed is unsolved, or the weight or the age is unknown."""
+    if weight_kg is None or age_months is None:
+        return None
+    if plan.target.protein_g is not None or plan.day_analysis is None:
+        return None
+    return check_protein(
+        plan.day_analysis.protein_g, weight_kg, age_months, reference, maximum_g_per_kg
+    )
