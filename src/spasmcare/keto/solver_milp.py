@@ -196,7 +196,7 @@ def _milp_solve(
     """Solve the model (or a relaxation of it); returns (HiGHS status, steps per food or None)."""
     p = model.problem
     n = model.n
-    target, tol, opts = p.target, p.tolerances, p.options
+    target, opts = p.target, p.options
     has_protein = use_protein and target.protein_g is not None
     anchors = (p.anchors or {}) if anchored else {}
     anchor_idx = [i for i, mf in enumerate(p.foods) if mf.id in anchors]
@@ -239,10 +239,52 @@ def _milp_solve(
         r = vec()
         r[:n] = row
         rows.add(r, row_lb, row_ub)
+    _deviation_rows(model, rows, nv, has_protein, anchors, anchor_idx)
+
+    c = _objective(model, nv, has_protein, anchor_idx, closeness=closeness)
+
+    lb, ub = vec(), np.full(nv, _INF)
+    ub[:n] = model.hi_steps
+    lb[:n] = np.where(model.fixed, model.hi_steps, 0.0)
+    ub[iv:iw] = np.where(model.fixed, 0.0, 1.0)
+    ub[iw:idev] = 1.0
+    integrality = np.zeros(nv)
+    if integral:
+        integrality[:n] = 1
+    if semicontinuous:
+        integrality[iv:idev] = 1
+    else:
+        ub[iv:idev] = 0.0  # plain bounds 0..hi, no use or crumb choice
+    result = _run_milp(c, rows, integrality, Bounds(lb, ub), opts)
+    if result.x is None:
+        return int(result.status), None
+    x = np.asarray(result.x)
+    steps = np.round(x[:n]) if integral else x[:n]
+    return int(result.status), steps
+
+
+def _deviation_rows(
+    model: _Model,
+    rows: _Rows,
+    nv: int,
+    has_protein: bool,
+    anchors: Mapping[str, float],
+    anchor_idx: list[int],
+) -> None:
+    """Add to ``rows`` the rows holding each deviation variable of :func:`_milp_solve` at least
+    the absolute deviation it stands for: energy, protein (when held) and ratio from their
+    targets, and each intended portion's amount from the intended amount."""
+    p = model.problem
+    n = model.n
+    target = p.target
+    idev, ia = 3 * n, 3 * n + 3
+
+    def vec() -> np.ndarray:
+        return np.zeros(nv)
+
     pc = model.protein + model.carb
     kcal = model.kcal
     R, K = target.ratio, target.kcal
-    # deviation rows
     r = vec()
     r[:n], r[idev] = kcal, -1.0
     rows.add(r, -_INF, K)
@@ -272,7 +314,18 @@ def _milp_solve(
         r[i], r[ia + j] = model.step[i], 1.0
         rows.add(r, a, _INF)
 
-    c = vec()
+
+def _objective(
+    model: _Model, nv: int, has_protein: bool, anchor_idx: list[int], *, closeness: bool
+) -> np.ndarray:
+    """The costs of :func:`_milp_solve`'s variables: leave-out and crumb costs, the anchor
+    cost per gram moved, and (with ``closeness``) each deviation divided by its tolerance."""
+    p = model.problem
+    n = model.n
+    target, tol, opts = p.target, p.tolerances, p.options
+    iv, iw, idev, ia = n, 2 * n, 3 * n, 3 * n + 3
+    K = target.kcal
+    c = np.zeros(nv)
     if closeness:
         c[idev] = 1.0 / (K * tol.kcal_pct / 100.0)
         if has_protein:
@@ -284,25 +337,20 @@ def _milp_solve(
     for j, i in enumerate(anchor_idx):
         food = p.foods[i]
         c[ia + j] = opts.anchor_cost_per_g * float(weights.get(food.id, 1.0))
+    return c
 
-    lb, ub = vec(), np.full(nv, _INF)
-    ub[:n] = model.hi_steps
-    lb[:n] = np.where(model.fixed, model.hi_steps, 0.0)
-    ub[iv:iw] = np.where(model.fixed, 0.0, 1.0)
-    ub[iw:idev] = 1.0
-    integrality = np.zeros(nv)
-    if integral:
-        integrality[:n] = 1
-    if semicontinuous:
-        integrality[iv:idev] = 1
-    else:
-        ub[iv:idev] = 0.0  # plain bounds 0..hi, no use or crumb choice
+
+def _run_milp(
+    c: np.ndarray, rows: _Rows, integrality: np.ndarray, bounds: Bounds, opts: SolverOptions
+) -> Any:
+    """:func:`scipy.optimize.milp` on the rows; searched on without the node limit when that
+    limit stopped the search before any solution."""
     constraints = LinearConstraint(np.array(rows.rows), rows.lb, rows.ub)
     result = milp(
         c,
         constraints=constraints,
         integrality=integrality,
-        bounds=Bounds(lb, ub),
+        bounds=bounds,
         options=_milp_options(opts),
     )
     if result.x is None and result.status == 1 and opts.node_limit is not None:
@@ -312,14 +360,10 @@ def _milp_solve(
             c,
             constraints=constraints,
             integrality=integrality,
-            bounds=Bounds(lb, ub),
+            bounds=bounds,
             options=_milp_options(replace(opts, node_limit=None)),
         )
-    if result.x is None:
-        return int(result.status), None
-    x = np.asarray(result.x)
-    steps = np.round(x[:n]) if integral else x[:n]
-    return int(result.status), steps
+    return result
 
 
 def _closeness(model: _Model, steps: np.ndarray) -> np.ndarray:
