@@ -122,8 +122,18 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
     ``protein_vs_carb``, ``protein_vs_fat``, ``protein_excess``, ``minimum``, ``resolution``.
     """
     model = model or _build(problem)
+    for check in (_fixed_or_supply, _ratio_or_energy, _protein_at_ratio):
+        found = check(problem, model)
+        if found is not None:
+            return found
+    return _minimum_or_resolution(problem, model)
+
+
+def _fixed_or_supply(problem: MealProblem, model: _Model) -> tuple[str, str] | None:
+    """Fixed amounts over the energy or protein alone, an extra row (volume) out of reach, or
+    too little energy or protein even at the largest amounts (steps 1-3)."""
     target, tol = problem.target, problem.tolerances
-    R, K = target.ratio, target.kcal
+    K = target.kcal
     e = K * tol.kcal_pct / 100.0
     amounts_hi = model.hi_steps
     fixed = model.fixed
@@ -164,6 +174,14 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
                 f"largest amounts (at most {max_p:.1f} g): add a protein food such as meat, fish, "
                 "egg or cheese, or raise its maximum"
             )
+    return None
+
+
+def _ratio_or_energy(problem: MealProblem, model: _Model) -> tuple[str, str] | None:
+    """The ratio out of reach of every mix, or the energy at the ratio (steps 4-5)."""
+    target, tol = problem.target, problem.tolerances
+    R, K = target.ratio, target.kcal
+    e = K * tol.kcal_pct / 100.0
     # 4. the ratio alone
     hi_ratio = _ratio_extreme(model, maximize=True)
     if hi_ratio < R - tol.ratio:
@@ -203,6 +221,13 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
             f"at {R:g}:1 the fixed amounts force at least {kcal_at_ratio_min:.0f} kcal, over "
             f"{K:.0f} kcal: lower a fixed amount"
         )
+    return None
+
+
+def _protein_at_ratio(problem: MealProblem, model: _Model) -> tuple[str, str] | None:
+    """The protein target out of reach at this ratio and energy (step 6)."""
+    target, tol = problem.target, problem.tolerances
+    R, K = target.ratio, target.kcal
     # 6. protein at this ratio and energy
     if target.protein_g is not None:
         p_max = _lp_extreme(model, model.protein, maximize=True, ratio=True, kcal=True)
@@ -234,6 +259,12 @@ def explain_infeasible(problem: MealProblem, model: _Model | None = None) -> tup
                 "add a fat without protein (oil, butter) or lower the minimum or fixed amount of "
                 "a protein food"
             )
+    return None
+
+
+def _minimum_or_resolution(problem: MealProblem, model: _Model) -> tuple[str, str]:
+    """Continuous amounts work: a minimum amount does not fit, or the scale steps are too
+    coarse (step 7)."""
     # 7. continuous amounts work: minimum amounts, then the resolution
     status, steps = _milp_solve(model, integral=False, semicontinuous=True)
     if steps is None:
