@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -32,6 +34,19 @@ def read_text(path: Path, field: str = "RECORD") -> str:
     from spasmcare.bounded import read_text as bounded_text
 
     return bounded_text(path, field, what="a UTF-8 JSON file")
+
+
+def write_text(path: Path, text: str, field: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory, so the file
+    is either the old one or the whole new one; an InputError naming ``field`` when it cannot
+    be written. Every file a command writes goes through here."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(field, str(path), f"a writable file ({exc})") from exc
 
 
 def parse_today(text: str | None, field: str = "--today") -> date | None:

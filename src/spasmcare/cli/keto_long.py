@@ -20,6 +20,7 @@ from spasmcare.cli._common import (
     emit,
     parse_today,
     read_text,
+    write_text,
 )
 from spasmcare.cli.keto_meals import (
     CarbsOption,
@@ -142,10 +143,7 @@ def wean_cmd(
     if spasms_returned is not None:
         plan = replan(plan, check_calendar_date(spasms_returned, "--spasms-returned"))
     if html is not None:
-        try:
-            html.write_text(weaning_html(plan), encoding="utf-8")
-        except OSError as exc:
-            raise InputError("--html", str(html), f"a writable file path ({exc})") from exc
+        write_text(html, weaning_html(plan), "--html")
         plan = {**plan, "html": str(html)}
 
     def render(console: Console) -> None:
@@ -226,10 +224,7 @@ def feeding_mode_cmd(
     )
     plan = plan_feeding(request, carbs=parse_carb_basis(carbs))
     if html is not None:
-        try:
-            html.write_text(feeding_html(plan), encoding="utf-8")
-        except OSError as exc:
-            raise InputError("--html", str(html), f"a writable file path ({exc})") from exc
+        write_text(html, feeding_html(plan), "--html")
         plan = {**plan, "html": str(html)}
 
     def render(console: Console) -> None:
