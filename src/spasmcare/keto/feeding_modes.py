@@ -69,7 +69,7 @@ from typing import Any, Literal
 from spasmcare.errors import InputError
 from spasmcare.keto.advice import feed_changes
 from spasmcare.keto.ages import check_age_months
-from spasmcare.keto.analysis import FoodLike, composition, liquid_ready
+from spasmcare.keto.analysis import FoodLike, liquid_ready, macros_per_gram
 from spasmcare.keto.feeds import (
     FeedIngredient,
     FeedPlan,
@@ -179,11 +179,8 @@ def allowance_g(ratio: float, kcal: float) -> tuple[float, float]:
 
 def _pc_per_unit(food: FoodLike, unit: str, carbs: CarbBasis) -> float:
     """Protein + carbohydrate [g] per g or mL of a food (carbohydrate on ``carbs``)."""
-    values = composition(food, unit)
-    carb = values.get("carb_g") or 0.0
-    if carbs == "net":
-        carb -= values.get("fibre_g") or 0.0
-    return ((values.get("protein_g") or 0.0) + max(carb, 0.0)) / 100.0
+    per_unit = macros_per_gram(food, carbs, unit)
+    return per_unit.protein + per_unit.carb
 
 
 def _solve(
