@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from rich.console import Console
 
 from spasmcare.errors import InputError
@@ -20,6 +23,9 @@ if TYPE_CHECKING:
 
 console = Console()
 
+#: ``--json``: one JSON document on stdout instead of the Rich rendering (every command).
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
 
 def read_text(path: Path, field: str = "RECORD") -> str:
     """The file's text, read with a size limit (:mod:`spasmcare.bounded`: at most 20 MB, so
@@ -28,6 +34,19 @@ def read_text(path: Path, field: str = "RECORD") -> str:
     from spasmcare.bounded import read_text as bounded_text
 
     return bounded_text(path, field, what="a UTF-8 JSON file")
+
+
+def write_text(path: Path, text: str, field: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory, so the file
+    is either the old one or the whole new one; an InputError naming ``field`` when it cannot
+    be written. Every file a command writes goes through here."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(field, str(path), f"a writable file ({exc})") from exc
 
 
 def parse_today(text: str | None, field: str = "--today") -> date | None:

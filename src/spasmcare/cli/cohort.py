@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit, load_record, parse_today
+from spasmcare.cli._common import emit, load_record, parse_today, write_text
 from spasmcare.errors import InputError
 
 if TYPE_CHECKING:
@@ -40,10 +40,7 @@ def _write_reports(path: Path, clinic: list[ClinicKpi], start: date, end: date) 
 
     bundle = measure_report_bundle(clinic, start, end, DEFAULT_BASE_URL)
     validate_resources([bundle])
-    try:
-        path.write_text(json.dumps(bundle, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError("--fhir", str(path), f"a writable file ({exc})") from exc
+    write_text(path, json.dumps(bundle, indent=2) + "\n", "--fhir")
     return str(path)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from spasmcare.cli._common import parse_today, read_text
+from spasmcare.cli._common import parse_today, read_text, write_text
 from spasmcare.errors import InputError
 
 
@@ -70,10 +70,7 @@ def development(
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError("--out", str(out), f"a writable file ({exc})") from exc
+    write_text(out, text, "--out")
     Console(stderr=True).print(
         f"wrote {out}: {len(data['rows'])} children released of {data['total']} "
         f"({data['suppressed']} left out, k = {data['k']})"
@@ -89,10 +86,10 @@ def _write_redcap(
     result = development_redcap(records, day, salt=salt, k=k)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "redcap_dictionary.csv").write_text(result.dictionary_csv, encoding="utf-8")
-        (folder / "redcap_import.csv").write_text(result.import_csv, encoding="utf-8")
     except OSError as exc:
         raise InputError("--redcap", str(folder), f"a writable directory ({exc})") from exc
+    write_text(folder / "redcap_dictionary.csv", result.dictionary_csv, "--redcap")
+    write_text(folder / "redcap_import.csv", result.import_csv, "--redcap")
     summary = {"directory": str(folder), "records": result.records, "fields": len(result.fields)}
     emit(
         summary,

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit, fmt
+from spasmcare.cli._common import JsonOption, emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.foods import NUTRIENTS, default_table
 from spasmcare.foods.table import IndexResult, write_search_index
@@ -17,8 +17,6 @@ from spasmcare.foods.table import IndexResult, write_search_index
 app = typer.Typer(
     help="Food composition table (USDA SR28 + specialty products).", no_args_is_help=True
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 def _num(value: float | None) -> str:

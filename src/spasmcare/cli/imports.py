@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from spasmcare.cli._common import emit, parse_today, read_text
+from spasmcare.cli._common import emit, parse_today, read_text, write_text
 from spasmcare.errors import InputError
 
 app = typer.Typer(help="Import into a record: FHIR Observations from an EHR.", no_args_is_help=True)
@@ -21,18 +19,6 @@ def _json(path: Path, field: str) -> object:
     from spasmcare.record import parse_json
 
     return parse_json(read_text(path, field), field)
-
-
-def write_atomic(path: Path, text: str, field: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory, so the
-    file is either the old one or the whole new one."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(field, str(path), f"a writable file ({exc})") from exc
 
 
 @app.command()
@@ -65,7 +51,7 @@ def fhir(
     result = import_observations(record, data, today=parse_today(today), time_zone=time_zone)
     target = out or into
     if result.added:
-        write_atomic(target, record_to_json(result.record), "--out" if out else "--into")
+        write_text(target, record_to_json(result.record), "--out" if out else "--into")
     summary = {
         "record": str(target),
         "added": len(result.added),

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from spasmcare.cli import keto_feed, keto_long, keto_meals
-from spasmcare.cli._common import emit, fmt
+from spasmcare.cli._common import JsonOption, emit, fmt
 from spasmcare.errors import InputError
 from spasmcare.growth import parse_sex
 from spasmcare.keto import initiation as init_mod
@@ -239,7 +239,7 @@ def prescribe(
         str | None, typer.Option(help="Add a gradual start: ratio | volume (classic only).")
     ] = None,
     days_per_step: Annotated[int, typer.Option("--days-per-step")] = 1,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Daily and per-meal targets for a classic, MCT, modified Atkins or LGIT diet."""
     rx = build_prescription(

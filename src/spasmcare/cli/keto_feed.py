@@ -14,12 +14,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit
+from spasmcare.cli._common import JsonOption, emit
 from spasmcare.cli.keto_meals import (
     _TOL,
     CarbsOption,
-    JsonOption,
     KcalTol,
+    ProteinCheckAgeOption,
+    ProteinCheckWeightOption,
     ProteinTol,
     RatioTol,
     _food_specs,
@@ -30,9 +31,16 @@ from spasmcare.cli.keto_meals import (
 )
 from spasmcare.errors import InputError
 from spasmcare.foods import default_table
-from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
+from spasmcare.keto.feeds import (
+    FeedIngredient,
+    FeedPlan,
+    FeedTarget,
+    Kind,
+    formula_led_protein_check,
+    solve_feed,
+)
 from spasmcare.keto.limits import DENSITY, check_value
-from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, ProteinCheck, check_protein
+from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, ProteinCheck
 from spasmcare.keto.ratio import DEFAULT_CARBS, parse_carb_basis, parse_ratio
 
 
@@ -135,13 +143,7 @@ def _protein_check(
     if (weight_kg is None) != (age_months is None):
         missing = "--age-months" if age_months is None else "--weight-kg"
         raise InputError(missing, "(none)", "both --weight-kg and --age-months, or neither")
-    if weight_kg is None or age_months is None:
-        return None
-    if plan.target.protein_g is not None or plan.day_analysis is None:
-        return None
-    return check_protein(
-        plan.day_analysis.protein_g, weight_kg, age_months, reference, maximum_g_per_kg
-    )
+    return formula_led_protein_check(plan, weight_kg, age_months, reference, maximum_g_per_kg)
 
 
 def feed_cmd(
@@ -172,12 +174,8 @@ def feed_cmd(
     liquid_resolution: Annotated[
         float, typer.Option("--liquid-resolution", help="Liquid step [mL].")
     ] = 1.0,
-    weight_kg: Annotated[
-        float | None, typer.Option("--weight-kg", help="Weight [kg], for the protein check.")
-    ] = None,
-    age_months: Annotated[
-        float | None, typer.Option("--age-months", help="Age [months], for the protein check.")
-    ] = None,
+    weight_kg: ProteinCheckWeightOption = None,
+    age_months: ProteinCheckAgeOption = None,
     protein_reference: Annotated[
         str,
         typer.Option("--protein-reference", help="Minimum protein for age: iom or who-2007."),

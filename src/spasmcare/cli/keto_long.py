@@ -14,8 +14,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import check_calendar_date, emit, parse_today, read_text
+from spasmcare.cli._common import (
+    JsonOption,
+    check_calendar_date,
+    emit,
+    parse_today,
+    read_text,
+    write_text,
+)
+from spasmcare.cli.keto_meals import (
+    CarbsOption,
+    ProteinCheckAgeOption,
+    ProteinCheckWeightOption,
+    checked_numbers,
+)
 from spasmcare.errors import InputError
+from spasmcare.keto.ratio import DEFAULT_CARBS
 from spasmcare.plain import day_text
 
 
@@ -38,7 +52,7 @@ def checks_cmd(
     overdue_after_days: Annotated[
         int, typer.Option("--overdue-after-days", help="Days a check stays 'due': 0.")
     ] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The diet's dated checks (blood tests, urine calcium:creatinine, growth, ketones, bone
     health) at baseline, 3, 6, 12, 18, 24 months and yearly, each done, due, overdue or
@@ -113,7 +127,7 @@ def wean_cmd(
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the family's printable page here.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """A dated weaning plan: each step solved to a real meal at its ratio (or carbohydrate),
     a ketone check at the end of each step; re-planned if spasms return."""
@@ -129,10 +143,7 @@ def wean_cmd(
     if spasms_returned is not None:
         plan = replan(plan, check_calendar_date(spasms_returned, "--spasms-returned"))
     if html is not None:
-        try:
-            html.write_text(weaning_html(plan), encoding="utf-8")
-        except OSError as exc:
-            raise InputError("--html", str(html), f"a writable file path ({exc})") from exc
+        write_text(html, weaning_html(plan), "--html")
         plan = {**plan, "html": str(html)}
 
     def render(console: Console) -> None:
@@ -170,19 +181,13 @@ def feeding_mode_cmd(
     start: Annotated[
         str | None, typer.Option("--start", help="First day of week 1 of solids YYYY-MM-DD.")
     ] = None,
-    weight_kg: Annotated[
-        float | None, typer.Option("--weight-kg", help="Weight [kg] (protein check).")
-    ] = None,
-    age_months: Annotated[
-        float | None, typer.Option("--age-months", help="Age [months] (protein check).")
-    ] = None,
-    carbs: Annotated[
-        str, typer.Option("--carbs", help="Carbohydrate basis: total or net (default total).")
-    ] = "total",
+    weight_kg: ProteinCheckWeightOption = None,
+    age_months: ProteinCheckAgeOption = None,
+    carbs: CarbsOption = DEFAULT_CARBS,
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the family's sheet here.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Breastfeeds then a keto bottle, expressed breast milk in the formula, or solids week by
     week: every day solved at the ratio and energy, the family's sheet per feed in mL."""
@@ -219,10 +224,7 @@ def feeding_mode_cmd(
     )
     plan = plan_feeding(request, carbs=parse_carb_basis(carbs))
     if html is not None:
-        try:
-            html.write_text(feeding_html(plan), encoding="utf-8")
-        except OSError as exc:
-            raise InputError("--html", str(html), f"a writable file path ({exc})") from exc
+        write_text(html, feeding_html(plan), "--html")
         plan = {**plan, "html": str(html)}
 
     def render(console: Console) -> None:
@@ -233,8 +235,6 @@ def feeding_mode_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the monitoring and weaning commands to the ``keto`` Typer app."""
-    from spasmcare.cli.keto_meals import checked_numbers
-
     app.command("checks")(checks_cmd)
     app.command("wean")(checked_numbers(wean_cmd))
     app.command("feeding-mode")(checked_numbers(feeding_mode_cmd))

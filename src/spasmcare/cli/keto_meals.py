@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spasmcare.cli._common import emit, fmt, read_text
+from spasmcare.cli._common import JsonOption, emit, fmt, read_text
 from spasmcare.errors import InputError
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import FoodLike, MealAnalysis, Portion, analyze, parse_item, portion
@@ -41,7 +41,6 @@ from spasmcare.keto.solver import (
 #: The solver's default tolerances: the one place the CLI's defaults come from.
 _TOL = Tolerances()
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 CarbsOption = Annotated[
     str,
     typer.Option(
@@ -56,6 +55,13 @@ FatOption = Annotated[
 ]
 CarbOption = Annotated[
     float | None, typer.Option("--carb-g", help="Carbohydrate [g] (with --fat-g, --protein-g).")
+]
+#: Weight and age for the protein check of a formula-led feed (``keto feed``, ``feeding-mode``).
+ProteinCheckWeightOption = Annotated[
+    float | None, typer.Option("--weight-kg", help="Weight [kg], for the protein check.")
+]
+ProteinCheckAgeOption = Annotated[
+    float | None, typer.Option("--age-months", help="Age [months], for the protein check.")
 ]
 ResolutionOption = Annotated[
     float, typer.Option("--resolution", help="Scale step in grams: 1 (default), 0.5 or 0.1.")
@@ -79,6 +85,7 @@ def checked_numbers(command: Command) -> Command:
     """``command`` with every numeric option checked against its range
     (:data:`spasmcare.keto.limits.OPTION_RANGES`, by option name) before it runs, so no
     energy, weight or amount can be infinite or overflow (exit 2 naming option, value, range)."""
+
     @functools.wraps(command)
     def run(**kwargs: Any) -> None:
         for name, value in kwargs.items():

@@ -17,13 +17,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spasmcare.errors import InputError
-from spasmcare.growth.references import SEXES, Sex
+from spasmcare.growth.references import SEXES, Measure, Sex
 from spasmcare.growth.zscores import sds, value_at_sds
 
 #: |SDS| beyond which a weight-for-age is treated as impossible (an input error) [3].
 IMPLAUSIBLE_WEIGHT_SDS = 5.0
 #: |SDS| beyond which a weight-for-age is flagged as a warning [3].
 EXTREME_WEIGHT_SDS = 3.0
+
+
+def _sds_within_limit(
+    measure: Measure,
+    value: float,
+    unit: str,
+    age_months: float,
+    sex: Sex | None,
+    field: str,
+    implausible_sds: float,
+) -> tuple[dict[str, float], float]:
+    """The SDS of ``value`` for each sex considered, and the one nearest 0; an InputError when
+    even that one is beyond ``implausible_sds`` [1, 3]."""
+    sexes: tuple[Sex, ...] = (sex,) if sex else SEXES
+    age_years = age_months / 12.0
+    scores: dict[str, float] = {s: sds(measure, value, age_years, s) for s in sexes}
+    nearest = min(scores.values(), key=abs)
+    if abs(nearest) > implausible_sds:
+        lo = max(value_at_sds(measure, -implausible_sds, age_years, s) for s in sexes)
+        hi = min(value_at_sds(measure, implausible_sds, age_years, s) for s in sexes)
+        noun = "weight" if measure == "weight" else "length"
+        raise InputError(
+            field,
+            value,
+            f"a {noun} within ±{implausible_sds:g} SD of WHO {noun}-for-age at {age_months:g} "
+            f"months ({lo:.1f}–{hi:.1f} {unit}); got {nearest:+.1f} SD",
+        )
+    return scores, nearest
 
 
 @dataclass(frozen=True)
@@ -44,19 +72,9 @@ def check_weight_for_age(
     """
     if not weight_kg > 0:
         raise InputError(field, weight_kg, "a weight above 0 kg")
-    sexes: tuple[Sex, ...] = (sex,) if sex else SEXES
-    age_years = age_months / 12.0
-    scores: dict[str, float] = {s: sds("weight", weight_kg, age_years, s) for s in sexes}
-    nearest = min(scores.values(), key=abs)
-    if abs(nearest) > IMPLAUSIBLE_WEIGHT_SDS:
-        lo = max(value_at_sds("weight", -IMPLAUSIBLE_WEIGHT_SDS, age_years, s) for s in sexes)
-        hi = min(value_at_sds("weight", IMPLAUSIBLE_WEIGHT_SDS, age_years, s) for s in sexes)
-        raise InputError(
-            field,
-            weight_kg,
-            f"a weight within ±5 SD of WHO weight-for-age at {age_months:g} months "
-            f"({lo:.1f}–{hi:.1f} kg); got {nearest:+.1f} SD",
-        )
+    scores, nearest = _sds_within_limit(
+        "weight", weight_kg, "kg", age_months, sex, field, IMPLAUSIBLE_WEIGHT_SDS
+    )
     warnings = []
     if abs(nearest) > EXTREME_WEIGHT_SDS:
         warnings.append(
@@ -97,19 +115,9 @@ def check_length_for_age(
     """
     if not length_cm > 0:
         raise InputError(field, length_cm, "a length above 0 cm")
-    sexes: tuple[Sex, ...] = (sex,) if sex else SEXES
-    age_years = age_months / 12.0
-    scores: dict[str, float] = {s: sds("height", length_cm, age_years, s) for s in sexes}
-    nearest = min(scores.values(), key=abs)
-    if abs(nearest) > implausible_sds:
-        lo = max(value_at_sds("height", -implausible_sds, age_years, s) for s in sexes)
-        hi = min(value_at_sds("height", implausible_sds, age_years, s) for s in sexes)
-        raise InputError(
-            field,
-            length_cm,
-            f"a length within ±{implausible_sds:g} SD of WHO length-for-age at {age_months:g} "
-            f"months ({lo:.1f}–{hi:.1f} cm); got {nearest:+.1f} SD",
-        )
+    scores, nearest = _sds_within_limit(
+        "height", length_cm, "cm", age_months, sex, field, implausible_sds
+    )
     warnings = []
     if abs(nearest) > EXTREME_LENGTH_SDS:
         warnings.append(

@@ -69,10 +69,16 @@ from typing import Any, Literal
 from spasmcare.errors import InputError
 from spasmcare.keto.advice import feed_changes
 from spasmcare.keto.ages import check_age_months
-from spasmcare.keto.analysis import FoodLike, composition, liquid_ready
-from spasmcare.keto.feeds import FeedIngredient, FeedPlan, FeedTarget, Kind, solve_feed
-from spasmcare.keto.protein import check_protein
-from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
+from spasmcare.keto.analysis import FoodLike, liquid_ready, macros_per_gram
+from spasmcare.keto.feeds import (
+    FeedIngredient,
+    FeedPlan,
+    FeedTarget,
+    Kind,
+    formula_led_protein_check,
+    solve_feed,
+)
+from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis, kcal_per_dietary_unit
 from spasmcare.keto.solver import Tolerances
 from spasmcare.plain import day_text
 
@@ -167,17 +173,14 @@ class FeedingRequest:
 
 def allowance_g(ratio: float, kcal: float) -> tuple[float, float]:
     """(fat, protein + carbohydrate) [g/day] of a day at ``ratio``:1 and ``kcal`` [5]."""
-    units = kcal / (9 * ratio + 4)
+    units = kcal / kcal_per_dietary_unit(ratio)
     return ratio * units, units
 
 
 def _pc_per_unit(food: FoodLike, unit: str, carbs: CarbBasis) -> float:
     """Protein + carbohydrate [g] per g or mL of a food (carbohydrate on ``carbs``)."""
-    values = composition(food, unit)
-    carb = values.get("carb_g") or 0.0
-    if carbs == "net":
-        carb -= values.get("fibre_g") or 0.0
-    return ((values.get("protein_g") or 0.0) + max(carb, 0.0)) / 100.0
+    per_unit = macros_per_gram(food, carbs, unit)
+    return per_unit.protein + per_unit.carb
 
 
 def _solve(
@@ -224,11 +227,8 @@ def _fits(req: FeedingRequest, plan: FeedPlan) -> bool:
     """A plan solved and, when weight and age are known, with protein at the age minimum."""
     if not plan.solved or plan.day_analysis is None:
         return False
-    if req.weight_kg is None or req.age_months is None:
-        return True
-    return (
-        check_protein(plan.day_analysis.protein_g, req.weight_kg, req.age_months).status == "pass"
-    )
+    check = formula_led_protein_check(plan, req.weight_kg, req.age_months)
+    return check is None or check.status == "pass"
 
 
 def _problem(
@@ -311,10 +311,8 @@ def _day(
     }
     if not plan.solved:
         day["problem"] = _problem(req, plan, ings, target, solids, carbs, tol)
-    elif req.weight_kg is not None and req.age_months is not None and plan.day_analysis:
-        day["protein_check"] = check_protein(
-            plan.day_analysis.protein_g, req.weight_kg, req.age_months
-        ).to_dict()
+    elif (check := formula_led_protein_check(plan, req.weight_kg, req.age_months)) is not None:
+        day["protein_check"] = check.to_dict()
     return day
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from spasmcare.keto.family_page import family_page
 from spasmcare.keto.feeding_modes import BREAST_MILK_ID
 
 
@@ -80,14 +81,6 @@ def feeding_text(plan: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-CSS = (
-    "body{font-family:system-ui,Arial,sans-serif;margin:24px auto;max-width:900px;"
-    "color:#1c2833;font-size:15px}table{border-collapse:collapse;width:100%}"
-    "th,td{border:1px solid #d5d8dc;padding:6px;text-align:left;vertical-align:top}"
-    "th{background:#f4f6f7}.src{color:#7f8c8d;font-size:12px}"
-)
-
-
 def _day_html(plan: dict[str, Any], day: dict[str, Any]) -> str:
     head = f"<h2>{escape(_title(day['label']))}</h2>"
     if day["status"] != "solved":
@@ -110,8 +103,4 @@ def feeding_html(plan: dict[str, Any]) -> str:
     """The plan as one self-contained HTML page for the family (every text escaped)."""
     days = "".join(_day_html(plan, d) for d in plan["days"])
     sources = "".join(f"<p class=src>{escape(s)}</p>" for s in plan["sources"])
-    return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        f"<title>Feeding plan</title><style>{CSS}</style></head><body>"
-        f"<h1>Feeding plan</h1>{days}{sources}</body></html>\n"
-    )
+    return family_page("Feeding plan", f"<h1>Feeding plan</h1>{days}{sources}")

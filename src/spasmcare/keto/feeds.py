@@ -65,6 +65,7 @@ from spasmcare.keto.analysis import (
     density_from_measures,
     liquid_ready,
 )
+from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, ProteinCheck, check_protein
 from spasmcare.keto.ratio import DEFAULT_CARBS, CarbBasis
 from spasmcare.keto.solver import (
     LinearRow,
@@ -274,9 +275,7 @@ class FeedPlan:
             "binding": self.binding,
             "warnings": list(self.warnings),
             "food_cautions": (
-                None
-                if self.day_analysis is None
-                else self.day_analysis.to_dict()["food_cautions"]
+                None if self.day_analysis is None else self.day_analysis.to_dict()["food_cautions"]
             ),
         }
 
@@ -300,6 +299,61 @@ def _per_feed_limit(
             )
         return round(steps) * res
     return per
+
+
+def _solver_foods(
+    ingredients: Sequence[FeedIngredient],
+    densities: Mapping[str, float] | None,
+    parts: int,
+    powder_res: float,
+    liquid_res: float,
+    warnings: list[str],
+) -> tuple[list[MealFood], dict[str, Kind]]:
+    """The ingredients as the solver's foods (liquids per mL, limits per solved batch) and each
+    food's kind; a liquid's density note is added to ``warnings``."""
+    meal_foods: list[MealFood] = []
+    kinds: dict[str, Kind] = {}
+    for ing in ingredients:
+        food = ing.food
+        if ing.kind == "liquid":
+            food, note = liquid_ready(food, densities)
+            if note:
+                warnings.append(note)
+        res = powder_res if ing.kind == "powder" else liquid_res
+        if (
+            ing.min_per_day is not None
+            and ing.max_per_day is not None
+            and ing.min_per_day > ing.max_per_day
+        ):
+            raise InputError("--" + ing.kind, food.id, "min ≤ max")
+        kinds[food.id] = ing.kind
+        meal_foods.append(
+            MealFood(
+                food,
+                min_amount=_per_feed_limit(ing, ing.min_per_day, parts, res, "min"),
+                max_amount=_per_feed_limit(ing, ing.max_per_day, parts, res, "max"),
+                fixed_amount=_per_feed_limit(ing, ing.fixed_per_day, parts, res, "fixed"),
+                unit=ing.unit,
+                resolution=res,
+            )
+        )
+    return meal_foods, kinds
+
+
+def _volume_row(
+    meal_foods: list[MealFood], kinds: Mapping[str, Kind], volume_ml: float
+) -> LinearRow:
+    """The solver's extra row: the liquids of a solved batch within its volume [mL]."""
+    return LinearRow(
+        name="volume",
+        coef=tuple(1.0 if kinds[mf.id] == "liquid" else 0.0 for mf in meal_foods),
+        lb=0.0,
+        ub=volume_ml,
+        reason=(
+            "the liquids alone need more than the volume ({ub:.0f} mL): lower a fixed or "
+            "minimum liquid amount or raise the day's volume"
+        ),
+    )
 
 
 def solve_feed(
@@ -329,43 +383,10 @@ def solve_feed(
     solved_volume = target.volume_ml / parts
     feed_volume = target.volume_ml / n
     warnings: list[str] = []
-    meal_foods: list[MealFood] = []
-    kinds: dict[str, Kind] = {}
-    for ing in ingredients:
-        food = ing.food
-        if ing.kind == "liquid":
-            food, note = liquid_ready(food, densities)
-            if note:
-                warnings.append(note)
-        res = powder_res if ing.kind == "powder" else liquid_res
-        if (
-            ing.min_per_day is not None
-            and ing.max_per_day is not None
-            and ing.min_per_day > ing.max_per_day
-        ):
-            raise InputError("--" + ing.kind, food.id, "min ≤ max")
-        kinds[food.id] = ing.kind
-        meal_foods.append(
-            MealFood(
-                food,
-                min_amount=_per_feed_limit(ing, ing.min_per_day, parts, res, "min"),
-                max_amount=_per_feed_limit(ing, ing.max_per_day, parts, res, "max"),
-                fixed_amount=_per_feed_limit(ing, ing.fixed_per_day, parts, res, "fixed"),
-                unit=ing.unit,
-                resolution=res,
-            )
-        )
-    volume_coef = tuple(1.0 if kinds[mf.id] == "liquid" else 0.0 for mf in meal_foods)
-    volume_row = LinearRow(
-        name="volume",
-        coef=volume_coef,
-        lb=0.0,
-        ub=solved_volume,
-        reason=(
-            "the liquids alone need more than the volume ({ub:.0f} mL): lower a fixed or "
-            "minimum liquid amount or raise the day's volume"
-        ),
+    meal_foods, kinds = _solver_foods(
+        ingredients, densities, parts, powder_res, liquid_res, warnings
     )
+    volume_row = _volume_row(meal_foods, kinds, solved_volume)
     day_target = MealTarget(target.ratio, target.kcal, target.protein_g)
     solved_target = target.per_feed() if parts > 1 else day_target
     # A feed's amounts are small: no crumb preference beyond the 1 g (or 1 mL) minimum.
@@ -470,3 +491,22 @@ def prescription_violations(
         return [f"the feed is not solved ({plan.reason or plan.status})"]
     tol = tolerances or plan.tolerances
     return violations(plan.day_analysis, MealTarget(ratio, kcal, protein_g), tol)
+
+
+def formula_led_protein_check(
+    plan: FeedPlan,
+    weight_kg: float | None,
+    age_months: float | None,
+    reference: str = DEFAULT_PROTEIN_REFERENCE,
+    maximum_g_per_kg: float | None = None,
+) -> ProteinCheck | None:
+    """The protein a formula-led feed (no protein target) brings, checked against the age
+    minimum and a clinic's maximum (:func:`spasmcare.keto.protein.check_protein`); ``None``
+    when protein was a target, the feed is unsolved, or the weight or the age is unknown."""
+    if weight_kg is None or age_months is None:
+        return None
+    if plan.target.protein_g is not None or plan.day_analysis is None:
+        return None
+    return check_protein(
+        plan.day_analysis.protein_g, weight_kg, age_months, reference, maximum_g_per_kg
+    )

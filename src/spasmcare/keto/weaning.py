@@ -55,6 +55,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from spasmcare.errors import InputError
+from spasmcare.keto.ratio import KCAL_PER_G_CARB, KCAL_PER_G_FAT, KCAL_PER_G_PROTEIN
 from spasmcare.keto.solver import MealFood, MealSolution, MealTarget, meal_problem, solve_meal
 
 Kind = Literal["ratio", "carb"]
@@ -174,7 +175,7 @@ def _meal_target(kind: Kind, value: float, kcal: float, protein_g: float) -> Mea
     energy and protein, fat making up the energy (9/4/4)."""
     if kind == "ratio":
         return MealTarget(ratio=value, kcal=kcal, protein_g=protein_g)
-    fat_g = (kcal - 4 * protein_g - 4 * value) / 9
+    fat_g = (kcal - KCAL_PER_G_PROTEIN * protein_g - KCAL_PER_G_CARB * value) / KCAL_PER_G_FAT
     if fat_g <= 0:
         raise InputError("--kcal", kcal, "enough energy for the protein and carbohydrate of a step")
     return MealTarget.from_macros(fat_g, protein_g, value)

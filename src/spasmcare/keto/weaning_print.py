@@ -11,6 +11,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from spasmcare.keto.family_page import family_page
 from spasmcare.plain import day_text
 
 
@@ -69,14 +70,6 @@ def weaning_text(plan: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-CSS = (
-    "body{font-family:system-ui,Arial,sans-serif;margin:24px auto;max-width:900px;"
-    "color:#1c2833;font-size:15px}table{border-collapse:collapse;width:100%}"
-    "th,td{border:1px solid #d5d8dc;padding:6px;text-align:left;vertical-align:top}"
-    "th{background:#f4f6f7}.src{color:#7f8c8d;font-size:12px}"
-)
-
-
 def weaning_html(plan: dict[str, Any]) -> str:
     """The plan as one self-contained HTML page for the family (every text escaped)."""
     head = (
@@ -97,11 +90,4 @@ def weaning_html(plan: dict[str, Any]) -> str:
     if plan.get("replanned"):
         notes += f"<p>Spasms came back on {escape(_day(plan['replanned']['spasms_returned']))}.</p>"
     notes += f"<p class=src>{escape(plan['source'])}</p>"
-    return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        f"<title>Coming off the diet</title><style>{CSS}</style></head><body>"
-        + head
-        + table
-        + notes
-        + "</body></html>\n"
-    )
+    return family_page("Coming off the diet", head + table + notes)
