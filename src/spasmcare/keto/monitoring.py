@@ -53,8 +53,8 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from spasmcare.errors import InputError
-from spasmcare.measures.diary import add_months
 from spasmcare.measures.labs import DEFAULT_LABS, LabThresholds, not_configured, urine_ca_cr_ratios
+from spasmcare.months import add_months
 from spasmcare.record.model import DietPeriod, Record
 
 Status = Literal["done", "due", "overdue", "upcoming", "not recorded"]
