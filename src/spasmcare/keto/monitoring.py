@@ -14,7 +14,7 @@ Month arithmetic
 A check ``n`` months after the start falls on the same day of the month ``n`` calendar months
 later, counted from the start each time (never chained), and a day the month lacks is clamped
 to the month's last day: 31 Jan 2024 + 1 month = 29 Feb 2024 (leap year), 31 Jan 2025 + 1 month
-= 28 Feb 2025, 31 Jan 2025 + 2 months = 31 Mar 2025. (:func:`spasmcare.measures.diary.add_months`.)
+= 28 Feb 2025, 31 Jan 2025 + 2 months = 31 Mar 2025. (:func:`spasmcare.months.add_months`.)
 
 When a check counts as done
 ---------------------------
