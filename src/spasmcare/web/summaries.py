@@ -37,7 +37,16 @@ from spasmcare.measures.cohort import cohort_rows
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
 from spasmcare.therapy.protocol import resolve_protocols_dir
-from spasmcare.web import audit, clinic, computed, courses, incremental, records, resilience
+from spasmcare.web import (
+    audit,
+    clinic,
+    computed,
+    courses,
+    incremental,
+    record_rows,
+    records,
+    resilience,
+)
 from spasmcare.web.models import Entry, Patient, PatientSummary
 
 log = logging.getLogger(__name__)
@@ -115,7 +124,7 @@ def _compute(
             found, aside = incremental.read(patient, on, trusted=checked, listed_now=True)
         else:
             record_entries = sorted(
-                (e for e in entries if e.kind in records.SECTIONS), key=lambda e: e.pk or 0
+                (e for e in entries if e.kind in record_rows.SECTIONS), key=lambda e: e.pk or 0
             )
             found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
     except InputError as exc:

@@ -27,7 +27,7 @@ from spasmcare.record.plausibility import record_warnings
 from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_svg, timeline_svg
 from spasmcare.report.html import measure_text
-from spasmcare.web import audit, clinic, computed, courses, records, resilience, summaries
+from spasmcare.web import audit, clinic, computed, courses, records, summaries
 from spasmcare.web.access import (
     CORRECT,
     CREATE,
@@ -249,7 +249,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "doses_given": _doses_given(ticks, _user(request)),
         "dose_days": DOSE_DAYS,
         "version": patient.data_version,
-        "set_aside": resilience.set_aside(patient),
+        "set_aside": records.set_aside(patient),
         "warnings": records.cached(
             patient, "warnings", lambda: record_warnings(records.load_record(patient))
         ),
@@ -385,7 +385,7 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
             show_error(form, exc)
         else:
             messages.success(request, f"{KIND_LABELS[kind]} saved.")
-            for text in resilience.item_warnings(patient, kind, item):
+            for text in records.item_warnings(patient, kind, item):
                 messages.warning(request, text)
             return redirect("patient_dashboard", pid=pid)
     return render(
@@ -415,7 +415,7 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Saved; the previous version is kept in the history.")
-            for text in resilience.item_warnings(patient, entry.kind, item):
+            for text in records.item_warnings(patient, entry.kind, item):
                 messages.warning(request, text)
             return redirect("patient_dashboard", pid=pid)
     return render(
