@@ -30,13 +30,12 @@ from spasmcare.therapy.export import family_product, given_text
 from spasmcare.therapy.monitoring import family_checks
 from spasmcare.therapy.protocol import all_versions, default_version
 from spasmcare.therapy.schedule import FAMILY_PENDING
-from spasmcare.web import audit, course_confirm, courses, records
+from spasmcare.web import audit, course_confirm, courses, family_today, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.course_forms import PlannerForm, TickForm
 from spasmcare.web.courses import SavedCourse
 from spasmcare.web.models import Entry, Kind, Patient
-from spasmcare.web.views import family as family_view
 
 #: Short course-id prefixes of the drugs of the bundled protocols (others: first letters).
 ID_PREFIX = {
@@ -665,7 +664,7 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
     ctx: dict[str, Any] = {"patient": patient, "course": course, "page": page}
     if course is None and page == "medicines":
         # no course planned here: the record's doses in force, as the family gives them
-        ctx["record_doses"] = family_view.record_doses_today(patient, records.today())
+        ctx["record_doses"] = family_today.record_doses_today(patient, records.today())
     if course is not None:
         plan = courses.saved_plans(patient, saved).get(course.group)
         if isinstance(plan, CoursePlan):
@@ -689,7 +688,7 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
                 ]
                 ids = {str(e.data["id"]) for e in course.entries}
                 ctx["record_doses"] = [
-                    o for o in family_view.record_doses_today(patient, today)
+                    o for o in family_today.record_doses_today(patient, today)
                     if o["treatment"].id in ids
                 ]
             ctx["advice"] = plan.visible_advice(family=True)
