@@ -5,7 +5,8 @@ to_dict`, limited to the course's drugs); any other treatment in force gives the
 in force as the family gives it (:func:`spasmcare.report.family.family_doses`, one row per time
 of day); the saved keto plan gives the meals and feed that still pass its check
 (:mod:`spasmcare.web.keto_plan`). The family diary (:mod:`spasmcare.web.views.family`) and the
-course printouts (:mod:`spasmcare.web.views.course`) both read it here.
+course printouts (:mod:`spasmcare.web.views.course`) both read it here, and a "Given" tap is
+checked against the doses on today's schedule (:func:`schedule`).
 """
 
 from __future__ import annotations
@@ -192,3 +193,30 @@ def _keto_summary(entry: Entry) -> dict[str, Any]:
         "feed": feed_plan if feed_plan and plan.feed.get("verified") else None,
         "feed_problem": plan.feed.get("status") != "empty" and not plan.feed.get("verified"),
     }
+
+
+def _amount_text(dose: dict[str, Any]) -> str:
+    """One dose of the plan's family version as the phone shows it ("10 mg = 1 mL of
+    10 mg/mL"), kept with a tick as what the family saw."""
+    return str(dose.get("text") or plan_dose_given_text(dose))[:200]
+
+
+def schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:
+    """Today's doses that can be ticked, from today's medicines (the plan's family version, or
+    the record's dose in force for a medicine without a plan): treatment id, time ("" for a
+    medicine without a time on the schedule), drug and the dose as shown."""
+    rows: list[dict[str, Any]] = []
+    for c in medicines["courses"]:
+        for d in c["today"]["doses"]:
+            treatment = c.get("ids", {}).get(d["drug"])
+            if treatment is not None:
+                rows.append(
+                    {"treatment": treatment, "time": d["time"] or "", "drug": d["drug"],
+                     "dose": _amount_text(d)}
+                )
+    for o in medicines["others"]:
+        t = o["treatment"]
+        for d in o["doses"] or [{"time": "", "text": ""}]:
+            rows.append({"treatment": t.id, "time": d["time"], "drug": t.drug,
+                         "dose": d["text"][:200]})
+    return rows

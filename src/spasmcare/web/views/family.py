@@ -49,7 +49,6 @@ from spasmcare.report.family import (
     call_the_team,
 )
 from spasmcare.therapy import CoursePlan
-from spasmcare.therapy.export import plan_dose_given_text
 from spasmcare.web import (
     audit,
     clinic,
@@ -271,33 +270,6 @@ def diary(request: HttpRequest, pid: int) -> HttpResponse:
 # --------------------------------------------------------------------------- doses given
 
 
-def _amount_text(dose: dict[str, Any]) -> str:
-    """One dose of the plan's family version as the phone shows it ("10 mg = 1 mL of
-    10 mg/mL"), kept with a tick as what the family saw."""
-    return str(dose.get("text") or plan_dose_given_text(dose))[:200]
-
-
-def _schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:
-    """Today's doses that can be ticked, from today's medicines (the plan's family version, or
-    the record's dose in force for a medicine without a plan): treatment id, time ("" for a
-    medicine without a time on the schedule), drug and the dose as shown."""
-    rows: list[dict[str, Any]] = []
-    for c in medicines["courses"]:
-        for d in c["today"]["doses"]:
-            treatment = c.get("ids", {}).get(d["drug"])
-            if treatment is not None:
-                rows.append(
-                    {"treatment": treatment, "time": d["time"] or "", "drug": d["drug"],
-                     "dose": _amount_text(d)}
-                )
-    for o in medicines["others"]:
-        t = o["treatment"]
-        for d in o["doses"] or [{"time": "", "text": ""}]:
-            rows.append({"treatment": t.id, "time": d["time"], "drug": t.drug,
-                         "dose": d["text"][:200]})
-    return rows
-
-
 def _ticks_today(
     patient: Patient, today: date, rows: list[Entry] | None = None
 ) -> dict[tuple[str, str], Entry]:
@@ -377,7 +349,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     row = next(
         (
             r
-            for r in _schedule(family_today.medicines(patient, today))
+            for r in family_today.schedule(family_today.medicines(patient, today))
             if r["treatment"] == treatment and r["time"] == time
         ),
         None,
