@@ -110,7 +110,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     if query:
         found = found.filter(Q(name__icontains=query) | Q(record_id__icontains=query))
-    rows = summaries.patient_rows(list(found))
+    settings_now = clinic.current()  # read once: the summaries and the banner both use it
+    rows = summaries.patient_rows(list(found), settings_now)
     only_alerts = request.GET.get("alerts") == "1"
     if only_alerts:
         rows = [r for r in rows if r["alerts"] or r["problem"]]
@@ -127,7 +128,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "today": records.today(),
-            "clinic_missing": clinic.missing(),
+            "clinic_missing": clinic.missing(settings_now),
             "q": query,
             "only_alerts": only_alerts,
             "sort": sort,
@@ -177,11 +178,11 @@ def patient_edit(request: HttpRequest, pid: int) -> HttpResponse:
     return render(request, "web/patient_form.html", {"form": form, "patient": patient})
 
 
-def _report(patient: Patient) -> dict[str, Any]:
+def _report(patient: Patient, settings_now: clinic.Clinic | None = None) -> dict[str, Any]:
     """The report, with the status the patient list stored (the same alerts, doses in force
     and checks due: :func:`spasmcare.measures.status.patient_status`), recomputed when that
     status changes (a new day, the clinic's limits, a confirmation) as well as the record."""
-    status = summaries.status_for(patient)
+    status = summaries.status_for(patient, settings_now)
     stamp = computed.data_stamp(patient, records.today()) + ":" + hashlib.sha256(
         json.dumps(status, sort_keys=True, default=str).encode()
     ).hexdigest()[:16]
@@ -195,8 +196,9 @@ def _report(patient: Patient) -> dict[str, Any]:
 
 def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
     patient = _patient(request)
+    settings_now = clinic.current()  # read once: the status and the banner both use it
     try:
-        report = _report(patient)
+        report = _report(patient, settings_now)
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
     first_dose_day = records.today() - timedelta(days=DOSE_DAYS - 1)
@@ -230,7 +232,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         # the same status the patient list and the report read (alerts, doses in force)
         "alerts": report["alerts"],
         "status": report["status"],
-        "clinic_missing": clinic.missing(),
+        "clinic_missing": clinic.missing(settings_now),
         # the answer saved with the course, as the printout and the planner show it
         "saved_decisions": saved,
         # a recorded day-7 answer wins over the diary measure (which says what it rests on)
