@@ -183,15 +183,19 @@ def _report(patient: Patient, settings_now: clinic.Clinic | None = None) -> dict
     and checks due: :func:`spasmcare.measures.status.patient_status`), recomputed when that
     status changes (a new day, the clinic's limits, a confirmation) as well as the record."""
     status = summaries.status_for(patient, settings_now)
-    stamp = computed.data_stamp(patient, records.today()) + ":" + hashlib.sha256(
-        json.dumps(status, sort_keys=True, default=str).encode()
-    ).hexdigest()[:16]
     return records.cached(
         patient,
         "report",
         lambda: build_report(records.load_record(patient), status=status),
-        stamp=stamp,
+        stamp=_status_stamp(patient, status),
     )
+
+
+def _status_stamp(patient: Patient, status: dict[str, Any] | None) -> str:
+    """What a view of the report depends on: the record (:func:`computed.data_stamp`) and the
+    patient's status today (a new day, the clinic's limits, a confirmation change it)."""
+    digest = hashlib.sha256(json.dumps(status, sort_keys=True, default=str).encode())
+    return computed.data_stamp(patient, records.today()) + ":" + digest.hexdigest()[:16]
 
 
 def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
@@ -316,9 +320,7 @@ def report(request: HttpRequest, pid: int) -> HttpResponse:
     patient = _patient(request)
     try:
         found = _report(patient)
-        stamp = computed.data_stamp(patient, records.today()) + ":" + hashlib.sha256(
-            json.dumps(found["status"], sort_keys=True, default=str).encode()
-        ).hexdigest()[:16]
+        stamp = _status_stamp(patient, found["status"])
         html = records.cached(patient, "report-html", lambda: render_html(found), stamp=stamp)
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
