@@ -43,7 +43,9 @@ def _main_of(response: HttpResponseBase) -> str:
     return found.group(1) if found else content
 
 
-def _call_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+def _call_context(
+    request: HttpRequest, patient: Patient, settings_now: clinic.Clinic
+) -> dict[str, Any]:
     on = records.today()
     record = records.load_record(patient)
     entries = list(
@@ -75,20 +77,25 @@ def _call_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
         "team": patient.team,
         "sections": sections,
         "today": on,
-        "clinic": clinic.current(),
+        "clinic": settings_now,
     }
 
 
 def _print_call(request: HttpRequest, patient: Patient) -> HttpResponse:
-    if not clinic.current().phones_set:
+    settings_now = clinic.current()  # read once: the check, the notice and the sheet
+    if not settings_now.phones_set:
         # a blank phone is never printed: the sheet waits for the clinic's numbers
         return render(
             request,
             "web/family/print_not_ready.html",
-            {"patient": patient, "title": "When to call the team", "missing": clinic.missing()},
+            {
+                "patient": patient,
+                "title": "When to call the team",
+                "missing": clinic.missing(settings_now),
+            },
         )
     try:
-        context = _call_context(request, patient)
+        context = _call_context(request, patient, settings_now)
     except InputError as exc:
         return render(
             request, "web/record_problem.html", {"patient": patient, "error": exc}, status=200
