@@ -27,12 +27,8 @@ from spasmcare.report.family import (
 from spasmcare.therapy import CoursePlan
 from spasmcare.therapy.export import family_product, plan_dose_given_text
 from spasmcare.web import courses, keto_plan, records, resilience
+from spasmcare.web.forms import error_text
 from spasmcare.web.models import Entry, Kind, Patient
-
-
-def error_text(exc: InputError) -> str:
-    """An input error in one sentence: the field, the value and what is accepted."""
-    return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
 
 
 def plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | None:

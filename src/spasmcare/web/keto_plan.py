@@ -36,9 +36,8 @@ from spasmcare.keto.solver import (
     violations,
 )
 from spasmcare.web import records
-from spasmcare.web.forms import show_error
+from spasmcare.web.forms import error_text, show_error
 from spasmcare.web.keto_common import TOLERANCES, meal_targets
-from spasmcare.web.keto_common import message as _message
 from spasmcare.web.keto_feed import feed_day_data, feed_result
 from spasmcare.web.keto_forms import (
     FeedState,
@@ -187,7 +186,7 @@ def _meal_result(
         try:
             foods[item["food"]] = _food(table, item["food"])
         except InputError as exc:
-            out["status"], out["reason"] = "error", _message(exc)
+            out["status"], out["reason"] = "error", error_text(exc)
         out["rows"].append(_row(foods.get(item["food"]), item))
     for food in foods.values():
         flag = unsuitable_for_age(food, age_months)
@@ -289,7 +288,7 @@ def _solved(
                 out["reason"] = _meal_advice(table, problem, solution, age_months)
                 return out
     except InputError as exc:
-        out["status"], out["reason"] = "error", _message(exc)
+        out["status"], out["reason"] = "error", error_text(exc)
         return out
     return _from_solution(out, solution)
 
@@ -533,7 +532,7 @@ def _completeness(table: FoodTable, plan: Plan, c: dict[str, Any]) -> list[dict[
                 cannot_chew=bool(c.get("cannot_chew")),
             )
         except InputError as exc:
-            out.append({"label": label, "error": _message(exc)})
+            out.append({"label": label, "error": error_text(exc)})
             continue
         out.append({"label": label, "report": report.to_dict()})
     return out
@@ -548,7 +547,7 @@ def state_from_entry(entry: Entry) -> tuple[dict[str, Any], list[MealState], Fee
         try:
             meals.append(meal_from_data(m, f"meal {k + 1}"))
         except InputError as exc:
-            meals.append(MealState(f"meal {k + 1}", error=_message(exc)))
+            meals.append(MealState(f"meal {k + 1}", error=error_text(exc)))
     return inputs, meals, feed_from_data(data.get("feed"))
 
 

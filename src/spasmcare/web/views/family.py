@@ -58,8 +58,7 @@ from spasmcare.web.family_forms import (
     EntryRefForm,
     VideoForm,
 )
-from spasmcare.web.family_today import error_text
-from spasmcare.web.forms import show_error
+from spasmcare.web.forms import error_text, show_error
 from spasmcare.web.models import Entry, Kind, Patient, User, Video
 
 #: Reason given to an entry retracted by "Undo".

@@ -34,8 +34,8 @@ from spasmcare.record import Record
 from spasmcare.web import audit, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
+from spasmcare.web.forms import error_text
 from spasmcare.web.keto_common import TOLERANCES, meal_targets
-from spasmcare.web.keto_common import message as _message
 from spasmcare.web.keto_feed import FEED_CANDIDATES
 from spasmcare.web.keto_forms import (
     DIET_LABELS,
@@ -191,7 +191,7 @@ def _record(patient: Patient) -> tuple[Record | None, str | None]:
     try:
         return records.load_record(patient), None
     except InputError as exc:
-        return None, _message(exc)
+        return None, error_text(exc)
 
 
 def _name(table: FoodTable, food_id: str) -> str:
@@ -301,7 +301,7 @@ def _json_error(exc: InputError, status: int = 400) -> JsonResponse:
         {
             "status": "error",
             "error": {"field": exc.field, "value": str(exc.value), "accepted": exc.accepted},
-            "reason": _message(exc),
+            "reason": error_text(exc),
         },
         status=status,
     )
@@ -408,7 +408,7 @@ def save(request: HttpRequest, pid: int) -> HttpResponse:
         plan.errors.append(str(exc))
         return _page(request, patient, plan, plan_entry(patient), version=version, status=409)
     except InputError as exc:
-        plan.errors.append("Nothing was saved: " + _message(exc))
+        plan.errors.append("Nothing was saved: " + error_text(exc))
         return _page(request, patient, plan, plan_entry(patient), version=version, status=400)
     messages.success(request, "Keto plan saved; the previous version is kept in the history.")
     return redirect("keto_planner", pid=patient.pk)
