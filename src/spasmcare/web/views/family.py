@@ -349,7 +349,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     what = f"{row['drug']}{' ' + time if time else ''}"
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             if (treatment, time) in _ticks_today(patient, today):
                 messages.info(request, f"Already ticked: {what}.")
                 return redirect(back)
@@ -402,11 +402,6 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
 # --------------------------------------------------------------------------- writes
 
 
-def _lock(patient: Patient) -> None:
-    """Serialise diary writes of one child (inside a transaction)."""
-    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True))
-
-
 def _recorded(patient: Patient, day: date) -> Entry | None:
     return Entry.objects.filter(
         patient=patient, kind=Kind.RECORDED_DAY, day=day, retracted_at__isnull=True
@@ -414,8 +409,9 @@ def _recorded(patient: Patient, day: date) -> Entry | None:
 
 
 def _mark_day(patient: Patient, day: date, user: User) -> Entry | None:
-    """Mark ``day`` observed unless it already is (call under :func:`_lock`); the new entry,
-    or None when the day was already marked."""
+    """Mark ``day`` observed unless it already is (call under
+    :func:`spasmcare.web.audit.lock_patient`); the new entry, or None when the day was already
+    marked."""
     if _recorded(patient, day) is not None:
         return None
     return audit.create_entry(
@@ -446,7 +442,7 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
     what = "a single spasm" if count == 1 else f"a cluster of {count} spasms"
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             if nonce and Entry.objects.filter(
                 patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
             ).exists():
@@ -481,7 +477,7 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
     name = "today" if day == records.today() else "yesterday"
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             spasms = sum(
                 int(e.data.get("spasms", 0))
                 for e in Entry.objects.filter(
@@ -530,7 +526,7 @@ def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
     day_note = ""
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             audit.retract_entry(target, form.cleaned_data["version"], UNDO_REASON, user)
             made = target.extra.get("made_day") if isinstance(target.extra, dict) else None
             others = Entry.objects.filter(
