@@ -321,10 +321,9 @@ def test_a_duplicate_diary_item_is_refused_whichever_account_writes_it(
     with pytest.raises(InputError, match="not already saved"):
         audit.create_entry(patient, "diary", dict(item), other)
     assert Entry.objects.filter(patient=patient, kind="diary").count() == before
-    from spasmcare.web import resilience
 
     patient.refresh_from_db()
-    assert resilience.set_aside(patient) == []
+    assert records.set_aside(patient) == []
 
 
 def test_a_diary_edit_that_would_duplicate_another_item_is_refused(

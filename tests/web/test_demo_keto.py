@@ -12,10 +12,9 @@ from django.urls import reverse
 from spasmcare.demo import DemoInfant, demo_clinic, keto_prescription
 from spasmcare.foods import default_table
 from spasmcare.keto.analysis import Portion, analyze
-from spasmcare.web import demo, demo_keto, records
+from spasmcare.web import demo, demo_keto, keto_plan, records
 from spasmcare.web.keto_forms import FeedState
 from spasmcare.web.models import Entry, Kind, Patient, User
-from spasmcare.web.views import keto as keto_views
 
 PASSWORD = "a-long-demo-password-1"
 
@@ -68,7 +67,7 @@ def test_planner_inputs_give_the_demo_prescription() -> None:
     for infant in _keto_infants():
         keto = infant.keto
         assert keto is not None
-        plan = keto_views.compute(
+        plan = keto_plan.compute(
             demo_keto.planner_inputs(keto), [], FeedState(), solve=False, table=table
         )
         assert plan.rx is not None and not plan.errors
@@ -99,9 +98,9 @@ def _client(username: str) -> Client:
     return client
 
 
-def _recheck(entry: Entry) -> keto_views.Plan:
-    inputs, meals, feed = keto_views.state_from_entry(entry)
-    return keto_views.compute(inputs, meals, feed, solve=False, assess_day=False)
+def _recheck(entry: Entry) -> keto_plan.Plan:
+    inputs, meals, feed = keto_plan.state_from_entry(entry)
+    return keto_plan.compute(inputs, meals, feed, solve=False, assess_day=False)
 
 
 @pytest.mark.django_db

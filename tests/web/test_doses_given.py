@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from spasmcare.errors import InputError
 from spasmcare.record import record_from_dict
-from spasmcare.web import audit, records, summaries
+from spasmcare.web import audit, record_rows, records, summaries
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, User
 from tests.web.conftest import example_record
 from tests.web.test_course import text
@@ -291,7 +291,7 @@ def test_the_record_with_ticks_reads_and_the_patient_list_is_rebuilt(
     assert summaries.PatientSummary.objects.get(patient=patient).data_version == (
         patient.data_version
     )
-    record = record_from_dict(records.record_dict(patient), today=records.today())
+    record = record_from_dict(record_rows.record_dict(patient), today=records.today())
     (given,) = record.doses_given
     assert given.treatment == group and given.given and given.time == "08:00"
 
@@ -343,5 +343,5 @@ def test_property_any_taps_keep_one_live_tick_per_dose_all_audited(
     revisions = Revision.objects.filter(entry__in=every)
     assert revisions.filter(action="create").count() == every.count()
     assert revisions.filter(action="retract").count() == retracted
-    record = record_from_dict(records.record_dict(patient), today=records.today())
+    record = record_from_dict(record_rows.record_dict(patient), today=records.today())
     assert len(record.doses_given) == len(live_ticks)

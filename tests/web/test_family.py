@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spasmcare.therapy.course_record import record_treatment
-from spasmcare.web import audit, courses, records
+from spasmcare.web import audit, clinic, courses, records
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, Role, User, Video
 from tests.web.conftest import PASSWORD, example_record
 
@@ -544,6 +544,25 @@ def test_call_printout_never_has_a_blank_phone(family: Client, patient: Patient)
     page = family.get(reverse("family_print", args=[patient.pk, "call"])).content.decode()
     assert "This page cannot be printed yet: the clinic has not set its phone numbers" in page
     assert "sheet-blank" not in page and "vision test" not in page
+
+
+def _clinic_reads(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum('FROM "clinic_clinicsettings"' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_call_printout_reads_the_clinic_settings_once(
+    family: Client, patient: Patient, users: dict[str, User]
+) -> None:
+    """The phones check, the "not set yet" notice and the sheet's numbers use one read."""
+    url = reverse("family_print", args=[patient.pk, "call"])
+    assert _clinic_reads(family, url) == 1  # not ready: no phone numbers yet
+    clinic.save({"phone": "01632 960111", "out_of_hours_phone": "01632 960222"}, None)
+    assert _clinic_reads(family, url) == 1
 
 
 def test_call_printout_has_the_adrenal_crisis_warning(

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spasmcare.web import resilience
+from spasmcare.web import records
 from spasmcare.web.course_forms import PlannerForm, TickForm
 from spasmcare.web.family_forms import ClusterForm, DetailsForm
 from spasmcare.web.forms import ENTRY_FORMS, PatientForm, RetractForm
@@ -117,7 +117,7 @@ def _counts() -> tuple[int, int, int]:
 def _still_reads(client: Any, patient: Patient) -> None:
     patient.refresh_from_db()
     cache.clear()
-    assert resilience.set_aside(patient) == []
+    assert records.set_aside(patient) == []
     for url in (f"/patients/{patient.pk}/", f"/patients/{patient.pk}/report/", "/patients/"):
         assert client.get(url).status_code == 200, url
 

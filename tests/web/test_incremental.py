@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from spasmcare.web import audit, computed, incremental, records, resilience
+from spasmcare.web import audit, computed, incremental, record_rows, records, resilience
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, User
 from tests.web.conftest import example_record
 
@@ -19,7 +19,7 @@ def _from_scratch(patient: Patient, on: date) -> Any:
     """The record read from every live entry, as before this work."""
     entries = list(
         Entry.objects.filter(
-            patient=patient, retracted_at__isnull=True, kind__in=list(records.SECTIONS)
+            patient=patient, retracted_at__isnull=True, kind__in=list(record_rows.SECTIONS)
         ).order_by("id")
     )
     return resilience.read_entries(patient, entries, on)

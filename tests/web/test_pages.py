@@ -44,8 +44,8 @@ def test_patient_list_queries_do_not_grow_with_patients(
     c = client_as("nurse")
     _more_patients(team, 4)
     cache.clear()
-    # session, user, patients, clinic settings (twice: summary stamp, setup notice), entries for
-    # all, ...
+    # session, user, patients, clinic settings (once, for the summary stamp and the setup
+    # notice), entries for all, ...
     with django_assert_max_num_queries(10):
         response = c.get("/patients/")
     assert response.content.decode().count("Extra ") == 4
@@ -67,6 +67,21 @@ def test_dashboard_query_count(
     computed.forget_local()
     with django_assert_max_num_queries(12):
         assert c.get(f"/patients/{patient.pk}/").status_code == 200
+
+
+def test_a_page_reads_the_clinic_settings_once(client_as: Any, patient: Patient) -> None:
+    """The patient list and the dashboard read the clinic's settings row once: the stored
+    summaries' stamp and the "clinic still has to set" notice use the same read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_as("neurologist")
+    for url in ("/patients/", f"/patients/{patient.pk}/"):
+        c.get(url)  # the summaries and views stored: what is left is the page's own reads
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        sql = [q["sql"] for q in ctx.captured_queries]
+        assert sum('FROM "clinic_clinicsettings"' in q for q in sql) == 1, url
 
 
 def test_export_round_trips_through_import(client_as: Any, patient: Patient, team: Any) -> None:

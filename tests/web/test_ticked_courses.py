@@ -20,7 +20,7 @@ from django.test import Client
 
 from spasmcare.record import record_from_dict
 from spasmcare.therapy import confirm_detail, load_protocol
-from spasmcare.web import audit, records
+from spasmcare.web import audit, record_rows, records
 from spasmcare.web.models import Entry, Kind, Patient, Revision, User
 from tests.web.test_course import WHEN, text
 from tests.web.test_doses_given import start_prednisolone, tick, ticks
@@ -61,7 +61,7 @@ def replan(client: Client, patient: Patient, group: str, **extra: str) -> Any:
 
 
 def reads(patient: Patient) -> Any:
-    return record_from_dict(records.record_dict(patient), today=records.today())
+    return record_from_dict(record_rows.record_dict(patient), today=records.today())
 
 
 def dose_section(client: Client, patient: Patient) -> str:

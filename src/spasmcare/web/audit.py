@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.record.io import diary_key, dose_given_key
-from spasmcare.web import records, refresh
+from spasmcare.web import record_rows, records, refresh
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, Revision, User
 
 PATIENT_FIELDS = (
@@ -114,7 +114,7 @@ def lock_patient(patient: Patient) -> None:
 def _checked(
     patient: Patient, kind: str, data: dict[str, Any], exclude: int | None = None
 ) -> dict[str, Any]:
-    if kind in records.SECTIONS:
+    if kind in record_rows.SECTIONS:
         records.check_item(patient, kind, data, exclude=exclude)
     return data
 
@@ -122,7 +122,7 @@ def _checked(
 def check_patient_fields(fields: dict[str, Any]) -> None:
     """Demographics checked by the record validator, errors named by model field."""
     probe = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
-    data = records.record_dict(probe, entries=[])
+    data = record_rows.record_dict(probe, entries=[])
     try:
         from spasmcare.record import record_from_dict
 
@@ -154,14 +154,14 @@ def _check_entries_with(patient: Patient, fields: dict[str, Any]) -> None:
     probe = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
     entries = list(
         Entry.objects.filter(
-            patient=patient, retracted_at__isnull=True, kind__in=list(records.SECTIONS)
+            patient=patient, retracted_at__isnull=True, kind__in=list(record_rows.SECTIONS)
         ).only("kind", "data")
     )
     try:
-        record_from_dict(records.record_dict(probe, entries), today=records.today())
+        record_from_dict(record_rows.record_dict(probe, entries), today=records.today())
     except InputError:
         try:
-            record_from_dict(records.record_dict(patient, entries), today=records.today())
+            record_from_dict(record_rows.record_dict(patient, entries), today=records.today())
         except InputError:
             return
         raise
@@ -416,7 +416,7 @@ def _refuse_unstored_sections(data: dict[str, Any]) -> None:
     unstored = sorted(
         key
         for key, value in data.items()
-        if key not in _HEADER_KEYS and key not in records.KIND_OF_SECTION and value
+        if key not in _HEADER_KEYS and key not in record_rows.KIND_OF_SECTION and value
     )
     if unstored:
         raise InputError(
@@ -470,7 +470,7 @@ def import_record(
         "etiology_detail": e.get("detail") or "",
     }
     items: list[tuple[str, dict[str, Any]]] = []
-    for section, kind in records.KIND_OF_SECTION.items():
+    for section, kind in record_rows.KIND_OF_SECTION.items():
         found = data.get(section, [])
         if kind == "recorded_day":  # one row a day: the domain has expanded the ranges
             found = [{"date": d.isoformat()} for d in sorted(record.recorded_days)]
@@ -553,11 +553,11 @@ def import_fhir(patient: Patient, bundle: Any, user: User | None) -> Any:
 
     lock_patient(patient)
     result = import_observations(
-        records.record_dict(patient), bundle, today=records.today()
+        record_rows.record_dict(patient), bundle, today=records.today()
     )
     for section, item in result.added:
         create_entry(
-            patient, records.KIND_OF_SECTION[section], item, user, action="import", check=False
+            patient, record_rows.KIND_OF_SECTION[section], item, user, action="import", check=False
         )
     if result.added:  # the whole merged record was checked: it is checked as it now stands
         Patient.objects.filter(pk=patient.pk).update(

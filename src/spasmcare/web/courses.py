@@ -20,6 +20,10 @@ Nothing here computes a clinical result: plans come from :mod:`spasmcare.therapy
 answer from :func:`spasmcare.measures.response.spasms_continuing_day7`. Functions that take
 ``entries`` use the rows given (the patient's live entries of every kind) and make no query of
 their own; a rebuilt plan is kept per process under its inputs (:func:`saved_plans`).
+
+The family's medicine calendar (:func:`family_runs`) groups the plan's family days given the
+same way into one row, each dose in the family's words (:func:`spasmcare.therapy.export.
+given_text`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +45,10 @@ from spasmcare.plain import day_text
 from spasmcare.record import Record
 from spasmcare.therapy import CoursePlan, Protocol, day7_decision_id, load_protocol, plan_course
 from spasmcare.therapy.course_record import dose_steps, drugs
+from spasmcare.therapy.dosing import mark_note
+from spasmcare.therapy.export import family_product, given_text
 from spasmcare.therapy.monitoring import MonitoringItem
+from spasmcare.therapy.schedule import FAMILY_PENDING
 from spasmcare.web import computed, records
 from spasmcare.web.models import Entry, Kind, Patient
 
@@ -553,3 +560,94 @@ def day7_review(
 def steps_by_drug(plan: CoursePlan) -> list[tuple[str, list[Any]]]:
     """The plan's dose steps, drug by drug (see :func:`spasmcare.therapy.course_record`)."""
     return [(drug, dose_steps(plan, drug)) for drug in drugs(plan)]
+
+
+def family_runs(
+    family: dict[str, Any], pending: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Consecutive days given the same way, as one row (the family's calendar).
+
+    ``pending`` maps a date (ISO) to the drugs whose dose that day awaits the clinic (the
+    plan's ``pending``); such days are still medicine days, never "no medicine", and
+    consecutive ones with the same drugs make one row like any other run."""
+    pending = pending or {}
+    runs: list[dict[str, Any]] = []
+    for day in family["days"]:
+        doses = [
+            (
+                d["drug"],
+                d.get("mg", d.get("units")),
+                "mg" if "mg" in d else "units",
+                d["volume_ml"],
+                d["route"],
+                family_product(d["product"]),
+                d.get("measured_mg", d.get("measured_units")),
+                d.get("grade", ""),
+                d.get("concentration"),
+            )
+            for d in day["doses"]
+        ]
+        groups: dict[tuple[Any, ...], list[str]] = {}
+        for key, d in zip(doses, day["doses"], strict=True):
+            groups.setdefault(key, []).append(d["time"])
+        content = tuple(sorted((k, tuple(v)) for k, v in groups.items()))
+        notes = tuple(day["notes"])
+        awaiting = tuple(pending.get(day["date"], ()))
+        # a note about one day (a review, the last dose) keeps its day on a row of its own;
+        # the "ask the clinic" note of days awaiting the clinic is the same every such day
+        same_every_day = not notes or (
+            bool(awaiting) and all(n.endswith(FAMILY_PENDING) for n in notes)
+        )
+        when = date.fromisoformat(day["date"])
+        last = runs[-1] if runs else None
+        if (
+            last
+            and last["content"] == content
+            and last["notes"] == notes
+            and last["pending"] == awaiting
+            and same_every_day
+            and last["to"] + timedelta(days=1) == when
+        ):
+            last["to"] = when
+            last["days"] += 1
+            continue
+        runs.append(
+            {
+                "from": when,
+                "to": when,
+                "days": 1,
+                "content": content,
+                "notes": notes,
+                "pending": awaiting,
+                "other_notes": [n for n in notes if not n.endswith(FAMILY_PENDING)],
+                "doses": [
+                    {
+                        "drug": k[0],
+                        "amount": k[1],
+                        "unit": k[2],
+                        "ml": k[3],
+                        "route": k[4],
+                        "product": k[5],
+                        # what the measured liquid holds, when the syringe mark differs
+                        # from the dose (therapy.dosing.measurable_volume)
+                        "gives": k[6] if k[6] is not None and k[6] != k[1] else None,
+                        "grade": k[7],
+                        "concentration": k[8],
+                        "times": times,
+                        # the family's words: "20 mg = 2 mL of 10 mg/mL at 08:00, 14:00"
+                        "text": given_text(
+                            k[6] if k[3] is not None and k[6] is not None else k[1],
+                            "U" if k[2] == "units" else k[2],
+                            k[3],
+                            k[8],
+                            times,
+                        ),
+                        "mark_note": mark_note(
+                            k[1], "U" if k[2] == "units" else k[2], k[3], k[8]
+                        ) if k[3] is not None and k[8] else "",
+                    }
+                    for k, times in content
+                ],
+            }
+        )
+    return runs

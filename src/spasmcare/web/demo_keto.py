@@ -5,15 +5,15 @@ Registered in :data:`spasmcare.web.demo.AFTER_IMPORT`. For an infant with
 planner page does, through the keto view module's own functions:
 
 1. the diet inputs become the planner's prescription inputs (:func:`planner_inputs`), checked by
-   the planner's form and turned into the domain prescription (:func:`views.keto.compute`);
+   the planner's form and turned into the domain prescription (:func:`keto_plan.compute`);
 2. formula-fed infants (``feed: True``) get a feed of a specialty formula of the food table,
    solved by the domain feed solver (:func:`spasmcare.web.keto_feed.feed_result`); the other
    infants get one
    meal per prescribed meal, each from a set of ordinary foods of the food table solved to the
-   meal's target (:func:`views.keto.meal_result`), the next set of :data:`MEAL_SETS` being tried
+   meal's target (:func:`keto_plan.meal_result`), the next set of :data:`MEAL_SETS` being tried
    when the solver finds a set infeasible;
 3. the plan is re-checked exactly as the save view checks it (``compute(..., solve=False)`` and
-   :attr:`views.keto.Plan.saveable`) and stored with :func:`views.keto.plan_data` through
+   :attr:`keto_plan.Plan.saveable`) and stored with :func:`keto_plan.plan_data` through
    :func:`spasmcare.web.audit.create_entry`, as the ``dietitian`` login.
 
 Nothing is solved or checked here: the food sets are the demo's choice (like the rest of the
@@ -37,7 +37,7 @@ from typing import Any
 from spasmcare.demo import DemoInfant
 from spasmcare.errors import InputError
 from spasmcare.foods import FoodTable, default_table
-from spasmcare.web import audit
+from spasmcare.web import audit, keto_plan
 from spasmcare.web.keto_common import meal_targets
 from spasmcare.web.keto_feed import feed_result
 from spasmcare.web.keto_forms import (
@@ -49,7 +49,6 @@ from spasmcare.web.keto_forms import (
     medications_of,
 )
 from spasmcare.web.models import Kind, Patient, User
-from spasmcare.web.views import keto as keto_views
 
 log = logging.getLogger(__name__)
 
@@ -147,15 +146,15 @@ def planner_inputs(keto: Mapping[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-def _prescribed(inputs: dict[str, Any], table: FoodTable) -> keto_views.Plan:
-    plan = keto_views.compute(inputs, [], FeedState(), solve=False, table=table, assess_day=False)
+def _prescribed(inputs: dict[str, Any], table: FoodTable) -> keto_plan.Plan:
+    plan = keto_plan.compute(inputs, [], FeedState(), solve=False, table=table, assess_day=False)
     if plan.rx is None or plan.errors:
         fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in plan.form.errors.items())
         raise NoPlan(f"the prescription does not read ({fields or 'see the planner'})")
     return plan
 
 
-def _feed(keto: Mapping[str, Any], plan: keto_views.Plan, table: FoodTable) -> FeedState:
+def _feed(keto: Mapping[str, Any], plan: keto_plan.Plan, table: FoodTable) -> FeedState:
     assert plan.rx is not None
     resolution = plan.form.cleaned_data["resolution"]
     reasons = []
@@ -173,7 +172,7 @@ def _feed(keto: Mapping[str, Any], plan: keto_views.Plan, table: FoodTable) -> F
     raise NoPlan("no feed solved: " + ("; ".join(reasons) or f"no formula for {plan.rx.diet}"))
 
 
-def _mct_oil(plan: keto_views.Plan, index: int, resolution: float) -> dict[str, Any] | None:
+def _mct_oil(plan: keto_plan.Plan, index: int, resolution: float) -> dict[str, Any] | None:
     """MCT oil locked at the meal's share of the day's prescribed oil, in whole scale steps."""
     assert plan.rx is not None
     oil = plan.rx.details.get("mct_oil_g")
@@ -183,7 +182,7 @@ def _mct_oil(plan: keto_views.Plan, index: int, resolution: float) -> dict[str, 
     return {"food": MCT_OIL, "grams": grams, "locked": True}
 
 
-def _meals(plan: keto_views.Plan, table: FoodTable) -> list[MealState]:
+def _meals(plan: keto_plan.Plan, table: FoodTable) -> list[MealState]:
     """One solved meal per prescribed meal, each from the first food set that solves (sets
     not yet used first, so the meals differ)."""
     rx = plan.rx
@@ -206,7 +205,7 @@ def _meals(plan: keto_views.Plan, table: FoodTable) -> list[MealState]:
             oil = _mct_oil(plan, index, c["resolution"])
             if oil is not None:
                 items.insert(0, oil)
-            result = keto_views.meal_result(
+            result = keto_plan.meal_result(
                 table,
                 MealState(spec.name, items),
                 target,
@@ -244,11 +243,11 @@ def plan_for(keto: Mapping[str, Any], table: FoodTable | None = None) -> dict[st
     except InputError as exc:
         raise NoPlan(f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}") from None
     # the save view's check, on the plan as it would be posted
-    checked = keto_views.compute(inputs, meals, feed, solve=False, table=table, assess_day=False)
+    checked = keto_plan.compute(inputs, meals, feed, solve=False, table=table, assess_day=False)
     if not checked.saveable:
         problems = [f"{m['name']}: {m['status']}" for m in checked.meals]
         raise NoPlan(f"the plan does not pass the save check ({'; '.join(problems)})")
-    return keto_views.plan_data(checked)
+    return keto_plan.plan_data(checked)
 
 
 def demo_keto_plan(patient: Patient, infant: DemoInfant, user: User) -> None:

@@ -25,6 +25,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def error_text(exc: InputError) -> str:
+    """An input error as one sentence for a page: the field, the value and what is accepted."""
+    return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
+
+
 def show_error(form: forms.Form, exc: InputError) -> None:
     """Put a domain ``InputError`` beside the form field it names (or on top of the form)."""
     name = exc.field.split(".")[0].split("[")[0]

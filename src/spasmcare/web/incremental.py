@@ -36,7 +36,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.record import FORMAT, SCHEMA_VERSION, Record, record_from_stored
-from spasmcare.web import records
+from spasmcare.web import record_rows, resilience
 from spasmcare.web.models import Entry, Kind, Patient
 
 #: Patients whose state a worker keeps (least recently used dropped). A software setting.
@@ -100,8 +100,8 @@ def _put(pk: int, state: _State) -> None:
 
 def _header(patient: Patient) -> tuple[Any, ...]:
     return (
-        tuple(sorted(records.patient_section(patient).items())),
-        tuple(sorted(records.etiology_section(patient).items())),
+        tuple(sorted(record_rows.patient_section(patient).items())),
+        tuple(sorted(record_rows.etiology_section(patient).items())),
     )
 
 
@@ -136,7 +136,7 @@ def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False
         data_version=patient.data_version,
         entries=entries,
         changed=old.changed | frozenset(wanted),
-        dropped=old.dropped or any(kept[pk].kind in records.SECTIONS for pk in gone),
+        dropped=old.dropped or any(kept[pk].kind in record_rows.SECTIONS for pk in gone),
     )
 
 
@@ -150,7 +150,7 @@ def live_entries(patient: Patient) -> list[Entry]:
 
 def _record_entries(state: _State) -> list[Entry]:
     found = state.entries
-    return [found[pk] for pk in sorted(found) if found[pk].kind in records.SECTIONS]
+    return [found[pk] for pk in sorted(found) if found[pk].kind in record_rows.SECTIONS]
 
 
 def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Record | None:
@@ -165,7 +165,7 @@ def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Recor
         (state.entries[pk] for pk in state.changed if pk in state.entries),
         key=lambda e: e.pk,
     )
-    new = [e for e in new if e.kind in records.SECTIONS]
+    new = [e for e in new if e.kind in record_rows.SECTIONS]
     if not new:
         return old
     if new[0].pk <= state.record_max or any(e.version != 1 for e in new):
@@ -177,11 +177,12 @@ def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Recor
     doc: dict[str, Any] = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
-        "patient": records.patient_section(patient),
-        "etiology": records.etiology_section(patient),
+        "patient": record_rows.patient_section(patient),
+        "etiology": record_rows.etiology_section(patient),
     }
     for e in new:
-        doc.setdefault(records.SECTIONS[e.kind], []).append(records.section_item(e.kind, e.data))
+        section = record_rows.SECTIONS[e.kind]
+        doc.setdefault(section, []).append(record_rows.section_item(e.kind, e.data))
     if same_day:
         doc["diary"] = [*same_day, *doc.get("diary", [])]
     counts["parsed"] += len(new) + len(same_day)
@@ -220,8 +221,6 @@ def read(
     appending new taps and readings to the record read before (see the module's docstring).
     ``listed_now``: :func:`live_entries` was called for the patient just before. Raises
     ``InputError`` as that function does."""
-    from spasmcare.web import resilience
-
     # not trusted: every stored row is fetched and checked again (it may have been changed
     # around the validator), as the full check always did
     kept = _get(patient.pk) if trusted else None
@@ -245,7 +244,7 @@ def read(
     state.record = None if aside else record
     state.diary_days = _diary_days(state, appended)
     pks = [pk for pk in state.changed if pk in state.entries] if appended else state.entries
-    ids = [pk for pk in pks if state.entries[pk].kind in records.SECTIONS]
+    ids = [pk for pk in pks if state.entries[pk].kind in record_rows.SECTIONS]
     state.record_max = max([state.record_max if appended else 0, *ids])
     state.changed, state.dropped = frozenset(), False
     _put(patient.pk, state)

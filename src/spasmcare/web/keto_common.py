@@ -14,10 +14,6 @@ from spasmcare.keto.solver import MealTarget, Tolerances
 TOLERANCES = Tolerances()
 
 
-def message(exc: InputError) -> str:
-    return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
-
-
 def meal_targets(
     rx: Prescription, medications: list[Any]
 ) -> tuple[list[MealTarget | None], CarbBudget | None, dict[str, Any] | None]:

@@ -19,7 +19,8 @@ from spasmcare.keto.portions import LABELLED_FROM_1_YEAR, label_age_warnings
 from spasmcare.keto.prescription import Prescription
 from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, check_protein
 from spasmcare.keto.solver import diagnosis
-from spasmcare.web.keto_common import TOLERANCES, message
+from spasmcare.web.forms import error_text
+from spasmcare.web.keto_common import TOLERANCES
 from spasmcare.web.keto_forms import FeedState
 
 #: Products offered to an unsolved feed, each tried by re-solving (spasmcare.keto.advice): a
@@ -83,7 +84,7 @@ def feed_result(
         target = FeedTarget(rx.ratio, rx.kcal, volume, feed.feeds, held)
         plan = solve_feed(ingredients, target, powder_resolution_g=resolution, **options)
     except InputError as exc:
-        out["status"], out["reason"] = "error", message(exc)
+        out["status"], out["reason"] = "error", error_text(exc)
         return out, None
     data = plan.to_dict()
     out.update(status=plan.status, reason=plan.reason, plan=data)

@@ -33,6 +33,7 @@ from spasmcare.keto.solver import RESOLUTIONS_G
 from spasmcare.plain import label
 from spasmcare.record import Record
 from spasmcare.web import keto_supplements
+from spasmcare.web.forms import error_text
 
 DIET_LABELS = {
     "classic": "Classic ketogenic (dietary units)",
@@ -565,7 +566,7 @@ def meals_from_post(post: Mapping[str, Any], count: int) -> list[MealState]:
             try:
                 grams = parse_grams(post.get(f"m{i}_{j}_grams"), f"grams of {food}")
             except InputError as exc:
-                meal.error = f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
+                meal.error = error_text(exc)
                 grams = None
             meal.items.append(
                 {"food": food, "grams": grams, "locked": _truthy(post.get(f"m{i}_{j}_lock"))}
@@ -663,5 +664,5 @@ def feed_from_post(post: Mapping[str, Any]) -> FeedState:
             )
             feed.ingredients.append({"food": food, "kind": kind, "fixed_per_day": fixed})
     except InputError as exc:
-        feed.error = f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
+        feed.error = error_text(exc)
     return feed

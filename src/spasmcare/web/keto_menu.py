@@ -11,7 +11,8 @@ from spasmcare.keto.menus import meal_alternatives, plan_rotation, shopping_list
 from spasmcare.keto.portions import PortionRules, default_rules, suitable
 from spasmcare.keto.solver import MealFood
 from spasmcare.web import records
-from spasmcare.web.keto_common import TOLERANCES, meal_targets, message
+from spasmcare.web.forms import error_text
+from spasmcare.web.keto_common import TOLERANCES, meal_targets
 from spasmcare.web.keto_forms import (
     PrescriptionForm,
     build_prescription,
@@ -97,7 +98,7 @@ def saved_menu(patient: Patient, entry: Entry) -> dict[str, Any] | None:
                 names=meal_names[:per_day],
             )
         except InputError as exc:
-            return {"error": message(exc)}
+            return {"error": error_text(exc)}
         data = menu.to_dict()
         grid: dict[int, list[dict[str, Any]]] = {}
         for m in data["meals"]:

@@ -26,22 +26,12 @@ from spasmcare.record import (
     record_from_dict,
     record_to_dict,
 )
+from spasmcare.record.plausibility import record_warnings
+from spasmcare.web import computed, incremental
 from spasmcare.web.models import Entry, Kind, Patient
+from spasmcare.web.record_rows import SECTIONS, patient_section, section_item
+from spasmcare.web.resilience import SetAside
 
-#: Entry kind -> record section.
-SECTIONS: dict[str, str] = {
-    Kind.DIARY: "diary",
-    Kind.RECORDED_DAY: "recorded_days",
-    Kind.TREATMENT: "treatments",
-    Kind.DIET: "diet_periods",
-    Kind.EEG: "eegs",
-    Kind.GROWTH: "growth",
-    Kind.LAB: "labs",
-    Kind.VITALS: "vitals",
-    Kind.ADVERSE: "adverse_events",
-    Kind.DOSE_GIVEN: "doses_given",
-}
-KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 #: Kinds whose items name each other by id (a treatment's or diet period's ``id``, the course a
 #: treatment ``continues``, an adverse event's ``treatment``): an item of these kinds is checked
 #: together with the patient's other live items of them, so a duplicate id or a reference to an
@@ -85,65 +75,41 @@ def is_checked(patient: Patient) -> bool:
     )
 
 
-def patient_section(p: Patient) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": p.record_id,
-        "name": p.name,
-        "birth_date": p.birth_date.isoformat(),
-        "sex": p.sex,
-        "gestation_weeks": p.gestation_weeks,
-        "gestation_days": p.gestation_days,
-    }
-    if p.onset_date:
-        out["onset_date"] = p.onset_date.isoformat()
-    return out
-
-
-def etiology_section(p: Patient) -> dict[str, Any]:
-    out: dict[str, Any] = {"category": p.etiology_category}
-    if p.etiology_gene:
-        out["gene"] = p.etiology_gene
-    if p.etiology_detail:
-        out["detail"] = p.etiology_detail
-    return out
-
-
-def section_item(kind: str, data: dict[str, Any]) -> Any:
-    """The record item of an entry (a recorded day is stored as ``{"date": ...}``)."""
-    return data["date"] if kind == Kind.RECORDED_DAY else data
-
-
-def record_dict(patient: Patient, entries: list[Entry] | None = None) -> dict[str, Any]:
-    """The patient's live (not retracted) record entries as a record-format dict."""
-    if entries is None:
-        entries = list(
-            Entry.objects.filter(
-                patient=patient, retracted_at__isnull=True, kind__in=list(SECTIONS)
-            ).only("kind", "data", "day")
-        )
-    out: dict[str, Any] = {
-        "format": FORMAT,
-        "schema_version": SCHEMA_VERSION,
-        "patient": patient_section(patient),
-        "etiology": etiology_section(patient),
-    }
-    for e in entries:
-        if e.kind in SECTIONS:
-            out.setdefault(SECTIONS[e.kind], []).append(section_item(e.kind, e.data))
-    return out
-
-
 def load_record(patient: Patient, on: date | None = None) -> Record:
     """The patient's domain record, cached per (patient, data version, day)."""
     on = on or today()
     key = f"record:{patient.pk}:{patient.data_version}:{on.isoformat()}"
     record = cache.get(key)
     if record is None:
-        from spasmcare.web import resilience  # an entry the validator refuses is set aside
-
-        record = resilience.read_patient(patient, on)
+        record = _read_patient(patient, on)
         cache.set(key, record, 3600)
     return record
+
+
+def _aside_key(patient: Patient, on: date) -> str:
+    return f"set-aside:{patient.pk}:{patient.data_version}:{on.isoformat()}"
+
+
+def _read_patient(patient: Patient, on: date) -> Record:
+    """The patient's live record, an entry the validator refuses set aside
+    (:mod:`spasmcare.web.resilience`); what was set aside is kept in the cache for
+    :func:`set_aside` (per data version, so an edit refreshes it)."""
+    record, aside = incremental.read(patient, on)
+    cache.set(_aside_key(patient, on), aside, 3600)
+    return record
+
+
+def set_aside(patient: Patient, on: date | None = None) -> list[SetAside]:
+    """The entries left out of the patient's record (empty when all read)."""
+    on = on or today()
+    found = cache.get(_aside_key(patient, on))
+    if found is None:
+        try:
+            _read_patient(patient, on)
+        except InputError:
+            return []
+        found = cache.get(_aside_key(patient, on)) or []
+    return list(found)
 
 
 def cached(
@@ -153,8 +119,6 @@ def cached(
     and shared by every worker (:func:`spasmcare.web.computed.view`). ``stamp``: what the view
     depends on when that is less than the whole record (then a write of anything else does
     not recompute it)."""
-    from spasmcare.web import computed
-
     on = on or today()
     return computed.view(patient, name, stamp or computed.data_stamp(patient, on), build)
 
@@ -211,6 +175,31 @@ def check_item(
     except InputError as exc:
         raise InputError(_item_field(section, exc.field), exc.value, exc.accepted) from None
     return data
+
+
+def item_warnings(patient: Patient, kind: str, data: dict[str, Any]) -> list[str]:
+    """The "check this value" warnings of one saved item (its values outside their soft
+    range), worded for a message after saving."""
+    section = SECTIONS.get(kind)
+    if section is None:
+        return []
+    minimal: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "patient": patient_section(patient),
+        section: [section_item(kind, data)],
+    }
+    try:
+        record = record_from_dict(minimal, today=today())
+    except InputError:
+        return []  # an item linked to others: the dashboard lists its warnings
+    prefix = f"{section}[0]"
+    return [
+        f"Saved, but check this value: {w.field[len(prefix) + 1 :] or w.field} = {w.value}: "
+        f"{w.text}"
+        for w in record_warnings(record)
+        if w.field.startswith(prefix)
+    ]
 
 
 def versions_text(entries: list[Entry]) -> str:

@@ -16,13 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
-
 from spasmcare.errors import InputError
-from spasmcare.record import FORMAT, SCHEMA_VERSION, Record, record_from_dict, record_from_stored
+from spasmcare.record import Record, record_from_dict, record_from_stored
 from spasmcare.record.io import diary_key
-from spasmcare.record.plausibility import record_warnings
-from spasmcare.web import records
+from spasmcare.web import record_rows
 from spasmcare.web.models import Entry, Kind, Patient
 
 #: Entries set aside before the record is declared unreadable (software setting).
@@ -50,7 +47,7 @@ def _blame(exc: InputError, entries: list[Entry]) -> Entry | None:
     found = _INDEXED.match(exc.field)
     if found is None:
         return None
-    kind = records.KIND_OF_SECTION.get(found["section"])
+    kind = record_rows.KIND_OF_SECTION.get(found["section"])
     if kind is None:
         return None
     same = [e for e in entries if e.kind == kind]
@@ -74,7 +71,7 @@ def read_entries(
     aside: list[SetAside] = []
     seen: dict[tuple[Any, ...], Entry] = {}
     for e in entries:
-        if e.kind not in records.SECTIONS:
+        if e.kind not in record_rows.SECTIONS:
             continue
         if e.kind == Kind.DIARY and isinstance(e.data, dict):
             first = seen.setdefault(diary_key(e.data), e)
@@ -95,7 +92,7 @@ def read_entries(
     while True:
         try:
             read = record_from_stored if trusted else record_from_dict
-            return read(records.record_dict(patient, kept), today=on), aside
+            return read(record_rows.record_dict(patient, kept), today=on), aside
         except InputError as exc:
             bad = _blame(exc, kept)
             if bad is None or len(aside) - duplicates >= MAX_SET_ASIDE:
@@ -117,55 +114,3 @@ def _unrecord_day(kept: list[Entry], left_out: Entry) -> list[Entry]:
     recorded, so it can never read as spasm-free (a day not recorded is unknown)."""
     day = _day_text(left_out)
     return [e for e in kept if not (e.kind == Kind.RECORDED_DAY and _day_text(e) == day)]
-
-
-def _key(patient: Patient, on: date) -> str:
-    return f"set-aside:{patient.pk}:{patient.data_version}:{on.isoformat()}"
-
-
-def read_patient(patient: Patient, on: date) -> Record:
-    """The patient's live record for ``records.load_record``; what was set aside is kept in
-    the cache for :func:`set_aside` (per data version, so an edit refreshes it)."""
-    from spasmcare.web import incremental  # it reads through read_entries
-
-    record, aside = incremental.read(patient, on)
-    cache.set(_key(patient, on), aside, 3600)
-    return record
-
-
-def set_aside(patient: Patient, on: date | None = None) -> list[SetAside]:
-    """The entries left out of the patient's record (empty when all read)."""
-    on = on or records.today()
-    found = cache.get(_key(patient, on))
-    if found is None:
-        try:
-            read_patient(patient, on)
-        except InputError:
-            return []
-        found = cache.get(_key(patient, on)) or []
-    return list(found)
-
-
-def item_warnings(patient: Patient, kind: str, data: dict[str, Any]) -> list[str]:
-    """The "check this value" warnings of one saved item (its values outside their soft
-    range), worded for a message after saving."""
-    section = records.SECTIONS.get(kind)
-    if section is None:
-        return []
-    minimal: dict[str, Any] = {
-        "format": FORMAT,
-        "schema_version": SCHEMA_VERSION,
-        "patient": records.patient_section(patient),
-        section: [records.section_item(kind, data)],
-    }
-    try:
-        record = record_from_dict(minimal, today=records.today())
-    except InputError:
-        return []  # an item linked to others: the dashboard lists its warnings
-    prefix = f"{section}[0]"
-    return [
-        f"Saved, but check this value: {w.field[len(prefix) + 1 :] or w.field} = {w.value}: "
-        f"{w.text}"
-        for w in record_warnings(record)
-        if w.field.startswith(prefix)
-    ]

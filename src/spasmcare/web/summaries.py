@@ -37,7 +37,16 @@ from spasmcare.measures.cohort import cohort_rows
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
 from spasmcare.therapy.protocol import resolve_protocols_dir
-from spasmcare.web import audit, clinic, computed, courses, incremental, records, resilience
+from spasmcare.web import (
+    audit,
+    clinic,
+    computed,
+    courses,
+    incremental,
+    record_rows,
+    records,
+    resilience,
+)
 from spasmcare.web.models import Entry, Patient, PatientSummary
 
 log = logging.getLogger(__name__)
@@ -115,7 +124,7 @@ def _compute(
             found, aside = incremental.read(patient, on, trusted=checked, listed_now=True)
         else:
             record_entries = sorted(
-                (e for e in entries if e.kind in records.SECTIONS), key=lambda e: e.pk or 0
+                (e for e in entries if e.kind in record_rows.SECTIONS), key=lambda e: e.pk or 0
             )
             found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
     except InputError as exc:
@@ -186,15 +195,20 @@ def _store(rows: list[PatientSummary]) -> None:
 
 
 def stored(
-    patients: list[Patient], on: date | None = None, *, every_live: bool = False
+    patients: list[Patient],
+    on: date | None = None,
+    *,
+    every_live: bool = False,
+    current: clinic.Clinic | None = None,
 ) -> dict[int, PatientSummary]:
     """The current summary row of each patient (by pk), computing the missing or stale ones.
 
     ``every_live``: ``patients`` are all live patients (the cohort), fetched without an ``IN``
     list. The rows returned for computed patients are not re-read from the database.
+    ``current``: the clinic's settings when the caller has read them already.
     """
     on = on or records.today()
-    current = clinic.current()  # one read of the clinic's settings for every patient
+    current = current or clinic.current()  # one read of the clinic's settings for every patient
     stamp = clinic_stamp(current)
     if every_live:
         query = PatientSummary.objects.filter(patient__retracted_at__isnull=True)
@@ -270,11 +284,14 @@ def compute_one(patient: Patient) -> None:
     stored([patient])
 
 
-def summaries(patients: list[Patient], on: date | None = None) -> dict[int, dict[str, Any]]:
+def summaries(
+    patients: list[Patient], on: date | None = None, *, current: clinic.Clinic | None = None
+) -> dict[int, dict[str, Any]]:
     """The patient-list summary of each patient (by pk): ``alerts``, ``problem`` (why the
-    record does not read, else None), ``current`` (therapy in force), ``last_diary`` (date)."""
+    record does not read, else None), ``current`` (therapy in force), ``last_diary`` (date).
+    ``current``: the clinic's settings when the caller has read them already."""
     out: dict[int, dict[str, Any]] = {}
-    for pk, row in stored(patients, on).items():
+    for pk, row in stored(patients, on, current=current).items():
         summary = dict(row.summary)
         last = summary.get("last_diary")
         summary["last_diary"] = date.fromisoformat(last) if last else None
@@ -287,16 +304,24 @@ def alerts_for(patient: Patient) -> list[dict[str, Any]]:
     return alerts
 
 
-def status_for(patient: Patient) -> dict[str, Any] | None:
+def status_for(
+    patient: Patient, current: clinic.Clinic | None = None
+) -> dict[str, Any] | None:
     """The patient's status today (:func:`spasmcare.measures.status.patient_status`, as
-    stored for the patient list): None when the record cannot be read."""
-    status: dict[str, Any] | None = summaries([patient])[patient.pk].get("status")
+    stored for the patient list): None when the record cannot be read. ``current``: the
+    clinic's settings when the caller has read them already."""
+    status: dict[str, Any] | None = summaries([patient], current=current)[patient.pk].get(
+        "status"
+    )
     return status
 
 
-def patient_rows(patients: list[Patient]) -> list[dict[str, Any]]:
-    """One row per patient for the list, most urgent alerts first."""
-    sums = summaries(patients)
+def patient_rows(
+    patients: list[Patient], current: clinic.Clinic | None = None
+) -> list[dict[str, Any]]:
+    """One row per patient for the list, most urgent alerts first. ``current``: the clinic's
+    settings when the caller has read them already."""
+    sums = summaries(patients, current=current)
     order = {"urgent": 0, "review": 1, "info": 2}
     rows = [{"patient": p} | sums[p.pk] for p in patients]
     rows.sort(

@@ -9,6 +9,7 @@ from spasmcare.web.views import (
     cohort,
     course,
     family,
+    family_print,
     interop,
     keto,
     patients,
@@ -76,7 +77,7 @@ urlpatterns = [
     path("family/<int:pid>/log/", family.log, name="family_log"),
     path("family/<int:pid>/video/", family.video_upload, name="family_video"),
     path("patients/<int:pid>/videos/<uuid:key>/", family.video, name="video"),
-    path("patients/<int:pid>/print/<str:page>/", family.printable, name="family_print"),
+    path("patients/<int:pid>/print/<str:page>/", family_print.printable, name="family_print"),
     # outcomes
     path("cohort/", cohort.cohort, name="cohort"),
     path("cohort.csv", cohort.cohort_csv, name="cohort_csv"),

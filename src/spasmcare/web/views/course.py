@@ -25,18 +25,14 @@ from spasmcare.record import Record
 from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
 from spasmcare.therapy.course_record import drugs, ended_item, record_treatment
-from spasmcare.therapy.dosing import mark_note
-from spasmcare.therapy.export import family_product, given_text
 from spasmcare.therapy.monitoring import family_checks
 from spasmcare.therapy.protocol import all_versions, default_version
-from spasmcare.therapy.schedule import FAMILY_PENDING
-from spasmcare.web import audit, course_confirm, courses, records
+from spasmcare.web import audit, course_confirm, courses, family_today, records
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
 from spasmcare.web.course_forms import PlannerForm, TickForm
 from spasmcare.web.courses import SavedCourse
 from spasmcare.web.models import Entry, Kind, Patient
-from spasmcare.web.views import family as family_view
 
 #: Short course-id prefixes of the drugs of the bundled protocols (others: first letters).
 ID_PREFIX = {
@@ -557,97 +553,6 @@ def monitoring_tick(request: HttpRequest, pid: int) -> HttpResponse:
 # --- printable family pages --------------------------------------------------------------
 
 
-def _print_runs(
-    family: dict[str, Any], pending: dict[str, list[str]] | None = None
-) -> list[dict[str, Any]]:
-    """Consecutive days given the same way, as one row (the family's calendar).
-
-    ``pending`` maps a date (ISO) to the drugs whose dose that day awaits the clinic (the
-    plan's ``pending``); such days are still medicine days, never "no medicine", and
-    consecutive ones with the same drugs make one row like any other run."""
-    pending = pending or {}
-    runs: list[dict[str, Any]] = []
-    for day in family["days"]:
-        doses = [
-            (
-                d["drug"],
-                d.get("mg", d.get("units")),
-                "mg" if "mg" in d else "units",
-                d["volume_ml"],
-                d["route"],
-                family_product(d["product"]),
-                d.get("measured_mg", d.get("measured_units")),
-                d.get("grade", ""),
-                d.get("concentration"),
-            )
-            for d in day["doses"]
-        ]
-        groups: dict[tuple[Any, ...], list[str]] = {}
-        for key, d in zip(doses, day["doses"], strict=True):
-            groups.setdefault(key, []).append(d["time"])
-        content = tuple(sorted((k, tuple(v)) for k, v in groups.items()))
-        notes = tuple(day["notes"])
-        awaiting = tuple(pending.get(day["date"], ()))
-        # a note about one day (a review, the last dose) keeps its day on a row of its own;
-        # the "ask the clinic" note of days awaiting the clinic is the same every such day
-        same_every_day = not notes or (
-            bool(awaiting) and all(n.endswith(FAMILY_PENDING) for n in notes)
-        )
-        when = date.fromisoformat(day["date"])
-        last = runs[-1] if runs else None
-        if (
-            last
-            and last["content"] == content
-            and last["notes"] == notes
-            and last["pending"] == awaiting
-            and same_every_day
-            and last["to"] + timedelta(days=1) == when
-        ):
-            last["to"] = when
-            last["days"] += 1
-            continue
-        runs.append(
-            {
-                "from": when,
-                "to": when,
-                "days": 1,
-                "content": content,
-                "notes": notes,
-                "pending": awaiting,
-                "other_notes": [n for n in notes if not n.endswith(FAMILY_PENDING)],
-                "doses": [
-                    {
-                        "drug": k[0],
-                        "amount": k[1],
-                        "unit": k[2],
-                        "ml": k[3],
-                        "route": k[4],
-                        "product": k[5],
-                        # what the measured liquid holds, when the syringe mark differs
-                        # from the dose (therapy.dosing.measurable_volume)
-                        "gives": k[6] if k[6] is not None and k[6] != k[1] else None,
-                        "grade": k[7],
-                        "concentration": k[8],
-                        "times": times,
-                        # the family's words: "20 mg = 2 mL of 10 mg/mL at 08:00, 14:00"
-                        "text": given_text(
-                            k[6] if k[3] is not None and k[6] is not None else k[1],
-                            "U" if k[2] == "units" else k[2],
-                            k[3],
-                            k[8],
-                            times,
-                        ),
-                        "mark_note": mark_note(
-                            k[1], "U" if k[2] == "units" else k[2], k[3], k[8]
-                        ) if k[3] is not None and k[8] else "",
-                    }
-                    for k, times in content
-                ],
-            }
-        )
-    return runs
-
-
 def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse:
     """The family's printable ``medicines`` or ``monitoring`` page of a saved course (the one
     named by ``?course=``, else the latest). Only family-visible content: nothing the clinic
@@ -665,7 +570,7 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
     ctx: dict[str, Any] = {"patient": patient, "course": course, "page": page}
     if course is None and page == "medicines":
         # no course planned here: the record's doses in force, as the family gives them
-        ctx["record_doses"] = family_view.record_doses_today(patient, records.today())
+        ctx["record_doses"] = family_today.record_doses_today(patient, records.today())
     if course is not None:
         plan = courses.saved_plans(patient, saved).get(course.group)
         if isinstance(plan, CoursePlan):
@@ -677,7 +582,7 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
                 for d in plan.days
                 if d.pending
             }
-            ctx["runs"] = _print_runs(family, awaiting)
+            ctx["runs"] = courses.family_runs(family, awaiting)
             today = records.today()
             if plan.end < today:
                 # the plan ended but the record keeps a drug of it going (no stop, or a later
@@ -689,7 +594,7 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
                 ]
                 ids = {str(e.data["id"]) for e in course.entries}
                 ctx["record_doses"] = [
-                    o for o in family_view.record_doses_today(patient, today)
+                    o for o in family_today.record_doses_today(patient, today)
                     if o["treatment"].id in ids
                 ]
             ctx["advice"] = plan.visible_advice(family=True)

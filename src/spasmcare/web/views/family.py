@@ -1,4 +1,4 @@
-"""The family's phone diary, diary videos, and the printable family pages.
+"""The family's phone diary and diary videos.
 
 Diary rule: a day counts as observed (a ``recorded_day`` entry) when the family logs anything
 on it or taps "No spasms today"; only an observed day without spasms counts as spasm-free in
@@ -21,14 +21,13 @@ tick retracts the user's own tick ("entered by mistake"). The schedule is re-rea
 when the tap arrives, so only a dose on today's schedule is ticked.
 
 Counts per day come from :class:`spasmcare.measures.diary.DiaryView` over the week's entries,
-today's medicines from the saved course plans (:mod:`spasmcare.web.courses`, family version
-of :meth:`spasmcare.therapy.CoursePlan.to_dict`) or the record's dose in force, and the
-warning signs of the ``call`` printout from :func:`spasmcare.report.family.call_the_team`.
+and today's medicines from :mod:`spasmcare.web.family_today` (the saved course plans' family
+version, or the record's dose in force, and the saved keto plan's meals and feed). The family's
+printouts are :mod:`spasmcare.web.views.family_print`.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
@@ -45,19 +44,7 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
-from spasmcare.measures.status import dose_on
-from spasmcare.record.model import DIET_LABELS
-from spasmcare.report.family import (
-    FamilyDose,
-    call_the_team,
-    doses_text,
-    family_doses,
-    in_force,
-    latest_weight,
-)
-from spasmcare.therapy import CoursePlan
-from spasmcare.therapy.export import family_product, plan_dose_given_text
-from spasmcare.web import audit, clinic, courses, records, resilience, uploads
+from spasmcare.web import audit, family_today, records, resilience, uploads
 from spasmcare.web.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.access import current_patient as _patient
 from spasmcare.web.access import current_user as _user
@@ -71,30 +58,16 @@ from spasmcare.web.family_forms import (
     EntryRefForm,
     VideoForm,
 )
-from spasmcare.web.forms import show_error
+from spasmcare.web.forms import error_text, show_error
 from spasmcare.web.models import Entry, Kind, Patient, User, Video
 
 #: Reason given to an entry retracted by "Undo".
 UNDO_REASON = "entered by mistake"
 #: Days shown in the bar strip (today and the six before).
 STRIP_DAYS = 7
-#: Printable pages, in the order of the "all" printout.
-PRINT_PAGES: dict[str, str] = {
-    "medicines": "Medicine schedule",
-    "monitoring": "Monitoring checklist",
-    "meals": "Meal plan",
-    "feed": "Feed recipe",
-    "menu": "7-day menu and shopping list",
-    "call": "When to call the team",
-}
-PRINT_ALL = "all"
 VIDEO_PREFIX = "video:"
 
 
-
-
-def _error_text(exc: InputError) -> str:
-    return f"{exc.field}: {exc.value!r} is not accepted: {exc.accepted}."
 
 
 def _form_errors(form: Any) -> str:
@@ -192,170 +165,8 @@ def _week(
     try:
         week, _ = resilience.read_entries(patient, rows, today)
     except InputError as exc:
-        return rows, ticks, [], _error_text(exc)
+        return rows, ticks, [], error_text(exc)
     return rows, ticks, list(DiaryView(week).days(first, today)), None
-
-
-def _plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | None:
-    """The family version of one plan day, limited to ``drugs`` (None: not a course day)."""
-    for day, plain in zip(plan.to_dict(family=True)["days"], plan.days, strict=True):
-        if day["date"] == on.isoformat():
-            doses = [
-                d | {"product": family_product(d.get("product")), "text": plan_dose_given_text(d)}
-                for d in day["doses"]
-                if d["drug"] in drugs
-            ]
-            # drugs whose dose today awaits the clinic: a medicine day, never "no dose"
-            pending = sorted({p.drug for p in plain.pending if p.drug in drugs})
-            return {"day": day["day"], "doses": doses, "notes": day["notes"], "pending": pending}
-    return None
-
-
-def _medicines(patient: Patient, on: date) -> dict[str, Any]:
-    """Today's medicines (planned courses: the plan's family version; other treatments: the
-    record's dose in force) and the saved keto plan's meals and feed.
-
-    Computed once per state of what it is made of (the live drug courses, diet periods and keto
-    plans, the patient's details, the day and the protocol files), so a diary tap, which
-    changes none of them, does not compute it again.
-    """
-    entries = list(
-        Entry.objects.filter(
-            patient=patient,
-            kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN, Kind.GROWTH],
-            retracted_at__isnull=True,
-        ).order_by("day", "id")
-    )
-
-    def build() -> dict[str, Any]:
-        out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
-        record_items = [
-            e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET, Kind.GROWTH)
-        ]
-        try:
-            record, _ = resilience.read_entries(patient, record_items, on)
-        except InputError as exc:
-            out["problems"].append(_error_text(exc))
-            record = None
-        running = (
-            {t.id for t in record.treatments if in_force(t.start, t.stop, on)}
-            if record is not None
-            else None
-        )
-        saved = courses.saved_courses(entries)
-        plans = courses.saved_plans(patient, saved) if saved else {}
-        shown_ids: set[str] = set()
-        for course in saved:
-            plan = plans.get(course.group)
-            if not isinstance(plan, CoursePlan):
-                out["problems"].append(f"{course.group}: {plan}")
-                shown_ids |= set(course.ids)  # its problem is shown instead of a dose
-                continue
-            if running is not None and not running & set(course.ids):
-                continue  # stopped in the record: the plan's later days are not given
-            today = _plan_day(plan, course.drugs, on)
-            if today is None:
-                # the plan has no day today (it ended, or starts later) while the record
-                # has the course running: the record's dose in force is shown below
-                continue
-            shown_ids |= set(course.ids)
-            out["courses"].append(
-                {
-                    "group": course.group,
-                    "title": plan.title,
-                    "today": today,
-                    "end": plan.end,
-                    # which treatment of the record each drug's dose is (for the "given" tick)
-                    "ids": {drug: str(e.data["id"]) for drug in course.drugs
-                            if (e := course.entry_for(drug)) is not None},
-                }
-            )
-        if record is not None:
-            weighed = latest_weight(record, on)
-            for t in record.treatments:
-                if t.id in shown_ids or not in_force(t.start, t.stop, on):
-                    continue
-                out["others"].append(_record_doses(t, on, weighed))
-            out["diets"] = [
-                {"label": DIET_LABELS.get(d.diet, d.diet), "prescribed_ratio": d.prescribed_ratio}
-                for d in record.diet_periods
-                if in_force(d.start, d.stop, on)
-            ]
-        plans_keto = [e for e in entries if e.kind == Kind.KETO_PLAN]
-        if plans_keto:
-            out["keto"] = _keto_summary(plans_keto[-1])
-        return out
-
-    made_of = ",".join(f"{e.pk}v{e.version}" for e in entries)
-    value: dict[str, Any] = records.cached(
-        patient,
-        "family-today",
-        build,
-        on=on,
-        # the day's doses come from the course plans, which follow the protocol files
-        stamp=f"{on.isoformat()}:p{patient.version}:{courses.protocols_token()}:{made_of}",
-    )
-    return value
-
-
-def record_doses_today(patient: Patient, on: date) -> list[dict[str, Any]]:
-    """The record's doses in force on ``on`` of the treatments without a plan day then, as
-    the family gives them (the "others" of today's medicines)."""
-    return list(_medicines(patient, on)["others"])
-
-
-def _record_doses(
-    treatment: Any, on: date, weighed: tuple[float, date] | None
-) -> dict[str, Any]:
-    """A treatment without a plan day today: the record's dose in force as the family gives
-    it (:func:`spasmcare.report.family.family_doses`, one row per time of day)."""
-    dose = dose_on(treatment, on)
-    weight_kg = weighed[0] if weighed else None
-    doses: list[FamilyDose] = []
-    if dose is not None:
-        try:
-            doses = family_doses(treatment, dose, weight_kg, courses.protocols_dir())
-        except InputError:  # an unusable protocol file: the record's words, split by the team
-            doses = [FamilyDose("", dose.amount, dose.unit, per_day_known=False)]
-    weight_based = dose is not None and dose.unit == "mg/kg/day" and weighed is not None
-    return {
-        "treatment": treatment,
-        "dose": dose,
-        "doses": [
-            {"time": d.time, "text": d.text(), "dose": d, "product": d.product} for d in doses
-        ],
-        "line": doses_text(doses),
-        "weight": (
-            {"kg": f"{weighed[0]:g}", "day": weighed[1]} if weight_based and weighed else None
-        ),
-        "split_known": all(d.per_day_known for d in doses),
-        "volume_known": bool(doses) and all(d.volume_ml is not None for d in doses),
-    }
-
-
-def _keto_summary(entry: Entry) -> dict[str, Any]:
-    """The meals and feed of the saved keto plan as its printout shows them (the keto views
-    re-check the saved amounts; nothing is solved again here)."""
-    from spasmcare.web.views import keto
-
-    inputs, meals, feed = keto.state_from_entry(entry)
-    plan = keto.compute(inputs, meals, feed, solve=False, assess_day=False)
-    feed_plan = plan.feed.get("plan") if plan.feed.get("status") == "solved" else None
-    return {
-        # only meals that still pass the check against the prescription reach the family
-        "meals": [
-            {"name": m["name"], "rows": [r for r in m["rows"] if r["grams"]]}
-            for m in plan.meals
-            if m["rows"] and m["status"] in ("verified", "no target")
-        ],
-        "meals_to_check": [
-            m["name"]
-            for m in plan.meals
-            if m["rows"] and m["status"] not in ("verified", "no target")
-        ],
-        "feed": feed_plan if feed_plan and plan.feed.get("verified") else None,
-        "feed_problem": plan.feed.get("status") != "empty" and not plan.feed.get("verified"),
-    }
 
 
 def _diary_context(
@@ -405,7 +216,9 @@ def _diary_context(
         "nonce": nonce,
         "counts": COUNT_BUTTONS,
         "more_from": MORE_FROM,
-        "medicines": _with_ticks(patient, _medicines(patient, today), today, user, tick_rows),
+        "medicines": _with_ticks(
+            patient, family_today.medicines(patient, today), today, user, tick_rows
+        ),
         "several_children": user.role == "family" and user.children.count() > 1,
     }
 
@@ -429,33 +242,6 @@ def diary(request: HttpRequest, pid: int) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- doses given
-
-
-def _amount_text(dose: dict[str, Any]) -> str:
-    """One dose of the plan's family version as the phone shows it ("10 mg = 1 mL of
-    10 mg/mL"), kept with a tick as what the family saw."""
-    return str(dose.get("text") or plan_dose_given_text(dose))[:200]
-
-
-def _schedule(medicines: dict[str, Any]) -> list[dict[str, Any]]:
-    """Today's doses that can be ticked, from today's medicines (the plan's family version, or
-    the record's dose in force for a medicine without a plan): treatment id, time ("" for a
-    medicine without a time on the schedule), drug and the dose as shown."""
-    rows: list[dict[str, Any]] = []
-    for c in medicines["courses"]:
-        for d in c["today"]["doses"]:
-            treatment = c.get("ids", {}).get(d["drug"])
-            if treatment is not None:
-                rows.append(
-                    {"treatment": treatment, "time": d["time"] or "", "drug": d["drug"],
-                     "dose": _amount_text(d)}
-                )
-    for o in medicines["others"]:
-        t = o["treatment"]
-        for d in o["doses"] or [{"time": "", "text": ""}]:
-            rows.append({"treatment": t.id, "time": d["time"], "drug": t.drug,
-                         "dose": d["text"][:200]})
-    return rows
 
 
 def _ticks_today(
@@ -537,7 +323,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     row = next(
         (
             r
-            for r in _schedule(_medicines(patient, today))
+            for r in family_today.schedule(family_today.medicines(patient, today))
             if r["treatment"] == treatment and r["time"] == time
         ),
         None,
@@ -563,7 +349,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     what = f"{row['drug']}{' ' + time if time else ''}"
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             if (treatment, time) in _ticks_today(patient, today):
                 messages.info(request, f"Already ticked: {what}.")
                 return redirect(back)
@@ -571,7 +357,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
                 patient, Kind.DOSE_GIVEN, item, user, extra={"via": "family diary"}
             )
     except InputError as exc:
-        messages.error(request, f"Nothing was ticked. {_error_text(exc)}")
+        messages.error(request, f"Nothing was ticked. {error_text(exc)}")
         return redirect(back)
     if given:
         messages.success(request, f"Ticked: {what} given.")
@@ -616,11 +402,6 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
 # --------------------------------------------------------------------------- writes
 
 
-def _lock(patient: Patient) -> None:
-    """Serialise diary writes of one child (inside a transaction)."""
-    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True))
-
-
 def _recorded(patient: Patient, day: date) -> Entry | None:
     return Entry.objects.filter(
         patient=patient, kind=Kind.RECORDED_DAY, day=day, retracted_at__isnull=True
@@ -628,8 +409,9 @@ def _recorded(patient: Patient, day: date) -> Entry | None:
 
 
 def _mark_day(patient: Patient, day: date, user: User) -> Entry | None:
-    """Mark ``day`` observed unless it already is (call under :func:`_lock`); the new entry,
-    or None when the day was already marked."""
+    """Mark ``day`` observed unless it already is (call under
+    :func:`spasmcare.web.audit.lock_patient`); the new entry, or None when the day was already
+    marked."""
     if _recorded(patient, day) is not None:
         return None
     return audit.create_entry(
@@ -660,7 +442,7 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
     what = "a single spasm" if count == 1 else f"a cluster of {count} spasms"
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             if nonce and Entry.objects.filter(
                 patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
             ).exists():
@@ -679,7 +461,7 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
                 },
             )
     except InputError as exc:
-        messages.error(request, f"Nothing was saved. {_error_text(exc)}")
+        messages.error(request, f"Nothing was saved. {error_text(exc)}")
         return redirect(_diary_url(patient))
     messages.success(request, f"Saved: {what} at {now:%H:%M}.")
     return redirect(_diary_url(patient, "last"))
@@ -695,7 +477,7 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
     name = "today" if day == records.today() else "yesterday"
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             spasms = sum(
                 int(e.data.get("spasms", 0))
                 for e in Entry.objects.filter(
@@ -704,7 +486,7 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
             )
             made = _mark_day(patient, day, _user(request))
     except InputError as exc:
-        messages.error(request, f"Nothing was saved. {_error_text(exc)}")
+        messages.error(request, f"Nothing was saved. {error_text(exc)}")
         return redirect(_diary_url(patient))
     if spasms:
         messages.warning(
@@ -744,7 +526,7 @@ def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
     day_note = ""
     try:
         with transaction.atomic():
-            _lock(patient)
+            audit.lock_patient(patient)
             audit.retract_entry(target, form.cleaned_data["version"], UNDO_REASON, user)
             made = target.extra.get("made_day") if isinstance(target.extra, dict) else None
             others = Entry.objects.filter(
@@ -873,105 +655,3 @@ def video(request: HttpRequest, pid: int, key: Any) -> HttpResponseBase:
     """A diary video, streamed inline to those who may see the child (never a public URL)."""
     found = get_object_or_404(Video, patient=_patient(request), key=key)
     return uploads.serve_video(request, found)
-
-
-# --------------------------------------------------------------------------- printouts
-
-_MAIN = re.compile(r'<main id="main">(.*)</main>', re.DOTALL)
-
-
-def _main_of(response: HttpResponseBase) -> str:
-    """The page body of a rendered page (what is inside ``<main>`` of ``web/base.html``)."""
-    content = getattr(response, "content", b"").decode("utf-8")
-    found = _MAIN.search(content)
-    return found.group(1) if found else content
-
-
-def _call_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
-    on = records.today()
-    record = records.load_record(patient)
-    entries = list(
-        Entry.objects.filter(
-            patient=patient, kind__in=[Kind.TREATMENT, Kind.KETO_PLAN], retracted_at__isnull=True
-        )
-    )
-    saved = courses.saved_courses(entries)
-    plans = courses.saved_plans(patient, saved) if saved else {}
-    advice: dict[str, list[tuple[str, list[str]]]] = {}
-    for course in saved:
-        plan = plans.get(course.group)
-        if isinstance(plan, CoursePlan):
-            items = [
-                (a.display_text, [plan.sources.get(k, k) for k in a.sources])
-                for a in plan.visible_advice(family=True)
-            ]
-            for tid in course.ids:
-                advice[tid] = items
-    sections = call_the_team(
-        record,
-        on,
-        plan_advice=advice,
-        keto_plan=any(e.kind == Kind.KETO_PLAN for e in entries),
-        protocols_dir=courses.protocols_dir(),
-    )
-    return {
-        "patient": patient,
-        "team": patient.team,
-        "sections": sections,
-        "today": on,
-        "clinic": clinic.current(),
-    }
-
-
-def _print_call(request: HttpRequest, patient: Patient) -> HttpResponse:
-    if not clinic.current().phones_set:
-        # a blank phone is never printed: the sheet waits for the clinic's numbers
-        return render(
-            request,
-            "web/family/print_not_ready.html",
-            {"patient": patient, "title": "When to call the team", "missing": clinic.missing()},
-        )
-    try:
-        context = _call_context(request, patient)
-    except InputError as exc:
-        return render(
-            request, "web/record_problem.html", {"patient": patient, "error": exc}, status=200
-        )
-    return render(request, "web/family/print_call.html", context)
-
-
-def _print_one(request: HttpRequest, patient: Patient, page: str) -> HttpResponseBase:
-    if page == "call":
-        return _print_call(request, patient)
-    if page in ("medicines", "monitoring"):
-        from spasmcare.web.views import course
-
-        return course.printable(request, patient, page)
-    from spasmcare.web.views import keto
-
-    return keto.printable(request, patient, page)
-
-
-def printable(request: HttpRequest, pid: int, page: str) -> HttpResponseBase:
-    """A printable family page: ``all`` or one of :data:`PRINT_PAGES`. Medicines and
-    monitoring come from the course views, meals and feed from the keto views; ``all`` puts
-    every page in one printout, each starting on a new sheet, with only the diet pages the
-    saved plan prescribes (meals, feeds, or both marked "one or the other")."""
-    patient = _patient(request)
-    if page != PRINT_ALL and page not in PRINT_PAGES:
-        raise Http404("no such printout")
-    if page != PRINT_ALL:
-        return _print_one(request, patient, page)
-    from spasmcare.web.views import keto
-
-    keto_pages = keto.family_pages(patient)  # only what the saved diet plan prescribes
-    parts: list[dict[str, Any]] = []
-    for name, title in PRINT_PAGES.items():
-        if name in keto.PRINT_PAGES and name not in keto_pages:
-            continue
-        response = _print_one(request, patient, name)
-        if response.status_code == 200:
-            parts.append({"page": name, "title": title, "html": _main_of(response)})
-        else:
-            parts.append({"page": name, "title": title, "html": None})
-    return render(request, "web/family/print_all.html", {"patient": patient, "parts": parts})

@@ -27,7 +27,7 @@ from spasmcare.record.plausibility import record_warnings
 from spasmcare.report import build_report, render_html
 from spasmcare.report.charts import growth_svg, timeline_svg
 from spasmcare.report.html import measure_text
-from spasmcare.web import audit, clinic, computed, courses, records, resilience, summaries
+from spasmcare.web import audit, clinic, computed, courses, records, summaries
 from spasmcare.web.access import (
     CORRECT,
     CREATE,
@@ -110,7 +110,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     if query:
         found = found.filter(Q(name__icontains=query) | Q(record_id__icontains=query))
-    rows = summaries.patient_rows(list(found))
+    settings_now = clinic.current()  # read once: the summaries and the banner both use it
+    rows = summaries.patient_rows(list(found), settings_now)
     only_alerts = request.GET.get("alerts") == "1"
     if only_alerts:
         rows = [r for r in rows if r["alerts"] or r["problem"]]
@@ -127,7 +128,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "today": records.today(),
-            "clinic_missing": clinic.missing(),
+            "clinic_missing": clinic.missing(settings_now),
             "q": query,
             "only_alerts": only_alerts,
             "sort": sort,
@@ -177,26 +178,31 @@ def patient_edit(request: HttpRequest, pid: int) -> HttpResponse:
     return render(request, "web/patient_form.html", {"form": form, "patient": patient})
 
 
-def _report(patient: Patient) -> dict[str, Any]:
+def _report(patient: Patient, settings_now: clinic.Clinic | None = None) -> dict[str, Any]:
     """The report, with the status the patient list stored (the same alerts, doses in force
     and checks due: :func:`spasmcare.measures.status.patient_status`), recomputed when that
     status changes (a new day, the clinic's limits, a confirmation) as well as the record."""
-    status = summaries.status_for(patient)
-    stamp = computed.data_stamp(patient, records.today()) + ":" + hashlib.sha256(
-        json.dumps(status, sort_keys=True, default=str).encode()
-    ).hexdigest()[:16]
+    status = summaries.status_for(patient, settings_now)
     return records.cached(
         patient,
         "report",
         lambda: build_report(records.load_record(patient), status=status),
-        stamp=stamp,
+        stamp=_status_stamp(patient, status),
     )
+
+
+def _status_stamp(patient: Patient, status: dict[str, Any] | None) -> str:
+    """What a view of the report depends on: the record (:func:`computed.data_stamp`) and the
+    patient's status today (a new day, the clinic's limits, a confirmation change it)."""
+    digest = hashlib.sha256(json.dumps(status, sort_keys=True, default=str).encode())
+    return computed.data_stamp(patient, records.today()) + ":" + digest.hexdigest()[:16]
 
 
 def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
     patient = _patient(request)
+    settings_now = clinic.current()  # read once: the status and the banner both use it
     try:
-        report = _report(patient)
+        report = _report(patient, settings_now)
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
     first_dose_day = records.today() - timedelta(days=DOSE_DAYS - 1)
@@ -230,7 +236,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         # the same status the patient list and the report read (alerts, doses in force)
         "alerts": report["alerts"],
         "status": report["status"],
-        "clinic_missing": clinic.missing(),
+        "clinic_missing": clinic.missing(settings_now),
         # the answer saved with the course, as the printout and the planner show it
         "saved_decisions": saved,
         # a recorded day-7 answer wins over the diary measure (which says what it rests on)
@@ -249,7 +255,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "doses_given": _doses_given(ticks, _user(request)),
         "dose_days": DOSE_DAYS,
         "version": patient.data_version,
-        "set_aside": resilience.set_aside(patient),
+        "set_aside": records.set_aside(patient),
         "warnings": records.cached(
             patient, "warnings", lambda: record_warnings(records.load_record(patient))
         ),
@@ -314,9 +320,7 @@ def report(request: HttpRequest, pid: int) -> HttpResponse:
     patient = _patient(request)
     try:
         found = _report(patient)
-        stamp = computed.data_stamp(patient, records.today()) + ":" + hashlib.sha256(
-            json.dumps(found["status"], sort_keys=True, default=str).encode()
-        ).hexdigest()[:16]
+        stamp = _status_stamp(patient, found["status"])
         html = records.cached(patient, "report-html", lambda: render_html(found), stamp=stamp)
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
@@ -385,7 +389,7 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
             show_error(form, exc)
         else:
             messages.success(request, f"{KIND_LABELS[kind]} saved.")
-            for text in resilience.item_warnings(patient, kind, item):
+            for text in records.item_warnings(patient, kind, item):
                 messages.warning(request, text)
             return redirect("patient_dashboard", pid=pid)
     return render(
@@ -415,7 +419,7 @@ def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Saved; the previous version is kept in the history.")
-            for text in resilience.item_warnings(patient, entry.kind, item):
+            for text in records.item_warnings(patient, entry.kind, item):
                 messages.warning(request, text)
             return redirect("patient_dashboard", pid=pid)
     return render(
