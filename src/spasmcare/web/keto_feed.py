@@ -12,12 +12,13 @@ from spasmcare.keto.feeds import (
     FeedIngredient,
     FeedPlan,
     FeedTarget,
+    formula_led_protein_check,
     prescription_violations,
     solve_feed,
 )
 from spasmcare.keto.portions import LABELLED_FROM_1_YEAR, label_age_warnings
 from spasmcare.keto.prescription import Prescription
-from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE, check_protein
+from spasmcare.keto.protein import DEFAULT_PROTEIN_REFERENCE
 from spasmcare.keto.solver import diagnosis
 from spasmcare.web.forms import error_text
 from spasmcare.web.keto_common import TOLERANCES
@@ -113,16 +114,16 @@ def feed_result(
         now = {(line.food_id, round(line.amount, 6)) for line in plan.day}
         out["changed"] = saved != now
     out["violations"] = prescription_violations(plan, rx.ratio, rx.kcal, held)
-    if not feed.match_protein and plan.day_analysis is not None:
-        # formula-led: the formula at the energy target, its protein checked against the age
-        # minimum (and a clinic's maximum, when set), not held to the prescription's grams
-        out["protein_check"] = check_protein(
-            plan.day_analysis.protein_g,
-            rx.patient["weight_kg"],
-            rx.patient["age_months"],
-            rx.protein.get("reference") or DEFAULT_PROTEIN_REFERENCE,
-            protein_max_g_per_kg,
-        ).to_dict()
+    # formula-led (protein not held): the domain's rule checks the protein it brings
+    check = formula_led_protein_check(
+        plan,
+        rx.patient["weight_kg"],
+        rx.patient["age_months"],
+        rx.protein.get("reference") or DEFAULT_PROTEIN_REFERENCE,
+        protein_max_g_per_kg,
+    )
+    if check is not None:
+        out["protein_check"] = check.to_dict()
     out["verified"] = not out["violations"] and not out["changed"]
     names = {line.food_id: line.name for line in plan.day}
     out["label_warnings"] = label_age_warnings(
