@@ -43,6 +43,7 @@ from django.utils.text import slugify
 from spasmcare.errors import InputError
 from spasmcare.plain import day_text
 from spasmcare.record import Record
+from spasmcare.report.family import latest_weight as family_weight
 from spasmcare.therapy import CoursePlan, Protocol, day7_decision_id, load_protocol, plan_course
 from spasmcare.therapy.course_record import dose_steps, drugs
 from spasmcare.therapy.dosing import mark_note
@@ -507,13 +508,12 @@ def latest_weight(record: Record | None) -> tuple[float | None, float | None, da
     """The latest weight [kg] and length [cm] of the record, and the weight's date."""
     if record is None:
         return None, None, None
-    growth = sorted(record.growth, key=lambda g: g.day)
-    weights = [g for g in growth if g.weight_kg is not None]
-    lengths = [g for g in growth if g.length_cm is not None]
+    weighed = family_weight(record, date.max)  # the one "last weight" rule of every page
+    lengths = sorted((g for g in record.growth if g.length_cm is not None), key=lambda g: g.day)
     return (
-        weights[-1].weight_kg if weights else None,
+        weighed[0] if weighed else None,
         lengths[-1].length_cm if lengths else None,
-        weights[-1].day if weights else None,
+        weighed[1] if weighed else None,
     )
 
 
