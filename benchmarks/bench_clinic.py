@@ -7,7 +7,7 @@ Mix mode (default). Builds a throw-away data directory, loads the demo clinic (S
 PostgreSQL database named by ``DATABASE_URL``, which is emptied first: give a scratch
 database) with more fictional infants so every family has its own child, adds one login per
 virtual user, starts the app as ``make demo`` serves it
-(:func:`spasmcare.web.serving.gunicorn_argv`) on a free loopback port and runs, after signing
+(:func:`spasmcare.web.base.serving.gunicorn_argv`) on a free loopback port and runs, after signing
 everyone in, ``--warmup`` seconds not measured then ``--duration`` seconds measured:
 
 - 30 families on phones: log a cluster of spasms, then the diary the tap returns to;
@@ -27,7 +27,7 @@ an error, never re-sent, so no POST is written twice), a user thread that dies; 
 during the warm-up are reported apart. Printed beside the results: a CPU calibration figure
 (:func:`calibrate`) and the server's CPU seconds per measured request (every process of the
 server, from ``/proc``). With ``--import-items N``, a record of about N items is imported
-beside the mix (through the app's import, :func:`spasmcare.web.audit.import_record`, in its
+beside the mix (through the app's import, :func:`spasmcare.web.clinic.audit.import_record`, in its
 own process) and the family taps made meanwhile are reported apart.
 
 Cohort mode (``--cohort 100,1000``): a database of that many patients (copies of the demo
@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from spasmcare.web.serving import gunicorn_argv
+from spasmcare.web.base.serving import gunicorn_argv
 
 PASSWORD = "bench-password-2026"
 #: (role, number of virtual users) of the mix.
@@ -111,7 +111,8 @@ call_command("migrate", verbosity=0)
 if connection.vendor != "sqlite":
     call_command("flush", interactive=False, verbosity=0)
 from spasmcare.demo import demo_clinic
-from spasmcare.web import audit, demo
+from spasmcare.web.clinic import audit
+from spasmcare.web.operations import demo
 from spasmcare.web.models import CareTeam, Kind, Patient, User
 args = json.loads(sys.argv[1])
 demo.load_demo_clinic(date.today(), args["password"], progress=lambda text: None)
@@ -150,7 +151,7 @@ keto = sorted(set(
     Patient.objects.filter(entries__kind=Kind.KETO_PLAN).values_list("pk", flat=True)))
 # the stored summaries a clinic has from its previous day (checked once; today's are then
 # recomputed from the stored items without the schema)
-from spasmcare.web import summaries
+from spasmcare.web.patients import summaries
 summaries.stored(patients)
 print(json.dumps({"patients": [p.pk for p in patients], "keto": keto}))
 """
@@ -168,9 +169,9 @@ if connection.vendor != "sqlite":
     call_command("flush", interactive=False, verbosity=0)
 from spasmcare.record import record_from_dict
 from spasmcare.demo import demo_clinic
-from spasmcare.web import audit, records
+from spasmcare.web.clinic import audit, records
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient
-from spasmcare.web.cohorts import build_cohort
+from spasmcare.web.research.cohorts import build_cohort
 args = json.loads(sys.argv[1])
 checked_with = records.validator_fingerprint()  # copies of records the validator read whole
 n = args["patients"]
@@ -234,7 +235,8 @@ import django
 django.setup()
 from datetime import date, timedelta
 from spasmcare.demo import long_record
-from spasmcare.web import audit, summaries
+from spasmcare.web.clinic import audit
+from spasmcare.web.patients import summaries
 from spasmcare.web.models import CareTeam
 n = int(sys.argv[1])
 today = date.today()
@@ -272,7 +274,7 @@ import json, sys, time
 import django
 django.setup()
 from datetime import datetime
-from spasmcare.web import audit
+from spasmcare.web.clinic import audit
 from spasmcare.web.models import Kind, Patient
 patients = list(Patient.objects.order_by("pk")[:50])
 failed, first = 0, None
@@ -449,7 +451,7 @@ def _steps(
     if role == "dietitian":
         keto = ids["keto"] or patients
         other = keto[i % len(keto)]
-        from spasmcare.web.keto_forms import default_inputs
+        from spasmcare.web.keto.forms import default_inputs
 
         foods = [BUTTER, EGG, STRAWBERRY] if rng.random() < 0.5 else [OLIVE_OIL, EGG, STRAWBERRY]
         body = {

@@ -2,7 +2,7 @@
 
 ``python -m benchmarks dashboard``. Builds a throw-away data directory with a SQLite database,
 imports the 2-year fictional record (:func:`spasmcare.demo.long_record`) through
-the app's import, starts the app as ``make demo`` serves it (gunicorn, ``web/serving.py``:
+the app's import, starts the app as ``make demo`` serves it (gunicorn, ``web/base/serving.py``:
 4 workers × 2 threads) on a free loopback port, signs 20 virtual users in, and has each load
 the dashboard page in a loop. Traffic goes to 127.0.0.1 only; every loop is bounded in count
 and time.
@@ -47,7 +47,7 @@ from datetime import date
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from spasmcare.demo import long_record
-from spasmcare.web import audit
+from spasmcare.web.clinic import audit
 from spasmcare.web.models import CareTeam, User
 team = CareTeam.objects.create(name="Bench team")
 infant = long_record(date.today())

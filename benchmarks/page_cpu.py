@@ -55,7 +55,7 @@ def _rounds(
     from django.test import Client
 
     from spasmcare.web.models import User
-    from spasmcare.web.warmup import warm
+    from spasmcare.web.operations.warmup import warm
 
     warm()
 

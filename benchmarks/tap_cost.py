@@ -5,8 +5,9 @@ with two copies of the 2-year synthetic record (``spasmcare.demo.long_record``):
 one with its whole diary (2 years) and one with only the diary's first week (every other
 section kept). For each, after one warm-up tap, ``--taps`` taps are measured
 (``time.process_time``), each as a clinic worker handles it: the write
-(:func:`spasmcare.web.audit.create_entry`), the summary refresh after the response
-(:func:`spasmcare.web.summaries.stored`), then the dashboard a nurse opens after it (Django's
+(:func:`spasmcare.web.clinic.audit.create_entry`), the summary refresh after the response
+(:func:`spasmcare.web.patients.summaries.stored`), then the dashboard a nurse opens after it
+(Django's
 test client). Issue 21 asks that the refresh after one tap cost no more after two years of
 diary than after the first week.
 
@@ -51,8 +52,9 @@ def _measure(taps: int) -> dict[str, dict[str, float]]:
     from django.utils import timezone
 
     from spasmcare.demo import long_record
-    from spasmcare.web import audit, records, summaries
+    from spasmcare.web.clinic import audit, records
     from spasmcare.web.models import CareTeam, Kind, User
+    from spasmcare.web.patients import summaries
 
     team = CareTeam.objects.create(name="Bench")
     nurse = User.objects.create(username="nurse", role="nurse")

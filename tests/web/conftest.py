@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from spasmcare.web import audit
+from spasmcare.web.clinic import audit
 from spasmcare.web.models import ROLE_LABELS, CareTeam, Patient, User
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "iess-synthetic-infant.json"
@@ -25,7 +25,7 @@ def _isolated(settings: Any, tmp_path: Path) -> None:
     settings.SPASMCARE_PROTOCOLS_DIR.mkdir()
     from django.core.cache import cache
 
-    from spasmcare.web import computed
+    from spasmcare.web.clinic import computed
 
     cache.clear()
     # each test's database is rolled back and its ids used again: no computed view carries over
@@ -96,7 +96,7 @@ def client_as(users: dict[str, User]) -> Any:
 @pytest.fixture
 def phones(db: Any) -> dict[str, str]:
     """The clinic's phone numbers set (fictional), as the family sheets require."""
-    from spasmcare.web import clinic
+    from spasmcare.web.clinic import clinic_settings as clinic
 
     values = {"phone": "01632 960111", "out_of_hours_phone": "01632 960222"}
     clinic.save(values, None)

@@ -16,11 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spasmcare.web import records
-from spasmcare.web.course_forms import PlannerForm, TickForm
-from spasmcare.web.family_forms import ClusterForm, DetailsForm
-from spasmcare.web.forms import ENTRY_FORMS, PatientForm, RetractForm
-from spasmcare.web.keto_forms import PrescriptionForm
+from spasmcare.web.clinic import records
+from spasmcare.web.clinic.forms import ENTRY_FORMS, PatientForm, RetractForm
+from spasmcare.web.courses.forms import PlannerForm, TickForm
+from spasmcare.web.family.forms import ClusterForm, DetailsForm
+from spasmcare.web.keto.forms import PrescriptionForm
 from spasmcare.web.models import Entry, Patient, Revision
 from tests.web.conftest import example_record
 

@@ -203,7 +203,7 @@ def test_a_huge_version_field_is_a_form_error_not_a_500(client_as: Any, patient:
 
 
 def test_a_5000_digit_range_header_is_not_a_500(client_as: Any, patient: Patient) -> None:
-    from tests.web.test_family import MP4_BYTES, log_cluster, upload
+    from tests.web.family.test_family import MP4_BYTES, log_cluster, upload
 
     family = client_as("family")
     entry = log_cluster(family, patient, 5)
@@ -242,7 +242,7 @@ def test_a_day_with_a_left_out_diary_entry_is_not_recorded(
     client_as: Any, patient: Patient
 ) -> None:
     """Leaving a cluster out must not make its day read as spasm-free."""
-    from spasmcare.web import records
+    from spasmcare.web.clinic import records
 
     day_row = Entry.objects.filter(patient=patient, kind=Kind.RECORDED_DAY).order_by("day")[0]
     day = day_row.day

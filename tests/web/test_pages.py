@@ -27,7 +27,7 @@ def test_patient_list(client_as: Any, patient: Patient) -> None:
 
 
 def _more_patients(team: Any, n: int) -> None:
-    from spasmcare.web import audit
+    from spasmcare.web.clinic import audit
 
     for i in range(n):
         data = example_record()
@@ -61,7 +61,7 @@ def test_dashboard_query_count(
         assert c.get(f"/patients/{patient.pk}/").status_code == 200
     from django.core.cache import cache
 
-    from spasmcare.web import computed
+    from spasmcare.web.clinic import computed
 
     cache.clear()  # another worker process: the stored summary and views, nothing written
     computed.forget_local()

@@ -25,8 +25,9 @@ from spasmcare.keto.fluids import FLUID_RULES
 from spasmcare.keto.protein import PROTEIN_REFERENCES
 from spasmcare.record.model import DIET_LABELS
 from spasmcare.therapy import list_protocols
-from spasmcare.web import demo, records
+from spasmcare.web.clinic import records
 from spasmcare.web.models import User
+from spasmcare.web.operations import demo
 
 #: Code names people have seen on screen and their kind; each is found by the patterns below.
 PATTERNS: dict[str, re.Pattern[str]] = {

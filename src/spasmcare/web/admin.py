@@ -9,7 +9,7 @@ family invitations, the login log and the export log — no clinical content (le
   changed only through the care team's audited pages.
 - The administrator never sets or learns anyone's password, so cannot sign in as anyone: a
   new staff account gets no usable password, and the administrator makes a one-time link by
-  which the person chooses their own (:mod:`spasmcare.web.views.account`). Django's
+  which the person chooses their own (:mod:`spasmcare.web.accounts.account_views`). Django's
   "change password" form for another account is refused.
 - Family members are never created here: they join by the invitation link a clinician gives
   them and choose their own password. Invitations are listed here and can be revoked.
@@ -30,15 +30,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse_lazy
 from django.utils import timezone
 
-from spasmcare.web.models import (
-    CareTeam,
-    ExportLog,
-    Invitation,
-    InvitationRevocation,
-    LoginEvent,
-    Role,
-    User,
-)
+from spasmcare.web.accounts.models import Invitation, InvitationRevocation, LoginEvent
+from spasmcare.web.clinic.models import CareTeam, Role, User
+from spasmcare.web.interop.models import ExportLog
 
 admin.site.site_header = "spasmcare administration"
 admin.site.site_title = "spasmcare"
@@ -117,7 +111,7 @@ class ClinicUserAdmin(UserAdmin):
         )
 
     def reset_link_view(self, request: HttpRequest, id: str) -> HttpResponse:
-        from spasmcare.web.views.account import make_reset_link
+        from spasmcare.web.accounts.account_views import make_reset_link
 
         user = get_object_or_404(User, pk=id)
         if user.role == Role.FAMILY:
@@ -141,7 +135,7 @@ class ClinicUserAdmin(UserAdmin):
         )
 
     def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
-        from spasmcare.web.views.account import make_reset_link
+        from spasmcare.web.accounts.account_views import make_reset_link
 
         assert isinstance(request.user, User)
         link = make_reset_link(request, obj, request.user)
@@ -199,7 +193,7 @@ class InvitationAdmin(ReadOnly):
 
     @admin.display(description="status")
     def status(self, obj: Invitation) -> str:
-        from spasmcare.web.views.account import invitation_status
+        from spasmcare.web.accounts.account_views import invitation_status
 
         return invitation_status(obj, timezone.now())
 

@@ -9,7 +9,8 @@ class ClinicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from spasmcare.web.refresh import refresh_pending
+        from spasmcare.web.patients.refresh import refresh_pending
 
-        # after the response went out: the written patients' summaries (spasmcare.web.refresh)
+        # after the response went out: the written patients' summaries
+        # (spasmcare.web.patients.refresh)
         request_finished.connect(refresh_pending, dispatch_uid="spasmcare-refresh-summaries")

@@ -8,6 +8,7 @@ Environment
 SPASMCARE_DATA_DIR      data directory (database, uploads, secret key) [default: ./var]
 DATABASE_URL            e.g. ``postgres://user:pass@127.0.0.1:5432/spasmcare``; default SQLite
 SPASMCARE_SECRET_KEY    session signing key; default: generated once into the data directory
+                        when the app starts (never by importing these settings)
 SPASMCARE_HTTPS         "1" (default) marks session and CSRF cookies Secure and sends HSTS;
                         "0" only for plain-HTTP loopback use (``make demo``, tests)
 SPASMCARE_ALLOWED_HOSTS comma-separated host names [default: 127.0.0.1,localhost]
@@ -25,15 +26,28 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from spasmcare.web.files import make_private
+from spasmcare.web.base import datadir
 
 BASE_DIR = Path(__file__).resolve().parent
+#: The app's rooms, bottom floor first (docs/ARCHITECTURE.md): each imports only from the ones
+#: before it.
+ROOMS = (
+    "base",
+    "clinic",
+    "accounts",
+    "keto",
+    "courses",
+    "family",
+    "patients",
+    "research",
+    "interop",
+    "operations",
+)
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -41,25 +55,11 @@ def _flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DATA_DIR = Path(os.environ.get("SPASMCARE_DATA_DIR", "var")).resolve()
-# the database, the uploads and the secret key: readable by the app's own user only
-DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
-(DATA_DIR / "static").mkdir(exist_ok=True)
-make_private(DATA_DIR)  # also what an earlier version or another tool left readable
+#: Named only: the entry points create it (:func:`spasmcare.web.base.datadir.prepare`).
+DATA_DIR = datadir.location()
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SPASMCARE_SECRET_KEY"):
-        return key
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+SECRET_KEY = datadir.read_secret_key(DATA_DIR)
 DEBUG = _flag("SPASMCARE_DEBUG", False)
 HTTPS = _flag("SPASMCARE_HTTPS", True)
 ALLOWED_HOSTS = [
@@ -80,18 +80,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "spasmcare.web.security.SecurityHeadersMiddleware",
+    "spasmcare.web.accounts.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "spasmcare.web.body_limit.BodyLimitMiddleware",  # before anything reads a body (CSRF)
+    "spasmcare.web.accounts.body_limit.BodyLimitMiddleware",  # before anything reads a body (CSRF)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "spasmcare.web.access.AccessMiddleware",
-    "spasmcare.web.bad_input.BadInputMiddleware",
-    "spasmcare.web.refresh.RefreshMiddleware",
+    "spasmcare.web.accounts.access.AccessMiddleware",
+    "spasmcare.web.base.bad_input.BadInputMiddleware",
+    "spasmcare.web.clinic.writes.WritesMiddleware",
 ]
 
 ROOT_URLCONF = "spasmcare.web.urls"
@@ -100,14 +100,15 @@ WSGI_APPLICATION = "spasmcare.web.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # each room's own templates (names stay "web/..."); web/templates holds the shared layout
+        "DIRS": [BASE_DIR / room / "templates" for room in ROOMS],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "spasmcare.web.access.role_context",
+                "spasmcare.web.accounts.access.role_context",
             ],
         },
     },
@@ -115,7 +116,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'spasmcare.sqlite3'}",
+        default=f"sqlite:///{DATA_DIR / datadir.SQLITE_FILE}",
         conn_max_age=60,
     )
 }
@@ -127,10 +128,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # create the database file private (SQLite gives its -wal and -shm files the same mode)
-    _db_file = Path(str(DATABASES["default"]["NAME"]))
-    if _db_file.is_absolute() and _db_file.parent.is_dir() and not _db_file.exists():
-        os.close(os.open(_db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
@@ -168,7 +165,7 @@ CACHES = {
         "LOCATION": "spasmcare",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
-    # each worker's memory in front of the shared computed views (spasmcare.web.computed):
+    # each worker's memory in front of the shared computed views (spasmcare.web.clinic.computed):
     # values are keyed by what they were computed from, so they never expire; 256 entries
     # (a report or chart is 0.05-0.2 MB) is a software setting
     "computed": {
@@ -197,7 +194,7 @@ if HTTPS:
 #: Upload limits for diary videos (software settings, not clinical numbers).
 SPASMCARE_VIDEO_MAX_BYTES = int(os.environ.get("SPASMCARE_VIDEO_MAX_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-#: Request bodies are bounded before they are read (spasmcare.web.body_limit), all software
+#: Request bodies are bounded before they are read (spasmcare.web.accounts.body_limit), all software
 #: settings [bytes]: a record or FHIR Bundle file for import; room for a file form's other
 #: fields and multipart boundaries; any other request (a form post).
 SPASMCARE_IMPORT_MAX_BYTES = int(os.environ.get("SPASMCARE_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
@@ -209,7 +206,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-#: Login throttling (software settings; ``spasmcare.web.security.login_wait_seconds``): this
+#: Login throttling (software settings; ``spasmcare.web.accounts.security.login_wait_seconds``):
+#: this
 #: many failures per (user name, client address) within the window are free, then attempts
 #: wait FIRST_WAIT, doubling with each failure up to MAX_WAIT. ADDRESS_MAX_FAILURES over all
 #: user names from one address starts the same wait, except for people who have signed in
@@ -245,7 +243,6 @@ if _protocols_env := os.environ.get("SPASMCARE_PROTOCOLS_DIR"):
     SPASMCARE_PROTOCOLS_DIR = _protocols_env
 else:
     SPASMCARE_PROTOCOLS_DIR = DATA_DIR / "protocols"
-    SPASMCARE_PROTOCOLS_DIR.mkdir(exist_ok=True, mode=0o700)
 
 #: k of k-anonymity for the cohort page and CSV (spasmcare.measures.deid; software setting).
 _k = os.environ.get("SPASMCARE_COHORT_K", "5").strip()
@@ -264,7 +261,7 @@ SPASMCARE_INVITATION_DAYS = 7
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_health_data": {"()": "spasmcare.web.logfilter.NoHealthData"}},
+    "filters": {"no_health_data": {"()": "spasmcare.web.base.logfilter.NoHealthData"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

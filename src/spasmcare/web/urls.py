@@ -1,21 +1,20 @@
-"""URL map of the clinic app. Each name has an access rule in :mod:`spasmcare.web.access`."""
+"""URL map of the clinic app. Each name has an access rule in
+:mod:`spasmcare.web.accounts.access`."""
 
 from django.contrib import admin
 from django.urls import path
 
-from spasmcare.web.views import (
-    account,
-    auth,
-    cohort,
-    course,
-    family,
-    family_print,
-    interop,
-    keto,
-    patients,
-    protocols,
-)
-from spasmcare.web.views import clinic as clinic_views
+from spasmcare.web.accounts import account_views as account
+from spasmcare.web.accounts import views as auth
+from spasmcare.web.courses import protocol_views as protocols
+from spasmcare.web.courses import views as course
+from spasmcare.web.family import print_views as family_print
+from spasmcare.web.family import views as family
+from spasmcare.web.interop import views as interop
+from spasmcare.web.keto import views as keto
+from spasmcare.web.operations import views as clinic_views
+from spasmcare.web.patients import views as patients
+from spasmcare.web.research import views as cohort
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -91,6 +90,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "spasmcare.web.views.auth.forbidden"
-handler404 = "spasmcare.web.views.auth.not_found"
-handler500 = "spasmcare.web.views.auth.server_error"
+handler403 = "spasmcare.web.accounts.views.forbidden"
+handler404 = "spasmcare.web.accounts.views.not_found"
+handler500 = "spasmcare.web.accounts.views.server_error"

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from spasmcare.plain import day_text
-from spasmcare.web import audit, clinic, records
+from spasmcare.web.clinic import audit, records
+from spasmcare.web.clinic import clinic_settings as clinic
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, User
 from tests.web.conftest import example_record
 

@@ -75,11 +75,11 @@ def test_every_family_printout_fits_a4_portrait(
     """A prednisolone course (the check-up sheet of a steroid course), the planned vigabatrin
     and a saved keto plan, and the demo clinic's formula-fed infant with its saved feed: each
     printout, printed (print media) at A4's width, has no element wider than the page."""
-    from spasmcare.web import clinic
-    from spasmcare.web.demo_keto import demo_keto_plan
-    from tests.web.test_doses_given import start_prednisolone
-    from tests.web.test_family import plan_the_vigabatrin
-    from tests.web.test_keto import _save
+    from spasmcare.web.clinic import clinic_settings as clinic
+    from spasmcare.web.operations.demo_keto import demo_keto_plan
+    from tests.web.courses.test_doses_given import start_prednisolone
+    from tests.web.family.test_family import plan_the_vigabatrin
+    from tests.web.keto.test_keto import _save
 
     plan_the_vigabatrin(patient, users["neurologist"])
     start_prednisolone(client_as, patient)
@@ -128,7 +128,7 @@ def _formula_fed_demo_infant(patient: Patient, users: dict[str, User]) -> tuple[
     """The demo clinic's formula-fed infant on a ketogenic diet, imported into the test
     patient's team, the family login's child (its feed is saved by the demo's keto hook)."""
     from spasmcare.demo import demo_clinic
-    from spasmcare.web import audit, records
+    from spasmcare.web.clinic import audit, records
 
     infant = next(
         i for i in demo_clinic(records.today()) if i.family and (i.keto or {}).get("feed")

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from spasmcare.web.models import Entry, Kind, Patient, User
-from tests.web.test_keto import _save_week
+from tests.web.keto.test_keto import _save_week
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 
-from spasmcare.web import audit, clinic, records
+from spasmcare.web.clinic import audit, records
+from spasmcare.web.clinic import clinic_settings as clinic
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient, User
 from tests.web.browser.test_keto_browser import _add
 from tests.web.conftest import example_record
-from tests.web.test_course import clinic_dir  # noqa: F401 (fixture)
+from tests.web.courses.test_course import clinic_dir  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,7 +109,7 @@ def test_family_printout_has_the_clinic_phones_and_only_what_is_prescribed(
 def test_phone_pages_have_no_sideways_scroll(
     browser: Any, web: str, patient: Patient, users: dict[str, User], shot: Any
 ) -> None:
-    from tests.web.test_family import plan_the_vigabatrin
+    from tests.web.family.test_family import plan_the_vigabatrin
 
     plan_the_vigabatrin(patient, users["neurologist"])
     clinic.save({"phone": "01632 960123", "out_of_hours_phone": "01632 960456"}, None)
@@ -263,7 +264,7 @@ def test_family_ticks_a_dose_given_on_a_small_phone(
     """A parent taps "Given" beside today's 08:00 prednisolone on a 360 px phone, sees the tick,
     undoes it, ticks it again; the page never scrolls sideways; the nurse sees the tick on the
     dashboard."""
-    from tests.web.test_doses_given import start_prednisolone
+    from tests.web.courses.test_doses_given import start_prednisolone
 
     group = start_prednisolone(client_as, patient)
     # (the example's vigabatrin has an 08:00 dose too since issue 19: the prednisolone one)

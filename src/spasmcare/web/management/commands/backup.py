@@ -1,5 +1,5 @@
 """``python -m spasmcare.web backup [DIRECTORY]``: a consistent, signed backup of the whole
-clinic while the app runs (see :mod:`spasmcare.web.backup`)."""
+clinic while the app runs (see :mod:`spasmcare.web.operations.backup`)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from spasmcare.errors import InputError
-from spasmcare.web.backup import backup
-from spasmcare.web.backup_manifest import short
+from spasmcare.web.operations.backup import backup
+from spasmcare.web.operations.backup_manifest import short
 
 
 @contextmanager

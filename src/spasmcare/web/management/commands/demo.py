@@ -32,7 +32,7 @@ from django.db import connections
 
 from spasmcare.errors import InputError
 from spasmcare.plain import day_text
-from spasmcare.web.serving import gunicorn_argv, not_serving
+from spasmcare.web.base.serving import gunicorn_argv, not_serving
 
 HOST, PORT = "127.0.0.1", 8000
 DB_NAME = "spasmcare.sqlite3"
@@ -123,7 +123,7 @@ def not_made(data_dir: Path) -> str | None:
 def not_demo(data_dir: Path) -> str | None:
     """Why ``data_dir`` holds something other than the demo clinic, or ``None`` when it holds
     nothing or only the demo (the demo's marker file, its six logins and its one team)."""
-    from spasmcare.web.demo import LOGINS, TEAM
+    from spasmcare.web.operations.demo import LOGINS, TEAM
 
     db = data_dir / DB_NAME
     marker = data_dir / "demo-date"
@@ -169,8 +169,8 @@ class Command(BaseCommand):
                 "DATABASE_URL is set: the demo only uses its own SQLite file. Unset it to run "
                 "the demo."
             )
-        from spasmcare.web import demo
-        from spasmcare.web.models import ROLE_LABELS
+        from spasmcare.web.clinic.models import ROLE_LABELS
+        from spasmcare.web.operations import demo
 
         data_dir = settings.DATA_DIR
         today = date.today()
@@ -200,7 +200,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {password}   {ROLE_LABELS[role]}")
         if not env_password:
             self.stdout.write("(set SPASMCARE_DEMO_PASSWORD to choose the password)")
-        from spasmcare.web import clinic
+        from spasmcare.web.clinic import clinic_settings as clinic
 
         for item in clinic.missing():
             self.stdout.write(f"Clinic setting not set yet: {item}; admin sets it under Clinic "
@@ -222,7 +222,7 @@ class Command(BaseCommand):
     def _rebuild(self, today: date) -> str | None:
         """Delete the demo clinic and build it for ``today``; ``None`` when done, else why not
         (the clinic is being served)."""
-        from spasmcare.web import demo
+        from spasmcare.web.operations import demo
 
         data_dir = settings.DATA_DIR
         db_file = data_dir / DB_NAME
@@ -251,8 +251,8 @@ class Command(BaseCommand):
     def _keep(self, built: str, why: str, new_password: str | None) -> None:
         """Keep the clinic as it is (one line says why); a new password goes to the six demo
         logins only."""
-        from spasmcare.web import demo
-        from spasmcare.web.models import User
+        from spasmcare.web.clinic.models import User
+        from spasmcare.web.operations import demo
 
         call_command("migrate", verbosity=0)
         if new_password:

@@ -17,8 +17,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from spasmcare.plain import day_text
-from spasmcare.web import records, summaries
-from spasmcare.web.models import Patient
+from spasmcare.web.clinic import records
+from spasmcare.web.clinic.models import Patient
+from spasmcare.web.patients import summaries
 
 
 class Command(BaseCommand):

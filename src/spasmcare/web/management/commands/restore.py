@@ -1,6 +1,6 @@
 """``python -m spasmcare.web restore DIRECTORY [--replace] [--other-key]``: put a backup made by
 ``backup`` into the configured database and data directory (stop the app first). Every refusal
-is one line on stderr, exit 2, with nothing written (see :mod:`spasmcare.web.backup`)."""
+is one line on stderr, exit 2, with nothing written (see :mod:`spasmcare.web.operations.backup`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from spasmcare.plain import day_text
-from spasmcare.web.backup import restore
 from spasmcare.web.management.commands.backup import _files, guarded
+from spasmcare.web.operations.backup import restore
 
 
 class Command(BaseCommand):

@@ -1,0 +1,130 @@
+"""Forms of the family diary: one small form per tap.
+
+Each form parses what the phone sent; whether a diary item is acceptable is decided by the
+record validator (through :mod:`spasmcare.web.clinic.audit`). Messages name the field, the value and
+what is accepted, in the family's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+
+#: The number buttons shown after "Cluster now" (a convenience of the page, not a clinical
+#: scale); "30+" opens a number input.
+COUNT_BUTTONS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25)
+MORE_FROM = 30
+
+
+class ClusterForm(forms.Form):
+    """Tap 2: the number of spasms (a button's value, or the number typed after "30+")."""
+
+    spasms = forms.IntegerField(required=False, min_value=1)
+    spasms_more = forms.IntegerField(required=False, min_value=1)
+    nonce = forms.CharField(required=False, max_length=64)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        count = data.get("spasms") or data.get("spasms_more")
+        if not self.errors and not count:
+            raise forms.ValidationError(
+                "Number of spasms: nothing was chosen; tap a number, or type a whole number of "
+                "1 or more."
+            )
+        data["count"] = count
+        return data
+
+
+class DayForm(forms.Form):
+    """ "No spasms today" (or yesterday, for a night seen but logged in the morning)."""
+
+    day = forms.ChoiceField(choices=[("today", "today"), ("yesterday", "yesterday")])
+
+    def the_day(self, today: date) -> date:
+        return today - timedelta(days=1) if self.cleaned_data["day"] == "yesterday" else today
+
+
+class EntryRefForm(forms.Form):
+    """Which entry a follow-up tap is about, and the version the page showed."""
+
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DetailsForm(EntryRefForm):
+    """Optional details of the last entry: when it began, how long it lasted, a note."""
+
+    started = forms.TimeField(
+        required=False,
+        label="Began at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_min = forms.FloatField(
+        required=False,
+        label="Lasted [minutes]",
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "inputmode": "decimal"}),
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. on waking, after a feed"}),
+    )
+
+    def item(self, current: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """The entry's record item with the details applied (the time keeps the entry's day)."""
+        c = self.cleaned_data
+        out = dict(current)
+        started: time | None = c.get("started")
+        if started is not None:
+            day = datetime.fromisoformat(current["at"]).date()
+            out["at"] = datetime.combine(day, started).strftime("%Y-%m-%dT%H:%M")
+            if day == now.date() and started > now.time():
+                self.add_error(
+                    "started",
+                    f"{started:%H:%M} is not accepted: a time not later than now "
+                    f"({now:%H:%M}).",
+                )
+        for key in ("duration_min", "note"):
+            value = c.get(key)
+            if value in (None, ""):
+                out.pop(key, None)
+            else:
+                out[key] = value
+        return out
+
+
+class VideoForm(EntryRefForm):
+    """A short video of the last entry, recorded on the phone."""
+
+    video = forms.FileField(
+        label="Video",
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "environment"}),
+    )
+
+
+class DoseForm(forms.Form):
+    """A tap on "Given" (or "Not given") beside one of today's doses: which dose is named by
+    its treatment and schedule time; what it was (drug, amount) is taken from today's schedule
+    on the server, never from the form."""
+
+    treatment = forms.RegexField(regex=r"^[A-Za-z0-9_.-]{1,64}$", max_length=64)
+    time = forms.RegexField(regex=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", required=False)
+    given = forms.ChoiceField(choices=[("yes", "given"), ("no", "not given")], required=False)
+
+    #: What each field accepts, for the message when a post is refused.
+    ACCEPTED = {
+        "treatment": "the id of one of today's medicines (1-64 letters, digits, '_', '.', '-')",
+        "time": "a time of the schedule written HH:MM (00:00 to 23:59), or none",
+        "given": "'yes' (given) or 'no' (not given)",
+    }
+
+    def is_given(self) -> bool:
+        return self.cleaned_data.get("given") != "no"
+
+    def problem(self) -> str:
+        """The first refused field, its value and what it accepts, in one sentence."""
+        name = next(iter(self.errors), "treatment")
+        value = self.data.get(name, "")
+        return f"{name.capitalize()}: {value!r} is not accepted: {self.ACCEPTED.get(name, '')}."

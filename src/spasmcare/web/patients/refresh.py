@@ -1,0 +1,33 @@
+"""After a write, bring the written patients' stored summaries up to date off the request path.
+
+The audit writer notes every patient a request writes (:mod:`spasmcare.web.clinic.writes`).
+Instead of leaving their stale summaries to the next reader of the patient list or the cohort
+page (who would wait for them), the worker that made the write recomputes them once its
+response has been sent: Django sends ``request_finished`` when the server closes the response,
+after the last byte went out, and the app config connects :func:`refresh_pending` to it.
+Readers still check every row's stamp and recompute what is stale, so this is only ever a head
+start, never the thing correctness depends on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from spasmcare.web.clinic.models import Patient
+from spasmcare.web.clinic.writes import take_written
+from spasmcare.web.patients import summaries
+
+log = logging.getLogger(__name__)
+
+
+def refresh_pending(**_: Any) -> None:
+    """Recompute the stored summaries of the patients the finished request wrote."""
+    pending = take_written()
+    if not pending:
+        return
+    try:
+        found = list(Patient.objects.filter(pk__in=sorted(pending), retracted_at__isnull=True))
+        summaries.stored(found)
+    except Exception:  # a head start only: the next reader recomputes what is stale
+        log.exception("summaries of patients %s not refreshed after the write", sorted(pending))
