@@ -21,6 +21,7 @@ imported only when a PDF is made.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -152,7 +153,9 @@ def local_fetcher(allowed_dirs: Sequence[Path], refusals: _Refusals) -> Any:
                 path = Path(unquote(urlsplit(url).path))
                 if allowed_dirs and _inside(path, allowed_dirs) and path.is_file():
                     body = read_bytes(path, "url", MAX_RESOURCE_BYTES)
-                    return URLFetcherResponse(path.resolve().as_uri(), body)
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    headers = {"Content-Type": kind}
+                    return URLFetcherResponse(path.resolve().as_uri(), body, headers)
             refusals.urls.append(url)
             raise ValueError(f"spasmcare fetches no URL outside its own files: {url}")
 
