@@ -144,7 +144,7 @@ def local_fetcher(allowed_dirs: Sequence[Path], refusals: _Refusals) -> Any:
     and goes on)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class LocalFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
+    class LocalFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
