@@ -26,6 +26,7 @@ from spasmcare.record import record_from_dict
 from spasmcare.report import build_report, render_html
 from spasmcare.report.pdf import (
     MAX_HTML_CHARS,
+    MAX_RESOURCE_BYTES,
     PageWords,
     Pdf,
     _css_string,
@@ -205,6 +206,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         raise OSError("network used in a test")
 
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "gethostbyname", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
     return attempts
@@ -218,11 +220,13 @@ def test_no_url_is_fetched_from_a_network(no_network: list[Any], tmp_path: Path)
         "https://example.invalid/print.css",
         "http://example.invalid/imported.css",
         outside.as_uri(),
+        "file://example.invalid/etc/hostname",
     ]
     head = (
         f'<link rel="stylesheet" href="{remote[1]}">'
         f'<style>@import url("{remote[2]}");</style>'
         f'<link rel="stylesheet" href="{remote[3]}">'
+        f'<link rel="stylesheet" href="{remote[4]}">'
     )
     html = _paragraphs(3, head).replace("<body>", f'<body><img src="{remote[0]}" alt="logo">')
     pdf = make_pdf(html, patient_name="Ana", printed_on=TODAY)
@@ -238,11 +242,15 @@ def test_data_urls_and_allowed_files_are_loaded(no_network: list[Any], tmp_path:
     secret = tmp_path / "secret.css"
     secret.write_text('p.mark::before{content:"leaked "}')
     (static / "link.css").symlink_to(secret)  # a link out of the folder is outside it
+    (static / "big.css").write_bytes(b" " * (MAX_RESOURCE_BYTES + 1))
     pixel = (
         "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk"
         "YAAAAAYAAjCB0C8AAAAASUVORK5CYII="
     )
-    head = '<link rel="stylesheet" href="sheet.css"><link rel="stylesheet" href="link.css">'
+    head = "".join(
+        f'<link rel="stylesheet" href="{name}">'
+        for name in ("sheet.css", "link.css", "big.css", "../secret.css")
+    )
     html = _paragraphs(0, head).replace(
         "<body>", f'<body><img src="{pixel}" alt="dot"><p class="mark">Dose</p>'
     )
@@ -255,7 +263,11 @@ def test_data_urls_and_allowed_files_are_loaded(no_network: list[Any], tmp_path:
     )
     text = _pages(pdf.data)[0]
     assert "Dose from the allowed sheet" in text and "leaked" not in text
-    assert pdf.refused_urls == ((static / "link.css").as_uri(),)
+    assert pdf.refused_urls == (
+        (static / "link.css").as_uri(),
+        (static / "big.css").as_uri(),
+        secret.as_uri(),
+    )
     assert no_network == []
 
 
@@ -264,6 +276,16 @@ def test_oversized_html_is_refused_before_it_is_read() -> None:
     with pytest.raises(InputError) as caught:
         html_to_pdf(html, patient_name="Ana", printed_on=TODAY)
     assert caught.value.field == "html" and f"{MAX_HTML_CHARS:,}" in caught.value.accepted
+
+
+def test_the_limit_is_on_characters_at_the_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spasmcare.report.pdf as pdf_module
+
+    html = "<!doctype html><p>20 mg</p>"
+    monkeypatch.setattr(pdf_module, "MAX_HTML_CHARS", len(html))
+    assert "20 mg" in _pages(html_to_pdf(html, patient_name="Ana", printed_on=TODAY))[0]
+    with pytest.raises(InputError):
+        html_to_pdf(html + " ", patient_name="Ana", printed_on=TODAY)
 
 
 @pytest.mark.parametrize(

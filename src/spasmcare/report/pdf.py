@@ -35,9 +35,10 @@ from spasmcare.errors import InputError
 from spasmcare.plain import day_text
 
 #: Largest HTML document made into a PDF [characters]. Software setting (no clinical meaning):
-#: about 20 times the report of the 2-year demo record (about 0.2 million characters), so any
-#: real report or printout fits, and a runaway page cannot hold the server for minutes.
-MAX_HTML_CHARS = 4_000_000
+#: 5 times the report of the 2-year demo record (0.2 million characters, 24 pages, about 4 s
+#: and 100 MB to lay out, growing with the size), so any real report or printout fits, and a
+#: runaway page costs at most about 0.5 GB and 20 s.
+MAX_HTML_CHARS = 1_000_000
 
 #: Longest patient name printed in the running header [characters] (software setting).
 MAX_NAME_CHARS = 200
@@ -132,30 +133,37 @@ def page_css(patient_name: str, printed_on: date, words: PageWords = PageWords()
     )
 
 
-def _inside(path: Path, roots: Sequence[Path]) -> bool:
-    real = path.resolve()
-    return any(real.is_relative_to(root.resolve()) for root in roots)
+def _allowed_file(url: str, roots: Sequence[Path]) -> Path | None:
+    """The real path of a local ``file:`` URL naming a regular file inside one of ``roots``
+    (symbolic links resolved first), else ``None``."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or not roots:
+        return None
+    real = Path(unquote(parts.path)).resolve()
+    inside = any(real.is_relative_to(root.resolve()) for root in roots)
+    return real if inside and real.is_file() else None
 
 
 def local_fetcher(allowed_dirs: Sequence[Path], refusals: _Refusals) -> Any:
     """A WeasyPrint URL fetcher that never opens a network connection: ``data:`` URLs are
-    decoded, ``file:`` URLs inside ``allowed_dirs`` are read (bounded, symbolic links resolved
-    first), any other URL is refused (kept in ``refusals``; WeasyPrint leaves the resource out
-    and goes on)."""
+    decoded, ``file:`` URLs of files inside ``allowed_dirs`` are read (at most
+    :data:`MAX_RESOURCE_BYTES`, symbolic links resolved first), any other URL is refused (kept
+    in ``refusals``; WeasyPrint leaves the resource out and goes on)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == "data":
+            if urlsplit(url).scheme.lower() == "data":
                 return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(unquote(urlsplit(url).path))
-                if allowed_dirs and _inside(path, allowed_dirs) and path.is_file():
+            path = _allowed_file(url, allowed_dirs)
+            if path is not None:
+                try:
                     body = read_bytes(path, "url", MAX_RESOURCE_BYTES)
+                except InputError:
+                    body = None
+                if body is not None:
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    headers = {"Content-Type": kind}
-                    return URLFetcherResponse(path.resolve().as_uri(), body, headers)
+                    return URLFetcherResponse(path.as_uri(), body, {"Content-Type": kind})
             refusals.urls.append(url)
             raise ValueError(f"spasmcare fetches no URL outside its own files: {url}")
 
