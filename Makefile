@@ -6,7 +6,7 @@ SR28   ?= data/usda-sr28
 # PostgreSQL for `make test-postgres` (CI starts a server on loopback with .ci/postgres.sh).
 PG_URL ?= postgres://spasmcare:spasmcare@127.0.0.1:5432/spasmcare
 
-.PHONY: install demo cli-demo test test-postgres lint bench foods-data foods-index clean
+.PHONY: system-deps install demo cli-demo test test-postgres lint bench foods-data foods-index clean
 
 install: $(VENV)/.installed
 
@@ -15,6 +15,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# The Debian packages beside the Python ones (Chromium, PostgreSQL, Pango and fonts for PDFs);
+# needs root. CI runs it first.
+system-deps:
+	bash .ci/system-deps.sh
 
 # The clinic app on http://127.0.0.1:8000 with a fictional demo clinic (SQLite under ./var);
 # another port with `make demo PORT=8001`.

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# System packages the test suite drives for real: Debian's Chromium (browser tests) and
-# PostgreSQL (the suite's second run). Installs only what is missing; needs root (CI is).
+# System packages the project needs beside its Python packages: Debian's Chromium (browser
+# tests), PostgreSQL (the suite's second run), and what WeasyPrint loads to make PDFs (Pango,
+# HarfBuzz with its subsetter, fonts: DejaVu, and KACST for Arabic script).
+# Installs only what is missing; needs root (CI is).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-kacst; do
+  dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' \
+    || need+=("$pkg")
+done
 if ((${#need[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q

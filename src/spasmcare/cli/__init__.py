@@ -42,7 +42,7 @@ SUBCOMMANDS: list[tuple[str, str, bool]] = [
 HELP: dict[str, str] = {
     "demo": "Print a complete ketogenic prescription for a demo 8-month-old infant.",
     "report": "Response measures (UKISS, ICISS, NISC, Mytinger, Elterman, electroclinical, diet"
-    "\nresponders), EEG scores, growth z-scores and flags, lab alerts; optional HTML report."
+    "\nresponders), EEG scores, growth z-scores and flags, lab alerts; optional HTML or PDF report."
     "\nEvery output key and setting: docs/MEASURES.md.",
     "foods": "Food composition table (USDA SR28 + specialty products).",
     "keto": "Ketogenic diet therapy: prescriptions, meals, infant feeds.",

@@ -40,13 +40,21 @@ def write_text(path: Path, text: str, field: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory, so the file
     is either the old one or the whole new one; an InputError naming ``field`` when it cannot
     be written. Every file a command writes goes through here."""
+    write_bytes(path, text.encode("utf-8"), field)
+
+
+def write_bytes(path: Path, data: bytes, field: str) -> None:
+    """:func:`write_text` for bytes (a PDF): the whole new file or the old one, never half."""
+    tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except OSError as exc:
-        raise InputError(field, str(path), f"a writable file ({exc})") from exc
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise InputError(field, str(path), f"a writable file ({exc.strerror or exc})") from exc
 
 
 def parse_today(text: str | None, field: str = "--today") -> date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from spasmcare.cli._common import emit, parse_today, read_text
+from spasmcare.cli._common import emit, parse_today, read_text, write_bytes
 from spasmcare.errors import InputError
 from spasmcare.measures.response import ResponseOptions
 from spasmcare.plain import code_words, when_text, words
@@ -72,7 +73,17 @@ def _index_text(items: list[dict[str, Any]], item_id: Any, name: Any) -> str:
     return f"{what} from {_words(item['start'])}" if item.get("start") else what
 
 
-def _render(report: dict[str, Any], html_path: Path | None) -> Any:
+def _write_pdf(report: dict[str, Any], page: str, path: Path, printed_on: date) -> None:
+    """The HTML report ``page`` as an A4 PDF at ``path`` (:mod:`spasmcare.report.pdf`): the
+    patient's name and the date printed on every page, "Page n of N"."""
+    from spasmcare.report.pdf import html_to_pdf
+
+    patient = report["patient"]
+    data = html_to_pdf(page, patient_name=patient["name"] or patient["id"], printed_on=printed_on)
+    write_bytes(path, data, "--pdf")
+
+
+def _render(report: dict[str, Any], html_path: Path | None, pdf_path: Path | None) -> Any:
     def render(console: Console) -> None:
         p, d = report["patient"], report["diary"]
         diary = (
@@ -107,6 +118,8 @@ def _render(report: dict[str, Any], html_path: Path | None) -> Any:
         )
         if html_path is not None:
             console.print(f"HTML report written to {html_path}")
+        if pdf_path is not None:
+            console.print(f"PDF report written to {pdf_path}")
 
     return render
 
@@ -116,6 +129,12 @@ def register(app: typer.Typer) -> None:
     def report(
         record: Path = typer.Argument(..., help="Patient record JSON (schema v1)."),
         html: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+        pdf: Path | None = typer.Option(
+            None,
+            "--pdf",
+            help="Write the report as an A4 PDF here (patient's name, date printed and page "
+            "numbers on every page).",
+        ),
         treatment: str | None = typer.Option(
             None, "--treatment", help="Treatment id to judge (default: the first course)."
         ),
@@ -166,9 +185,11 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Response measures (UKISS, ICISS, NISC, Mytinger, Elterman, electroclinical, diet
-        responders), EEG scores, growth z-scores and flags, lab alerts; optional HTML report.
+        responders), EEG scores, growth z-scores and flags, lab alerts; optional HTML or PDF report.
         Every output key and setting: docs/MEASURES.md."""
         day = parse_today(today)
+        if pdf is not None and not pdf.parent.is_dir():
+            raise InputError("--pdf", str(pdf), "a file path in an existing directory")
         rec = record_from_json(read_text(record), today=day)
         try:
             response = ResponseOptions(
@@ -186,11 +207,17 @@ def register(app: typer.Typer) -> None:
         data = build_report(
             rec, ReportOptions(response=response, treatment_id=treatment, today=day)
         )
+        page = render_html(data) if html is not None or pdf is not None else ""
         if html is not None:
-            page = render_html(data)
             try:
                 html.write_text(page, encoding="utf-8")
             except OSError as exc:
                 raise InputError("--html", str(html), f"a writable file path ({exc})") from exc
-            data = {**data, "html": str(html)}
-        emit(data, as_json, _render(data, html))
+        extra: dict[str, str] = {}
+        if pdf is not None:
+            _write_pdf(data, page, pdf, day or date.today())
+            extra["pdf"] = str(pdf)
+        if html is not None:
+            extra["html"] = str(html)
+        data = {**data, **extra}
+        emit(data, as_json, _render(data, html, pdf))
