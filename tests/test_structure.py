@@ -16,6 +16,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from spasmcare.web.settings import ROOMS
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "spasmcare"
 
@@ -30,22 +32,12 @@ MAX_FUNCTION_LINES = 100
 #: Imports that close a circle today ((importer, imported)): none. Do not add to this list.
 CIRCLE_IMPORTS_ALLOWED: set[tuple[str, str]] = set()
 
-#: The clinic app's rooms, bottom floor first (docs/ARCHITECTURE.md); a room imports only from
-#: itself and the rooms before it. ``templatetags`` (the template filters, a leaf) counts as
+#: The clinic app's rooms, bottom floor first (``spasmcare.web.settings.ROOMS``, which also
+#: finds their templates; docs/ARCHITECTURE.md); a room imports only from itself and the rooms
+#: before it. ``templatetags`` (the template filters, a leaf) counts as
 #: ``base``; the app's shell (settings, urls, admin, wsgi, apps, management commands, the
 #: ``models`` face Django reads) sits above every room and no room imports it.
-WEB_ROOMS = (
-    "base",
-    "clinic",
-    "accounts",
-    "keto",
-    "courses",
-    "family",
-    "patients",
-    "research",
-    "interop",
-    "operations",
-)
+WEB_ROOMS = ROOMS
 
 #: Source files over MAX_FILE_LINES today. Do not add to this list; remove a file once split.
 LONG_FILES_ALLOWED: set[str] = {
