@@ -371,7 +371,11 @@ def test_tick_of_an_unknown_check_is_refused(client_as: Any, patient: Patient) -
         {"treatment": "pred2", "item": "bp", "due": "2026-07-02", "done": "2026-07-02"},
         follow=True,
     )
-    assert "'bp' due 2026-07-02 is not a confirmed check of course pred2" in text(response)
+    # people read words: the day as people write it and the course by its drugs and start,
+    # never an ISO date or the course's record id (pred2)
+    page = text(response)
+    assert "'bp' due 2 Jul 2026 is not a confirmed check of the course prednisolone from" in page
+    assert "2026-07-02" not in page and "pred2" not in page
     assert not Entry.objects.filter(patient=patient, kind=Kind.MONITORING).exists()
 
 

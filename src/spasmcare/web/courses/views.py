@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
-from spasmcare.plain import day_text
+from spasmcare.plain import day_text, words
 from spasmcare.record import Record
 from spasmcare.report.html import measure_text
 from spasmcare.therapy import TO_BE_CONFIRMED, CoursePlan, Protocol, day7_decision_id, table_rows
@@ -199,7 +199,7 @@ class Planner:
             return False, pending
         if self.plan.start > self.today:
             return False, (
-                f"The course starts on {self.plan.start.isoformat()}, after today: the record "
+                f"The course starts on {day_text(self.plan.start)}, after today: the record "
                 "keeps courses that have begun, so save it on or after its first day."
             )
         return True, ""
@@ -511,7 +511,7 @@ def monitoring_tick(request: HttpRequest, pid: int) -> HttpResponse:
     entries = _entries(patient)
     course = next((s for s in courses.saved_courses(entries) if s.group == c["treatment"]), None)
     if course is None:
-        messages.error(request, f"Not recorded: course {c['treatment']!r} is not a saved course.")
+        messages.error(request, "Not recorded: that course is not a saved course of this child.")
         return redirect(url)
     back = f"{url}?course={course.group}#monitoring"
     plan = courses.saved_plans(patient, courses.saved_courses(entries)).get(course.group)
@@ -525,16 +525,16 @@ def monitoring_tick(request: HttpRequest, pid: int) -> HttpResponse:
     if row is None or not row["item"].confirmed:
         messages.error(
             request,
-            f"Not recorded: {c['item']!r} due {c['due'].isoformat()} is not a confirmed check "
-            f"of course {course.group}.",
+            f"Not recorded: {words(c['item'])!r} due {day_text(c['due'])} is not a confirmed "
+            f"check of the course {course.name}.",
         )
     elif row["tick"] is not None:
         messages.warning(request, f"{row['item'].what} was already ticked.")
     elif c["done"] > today:
         messages.error(
             request,
-            f"Not recorded: done on {c['done'].isoformat()} is not accepted: a date on or "
-            f"before today ({today.isoformat()}).",
+            f"Not recorded: done on {day_text(c['done'])} is not accepted: a date on or "
+            f"before today ({day_text(today)}).",
         )
     else:
         data: dict[str, Any] = {
@@ -549,7 +549,7 @@ def monitoring_tick(request: HttpRequest, pid: int) -> HttpResponse:
             patient, Kind.MONITORING, data, _user(request),
             extra={"what": row["item"].what, "by": _user(request).get_username()},
         )
-        messages.success(request, f"{row['item'].what}: done on {c['done'].isoformat()}.")
+        messages.success(request, f"{row['item'].what}: done on {day_text(c['done'])}.")
     return redirect(back)
 
 
