@@ -83,7 +83,7 @@ def _write_pdf(report: dict[str, Any], page: str, path: Path, printed_on: date) 
     write_bytes(path, data, "--pdf")
 
 
-def _render(report: dict[str, Any], html_path: Path | None, pdf_path: Path | None) -> Any:
+def _render(report: dict[str, Any], html_path: Path | None, pdf_path: Path | None = None) -> Any:
     def render(console: Console) -> None:
         p, d = report["patient"], report["diary"]
         diary = (
