@@ -69,6 +69,7 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import (
+    DayCount,
     MeasureResult,
     Status,
     add_months,
@@ -529,6 +530,22 @@ def nisc_sustained_response(
     )
 
 
+def _stretch_without_spasms(days: list[DayCount], n_days: int) -> bool:
+    """Whether ``n_days`` consecutive days of ``days`` hold no day with spasms (unrecorded days
+    allowed): one pass, not a scan of every window."""
+    if n_days <= 0:
+        return True
+    run = 0
+    for d in days:
+        if d.state == "spasms":
+            run = 0
+        else:
+            run += 1
+            if run >= n_days:
+                return True
+    return False
+
+
 def mytinger_remission_28d(
     record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
 ) -> MeasureResult:
@@ -570,12 +587,7 @@ def mytinger_remission_28d(
             details={"treatment": treatment.id, "from": block[0].day, "to": block[-1].day},
         )
     spasm_days = [d.day for d in days if d.state == "spasms"]
-    open_windows = [
-        s
-        for s in range(max(0, len(days) - n_days + 1))
-        if not any(d.state == "spasms" for d in days[s : s + n_days])
-    ]
-    if len(days) >= n_days and not open_windows:
+    if len(days) >= n_days and not _stretch_without_spasms(days, n_days):
         return MeasureResult(
             **common,
             status="not met",

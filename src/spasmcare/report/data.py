@@ -55,6 +55,7 @@ from spasmcare.measures.response import (
     ResponseOptions,
     diet_measures,
     index_treatment,
+    time_to_spasm_cessation,
     treatment_measures,
 )
 from spasmcare.measures.status import patient_status
@@ -254,10 +255,14 @@ def build_report(
     view = DiaryView(record)
     index = index_treatment(record, o.treatment_id)
     measures: dict[str, Any] = {}
-    treatments = _treatment_blocks(record, view, o, index, measures)
+    index_results: dict[str, MeasureResult] = {}
+    treatments = _treatment_blocks(record, view, o, index, measures, index_results)
     # --- other seizures (issue 23 item 6): the first one after the index course's cessation
     if index is not None:
-        other = first_other_seizure_after_cessation(record, index, o.response)
+        cessation = index_results.get("time_to_spasm_cessation") or time_to_spasm_cessation(
+            view, index, o.response
+        )
+        other = first_other_seizure_after_cessation(record, index, o.response, cessation)
         measures[other.key] = other.to_dict()
     # --- end other seizures
     for key in TREATMENT_KEYS + AFTER_CESSATION_KEYS:
@@ -383,8 +388,10 @@ def _treatment_blocks(
     o: ReportOptions,
     index: Treatment | None,
     measures: dict[str, Any],
+    index_results: dict[str, MeasureResult],
 ) -> list[dict[str, Any]]:
-    """Each treatment with its measures; the index treatment's measures go into ``measures``."""
+    """Each treatment with its measures; the index treatment's measures go into ``measures``
+    (and, as results, into ``index_results``: the report reads its cessation again)."""
     treatments = []
     for t in sorted(record.treatments, key=lambda t: (t.start, t.id)):
         results = treatment_measures(view, t, o.response, o.eeg) if t.continues is None else {}
@@ -404,6 +411,7 @@ def _treatment_blocks(
         treatments.append(block)
         if index is not None and t.id == index.id:
             measures.update(block["measures"])
+            index_results.update(results)
     return treatments
 
 
