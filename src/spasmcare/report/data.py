@@ -329,7 +329,7 @@ def build_report(
             }
             for a in sorted(record.adverse_events, key=lambda a: a.day)
         ],
-        "spasms_per_day": daily,
+        "spasms_per_day": None,  # JSON-ready already: put in below, not walked again
         **_pathway_sections(record, o),
         "options": {
             "response": asdict(o.response),
@@ -340,6 +340,7 @@ def build_report(
         },
     }
     plain: dict[str, Any] = jsonable(report)
+    plain["spasms_per_day"] = daily
     return plain
 
 
@@ -521,11 +522,17 @@ def _findings(
 
 
 def _daily_rows(view: DiaryView) -> list[dict[str, Any]]:
-    """Spasms per diary day, recorded or not."""
+    """Spasms per diary day, recorded or not, JSON-ready (as :func:`jsonable` makes them: a
+    2-year diary has 730 rows, which the report does not walk a second time)."""
     daily = []
     if view.first and view.last:
         daily = [
-            {"date": d.day, "recorded": d.recorded, "spasms": d.spasms, "clusters": d.clusters}
+            {
+                "date": d.day.isoformat(),
+                "recorded": d.recorded,
+                "spasms": jsonable(d.spasms),
+                "clusters": d.clusters,
+            }
             for d in view.days(view.first, view.last)
         ]
     return daily
