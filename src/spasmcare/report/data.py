@@ -146,7 +146,7 @@ _replans: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _replans_lock = threading.Lock()
 
 
-def _protocol_files() -> tuple[Any, ...]:
+def protocol_files() -> tuple[Any, ...]:
     """Names, sizes and modification times of the protocol files a re-plan may read (bundled,
     then the clinic's directory): a re-plan is kept only while they are unchanged."""
     from spasmcare.therapy.protocol import BUNDLED_DIR, resolve_protocols_dir
@@ -175,7 +175,7 @@ def day7_replan(record: Record, treatment: Treatment, answer: bool | None) -> di
         return {"available": False, "reason": "no weight on or before the start"}
     p = record.patient
     try:
-        files = _protocol_files()
+        files = protocol_files()
     except (InputError, OSError):
         return _replan(record, treatment, answer, weight)  # says why when it cannot
     key = (treatment.protocol, weight, treatment.start, answer, p.birth_date, p.sex, files)
