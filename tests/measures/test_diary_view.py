@@ -35,9 +35,7 @@ def test_a_window_is_the_days_made_one_by_one(
         assert got == expected
         assert all(g is e for g, e in zip(got, expected, strict=True))  # the same objects
     naive = DiaryView(build(spasms, recorded))
-    assert [
-        (d.day, d.recorded, d.spasms, d.clusters) for d in got
-    ] == [
+    assert [(d.day, d.recorded, d.spasms, d.clusters) for d in got] == [
         (d.day, d.recorded, d.spasms, d.clusters)
         for d in (naive.day(first + timedelta(days=n)) for n in range((last - first).days + 1))
     ]

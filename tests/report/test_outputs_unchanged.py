@@ -103,7 +103,6 @@ def test_outputs_are_unchanged(name: str) -> None:
 
 if __name__ == "__main__":
     DIGESTS.write_text(
-        json.dumps({n: outputs(n, d) for n, d in RECORDS.items()}, indent=1, sort_keys=True)
-        + "\n"
+        json.dumps({n: outputs(n, d) for n, d in RECORDS.items()}, indent=1, sort_keys=True) + "\n"
     )
     print(f"wrote {DIGESTS}")
