@@ -9,8 +9,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasmcare.measures.diary import DiaryView
-from spasmcare.measures.response import _stretch_without_spasms
+from spasmcare.measures.diary import DiaryView, stretch_without_spasms
 from tests.measures.builders import build, day
 
 #: a diary over treatment days 1-40: spasms on some days, some days marked recorded
@@ -57,4 +56,4 @@ def test_one_pass_stretch_equals_every_window_scanned(
         if not any(d.state == "spasms" for d in days[s : s + n_days])
     ]
     if len(days) >= n_days:
-        assert _stretch_without_spasms(days, n_days) == bool(scanned)
+        assert stretch_without_spasms(days, n_days) == bool(scanned)

@@ -138,6 +138,22 @@ def check_spasm_free(view: DiaryView, first: date, last: date) -> WindowCheck:
     return WindowCheck("met", first, last, (), (), tuple(d.day for d in days))
 
 
+def stretch_without_spasms(days: list[DayCount], n_days: int) -> bool:
+    """Whether ``n_days`` consecutive days of ``days`` hold no day with spasms (unrecorded days
+    allowed): one pass, not a scan of every window."""
+    if n_days <= 0:
+        return True
+    run = 0
+    for d in days:
+        if d.state == "spasms":
+            run = 0
+        else:
+            run += 1
+            if run >= n_days:
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class MeasureResult:
     """The answer of one measure, with the days it rests on and its definition's source.

@@ -69,7 +69,6 @@ from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import (
-    DayCount,
     MeasureResult,
     Status,
     add_months,
@@ -77,6 +76,7 @@ from spasmcare.measures.diary import (
     check_spasm_free,
     day_number,
     short_days,
+    stretch_without_spasms,
 )
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions, hypsarrhythmia_present
 from spasmcare.measures.response_course import (
@@ -530,22 +530,6 @@ def nisc_sustained_response(
     )
 
 
-def _stretch_without_spasms(days: list[DayCount], n_days: int) -> bool:
-    """Whether ``n_days`` consecutive days of ``days`` hold no day with spasms (unrecorded days
-    allowed): one pass, not a scan of every window."""
-    if n_days <= 0:
-        return True
-    run = 0
-    for d in days:
-        if d.state == "spasms":
-            run = 0
-        else:
-            run += 1
-            if run >= n_days:
-                return True
-    return False
-
-
 def mytinger_remission_28d(
     record: RecordOrView, treatment: Treatment, options: ResponseOptions = DEFAULT
 ) -> MeasureResult:
@@ -587,7 +571,7 @@ def mytinger_remission_28d(
             details={"treatment": treatment.id, "from": block[0].day, "to": block[-1].day},
         )
     spasm_days = [d.day for d in days if d.state == "spasms"]
-    if len(days) >= n_days and not _stretch_without_spasms(days, n_days):
+    if len(days) >= n_days and not stretch_without_spasms(days, n_days):
         return MeasureResult(
             **common,
             status="not met",
