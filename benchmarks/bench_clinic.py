@@ -64,6 +64,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from spasmcare.web.base import datadir
 from spasmcare.web.base.serving import gunicorn_argv
 
 PASSWORD = "bench-password-2026"
@@ -293,6 +294,10 @@ print(json.dumps({"writes": int(sys.argv[1]), "failed": failed, "first_failure":
 
 
 def _env(data_dir: Path) -> dict[str, str]:
+    """The environment of the app's processes on ``data_dir``, which is made ready here as the
+    app's entry points make theirs (the settings create nothing; the scripts below set Django up
+    themselves, so they share the one secret key written here)."""
+    datadir.prepare(data_dir)
     env = os.environ | {
         "SPASMCARE_DATA_DIR": str(data_dir),
         "SPASMCARE_HTTPS": "0",
