@@ -33,8 +33,8 @@ def family(client_as: Any) -> Client:
 
 def phone_now(offset_min: int) -> datetime:
     """The wall clock of a phone at ``offset_min`` from UTC, now."""
-    return datetime.now(UTC).astimezone(timezone(timedelta(minutes=offset_min))).replace(
-        tzinfo=None
+    return (
+        datetime.now(UTC).astimezone(timezone(timedelta(minutes=offset_min))).replace(tzinfo=None)
     )
 
 
@@ -168,7 +168,12 @@ def test_same_key_twice_writes_one_entry(family: Client, patient: Patient) -> No
     entries = sent(patient, sent_tap["key"])
     assert len(entries) == 1
     entry = entries[0]
-    assert entry.data == {"at": sent_tap["at"], "kind": "cluster", "spasms": 6, "observer": "mother"}
+    assert entry.data == {
+        "at": sent_tap["at"],
+        "kind": "cluster",
+        "spasms": 6,
+        "observer": "mother",
+    }
     assert Revision.objects.filter(entry=entry).count() == 1
     # the day it belongs to is marked observed, once
     assert len(live(patient, Kind.RECORDED_DAY, entry.day)) == 1

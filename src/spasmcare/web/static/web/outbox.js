@@ -126,11 +126,20 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var action = form.querySelector && form.querySelector("input[name=action]");
-    if (!action || action.value !== "cluster" || (!shell && navigator.onLine)) { return; }
+    if (!shell && navigator.onLine) { return; }
+    if (!action || action.value !== "cluster") {
+      if (shell || (form.method || "").toLowerCase() !== "post") { return; }
+      // no signal: any other tap (undo, a dose, details, a video) needs the server
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      note = "No signal: this was not sent. Only “Cluster now” taps are kept on this phone; try this again when the phone has signal.";
+      show().then(function () { box.scrollIntoView({ block: "center" }); });
+      return;
+    }
     // no signal: keep the tap on the phone (the form's own handlers never see it)
     event.preventDefault();
     event.stopImmediatePropagation();
-    var n = count(form, event.submitter);
+    var n = count(form, event.submitter || (tapped && tapped.form === form ? tapped : null));
     if (!n || !pid || !user) {
       note = !n ? "Number of spasms: nothing was chosen; tap a number, or type a whole number of 1 or more." :
         "Open the diary once with signal on this phone first.";
@@ -145,7 +154,18 @@
       if (details) { details.open = false; }
       note = "Kept on this phone: " + what(item) + ".";
       return show();
+    }, function () {
+      note = "Not kept: this phone's browser does not allow storing it (a private window?). " +
+        "Write it down and log it when the phone has signal.";
+      box.hidden = false;
+      box.textContent = "";
+      line(box, note, "fam-warn");
     });
+  }, true);
+  // the number tapped, for a browser that does not name the submitting button
+  var tapped = null;
+  document.addEventListener("click", function (event) {
+    tapped = event.target.closest ? event.target.closest("button[name=spasms]") : null;
   }, true);
 
   // ---------------------------------------------------------------- sending
@@ -170,8 +190,17 @@
           return put(item).then(function () { return "kept"; });
         });
       }
-      return "stop"; // signed out, a server error: keep everything, try again later
-    }, function () { return "stop"; });
+      return "stop"; // signed out, a server error: keep everything, try on the next load
+    }, function () { return "offline"; });
+  }
+  // The "online" event can come before the network really answers, and a phone on a weak
+  // signal may say it is online while nothing gets through: try again, waiting longer each
+  // time (5 s, doubling, at most a minute).
+  var wait = 5000, timer = null;
+  function later(work) {
+    if (timer) { return; }
+    timer = setTimeout(function () { timer = null; work(); }, wait);
+    wait = Math.min(wait * 2, 60000);
   }
   function send() {
     if (shell || busy || !navigator.onLine || !box.dataset.outboxUrl || !token()) { return Promise.resolve(0); }
@@ -184,7 +213,8 @@
           if (!go) { return false; }
           return post(item).then(function (outcome) {
             if (outcome === "sent") { sent += 1; }
-            return outcome !== "stop";
+            if (outcome === "offline") { later(send); }
+            return outcome !== "stop" && outcome !== "offline";
           });
         });
       }, Promise.resolve(true));
@@ -200,13 +230,17 @@
     }, function () { busy = false; return show().then(function () { return 0; }); });
   }
 
-  window.addEventListener("online", function () {
-    if (shell) {
-      // back online on the shell: open the diary itself, which sends the outbox
+  // Back online on the shell: once the server answers, open the diary itself (it sends).
+  function reopen() {
+    if (!navigator.onLine) { return; }
+    fetch(box.dataset.sw, { method: "HEAD", cache: "no-store", credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { later(reopen); return; }
       if (location.pathname.indexOf("/family/offline/") === 0) { location.href = "/family/"; } else { location.reload(); }
-      return;
-    }
-    send();
+    }, function () { later(reopen); });
+  }
+  window.addEventListener("online", function () {
+    wait = 5000;
+    if (shell) { reopen(); } else { send(); }
   });
   window.addEventListener("offline", function () { show(); });
   var sentBefore = 0;
@@ -215,7 +249,10 @@
     note = sentBefore + (sentBefore === 1 ? " entry was" : " entries were") + " sent from this phone and saved.";
   }
   if (shell && /\/log\/$/.test(location.pathname)) {
-    note = "No signal: the last tap was not sent. Tap it again here; it is kept on this phone until it is sent.";
+    note = "No signal: the last tap was not sent. A cluster can be logged again here; it is kept on this phone until it is sent.";
   }
-  show().then(send);
+  show().then(function () {
+    if (!shell) { return send(); }
+    if (navigator.onLine) { later(reopen); } // the shell shown on a weak signal
+  });
 })();

@@ -1,0 +1,137 @@
+"""The family diary without signal (issue 26), in a real browser: three clusters logged
+offline are kept on the phone, the page says so, the shell is served offline, and back online
+exactly three entries are stored, on the phone's local time, even when the outbox is sent
+again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from spasmcare.web.models import Entry, Kind, Patient, User
+from tests.web.browser.conftest import PHONE
+from tests.web.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+#: The phone's time zone: 5 hours behind the clinic's (Europe/London in December).
+PHONE_ZONE = "America/New_York"
+
+OUTBOX_ITEMS = """() => new Promise((ok, fail) => {
+  const open = indexedDB.open("spasmcare-family", 1);
+  open.onerror = () => fail(open.error);
+  open.onsuccess = () => {
+    const request = open.result.transaction("outbox").objectStore("outbox").getAll();
+    request.onsuccess = () => { open.result.close(); ok(request.result); };
+    request.onerror = () => fail(request.error);
+  };
+})"""
+
+PUT_BACK = """(items) => new Promise((ok, fail) => {
+  const open = indexedDB.open("spasmcare-family", 1);
+  open.onerror = () => fail(open.error);
+  open.onsuccess = () => {
+    const t = open.result.transaction("outbox", "readwrite");
+    items.forEach((item) => t.objectStore("outbox").put(item));
+    t.oncomplete = () => { open.result.close(); ok(items.length); };
+    t.onerror = () => fail(t.error);
+  };
+})"""
+
+
+def sent_entries(patient: Patient) -> list[Entry]:
+    return list(
+        Entry.objects.filter(
+            patient=patient, kind=Kind.DIARY, extra__has_key="client_key"
+        ).order_by("id")
+    )
+
+
+def log_cluster(page: Any, spasms: int) -> None:
+    page.locator("#cluster summary").click()
+    page.locator(f'.fam-countpad button[value="{spasms}"]').click()
+    page.locator("#outbox").filter(has_text=f"a cluster of {spasms} spasms").wait_for()
+
+
+def test_three_clusters_offline_are_stored_once_each_back_online(
+    browser: Any, web: str, patient: Patient, users: dict[str, User], shot: Any
+) -> None:
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, timezone_id=PHONE_ZONE
+    )
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        page.goto(f"{web}/login/")
+        page.fill("#id_username", "family")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{web}/family/{patient.pk}/")
+        assert page.locator('link[rel="manifest"]').count() == 1
+        # the worker installs (the shell and its files stored) and takes over the page
+        assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.state)") in (
+            "activating",
+            "activated",
+        )
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+        context.set_offline(True)
+        assert page.evaluate("navigator.onLine") is False
+        for spasms in (3, 5, 7):
+            log_cluster(page, spasms)
+        status = page.locator("#outbox")
+        assert "3 entries waiting to be sent" in status.inner_text()
+        shot(page, "issue26-offline-three-waiting")
+        assert sent_entries(patient) == []
+        # a tap that needs the server is not lost silently: the page says it was not sent
+        page.get_by_role("button", name="No spasms today").click()
+        page.locator("#outbox").filter(has_text="No signal: this was not sent").wait_for()
+        assert page.url == f"{web}/family/{patient.pk}/"
+        assert "3 entries waiting to be sent" in status.inner_text()
+        items = page.evaluate(OUTBOX_ITEMS)
+        assert sorted(i["spasms"] for i in items) == [3, 5, 7]
+        assert len({i["key"] for i in items}) == 3
+        assert {i["offset_min"] for i in items} <= {-300, -240}  # New York: EST or EDT
+
+        # the diary opened again without signal: the stored shell, the taps still waiting
+        page.reload()
+        page.locator("#outbox").filter(has_text="3 entries waiting to be sent").wait_for()
+        assert "No signal" in page.inner_text("main")
+        assert patient.name not in page.content()
+
+        # back online: the shell opens the diary, which sends the outbox, then shows the entries
+        context.set_offline(False)
+        page.locator("#outbox").filter(has_text="3 entries were sent").wait_for()
+        assert "waiting to be sent" not in page.locator("#outbox").inner_text()
+        assert page.evaluate(OUTBOX_ITEMS) == []
+        stored = sent_entries(patient)
+        assert sorted(e.data["spasms"] for e in stored) == [3, 5, 7]
+        assert {e.extra["client_key"] for e in stored} == {i["key"] for i in items}
+        # each at the phone's local time (New York), not the clinic's (London)
+        phone_now = datetime.now(UTC).astimezone(ZoneInfo(PHONE_ZONE)).replace(tzinfo=None)
+        for e in stored:
+            at = datetime.fromisoformat(e.data["at"])
+            assert timedelta(0) <= phone_now - at < timedelta(minutes=5), e.data["at"]
+            assert e.day == at.date()
+        shot(page, "issue26-back-online-three-sent")
+
+        # the same outbox sent a second time (a lost answer, another tab): nothing written twice
+        page.evaluate(PUT_BACK, items)
+        page.reload()
+        page.locator("#outbox").filter(has_text="3 entries were sent").wait_for()
+        assert page.evaluate(OUTBOX_ITEMS) == []
+        assert [e.pk for e in sent_entries(patient)] == [e.pk for e in stored]
+        assert (
+            Entry.objects.filter(patient=patient, kind=Kind.DIARY).count()
+            == len(
+                Entry.objects.filter(patient=patient, kind=Kind.DIARY).exclude(
+                    extra__has_key="client_key"
+                )
+            )
+            + 3
+        )
+    finally:
+        context.close()
