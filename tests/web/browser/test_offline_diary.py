@@ -135,3 +135,43 @@ def test_three_clusters_offline_are_stored_once_each_back_online(
         )
     finally:
         context.close()
+
+
+def test_a_tap_at_23_58_on_the_phone_is_stored_on_the_phones_day(
+    browser: Any, web: str, patient: Patient, users: dict[str, User], settings: Any
+) -> None:
+    """The phone at UTC+05:30 (Kolkata) shows 23:58 yesterday; the clinic is in Auckland
+    (UTC+13 in December), where that moment is 07:28 today. The tap, kept offline and sent
+    later, is stored at 23:58 on the phone's day, and that day is marked observed."""
+    settings.TIME_ZONE = "Pacific/Auckland"
+    zone = ZoneInfo("Asia/Kolkata")
+    phone_day = datetime.now(UTC).astimezone(zone).date() - timedelta(days=1)
+    at = datetime(phone_day.year, phone_day.month, phone_day.day, 23, 58, 30, tzinfo=zone)
+    assert at.astimezone(ZoneInfo("Pacific/Auckland")).date() == phone_day + timedelta(days=1)
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, timezone_id="Asia/Kolkata"
+    )
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        page.goto(f"{web}/login/")
+        page.fill("#id_username", "family")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{web}/family/{patient.pk}/")
+        page.clock.set_fixed_time(at)
+        context.set_offline(True)
+        log_cluster(page, 4)
+        assert "23:58" in page.locator("#outbox").inner_text()
+        context.set_offline(False)
+        page.locator("#outbox").filter(has_text="1 entry was sent").wait_for()
+    finally:
+        context.close()
+    (entry,) = sent_entries(patient)
+    assert entry.data["at"] == f"{phone_day.isoformat()}T23:58"
+    assert entry.day == phone_day
+    assert entry.extra["phone_offset_min"] == 330
+    observed = Entry.objects.filter(
+        patient=patient, kind=Kind.RECORDED_DAY, retracted_at__isnull=True
+    ).values_list("day", flat=True)
+    assert phone_day in set(observed) and phone_day + timedelta(days=1) not in set(observed)
