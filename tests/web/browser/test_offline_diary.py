@@ -42,6 +42,16 @@ PUT_BACK = """(items) => new Promise((ok, fail) => {
 })"""
 
 
+def until(page: Any, expression: str, seconds: float = 15) -> None:
+    """Wait until ``expression`` is true in the page (``wait_for_function`` evaluates a string,
+    which the app's CSP rightly refuses)."""
+    for _ in range(int(seconds * 5)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"still false after {seconds} s: {expression}")
+
+
 def sent_entries(patient: Patient) -> list[Entry]:
     return list(
         Entry.objects.filter(
@@ -76,7 +86,7 @@ def test_three_clusters_offline_are_stored_once_each_back_online(
             "activating",
             "activated",
         )
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        until(page, "navigator.serviceWorker.controller !== null")
 
         context.set_offline(True)
         assert page.evaluate("navigator.onLine") is False
@@ -175,3 +185,47 @@ def test_a_tap_at_23_58_on_the_phone_is_stored_on_the_phones_day(
         patient=patient, kind=Kind.RECORDED_DAY, retracted_at__isnull=True
     ).values_list("day", flat=True)
     assert phone_day in set(observed) and phone_day + timedelta(days=1) not in set(observed)
+
+
+def test_a_new_worker_replaces_the_old_cache(
+    browser: Any, web: str, patient: Patient, users: dict[str, User], monkeypatch: Any
+) -> None:
+    """When what the worker stores changes, the phone gets a new worker whose cache replaces
+    the old one (no two versions of the shell side by side); it stores only the shell and its
+    files, none of the diary pages visited."""
+    from spasmcare.web.family import offline_views
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        page.goto(f"{web}/login/")
+        page.fill("#id_username", "family")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{web}/family/{patient.pk}/")
+        until(page, "navigator.serviceWorker.controller !== null")
+        page.reload()  # a diary page through the worker: it must not be stored
+        old = page.evaluate("caches.keys()")
+        assert len(old) == 1 and old[0].startswith("spasmcare-family-")
+        stored = page.evaluate(
+            "(name) => caches.open(name).then((c) => c.keys())"
+            ".then((r) => r.map((q) => new URL(q.url).pathname))",
+            old[0],
+        )
+        assert f"/family/{patient.pk}/" not in stored and "/family/offline/" in stored
+        assert all(
+            p.startswith(("/static/web/", "/family/offline/", "/family/manifest")) for p in stored
+        )
+
+        source = offline_views._worker_source()
+        monkeypatch.setattr(offline_views, "_worker_source", lambda: source + "\n// v2\n")
+        offline_views.shell_version.cache_clear()
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        # the new worker installs and activates: one cache again, not the old one
+        until(page, f"caches.keys().then((k) => k.length === 1 && k[0] !== '{old[0]}')")
+        new = page.evaluate("caches.keys()")
+        assert new == ["spasmcare-family-" + offline_views.shell_version()]
+    finally:
+        offline_views.shell_version.cache_clear()
+        context.close()
