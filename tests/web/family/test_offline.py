@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spasmcare.web.clinic import audit, records
 from spasmcare.web.family import offline_views
@@ -293,3 +295,57 @@ def test_a_tap_at_23_58_belongs_to_the_phones_local_day(
     assert entry.extra["phone_offset_min"] == offset_min
     assert [e.day for e in live(patient, Kind.RECORDED_DAY, phone_day)] == [phone_day]
     assert live(patient, Kind.RECORDED_DAY, phone_day + timedelta(days=1)) == []
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_hostile_taps_are_refused_without_a_write_or_a_server_error(
+    family: Client, patient: Patient, data: Any
+) -> None:
+    """Any value in any field: a 400 naming a field (nothing written), never a 500."""
+    from tests.web.test_fuzz_forms import VALUE
+
+    post = tap()
+    for name in ("key", "at", "offset_min", "spasms"):
+        if data.draw(st.booleans(), label=f"replace {name}"):
+            post[name] = data.draw(VALUE, label=name)
+    before = Entry.objects.count(), Revision.objects.count()
+    response = family.post(outbox_url(patient), post)
+    assert response.status_code in (200, 201, 400, 409), (post, response.status_code)
+    if response.status_code == 400:
+        assert response.json()["error"]["field"] in ("key", "at", "offset_min", "spasms")
+        assert (Entry.objects.count(), Revision.objects.count()) == before, post
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    ago_min=st.integers(min_value=0, max_value=30 * 24 * 60),
+    offset_min=st.integers(min_value=-12 * 60, max_value=14 * 60),
+    spasms=st.integers(min_value=1, max_value=60),
+    sends=st.integers(min_value=2, max_value=4),
+)
+def test_a_tap_sent_any_number_of_times_is_one_entry_on_the_phones_day(
+    family: Client, patient: Patient, ago_min: int, offset_min: int, spasms: int, sends: int
+) -> None:
+    """Invariant: whatever the phone's offset and however often the same key is sent, at most
+    one entry holds it, at the phone's wall time, on the phone's day; a day after the
+    clinic's today waits (409)."""
+    instant = datetime.now(UTC) - timedelta(minutes=ago_min)
+    wall = instant.astimezone(timezone(timedelta(minutes=offset_min))).replace(tzinfo=None)
+    sent_tap = tap(at=wall.strftime("%Y-%m-%dT%H:%M"), offset_min=offset_min, spasms=spasms)
+    answers = [family.post(outbox_url(patient), sent_tap) for _ in range(sends)]
+    first = answers[0]
+    entries = sent(patient, sent_tap["key"])
+    if wall.date() > records.today():
+        assert {a.status_code for a in answers} == {409} and entries == []
+        return
+    if first.status_code == 400:  # the same time and count drawn before: the record's rule
+        assert "already saved" in first.json()["error"]["accepted"] and entries == []
+        return
+    assert first.status_code == 201 and {a.status_code for a in answers[1:]} == {200}
+    assert len({a.json()["entry"] for a in answers}) == 1
+    assert len(entries) == 1
+    assert entries[0].data["at"] == sent_tap["at"] and entries[0].day == wall.date()
