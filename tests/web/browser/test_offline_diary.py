@@ -94,6 +94,10 @@ def test_three_clusters_offline_are_stored_once_each_back_online(
             log_cluster(page, spasms)
         status = page.locator("#outbox")
         assert "3 entries waiting to be sent" in status.inner_text()
+        listed = status.locator("li").all_inner_texts()
+        assert [t.split(": ", 1)[1] for t in listed] == [
+            f"a cluster of {n} spasms" for n in (3, 5, 7)
+        ]  # in the order tapped
         shot(page, "issue26-offline-three-waiting")
         assert sent_entries(patient) == []
         # a tap that needs the server is not lost silently: the page says it was not sent

@@ -56,7 +56,8 @@
   function put(item) { return run("readwrite", function (s) { s.put(item); }); }
   function drop(key) { return run("readwrite", function (s) { s["delete"](key); }); }
   function mine(items) {
-    return items.filter(function (i) { return String(i.pid) === String(pid) && String(i.user) === String(user); });
+    return items.filter(function (i) { return String(i.pid) === String(pid) && String(i.user) === String(user); })
+      .sort(function (a, b) { return (a.made || 0) - (b.made || 0); }); // in the order tapped
   }
 
   // ---------------------------------------------------------------- what the page says
@@ -148,7 +149,7 @@
     }
     var now = new Date();
     var item = { key: uuid(), pid: String(pid), user: String(user), at: localAt(now),
-      offset_min: -now.getTimezoneOffset(), spasms: n, state: "waiting" };
+      offset_min: -now.getTimezoneOffset(), spasms: n, state: "waiting", made: now.getTime() };
     put(item).then(function () {
       var details = document.getElementById("cluster");
       if (details) { details.open = false; }
