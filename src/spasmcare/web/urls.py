@@ -8,6 +8,7 @@ from spasmcare.web.accounts import account_views as account
 from spasmcare.web.accounts import views as auth
 from spasmcare.web.courses import protocol_views as protocols
 from spasmcare.web.courses import views as course
+from spasmcare.web.family import offline_views as family_offline
 from spasmcare.web.family import print_views as family_print
 from spasmcare.web.family import views as family
 from spasmcare.web.interop import views as interop
@@ -77,6 +78,11 @@ urlpatterns = [
     path("family/<int:pid>/video/", family.video_upload, name="family_video"),
     path("patients/<int:pid>/videos/<uuid:key>/", family.video, name="video"),
     path("patients/<int:pid>/print/<str:page>/", family_print.printable, name="family_print"),
+    # the family diary offline (issue 26): installable, its shell offline, the phone's outbox
+    path("family/manifest.webmanifest", family_offline.manifest, name="family_manifest"),
+    path("family/sw.js", family_offline.service_worker, name="family_sw"),
+    path("family/offline/", family_offline.offline_shell, name="family_offline"),
+    path("family/<int:pid>/outbox/", family_offline.outbox, name="family_outbox"),
     # outcomes
     path("cohort/", cohort.cohort, name="cohort"),
     path("cohort.csv", cohort.cohort_csv, name="cohort_csv"),

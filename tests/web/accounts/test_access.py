@@ -64,6 +64,8 @@ EXPECTED: dict[str, set[str]] = {
     "family_video": CLIN | {F},
     "video": CLIN | {F},
     "family_print": CLIN | {F},
+    # the family diary offline (issue 26): only the family member sends the phone's outbox
+    "family_outbox": {F},
     "cohort": {R, N, D},
     "cohort_csv": {R, N, D},
     "patient_fhir": CLIN,
@@ -75,6 +77,8 @@ EXPECTED: dict[str, set[str]] = {
     "admin:index": {A},
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
+#: The family diary's manifest, service worker and offline shell hold no one's data (issue 26).
+PUBLIC |= {"family_manifest", "family_sw", "family_offline"}
 
 
 def _names() -> set[str]:
@@ -133,6 +137,7 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "family_video": f"/family/{pid}/video/",
         "video": f"/patients/{pid}/videos/{uuid.uuid4()}/",
         "family_print": f"/patients/{pid}/print/call/",
+        "family_outbox": f"/family/{pid}/outbox/",
         "cohort": "/cohort/",
         "cohort_csv": "/cohort.csv",
         "patient_fhir": f"/patients/{pid}/fhir.json",

@@ -119,6 +119,13 @@ RULES: dict[str, Rule] = {
     "family_video": _r(FAMILY, CLINICIANS, patient=True),
     "video": _r(FAMILY, CLINICIANS, patient=True),
     "family_print": _r(FAMILY, CLINICIANS, patient=True),
+    # the family diary offline (issue 26): the manifest, the service worker and the diary's
+    # shell hold no one's data (public: a phone fetches them without its session); only the
+    # family member sends taps from the phone's outbox
+    "family_manifest": Rule(PUBLIC, public=True),
+    "family_sw": Rule(PUBLIC, public=True),
+    "family_offline": Rule(PUBLIC, public=True),
+    "family_outbox": _r(FAMILY, patient=True),
     # outcomes (de-identified)
     "cohort": _r(RESEARCH, NEURO, DIET),
     "cohort_csv": _r(RESEARCH, NEURO, DIET),

@@ -222,6 +222,8 @@ def _diary_context(
             patient, family_today.medicines(patient, today), today, user, tick_rows
         ),
         "several_children": user.role == "family" and user.children.count() > 1,
+        # the family's own phone keeps taps made without signal (issue 26); not a clinician's
+        "offline_user": user.pk if user.role == "family" else None,
     }
 
 
