@@ -230,6 +230,13 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "recorded_day": (CLIN | {F}, CLIN | {F}, CLIN),
     # a medicine dose ticked as given: family, neurologist, nurse; never the dietitian
     "dose_given": ({F, N, U}, {F, N, U}, {N, U}),
+    # issue 25: development at diagnosis and scores by the neurologist or nurse; a milestone
+    # ticked by the family or any clinician, confirmed (corrected) by the neurologist or nurse;
+    # another kind of seizure logged like a diary entry
+    "development_baseline": ({N, U}, {N, U}, {N, U}),
+    "milestone": (CLIN | {F}, CLIN | {F}, {N, U}),
+    "assessment": ({N, U}, {N, U}, {N, U}),
+    "other_seizure": (CLIN | {F}, CLIN | {F}, CLIN),
     "demographics": ({N, U}, {N, U}, {N, U}),
     "invitation": ({N, U}, {N, U}, {N, U}),
 }

@@ -215,6 +215,16 @@ WRITES: dict[str, Write] = {
     # a medicine dose ticked as given: the family at home, the neurologist or the nurse on the
     # ward; not the dietitian (a drug is not theirs); the team's medicine discipline corrects
     Kind.DOSE_GIVEN: _w((FAMILY, NEURO, NURSE), (NEURO, NURSE), "a dose ticked as given"),
+    # --- development and other seizures (issue 25) ---
+    # the development at diagnosis and instrument scores: the neurologist or the nurse; a
+    # milestone: the family ticks it on the phone, any clinician records one, and the
+    # neurologist or the nurse confirms (corrects) one someone else recorded; another kind of
+    # seizure: logged like a diary entry (family and clinicians), corrected by clinicians
+    Kind.DEVELOPMENT_BASELINE: _w((NEURO, NURSE), (NEURO, NURSE), "the development at diagnosis"),
+    Kind.MILESTONE: _w(CLINICIANS | {FAMILY}, (NEURO, NURSE), "a milestone"),
+    Kind.ASSESSMENT: _w((NEURO, NURSE), (NEURO, NURSE), "a developmental assessment"),
+    Kind.OTHER_SEIZURE: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a seizure of another kind"),
+    # --- end development ---
     DEMOGRAPHICS: _w((NEURO, NURSE), (NEURO, NURSE), "a patient's details"),
     INVITATION: _w((NEURO, NURSE), (NEURO, NURSE), "a family invitation"),
 }
