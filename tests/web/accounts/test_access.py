@@ -72,6 +72,9 @@ EXPECTED: dict[str, set[str]] = {
     "bulk_export": CLIN,
     "bulk_export_status": CLIN,
     "bulk_export_file": CLIN,
+    # issue 25: the development panel's forms and confirming a family's milestone tick
+    "development_add": CLIN,
+    "milestone_confirm": CLIN,
     "admin:index": {A},
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
@@ -141,6 +144,8 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "bulk_export": "/exports/",
         "bulk_export_status": f"/exports/{uuid.uuid4()}/status/",
         "bulk_export_file": f"/exports/{uuid.uuid4()}/Patient.ndjson",
+        "development_add": f"/patients/{pid}/development/milestone/",
+        "milestone_confirm": f"/patients/{pid}/development/confirm/{eid}/",
         "admin:index": "/admin/",
     }[name]
 

@@ -130,6 +130,11 @@ RULES: dict[str, Rule] = {
     "bulk_export": _r(CLINICIANS),
     "bulk_export_status": _r(CLINICIANS),
     "bulk_export_file": _r(CLINICIANS),
+    # --- development (issue 25): entry forms and confirming a family's milestone tick; which
+    # role writes which kind is decided per kind in WRITES ---
+    "development_add": _r(CLINICIANS, patient=True),
+    "milestone_confirm": _r(CLINICIANS, patient=True),
+    # --- end development ---
 }
 ADMIN_SITE = _r(ADMIN)
 

@@ -52,6 +52,7 @@ from spasmcare.web.clinic import audit, records, resilience, uploads
 from spasmcare.web.clinic.forms import error_text, show_error
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User, Video
 from spasmcare.web.courses import family_today
+from spasmcare.web.family import development as family_development
 from spasmcare.web.family.forms import (
     COUNT_BUTTONS,
     MORE_FROM,
@@ -222,6 +223,8 @@ def _diary_context(
             patient, family_today.medicines(patient, today), today, user, tick_rows
         ),
         "several_children": user.role == "family" and user.children.count() > 1,
+        # issue 25: another kind of seizure and milestone ticks
+        "development": family_development.context(patient, user, today),
     }
 
 
@@ -589,6 +592,7 @@ LOG_ACTIONS = {
     "details": _details,
     "dose": _dose,
     "dose_undo": _dose_undo,
+    **family_development.ACTIONS,  # issue 25: other seizures, milestone ticks
 }
 
 

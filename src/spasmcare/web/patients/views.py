@@ -60,6 +60,7 @@ from spasmcare.web.clinic.models import (
 )
 from spasmcare.web.clinic.uploads import json_upload
 from spasmcare.web.courses import service as courses
+from spasmcare.web.patients import development as development_panel
 from spasmcare.web.patients import summaries
 from spasmcare.web.patients.entry_tables import entry_tables
 from spasmcare.web.templatetags.clinic import item_names
@@ -256,6 +257,8 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
             patient=patient, kind=Kind.DIARY, retracted_at__isnull=True
         ).order_by("-day", "-id")[:10],
         "doses_given": _doses_given(ticks, _user(request)),
+        # issue 25: the development panel (WHO windows, milestones, scores, other seizures)
+        "development": development_panel.panel(patient, report, _user(request)),
         "dose_days": DOSE_DAYS,
         "version": patient.data_version,
         "set_aside": records.set_aside(patient),

@@ -1,0 +1,96 @@
+"""Pages of the development panel (issue 25): the entry forms (development at diagnosis, a
+milestone, an instrument's scores) and a clinician's confirmation of a family's milestone
+tick. Each view parses the request, calls one service of
+:mod:`spasmcare.web.patients.development`, and renders or redirects."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from spasmcare.errors import InputError
+from spasmcare.web.accounts.access import CORRECT, CREATE, check_write
+from spasmcare.web.accounts.access import current_patient as _patient
+from spasmcare.web.accounts.access import current_user as _user
+from spasmcare.web.clinic import audit
+from spasmcare.web.clinic.models import Entry, Kind
+from spasmcare.web.patients import development
+from spasmcare.web.patients.development_forms import FORMS, BaselineForm, show
+
+#: The part of the URL -> the kind of entry it writes.
+KIND_OF_PART = {
+    "baseline": Kind.DEVELOPMENT_BASELINE,
+    "milestone": Kind.MILESTONE,
+    "vineland": Kind.ASSESSMENT,
+    "bayley-3": Kind.ASSESSMENT,
+    "asq-3": Kind.ASSESSMENT,
+}
+
+
+def _panel_url(pid: int) -> str:
+    return reverse("patient_dashboard", args=[pid]) + "#development"
+
+
+def development_add(request: HttpRequest, pid: int, part: str) -> HttpResponse:
+    """Add a development entry (``part``: baseline, milestone, vineland, bayley-3, asq-3);
+    the development at diagnosis is edited when one is recorded already."""
+    patient = _patient(request)
+    if part not in FORMS:
+        raise Http404("no such part of the development panel")
+    kind = KIND_OF_PART[part]
+    user = _user(request)
+    cls, title = FORMS[part]
+    baseline = development.current_baseline(patient) if part == "baseline" else None
+    if baseline is not None:
+        check_write(user, CORRECT, kind, baseline)
+        item = development.development_rows.baseline_item(baseline.data)
+        initial = BaselineForm.initial_for(item) | {"version": baseline.version}
+    else:
+        check_write(user, CREATE, kind)
+        initial = {"date": patient.onset_date} if part == "baseline" else {}
+    form = cls(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = form.to_item()
+            if part == "baseline":
+                development.save_baseline(patient, item, user, form.cleaned_data.get("version"))
+            else:
+                audit.create_entry(patient, kind, item, user)
+        except InputError as exc:
+            show(form, exc)
+        except audit.StaleEdit as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{title} saved.")
+            return redirect(_panel_url(pid))
+    return render(
+        request,
+        "web/entry_form.html",
+        {"form": form, "patient": patient, "title": title, "entry": baseline},
+    )
+
+
+@require_POST
+def milestone_confirm(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
+    """A clinician confirms a milestone the family ticked (an audited edit)."""
+    patient = _patient(request)
+    entry = get_object_or_404(
+        Entry, pk=eid, patient=patient, kind=Kind.MILESTONE, retracted_at__isnull=True
+    )
+    user = _user(request)
+    check_write(user, CORRECT, Kind.MILESTONE, entry)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "Version: the page was out of date; nothing was confirmed.")
+        return redirect(_panel_url(pid))
+    try:
+        development.confirm_milestone(entry, version, user)
+    except (InputError, audit.StaleEdit) as exc:
+        messages.error(request, f"Nothing was confirmed. {exc}")
+    else:
+        messages.success(request, "Milestone confirmed; the family's tick is kept in the history.")
+    return redirect(_panel_url(pid))
