@@ -61,7 +61,7 @@ def describe(summary: Mapping[str, Any]) -> str:
     parts = [head + "."]
     for w in summary["who"]:
         text = (
-            f"{w['label']}: window {_months_text(w['window_start_months'])} to "
+            f"{str(w['label']).capitalize()}: window {_months_text(w['window_start_months'])} to "
             f"{_months_text(w['window_end_months'])} months, "
             f"{STATUS_WORDS.get(w['status'], w['status'])}"
         )

@@ -15,6 +15,7 @@ from spasmcare.web.keto import views as keto
 from spasmcare.web.operations import views as clinic_views
 from spasmcare.web.patients import development_views as development
 from spasmcare.web.patients import views as patients
+from spasmcare.web.research import development_views as cohort_development
 from spasmcare.web.research import views as cohort
 
 urlpatterns = [
@@ -98,6 +99,11 @@ urlpatterns = [
         "patients/<int:pid>/development/<str:part>/",
         development.development_add,
         name="development_add",
+    ),
+    path(
+        "cohort-development.csv",
+        cohort_development.cohort_development_csv,
+        name="cohort_development_csv",
     ),
     # --- end development ---
     path("admin/", admin.site.urls),

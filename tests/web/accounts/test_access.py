@@ -75,6 +75,7 @@ EXPECTED: dict[str, set[str]] = {
     # issue 25: the development panel's forms and confirming a family's milestone tick
     "development_add": CLIN,
     "milestone_confirm": CLIN,
+    "cohort_development_csv": {R, N, D},
     "admin:index": {A},
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
@@ -146,6 +147,7 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "bulk_export_file": f"/exports/{uuid.uuid4()}/Patient.ndjson",
         "development_add": f"/patients/{pid}/development/milestone/",
         "milestone_confirm": f"/patients/{pid}/development/confirm/{eid}/",
+        "cohort_development_csv": "/cohort-development.csv",
         "admin:index": "/admin/",
     }[name]
 

@@ -134,6 +134,7 @@ RULES: dict[str, Rule] = {
     # role writes which kind is decided per kind in WRITES ---
     "development_add": _r(CLINICIANS, patient=True),
     "milestone_confirm": _r(CLINICIANS, patient=True),
+    "cohort_development_csv": _r(RESEARCH, NEURO, DIET),  # as the cohort's own CSV
     # --- end development ---
 }
 ADMIN_SITE = _r(ADMIN)

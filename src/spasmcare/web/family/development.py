@@ -29,6 +29,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -41,7 +42,7 @@ from spasmcare.measures.development import WHO_WINDOWS
 from spasmcare.record.seizures import SEIZURE_TYPES
 from spasmcare.web.accounts.access import CREATE, RETRACT, check_write, may_write
 from spasmcare.web.accounts.access import current_user as _user
-from spasmcare.web.clinic import audit
+from spasmcare.web.clinic import audit, computed
 from spasmcare.web.clinic.forms import error_text
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User
 
@@ -100,27 +101,75 @@ def _live(patient: Patient, kind: str) -> Any:
     return Entry.objects.filter(patient=patient, kind=kind, retracted_at__isnull=True)
 
 
+#: Kinds the diary page reads for this module in its week's query (:func:`week_filter`).
+WEEK_KINDS = (Kind.OTHER_SEIZURE,)
+ALL_TIME_KINDS = (Kind.MILESTONE, Kind.DEVELOPMENT_BASELINE)
+
+
+def week_filter() -> Q:
+    """What the diary's query of the week adds for this module: every live milestone and
+    development at diagnosis, whatever its day (the week's kinds it lists itself)."""
+    return Q(kind__in=ALL_TIME_KINDS)
+
+
+def _summary(entries: list[Entry], today: date) -> dict[str, Any]:
+    seizures, reached = [], set()
+    for e in sorted(entries, key=lambda x: x.pk):
+        if e.kind == Kind.OTHER_SEIZURE and e.day == today:
+            seizures.append(
+                {"pk": e.pk, "version": e.version, "by": e.created_by_id, "data": e.data}
+            )
+        elif e.kind == Kind.MILESTONE and e.data.get("status") == "achieved":
+            reached.add(e.data.get("milestone"))
+        elif e.kind == Kind.DEVELOPMENT_BASELINE:
+            at = e.data.get("at_diagnosis") or {}
+            reached |= set(at.get("milestones_achieved", []))
+    return {"seizures": seizures, "reached": sorted(str(m) for m in reached)}
+
+
+def _key(patient: Patient, today: date) -> tuple[Any, ...]:
+    return ("family-development", patient.pk, patient.data_version, today.isoformat())
+
+
+def remember(patient: Patient, today: date, entries: list[Entry]) -> None:
+    """Keep what the page shows from the entries the diary's week query read (its live
+    entries of :data:`WEEK_KINDS` in the week and of :data:`ALL_TIME_KINDS`), so
+    :func:`context` needs no query of its own."""
+    mine = [e for e in entries if e.kind in WEEK_KINDS or e.kind in ALL_TIME_KINDS]
+    computed.memo(_key(patient, today), lambda: _summary(mine, today))
+
+
+def _stored(patient: Patient, today: date) -> dict[str, Any]:
+    """Today's other seizures and the milestones reached, kept per process under the
+    patient's data version (every write raises it) and the day; one query when not kept."""
+
+    def build() -> dict[str, Any]:
+        rows = Entry.objects.filter(
+            Q(kind=Kind.OTHER_SEIZURE, day=today) | week_filter(),
+            patient=patient,
+            retracted_at__isnull=True,
+        ).only("kind", "day", "data", "version", "created_by_id")
+        return _summary(list(rows), today)
+
+    return computed.memo(_key(patient, today), build)
+
+
 def context(patient: Patient, user: User, today: date) -> dict[str, Any]:
-    """What the diary page shows of other seizures and milestones."""
-    seizures = list(_live(patient, Kind.OTHER_SEIZURE).filter(day=today).order_by("id"))
-    reached = {
-        e.data.get("milestone")
-        for e in _live(patient, Kind.MILESTONE).only("data")
-        if e.data.get("status") == "achieved"
-    }
-    for e in _live(patient, Kind.DEVELOPMENT_BASELINE).only("data"):
-        reached |= set((e.data.get("at_diagnosis") or {}).get("milestones_achieved", []))
+    """What the diary page shows of other seizures and milestones (no query once the
+    patient's data version has been read in this process)."""
+    stored = _stored(patient, today)
+    reached = set(stored["reached"])
     return {
         "types": [(code, SEIZURE_WORDS[code]) for code in SEIZURE_TYPES],
         "today": [
             {
-                "entry": e,
-                "time": str(e.data.get("at", ""))[11:16],
-                "words": SEIZURE_WORDS.get(e.data.get("type"), e.data.get("type")),
-                "observer": e.data.get("observer", ""),
-                "own": e.created_by_id == user.pk,
+                "entry": {"pk": s["pk"], "version": s["version"]},
+                "time": str(s["data"].get("at", ""))[11:16],
+                "words": SEIZURE_WORDS.get(s["data"].get("type"), s["data"].get("type")),
+                "observer": s["data"].get("observer", ""),
+                "own": s["by"] == user.pk,
             }
-            for e in seizures
+            for s in stored["seizures"]
         ],
         "can_log": may_write(user, CREATE, Kind.OTHER_SEIZURE),
         "can_undo": may_write(user, RETRACT, Kind.OTHER_SEIZURE, user.pk),

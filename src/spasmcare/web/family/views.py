@@ -36,6 +36,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -154,16 +155,21 @@ def _week(
     first = today - timedelta(days=STRIP_DAYS - 1)
     found = list(
         Entry.objects.filter(
+            Q(
+                kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN]
+                + list(family_development.WEEK_KINDS),  # issue 25
+                day__gte=first,
+                day__lte=today,
+            )
+            | family_development.week_filter(),  # issue 25: milestones, whatever their day
             patient=patient,
-            kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN],
-            day__gte=first,
-            day__lte=today,
             retracted_at__isnull=True,
         )
         .select_related("created_by")
         .order_by("day", "id")
     )
-    rows = [e for e in found if e.kind != Kind.DOSE_GIVEN]
+    family_development.remember(patient, today, found)  # issue 25: no query of its own
+    rows = [e for e in found if e.kind in (Kind.DIARY, Kind.RECORDED_DAY)]
     ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today]
     try:
         week, _ = resilience.read_entries(patient, rows, today)

@@ -70,6 +70,7 @@ def development_add(request: HttpRequest, pid: int, part: str) -> HttpResponse:
         request,
         "web/entry_form.html",
         {"form": form, "patient": patient, "title": title, "entry": baseline},
+        status=400 if request.method == "POST" else 200,  # the form names what is wrong
     )
 
 
