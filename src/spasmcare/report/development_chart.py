@@ -100,7 +100,9 @@ def who_windows_svg(summary: Mapping[str, Any]) -> str:
         top = y0 + i * ROW_PX
         start, end = float(w["window_start_months"]), float(w["window_end_months"])
         colour = REVIEW if w["status"] == "review-due" else WINDOW
-        body.append(label(LEFT_PX - 6, top + 15, w["label"], anchor="end", size=10))
+        body.append(
+            label(LEFT_PX - 6, top + 15, str(w["label"]).capitalize(), anchor="end", size=10)
+        )
         body.append(rect(x(start), top + 6, x(end) - x(start), ROW_PX - 12, colour,
                          cls=f"window {w['status']}"))
         reached = w.get("corrected_age_achieved_months")

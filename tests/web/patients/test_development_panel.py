@@ -190,3 +190,32 @@ def test_development_at_diagnosis_is_one_entry_edited_in_place(
     # a stale edit is refused, naming who changed it
     r = neuro.post(url, {"course": "none", "version": "1"})
     assert r.status_code == 400 and "changed by" in r.content.decode()
+
+
+def test_the_panel_and_the_entry_pages_read_as_words(client_as: Any, team: CareTeam) -> None:
+    """People read words (issue 19): the dashboard, the family diary, the history of each new
+    kind of entry and the forms show no ISO date, milestone id or other code."""
+    from spasmcare.measures.development import milestone_ids
+    from tests.web.clinic.test_development_rows import _with_development
+    from tests.web.test_visible_words import _known_codes, leaks, visible_text
+
+    patient = audit.import_record(_with_development("demo-0901"), team, None)
+    nurse: Client = client_as("nurse")
+    urls = [
+        reverse("patient_dashboard", args=[patient.pk]),
+        reverse("patient_history", args=[patient.pk]),
+        *(reverse("development_add", args=[patient.pk, part])
+          for part in ("baseline", "milestone", "vineland", "bayley-3", "asq-3")),
+    ]  # fmt: skip
+    for e in Entry.objects.filter(
+        patient=patient,
+        kind__in=(Kind.DEVELOPMENT_BASELINE, Kind.MILESTONE, Kind.ASSESSMENT, Kind.OTHER_SEIZURE),
+    ):
+        urls.append(reverse("entry_history", args=[patient.pk, e.pk]))
+    codes = _known_codes() | set(milestone_ids()) | {"tonic-clonic", "not-yet", "asq-3"}
+    problems = []
+    for url in urls:
+        r = nurse.get(url)
+        assert r.status_code == 200, url
+        problems += [f"{url}: {x}" for x in leaks(visible_text(r.content.decode()), codes, set())]
+    assert problems == []
