@@ -80,6 +80,14 @@ def test_an_unknown_seizure_type_is_refused_with_a_message(
     )
     assert "&#x27;grand-mal&#x27; is not accepted" in r.content.decode()
     assert _live(patient, Kind.OTHER_SEIZURE) == []
+    # an undo naming no entry of the user's (or a number no database holds) changes nothing
+    for entry in ("10" * 20, "abc", "1"):
+        r = family.post(
+            reverse("family_log", args=[patient.pk]),
+            {"action": "other_seizure_undo", "entry": entry, "version": "1"},
+            follow=True,
+        )
+        assert r.status_code == 200 and "not yours to undo" in r.content.decode()
 
 
 def test_a_milestone_ticked_by_the_family_is_confirmed_by_a_clinician(
@@ -94,6 +102,13 @@ def test_a_milestone_ticked_by_the_family_is_confirmed_by_a_clinician(
         {"action": "milestone", "milestone": "who-sitting-without-support", "status": "achieved"},
     )
     assert r.status_code == 302
+    # the same tap sent twice is saved once
+    r = family.post(
+        reverse("family_log", args=[patient.pk]),
+        {"action": "milestone", "milestone": "who-sitting-without-support", "status": "achieved"},
+        follow=True,
+    )
+    assert "Already saved: Sits without support." in r.content.decode()
     [tick] = _live(patient, Kind.MILESTONE)
     assert tick.data == {
         "milestone": "who-sitting-without-support",
@@ -119,6 +134,9 @@ def test_a_milestone_ticked_by_the_family_is_confirmed_by_a_clinician(
         records.today().isoformat()
     )
     assert [v.action for v in Revision.objects.filter(entry=tick)] == ["create", "update"]
+    # a version that is not a number confirms nothing
+    r = nurse.post(confirm, {"version": "9" * 40}, follow=True)
+    assert r.status_code == 200 and "nothing was confirmed" in r.content.decode()
     # confirming again with the old version is refused as stale, nothing changes
     r = nurse.post(confirm, {"version": 1}, follow=True)
     assert "changed by" in r.content.decode()

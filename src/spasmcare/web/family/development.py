@@ -85,8 +85,8 @@ class MilestoneTickForm(forms.Form):
 
 
 class UndoSeizureForm(forms.Form):
-    entry = forms.IntegerField()
-    version = forms.IntegerField()
+    entry = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1)
 
 
 def _diary_url(patient: Patient, anchor: str = "other-seizure") -> str:
@@ -267,12 +267,20 @@ def tick_milestone(request: HttpRequest, patient: Patient) -> HttpResponse:
         "date": today.isoformat(),
         "reported_by": "family",
     }
+    words = MILESTONE_WORDS[milestone]
     try:
-        audit.create_entry(patient, Kind.MILESTONE, item, _user(request), extra={"via": "family"})
+        with transaction.atomic():
+            audit.lock_patient(patient)
+            # a double tap (or two phones) saves the same tick once
+            if any(e.data == item for e in _live(patient, Kind.MILESTONE).filter(day=today)):
+                messages.info(request, _("Already saved: %(what)s.") % {"what": words})
+                return redirect(_diary_url(patient, "milestones"))
+            audit.create_entry(
+                patient, Kind.MILESTONE, item, _user(request), extra={"via": "family"}
+            )
     except InputError as exc:
         messages.error(request, _("Nothing was saved.") + " " + error_text(exc))
         return redirect(_diary_url(patient, "milestones"))
-    words = MILESTONE_WORDS[milestone]
     text = (
         _("Saved: %(what)s, today. The team will confirm it.")
         if status == "achieved"

@@ -83,9 +83,9 @@ def milestone_confirm(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     )
     user = _user(request)
     check_write(user, CORRECT, Kind.MILESTONE, entry)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
+    text = request.POST.get("version", "")
+    version = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+    if version is None:
         messages.error(request, "Version: the page was out of date; nothing was confirmed.")
         return redirect(_panel_url(pid))
     try:
