@@ -219,3 +219,21 @@ def test_the_panel_and_the_entry_pages_read_as_words(client_as: Any, team: CareT
         assert r.status_code == 200, url
         problems += [f"{url}: {x}" for x in leaks(visible_text(r.content.decode()), codes, set())]
     assert problems == []
+
+
+def test_the_other_pages_of_a_patient_with_development_open(
+    client_as: Any, team: CareTeam
+) -> None:
+    """The report, its JSON, the FHIR Bundle and the record export carry the stored sections."""
+    import json
+
+    from tests.web.clinic.test_development_rows import DEVELOPMENT, _with_development
+
+    patient = audit.import_record(_with_development("demo-0902"), team, None)
+    nurse: Client = client_as("nurse")
+    for name in ("patient_report", "patient_fhir"):
+        assert nurse.get(reverse(name, args=[patient.pk])).status_code == 200, name
+    report = json.loads(nurse.get(reverse("patient_report_json", args=[patient.pk])).content)
+    assert report["development"]["who"][0]["status"] == "achieved"
+    exported = json.loads(nurse.get(reverse("record_export", args=[patient.pk])).content)
+    assert exported["development"] == DEVELOPMENT
