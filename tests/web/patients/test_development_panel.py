@@ -237,3 +237,53 @@ def test_the_other_pages_of_a_patient_with_development_open(
     assert report["development"]["who"][0]["status"] == "achieved"
     exported = json.loads(nurse.get(reverse("record_export", args=[patient.pk])).content)
     assert exported["development"] == DEVELOPMENT
+
+
+def test_a_score_and_a_family_tick_are_corrected_through_the_edit_page(
+    client_as: Any, patient: Patient, users: Any
+) -> None:
+    """The entry's "edit" leads to the development form with the stored values; a corrected
+    family tick keeps who reported it and stays unconfirmed; a stale version is refused."""
+    nurse: Client = client_as("nurse")
+    scores = audit.create_entry(
+        patient, Kind.ASSESSMENT,
+        {"instrument": "asq-3", "date": "2026-11-21", "scores": {"gross_motor": 25},
+         "asq_cutoff": {"gross_motor": "below"}},
+        users["nurse"],
+    )  # fmt: skip
+    r = nurse.get(reverse("entry_edit", args=[patient.pk, scores.pk]))
+    edit = reverse("development_add", args=[patient.pk, "asq-3"]) + f"?entry={scores.pk}"
+    assert r.status_code == 302 and r["Location"] == edit
+    form = nurse.get(edit).content.decode()
+    assert 'name="gross_motor" value="25"' in form
+    assert '<option value="below" selected>' in form
+    r = nurse.post(edit, {"date": "2026-11-21", "gross_motor": "35", "gross_motor_band": "close",
+                          "version": "1"})  # fmt: skip
+    assert r.status_code == 302
+    scores.refresh_from_db()
+    assert scores.data == {
+        "instrument": "asq-3",
+        "date": "2026-11-21",
+        "scores": {"gross_motor": 35},
+        "asq_cutoff": {"gross_motor": "close"},
+    }
+    r = nurse.post(edit, {"date": "2026-11-21", "gross_motor": "40", "version": "1"})
+    assert r.status_code == 400 and "changed by" in r.content.decode()
+    scores.refresh_from_db()
+    assert scores.data["scores"] == {"gross_motor": 35}
+    # the Vineland form does not open an ASQ-3 entry
+    wrong = reverse("development_add", args=[patient.pk, "vineland"]) + f"?entry={scores.pk}"
+    assert nurse.get(wrong).status_code == 404
+    tick = audit.create_entry(
+        patient, Kind.MILESTONE,
+        {"milestone": "who-standing-alone", "status": "achieved", "date": "2026-12-01",
+         "reported_by": "family"},
+        users["family"],
+    )  # fmt: skip
+    edit = reverse("development_add", args=[patient.pk, "milestone"]) + f"?entry={tick.pk}"
+    r = nurse.post(edit, {"milestone": "who-standing-alone", "status": "achieved",
+                          "date": "2026-11-30", "version": "1"})  # fmt: skip
+    assert r.status_code == 302
+    tick.refresh_from_db()
+    assert tick.data["reported_by"] == "family" and "confirmed_by" not in tick.data
+    assert tick.data["date"] == "2026-11-30"

@@ -82,6 +82,7 @@ def _milestone_row(e: Entry, user: User) -> dict[str, Any]:
         "date": _words_day(d.get("date")),
         "confirmation": confirmation,
         "to_confirm": not confirmed and d.get("reported_by") == "family",
+        "edit_part": "milestone",
         "can_confirm": may_write(user, CORRECT, Kind.MILESTONE, e.created_by_id),
         "can_retract": may_write(user, RETRACT, Kind.MILESTONE, e.created_by_id),
     }
@@ -114,6 +115,8 @@ def _assessment_row(e: Entry, patient: Patient, user: User) -> dict[str, Any]:
             if name in scores or name in bands
         ],
         "by": d.get("assessed_by") or "",
+        "edit_part": instrument,
+        "can_correct": may_write(user, CORRECT, Kind.ASSESSMENT, e.created_by_id),
         "can_retract": may_write(user, RETRACT, Kind.ASSESSMENT, e.created_by_id),
     }
 
@@ -197,6 +200,40 @@ def save_baseline(
     if entry is None:
         return audit.create_entry(patient, Kind.DEVELOPMENT_BASELINE, data, user)
     return audit.update_entry(entry, version or 0, data, user)
+
+
+#: What a correction keeps of a stored milestone (who reported it, and its confirmation).
+KEPT_ON_EDIT = ("reported_by", "confirmed_by", "confirmed_on")
+
+
+def save_entry(
+    patient: Patient,
+    kind: str,
+    item: dict[str, Any],
+    user: User,
+    entry: Entry | None = None,
+    version: int | None = None,
+) -> Entry:
+    """Write a milestone or an assessment: a new entry, or a correction of ``entry`` (the
+    version the form showed; a change since is refused as stale). A corrected milestone keeps
+    who reported it and its confirmation."""
+    if entry is None:
+        return audit.create_entry(patient, kind, item, user)
+    if kind == Kind.MILESTONE:
+        item = item | {k: entry.data[k] for k in KEPT_ON_EDIT if k in entry.data}
+    return audit.update_entry(entry, version or 0, item, user)
+
+
+def edit_part(entry: Entry) -> str | None:
+    """The part of the development panel's form that corrects ``entry`` (None: another
+    kind of entry)."""
+    if entry.kind == Kind.DEVELOPMENT_BASELINE:
+        return "baseline"
+    if entry.kind == Kind.MILESTONE:
+        return "milestone"
+    if entry.kind == Kind.ASSESSMENT:
+        return str(entry.data.get("instrument"))
+    return None
 
 
 def confirm_milestone(entry: Entry, version: int, user: User) -> Entry:

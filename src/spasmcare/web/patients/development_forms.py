@@ -79,6 +79,10 @@ class MilestoneForm(_Versioned):
     date = forms.DateField(widget=DATE)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+    @staticmethod
+    def initial_for(item: dict[str, Any]) -> dict[str, Any]:
+        return dict(item)
+
     def to_item(self) -> dict[str, Any]:
         c = self.cleaned_data
         return _clean(
@@ -117,6 +121,14 @@ class AssessmentForm(_Versioned):
                     label=f"{SCORE_LABELS[name].capitalize()}: as the clinician reports it",
                     choices=[("", "not reported"), *ASQ_BAND_LABELS.items()],
                 )
+
+    @staticmethod
+    def initial_for(item: dict[str, Any]) -> dict[str, Any]:
+        """The stored item as the form's fields (scores by name, bands as ``<name>_band``)."""
+        out = {k: v for k, v in item.items() if k not in ("scores", "asq_cutoff")}
+        out |= dict(item.get("scores") or {})
+        out |= {f"{k}_band": v for k, v in (item.get("asq_cutoff") or {}).items()}
+        return out
 
     def to_item(self) -> dict[str, Any]:
         c = self.cleaned_data

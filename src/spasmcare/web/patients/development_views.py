@@ -16,9 +16,9 @@ from spasmcare.web.accounts.access import CORRECT, CREATE, check_write
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.accounts.access import current_user as _user
 from spasmcare.web.clinic import audit
-from spasmcare.web.clinic.models import Entry, Kind
+from spasmcare.web.clinic.models import Entry, Kind, Patient
 from spasmcare.web.patients import development
-from spasmcare.web.patients.development_forms import FORMS, BaselineForm, show
+from spasmcare.web.patients.development_forms import FORMS, show
 
 #: The part of the URL -> the kind of entry it writes.
 KIND_OF_PART = {
@@ -34,31 +34,55 @@ def _panel_url(pid: int) -> str:
     return reverse("patient_dashboard", args=[pid]) + "#development"
 
 
+def _to_correct(request: HttpRequest, patient: Patient, part: str, kind: str) -> Entry | None:
+    """The entry the form corrects: the development at diagnosis when one is recorded, or the
+    milestone or assessment named by ``?entry=`` (404 when it is not one of this part)."""
+    if part == "baseline":
+        return development.current_baseline(patient)
+    text = request.GET.get("entry", "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise Http404("no such entry")
+    entry = get_object_or_404(
+        Entry, pk=int(text), patient=patient, kind=kind, retracted_at__isnull=True
+    )
+    if development.edit_part(entry) != part:
+        raise Http404("no such entry of this form")
+    return entry
+
+
 def development_add(request: HttpRequest, pid: int, part: str) -> HttpResponse:
-    """Add a development entry (``part``: baseline, milestone, vineland, bayley-3, asq-3);
-    the development at diagnosis is edited when one is recorded already."""
+    """Add a development entry (``part``: baseline, milestone, vineland, bayley-3, asq-3), or
+    correct one (``?entry=``); the development at diagnosis is corrected when one is recorded
+    already."""
     patient = _patient(request)
     if part not in FORMS:
         raise Http404("no such part of the development panel")
     kind = KIND_OF_PART[part]
     user = _user(request)
     cls, title = FORMS[part]
-    baseline = development.current_baseline(patient) if part == "baseline" else None
-    if baseline is not None:
-        check_write(user, CORRECT, kind, baseline)
-        item = development.development_rows.baseline_item(baseline.data)
-        initial = BaselineForm.initial_for(item) | {"version": baseline.version}
+    entry = _to_correct(request, patient, part, kind)
+    if entry is not None:
+        check_write(user, CORRECT, kind, entry)
+        item = (
+            development.development_rows.baseline_item(entry.data)
+            if part == "baseline"
+            else dict(entry.data)
+        )
+        initial = cls.initial_for(item) | {"version": entry.version}
     else:
         check_write(user, CREATE, kind)
         initial = {"date": patient.onset_date} if part == "baseline" else {}
     form = cls(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
         try:
             item = form.to_item()
             if part == "baseline":
-                development.save_baseline(patient, item, user, form.cleaned_data.get("version"))
+                development.save_baseline(patient, item, user, version)
             else:
-                audit.create_entry(patient, kind, item, user)
+                development.save_entry(patient, kind, item, user, entry, version)
         except InputError as exc:
             show(form, exc)
         except audit.StaleEdit as exc:
@@ -69,7 +93,7 @@ def development_add(request: HttpRequest, pid: int, part: str) -> HttpResponse:
     return render(
         request,
         "web/entry_form.html",
-        {"form": form, "patient": patient, "title": title, "entry": baseline},
+        {"form": form, "patient": patient, "title": title, "entry": entry},
         status=400 if request.method == "POST" else 200,  # the form names what is wrong
     )
 

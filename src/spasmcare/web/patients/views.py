@@ -408,6 +408,8 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
 def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     patient = _patient(request)
     entry = _entry(patient, eid)
+    if not entry.retracted_at and (part := development_panel.edit_part(entry)):  # issue 25
+        return redirect(reverse("development_add", args=[pid, part]) + f"?entry={entry.pk}")
     if entry.kind not in ENTRY_FORMS or entry.retracted_at:
         messages.warning(request, "This entry is edited elsewhere or has been retracted.")
         return redirect("entry_history", pid=pid, eid=eid)
