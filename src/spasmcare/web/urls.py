@@ -14,7 +14,9 @@ from spasmcare.web.family import views as family
 from spasmcare.web.interop import views as interop
 from spasmcare.web.keto import views as keto
 from spasmcare.web.operations import views as clinic_views
+from spasmcare.web.patients import development_views as development
 from spasmcare.web.patients import views as patients
+from spasmcare.web.research import development_views as cohort_development
 from spasmcare.web.research import views as cohort
 
 urlpatterns = [
@@ -93,6 +95,23 @@ urlpatterns = [
     path("exports/", interop.bulk_export, name="bulk_export"),
     path("exports/<uuid:key>/status/", interop.bulk_export_status, name="bulk_export_status"),
     path("exports/<uuid:key>/<str:name>", interop.bulk_export_file, name="bulk_export_file"),
+    # --- development and other seizures (issue 25) ---
+    path(
+        "patients/<int:pid>/development/confirm/<int:eid>/",
+        development.milestone_confirm,
+        name="milestone_confirm",
+    ),
+    path(
+        "patients/<int:pid>/development/<str:part>/",
+        development.development_add,
+        name="development_add",
+    ),
+    path(
+        "cohort-development.csv",
+        cohort_development.cohort_development_csv,
+        name="cohort_development_csv",
+    ),
+    # --- end development ---
     path("admin/", admin.site.urls),
 ]
 

@@ -74,6 +74,10 @@ EXPECTED: dict[str, set[str]] = {
     "bulk_export": CLIN,
     "bulk_export_status": CLIN,
     "bulk_export_file": CLIN,
+    # issue 25: the development panel's forms and confirming a family's milestone tick
+    "development_add": CLIN,
+    "milestone_confirm": CLIN,
+    "cohort_development_csv": {R, N, D},
     "admin:index": {A},
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
@@ -146,6 +150,9 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "bulk_export": "/exports/",
         "bulk_export_status": f"/exports/{uuid.uuid4()}/status/",
         "bulk_export_file": f"/exports/{uuid.uuid4()}/Patient.ndjson",
+        "development_add": f"/patients/{pid}/development/milestone/",
+        "milestone_confirm": f"/patients/{pid}/development/confirm/{eid}/",
+        "cohort_development_csv": "/cohort-development.csv",
         "admin:index": "/admin/",
     }[name]
 
@@ -235,6 +242,13 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "recorded_day": (CLIN | {F}, CLIN | {F}, CLIN),
     # a medicine dose ticked as given: family, neurologist, nurse; never the dietitian
     "dose_given": ({F, N, U}, {F, N, U}, {N, U}),
+    # issue 25: development at diagnosis and scores by the neurologist or nurse; a milestone
+    # ticked by the family or any clinician, confirmed (corrected) by the neurologist or nurse;
+    # another kind of seizure logged like a diary entry
+    "development_baseline": ({N, U}, {N, U}, {N, U}),
+    "milestone": (CLIN | {F}, CLIN | {F}, {N, U}),
+    "assessment": ({N, U}, {N, U}, {N, U}),
+    "other_seizure": (CLIN | {F}, CLIN | {F}, CLIN),
     "demographics": ({N, U}, {N, U}, {N, U}),
     "invitation": ({N, U}, {N, U}, {N, U}),
 }

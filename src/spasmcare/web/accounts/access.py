@@ -137,6 +137,12 @@ RULES: dict[str, Rule] = {
     "bulk_export": _r(CLINICIANS),
     "bulk_export_status": _r(CLINICIANS),
     "bulk_export_file": _r(CLINICIANS),
+    # --- development (issue 25): entry forms and confirming a family's milestone tick; which
+    # role writes which kind is decided per kind in WRITES ---
+    "development_add": _r(CLINICIANS, patient=True),
+    "milestone_confirm": _r(CLINICIANS, patient=True),
+    "cohort_development_csv": _r(RESEARCH, NEURO, DIET),  # as the cohort's own CSV
+    # --- end development ---
 }
 ADMIN_SITE = _r(ADMIN)
 
@@ -222,6 +228,16 @@ WRITES: dict[str, Write] = {
     # a medicine dose ticked as given: the family at home, the neurologist or the nurse on the
     # ward; not the dietitian (a drug is not theirs); the team's medicine discipline corrects
     Kind.DOSE_GIVEN: _w((FAMILY, NEURO, NURSE), (NEURO, NURSE), "a dose ticked as given"),
+    # --- development and other seizures (issue 25) ---
+    # the development at diagnosis and instrument scores: the neurologist or the nurse; a
+    # milestone: the family ticks it on the phone, any clinician records one, and the
+    # neurologist or the nurse confirms (corrects) one someone else recorded; another kind of
+    # seizure: logged like a diary entry (family and clinicians), corrected by clinicians
+    Kind.DEVELOPMENT_BASELINE: _w((NEURO, NURSE), (NEURO, NURSE), "the development at diagnosis"),
+    Kind.MILESTONE: _w(CLINICIANS | {FAMILY}, (NEURO, NURSE), "a milestone"),
+    Kind.ASSESSMENT: _w((NEURO, NURSE), (NEURO, NURSE), "a developmental assessment"),
+    Kind.OTHER_SEIZURE: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a seizure of another kind"),
+    # --- end development ---
     DEMOGRAPHICS: _w((NEURO, NURSE), (NEURO, NURSE), "a patient's details"),
     INVITATION: _w((NEURO, NURSE), (NEURO, NURSE), "a family invitation"),
 }

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.record.io import diary_key, dose_given_key
-from spasmcare.web.clinic import record_rows, records, writes
+from spasmcare.web.clinic import development_rows, record_rows, records, writes
 from spasmcare.web.clinic.models import (
     CareTeam,
     Entry,
@@ -417,13 +417,17 @@ _HEADER_KEYS = frozenset({"format", "schema_version", "patient", "etiology"})
 
 
 def _refuse_unstored_sections(data: dict[str, Any]) -> None:
-    """Refuse a record holding a section the clinic app cannot store yet (the care pathway,
-    development, other seizures and side effects are read by the domain and the command line
-    first): importing it would drop that section without a word."""
+    """Refuse a record holding a section the clinic app cannot store yet (the care pathway and
+    side effects are read by the domain and the command line first): importing it would drop
+    that section without a word. Development and other seizures are stored as entries
+    (:mod:`spasmcare.web.clinic.development_rows`)."""
     unstored = sorted(
         key
         for key, value in data.items()
-        if key not in _HEADER_KEYS and key not in record_rows.KIND_OF_SECTION and value
+        if key not in _HEADER_KEYS
+        and key not in record_rows.KIND_OF_SECTION
+        and key not in development_rows.STORED  # issue 25
+        and value
     )
     if unstored:
         raise InputError(
@@ -482,6 +486,7 @@ def import_record(
         if kind == "recorded_day":  # one row a day: the domain has expanded the ranges
             found = [{"date": d.isoformat()} for d in sorted(record.recorded_days)]
         items.extend((kind, item) for item in found)
+    items.extend(development_rows.import_items(data))  # issue 25: development as its entries
     if len(items) <= IMPORT_BATCH:
         with transaction.atomic():
             patient = create_patient(fields, team, user)

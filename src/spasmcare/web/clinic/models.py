@@ -146,6 +146,12 @@ class Kind:
     KETO_PLAN = "keto_plan"
     MONITORING = "monitoring"
     DOSE_GIVEN = "dose_given"
+    # --- development and other seizures (issue 25; clinic/development_rows.py) ---
+    DEVELOPMENT_BASELINE = "development_baseline"
+    MILESTONE = "milestone"
+    ASSESSMENT = "assessment"
+    OTHER_SEIZURE = "other_seizure"
+    # --- end development ---
 
 
 KIND_LABELS: dict[str, str] = {
@@ -161,6 +167,12 @@ KIND_LABELS: dict[str, str] = {
     Kind.KETO_PLAN: "Keto plan",
     Kind.MONITORING: "Monitoring check done",
     Kind.DOSE_GIVEN: "Dose given",
+    # --- development and other seizures (issue 25) ---
+    Kind.DEVELOPMENT_BASELINE: "Development at diagnosis",
+    Kind.MILESTONE: "Milestone",
+    Kind.ASSESSMENT: "Developmental assessment",
+    Kind.OTHER_SEIZURE: "Other seizure",
+    # --- end development ---
 }
 
 

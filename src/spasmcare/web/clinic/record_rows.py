@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from spasmcare.record import FORMAT, SCHEMA_VERSION
+from spasmcare.web.clinic import development_rows
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 
 #: Entry kind -> record section.
@@ -25,6 +26,8 @@ SECTIONS: dict[str, str] = {
     Kind.VITALS: "vitals",
     Kind.ADVERSE: "adverse_events",
     Kind.DOSE_GIVEN: "doses_given",
+    # development and other seizures (issue 25): dotted sections, nested by development_rows
+    **development_rows.SECTIONS,
 }
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 
@@ -74,4 +77,4 @@ def record_dict(patient: Patient, entries: list[Entry] | None = None) -> dict[st
     for e in entries:
         if e.kind in SECTIONS:
             out.setdefault(SECTIONS[e.kind], []).append(section_item(e.kind, e.data))
-    return out
+    return development_rows.nest(out)  # issue 25: development's entries as its one object

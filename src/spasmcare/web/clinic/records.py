@@ -27,7 +27,7 @@ from spasmcare.record import (
     record_to_dict,
 )
 from spasmcare.record.plausibility import record_warnings
-from spasmcare.web.clinic import computed, incremental
+from spasmcare.web.clinic import computed, development_rows, incremental
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 from spasmcare.web.clinic.record_rows import SECTIONS, patient_section, section_item
 from spasmcare.web.clinic.resilience import SetAside
@@ -47,6 +47,8 @@ CHECKED_WITH: dict[str, tuple[str, ...]] = {
     Kind.DIET: LINKED,
     Kind.ADVERSE: LINKED,
     Kind.DOSE_GIVEN: (Kind.TREATMENT,),
+    # issue 25: the same seizure (time, type, observer) twice is refused before it is written
+    Kind.OTHER_SEIZURE: (Kind.OTHER_SEIZURE,),
 }
 
 
@@ -171,6 +173,7 @@ def check_item(
         # the new item stays first in its section, so an error about it names index 0
         for e in _linked(patient, exclude, CHECKED_WITH[kind]):
             minimal.setdefault(SECTIONS[e.kind], []).append(e.data)
+    development_rows.nest(minimal)  # issue 25: development's dotted sections as one object
     try:
         record_from_dict(minimal, today=on or today())
     except InputError as exc:

@@ -24,7 +24,8 @@ from spasmcare.web.clinic.models import Entry, Kind, Patient
 
 #: Entries set aside before the record is declared unreadable (software setting).
 MAX_SET_ASIDE = 50
-_INDEXED = re.compile(r"^(?P<section>[a-z_]+)\[(?P<index>\d+)\]")
+#: ``diary[3].at``; ``development.milestones[2].date`` (issue 25: a dotted section)
+_INDEXED = re.compile(r"^(?P<section>[a-z_]+(?:\.[a-z_]+)?)\[(?P<index>\d+)\]")
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,6 +53,7 @@ from spasmcare.web.clinic import audit, records, resilience, uploads
 from spasmcare.web.clinic.forms import error_text, show_error
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User, Video
 from spasmcare.web.courses import family_today
+from spasmcare.web.family import development as family_development
 from spasmcare.web.family.forms import (
     COUNT_BUTTONS,
     MORE_FROM,
@@ -153,16 +155,21 @@ def _week(
     first = today - timedelta(days=STRIP_DAYS - 1)
     found = list(
         Entry.objects.filter(
+            Q(
+                kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN]
+                + list(family_development.WEEK_KINDS),  # issue 25
+                day__gte=first,
+                day__lte=today,
+            )
+            | family_development.week_filter(),  # issue 25: milestones, whatever their day
             patient=patient,
-            kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN],
-            day__gte=first,
-            day__lte=today,
             retracted_at__isnull=True,
         )
         .select_related("created_by")
         .order_by("day", "id")
     )
-    rows = [e for e in found if e.kind != Kind.DOSE_GIVEN]
+    family_development.remember(patient, today, found)  # issue 25: no query of its own
+    rows = [e for e in found if e.kind in (Kind.DIARY, Kind.RECORDED_DAY)]
     ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today]
     try:
         week, _ = resilience.read_entries(patient, rows, today)
@@ -224,6 +231,8 @@ def _diary_context(
         "several_children": user.role == "family" and user.children.count() > 1,
         # the family's own phone keeps taps made without signal (issue 26); not a clinician's
         "offline_user": user.pk if user.role == "family" else None,
+        # issue 25: another kind of seizure and milestone ticks
+        "development": family_development.context(patient, user, today),
     }
 
 
@@ -591,6 +600,7 @@ LOG_ACTIONS = {
     "details": _details,
     "dose": _dose,
     "dose_undo": _dose_undo,
+    **family_development.ACTIONS,  # issue 25: other seizures, milestone ticks
 }
 
 

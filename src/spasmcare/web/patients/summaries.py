@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings
 from spasmcare.measures.cohort import cohort_rows
+from spasmcare.measures.development_outcome import outcome_columns
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
 from spasmcare.therapy.protocol import resolve_protocols_dir
@@ -68,7 +69,7 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 
 #: Raise when what a stored summary holds changes shape (with the installed code it is part
 #: of every row's clinic stamp, so old rows are recomputed).
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: cohort rows carry the developmental outcome columns (issue 25)
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
 #: Up to this many stale patients are read through the process's kept entries
@@ -159,6 +160,8 @@ def _compute(
     if not aside:
         try:
             rows = cohort_rows([record], on, salt=salt)
+            # issue 25: the child's developmental outcome and lead time, for the cohort page
+            rows = [row | outcome_columns(record, on) for row in rows]
         except InputError:
             rows = None
     return summary, rows

@@ -60,6 +60,7 @@ from spasmcare.web.clinic.models import (
 )
 from spasmcare.web.clinic.uploads import json_upload
 from spasmcare.web.courses import service as courses
+from spasmcare.web.patients import development as development_panel
 from spasmcare.web.patients import summaries
 from spasmcare.web.patients.entry_tables import entry_tables
 from spasmcare.web.templatetags.clinic import item_names
@@ -256,6 +257,8 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
             patient=patient, kind=Kind.DIARY, retracted_at__isnull=True
         ).order_by("-day", "-id")[:10],
         "doses_given": _doses_given(ticks, _user(request)),
+        # issue 25: the development panel (WHO windows, milestones, scores, other seizures)
+        "development": development_panel.panel(patient, report, _user(request)),
         "dose_days": DOSE_DAYS,
         "version": patient.data_version,
         "set_aside": records.set_aside(patient),
@@ -405,6 +408,8 @@ def entry_add(request: HttpRequest, pid: int, kind: str) -> HttpResponse:
 def entry_edit(request: HttpRequest, pid: int, eid: int) -> HttpResponse:
     patient = _patient(request)
     entry = _entry(patient, eid)
+    if not entry.retracted_at and (part := development_panel.edit_part(entry)):  # issue 25
+        return redirect(reverse("development_add", args=[pid, part]) + f"?entry={entry.pk}")
     if entry.kind not in ENTRY_FORMS or entry.retracted_at:
         messages.warning(request, "This entry is edited elsewhere or has been retracted.")
         return redirect("entry_history", pid=pid, eid=eid)
