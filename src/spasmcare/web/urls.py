@@ -9,6 +9,7 @@ from spasmcare.web.accounts import views as auth
 from spasmcare.web.courses import protocol_views as protocols
 from spasmcare.web.courses import views as course
 from spasmcare.web.family import print_views as family_print
+from spasmcare.web.family import side_effects as family_side_effects
 from spasmcare.web.family import views as family
 from spasmcare.web.interop import views as interop
 from spasmcare.web.keto import views as keto
@@ -75,6 +76,12 @@ urlpatterns = [
     path("family/<int:pid>/", family.diary, name="family_diary"),
     path("family/<int:pid>/log/", family.log, name="family_log"),
     path("family/<int:pid>/video/", family.video_upload, name="family_video"),
+    # issue 24: a side effect of the diet told by the family
+    path(
+        "family/<int:pid>/side-effect/",
+        family_side_effects.side_effect,
+        name="family_side_effect",
+    ),
     path("patients/<int:pid>/videos/<uuid:key>/", family.video, name="video"),
     path("patients/<int:pid>/print/<str:page>/", family_print.printable, name="family_print"),
     # outcomes

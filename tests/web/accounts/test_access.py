@@ -64,6 +64,7 @@ EXPECTED: dict[str, set[str]] = {
     "family_video": CLIN | {F},
     "video": CLIN | {F},
     "family_print": CLIN | {F},
+    "family_side_effect": CLIN | {F},  # issue 24
     "cohort": {R, N, D},
     "cohort_csv": {R, N, D},
     "patient_fhir": CLIN,
@@ -133,6 +134,7 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "family_video": f"/family/{pid}/video/",
         "video": f"/patients/{pid}/videos/{uuid.uuid4()}/",
         "family_print": f"/patients/{pid}/print/call/",
+        "family_side_effect": f"/family/{pid}/side-effect/",
         "cohort": "/cohort/",
         "cohort_csv": "/cohort.csv",
         "patient_fhir": f"/patients/{pid}/fhir.json",
@@ -232,6 +234,8 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "dose_given": ({F, N, U}, {F, N, U}, {N, U}),
     "demographics": ({N, U}, {N, U}, {N, U}),
     "invitation": ({N, U}, {N, U}, {N, U}),
+    # issue 24: a diet side effect: any clinician, and the family (their own, plain words)
+    "side_effect": (CLIN | {F}, CLIN | {F}, CLIN),
 }
 
 

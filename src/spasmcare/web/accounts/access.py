@@ -119,6 +119,8 @@ RULES: dict[str, Rule] = {
     "family_video": _r(FAMILY, CLINICIANS, patient=True),
     "video": _r(FAMILY, CLINICIANS, patient=True),
     "family_print": _r(FAMILY, CLINICIANS, patient=True),
+    # issue 24: a side effect of the diet, told by the family in plain words
+    "family_side_effect": _r(FAMILY, CLINICIANS, patient=True),
     # outcomes (de-identified)
     "cohort": _r(RESEARCH, NEURO, DIET),
     "cohort_csv": _r(RESEARCH, NEURO, DIET),
@@ -217,6 +219,10 @@ WRITES: dict[str, Write] = {
     Kind.DOSE_GIVEN: _w((FAMILY, NEURO, NURSE), (NEURO, NURSE), "a dose ticked as given"),
     DEMOGRAPHICS: _w((NEURO, NURSE), (NEURO, NURSE), "a patient's details"),
     INVITATION: _w((NEURO, NURSE), (NEURO, NURSE), "a family invitation"),
+    # issue 24: a side effect of the diet, entered by any clinician and by the family in plain
+    # words (their own, from the diary); any clinician of the team corrects it (the dietitian
+    # owns the diet, the neurologist and the nurse adverse events)
+    Kind.SIDE_EFFECT: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a diet side effect"),
 }
 
 

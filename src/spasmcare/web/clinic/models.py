@@ -146,6 +146,8 @@ class Kind:
     KETO_PLAN = "keto_plan"
     MONITORING = "monitoring"
     DOSE_GIVEN = "dose_given"
+    # issue 24: the diet's side effects (record section ``side_effects``)
+    SIDE_EFFECT = "side_effect"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -161,6 +163,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.KETO_PLAN: "Keto plan",
     Kind.MONITORING: "Monitoring check done",
     Kind.DOSE_GIVEN: "Dose given",
+    # issue 24
+    Kind.SIDE_EFFECT: "Diet side effect",
 }
 
 

@@ -25,6 +25,7 @@ SECTIONS: dict[str, str] = {
     Kind.VITALS: "vitals",
     Kind.ADVERSE: "adverse_events",
     Kind.DOSE_GIVEN: "doses_given",
+    Kind.SIDE_EFFECT: "side_effects",  # issue 24
 }
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 

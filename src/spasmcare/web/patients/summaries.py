@@ -51,6 +51,7 @@ from spasmcare.web.clinic import (
 from spasmcare.web.clinic.models import Entry, Patient
 from spasmcare.web.clinic.pseudonyms import cohort_salt
 from spasmcare.web.courses import service as courses
+from spasmcare.web.keto import diet_checks
 from spasmcare.web.patients.models import PatientSummary
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 
 #: Raise when what a stored summary holds changes shape (with the installed code it is part
 #: of every row's clinic stamp, so old rows are recomputed).
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: the diet's monitoring checks due or overdue (issue 24)
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
 #: Up to this many stale patients are read through the process's kept entries
@@ -153,6 +154,8 @@ def _compute(
         "current": status["now_on"],
         "status": status,
         "last_diary": max(diary_days).isoformat() if diary_days else None,
+        # issue 24: the diet's monitoring checks due or overdue today
+        "diet_checks": diet_checks.checks_of(record, on),
     }
     # a record read only by leaving entries out is not counted in the cohort (no silent bias)
     rows: list[dict[str, Any]] | None = None
@@ -295,6 +298,12 @@ def summaries(
         summary["last_diary"] = date.fromisoformat(last) if last else None
         out[pk] = summary
     return out
+
+
+def overdue(row: dict[str, Any]) -> bool:
+    """A patient-list row has a diet check overdue (issue 24; a row stored before it has
+    none)."""
+    return any(c.get("status") == "overdue" for c in row.get("diet_checks") or ())
 
 
 def alerts_for(patient: Patient) -> list[dict[str, Any]]:
