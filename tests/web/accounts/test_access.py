@@ -65,6 +65,10 @@ EXPECTED: dict[str, set[str]] = {
     "video": CLIN | {F},
     "family_print": CLIN | {F},
     "family_side_effect": CLIN | {F},  # issue 24
+    "keto_weaning": CLIN,
+    "keto_weaning_save": {D},
+    "keto_feeding": CLIN,
+    "keto_feeding_save": {D},
     "cohort": {R, N, D},
     "cohort_csv": {R, N, D},
     "patient_fhir": CLIN,
@@ -135,6 +139,10 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "video": f"/patients/{pid}/videos/{uuid.uuid4()}/",
         "family_print": f"/patients/{pid}/print/call/",
         "family_side_effect": f"/family/{pid}/side-effect/",
+        "keto_weaning": f"/patients/{pid}/keto/weaning/",
+        "keto_weaning_save": f"/patients/{pid}/keto/weaning/save/",
+        "keto_feeding": f"/patients/{pid}/keto/feeding/",
+        "keto_feeding_save": f"/patients/{pid}/keto/feeding/save/",
         "cohort": "/cohort/",
         "cohort_csv": "/cohort.csv",
         "patient_fhir": f"/patients/{pid}/fhir.json",
@@ -236,6 +244,8 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "invitation": ({N, U}, {N, U}, {N, U}),
     # issue 24: a diet side effect: any clinician, and the family (their own, plain words)
     "side_effect": (CLIN | {F}, CLIN | {F}, CLIN),
+    "keto_weaning": ({D}, {D}, {D}),
+    "keto_feeding": ({D}, {D}, {D}),
 }
 
 

@@ -121,6 +121,12 @@ RULES: dict[str, Rule] = {
     "family_print": _r(FAMILY, CLINICIANS, patient=True),
     # issue 24: a side effect of the diet, told by the family in plain words
     "family_side_effect": _r(FAMILY, CLINICIANS, patient=True),
+    # issue 24: the weaning plan and the infant feeding modes: the team looks and tries, the
+    # dietitian saves (the family prints them through family_print)
+    "keto_weaning": _r(CLINICIANS, patient=True),
+    "keto_weaning_save": _r(DIET, patient=True),
+    "keto_feeding": _r(CLINICIANS, patient=True),
+    "keto_feeding_save": _r(DIET, patient=True),
     # outcomes (de-identified)
     "cohort": _r(RESEARCH, NEURO, DIET),
     "cohort_csv": _r(RESEARCH, NEURO, DIET),
@@ -223,6 +229,9 @@ WRITES: dict[str, Write] = {
     # words (their own, from the diary); any clinician of the team corrects it (the dietitian
     # owns the diet, the neurologist and the nurse adverse events)
     Kind.SIDE_EFFECT: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a diet side effect"),
+    # issue 24: plans of the keto planner, the dietitian's like the keto plan
+    Kind.KETO_WEANING: _w(DIET, DIET, "a weaning plan"),
+    Kind.KETO_FEEDING: _w(DIET, DIET, "an infant feeding plan"),
 }
 
 

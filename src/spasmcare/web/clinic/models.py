@@ -148,6 +148,9 @@ class Kind:
     DOSE_GIVEN = "dose_given"
     # issue 24: the diet's side effects (record section ``side_effects``)
     SIDE_EFFECT = "side_effect"
+    # issue 24: the app's own keto plans for coming off the diet and for an infant's feeds
+    KETO_WEANING = "keto_weaning"
+    KETO_FEEDING = "keto_feeding"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -165,6 +168,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.DOSE_GIVEN: "Dose given",
     # issue 24
     Kind.SIDE_EFFECT: "Diet side effect",
+    Kind.KETO_WEANING: "Weaning plan",
+    Kind.KETO_FEEDING: "Infant feeding plan",
 }
 
 

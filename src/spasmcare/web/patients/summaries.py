@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings
 from spasmcare.measures.cohort import cohort_rows
+from spasmcare.measures.side_effects import child_facts
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
 from spasmcare.therapy.protocol import resolve_protocols_dir
@@ -164,6 +165,9 @@ def _compute(
             rows = cohort_rows([record], on, salt=salt)
         except InputError:
             rows = None
+    # issue 24: the child's part of the cohort's side-effect count (no date, no identifier),
+    # counted like the cohort rows: only a record read whole
+    summary["side_effect_facts"] = None if aside else child_facts(record, on)
     return summary, rows
 
 

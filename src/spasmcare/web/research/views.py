@@ -35,6 +35,7 @@ from spasmcare.record.model import ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS
 from spasmcare.web.clinic import records
 from spasmcare.web.research import cohort_charts
 from spasmcare.web.research.cohorts import CACHE_SECONDS, filtered_cohort
+from spasmcare.web.research.side_effects import side_effect_table
 
 # --- display helpers (rounding happens here, at output, never in the domain) ------------------
 
@@ -183,6 +184,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "measures": BINARY_MEASURES,
         "query": filters,
         "today": records.today(),
+        # issue 24: side effects of the diet by diet type, k-anonymous
+        "side_effects": side_effect_table(c),
     }
     return render(request, "web/cohort/page.html", context)
 
