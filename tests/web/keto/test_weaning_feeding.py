@@ -142,6 +142,13 @@ def test_weaning_bad_input_names_the_field_and_saves_nothing(
     assert response.status_code == 400 and "&#x27;99999&#x27; is not accepted" in (
         response.content.decode()
     )
+    # numbers and days far outside any plan: named, with the range accepted (no overflow)
+    response = dietitian.post(url, _weaning_post(kcal="1e300"))
+    assert response.status_code == 400
+    assert "1e+300 is not accepted: energy from 0 to 10000 kcal" in response.content.decode()
+    response = dietitian.post(url, _weaning_post(start_day="9999-12-31"))
+    assert response.status_code == 400
+    assert "31 Dec 9999" in html.unescape(response.content.decode())
     # a step without a meal from these foods (1.5:1) is not saved, and says which
     response = dietitian.post(url + "save/", _weaning_post(to="1.5") | {"action": "save"})
     assert response.status_code == 400 and "step 3 has none" in response.content.decode()
@@ -220,6 +227,9 @@ def test_feeding_refused_when_breast_milk_cannot_fit(dietitian: Client, patient:
     page = html.unescape(response.content.decode())
     assert "allows 22.6 g of protein + carbohydrate" in page and "Would solve" in page
     assert not Entry.objects.filter(patient=patient, kind=Kind.KETO_FEEDING).exists()
+    response = dietitian.post(url, _feeding_post(volume_ml="1e308"))
+    assert response.status_code == 400
+    assert "volume from 0 to 10000 mL/day" in response.content.decode()
     response = dietitian.post(url, _feeding_post(mode="tube"))
     assert response.status_code == 400
     assert "tube is not accepted: one of the modes listed." in response.content.decode()

@@ -14,7 +14,6 @@ The plan is made again from them and kept as a computed view stamped by the entr
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from spasmcare.errors import InputError
@@ -24,13 +23,24 @@ from spasmcare.keto.feeding_modes import (
     FeedingRequest,
     plan_feeding,
 )
+from spasmcare.keto.limits import check_option
 from spasmcare.web.clinic import audit, computed, records
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User
 from spasmcare.web.keto import plan as keto_plan
 from spasmcare.web.keto.forms import build_prescription
+from spasmcare.web.keto.weaning_plan import check_day
 
 #: At most this many formulas and modules, or baby foods (a software setting).
 MAX_ITEMS = 8
+#: The keto commands' ranges (:data:`spasmcare.keto.limits.OPTION_RANGES`) of each input.
+OPTIONS = {
+    "kcal": "--kcal",
+    "volume_ml": "--volume-ml",
+    "breast_milk_ml_per_feed": "--breast-milk-ml",
+    "solid_portion_g_per_day": "--solid-portion-g",
+    "weeks": "--weeks",
+    "weight_kg": "--weight-kg",
+}
 
 
 def saved_entry(patient: Patient) -> Entry | None:
@@ -97,7 +107,7 @@ def _request(inputs: dict[str, Any], table: FoodTable) -> FeedingRequest:
         weeks=inputs.get("weeks"),
         weight_kg=inputs.get("weight_kg"),
         age_months=inputs.get("age_months"),
-        start=date.fromisoformat(inputs["start"]) if inputs.get("start") else None,
+        start=check_day("start", inputs["start"]) if inputs.get("start") else None,
     )
 
 
@@ -107,6 +117,8 @@ def make_plan(inputs: dict[str, Any], table: FoodTable | None = None) -> dict[st
         value = inputs.get(name)
         if not isinstance(value, int | float) or not value > 0:
             raise InputError(field, value, "a positive number")
+    for key, option in OPTIONS.items():
+        check_option(option, inputs.get(key))
     if not isinstance(inputs.get("feeds"), int) or not 1 <= inputs["feeds"] <= 12:
         raise InputError("--feeds", inputs.get("feeds"), "a whole number of feeds, 1 to 12")
     return plan_feeding(_request(inputs, table or default_table()))

@@ -15,14 +15,16 @@ stamped by the entry's version, so the page and the printout show the same plan.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from spasmcare.errors import InputError
 from spasmcare.foods import FoodTable, default_table
+from spasmcare.keto.limits import check_option
 from spasmcare.keto.portions import default_rules
 from spasmcare.keto.solver import MealFood
 from spasmcare.keto.weaning import WeaningRequest, plan_weaning, replan
+from spasmcare.plain import day_text
 from spasmcare.web.clinic import audit, computed, records
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User
 from spasmcare.web.keto import plan as keto_plan
@@ -30,6 +32,27 @@ from spasmcare.web.keto.forms import build_prescription
 
 #: At most this many foods in a weaning meal (a software setting: a meal, not a pantry).
 MAX_FOODS = 8
+#: A plan's first day (or the day spasms came back) within this many days of today (a
+#: software setting: catches a slipped year, keeps every date of the plan in the calendar).
+DAY_RANGE_DAYS = 5 * 366
+#: The keto commands' ranges (:data:`spasmcare.keto.limits.OPTION_RANGES`) of each input.
+OPTIONS = {"from": "--from", "to": "--to", "kcal": "--kcal", "protein_g": "--protein-g",
+           "step": "--step"}  # fmt: skip
+
+
+def check_day(field: str, text: str) -> date:
+    """An ISO day within :data:`DAY_RANGE_DAYS` of today, else an InputError naming
+    ``field``."""
+    day = date.fromisoformat(text)
+    today = records.today()
+    if abs((day - today).days) > DAY_RANGE_DAYS:
+        raise InputError(
+            field,
+            day_text(day),
+            f"a day from {day_text(today - timedelta(days=DAY_RANGE_DAYS))} to "
+            f"{day_text(today + timedelta(days=DAY_RANGE_DAYS))}",
+        )
+    return day
 
 
 def saved_entry(patient: Patient) -> Entry | None:
@@ -90,9 +113,11 @@ def _meal_foods(ids: list[str], table: FoodTable) -> list[MealFood]:
 def make_plan(inputs: dict[str, Any], table: FoodTable | None = None) -> dict[str, Any]:
     """The plan of ``inputs`` (re-planned when they name the day spasms returned)."""
     table = table or default_table()
+    for key, option in OPTIONS.items():
+        check_option(option, inputs.get(key))
     request = WeaningRequest(
         schedule=inputs["schedule"],
-        start_day=date.fromisoformat(inputs["start"]),
+        start_day=check_day("start_day", inputs["start"]),
         start=float(inputs["from"]),
         to=float(inputs["to"]),
         kcal=float(inputs["kcal"]),
@@ -103,7 +128,7 @@ def make_plan(inputs: dict[str, Any], table: FoodTable | None = None) -> dict[st
     )
     plan = plan_weaning(request, _meal_foods(list(inputs["foods"]), table))
     if inputs.get("spasms_returned"):
-        plan = replan(plan, date.fromisoformat(inputs["spasms_returned"]))
+        plan = replan(plan, check_day("spasms_returned", inputs["spasms_returned"]))
     return plan
 
 
