@@ -61,6 +61,18 @@ def test_imported_side_effects_are_stored_and_exported_unchanged(
     # the dashboard lists them in words
     page = nurse.get(f"/patients/{patient.pk}/").content.decode()
     assert "Diet side effect" in page and "diet adjusted (ratio, fluid or foods)" in page
+    # the FHIR export carries them as AdverseEvents (interop.fhir_side_effects)
+    bundle = json.loads(nurse.get(f"/patients/{patient.pk}/fhir.json").content)
+    codes = sorted(
+        c["code"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "AdverseEvent"
+        for c in e["resource"]["event"]["coding"]
+        if c["code"].startswith("side-effect-")
+    )
+    assert codes == ["side-effect-constipation", "side-effect-vomiting"]
+    # the diet period it names reads as the diet and its start, never its id
+    assert "diet: classic ketogenic diet from 10 Aug 2026" in page and "kd1" not in page
 
 
 def test_an_import_naming_a_diet_period_not_in_the_record_writes_nothing(
