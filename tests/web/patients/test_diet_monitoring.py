@@ -126,3 +126,25 @@ def test_no_diet_no_checks_and_no_side_effect_button(
     assert "No diet is recorded" in sheet
     everything = family.get(f"/patients/{patient.pk}/print/all/").content.decode()
     assert "Diet check-ups" not in everything
+
+
+def test_a_month_end_start_clipped_to_february(
+    team: CareTeam, users: dict[str, User], client_as: Any, monkeypatch: Any
+) -> None:
+    """A diet started on 30 Nov 2026: 30 Nov + 3 calendar months is 30 Feb, which 2027 lacks,
+    so the check falls on the month's last day, 28 Feb 2027; overdue from 1 Mar 2027 (by
+    hand, the domain's month rule)."""
+    from spasmcare.record import FORMAT
+
+    data = RECORD | {"format": FORMAT}
+    data["patient"] = {**RECORD["patient"], "id": "month-end"}
+    data["diet_periods"] = [{"id": "kd1", "diet": "classic-kd", "start": "2026-11-30"}]
+    data["labs"] = [{**RECORD["labs"][0], "at": "2026-11-20T09:00"}]
+    audit.import_record(data, team, None)
+    nurse: Client = client_as("nurse")
+    _on(monkeypatch, date(2027, 2, 28))
+    listing = nurse.get("/patients/").content.decode()
+    assert "Diet: Blood tests due on 28 Feb 2027<" in listing
+    _on(monkeypatch, date(2027, 3, 1))
+    listing = nurse.get("/patients/").content.decode()
+    assert "Diet: Blood tests due on 28 Feb 2027: overdue since 1 Mar 2027" in listing
