@@ -202,3 +202,64 @@ def test_a_diet_period_a_side_effect_names_is_not_retracted(
         audit.retract_entry(diet, diet.version, "test", users["dietitian"])
     diet.refresh_from_db()
     assert diet.retracted_at is None
+
+
+_EXAMPLES = iter(range(10**6))
+
+
+def _side_effect_items() -> Any:
+    from datetime import date, timedelta
+
+    from hypothesis import strategies as st
+
+    from spasmcare.record.side_effects import ACTIONS, EFFECTS
+
+    first = date(2026, 8, 10)  # the example infant's diet start; its record ends in Nov 2026
+
+    def item(
+        effect: str, grade: Any, onset: int, length: Any, action: Any, by: str, note: Any
+    ) -> dict[str, Any]:
+        day = first + timedelta(days=onset)
+        out = {"effect": effect, "grade": grade, "onset": day.isoformat(),
+               "resolved": None if length is None else (day + timedelta(days=length)).isoformat(),
+               "action": action, "reported_by": by, "diet": "kd1" if onset % 2 else None,
+               "note": note}  # fmt: skip
+        return {k: v for k, v in out.items() if v is not None}
+
+    return st.lists(
+        st.builds(
+            item,
+            st.sampled_from(list(EFFECTS)),
+            st.none() | st.integers(1, 5),
+            st.integers(0, 100),
+            st.none() | st.integers(0, 10),
+            st.none() | st.sampled_from(list(ACTIONS)),
+            st.sampled_from(["clinician", "family"]),
+            st.none() | st.text("abc xyz.", min_size=1, max_size=20).map(str.strip).filter(bool),
+        ),
+        max_size=6,
+    )
+
+
+def test_any_side_effects_survive_import_and_export(team: CareTeam) -> None:
+    """Property: whatever valid side effects a record holds, the clinic app stores them and
+    exports them back unchanged (order aside)."""
+    from hypothesis import HealthCheck, given, settings
+
+    from spasmcare.web.clinic import records
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(items=_side_effect_items())
+    def check(items: list[dict[str, Any]]) -> None:
+        data = example_record()
+        data["patient"] = {**data["patient"], "id": f"prop-{next(_EXAMPLES)}"}
+        data["side_effects"] = items
+        patient = audit.import_record(data, team, None)
+        back = records.export_dict(patient).get("side_effects", [])
+
+        def key(x: dict[str, Any]) -> str:
+            return json.dumps(x, sort_keys=True)
+
+        assert sorted(back, key=key) == sorted(items, key=key)
+
+    check()
