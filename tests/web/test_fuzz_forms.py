@@ -20,7 +20,10 @@ from spasmcare.web.clinic import records
 from spasmcare.web.clinic.forms import ENTRY_FORMS, PatientForm, RetractForm
 from spasmcare.web.courses.forms import PlannerForm, TickForm
 from spasmcare.web.family.forms import ClusterForm, DetailsForm
+from spasmcare.web.family.forms import SideEffectForm as FamilySideEffect
+from spasmcare.web.keto.feeding_forms import FeedingForm
 from spasmcare.web.keto.forms import PrescriptionForm
+from spasmcare.web.keto.weaning_forms import ReplanForm, WeaningForm
 from spasmcare.web.models import Entry, Patient, Revision
 from tests.web.conftest import example_record
 
@@ -107,6 +110,17 @@ TARGETS: list[tuple[str, str, str, list[str]]] = [
     ),
     ("family-cluster", "family", "/family/{pid}/log/", ["action", *_names(ClusterForm), "nonce"]),
     ("family-details", "family", "/family/{pid}/log/", ["action", *_names(DetailsForm)]),
+    # issue 24: a family's side effect, the weaning plan and the infant feeding modes
+    ("family-side-effect", "family", "/family/{pid}/side-effect/", _names(FamilySideEffect)),
+    ("weaning", "dietitian", "/patients/{pid}/keto/weaning/", _names(WeaningForm)),
+    (
+        "weaning-save",
+        "dietitian",
+        "/patients/{pid}/keto/weaning/save/",
+        ["action", "plan_version", *_names(WeaningForm), *_names(ReplanForm)],
+    ),
+    ("feeding", "dietitian", "/patients/{pid}/keto/feeding/", _names(FeedingForm)),
+    ("feeding-save", "dietitian", "/patients/{pid}/keto/feeding/save/", _names(FeedingForm)),
 ]
 
 

@@ -46,24 +46,47 @@ def _cell(n: int, k: int, shown: bool) -> int | str | None:
     return n if n == 0 or n >= k else f"<{k}"
 
 
+def child_facts(record: Record, today: date) -> dict[str, dict[str, list[str]]]:
+    """One child's part of the count (JSON-ready, so a clinic app can store it per patient
+    and count without reading every record again): for each diet type the child had, the
+    side effects during it, ``any`` grade and ``severe`` (grade 3 or more), as sorted codes.
+    No date and no identifier."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for kind in DIET_KINDS:
+        periods = [d for d in record.diet_periods if d.diet == kind]
+        if not periods:
+            continue
+        effects = [s for s in record.side_effects if any(_belongs(s, d, today) for d in periods)]
+        out[kind] = {
+            "any": sorted({s.effect for s in effects}),
+            "severe": sorted({s.effect for s in effects if (s.grade or 0) >= SEVERE_FROM_GRADE}),
+        }
+    return out
+
+
 def side_effect_counts(
     records: Iterable[Record], today: date, k: int = DEFAULT_K
 ) -> dict[str, Any]:
     """Children with each side effect by diet type, k-anonymous (see the module notes)."""
+    return counts_from_facts((child_facts(rec, today) for rec in records), k)
+
+
+def counts_from_facts(
+    children_facts: Iterable[dict[str, dict[str, list[str]]]], k: int = DEFAULT_K
+) -> dict[str, Any]:
+    """:func:`side_effect_counts` from each child's :func:`child_facts` (one item a child)."""
     check_k(k, "children")
     children: dict[str, int] = dict.fromkeys(DIET_KINDS, 0)
     anyg: dict[str, dict[str, int]] = {d: dict.fromkeys(EFFECTS, 0) for d in DIET_KINDS}
     severe: dict[str, dict[str, int]] = {d: dict.fromkeys(EFFECTS, 0) for d in DIET_KINDS}
-    for rec in records:
-        for kind in DIET_KINDS:
-            periods = [d for d in rec.diet_periods if d.diet == kind]
-            if not periods:
+    for facts in children_facts:
+        for kind, found in facts.items():
+            if kind not in children:
                 continue
             children[kind] += 1
-            effects = [s for s in rec.side_effects if any(_belongs(s, d, today) for d in periods)]
-            for code in {s.effect for s in effects}:
+            for code in set(found.get("any", ())) & set(EFFECTS):
                 anyg[kind][code] += 1
-            for code in {s.effect for s in effects if (s.grade or 0) >= SEVERE_FROM_GRADE}:
+            for code in set(found.get("severe", ())) & set(EFFECTS):
                 severe[kind][code] += 1
     rows = []
     for kind in DIET_KINDS:

@@ -10,9 +10,12 @@ from spasmcare.web.courses import protocol_views as protocols
 from spasmcare.web.courses import views as course
 from spasmcare.web.family import offline_views as family_offline
 from spasmcare.web.family import print_views as family_print
+from spasmcare.web.family import side_effects as family_side_effects
 from spasmcare.web.family import views as family
 from spasmcare.web.interop import views as interop
+from spasmcare.web.keto import feeding_views as keto_feeding
 from spasmcare.web.keto import views as keto
+from spasmcare.web.keto import weaning_views as keto_weaning
 from spasmcare.web.operations import views as clinic_views
 from spasmcare.web.patients import development_views as development
 from spasmcare.web.patients import views as patients
@@ -73,11 +76,30 @@ urlpatterns = [
     path("patients/<int:pid>/keto/solve/", keto.solve, name="keto_solve"),
     path("patients/<int:pid>/keto/save/", keto.save, name="keto_save"),
     path("foods/search/", keto.food_search, name="food_search"),
+    # issue 24: weaning off the diet and an infant's feeding modes
+    path("patients/<int:pid>/keto/weaning/", keto_weaning.weaning, name="keto_weaning"),
+    path(
+        "patients/<int:pid>/keto/weaning/save/",
+        keto_weaning.weaning_save,
+        name="keto_weaning_save",
+    ),
+    path("patients/<int:pid>/keto/feeding/", keto_feeding.feeding, name="keto_feeding"),
+    path(
+        "patients/<int:pid>/keto/feeding/save/",
+        keto_feeding.feeding_save,
+        name="keto_feeding_save",
+    ),
     # family
     path("family/", family.home, name="family_home"),
     path("family/<int:pid>/", family.diary, name="family_diary"),
     path("family/<int:pid>/log/", family.log, name="family_log"),
     path("family/<int:pid>/video/", family.video_upload, name="family_video"),
+    # issue 24: a side effect of the diet told by the family
+    path(
+        "family/<int:pid>/side-effect/",
+        family_side_effects.side_effect,
+        name="family_side_effect",
+    ),
     path("patients/<int:pid>/videos/<uuid:key>/", family.video, name="video"),
     path("patients/<int:pid>/print/<str:page>/", family_print.printable, name="family_print"),
     # the family diary offline (issue 26): installable, its shell offline, the phone's outbox

@@ -66,6 +66,11 @@ EXPECTED: dict[str, set[str]] = {
     "family_print": CLIN | {F},
     # the family diary offline (issue 26): only the family member sends the phone's outbox
     "family_outbox": {F},
+    "family_side_effect": CLIN | {F},  # issue 24
+    "keto_weaning": CLIN,
+    "keto_weaning_save": {D},
+    "keto_feeding": CLIN,
+    "keto_feeding_save": {D},
     "cohort": {R, N, D},
     "cohort_csv": {R, N, D},
     "patient_fhir": CLIN,
@@ -142,6 +147,11 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "video": f"/patients/{pid}/videos/{uuid.uuid4()}/",
         "family_print": f"/patients/{pid}/print/call/",
         "family_outbox": f"/family/{pid}/outbox/",
+        "family_side_effect": f"/family/{pid}/side-effect/",
+        "keto_weaning": f"/patients/{pid}/keto/weaning/",
+        "keto_weaning_save": f"/patients/{pid}/keto/weaning/save/",
+        "keto_feeding": f"/patients/{pid}/keto/feeding/",
+        "keto_feeding_save": f"/patients/{pid}/keto/feeding/save/",
         "cohort": "/cohort/",
         "cohort_csv": "/cohort.csv",
         "patient_fhir": f"/patients/{pid}/fhir.json",
@@ -251,6 +261,10 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "other_seizure": (CLIN | {F}, CLIN | {F}, CLIN),
     "demographics": ({N, U}, {N, U}, {N, U}),
     "invitation": ({N, U}, {N, U}, {N, U}),
+    # issue 24: a diet side effect: any clinician, and the family (their own, plain words)
+    "side_effect": (CLIN | {F}, CLIN | {F}, CLIN),
+    "keto_weaning": ({D}, {D}, {D}),
+    "keto_feeding": ({D}, {D}, {D}),
 }
 
 

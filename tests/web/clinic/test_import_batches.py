@@ -96,8 +96,7 @@ def test_patient_hidden_until_the_import_is_complete(
     ("section", "value"),
     [
         ("pathway", {"referral": {"date": "2026-04-20", "urgency": "urgent"}}),
-        ("side_effects", [{"effect": "constipation", "onset": "2026-08-20",
-                           "reported_by": "family"}]),
+        # side effects are stored now (issue 24): tests/web/clinic/test_side_effects.py
     ],
 )  # fmt: skip
 def test_a_section_the_app_cannot_store_is_refused_not_dropped(

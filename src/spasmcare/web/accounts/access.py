@@ -126,6 +126,14 @@ RULES: dict[str, Rule] = {
     "family_sw": Rule(PUBLIC, public=True),
     "family_offline": Rule(PUBLIC, public=True),
     "family_outbox": _r(FAMILY, patient=True),
+    # issue 24: a side effect of the diet, told by the family in plain words
+    "family_side_effect": _r(FAMILY, CLINICIANS, patient=True),
+    # issue 24: the weaning plan and the infant feeding modes: the team looks and tries, the
+    # dietitian saves (the family prints them through family_print)
+    "keto_weaning": _r(CLINICIANS, patient=True),
+    "keto_weaning_save": _r(DIET, patient=True),
+    "keto_feeding": _r(CLINICIANS, patient=True),
+    "keto_feeding_save": _r(DIET, patient=True),
     # outcomes (de-identified)
     "cohort": _r(RESEARCH, NEURO, DIET),
     "cohort_csv": _r(RESEARCH, NEURO, DIET),
@@ -240,6 +248,13 @@ WRITES: dict[str, Write] = {
     # --- end development ---
     DEMOGRAPHICS: _w((NEURO, NURSE), (NEURO, NURSE), "a patient's details"),
     INVITATION: _w((NEURO, NURSE), (NEURO, NURSE), "a family invitation"),
+    # issue 24: a side effect of the diet, entered by any clinician and by the family in plain
+    # words (their own, from the diary); any clinician of the team corrects it (the dietitian
+    # owns the diet, the neurologist and the nurse adverse events)
+    Kind.SIDE_EFFECT: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a diet side effect"),
+    # issue 24: plans of the keto planner, the dietitian's like the keto plan
+    Kind.KETO_WEANING: _w(DIET, DIET, "a weaning plan"),
+    Kind.KETO_FEEDING: _w(DIET, DIET, "an infant feeding plan"),
 }
 
 

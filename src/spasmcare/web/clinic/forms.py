@@ -322,6 +322,79 @@ class RecordedDayForm(EntryForm):
         return {"date": _iso(self.cleaned_data["date"])}
 
 
+# --- issue 24: a side effect of the diet ----------------------------------------------------
+
+
+def _side_effect_choices() -> dict[str, list[tuple[Any, str]]]:
+    from spasmcare.record.side_effects import ACTIONS, EFFECTS, GRADES
+
+    return {
+        "effect": list(EFFECTS.items()),
+        "grade": [(g, f"{g} — {text}") for g, text in GRADES.items()],
+        "action": [("", "not stated"), *ACTIONS.items()],
+    }
+
+
+class SideEffectForm(EntryForm):
+    """A side effect of the diet (record ``side_effects[]``): the effect, its CTCAE v5.0 grade
+    (:data:`spasmcare.record.side_effects.GRADE_SCALE`), onset and resolution dates, the action
+    taken. Entered by a clinician here; a family's entry (in plain words, ungraded) keeps its
+    ``reported_by`` when a clinician grades or corrects it."""
+
+    kind = Kind.SIDE_EFFECT
+    effect = forms.ChoiceField(
+        choices=_side_effect_choices()["effect"],
+        label="Side effect",
+        error_messages={
+            "invalid_choice": "%(value)s is not accepted: one of the side effects listed."
+        },
+    )
+    grade = forms.TypedChoiceField(
+        choices=_side_effect_choices()["grade"],
+        coerce=int,
+        label="Grade (CTCAE v5.0)",
+        error_messages={
+            "invalid_choice": "%(value)s is not accepted: a CTCAE v5.0 grade, 1 to 5.",
+            "required": "Needed: a CTCAE v5.0 grade, 1 to 5.",
+        },
+    )
+    onset = forms.DateField(widget=DATE, label="Began on")
+    resolved = forms.DateField(widget=DATE, required=False, label="Resolved on")
+    action = forms.ChoiceField(
+        choices=_side_effect_choices()["action"],
+        required=False,
+        label="Action taken",
+        error_messages={
+            "invalid_choice": "%(value)s is not accepted: one of the actions listed."
+        },
+    )
+    note = forms.CharField(required=False, max_length=500)
+    reported_by = forms.ChoiceField(
+        choices=[("clinician", "clinician"), ("family", "family")],
+        widget=forms.HiddenInput,
+        initial="clinician",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from spasmcare.plain import day_text
+
+        c = super().clean() or {}
+        onset, resolved = c.get("onset"), c.get("resolved")
+        if onset and resolved and resolved < onset:
+            self.add_error(
+                "resolved",
+                f"{day_text(resolved)} is not accepted: a day on or after the onset "
+                f"({day_text(onset)}).",
+            )
+        return c
+
+    def to_item(self) -> dict[str, Any]:
+        item = super().to_item()
+        item["reported_by"] = item.get("reported_by") or "clinician"
+        return item
+
+
 #: Entry kinds a clinician can add or edit by form (drug courses: the course planner;
 #: keto plans: the keto planner).
 ENTRY_FORMS: dict[str, type[EntryForm]] = {
@@ -335,6 +408,7 @@ ENTRY_FORMS: dict[str, type[EntryForm]] = {
         AdverseForm,
         DietForm,
         RecordedDayForm,
+        SideEffectForm,  # issue 24
     )
 }
 

@@ -152,6 +152,11 @@ class Kind:
     ASSESSMENT = "assessment"
     OTHER_SEIZURE = "other_seizure"
     # --- end development ---
+    # issue 24: the diet's side effects (record section ``side_effects``)
+    SIDE_EFFECT = "side_effect"
+    # issue 24: the app's own keto plans for coming off the diet and for an infant's feeds
+    KETO_WEANING = "keto_weaning"
+    KETO_FEEDING = "keto_feeding"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -173,6 +178,10 @@ KIND_LABELS: dict[str, str] = {
     Kind.ASSESSMENT: "Developmental assessment",
     Kind.OTHER_SEIZURE: "Other seizure",
     # --- end development ---
+    # issue 24
+    Kind.SIDE_EFFECT: "Diet side effect",
+    Kind.KETO_WEANING: "Weaning plan",
+    Kind.KETO_FEEDING: "Infant feeding plan",
 }
 
 

@@ -28,6 +28,7 @@ SECTIONS: dict[str, str] = {
     Kind.DOSE_GIVEN: "doses_given",
     # development and other seizures (issue 25): dotted sections, nested by development_rows
     **development_rows.SECTIONS,
+    Kind.SIDE_EFFECT: "side_effects",  # issue 24
 }
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 

@@ -50,6 +50,10 @@ CHECKED_WITH: dict[str, tuple[str, ...]] = {
     # issue 25: the same seizure (time, type, observer) twice is refused before it is written
     Kind.OTHER_SEIZURE: (Kind.OTHER_SEIZURE,),
 }
+# issue 24: a side effect may name its diet period, so it is checked with the diet periods,
+# and a diet period with the side effects (an edit of its id would leave one naming nothing)
+CHECKED_WITH[Kind.SIDE_EFFECT] = (Kind.DIET,)
+CHECKED_WITH[Kind.DIET] = (*LINKED, Kind.SIDE_EFFECT)
 
 
 def today() -> date:
@@ -272,8 +276,9 @@ def check_retract(entry: Entry, on: date | None = None) -> None:
 
 
 def item_day(kind: str, data: dict[str, Any]) -> date:
-    """The date an item is about: its ``at``, ``date`` or ``start``."""
-    for key in ("at", "date", "start", "due"):
+    """The date an item is about: its ``at``, ``date``, ``start`` (or a side effect's
+    ``onset``)."""
+    for key in ("at", "date", "start", "due", "onset"):
         if key in data and data[key]:
             text = str(data[key])
             return datetime.fromisoformat(text).date() if "T" in text else date.fromisoformat(text)

@@ -128,3 +128,78 @@ class DoseForm(forms.Form):
         name = next(iter(self.errors), "treatment")
         value = self.data.get(name, "")
         return f"{name.capitalize()}: {value!r} is not accepted: {self.ACCEPTED.get(name, '')}."
+
+
+# --- issue 24: a side effect of the diet, in the family's words ------------------------------
+
+
+class SideEffectForm(forms.Form):
+    """A side effect of the diet as a family tells it: what they saw (the record's effects in
+    plain words, :data:`spasmcare.record.side_effects.FAMILY_LABELS`), when it began, whether
+    it has stopped, a note. No grade: the team grades it."""
+
+    effect = forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        label="What did you notice?",
+        error_messages={
+            "required": "What did you notice: nothing was chosen; choose one from the list.",
+            "invalid_choice": "What did you notice: %(value)s is not accepted; choose one from "
+            "the list.",
+        },
+    )
+    onset = forms.DateField(
+        label="When did it start?",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "When did it start: nothing was given; a date such as today.",
+            "invalid": "When did it start: this is not accepted; a date such as today.",
+        },
+    )
+    resolved = forms.DateField(
+        required=False,
+        label="If it has stopped: when?",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "When it stopped: this is not accepted; a date, or empty."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Anything else the team should know",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from spasmcare.record.side_effects import FAMILY_LABELS
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["effect"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(FAMILY_LABELS.items())
+
+    def clean(self) -> dict[str, Any]:
+        from spasmcare.plain import day_text
+
+        c = super().clean() or {}
+        onset, resolved = c.get("onset"), c.get("resolved")
+        if onset and resolved and resolved < onset:
+            self.add_error(
+                "resolved",
+                f"When it stopped: {day_text(resolved)} is not accepted; a day on or after it "
+                f"started ({day_text(onset)}).",
+            )
+        return c
+
+    def item(self) -> dict[str, Any]:
+        """The record item (``reported_by`` family, no grade)."""
+        c = self.cleaned_data
+        out: dict[str, Any] = {
+            "effect": c["effect"],
+            "onset": c["onset"].isoformat(),
+            "reported_by": "family",
+        }
+        if c.get("resolved"):
+            out["resolved"] = c["resolved"].isoformat()
+        if c.get("note"):
+            out["note"] = c["note"]
+        return out

@@ -22,6 +22,7 @@ from spasmcare.web.clinic import records
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 from spasmcare.web.courses import service as courses
 from spasmcare.web.courses import views as course_views
+from spasmcare.web.keto import diet_checks, feeding_views, weaning_views
 from spasmcare.web.keto import views as keto_views
 
 #: Printable pages, in the order of the "all" printout.
@@ -32,6 +33,9 @@ PRINT_PAGES: dict[str, str] = {
     "feed": "Feed recipe",
     "menu": "7-day menu and shopping list",
     "call": "When to call the team",
+    "checks": "Diet check-ups",  # issue 24
+    "weaning": "Coming off the diet",  # issue 24
+    "feeding": "Feeds, one by one",  # issue 24
 }
 PRINT_ALL = "all"
 
@@ -105,9 +109,31 @@ def _print_call(request: HttpRequest, patient: Patient) -> HttpResponse:
     return render(request, "web/family/print_call.html", context)
 
 
+def saved_keto_plans(patient: Patient, name: str) -> bool:
+    """Whether the dietitian saved the patient's weaning (or feeding) plan (issue 24)."""
+    kind = Kind.KETO_WEANING if name == "weaning" else Kind.KETO_FEEDING
+    return Entry.objects.filter(patient=patient, kind=kind, retracted_at__isnull=True).exists()
+
+
+def _print_checks(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The diet's check-ups due or overdue, in the family's words (issue 24)."""
+    care = diet_checks.diet_care(patient)
+    return render(
+        request,
+        "web/family/print_checks.html",
+        {"patient": patient, "today": records.today(), **care},
+    )
+
+
 def _print_one(request: HttpRequest, patient: Patient, page: str) -> HttpResponseBase:
     if page == "call":
         return _print_call(request, patient)
+    if page == "checks":  # issue 24
+        return _print_checks(request, patient)
+    if page == "weaning":  # issue 24
+        return weaning_views.printable(request, patient)
+    if page == "feeding":  # issue 24
+        return feeding_views.printable(request, patient)
     if page in ("medicines", "monitoring"):
         return course_views.printable(request, patient, page)
     return keto_views.printable(request, patient, page)
@@ -128,6 +154,10 @@ def printable(request: HttpRequest, pid: int, page: str) -> HttpResponseBase:
     for name, title in PRINT_PAGES.items():
         if name in keto_views.PRINT_PAGES and name not in keto_pages:
             continue
+        if name == "checks" and not diet_checks.diet_care(patient)["on_diet"]:
+            continue  # issue 24: a diet's check-ups only while there is a diet
+        if name in ("weaning", "feeding") and not saved_keto_plans(patient, name):
+            continue  # issue 24: only a plan the dietitian saved
         response = _print_one(request, patient, name)
         if response.status_code == 200:
             parts.append({"page": name, "title": title, "html": _main_of(response)})

@@ -35,6 +35,7 @@ from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings
 from spasmcare.measures.cohort import cohort_rows
 from spasmcare.measures.development_outcome import outcome_columns
+from spasmcare.measures.side_effects import child_facts
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
 from spasmcare.therapy.protocol import resolve_protocols_dir
@@ -52,6 +53,7 @@ from spasmcare.web.clinic import (
 from spasmcare.web.clinic.models import Entry, Patient
 from spasmcare.web.clinic.pseudonyms import cohort_salt
 from spasmcare.web.courses import service as courses
+from spasmcare.web.keto import diet_checks
 from spasmcare.web.patients.models import PatientSummary
 
 log = logging.getLogger(__name__)
@@ -69,7 +71,9 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 
 #: Raise when what a stored summary holds changes shape (with the installed code it is part
 #: of every row's clinic stamp, so old rows are recomputed).
-SUMMARY_FORMAT = 3  # 3: cohort rows carry the developmental outcome columns (issue 25)
+#: 3: cohort rows carry the developmental outcome columns (issue 25); 4: the diet's
+#: monitoring checks due or overdue and the child's side-effect facts (issue 24).
+SUMMARY_FORMAT = 4
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
 #: Up to this many stale patients are read through the process's kept entries
@@ -154,6 +158,8 @@ def _compute(
         "current": status["now_on"],
         "status": status,
         "last_diary": max(diary_days).isoformat() if diary_days else None,
+        # issue 24: the diet's monitoring checks due or overdue today
+        "diet_checks": diet_checks.checks_of(record, on),
     }
     # a record read only by leaving entries out is not counted in the cohort (no silent bias)
     rows: list[dict[str, Any]] | None = None
@@ -164,6 +170,9 @@ def _compute(
             rows = [row | outcome_columns(record, on) for row in rows]
         except InputError:
             rows = None
+    # issue 24: the child's part of the cohort's side-effect count (no date, no identifier),
+    # counted like the cohort rows: only a record read whole
+    summary["side_effect_facts"] = None if aside else child_facts(record, on)
     return summary, rows
 
 
@@ -298,6 +307,12 @@ def summaries(
         summary["last_diary"] = date.fromisoformat(last) if last else None
         out[pk] = summary
     return out
+
+
+def overdue(row: dict[str, Any]) -> bool:
+    """A patient-list row has a diet check overdue (issue 24; a row stored before it has
+    none)."""
+    return any(c.get("status") == "overdue" for c in row.get("diet_checks") or ())
 
 
 def alerts_for(patient: Patient) -> list[dict[str, Any]]:

@@ -60,6 +60,7 @@ from spasmcare.web.clinic.models import (
 )
 from spasmcare.web.clinic.uploads import json_upload
 from spasmcare.web.courses import service as courses
+from spasmcare.web.keto import diet_checks
 from spasmcare.web.patients import development as development_panel
 from spasmcare.web.patients import summaries
 from spasmcare.web.patients.entry_tables import entry_tables
@@ -73,6 +74,7 @@ DASHBOARD_KINDS = (
     Kind.LAB,
     Kind.VITALS,
     Kind.ADVERSE,
+    Kind.SIDE_EFFECT,  # issue 24
 )
 #: Days of doses ticked as given shown on the dashboard (today and the days before).
 DOSE_DAYS = 7
@@ -118,7 +120,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     rows = summaries.patient_rows(list(found), settings_now)
     only_alerts = request.GET.get("alerts") == "1"
     if only_alerts:
-        rows = [r for r in rows if r["alerts"] or r["problem"]]
+        rows = [r for r in rows if r["alerts"] or r["problem"] or summaries.overdue(r)]
     sort = request.GET.get("sort", "alerts")
     if sort == "name":
         rows.sort(key=lambda r: r["patient"].name.lower())
@@ -261,6 +263,8 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "development": development_panel.panel(patient, report, _user(request)),
         "dose_days": DOSE_DAYS,
         "version": patient.data_version,
+        # issue 24: the diet's monitoring checks due or overdue
+        "diet_checks": diet_checks.open_diet_checks(patient),
         "set_aside": records.set_aside(patient),
         "warnings": records.cached(
             patient, "warnings", lambda: record_warnings(records.load_record(patient))

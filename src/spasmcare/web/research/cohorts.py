@@ -79,6 +79,12 @@ def build_cohort(on: date) -> dict[str, Any]:
             rows.extend(patient_rows)
     rows.sort(key=lambda r: r["key"])
     result = {"rows": rows, "unreadable": sorted(unreadable), "patients": len(patients)}
+    # issue 24: each readable child's part of the side-effect count (research/side_effects.py)
+    result["side_effect_facts"] = [
+        found
+        for p in patients
+        if (found := (stored[p.pk].summary or {}).get("side_effect_facts")) is not None
+    ]
     result["key"] = key
     cache.set(key, result, CACHE_SECONDS)
     return result

@@ -35,6 +35,7 @@ from spasmcare.record.model import ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS
 from spasmcare.web.clinic import records
 from spasmcare.web.research import cohort_charts, development_outcome
 from spasmcare.web.research.cohorts import CACHE_SECONDS, filtered_cohort
+from spasmcare.web.research.side_effects import side_effect_table
 
 # --- display helpers (rounding happens here, at output, never in the domain) ------------------
 
@@ -185,6 +186,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "today": records.today(),
         # issue 25: developmental outcome beside spasm response, k-anonymous
         "development": development_outcome.table(c["selected"], settings.SPASMCARE_COHORT_K),
+        # issue 24: side effects of the diet by diet type, k-anonymous
+        "side_effects": side_effect_table(c),
     }
     return render(request, "web/cohort/page.html", context)
 

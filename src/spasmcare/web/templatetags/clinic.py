@@ -98,6 +98,8 @@ def entry_text(data: Any, names: Any = None) -> str:
 
 def _named(key: str, value: Any, names: Any = None) -> Any:
     """A value the record stores as a code or an id, by its name."""
+    if key == "diet" and isinstance(names, dict) and value in names:
+        return names[value]  # issue 24: a side effect names its diet period by id
     if isinstance(value, str) and key in CODED_KEYS:
         return label(value)
     if isinstance(value, str) and key in REFERENCE_KEYS and isinstance(names, dict):
