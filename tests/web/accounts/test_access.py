@@ -232,6 +232,15 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "dose_given": ({F, N, U}, {F, N, U}, {N, U}),
     "demographics": ({N, U}, {N, U}, {N, U}),
     "invitation": ({N, U}, {N, U}, {N, U}),
+    # care pathway (issue 23): dates and tests by the neurologist or the nurse; a failure
+    # recorded by either, corrected by a neurologist; a proposal accepted or overridden by the
+    # neurologist only
+    "pathway": ({N, U}, {N, U}, {N, U}),
+    "pathway_genetic": ({N, U}, {N, U}, {N, U}),
+    "pathway_metabolic": ({N, U}, {N, U}, {N, U}),
+    "pathway_failure": ({N, U}, {N, U}, {N}),
+    "pathway_override": ({N}, {N}, {N}),
+    "pathway_accept": ({N}, {N}, {N}),
 }
 
 

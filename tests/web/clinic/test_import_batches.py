@@ -95,7 +95,6 @@ def test_patient_hidden_until_the_import_is_complete(
 @pytest.mark.parametrize(
     ("section", "value"),
     [
-        ("pathway", {"referral": {"date": "2026-04-20", "urgency": "urgent"}}),
         ("side_effects", [{"effect": "constipation", "onset": "2026-08-20",
                            "reported_by": "family"}]),
     ],

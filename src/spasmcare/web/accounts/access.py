@@ -215,6 +215,16 @@ WRITES: dict[str, Write] = {
     # a medicine dose ticked as given: the family at home, the neurologist or the nurse on the
     # ward; not the dietitian (a drug is not theirs); the team's medicine discipline corrects
     Kind.DOSE_GIVEN: _w((FAMILY, NEURO, NURSE), (NEURO, NURSE), "a dose ticked as given"),
+    # care pathway (issue 23): dates, referral and work-up tests are recorded by the
+    # neurologist or the nurse, who correct each other's; that a course failed is recorded by
+    # either, corrected by a neurologist; a first-line proposal is the neurologist's to accept
+    # or override (issue 23: "advice the neurologist accepts or overrides with a reason")
+    Kind.PATHWAY: _w((NEURO, NURSE), (NEURO, NURSE), "the care pathway dates"),
+    Kind.PATHWAY_GENETIC: _w((NEURO, NURSE), (NEURO, NURSE), "a genetic test"),
+    Kind.PATHWAY_METABOLIC: _w((NEURO, NURSE), (NEURO, NURSE), "a metabolic test"),
+    Kind.PATHWAY_FAILURE: _w((NEURO, NURSE), NEURO, "a treatment judged failed"),
+    Kind.PATHWAY_OVERRIDE: _w(NEURO, NEURO, "an override of a first-line proposal"),
+    Kind.PATHWAY_ACCEPT: _w(NEURO, NEURO, "an accepted first-line proposal"),
     DEMOGRAPHICS: _w((NEURO, NURSE), (NEURO, NURSE), "a patient's details"),
     INVITATION: _w((NEURO, NURSE), (NEURO, NURSE), "a family invitation"),
 }

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.record.io import diary_key, dose_given_key
-from spasmcare.web.clinic import record_rows, records, writes
+from spasmcare.web.clinic import pathway_rows, pathway_store, record_rows, records, writes
 from spasmcare.web.clinic.models import (
     CareTeam,
     Entry,
@@ -123,6 +123,7 @@ def _checked(
 ) -> dict[str, Any]:
     if kind in record_rows.SECTIONS:
         records.check_item(patient, kind, data, exclude=exclude)
+    pathway_store.check_write(patient, kind, data, exclude)  # care pathway (issue 23)
     return data
 
 
@@ -161,7 +162,7 @@ def _check_entries_with(patient: Patient, fields: dict[str, Any]) -> None:
     probe = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
     entries = list(
         Entry.objects.filter(
-            patient=patient, retracted_at__isnull=True, kind__in=list(record_rows.SECTIONS)
+            patient=patient, retracted_at__isnull=True, kind__in=list(record_rows.RECORD_KINDS)
         ).only("kind", "data")
     )
     try:
@@ -350,6 +351,7 @@ def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) 
         raise InputError("reason", reason, "a short reason why the entry is retracted")
     lock_patient(entry.patient)
     records.check_retract(entry)
+    pathway_store.check_retract(entry)  # care pathway (issue 23)
     entry = _locked(
         entry,
         expected_version,
@@ -417,13 +419,16 @@ _HEADER_KEYS = frozenset({"format", "schema_version", "patient", "etiology"})
 
 
 def _refuse_unstored_sections(data: dict[str, Any]) -> None:
-    """Refuse a record holding a section the clinic app cannot store yet (the care pathway,
-    development, other seizures and side effects are read by the domain and the command line
-    first): importing it would drop that section without a word."""
+    """Refuse a record holding a section the clinic app cannot store yet (development, other
+    seizures and side effects are read by the domain and the command line first): importing
+    it would drop that section without a word."""
     unstored = sorted(
         key
         for key, value in data.items()
-        if key not in _HEADER_KEYS and key not in record_rows.KIND_OF_SECTION and value
+        if key not in _HEADER_KEYS
+        and key not in record_rows.KIND_OF_SECTION
+        and key != pathway_rows.SECTION  # care pathway (issue 23): stored as entries
+        and value
     )
     if unstored:
         raise InputError(
@@ -482,6 +487,7 @@ def import_record(
         if kind == "recorded_day":  # one row a day: the domain has expanded the ranges
             found = [{"date": d.isoformat()} for d in sorted(record.recorded_days)]
         items.extend((kind, item) for item in found)
+    items.extend(pathway_rows.section_items(data.get(pathway_rows.SECTION)))  # issue 23
     if len(items) <= IMPORT_BATCH:
         with transaction.atomic():
             patient = create_patient(fields, team, user)

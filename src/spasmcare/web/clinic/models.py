@@ -146,6 +146,14 @@ class Kind:
     KETO_PLAN = "keto_plan"
     MONITORING = "monitoring"
     DOSE_GIVEN = "dose_given"
+    # care pathway (issue 23): parts of the record's one ``pathway`` section
+    # (web/clinic/pathway_rows.py); an accepted proposal is the app's own (not in the record)
+    PATHWAY = "pathway"
+    PATHWAY_GENETIC = "pathway_genetic"
+    PATHWAY_METABOLIC = "pathway_metabolic"
+    PATHWAY_FAILURE = "pathway_failure"
+    PATHWAY_OVERRIDE = "pathway_override"
+    PATHWAY_ACCEPT = "pathway_accept"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -161,6 +169,13 @@ KIND_LABELS: dict[str, str] = {
     Kind.KETO_PLAN: "Keto plan",
     Kind.MONITORING: "Monitoring check done",
     Kind.DOSE_GIVEN: "Dose given",
+    # care pathway (issue 23)
+    Kind.PATHWAY: "Care pathway dates",
+    Kind.PATHWAY_GENETIC: "Genetic test",
+    Kind.PATHWAY_METABOLIC: "Metabolic test",
+    Kind.PATHWAY_FAILURE: "Treatment judged failed",
+    Kind.PATHWAY_OVERRIDE: "First-line proposal overridden",
+    Kind.PATHWAY_ACCEPT: "First-line proposal accepted",
 }
 
 

@@ -122,7 +122,7 @@ def _compute(
             found, aside = incremental.read(patient, on, trusted=checked, listed_now=True)
         else:
             record_entries = sorted(
-                (e for e in entries if e.kind in record_rows.SECTIONS), key=lambda e: e.pk or 0
+                (e for e in entries if e.kind in record_rows.RECORD_KINDS), key=lambda e: e.pk or 0
             )
             found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
     except InputError as exc:
