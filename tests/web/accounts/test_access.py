@@ -73,6 +73,12 @@ EXPECTED: dict[str, set[str]] = {
     "bulk_export_status": CLIN,
     "bulk_export_file": CLIN,
     "admin:index": {A},
+    # care pathway (issue 23)
+    "pathway_dates": {N, U},
+    "pathway_add": {N, U},
+    "pathway_edit": {N, U},
+    "pathway_accept": {N},
+    "pathway_override": {N},
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
 
@@ -142,6 +148,12 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "bulk_export_status": f"/exports/{uuid.uuid4()}/status/",
         "bulk_export_file": f"/exports/{uuid.uuid4()}/Patient.ndjson",
         "admin:index": "/admin/",
+        # care pathway (issue 23)
+        "pathway_dates": f"/patients/{pid}/pathway/dates/",
+        "pathway_add": f"/patients/{pid}/pathway/add/genetic/",
+        "pathway_edit": f"/patients/{pid}/pathway/{eid}/edit/",
+        "pathway_accept": f"/patients/{pid}/pathway/accept/",
+        "pathway_override": f"/patients/{pid}/pathway/override/",
     }[name]
 
 

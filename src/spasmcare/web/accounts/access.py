@@ -94,6 +94,13 @@ RULES: dict[str, Rule] = {
     "entry_edit": _r(CLINICIANS, patient=True),
     "entry_retract": _r(CLINICIANS, patient=True),
     "entry_history": _r(CLINICIANS, patient=True),
+    # care pathway (issue 23): dates and work-up tests by the neurologist or the nurse; a
+    # first-line proposal accepted or overridden by the neurologist (WRITES says the rest)
+    "pathway_dates": _r(NEURO, NURSE, patient=True),
+    "pathway_add": _r(NEURO, NURSE, patient=True),
+    "pathway_edit": _r(NEURO, NURSE, patient=True),
+    "pathway_accept": _r(NEURO, patient=True),
+    "pathway_override": _r(NEURO, patient=True),
     # family invitations: made, listed and revoked by the neurologist or the nurse
     "invitation_new": _r(NEURO, NURSE, patient=True),
     "invitation_list": _r(NEURO, NURSE, patient=True),

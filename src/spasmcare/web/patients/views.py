@@ -60,7 +60,7 @@ from spasmcare.web.clinic.models import (
 )
 from spasmcare.web.clinic.uploads import json_upload
 from spasmcare.web.courses import service as courses
-from spasmcare.web.patients import summaries
+from spasmcare.web.patients import pathway_panel, summaries
 from spasmcare.web.patients.entry_tables import entry_tables
 from spasmcare.web.templatetags.clinic import item_names
 
@@ -262,6 +262,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "warnings": records.cached(
             patient, "warnings", lambda: record_warnings(records.load_record(patient))
         ),
+        "pathway": pathway_panel.panel(patient, _user(request)),  # care pathway (issue 23)
     }
     return render(request, "web/dashboard.html", context)
 
