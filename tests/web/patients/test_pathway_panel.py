@@ -75,7 +75,9 @@ def test_onset_to_standard_therapy_7_days_is_met_8_is_not(
         f"{day_text(onset)} to {day_text(on8)}; the window is 7 days)"
     ) in text
     # no referral, no MRI request, no failure: each not counted with its named reason
-    assert "Urgent referral seen within 2 weeks not counted not counted: no referral recorded" in text
+    assert (
+        "Urgent referral seen within 2 weeks not counted not counted: no referral recorded"
+    ) in text
     assert "not counted: no MRI request recorded" in text
     assert "not counted: first treatment not recorded as failed" in text
     # the response EEG window (days 14-28 of the course, NISC) has closed with no EEG
@@ -173,7 +175,8 @@ def test_tsc_proposal_accepted_and_overridden_only_with_a_reason(
     assert "Needed: the reason for the override, in words." in _text(response)
     assert not Entry.objects.filter(patient=patient, kind=Kind.PATHWAY_OVERRIDE).exists()
     # the nurse neither accepts nor overrides
-    assert client_as("nurse").post(url + "accept/", {"proposal": "tsc.vigabatrin-first"}).status_code == 403
+    nurse = client_as("nurse").post(url + "accept/", {"proposal": "tsc.vigabatrin-first"})
+    assert nurse.status_code == 403
     response = neuro.post(url + "accept/", {"proposal": "tsc.vigabatrin-first"})
     assert response.status_code == 302
     accept = Entry.objects.get(patient=patient, kind=Kind.PATHWAY_ACCEPT)
@@ -307,4 +310,48 @@ def test_genetic_test_with_a_vus_and_a_failure_are_saved(team: CareTeam, client_
     start = today - timedelta(days=28)
     assert f"prednisolone from {day_text(start)}: judged failed on {day_text(failed)}" in text
     # failed 10 days ago, nothing started since: inside Mytinger's 14 days
-    assert "Next treatment within 14 days of a failed first treatment pending pending: 10 days" in text
+    assert (
+        "Next treatment within 14 days of a failed first treatment pending pending: 10 days"
+    ) in text
+
+
+def test_the_panel_and_its_forms_read_as_words(
+    team: CareTeam, client_as: Any, users: Any
+) -> None:
+    """No ISO date, rule id, course id or code on the panel, its forms or the planner's offer
+    (the checks of tests/web/test_visible_words.py), with every part of the pathway recorded."""
+    from spasmcare.therapy.pathway_rules import load_table
+    from tests.web.clinic.test_pathway_store import _with_pathway
+    from tests.web.test_visible_words import _known_codes, leaks, visible_text
+
+    patient = audit.import_record(_with_pathway("words"), team, None)
+    table = load_table()
+    codes = _known_codes() | {str(r["id"]) for r in table.data["first_line"]}
+    codes |= {str(f["id"]) for f in table.data["flags"]}
+    ids = {"pred1", "vgb1"}
+    neuro = client_as("neurologist")
+    page = neuro.get(f"/patients/{patient.pk}/").content.decode()
+    panel = page[page.index('id="care-pathway"') :]
+    panel = panel[: panel.index("</section>")]
+    pages = {"panel": panel}
+    base = f"/patients/{patient.pk}/pathway/"
+    parts = Entry.objects.filter(patient=patient, kind__startswith="pathway_")
+    urls = [base + "dates/", base + "override/?proposal=nice-ng217.non-tsc"]
+    urls += [base + f"add/{what}/" for what in ("genetic", "metabolic", "failure")]
+    urls += [base + f"{e.pk}/edit/" for e in parts if e.kind != Kind.PATHWAY_OVERRIDE]
+    for url in urls:
+        response = neuro.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content.decode()
+    planner = neuro.get(f"/patients/{patient.pk}/course/").content.decode()
+    offer = planner[planner.index('id="second-line-offer"') :]
+    pages["offer"] = offer[: offer.index("</p>")]
+    assert "Vigabatrin from 23 Jul 2026 was judged to have failed on 10 Aug 2026" in (
+        visible_text(pages["offer"])
+    )
+    problems = [
+        f"{name}: {leak}"
+        for name, page in pages.items()
+        for leak in leaks(visible_text(page), codes, ids)
+    ]
+    assert not problems, "\n".join(problems)

@@ -278,9 +278,8 @@ class FailureForm(PathwayForm):
 
     def to_item(self) -> dict[str, Any]:
         c = self.cleaned_data
-        return _drop(
-            {"treatment": c["treatment"], "date": _iso(c["date"]), "note": c.get("note", "").strip()}
-        )
+        note = (c.get("note") or "").strip()
+        return _drop({"treatment": c["treatment"], "date": _iso(c["date"]), "note": note})
 
     @classmethod
     def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:

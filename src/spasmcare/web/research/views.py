@@ -33,7 +33,7 @@ from spasmcare.measures.cohort import (
 from spasmcare.measures.deid import ANY, RELEASE_DECIMALS, deidentify
 from spasmcare.record.model import ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS
 from spasmcare.web.clinic import records
-from spasmcare.web.research import cohort_charts
+from spasmcare.web.research import cohort_charts, pathway_kpis
 from spasmcare.web.research.cohorts import CACHE_SECONDS, filtered_cohort
 
 # --- display helpers (rounding happens here, at output, never in the domain) ------------------
@@ -183,6 +183,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "measures": BINARY_MEASURES,
         "query": filters,
         "today": records.today(),
+        # care pathway (issue 23): the clinic's time-to-treatment measures
+        "pathway_kpis": pathway_kpis.cohort_kpis(records.today(), settings.SPASMCARE_COHORT_K),
     }
     return render(request, "web/cohort/page.html", context)
 
