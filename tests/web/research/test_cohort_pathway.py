@@ -87,7 +87,7 @@ def test_cohort_kpi_table_by_hand_with_k_suppression(
     for data in cohort:
         audit.import_record(data, team, None)
     text = _table(client_as("researcher").get("/cohort/"))
-    assert "Every live patient's record (5)" in text
+    assert "Every live patient whose record reads (5)" in text
     onset = text[text.index("Standard therapy within 7 days") :]
     assert onset.split("Source:")[1].split("Urgent")[0].strip().endswith(
         "2/4 50.0 % 15.0 % to 85.0 % 1 0"

@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings
 from spasmcare.measures.cohort import cohort_rows
+from spasmcare.measures.pathway import patient_kpis
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
 from spasmcare.therapy.protocol import resolve_protocols_dir
@@ -161,6 +162,8 @@ def _compute(
             rows = cohort_rows([record], on, salt=salt)
         except InputError:
             rows = None
+        # care pathway (issue 23): the time-to-treatment results, for the cohort page
+        summary["pathway_kpis"] = [r.to_dict() for r in patient_kpis(record, on)]
     return summary, rows
 
 

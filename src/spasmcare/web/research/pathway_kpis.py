@@ -1,25 +1,21 @@
 """The cohort page's time-to-treatment table (issue 23): each measure of
-:mod:`spasmcare.measures.pathway` over every live patient's record, as the domain releases it
-(:func:`spasmcare.measures.pathway.clinic_kpis`: numerator / denominator, the rate with its
-95 % Wilson interval, a figure withheld when fewer than k children are in its denominator).
+:mod:`spasmcare.measures.pathway` over every readable live patient, as the domain releases it
+(:func:`spasmcare.measures.pathway.clinic_kpis_of_results`: numerator / denominator, the rate
+with its 95 % Wilson interval, a figure withheld when fewer than k children are in its
+denominator).
 
-The figures are computed once per set of (patient, data version) pairs and day (the cohort's
-own cache key, :func:`spasmcare.web.research.cohorts.cache_key`) and k; a record that does not
-read is counted as not readable, not a crash. Rounding happens here, for display only.
+Each patient's results are stored with their summary (``web/patients/summaries.py``, per data
+version and day) and gathered with the cohort's rows
+(:func:`spasmcare.web.research.cohorts.build_cohort`), so the table costs no query of its own
+and no record is read again. A record that does not read, or reads only with entries left
+out, is not counted (as in the cohort rows). Rounding happens here, for display only.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.core.cache import cache
-
-from spasmcare.errors import InputError
-from spasmcare.measures.pathway import clinic_kpis
-from spasmcare.web.clinic import records
-from spasmcare.web.clinic.models import Patient
-from spasmcare.web.research.cohorts import CACHE_SECONDS, cache_key
+from spasmcare.measures.pathway import KpiResult, clinic_kpis_of_results
 
 
 def _pct(value: float) -> str:
@@ -46,25 +42,15 @@ def _row(figure: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def cohort_kpis(on: date, k: int) -> dict[str, Any]:
-    """The table's rows (one per measure) and the number of records that did not read."""
-    patients = list(Patient.objects.filter(retracted_at__isnull=True).order_by("pk"))
-    key = f"pathway-kpis:{k}:{cache_key(patients, on)}"
-    found: dict[str, Any] | None = cache.get(key)
-    if found is not None:
-        return found
-    read, unreadable = [], 0
-    for p in patients:
-        try:
-            read.append(records.load_record(p, on))
-        except InputError:
-            unreadable += 1
-    figures = clinic_kpis(read, on, k)
-    result = {
+def cohort_kpis(cohort: dict[str, Any], k: int) -> dict[str, Any]:
+    """The table's rows (one per measure) from :func:`build_cohort`'s ``pathway_kpis``."""
+    stored = [found for found in cohort.get("pathway_kpis", []) if found is not None]
+    figures = clinic_kpis_of_results(
+        ([KpiResult.from_dict(d) for d in results] for results in stored), k
+    )
+    return {
         "rows": [_row(f.to_dict()) for f in figures],
         "k": k,
-        "patients": len(read),
-        "unreadable": unreadable,
+        "patients": len(stored),
+        "unreadable": cohort.get("patients", 0) - len(stored),
     }
-    cache.set(key, result, CACHE_SECONDS)
-    return result

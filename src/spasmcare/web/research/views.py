@@ -184,7 +184,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "query": filters,
         "today": records.today(),
         # care pathway (issue 23): the clinic's time-to-treatment measures
-        "pathway_kpis": pathway_kpis.cohort_kpis(records.today(), settings.SPASMCARE_COHORT_K),
+        "pathway_kpis": pathway_kpis.cohort_kpis(c, settings.SPASMCARE_COHORT_K),
     }
     return render(request, "web/cohort/page.html", context)
 
