@@ -557,21 +557,29 @@ def _import_rows(
 
 
 @transaction.atomic
-def import_fhir(patient: Patient, bundle: Any, user: User | None) -> Any:
+def import_fhir(
+    patient: Patient, bundle: Any, user: User | None, *, pathway: bool = True
+) -> Any:
     """Add the weights, lengths, head circumferences and labs of a FHIR Bundle from an EHR to
     ``patient`` (:func:`spasmcare.interop.fhir_import.import_observations`): the whole merged
     record is checked by the record validator first; nothing is written if any part fails.
-    Returns the domain's ImportResult (what was added, what was not imported and why)."""
+    Returns the domain's ImportResult (what was added, what was not imported and why).
+    ``pathway``: also add its care-pathway resources (issue 23; the caller decides whether
+    the user records them), listed in ``added`` as ``("pathway", {"kind": ..., "item": ...})``."""
     from spasmcare.interop.fhir_import import import_observations
 
     lock_patient(patient)
     result = import_observations(
         record_rows.record_dict(patient), bundle, today=records.today()
     )
+    parts = pathway_store.from_fhir(bundle, result, records.today()) if pathway else []
     for section, item in result.added:
         create_entry(
             patient, record_rows.KIND_OF_SECTION[section], item, user, action="import", check=False
         )
+    for kind, item in parts:  # care pathway (issue 23), checked with the merged record
+        create_entry(patient, kind, item, user, action="import", check=False)
+        result.added.append(("pathway", {"kind": kind, "item": item}))
     if result.added:  # the whole merged record was checked: it is checked as it now stands
         Patient.objects.filter(pk=patient.pk).update(
             checked_version=F("data_version"), checked_with=records.validator_fingerprint()

@@ -97,3 +97,92 @@ def check_retract(entry: Entry) -> None:
             f"{exc.accepted} (a recorded treatment failure names this course: retract the "
             "failure first)",
         ) from None
+
+
+# --- FHIR import (the resources spasmcare.interop.fhir_pathway writes and reads) -------------
+
+
+def _is_pathway(resource: Any) -> bool:
+    from spasmcare.interop.fhir_codes import CODE_SYSTEM
+    from spasmcare.interop.fhir_pathway import CODES
+
+    if not isinstance(resource, dict) or not isinstance(resource.get("code"), dict):
+        return False
+    codings = resource["code"].get("coding") or []
+    return any(
+        isinstance(c, dict) and c.get("system") == CODE_SYSTEM and c.get("code") in CODES
+        for c in codings
+    )
+
+
+def _new_parts(current: dict[str, Any], imported: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The imported parts the record does not hold yet: the single part's missing keys (what
+    the clinic recorded is kept), list items not already there (a course's failure only when
+    none is recorded for it)."""
+    out: list[tuple[str, Any]] = []
+    missing = {
+        k: v
+        for k, v in imported.items()
+        if k in pathway_rows.SINGLE_KEYS and k not in current
+    }
+    if missing:
+        single = {k: v for k, v in current.items() if k in pathway_rows.SINGLE_KEYS}
+        out.append((Kind.PATHWAY, single | missing))
+    failed = {f.get("treatment") for f in current.get("treatment_failures", [])}
+    for kind, name in pathway_rows.LISTS.items():
+        have = current.get(name, [])
+        for item in imported.get(name, []):
+            if item in have or (kind == Kind.PATHWAY_FAILURE and item["treatment"] in failed):
+                continue
+            out.append((kind, item))
+    return out
+
+
+def from_fhir(bundle: Any, result: Any, today: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The care-pathway parts of a FHIR Bundle to add to the record ``result.record_dict``
+    (the domain import's merged record), checked with it by the record validator (InputError
+    naming the field, nothing written); the pathway resources leave ``result.not_imported``.
+    Parts already in the record are not added again."""
+    from spasmcare.interop.fhir_pathway import pathway_from_resources
+    from spasmcare.record.pathway_io import pathway_to_dict
+
+    entries = bundle.get("entry") if isinstance(bundle, dict) else None
+    ours: dict[str, dict[str, Any]] = {}
+    for i, e in enumerate(entries if isinstance(entries, list) else []):
+        resource = e.get("resource") if isinstance(e, dict) else None
+        if isinstance(resource, dict) and _is_pathway(resource):
+            ours[f"entry[{i}]"] = resource
+    if not ours:
+        return []
+    found = set(ours)
+    imported = pathway_to_dict(pathway_from_resources(list(ours.values())))
+    current = result.record_dict.get(pathway_rows.SECTION, {})
+    parts = _new_parts(current, imported)
+    if parts:
+        doc = dict(result.record_dict)
+        section = dict(current)
+        for kind, item in parts:
+            if kind == Kind.PATHWAY:
+                section.update(item)
+            else:
+                name = pathway_rows.LISTS[kind]
+                section[name] = [*section.get(name, []), item]
+        doc[pathway_rows.SECTION] = section
+        record_from_dict(doc, today=today)
+    result.not_imported[:] = [n for n in result.not_imported if n.get("entry") not in found]
+    return parts
+
+
+def part_words(kind: str, item: dict[str, Any]) -> str:
+    """A pathway part in words for a page (codes by their labels, dates as "7 Dec 2026")."""
+    from spasmcare.plain import words
+    from spasmcare.record.pathway import PATHWAY_LABELS
+
+    def text(value: Any) -> str:
+        if isinstance(value, dict):
+            return ", ".join(f"{k.replace('_', ' ')} {text(v)}" for k, v in value.items())
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return words(PATHWAY_LABELS.get(str(value), str(value)))
+
+    return "; ".join(f"{k.replace('_', ' ')}: {text(v)}" for k, v in item.items())
