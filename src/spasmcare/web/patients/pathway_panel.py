@@ -166,22 +166,21 @@ def _parts(entries: list[Entry], record: Record) -> dict[str, list[dict[str, Any
     return out
 
 
-def panel(patient: Patient, user: User) -> dict[str, Any]:
-    """Everything the dashboard's care-pathway panel shows, in words (``problem``: the record
-    or the rule table does not read; the rest of the dashboard still shows)."""
+#: The entry kinds the panel shows (the dashboard reads them with its other entries).
+KINDS: frozenset[str] = pathway_rows.KINDS | {Kind.PATHWAY_ACCEPT}
+
+
+def panel(patient: Patient, entries: list[Entry]) -> dict[str, Any]:
+    """Everything the dashboard's care-pathway panel shows, in words, from the patient's
+    record and their live ``entries`` of :data:`KINDS` (``problem``: the record or the rule
+    table does not read; the rest of the dashboard still shows)."""
     today = records.today()
     try:
         record = records.load_record(patient, today)
         table = rule_table()
     except InputError as exc:
         return {"problem": words(str(exc))}
-    entries = list(
-        Entry.objects.filter(
-            patient=patient,
-            retracted_at__isnull=True,
-            kind__in=[*pathway_rows.KINDS, Kind.PATHWAY_ACCEPT],
-        )
-    )
+    entries = [e for e in entries if e.kind in KINDS and e.retracted_at is None]
     accepts = [e for e in entries if e.kind == Kind.PATHWAY_ACCEPT]
     uses_trial = bool(getattr(settings, "SPASMCARE_PYRIDOXINE_TRIAL", False))
     return {
