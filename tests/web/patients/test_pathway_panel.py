@@ -196,6 +196,9 @@ def test_tsc_proposal_accepted_and_overridden_only_with_a_reason(
     assert exported[0]["proposal"] == "tsc.vigabatrin-first"
     assert "overridden Overridden on" in _panel(neuro, patient)
     assert "chose prednisolone; vigabatrin not available this week" in _panel(neuro, patient)
+    # accepted again the same day: the later answer is the one shown
+    neuro.post(url + "accept/", {"proposal": "tsc.vigabatrin-first"})
+    assert "accepted Accepted on " + day_text(records.today()) in _panel(neuro, patient)
 
 
 def test_pathway_dates_form_saves_and_corrects(team: CareTeam, client_as: Any) -> None:

@@ -101,23 +101,24 @@ class Decision:
     text: str
 
 
-def _decision(rule: str, proposal_override: Any, accepts: list[Entry]) -> Decision | None:
-    found = [e for e in accepts if e.data.get("proposal") == rule]
-    accept = max(found, key=lambda e: (e.day, e.pk)) if found else None
-    o = proposal_override
-    if o is not None and (accept is None or o.day >= accept.day):
-        chosen = f"chose {o.chosen}; " if o.chosen else ""
-        by = f" by {o.by}" if o.by else ""
-        return Decision(False, o.day, f"Overridden on {day_text(o.day)}{by}: {chosen}{o.reason}")
-    if accept is not None:
-        by = accept.data.get("by")
-        return Decision(
-            True, accept.day, f"Accepted on {day_text(accept.day)}" + (f" by {by}" if by else "")
-        )
-    return None
+def _decision(rule: str, answers: list[Entry]) -> Decision | None:
+    """The latest answer to proposal ``rule`` (an acceptance or an override with its reason),
+    the later written winning on the same day."""
+    found = [e for e in answers if e.data.get("proposal") == rule]
+    if not found:
+        return None
+    last = max(found, key=lambda e: (e.day, e.pk))
+    d = last.data
+    by = f" by {d['by']}" if d.get("by") else ""
+    if last.kind == Kind.PATHWAY_ACCEPT:
+        return Decision(True, last.day, f"Accepted on {day_text(last.day)}{by}")
+    chosen = f"chose {d['chosen']}; " if d.get("chosen") else ""
+    return Decision(
+        False, last.day, f"Overridden on {day_text(last.day)}{by}: {chosen}{d.get('reason')}"
+    )
 
 
-def _proposals(record: Record, table: RuleTable, accepts: list[Entry]) -> list[dict[str, Any]]:
+def _proposals(record: Record, table: RuleTable, answers: list[Entry]) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for guideline in guidelines(table):
         p = propose(record, guideline, table)
@@ -131,7 +132,7 @@ def _proposals(record: Record, table: RuleTable, accepts: list[Entry]) -> list[d
             "options": list(p.options),
             "source": p.source,
             "grade": p.grade,
-            "decision": _decision(p.rule, p.override, accepts),
+            "decision": _decision(p.rule, answers),
         }
     return list(out.values())
 
@@ -181,7 +182,7 @@ def panel(patient: Patient, entries: list[Entry]) -> dict[str, Any]:
     except InputError as exc:
         return {"problem": words(str(exc))}
     entries = [e for e in entries if e.kind in KINDS and e.retracted_at is None]
-    accepts = [e for e in entries if e.kind == Kind.PATHWAY_ACCEPT]
+    answers = [e for e in entries if e.kind in (Kind.PATHWAY_ACCEPT, Kind.PATHWAY_OVERRIDE)]
     uses_trial = bool(getattr(settings, "SPASMCARE_PYRIDOXINE_TRIAL", False))
     return {
         "kpis": _kpis(record, today),
@@ -196,7 +197,7 @@ def panel(patient: Patient, entries: list[Entry]) -> dict[str, Any]:
         ],
         "workup_order": "NISC's order (MRI first, then genetics, metabolic tests selectively)",
         "flags": [f.to_dict() for f in flags(record, today, table)],
-        "proposals": _proposals(record, table, accepts),
+        "proposals": _proposals(record, table, answers),
         "table_version": table.version,
         "parts": _parts(entries, record),
         "dates_entry": pathway_rows.single(entries),
