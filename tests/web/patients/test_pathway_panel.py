@@ -342,6 +342,10 @@ def test_the_panel_and_its_forms_read_as_words(
     urls = [base + "dates/", base + "override/?proposal=nice-ng217.non-tsc"]
     urls += [base + f"add/{what}/" for what in ("genetic", "metabolic", "failure")]
     urls += [base + f"{e.pk}/edit/" for e in parts if e.kind != Kind.PATHWAY_OVERRIDE]
+    every = Entry.objects.filter(patient=patient, kind__startswith="pathway")
+    urls += [f"/patients/{patient.pk}/entries/{e.pk}/history/" for e in every]
+    urls += [f"/patients/{patient.pk}/entries/{e.pk}/retract/" for e in every]
+    urls += [f"/patients/{patient.pk}/history/"]
     for url in urls:
         response = neuro.get(url)
         assert response.status_code == 200, url
