@@ -170,6 +170,8 @@ def test_tsc_proposal_accepted_and_overridden_only_with_a_reason(
     assert "Tuberous sclerosis complex - vigabatrin is the first choice." in text
     assert "Options: vigabatrin." in text and "UKISS" in text
     url = f"/patients/{patient.pk}/pathway/"
+    page = _text(neuro.get(url + "override/?proposal=tsc.vigabatrin-first"))
+    assert "Proposal: Tuberous sclerosis complex - vigabatrin is the first choice." in page
     response = neuro.post(url + "override/", {"proposal": "tsc.vigabatrin-first", "reason": "  "})
     assert response.status_code == 400
     assert "Needed: the reason for the override, in words." in _text(response)

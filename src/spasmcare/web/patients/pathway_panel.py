@@ -205,6 +205,22 @@ def panel(patient: Patient, entries: list[Entry]) -> dict[str, Any]:
     }
 
 
+def proposal_text(rule: str) -> str | None:
+    """A proposal of the clinic's table in words with its source (None: no such rule)."""
+    try:
+        table = rule_table()
+    except InputError:
+        return None
+    found = next((r for r in table.data["first_line"] if str(r["id"]) == rule), None)
+    if found is None:
+        return None
+    options = "; ".join(str(o) for o in found["options"])
+    return (
+        f"{found['text']} Options: {options}. Source: {table.source(found['source'])} "
+        f"({found['grade']})"
+    )
+
+
 def _rule_ids(table: RuleTable) -> set[str]:
     return {str(r["id"]) for r in table.data["first_line"]}
 

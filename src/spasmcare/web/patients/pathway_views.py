@@ -157,4 +157,6 @@ def pathway_override(request: HttpRequest, pid: int) -> HttpResponse:
             messages.success(request, "Override saved with its reason.")
             return redirect("patient_dashboard", pid=pid)
     title = "Override the first-line proposal"
-    return _page(request, {"patient": patient, "title": title}, form)
+    rule = request.POST.get("proposal") or request.GET.get("proposal") or ""
+    about = pathway_panel.proposal_text(rule)
+    return _page(request, {"patient": patient, "title": title, "about": about}, form)

@@ -69,7 +69,7 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 
 #: Raise when what a stored summary holds changes shape (with the installed code it is part
 #: of every row's clinic stamp, so old rows are recomputed).
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: the care pathway's time-to-treatment results (issue 23)
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
 #: Up to this many stale patients are read through the process's kept entries
