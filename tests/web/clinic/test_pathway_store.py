@@ -144,3 +144,27 @@ def test_a_course_a_failure_names_is_not_retracted(team: CareTeam, users: dict[s
 
 def test_a_record_without_a_pathway_exports_none(patient: Patient) -> None:
     assert "pathway" not in records.export_dict(patient)
+
+
+def test_a_pathway_part_stored_around_the_validator_is_set_aside(
+    team: CareTeam, client_as: Any
+) -> None:
+    """Nothing stored can break a page: a failure naming a course the record does not hold,
+    written around the audit layer, is left out (and named) while the rest still reads."""
+    from datetime import date
+
+    patient = audit.import_record(_with_pathway(), team, None)
+    bad = Entry.objects.create(
+        patient=patient,
+        kind=Kind.PATHWAY_FAILURE,
+        day=date(2026, 8, 1),
+        data={"treatment": "acth9", "date": "2026-08-01"},
+    )
+    Patient.objects.filter(pk=patient.pk).update(data_version=patient.data_version + 1)
+    patient.refresh_from_db()
+    aside = records.set_aside(patient)
+    assert [a.entry_id for a in aside] == [bad.pk]
+    assert records.export_dict(patient)["pathway"] == PATHWAY
+    response = client_as("nurse").get(f"/patients/{patient.pk}/")
+    assert response.status_code == 200
+    assert f"/entries/{bad.pk}/retract/" in response.content.decode()

@@ -304,6 +304,12 @@ def test_genetic_test_with_a_vus_and_a_failure_are_saved(team: CareTeam, client_
          "variant": "c.100A>G", "classification": "vus"},
     )  # fmt: skip
     assert response.status_code == 302
+    start = today - timedelta(days=28)
+    # the course is offered by name for "judged failed on", its form opens with it chosen
+    text = _panel(neuro, patient)
+    assert f"Treatment judged failed on…: prednisolone from {day_text(start)}" in text
+    form = neuro.get(base + "add/failure/?treatment=pred1")
+    assert form.context["form"]["treatment"].value() == "pred1"
     failed = today - timedelta(days=10)
     response = neuro.post(base + "add/failure/", {"treatment": "pred1", "date": failed.isoformat()})
     assert response.status_code == 302
@@ -312,8 +318,8 @@ def test_genetic_test_with_a_vus_and_a_failure_are_saved(team: CareTeam, client_
         f"epilepsy gene panel, requested {day_text(requested)}, resulted {day_text(resulted)}, "
         "inconclusive, CDKL5 c.100A>G, variant of uncertain significance"
     ) in text
-    start = today - timedelta(days=28)
     assert f"prednisolone from {day_text(start)}: judged failed on {day_text(failed)}" in text
+    assert "Treatment judged failed on…" not in text  # its only course is recorded failed
     # failed 10 days ago, nothing started since: inside Mytinger's 14 days
     assert (
         "Next treatment within 14 days of a failed first treatment pending pending: 10 days"

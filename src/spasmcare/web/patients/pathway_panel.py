@@ -202,6 +202,12 @@ def panel(patient: Patient, entries: list[Entry]) -> dict[str, Any]:
         "parts": _parts(entries, record),
         "dates_entry": pathway_rows.single(entries),
         "has_courses": bool(record.treatments),
+        # courses not yet recorded as failed, each with a link to record it
+        "unfailed": [
+            (t.id, f"{t.drug} from {day_text(t.start)}")
+            for t in record.treatments
+            if t.continues is None and record.pathway.failed_on(t.id) is None
+        ],
     }
 
 
