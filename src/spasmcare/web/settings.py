@@ -19,6 +19,10 @@ SPASMCARE_TRUSTED_PROXIES comma-separated addresses or networks of the clinic's 
                         proxy; only requests from these have X-Forwarded-For believed
                         [default: none]
 SPASMCARE_COHORT_K      k of k-anonymity for the cohort page and CSV [default: 5]
+SPASMCARE_PATHWAY_GUIDELINE the clinic's guideline for first-line proposals (nice-ng217,
+                        aan-cns, japan) [default: unset, every guideline's proposal shown]
+SPASMCARE_PATHWAY_RULES_DIR the clinic's copies of the first-line rule table [default: bundled]
+SPASMCARE_PYRIDOXINE_TRIAL "1" when the clinic's work-up uses a pyridoxine trial [default: 0]
 """
 
 from __future__ import annotations
