@@ -370,3 +370,19 @@ def test_the_panel_and_its_forms_read_as_words(
         for leak in leaks(visible_text(page), codes, ids)
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_the_clinics_guideline_chooses_the_proposal(
+    team: CareTeam, client_as: Any, settings: Any
+) -> None:
+    """Unset, every guideline's proposal is shown with its source; set, only the clinic's."""
+    data = _record("guide", records.today() - timedelta(days=20), 2)
+    patient = audit.import_record(data, team, None)
+    neuro = client_as("neurologist")
+    text = _panel(neuro, patient)
+    assert "prednisolone with vigabatrin, or either alone. (NICE NG217 (UK))" in text
+    assert "ACTH (low dose acceptable) or prednisolone; vigabatrin is second. (AAN/CNS" in text
+    assert "ACTH; pyridoxine and valproate considered by etiology. (Japanese practice)" in text
+    settings.SPASMCARE_PATHWAY_GUIDELINE = "aan-cns"
+    text = _panel(neuro, patient)
+    assert "AAN/CNS 2012 (US)" in text and "NICE NG217 (UK)" not in text
