@@ -69,6 +69,7 @@ def is_code(text: str) -> bool:
 ABBREVIATIONS: Mapping[str, str] = {
     "lgit": "LGIT", "mct": "MCT", "mad": "MAD", "kd": "KD", "gi": "GI", "bhb": "BHB",
     "eeg": "EEG", "bsa": "BSA", "bp": "BP",
+    "tsc": "TSC", "mri": "MRI",  # the care pathway's field names (issue 23)
 }  # fmt: skip
 
 
@@ -121,6 +122,10 @@ def _vocabulary() -> dict[str, str]:
     from spasmcare.record.side_effects import ACTIONS, EFFECTS
 
     out |= {k: v for k, v in (EFFECTS | ACTIONS).items() if "_" in k and k not in out}
+    # issue 23: the care pathway's codes ("non-diagnostic" -> "no cause found", "vus")
+    from spasmcare.record.pathway import PATHWAY_LABELS
+
+    out |= {k: v for k, v in PATHWAY_LABELS.items() if ("-" in k or k == "vus") and k not in out}
     try:
         from spasmcare.foods.specialty import load_specialty
 

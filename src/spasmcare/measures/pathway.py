@@ -97,6 +97,18 @@ class KpiResult:
     event: date | None = None
     reason: str | None = None
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> KpiResult:
+        """The result :meth:`to_dict` wrote (a stored per-patient summary)."""
+        return cls(
+            kpi=str(d["kpi"]),
+            status=str(d["status"]),
+            days=d.get("days"),
+            start=date.fromisoformat(d["start"]) if d.get("start") else None,
+            event=date.fromisoformat(d["event"]) if d.get("event") else None,
+            reason=d.get("reason"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kpi": self.kpi,
@@ -326,11 +338,19 @@ class ClinicKpi:
 
 def clinic_kpis(records: Iterable[Record], today: date, k: int = DEFAULT_K) -> list[ClinicKpi]:
     """Every measure over the clinic's records (see :class:`ClinicKpi` for the release)."""
+    return clinic_kpis_of_results((patient_kpis(record, today) for record in records), k)
+
+
+def clinic_kpis_of_results(
+    per_patient: Iterable[Iterable[KpiResult]], k: int = DEFAULT_K
+) -> list[ClinicKpi]:
+    """:func:`clinic_kpis` from each patient's :func:`patient_kpis` results computed before
+    (the web app stores them with each patient's summary)."""
     check_k(k, "children")
     counts: dict[str, Counter[str]] = {kpi.id: Counter() for kpi, _ in KPIS}
     reasons: dict[str, Counter[str]] = {kpi.id: Counter() for kpi, _ in KPIS}
-    for record in records:
-        for result in patient_kpis(record, today):
+    for results in per_patient:
+        for result in results:
             counts[result.kpi][result.status] += 1
             if result.status == "excluded":
                 reasons[result.kpi][result.reason or "excluded"] += 1

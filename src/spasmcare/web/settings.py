@@ -19,6 +19,10 @@ SPASMCARE_TRUSTED_PROXIES comma-separated addresses or networks of the clinic's 
                         proxy; only requests from these have X-Forwarded-For believed
                         [default: none]
 SPASMCARE_COHORT_K      k of k-anonymity for the cohort page and CSV [default: 5]
+SPASMCARE_PATHWAY_GUIDELINE the clinic's guideline for first-line proposals (nice-ng217,
+                        aan-cns, japan) [default: unset, every guideline's proposal shown]
+SPASMCARE_PATHWAY_RULES_DIR the clinic's copies of the first-line rule table [default: bundled]
+SPASMCARE_PYRIDOXINE_TRIAL "1" when the clinic's work-up uses a pyridoxine trial [default: 0]
 """
 
 from __future__ import annotations
@@ -275,3 +279,14 @@ LOGGING = {
         "spasmcare": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# --- care pathway (issue 23) ---------------------------------------------------------------
+#: The clinic's chosen guideline for first-line proposals (a key of the rule table's
+#: ``guidelines``: nice-ng217, aan-cns, japan). Unset: the dashboard shows the proposal of
+#: every guideline of the table, each with its source (no guideline is chosen for the clinic).
+SPASMCARE_PATHWAY_GUIDELINE = os.environ.get("SPASMCARE_PATHWAY_GUIDELINE", "").strip() or None
+#: The clinic's copies of the first-line rule table [default: the bundled table].
+SPASMCARE_PATHWAY_RULES_DIR = os.environ.get("SPASMCARE_PATHWAY_RULES_DIR", "").strip() or None
+#: "1" when the clinic uses a pyridoxine trial in the work-up (no source sets it for every
+#: child: off by default, spasmcare.measures.workup).
+SPASMCARE_PYRIDOXINE_TRIAL = os.environ.get("SPASMCARE_PYRIDOXINE_TRIAL", "0").strip() == "1"

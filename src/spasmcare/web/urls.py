@@ -18,6 +18,7 @@ from spasmcare.web.keto import views as keto
 from spasmcare.web.keto import weaning_views as keto_weaning
 from spasmcare.web.operations import views as clinic_views
 from spasmcare.web.patients import development_views as development
+from spasmcare.web.patients import pathway_views as pathway
 from spasmcare.web.patients import views as patients
 from spasmcare.web.research import development_views as cohort_development
 from spasmcare.web.research import views as cohort
@@ -51,6 +52,16 @@ urlpatterns = [
         "patients/<int:pid>/entries/<int:eid>/history/",
         patients.entry_history,
         name="entry_history",
+    ),
+    # care pathway (issue 23)
+    path("patients/<int:pid>/pathway/dates/", pathway.pathway_dates, name="pathway_dates"),
+    path("patients/<int:pid>/pathway/add/<str:what>/", pathway.pathway_add, name="pathway_add"),
+    path(
+        "patients/<int:pid>/pathway/<int:eid>/edit/", pathway.pathway_edit, name="pathway_edit"
+    ),
+    path("patients/<int:pid>/pathway/accept/", pathway.pathway_accept, name="pathway_accept"),
+    path(
+        "patients/<int:pid>/pathway/override/", pathway.pathway_override, name="pathway_override"
     ),
     path("patients/<int:pid>/invite/", patients.invitation_new, name="invitation_new"),
     path("patients/<int:pid>/invitations/", account.invitation_list, name="invitation_list"),

@@ -84,6 +84,12 @@ EXPECTED: dict[str, set[str]] = {
     "milestone_confirm": CLIN,
     "cohort_development_csv": {R, N, D},
     "admin:index": {A},
+    # care pathway (issue 23)
+    "pathway_dates": {N, U},
+    "pathway_add": {N, U},
+    "pathway_edit": {N, U},
+    "pathway_accept": {N},
+    "pathway_override": {N},
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
 #: The family diary's manifest, service worker and offline shell hold no one's data (issue 26).
@@ -164,6 +170,12 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "milestone_confirm": f"/patients/{pid}/development/confirm/{eid}/",
         "cohort_development_csv": "/cohort-development.csv",
         "admin:index": "/admin/",
+        # care pathway (issue 23)
+        "pathway_dates": f"/patients/{pid}/pathway/dates/",
+        "pathway_add": f"/patients/{pid}/pathway/add/genetic/",
+        "pathway_edit": f"/patients/{pid}/pathway/{eid}/edit/",
+        "pathway_accept": f"/patients/{pid}/pathway/accept/",
+        "pathway_override": f"/patients/{pid}/pathway/override/",
     }[name]
 
 
@@ -265,6 +277,15 @@ WRITE_EXPECTED: dict[str, tuple[set[str], set[str], set[str]]] = {
     "side_effect": (CLIN | {F}, CLIN | {F}, CLIN),
     "keto_weaning": ({D}, {D}, {D}),
     "keto_feeding": ({D}, {D}, {D}),
+    # care pathway (issue 23): dates and tests by the neurologist or the nurse; a failure
+    # recorded by either, corrected by a neurologist; a proposal accepted or overridden by the
+    # neurologist only
+    "pathway": ({N, U}, {N, U}, {N, U}),
+    "pathway_genetic": ({N, U}, {N, U}, {N, U}),
+    "pathway_metabolic": ({N, U}, {N, U}, {N, U}),
+    "pathway_failure": ({N, U}, {N, U}, {N}),
+    "pathway_override": ({N}, {N}, {N}),
+    "pathway_accept": ({N}, {N}, {N}),
 }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import spasmcare.record
 from spasmcare.errors import InputError
 from spasmcare.web.clinic import audit, records
 from spasmcare.web.models import CareTeam, Entry, Patient, Revision
@@ -92,22 +95,14 @@ def test_patient_hidden_until_the_import_is_complete(
     assert Patient.objects.filter(retracted_at__isnull=True).count() == 1
 
 
-@pytest.mark.parametrize(
-    ("section", "value"),
-    [
-        ("pathway", {"referral": {"date": "2026-04-20", "urgency": "urgent"}}),
-        # side effects are stored now (issue 24): tests/web/clinic/test_side_effects.py
-    ],
-)  # fmt: skip
-def test_a_section_the_app_cannot_store_is_refused_not_dropped(
-    team: CareTeam, section: str, value: Any
-) -> None:
-    """A record with a section the clinic app does not store yet (the domain reads it) is
-    refused by name, with nothing written, instead of imported without it."""
-    data = example_record()
-    data["patient"] = {**data["patient"], "id": "with-extra"}
-    data[section] = value
-    with pytest.raises(InputError, match=section) as err:
-        audit.import_record(data, team, None)
-    assert err.value.field == section and "would lose" in err.value.accepted
-    assert not Patient.objects.filter(record_id="with-extra").exists()
+def test_every_section_of_the_record_format_is_stored() -> None:
+    """Issues 23-25: the care pathway, development, other seizures and side effects are stored
+    as entries, so no section of the record format is refused on import any more; a section
+    the format gains before the app stores it is still refused by name, never dropped."""
+    folder = Path(spasmcare.record.__file__).parent / "schema"
+    schema = json.loads((folder / "record-schema-v1.json").read_text())
+    for section in schema["properties"]:
+        audit._refuse_unstored_sections({section: [{"present": True}]})  # none refused
+    with pytest.raises(InputError, match="future_section") as err:
+        audit._refuse_unstored_sections({"future_section": [{"present": True}]})
+    assert err.value.field == "future_section" and "would lose" in err.value.accepted

@@ -94,6 +94,13 @@ RULES: dict[str, Rule] = {
     "entry_edit": _r(CLINICIANS, patient=True),
     "entry_retract": _r(CLINICIANS, patient=True),
     "entry_history": _r(CLINICIANS, patient=True),
+    # care pathway (issue 23): dates and work-up tests by the neurologist or the nurse; a
+    # first-line proposal accepted or overridden by the neurologist (WRITES says the rest)
+    "pathway_dates": _r(NEURO, NURSE, patient=True),
+    "pathway_add": _r(NEURO, NURSE, patient=True),
+    "pathway_edit": _r(NEURO, NURSE, patient=True),
+    "pathway_accept": _r(NEURO, patient=True),
+    "pathway_override": _r(NEURO, patient=True),
     # family invitations: made, listed and revoked by the neurologist or the nurse
     "invitation_new": _r(NEURO, NURSE, patient=True),
     "invitation_list": _r(NEURO, NURSE, patient=True),
@@ -246,6 +253,16 @@ WRITES: dict[str, Write] = {
     Kind.ASSESSMENT: _w((NEURO, NURSE), (NEURO, NURSE), "a developmental assessment"),
     Kind.OTHER_SEIZURE: _w(CLINICIANS | {FAMILY}, CLINICIANS, "a seizure of another kind"),
     # --- end development ---
+    # care pathway (issue 23): dates, referral and work-up tests are recorded by the
+    # neurologist or the nurse, who correct each other's; that a course failed is recorded by
+    # either, corrected by a neurologist; a first-line proposal is the neurologist's to accept
+    # or override (issue 23: "advice the neurologist accepts or overrides with a reason")
+    Kind.PATHWAY: _w((NEURO, NURSE), (NEURO, NURSE), "the care pathway dates"),
+    Kind.PATHWAY_GENETIC: _w((NEURO, NURSE), (NEURO, NURSE), "a genetic test"),
+    Kind.PATHWAY_METABOLIC: _w((NEURO, NURSE), (NEURO, NURSE), "a metabolic test"),
+    Kind.PATHWAY_FAILURE: _w((NEURO, NURSE), NEURO, "a treatment judged failed"),
+    Kind.PATHWAY_OVERRIDE: _w(NEURO, NEURO, "an override of a first-line proposal"),
+    Kind.PATHWAY_ACCEPT: _w(NEURO, NEURO, "an accepted first-line proposal"),
     DEMOGRAPHICS: _w((NEURO, NURSE), (NEURO, NURSE), "a patient's details"),
     INVITATION: _w((NEURO, NURSE), (NEURO, NURSE), "a family invitation"),
     # issue 24: a side effect of the diet, entered by any clinician and by the family in plain

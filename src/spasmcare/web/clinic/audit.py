@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.record.io import diary_key, dose_given_key
-from spasmcare.web.clinic import development_rows, record_rows, records, writes
+from spasmcare.web.clinic import (
+    development_rows,
+    pathway_rows,
+    pathway_store,
+    record_rows,
+    records,
+    writes,
+)
 from spasmcare.web.clinic.models import (
     CareTeam,
     Entry,
@@ -123,6 +130,7 @@ def _checked(
 ) -> dict[str, Any]:
     if kind in record_rows.SECTIONS:
         records.check_item(patient, kind, data, exclude=exclude)
+    pathway_store.check_write(patient, kind, data, exclude)  # care pathway (issue 23)
     return data
 
 
@@ -161,7 +169,7 @@ def _check_entries_with(patient: Patient, fields: dict[str, Any]) -> None:
     probe = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
     entries = list(
         Entry.objects.filter(
-            patient=patient, retracted_at__isnull=True, kind__in=list(record_rows.SECTIONS)
+            patient=patient, retracted_at__isnull=True, kind__in=list(record_rows.RECORD_KINDS)
         ).only("kind", "data")
     )
     try:
@@ -350,6 +358,7 @@ def retract_entry(entry: Entry, expected_version: int, reason: str, user: User) 
         raise InputError("reason", reason, "a short reason why the entry is retracted")
     lock_patient(entry.patient)
     records.check_retract(entry)
+    pathway_store.check_retract(entry)  # care pathway (issue 23)
     entry = _locked(
         entry,
         expected_version,
@@ -417,16 +426,18 @@ _HEADER_KEYS = frozenset({"format", "schema_version", "patient", "etiology"})
 
 
 def _refuse_unstored_sections(data: dict[str, Any]) -> None:
-    """Refuse a record holding a section the clinic app cannot store yet (the care pathway and
-    side effects are read by the domain and the command line first): importing it would drop
-    that section without a word. Development and other seizures are stored as entries
-    (:mod:`spasmcare.web.clinic.development_rows`)."""
+    """Refuse a record holding a section the clinic app does not store (a section the record
+    format gains before the app stores it): importing it would drop that section without a
+    word. Every section of today's format is stored (tests/web/clinic/test_import_batches.py
+    checks it): the care pathway (:mod:`spasmcare.web.clinic.pathway_rows`), development and
+    other seizures (:mod:`spasmcare.web.clinic.development_rows`) and side effects as entries."""
     unstored = sorted(
         key
         for key, value in data.items()
         if key not in _HEADER_KEYS
         and key not in record_rows.KIND_OF_SECTION
         and key not in development_rows.STORED  # issue 25
+        and key != pathway_rows.SECTION  # care pathway (issue 23): stored as entries
         and value
     )
     if unstored:
@@ -487,6 +498,7 @@ def import_record(
             found = [{"date": d.isoformat()} for d in sorted(record.recorded_days)]
         items.extend((kind, item) for item in found)
     items.extend(development_rows.import_items(data))  # issue 25: development as its entries
+    items.extend(pathway_rows.section_items(data.get(pathway_rows.SECTION)))  # issue 23
     if len(items) <= IMPORT_BATCH:
         with transaction.atomic():
             patient = create_patient(fields, team, user)
@@ -556,21 +568,29 @@ def _import_rows(
 
 
 @transaction.atomic
-def import_fhir(patient: Patient, bundle: Any, user: User | None) -> Any:
+def import_fhir(
+    patient: Patient, bundle: Any, user: User | None, *, pathway: bool = True
+) -> Any:
     """Add the weights, lengths, head circumferences and labs of a FHIR Bundle from an EHR to
     ``patient`` (:func:`spasmcare.interop.fhir_import.import_observations`): the whole merged
     record is checked by the record validator first; nothing is written if any part fails.
-    Returns the domain's ImportResult (what was added, what was not imported and why)."""
+    Returns the domain's ImportResult (what was added, what was not imported and why).
+    ``pathway``: also add its care-pathway resources (issue 23; the caller decides whether
+    the user records them), listed in ``added`` as ``("pathway", {"kind": ..., "item": ...})``."""
     from spasmcare.interop.fhir_import import import_observations
 
     lock_patient(patient)
     result = import_observations(
         record_rows.record_dict(patient), bundle, today=records.today()
     )
+    parts = pathway_store.from_fhir(bundle, result, records.today()) if pathway else []
     for section, item in result.added:
         create_entry(
             patient, record_rows.KIND_OF_SECTION[section], item, user, action="import", check=False
         )
+    for kind, item in parts:  # care pathway (issue 23), checked with the merged record
+        create_entry(patient, kind, item, user, action="import", check=False)
+        result.added.append(("pathway", {"kind": kind, "item": item}))
     if result.added:  # the whole merged record was checked: it is checked as it now stands
         Patient.objects.filter(pk=patient.pk).update(
             checked_version=F("data_version"), checked_with=records.validator_fingerprint()

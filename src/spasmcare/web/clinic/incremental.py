@@ -137,7 +137,7 @@ def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False
         data_version=patient.data_version,
         entries=entries,
         changed=old.changed | frozenset(wanted),
-        dropped=old.dropped or any(kept[pk].kind in record_rows.SECTIONS for pk in gone),
+        dropped=old.dropped or any(kept[pk].kind in record_rows.RECORD_KINDS for pk in gone),
     )
 
 
@@ -152,7 +152,7 @@ def live_entries(patient: Patient) -> list[Entry]:
 
 def _record_entries(state: _State) -> list[Entry]:
     found = state.entries
-    return [found[pk] for pk in sorted(found) if found[pk].kind in record_rows.SECTIONS]
+    return [found[pk] for pk in sorted(found) if found[pk].kind in record_rows.RECORD_KINDS]
 
 
 def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Record | None:
@@ -167,7 +167,7 @@ def _appended(patient: Patient, state: _State, on: date, trusted: bool) -> Recor
         (state.entries[pk] for pk in state.changed if pk in state.entries),
         key=lambda e: e.pk,
     )
-    new = [e for e in new if e.kind in record_rows.SECTIONS]
+    new = [e for e in new if e.kind in record_rows.RECORD_KINDS]
     if not new:
         return old
     if new[0].pk <= state.record_max or any(e.version != 1 for e in new):
@@ -246,7 +246,7 @@ def read(
     state.record = None if aside else record
     state.diary_days = _diary_days(state, appended)
     pks = [pk for pk in state.changed if pk in state.entries] if appended else state.entries
-    ids = [pk for pk in pks if state.entries[pk].kind in record_rows.SECTIONS]
+    ids = [pk for pk in pks if state.entries[pk].kind in record_rows.RECORD_KINDS]
     state.record_max = max([state.record_max if appended else 0, *ids])
     state.changed, state.dropped = frozenset(), False
     _put(patient.pk, state)

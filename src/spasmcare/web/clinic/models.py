@@ -157,6 +157,14 @@ class Kind:
     # issue 24: the app's own keto plans for coming off the diet and for an infant's feeds
     KETO_WEANING = "keto_weaning"
     KETO_FEEDING = "keto_feeding"
+    # care pathway (issue 23): parts of the record's one ``pathway`` section
+    # (web/clinic/pathway_rows.py); an accepted proposal is the app's own (not in the record)
+    PATHWAY = "pathway"
+    PATHWAY_GENETIC = "pathway_genetic"
+    PATHWAY_METABOLIC = "pathway_metabolic"
+    PATHWAY_FAILURE = "pathway_failure"
+    PATHWAY_OVERRIDE = "pathway_override"
+    PATHWAY_ACCEPT = "pathway_accept"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -182,6 +190,13 @@ KIND_LABELS: dict[str, str] = {
     Kind.SIDE_EFFECT: "Diet side effect",
     Kind.KETO_WEANING: "Weaning plan",
     Kind.KETO_FEEDING: "Infant feeding plan",
+    # care pathway (issue 23)
+    Kind.PATHWAY: "Care pathway dates",
+    Kind.PATHWAY_GENETIC: "Genetic test",
+    Kind.PATHWAY_METABOLIC: "Metabolic test",
+    Kind.PATHWAY_FAILURE: "Treatment judged failed",
+    Kind.PATHWAY_OVERRIDE: "First-line proposal overridden",
+    Kind.PATHWAY_ACCEPT: "First-line proposal accepted",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from spasmcare.record import FORMAT, SCHEMA_VERSION
-from spasmcare.web.clinic import development_rows
+from spasmcare.web.clinic import development_rows, pathway_rows
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 
 #: Entry kind -> record section.
@@ -31,6 +31,9 @@ SECTIONS: dict[str, str] = {
     Kind.SIDE_EFFECT: "side_effects",  # issue 24
 }
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
+# care pathway (issue 23): kinds that are parts of the one ``pathway`` section (pathway_rows)
+#: Every entry kind read into the record (the list sections' and the pathway's).
+RECORD_KINDS: frozenset[str] = frozenset(SECTIONS) | pathway_rows.KINDS
 
 
 def patient_section(p: Patient) -> dict[str, Any]:
@@ -66,7 +69,7 @@ def record_dict(patient: Patient, entries: list[Entry] | None = None) -> dict[st
     if entries is None:
         entries = list(
             Entry.objects.filter(
-                patient=patient, retracted_at__isnull=True, kind__in=list(SECTIONS)
+                patient=patient, retracted_at__isnull=True, kind__in=list(RECORD_KINDS)
             ).only("kind", "data", "day")
         )
     out: dict[str, Any] = {
@@ -78,4 +81,5 @@ def record_dict(patient: Patient, entries: list[Entry] | None = None) -> dict[st
     for e in entries:
         if e.kind in SECTIONS:
             out.setdefault(SECTIONS[e.kind], []).append(section_item(e.kind, e.data))
+    pathway_rows.add_section(out, entries)  # care pathway (issue 23)
     return development_rows.nest(out)  # issue 25: development's entries as its one object

@@ -27,7 +27,7 @@ from spasmcare.record import (
     record_to_dict,
 )
 from spasmcare.record.plausibility import record_warnings
-from spasmcare.web.clinic import computed, development_rows, incremental
+from spasmcare.web.clinic import computed, development_rows, incremental, pathway_rows
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 from spasmcare.web.clinic.record_rows import SECTIONS, patient_section, section_item
 from spasmcare.web.clinic.resilience import SetAside
@@ -277,7 +277,9 @@ def check_retract(entry: Entry, on: date | None = None) -> None:
 
 def item_day(kind: str, data: dict[str, Any]) -> date:
     """The date an item is about: its ``at``, ``date``, ``start`` (or a side effect's
-    ``onset``)."""
+    ``onset``); a care-pathway part's own date."""
+    if kind in pathway_rows.KINDS:  # care pathway (issue 23): dates nested in the parts
+        return pathway_rows.item_day(kind, data)
     for key in ("at", "date", "start", "due", "onset"):
         if key in data and data[key]:
             text = str(data[key])

@@ -19,7 +19,7 @@ from typing import Any
 from spasmcare.errors import InputError
 from spasmcare.record import Record, record_from_dict, record_from_stored
 from spasmcare.record.io import diary_key
-from spasmcare.web.clinic import record_rows
+from spasmcare.web.clinic import pathway_rows, record_rows
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 
 #: Entries set aside before the record is declared unreadable (software setting).
@@ -45,6 +45,8 @@ class SetAside:
 
 def _blame(exc: InputError, entries: list[Entry]) -> Entry | None:
     """The entry an InputError about ``section[i]...`` names, in ``record_dict`` order."""
+    if exc.field.startswith(pathway_rows.SECTION):  # care pathway (issue 23)
+        return pathway_rows.blame(exc.field, entries)
     found = _INDEXED.match(exc.field)
     if found is None:
         return None
@@ -72,7 +74,7 @@ def read_entries(
     aside: list[SetAside] = []
     seen: dict[tuple[Any, ...], Entry] = {}
     for e in entries:
-        if e.kind not in record_rows.SECTIONS:
+        if e.kind not in record_rows.RECORD_KINDS:
             continue
         if e.kind == Kind.DIARY and isinstance(e.data, dict):
             first = seen.setdefault(diary_key(e.data), e)

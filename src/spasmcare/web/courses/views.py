@@ -35,6 +35,7 @@ from spasmcare.web.courses import confirm as course_confirm
 from spasmcare.web.courses import family_today
 from spasmcare.web.courses import service as courses
 from spasmcare.web.courses.forms import PlannerForm, TickForm
+from spasmcare.web.courses.offer import planner_offer
 from spasmcare.web.courses.service import SavedCourse
 
 #: Short course-id prefixes of the drugs of the bundled protocols (others: first letters).
@@ -85,6 +86,9 @@ class Planner:
             self.protocols = [v[default_version(v)] for _, v in sorted(self.versions.items())]
         except InputError as exc:
             self.problem = str(exc)
+        # care pathway (issue 23): second-line protocols only after a recorded failure
+        self.offer = planner_offer(self.protocols, self.record)
+        self.protocols = sorted(self.offer.first_line + self.offer.second_line, key=lambda p: p.id)
         self.course = self._course(data.get("course", ""))
         self.protocol = self._protocol(data)
         self.form: PlannerForm | None = None
@@ -110,6 +114,9 @@ class Planner:
             self.problem = (
                 f"protocol {pid!r} is not accepted: one of {', '.join(sorted(self.versions))}"
             )
+            return None
+        if pid not in self.offer.ids and not (self.course and self.course.inputs.protocol == pid):
+            self.problem = f"{pid!r} is not offered: {self.offer.reason}"  # issue 23
             return None
         by_version = self.versions[pid]
         wanted = data.get("version", "")
@@ -142,9 +149,12 @@ class Planner:
         values["versions"] = data.get("versions") or (
             records.versions_text(self.course.entries) if self.course else ""
         )
+        listed = self.protocols  # a saved course's protocol stays choosable (issue 23)
+        if self.protocol.id not in {p.id for p in listed}:
+            listed = [*listed, self.protocol]
         return PlannerForm(
             values,
-            self.protocols,
+            listed,
             self.protocol,
             sorted(self.versions[self.protocol.id]),
         )
@@ -179,6 +189,7 @@ class Planner:
             "problem": self.problem,
             "record_problem": self.record_problem,
             "to_be_confirmed": TO_BE_CONFIRMED,
+            "offer": self.offer,  # care pathway (issue 23)
         }
         weight, _, weighed = courses.latest_weight(self.record)
         if weight is not None:

@@ -21,10 +21,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from spasmcare.errors import InputError
 from spasmcare.interop.bulk import MANIFEST
 from spasmcare.interop.fhir import FhirOptions, record_bundle
+from spasmcare.web.accounts.access import CREATE, may_export_identified, may_write
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.accounts.access import current_user as _user
-from spasmcare.web.accounts.access import may_export_identified
-from spasmcare.web.clinic import audit, records
+from spasmcare.web.clinic import audit, pathway_rows, pathway_store, records
+from spasmcare.web.clinic.models import KIND_LABELS, Kind
 from spasmcare.web.clinic.uploads import json_upload
 from spasmcare.web.interop import bulk_export as bulk
 from spasmcare.web.interop.models import BulkExport
@@ -60,7 +61,9 @@ def fhir_import(request: HttpRequest, pid: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             data = json_upload(upload, "a FHIR Bundle")
-            result = audit.import_fhir(patient, data, _user(request))
+            result = audit.import_fhir(
+                patient, data, _user(request), pathway=_records_pathway(_user(request))
+            )
         except InputError as exc:
             form.add_error("file", f"{exc.field}: {exc.value!r} is not accepted; {exc.accepted}")
         else:
@@ -83,8 +86,20 @@ _GROWTH_WORDS = (
 )
 
 
+def _records_pathway(user: Any) -> bool:
+    """Whether ``user`` records care-pathway items (issue 23; access.WRITES)."""
+    return may_write(user, CREATE, Kind.PATHWAY)
+
+
 def _added_row(section: str, item: dict[str, Any]) -> dict[str, Any]:
     """One added item in words: what, the values with units, and its date."""
+    if section == "pathway":  # care pathway (issue 23)
+        kind, part = item["kind"], item["item"]
+        return {
+            "what": KIND_LABELS[kind],
+            "values": pathway_store.part_words(kind, part),
+            "day": pathway_rows.item_day(kind, part),
+        }
     if section == "growth":
         values = ", ".join(
             f"{word} {item[key]:g} {unit}" for key, word, unit in _GROWTH_WORDS if key in item

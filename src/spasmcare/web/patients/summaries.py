@@ -35,6 +35,7 @@ from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings
 from spasmcare.measures.cohort import cohort_rows
 from spasmcare.measures.development_outcome import outcome_columns
+from spasmcare.measures.pathway import patient_kpis
 from spasmcare.measures.side_effects import child_facts
 from spasmcare.measures.status import patient_status
 from spasmcare.record import Record
@@ -72,8 +73,9 @@ HEADLINE_MEASURES = ("ukiss_response", "spasms_continuing_day7", "time_to_spasm_
 #: Raise when what a stored summary holds changes shape (with the installed code it is part
 #: of every row's clinic stamp, so old rows are recomputed).
 #: 3: cohort rows carry the developmental outcome columns (issue 25); 4: the diet's
-#: monitoring checks due or overdue and the child's side-effect facts (issue 24).
-SUMMARY_FORMAT = 4
+#: monitoring checks due or overdue and the child's side-effect facts (issue 24); 5: the care
+#: pathway's time-to-treatment results (issue 23).
+SUMMARY_FORMAT = 5
 #: Patients per query or upsert (keeps ``IN`` lists and statements small on every database).
 BATCH = 500
 #: Up to this many stale patients are read through the process's kept entries
@@ -127,7 +129,7 @@ def _compute(
             found, aside = incremental.read(patient, on, trusted=checked, listed_now=True)
         else:
             record_entries = sorted(
-                (e for e in entries if e.kind in record_rows.SECTIONS), key=lambda e: e.pk or 0
+                (e for e in entries if e.kind in record_rows.RECORD_KINDS), key=lambda e: e.pk or 0
             )
             found, aside = resilience.read_entries(patient, record_entries, on, trusted=checked)
     except InputError as exc:
@@ -170,6 +172,8 @@ def _compute(
             rows = [row | outcome_columns(record, on) for row in rows]
         except InputError:
             rows = None
+        # care pathway (issue 23): the time-to-treatment results, for the cohort page
+        summary["pathway_kpis"] = [r.to_dict() for r in patient_kpis(record, on)]
     # issue 24: the child's part of the cohort's side-effect count (no date, no identifier),
     # counted like the cohort rows: only a record read whole
     summary["side_effect_facts"] = None if aside else child_facts(record, on)

@@ -62,7 +62,7 @@ from spasmcare.web.clinic.uploads import json_upload
 from spasmcare.web.courses import service as courses
 from spasmcare.web.keto import diet_checks
 from spasmcare.web.patients import development as development_panel
-from spasmcare.web.patients import summaries
+from spasmcare.web.patients import pathway_panel, summaries
 from spasmcare.web.patients.entry_tables import entry_tables
 from spasmcare.web.templatetags.clinic import item_names
 
@@ -215,12 +215,15 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
     found = list(
         Entry.objects.filter(
             Q(kind__in=DASHBOARD_KINDS)
-            | Q(kind=Kind.DOSE_GIVEN, day__gte=first_dose_day, retracted_at__isnull=True),
+            | Q(kind=Kind.DOSE_GIVEN, day__gte=first_dose_day, retracted_at__isnull=True)
+            | Q(kind__in=pathway_panel.KINDS, retracted_at__isnull=True),  # issue 23
             patient=patient,
         )
         .select_related("updated_by", "created_by")
         .order_by("-day", "-id")
     )
+    pathway_parts = [e for e in found if e.kind in pathway_panel.KINDS]  # care pathway
+    found = [e for e in found if e.kind not in pathway_panel.KINDS]
     entries = [e for e in found if e.kind != Kind.DOSE_GIVEN]
     ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN]
     show_all = request.GET.get("entries") == "all"
@@ -269,6 +272,7 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "warnings": records.cached(
             patient, "warnings", lambda: record_warnings(records.load_record(patient))
         ),
+        "pathway": pathway_panel.panel(patient, pathway_parts),  # care pathway (issue 23)
     }
     return render(request, "web/dashboard.html", context)
 

@@ -71,12 +71,14 @@ def build_cohort(on: date) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     unreadable: list[str] = []
     stored = summaries.stored(patients, on, every_live=True)
+    kpis: list[Any] = []  # care pathway (issue 23): each readable patient's KPI results
     for p in patients:
         patient_rows = stored[p.pk].cohort
         if patient_rows is None:
             unreadable.append(pseudonym(p.record_id, salt))
         else:
             rows.extend(patient_rows)
+            kpis.append(stored[p.pk].summary.get("pathway_kpis"))
     rows.sort(key=lambda r: r["key"])
     result = {"rows": rows, "unreadable": sorted(unreadable), "patients": len(patients)}
     # issue 24: each readable child's part of the side-effect count (research/side_effects.py)
@@ -85,6 +87,7 @@ def build_cohort(on: date) -> dict[str, Any]:
         for p in patients
         if (found := (stored[p.pk].summary or {}).get("side_effect_facts")) is not None
     ]
+    result["pathway_kpis"] = kpis
     result["key"] = key
     cache.set(key, result, CACHE_SECONDS)
     return result

@@ -33,7 +33,7 @@ from spasmcare.measures.cohort import (
 from spasmcare.measures.deid import ANY, RELEASE_DECIMALS, deidentify
 from spasmcare.record.model import ETIOLOGY_CATEGORIES, ETIOLOGY_LABELS
 from spasmcare.web.clinic import records
-from spasmcare.web.research import cohort_charts, development_outcome
+from spasmcare.web.research import cohort_charts, development_outcome, pathway_kpis
 from spasmcare.web.research.cohorts import CACHE_SECONDS, filtered_cohort
 from spasmcare.web.research.side_effects import side_effect_table
 
@@ -188,6 +188,8 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "development": development_outcome.table(c["selected"], settings.SPASMCARE_COHORT_K),
         # issue 24: side effects of the diet by diet type, k-anonymous
         "side_effects": side_effect_table(c),
+        # care pathway (issue 23): the clinic's time-to-treatment measures
+        "pathway_kpis": pathway_kpis.cohort_kpis(c, settings.SPASMCARE_COHORT_K),
     }
     return render(request, "web/cohort/page.html", context)
 

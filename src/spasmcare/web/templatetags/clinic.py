@@ -76,7 +76,7 @@ UNITS = {
 #: Keys of a record item that are for machines (the item's own id); never shown.
 HIDDEN_KEYS = frozenset({"id"})
 #: Keys whose value is a stored code with a label in the vocabulary (spasmcare.plain).
-CODED_KEYS = frozenset({"diet", "analyte", "protocol", "category", "drug"})
+CODED_KEYS = frozenset({"diet", "analyte", "protocol", "category", "drug", "classification"})
 #: Keys whose value is the id of another record item (a course, a diet period).
 REFERENCE_KEYS = frozenset({"treatment", "continues", "diet_period"})
 
