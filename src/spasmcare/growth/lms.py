@@ -33,7 +33,7 @@ import importlib.util
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -278,13 +278,20 @@ def sds_for_measurement(
     return float(_z_score(lms, observation_value))
 
 
+@lru_cache(maxsize=4096)
+def _lms_at(reference: str, age: float, measurement_method: str, sex: str) -> LMS:
+    """L, M, S of the table for ``age`` (as :func:`measurement_from_sds` reads them), kept: a
+    chart's centile lines ask for the same ages at nine z-scores."""
+    rows = _table(reference, age, measurement_method, sex)
+    return fetch_lms(_lookup_age(reference, age, rows), rows)
+
+
 def measurement_from_sds(
     reference: str, requested_sds: float, measurement_method: str, sex: str, age: float
 ) -> float | None:
     """rcpchgrowth ``measurement_from_sds`` for ``who`` and ``uk-who`` (same result; ``None``
     where the LMS curve has no value)."""
-    rows = _table(reference, age, measurement_method, sex)
-    l, m, s = fetch_lms(_lookup_age(reference, age, rows), rows)  # noqa: E741
+    l, m, s = _lms_at(reference, age, measurement_method, sex)  # noqa: E741
     value: Any
     if l != 0.0:
         first_step = 1 + (l * s * requested_sds)

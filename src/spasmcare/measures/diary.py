@@ -61,6 +61,8 @@ class DiaryView:
         # each day made once: the measures of a report walk overlapping windows (response,
         # remission, relapse, cessation, the daily table), ~1,400 days for a 2-year diary
         self._days: dict[date, DayCount] = {}
+        #: every day from ``first`` to ``last`` in order, made on the first walk inside them
+        self._span: list[DayCount] | None = None
 
     def day(self, day: date) -> DayCount:
         found = self._days.get(day)
@@ -71,9 +73,22 @@ class DiaryView:
         return found
 
     def days(self, first: date, last: date) -> Iterator[DayCount]:
-        """Every day from ``first`` to ``last`` inclusive."""
-        for n in range((last - first).days + 1):
-            yield self.day(first + timedelta(days=n))
+        """Every day from ``first`` to ``last`` inclusive (the same :class:`DayCount` objects
+        as :meth:`day`). A window inside the diary's span is a slice of the span's days, made
+        once: the measures walk many overlapping windows of it."""
+        count = (last - first).days + 1
+        if count <= 0:
+            return iter(())
+        if self.first is not None and self.last is not None and self.first <= first:
+            if last <= self.last:
+                if self._span is None:
+                    self._span = [
+                        self.day(self.first + timedelta(days=n))
+                        for n in range((self.last - self.first).days + 1)
+                    ]
+                start = (first - self.first).days
+                return iter(self._span[start : start + count])
+        return (self.day(first + timedelta(days=n)) for n in range(count))
 
 
 def as_view(source: Record | DiaryView) -> DiaryView:
@@ -121,6 +136,22 @@ def check_spasm_free(view: DiaryView, first: date, last: date) -> WindowCheck:
         known = tuple(d.day for d in days if d.state == "spasm-free")
         return WindowCheck("not assessable", first, last, (), unknown, known)
     return WindowCheck("met", first, last, (), (), tuple(d.day for d in days))
+
+
+def stretch_without_spasms(days: list[DayCount], n_days: int) -> bool:
+    """Whether ``n_days`` consecutive days of ``days`` hold no day with spasms (unrecorded days
+    allowed): one pass, not a scan of every window."""
+    if n_days <= 0:
+        return True
+    run = 0
+    for d in days:
+        if d.state == "spasms":
+            run = 0
+        else:
+            run += 1
+            if run >= n_days:
+                return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ from spasmcare.measures.diary import (
     check_spasm_free,
     day_number,
     short_days,
+    stretch_without_spasms,
 )
 from spasmcare.measures.eeg import DEFAULT_EEG, EegOptions, hypsarrhythmia_present
 from spasmcare.measures.response_course import (
@@ -570,12 +571,7 @@ def mytinger_remission_28d(
             details={"treatment": treatment.id, "from": block[0].day, "to": block[-1].day},
         )
     spasm_days = [d.day for d in days if d.state == "spasms"]
-    open_windows = [
-        s
-        for s in range(max(0, len(days) - n_days + 1))
-        if not any(d.state == "spasms" for d in days[s : s + n_days])
-    ]
-    if len(days) >= n_days and not open_windows:
+    if len(days) >= n_days and not stretch_without_spasms(days, n_days):
         return MeasureResult(
             **common,
             status="not met",

@@ -216,6 +216,11 @@ def record_from_dict(
         The first problem found, naming the entry and field (``diary[3].spasms``).
     """
     plausibility.check_document(data)
+    return _read_document(data, today, items_schema_checked)
+
+
+def _read_document(data: Any, today: date | None, items_schema_checked: bool) -> Record:
+    """:func:`record_from_dict` after :func:`plausibility.check_document` has passed."""
     if items_schema_checked:
         validate_record_dict({k: data[k] for k in _HEADER if k in data})
     else:
@@ -565,8 +570,9 @@ def _doses_given(
 
 
 def record_from_json(text: str, today: date | None = None) -> Record:
-    """Parse a JSON document (``str``) into a :class:`Record`; see :func:`record_from_dict`."""
-    return record_from_dict(parse_json(text), today=today)
+    """Parse a JSON document (``str``) into a :class:`Record`; see :func:`record_from_dict`
+    (:func:`parse_json` has checked the document's values: not walked twice)."""
+    return _read_document(parse_json(text), today, items_schema_checked=False)
 
 
 @dataclass(frozen=True)

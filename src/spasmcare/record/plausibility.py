@@ -225,38 +225,97 @@ def soft_text(rng: Range, value: float) -> str | None:
     return None
 
 
+#: Where a value sits in a document, kept as a chain and spelled out only for an error (a
+#: record holds thousands of values and almost never an error): ``None`` for the document,
+#: ``(parent, key)`` for a mapping's value, ``(parent, index, None)`` for a list's item.
+_Link = tuple[Any, ...] | None
+
+
+def _where(link: _Link) -> str:
+    """The field name of a value (``record``, ``diary[3].spasms``), each step spelled as the
+    walk always spelled it: a key right below the document is the key alone."""
+    steps: list[tuple[Any, ...]] = []
+    while link is not None:
+        steps.append(link)
+        link = link[0]
+    where = "record"
+    for step in reversed(steps):
+        if len(step) == 3:
+            where = f"{where}[{step[1]}]"
+        else:
+            where = f"{where}.{step[1]}" if where != "record" else str(step[1])
+    return where
+
+
 def check_document(data: Any) -> None:
     """Refuse what no record holds, anywhere in a parsed JSON document: NaN or Infinity,
     non-zero numbers smaller than ``MIN_NORMAL``, integers beyond ±(2**53 - 1) [7], text with a
     NUL character [8] and nesting deeper than ``MAX_DEPTH``. Walks without recursion, so no
-    document can exhaust the stack."""
-    stack: list[tuple[Any, str, int]] = [(data, "record", 0)]
+    document can exhaust the stack; the types JSON makes are told apart first, and a value's
+    field name is spelled out only for its error."""
+    stack: list[tuple[Any, _Link, int]] = [(data, None, 0)]
+    push, pop = stack.append, stack.pop
     while stack:
-        value, where, depth = stack.pop()
+        value, link, depth = pop()
         if depth > MAX_DEPTH:
-            raise InputError(where, "(nested data)", f"at most {MAX_DEPTH} levels of nesting")
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(where, str(value), "a finite number (not NaN or Infinity)")
-        if isinstance(value, float) and 0 < abs(value) < MIN_NORMAL:
             raise InputError(
-                where, repr(value), f"0 or a number of magnitude at least {MIN_NORMAL:.4g}"
+                _where(link), "(nested data)", f"at most {MAX_DEPTH} levels of nesting"
             )
-        if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
-            raise InputError(
-                where, f"a {len(str(abs(value)))}-digit number", "a whole number below 2^53"
-            )
-        if isinstance(value, str) and "\x00" in value:
-            raise InputError(where, value.replace("\x00", "\\0")[:80], "text without NUL")
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(key, str) and "\x00" in key:
-                    raise InputError(where, key.replace("\x00", "\\0")[:80], "names without NUL")
-                stack.append((item, f"{where}.{key}" if where != "record" else str(key), depth + 1))
-        elif isinstance(value, list):
+        kind = type(value)
+        if kind is str:
+            if "\x00" in value:
+                _check_value(value, link)
+        elif kind is dict:
+            _push_items(value, link, depth, push)
+        elif kind is list:
             for i, item in enumerate(value):
-                stack.append((item, f"{where}[{i}]", depth + 1))
+                push((item, (link, i, None), depth + 1))
+        elif kind is int:
+            if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+                _check_value(value, link)
+        elif kind is float:
+            if not (math.isfinite(value) and (value == 0 or abs(value) >= MIN_NORMAL)):
+                _check_value(value, link)
+        elif kind is not bool and value is not None:
+            _check_other(value, link, depth, push)
+
+
+def _push_items(value: dict[Any, Any], link: _Link, depth: int, push: Any) -> None:
+    for key, item in value.items():
+        if isinstance(key, str) and "\x00" in key:
+            raise InputError(_where(link), key.replace("\x00", "\\0")[:80], "names without NUL")
+        push((item, (link, key), depth + 1))
+
+
+def _check_value(value: Any, link: _Link) -> None:
+    """Raise the error of one value, if it has one (the checks of :func:`check_document`, in
+    the order they always ran)."""
+    where = _where(link)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(where, str(value), "a finite number (not NaN or Infinity)")
+    if isinstance(value, float) and 0 < abs(value) < MIN_NORMAL:
+        raise InputError(
+            where, repr(value), f"0 or a number of magnitude at least {MIN_NORMAL:.4g}"
+        )
+    if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
+        raise InputError(
+            where, f"a {len(str(abs(value)))}-digit number", "a whole number below 2^53"
+        )
+    if isinstance(value, str) and "\x00" in value:
+        raise InputError(where, value.replace("\x00", "\\0")[:80], "text without NUL")
+
+
+def _check_other(value: Any, link: _Link, depth: int, push: Any) -> None:
+    """A value of a type JSON does not make (a subclass, a caller's tuple): the same checks."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, float | int | str):
+        _check_value(value, link)
+    if isinstance(value, dict):
+        _push_items(value, link, depth, push)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            push((item, (link, i, None), depth + 1))
 
 
 def check_birth_date(birth: date, today: date, field: str) -> None:

@@ -55,6 +55,7 @@ from spasmcare.measures.response import (
     ResponseOptions,
     diet_measures,
     index_treatment,
+    time_to_spasm_cessation,
     treatment_measures,
 )
 from spasmcare.measures.status import patient_status
@@ -145,7 +146,7 @@ _replans: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _replans_lock = threading.Lock()
 
 
-def _protocol_files() -> tuple[Any, ...]:
+def protocol_files() -> tuple[Any, ...]:
     """Names, sizes and modification times of the protocol files a re-plan may read (bundled,
     then the clinic's directory): a re-plan is kept only while they are unchanged."""
     from spasmcare.therapy.protocol import BUNDLED_DIR, resolve_protocols_dir
@@ -174,7 +175,7 @@ def day7_replan(record: Record, treatment: Treatment, answer: bool | None) -> di
         return {"available": False, "reason": "no weight on or before the start"}
     p = record.patient
     try:
-        files = _protocol_files()
+        files = protocol_files()
     except (InputError, OSError):
         return _replan(record, treatment, answer, weight)  # says why when it cannot
     key = (treatment.protocol, weight, treatment.start, answer, p.birth_date, p.sex, files)
@@ -254,10 +255,14 @@ def build_report(
     view = DiaryView(record)
     index = index_treatment(record, o.treatment_id)
     measures: dict[str, Any] = {}
-    treatments = _treatment_blocks(record, view, o, index, measures)
+    index_results: dict[str, MeasureResult] = {}
+    treatments = _treatment_blocks(record, view, o, index, measures, index_results)
     # --- other seizures (issue 23 item 6): the first one after the index course's cessation
     if index is not None:
-        other = first_other_seizure_after_cessation(record, index, o.response)
+        cessation = index_results.get("time_to_spasm_cessation") or time_to_spasm_cessation(
+            view, index, o.response
+        )
+        other = first_other_seizure_after_cessation(record, index, o.response, cessation)
         measures[other.key] = other.to_dict()
     # --- end other seizures
     for key in TREATMENT_KEYS + AFTER_CESSATION_KEYS:
@@ -324,7 +329,7 @@ def build_report(
             }
             for a in sorted(record.adverse_events, key=lambda a: a.day)
         ],
-        "spasms_per_day": daily,
+        "spasms_per_day": None,  # JSON-ready already: put in below, not walked again
         **_pathway_sections(record, o),
         "options": {
             "response": asdict(o.response),
@@ -335,6 +340,7 @@ def build_report(
         },
     }
     plain: dict[str, Any] = jsonable(report)
+    plain["spasms_per_day"] = daily
     return plain
 
 
@@ -383,8 +389,10 @@ def _treatment_blocks(
     o: ReportOptions,
     index: Treatment | None,
     measures: dict[str, Any],
+    index_results: dict[str, MeasureResult],
 ) -> list[dict[str, Any]]:
-    """Each treatment with its measures; the index treatment's measures go into ``measures``."""
+    """Each treatment with its measures; the index treatment's measures go into ``measures``
+    (and, as results, into ``index_results``: the report reads its cessation again)."""
     treatments = []
     for t in sorted(record.treatments, key=lambda t: (t.start, t.id)):
         results = treatment_measures(view, t, o.response, o.eeg) if t.continues is None else {}
@@ -404,6 +412,7 @@ def _treatment_blocks(
         treatments.append(block)
         if index is not None and t.id == index.id:
             measures.update(block["measures"])
+            index_results.update(results)
     return treatments
 
 
@@ -513,11 +522,17 @@ def _findings(
 
 
 def _daily_rows(view: DiaryView) -> list[dict[str, Any]]:
-    """Spasms per diary day, recorded or not."""
+    """Spasms per diary day, recorded or not, JSON-ready (as :func:`jsonable` makes them: a
+    2-year diary has 730 rows, which the report does not walk a second time)."""
     daily = []
     if view.first and view.last:
         daily = [
-            {"date": d.day, "recorded": d.recorded, "spasms": d.spasms, "clusters": d.clusters}
+            {
+                "date": d.day.isoformat(),
+                "recorded": d.recorded,
+                "spasms": jsonable(d.spasms),
+                "clusters": d.clusters,
+            }
             for d in view.days(view.first, view.last)
         ]
     return daily
