@@ -102,6 +102,8 @@ def _pct(values: list[float], q: float) -> float:
 PREPARE = r"""
 import json, sys
 import django
+from spasmcare.web.base import datadir
+datadir.prepare()  # the settings only name the data folder; entry points make it
 django.setup()
 from datetime import date
 from django.contrib.auth.hashers import make_password
