@@ -62,6 +62,7 @@ from spasmcare.web.clinic.uploads import json_upload
 from spasmcare.web.courses import service as courses
 from spasmcare.web.patients import summaries
 from spasmcare.web.patients.entry_tables import entry_tables
+from spasmcare.web.patients.measure_rows import measure_rows
 from spasmcare.web.templatetags.clinic import item_names
 
 DASHBOARD_KINDS = (
@@ -236,6 +237,8 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "patient": patient,
         "report": report,
         "measures": measures,
+        # the measures' rows, rendered again only when what they show changes
+        "measure_rows": measure_rows(measures),
         # the same status the patient list and the report read (alerts, doses in force)
         "alerts": report["alerts"],
         "status": report["status"],
