@@ -21,7 +21,9 @@ from spasmcare.web.models import Entry, Kind, Patient
 from tests.web.family.test_family import diary_url, live, log_url, nonce_of
 
 #: The lock of :func:`audit.lock_patient` as SQLite runs it (no FOR UPDATE there).
-LOCK_SQL = 'SELECT "clinic_patient"."id" AS "pk" FROM "clinic_patient" WHERE "clinic_patient"."id" ='
+LOCK_SQL = (
+    'SELECT "clinic_patient"."id" AS "pk" FROM "clinic_patient" WHERE "clinic_patient"."id" ='
+)
 
 
 def _version(patient: Patient) -> int:

@@ -510,7 +510,7 @@ def _printed_plan(request: HttpRequest, entry: Entry) -> tuple[Plan, FeedState, 
     table = default_table()
     inputs, meals, feed = state_from_entry(entry)
     plan = compute(inputs, meals, feed, solve=False, table=table, assess_day=False)
-    request._printed_keto_plan = (mark, plan, feed, table)  # type: ignore[attr-defined]
+    request._printed_keto_plan = (mark, plan, feed, table)
     return plan, feed, table
 
 

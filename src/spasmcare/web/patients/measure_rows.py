@@ -5,7 +5,8 @@ measurement, most diary taps once the measures' windows have passed), yet every 
 new data version put each measure's label, result, reason and source in words again. The rows'
 HTML is kept in the process's memory (:func:`spasmcare.web.clinic.computed.memo`) under a
 digest of the rows as the view made them (every measure's fields and its result in words): any
-change of what a row shows (or of the page's language) changes the key, and the rows are rendered again at once.
+change of what a row shows (or of the page's language) changes the key, and the rows are
+rendered again at once.
 """
 
 from __future__ import annotations
