@@ -262,8 +262,12 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "dose_days": DOSE_DAYS,
         "version": patient.data_version,
         "set_aside": records.set_aside(patient),
-        "warnings": records.cached(
-            patient, "warnings", lambda: record_warnings(records.load_record(patient))
+        # values outside their soft range, the diary's too (spasms in a cluster, on a day):
+        # computed again for each data version, in this process only (cheaper than the shared
+        # table's read and write, which the report and charts are worth)
+        "warnings": computed.memo(
+            ("warnings", patient.pk, computed.data_stamp(patient, records.today())),
+            lambda: record_warnings(records.load_record(patient)),
         ),
     }
     return render(request, "web/dashboard.html", context)
