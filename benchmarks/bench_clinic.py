@@ -103,6 +103,8 @@ def _pct(values: list[float], q: float) -> float:
 PREPARE = r"""
 import json, sys
 import django
+from spasmcare.web.base import datadir
+datadir.prepare()  # the settings only name the data folder; entry points make it
 django.setup()
 from datetime import date
 from django.contrib.auth.hashers import make_password
@@ -154,7 +156,13 @@ keto = sorted(set(
 # recomputed from the stored items without the schema)
 from spasmcare.web.patients import summaries
 summaries.stored(patients)
-print(json.dumps({"patients": [p.pk for p in patients], "keto": keto}))
+# the keto planner's starting values, made here where the app's settings are loaded (the
+# users' threads only speak HTTP)
+from spasmcare.web.keto.forms import default_inputs
+print(json.dumps(
+    {"patients": [p.pk for p in patients], "keto": keto, "keto_inputs": default_inputs()},
+    default=str,
+))
 """
 
 COHORT = r"""
@@ -456,11 +464,9 @@ def _steps(
     if role == "dietitian":
         keto = ids["keto"] or patients
         other = keto[i % len(keto)]
-        from spasmcare.web.keto.forms import default_inputs
-
         foods = [BUTTER, EGG, STRAWBERRY] if rng.random() < 0.5 else [OLIVE_OIL, EGG, STRAWBERRY]
         body = {
-            "prescription": default_inputs() | KETO_CHILD,
+            "prescription": ids["keto_inputs"] | KETO_CHILD,
             "meal": {
                 "index": 0,
                 "items": [{"food": f, "grams": None, "locked": False} for f in foods],

@@ -44,6 +44,9 @@ def _first_week(record: dict[str, Any]) -> dict[str, Any]:
 def _measure(taps: int) -> dict[str, dict[str, float]]:
     import django
 
+    from spasmcare.web.base import datadir
+
+    datadir.prepare()  # the settings only name the data folder; entry points make it
     django.setup()
     from django.core.management import call_command
 

@@ -12,8 +12,10 @@ reason, in the trail.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -92,6 +94,11 @@ def _touch(patient: Patient, checked: bool = False, *, whole: bool = False) -> N
     next read takes the stored items without the schema. ``whole``: the whole record as it now
     stands was just checked (an import), so it is checked at the new version.
     """
+    held = _held_write(patient)
+    if held is not None and not whole:  # one raise when the write's block ends
+        held["written"] = True
+        held["checked"] = held["checked"] and checked
+        return
     fields: dict[str, Any] = {"data_version": F("data_version") + 1}
     if whole:
         fields["checked_version"] = F("data_version") + 1
@@ -121,8 +128,42 @@ def mark_checked(patients: list[Patient]) -> None:
 
 def lock_patient(patient: Patient) -> None:
     """Serialise writes of one patient's clinical data (call inside a transaction): the checks
-    that read the patient's other entries (ids, references) then see every earlier write."""
+    that read the patient's other entries (ids, references) then see every earlier write.
+    Inside :func:`one_write` of the patient the lock is already held: nothing is queried."""
+    if _held_write(patient) is not None:
+        return
     list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True))
+
+
+# --- several items written as one write (a family's first tap of a day marks the day too) ---
+
+_writing = threading.local()
+
+
+def _held_write(patient: Patient) -> dict[str, Any] | None:
+    held: dict[str, Any] | None = getattr(_writing, "held", None)
+    return held if held is not None and held["pk"] == patient.pk else None
+
+
+@contextmanager
+def one_write(patient: Patient) -> Iterator[None]:
+    """The writes of ``patient`` inside the block are one write: one transaction, the patient
+    locked once (:func:`lock_patient`), its ``data_version`` raised once at the end (so the
+    summary refresh and every view stamped by the version are computed once, not once per
+    item); ``checked_version`` moves on with it only if every item written was checked. A
+    block of another patient's writes, or one inside this one, is refused."""
+    if getattr(_writing, "held", None) is not None:
+        raise RuntimeError("one_write blocks do not nest")
+    with transaction.atomic():
+        lock_patient(patient)
+        held: dict[str, Any] = {"pk": patient.pk, "written": False, "checked": True}
+        _writing.held = held
+        try:
+            yield
+        finally:
+            _writing.held = None
+        if held["written"]:
+            _touch(patient, checked=held["checked"])
 
 
 def _checked(

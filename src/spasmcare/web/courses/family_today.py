@@ -56,15 +56,20 @@ def medicines(patient: Patient, on: date) -> dict[str, Any]:
     plans, the patient's details, the day and the protocol files), so a diary tap, which
     changes none of them, does not compute it again.
     """
-    entries = list(
-        Entry.objects.filter(
-            patient=patient,
-            kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN, Kind.GROWTH],
-            retracted_at__isnull=True,
-        ).order_by("day", "id")
-    )
+    rows = Entry.objects.filter(
+        patient=patient,
+        kind__in=[Kind.TREATMENT, Kind.DIET, Kind.KETO_PLAN, Kind.GROWTH],
+        retracted_at__isnull=True,
+    ).order_by("day", "id")
+    # what it is made of, listed by id and version: the rows themselves (a keto plan is a
+    # large document) are read only when the view is computed
+    listed = list(rows.values_list("pk", "version"))
+    entries: list[Entry] = []
 
     def build() -> dict[str, Any]:
+        entries[:] = rows.all()
+        if [(e.pk, e.version) for e in entries] != listed:
+            raise _Moved  # written meanwhile: never kept under the older listing
         out: dict[str, Any] = {"courses": [], "others": [], "problems": [], "keto": None}
         record_items = [
             e for e in entries if e.kind in (Kind.TREATMENT, Kind.DIET, Kind.GROWTH)
@@ -123,16 +128,23 @@ def medicines(patient: Patient, on: date) -> dict[str, Any]:
             out["keto"] = _keto_summary(plans_keto[-1])
         return out
 
-    made_of = ",".join(f"{e.pk}v{e.version}" for e in entries)
-    value: dict[str, Any] = records.cached(
-        patient,
-        "family-today",
-        build,
-        on=on,
-        # the day's doses come from the course plans, which follow the protocol files
-        stamp=f"{on.isoformat()}:p{patient.version}:{courses.protocols_token()}:{made_of}",
-    )
+    made_of = ",".join(f"{pk}v{version}" for pk, version in listed)
+    try:
+        value: dict[str, Any] = records.cached(
+            patient,
+            "family-today",
+            build,
+            on=on,
+            # the day's doses come from the course plans, which follow the protocol files
+            stamp=f"{on.isoformat()}:p{patient.version}:{courses.protocols_token()}:{made_of}",
+        )
+    except _Moved:
+        return medicines(patient, on)  # listed again: the stamp names what is stored now
     return value
+
+
+class _Moved(Exception):
+    """A row of today's medicines was written between its listing and its reading."""
 
 
 def record_doses_today(patient: Patient, on: date) -> list[dict[str, Any]]:

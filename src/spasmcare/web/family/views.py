@@ -361,8 +361,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
         item["dose"] = row["dose"]
     what = f"{row['drug']}{' ' + time if time else ''}"
     try:
-        with transaction.atomic():
-            audit.lock_patient(patient)
+        with audit.one_write(patient):  # one lock, one version raise
             if (treatment, time) in _ticks_today(patient, today):
                 messages.info(request, f"Already ticked: {what}.")
                 return redirect(back)
@@ -423,7 +422,7 @@ def _recorded(patient: Patient, day: date) -> Entry | None:
 
 def _mark_day(patient: Patient, day: date, user: User) -> Entry | None:
     """Mark ``day`` observed unless it already is (call under
-    :func:`spasmcare.web.clinic.audit.lock_patient`); the new entry, or None when the day was
+    :func:`spasmcare.web.clinic.audit.one_write`); the new entry, or None when the day was
     already
     marked."""
     if _recorded(patient, day) is not None:
@@ -455,8 +454,7 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
         item["observer"] = observer
     what = "a single spasm" if count == 1 else f"a cluster of {count} spasms"
     try:
-        with transaction.atomic():
-            audit.lock_patient(patient)
+        with audit.one_write(patient):  # one lock, one version raise
             if nonce and Entry.objects.filter(
                 patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
             ).exists():
@@ -490,8 +488,7 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
     day = form.the_day(records.today())
     name = "today" if day == records.today() else "yesterday"
     try:
-        with transaction.atomic():
-            audit.lock_patient(patient)
+        with audit.one_write(patient):  # one lock, one version raise
             spasms = sum(
                 int(e.data.get("spasms", 0))
                 for e in Entry.objects.filter(
@@ -539,8 +536,7 @@ def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
     user = _user(request)
     day_note = ""
     try:
-        with transaction.atomic():
-            audit.lock_patient(patient)
+        with audit.one_write(patient):  # one lock, one version raise
             audit.retract_entry(target, form.cleaned_data["version"], UNDO_REASON, user)
             made = target.extra.get("made_day") if isinstance(target.extra, dict) else None
             others = Entry.objects.filter(

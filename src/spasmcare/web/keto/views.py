@@ -499,6 +499,21 @@ def family_pages(patient: Patient) -> list[str]:
     return pages
 
 
+def _printed_plan(request: HttpRequest, entry: Entry) -> tuple[Plan, FeedState, FoodTable]:
+    """The saved plan (``entry``) checked against its prescription, its feed and the food
+    table it was checked with, once per request: the family's "all" printout prints the meals,
+    the menu and the feed of the same saved version from one check instead of three."""
+    mark = (entry.pk, entry.version)
+    kept = getattr(request, "_printed_keto_plan", None)
+    if kept is not None and kept[0] == mark:
+        return kept[1], kept[2], kept[3]
+    table = default_table()
+    inputs, meals, feed = state_from_entry(entry)
+    plan = compute(inputs, meals, feed, solve=False, table=table, assess_day=False)
+    request._printed_keto_plan = (mark, plan, feed, table)
+    return plan, feed, table
+
+
 def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse:
     """The family's printout of the saved plan: ``page`` is ``meals`` or ``feed``.
 
@@ -512,9 +527,7 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
     entry = plan_entry(patient)
     context: dict[str, Any] = {"patient": patient, "entry": entry, "page": page}
     if entry is not None:
-        table = default_table()
-        inputs, meals, feed = state_from_entry(entry)
-        plan = compute(inputs, meals, feed, solve=False, table=table, assess_day=False)
+        plan, feed, table = _printed_plan(request, entry)
         designed = [m for m in plan.meals if m["rows"]]
         expected = len(plan.rx.per_meal) if plan.rx is not None else len(designed)
         meals_ok = bool(designed) and all(

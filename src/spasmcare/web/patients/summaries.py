@@ -51,7 +51,7 @@ from spasmcare.web.clinic import (
 from spasmcare.web.clinic import (
     clinic_settings as clinic,
 )
-from spasmcare.web.clinic.models import Entry, Patient
+from spasmcare.web.clinic.models import Entry, Kind, Patient
 from spasmcare.web.clinic.pseudonyms import cohort_salt
 from spasmcare.web.courses import service as courses
 from spasmcare.web.keto import diet_checks
@@ -139,16 +139,9 @@ def _compute(
     record: Record = found
     # the one computation of what is in force and what is due: the list, the dashboard, the
     # report and the exports all read this status
-    with courses.reading_plans():  # the four read the same plans: one copy of each
-        status = patient_status(
-            record,
-            on,
-            settings=alert_limits,
-            monitoring_overdue=courses.monitoring_overdue(patient, entries, on),
-            confirmations_pending=courses.confirmations_pending(patient, entries, on),
-            next_checks=courses.next_checks(patient, entries, on),
-            decisions=courses.saved_decision_points(patient, entries, all_live=True),
-        )
+    status = patient_status(
+        record, on, settings=alert_limits, **_planned(patient, entries, on, kept)
+    )
     diary_days = set(record.recorded_days) | {e.day for e in record.diary}
     summary = {
         "alerts": status["alerts"],
@@ -178,6 +171,43 @@ def _compute(
     # counted like the cohort rows: only a record read whole
     summary["side_effect_facts"] = None if aside else child_facts(record, on)
     return summary, rows
+
+
+#: The kinds of entry the course plans' part of a summary reads (saved courses, their ticks).
+PLANNED_FROM = (Kind.TREATMENT, Kind.MONITORING)
+
+
+def _planned(patient: Patient, entries: list[Entry], on: date, kept: bool) -> dict[str, Any]:
+    """What the saved course plans give the status: monitoring checks overdue and next,
+    protocol details not confirmed, decisions saved. They read the saved courses and the
+    monitoring ticks, the day, the patient's birth date and sex and the protocol files, never
+    the diary, so with the process's kept entries (``kept``, which carry their versions) they
+    are kept per process under exactly those (:func:`computed.memo`): a diary tap, a blood
+    pressure or a lab does not work them out again from the plans."""
+
+    def build() -> dict[str, Any]:
+        with courses.reading_plans():  # the four read the same plans: one copy of each
+            return {
+                "monitoring_overdue": courses.monitoring_overdue(patient, entries, on),
+                "confirmations_pending": courses.confirmations_pending(patient, entries, on),
+                "next_checks": courses.next_checks(patient, entries, on),
+                "decisions": courses.saved_decision_points(patient, entries, all_live=True),
+            }
+
+    if not kept:  # entries read without their versions (a cold batch): nothing to key by
+        return build()
+    made_of = tuple((e.pk, e.version) for e in entries if e.kind in PLANNED_FROM)
+    key = (
+        "summary-planned",
+        patient.pk,
+        on,
+        patient.birth_date,
+        patient.sex,
+        courses.protocols_token(),
+        made_of,
+    )
+    planned: dict[str, Any] = computed.memo(key, build)
+    return planned
 
 
 def _batches(items: list[Any]) -> Iterator[list[Any]]:

@@ -64,6 +64,7 @@ from spasmcare.web.keto import diet_checks
 from spasmcare.web.patients import development as development_panel
 from spasmcare.web.patients import pathway_panel, summaries
 from spasmcare.web.patients.entry_tables import entry_tables
+from spasmcare.web.patients.measure_rows import measure_rows
 from spasmcare.web.templatetags.clinic import item_names
 
 DASHBOARD_KINDS = (
@@ -242,6 +243,8 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         "patient": patient,
         "report": report,
         "measures": measures,
+        # the measures' rows, rendered again only when what they show changes
+        "measure_rows": measure_rows(measures),
         # the same status the patient list and the report read (alerts, doses in force)
         "alerts": report["alerts"],
         "status": report["status"],
@@ -269,8 +272,12 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
         # issue 24: the diet's monitoring checks due or overdue
         "diet_checks": diet_checks.open_diet_checks(patient),
         "set_aside": records.set_aside(patient),
-        "warnings": records.cached(
-            patient, "warnings", lambda: record_warnings(records.load_record(patient))
+        # values outside their soft range, the diary's too (spasms in a cluster, on a day):
+        # computed again for each data version, in this process only (cheaper than the shared
+        # table's read and write, which the report and charts are worth)
+        "warnings": computed.memo(
+            ("warnings", patient.pk, computed.data_stamp(patient, records.today())),
+            lambda: record_warnings(records.load_record(patient)),
         ),
         "pathway": pathway_panel.panel(patient, pathway_parts),  # care pathway (issue 23)
     }
