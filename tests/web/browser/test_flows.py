@@ -58,7 +58,7 @@ def test_family_logs_a_cluster_in_two_taps_on_a_phone(
     assert page.url.endswith(f"/family/{patient.pk}/")  # one child: straight to the diary
     before = Entry.objects.filter(patient=patient, kind="diary").count()
     shot(page, "family-diary-phone")
-    page.get_by_text("Cluster now").click()  # tap 1
+    page.get_by_text("Cluster now", exact=True).click()  # tap 1
     page.get_by_role("button", name="8", exact=True).click()  # tap 2: saved
     page.wait_for_load_state()
     assert Entry.objects.filter(patient=patient, kind="diary").count() == before + 1
