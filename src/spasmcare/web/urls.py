@@ -87,6 +87,19 @@ urlpatterns = [
     path("exports/", interop.bulk_export, name="bulk_export"),
     path("exports/<uuid:key>/status/", interop.bulk_export_status, name="bulk_export_status"),
     path("exports/<uuid:key>/<str:name>", interop.bulk_export_file, name="bulk_export_file"),
+    # families' language, translation reviews and PDFs (issue 26)
+    path("account/language/", account.language_change, name="account_language"),
+    path(
+        "patients/<int:pid>/print/<str:page>.pdf",
+        family_print.printable_pdf,
+        name="family_print_pdf",
+    ),
+    path("patients/<int:pid>/report.pdf", patients.report_pdf, name="patient_report_pdf"),
+    path(
+        "clinic/translations/<str:code>/confirm/",
+        clinic_views.translation_confirm,
+        name="translation_confirm",
+    ),
     path("admin/", admin.site.urls),
 ]
 

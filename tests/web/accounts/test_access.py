@@ -73,6 +73,11 @@ EXPECTED: dict[str, set[str]] = {
     "bulk_export_status": CLIN,
     "bulk_export_file": CLIN,
     "admin:index": {A},
+    # families' language, translation reviews and PDFs (issue 26)
+    "account_language": {F},
+    "translation_confirm": CLIN,
+    "family_print_pdf": CLIN | {F},
+    "patient_report_pdf": CLIN,
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
 
@@ -142,6 +147,10 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "bulk_export_status": f"/exports/{uuid.uuid4()}/status/",
         "bulk_export_file": f"/exports/{uuid.uuid4()}/Patient.ndjson",
         "admin:index": "/admin/",
+        "account_language": "/account/language/",
+        "translation_confirm": "/clinic/translations/es/confirm/",
+        "family_print_pdf": f"/patients/{pid}/print/call.pdf",
+        "patient_report_pdf": f"/patients/{pid}/report.pdf",
     }[name]
 
 

@@ -41,10 +41,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
+from spasmcare.web.accounts import languages
 from spasmcare.web.accounts.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.accounts.access import current_user as _user
@@ -222,7 +225,19 @@ def _diary_context(
             patient, family_today.medicines(patient, today), today, user, tick_rows
         ),
         "several_children": user.role == "family" and user.children.count() > 1,
+        **_language_context(user, patient),
     }
+
+
+def _language_context(user: User, patient: Patient) -> dict[str, Any]:
+    """The language chooser (a family member) or whether the family's translation waits for
+    the clinic's review (a clinician)."""
+    if user.role == "family":
+        return {"languages": languages.languages(), "language_now": get_language()}
+    code = languages.child_language(patient)
+    if code == languages.clinic_language():
+        return {}
+    return {"translation_review": languages.review_state(code)}
 
 
 def _render_diary(
@@ -264,7 +279,7 @@ def _ticks_today(
 def _who(entry: Entry) -> str:
     user = entry.created_by
     if user is None:
-        return "imported"
+        return gettext("imported")
     return _observer(user) or user.get_username()
 
 
@@ -318,7 +333,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = DoseForm(request.POST)
     back = _diary_url(patient, "medicines")
     if not form.is_valid():
-        messages.error(request, f"Nothing was ticked. {form.problem()}")
+        messages.error(request, gettext("Nothing was ticked.") + f" {form.problem()}")
         return redirect(back)
     today = records.today()
     treatment, time = form.cleaned_data["treatment"], form.cleaned_data.get("time") or ""
@@ -333,8 +348,10 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     if row is None:
         messages.error(
             request,
-            "Nothing was ticked: that dose is not on today's schedule any more. The page now "
-            "shows today's schedule.",
+            gettext(
+                "Nothing was ticked: that dose is not on today's schedule any more. The page "
+                "now shows today's schedule."
+            ),
         )
         return redirect(back)
     given = form.is_given()
@@ -353,19 +370,21 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
         with transaction.atomic():
             audit.lock_patient(patient)
             if (treatment, time) in _ticks_today(patient, today):
-                messages.info(request, f"Already ticked: {what}.")
+                messages.info(request, gettext("Already ticked: %(what)s.") % {"what": what})
                 return redirect(back)
             audit.create_entry(
                 patient, Kind.DOSE_GIVEN, item, user, extra={"via": "family diary"}
             )
     except InputError as exc:
-        messages.error(request, f"Nothing was ticked. {error_text(exc)}")
+        messages.error(request, gettext("Nothing was ticked.") + f" {error_text(exc)}")
         return redirect(back)
     if given:
-        messages.success(request, f"Ticked: {what} given.")
+        messages.success(request, gettext("Ticked: %(what)s given.") % {"what": what})
     else:
         messages.warning(
-            request, f"Noted: {what} not given. If you are unsure what to do, call the team."
+            request,
+            gettext("Noted: %(what)s not given. If you are unsure what to do, call the team.")
+            % {"what": what},
         )
     return redirect(back)
 
@@ -376,7 +395,7 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
     back = _diary_url(patient, "medicines")
     form = EntryRefForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Undo: the page was out of date; nothing was changed.")
+        messages.error(request, gettext("Undo: the page was out of date; nothing was changed."))
         return redirect(back)
     target = Entry.objects.filter(
         pk=form.cleaned_data["entry"], patient=patient, kind=Kind.DOSE_GIVEN
@@ -385,18 +404,18 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
         raise Http404("no such tick")
     check_write(_user(request), RETRACT, Kind.DOSE_GIVEN, target)
     if target.retracted_at is not None:
-        messages.info(request, "That tick was already undone.")
+        messages.info(request, gettext("That tick was already undone."))
         return redirect(back)
     try:
         audit.retract_entry(target, form.cleaned_data["version"], UNDO_REASON, _user(request))
     except (InputError, audit.StaleEdit) as exc:
-        messages.error(request, f"Nothing was undone. {exc}")
+        messages.error(request, gettext("Nothing was undone.") + f" {exc}")
         return redirect(back)
     time = target.data.get("time")
     messages.success(
         request,
-        f"Undone: the tick of {target.data.get('drug')}{' ' + time if time else ''} (kept in "
-        f"the history as '{UNDO_REASON}').",
+        gettext("Undone: the tick of %(what)s (kept in the history as entered by mistake).")
+        % {"what": f"{target.data.get('drug')}{' ' + time if time else ''}"},
     )
     return redirect(back)
 
@@ -442,14 +461,19 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
     }
     if observer := _observer(user):
         item["observer"] = observer
-    what = "a single spasm" if count == 1 else f"a cluster of {count} spasms"
+    what = (
+        gettext("a single spasm")
+        if count == 1
+        else ngettext("a cluster of %(count)d spasm", "a cluster of %(count)d spasms", count)
+        % {"count": count}
+    )
     try:
         with transaction.atomic():
             audit.lock_patient(patient)
             if nonce and Entry.objects.filter(
                 patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
             ).exists():
-                messages.info(request, f"Already saved: {what}.")
+                messages.info(request, gettext("Already saved: %(what)s.") % {"what": what})
                 return redirect(_diary_url(patient, "last"))
             made = _mark_day(patient, now.date(), user)
             audit.create_entry(
@@ -464,9 +488,11 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
                 },
             )
     except InputError as exc:
-        messages.error(request, f"Nothing was saved. {error_text(exc)}")
+        messages.error(request, gettext("Nothing was saved.") + f" {error_text(exc)}")
         return redirect(_diary_url(patient))
-    messages.success(request, f"Saved: {what} at {now:%H:%M}.")
+    messages.success(
+        request, gettext("Saved: %(what)s at %(time)s.") % {"what": what, "time": f"{now:%H:%M}"}
+    )
     return redirect(_diary_url(patient, "last"))
 
 
@@ -474,10 +500,11 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = DayForm(request.POST)
     if not form.is_valid():
         day = request.POST.get("day")
-        messages.error(request, f"Day: {day!r} is not accepted: today or yesterday.")
+        text = gettext("Day: %(value)s is not accepted: today or yesterday.")
+        messages.error(request, text % {"value": repr(day)})
         return redirect(_diary_url(patient))
     day = form.the_day(records.today())
-    name = "today" if day == records.today() else "yesterday"
+    is_today = day == records.today()
     try:
         with transaction.atomic():
             audit.lock_patient(patient)
@@ -489,18 +516,35 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
             )
             made = _mark_day(patient, day, _user(request))
     except InputError as exc:
-        messages.error(request, f"Nothing was saved. {error_text(exc)}")
+        messages.error(request, gettext("Nothing was saved.") + f" {error_text(exc)}")
         return redirect(_diary_url(patient))
-    if spasms:
-        messages.warning(
-            request,
-            f"Spasms are logged {name} ({spasms}), so {name} is not spasm-free; it is marked as "
-            "watched. Use Undo if one of them was a mistake.",
+    shown = {"spasms": spasms, "day": date_format(day, gettext("D j M"))}
+    if spasms and is_today:
+        text = gettext(
+            "Spasms are logged today (%(spasms)d), so today is not spasm-free; it is marked "
+            "as watched. Use Undo if one of them was a mistake."
         )
+        messages.warning(request, text % shown)
+    elif spasms:
+        text = gettext(
+            "Spasms are logged yesterday (%(spasms)d), so yesterday is not spasm-free; it is "
+            "marked as watched. Use Undo if one of them was a mistake."
+        )
+        messages.warning(request, text % shown)
     elif made is None:
-        messages.info(request, f"Already marked: {name} is a watched day (no spasms so far).")
+        text = (
+            gettext("Already marked: today is a watched day (no spasms so far).")
+            if is_today
+            else gettext("Already marked: yesterday is a watched day (no spasms so far).")
+        )
+        messages.info(request, text)
     else:
-        messages.success(request, f"Marked: no spasms seen {name} ({day:%a %d %b}).")
+        text = (
+            gettext("Marked: no spasms seen today (%(day)s).")
+            if is_today
+            else gettext("Marked: no spasms seen yesterday (%(day)s).")
+        )
+        messages.success(request, text % shown)
     return redirect(_diary_url(patient))
 
 
@@ -510,8 +554,10 @@ def _own_target(request: HttpRequest, patient: Patient, form: EntryRefForm) -> E
     if target is None or target.pk != form.cleaned_data["entry"]:
         messages.error(
             request,
-            "That entry is not your last one any more (or was undone): nothing was changed. "
-            "The page now shows your last entry.",
+            gettext(
+                "That entry is not your last one any more (or was undone): nothing was "
+                "changed. The page now shows your last entry."
+            ),
         )
         return None
     return target
@@ -520,7 +566,7 @@ def _own_target(request: HttpRequest, patient: Patient, form: EntryRefForm) -> E
 def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = EntryRefForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Undo: the page was out of date; nothing was changed.")
+        messages.error(request, gettext("Undo: the page was out of date; nothing was changed."))
         return redirect(_diary_url(patient))
     target = _own_target(request, patient, form)
     if target is None:
@@ -545,19 +591,20 @@ def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
             if day_entry is not None and not others:
                 reason = f"{UNDO_REASON} (marked by the undone entry)"
                 audit.retract_entry(day_entry, day_entry.version, reason, user)
-                day_note = (
-                    " The day is no longer marked as watched: tap 'No spasms today' if you "
+                day_note = " " + gettext(
+                    "The day is no longer marked as watched: tap “No spasms today” if you "
                     "watched and saw none."
                 )
     except (InputError, audit.StaleEdit) as exc:
-        messages.error(request, f"Nothing was undone. {exc}")
+        messages.error(request, gettext("Nothing was undone.") + f" {exc}")
         return redirect(_diary_url(patient))
-    spasms = target.data.get("spasms")
-    messages.success(
-        request,
-        f"Undone: {spasms} spasm{'s' if spasms != 1 else ''} at {_time_of(target)} "
-        f"(kept in the history as '{UNDO_REASON}').{day_note}",
+    spasms = int(target.data.get("spasms") or 0)
+    text = ngettext(
+        "Undone: %(spasms)d spasm at %(time)s (kept in the history as entered by mistake).",
+        "Undone: %(spasms)d spasms at %(time)s (kept in the history as entered by mistake).",
+        spasms,
     )
+    messages.success(request, text % {"spasms": spasms, "time": _time_of(target)} + day_note)
     return redirect(_diary_url(patient))
 
 
@@ -578,7 +625,7 @@ def _details(request: HttpRequest, patient: Patient) -> HttpResponse:
             form.add_error(None, str(exc))
     if form.errors:
         return _render_diary(request, patient, {"details": form}, status=400)
-    messages.success(request, f"Details saved for {_time_of(target)}.")
+    messages.success(request, gettext("Details saved for %(time)s.") % {"time": _time_of(target)})
     return redirect(_diary_url(patient, "last"))
 
 
@@ -599,7 +646,11 @@ def log(request: HttpRequest, pid: int) -> HttpResponse:
     action = request.POST.get("action", "")
     handler = LOG_ACTIONS.get(action)
     if handler is None:
-        messages.error(request, f"Action: {action!r} is not accepted: {', '.join(LOG_ACTIONS)}.")
+        messages.error(
+            request,
+            gettext("Action: %(value)s is not accepted: %(accepted)s.")
+            % {"value": repr(action), "accepted": ", ".join(LOG_ACTIONS)},
+        )
         return redirect(_diary_url(patient))
     return handler(request, patient)
 
@@ -618,7 +669,11 @@ def video_upload(request: HttpRequest, pid: int) -> HttpResponse:
     try:
         uploads.check_video(upload)
     except InputError as exc:
-        form.add_error("video", f"{exc.value} is not accepted: {exc.accepted}.")
+        form.add_error(
+            "video",
+            gettext("%(value)s is not accepted: %(accepted)s.")
+            % {"value": exc.value, "accepted": exc.accepted},
+        )
         return _render_diary(request, patient, {"video": form}, status=400)
     video: Video | None = None
     try:
@@ -629,9 +684,11 @@ def video_upload(request: HttpRequest, pid: int) -> HttpResponse:
     except (InputError, audit.StaleEdit) as exc:
         if video is not None:
             uploads.discard_file(video)
-        form.add_error(None, f"The video was not saved. {exc}")
+        form.add_error(None, gettext("The video was not saved.") + f" {exc}")
         return _render_diary(request, patient, {"video": form}, status=400)
-    messages.success(request, f"Video saved with the entry of {_time_of(target)}.")
+    messages.success(
+        request, gettext("Video saved with the entry of %(time)s.") % {"time": _time_of(target)}
+    )
     return redirect(_diary_url(patient, "last"))
 
 
@@ -641,7 +698,10 @@ def video_too_large(request: HttpRequest, exc: InputError, pid: int) -> HttpResp
     sets
     the 413 status). Reads nothing of the request's body."""
     patient = _patient(request)
-    text = f"The video was not saved: {exc.value} is not accepted; {exc.accepted}."
+    text = gettext("The video was not saved: %(value)s is not accepted; %(accepted)s.") % {
+        "value": exc.value,
+        "accepted": exc.accepted,
+    }
     context = _diary_context(request, patient, None)
     shown = context["forms"].get("video")
     if shown is None:

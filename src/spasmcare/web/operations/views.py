@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings
+from spasmcare.web.accounts import languages
+from spasmcare.web.accounts.access import CLINICIANS
 from spasmcare.web.accounts.access import current_user as _user
 from spasmcare.web.clinic import clinic_settings as clinic
 
@@ -72,7 +74,13 @@ def _page(request: HttpRequest, form: ClinicSettingsForm, status: int = 200) -> 
     return render(
         request,
         "web/clinic/settings.html",
-        {"form": form, "clinic": clinic.current(), "missing": clinic.missing()},
+        {
+            "form": form,
+            "clinic": clinic.current(),
+            "missing": clinic.missing(),
+            "translations": _translations(),
+            "may_review": _user(request).role in CLINICIANS,
+        },
         status=status,
     )
 
@@ -94,3 +102,32 @@ def clinic_settings_save(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Clinic settings saved.")
     return redirect("clinic_settings")
+
+
+def _translations() -> list[dict[str, Any]]:
+    """Each translated language's catalogue, its review state and its messages to read."""
+    out = []
+    for state in languages.review_states():
+        pairs = [
+            (k if isinstance(k, str) else f"{k[0]} [{k[1]}]", v)
+            for k, v in sorted(languages.catalogue_messages(state.code).items(), key=repr)
+        ]
+        out.append({"state": state, "pairs": pairs})
+    return out
+
+
+@require_POST
+def translation_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """A clinician confirms a language's translation of the family pages as it is now (the
+    hash the page showed); it is then no longer marked "not yet reviewed"."""
+    try:
+        row = languages.confirm(code, request.POST.get("sha256", ""), _user(request))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Translation confirmed: {languages.languages().get(code, code)} "
+            f"(catalogue {row.catalogue_sha256[:12]}).",
+        )
+    return redirect("/clinic/#translations")
