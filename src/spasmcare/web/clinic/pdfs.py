@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from spasmcare.report.pdf import PageWords, make_pdf
@@ -36,9 +37,14 @@ _STYLESHEET = "web/app.css"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def page_words() -> PageWords:
-    """ "Page", "of", "Printed" in the active language."""
-    return PageWords(page=gettext("Page"), of=gettext("of"), printed=gettext("Printed"))
+def page_words(on: date) -> PageWords:
+    """ "Page", "of", "Printed" and the date printed (``on``) in the active language."""
+    return PageWords(
+        page=gettext("Page"),
+        of=gettext("of"),
+        printed=gettext("Printed"),
+        day=date_format(on, "DATE_FORMAT"),
+    )
 
 
 def _local_stylesheet(html: str) -> str:
@@ -52,7 +58,7 @@ def pdf_bytes(patient: Patient, name: str, html: str, on: date | None = None) ->
     per (HTML, day) and kept as the computed view ``pdf-<name>``."""
     on = on or records.today()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    words = page_words()
+    words = page_words(on)
     source = _local_stylesheet(html)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     stamp = f"{digest}:{language}:{words}:{on.isoformat()}"

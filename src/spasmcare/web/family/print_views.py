@@ -31,7 +31,7 @@ PRINT_PAGES: dict[str, Any] = {
     "monitoring": gettext_lazy("Monitoring checklist"),
     "meals": gettext_lazy("Meal plan"),
     "feed": gettext_lazy("Feed recipe"),
-    "menu": gettext_lazy("7-day menu and shopping list"),
+    "menu": gettext_lazy("Menu for the week and shopping list"),
     "call": gettext_lazy("When to call the team"),
 }
 PRINT_ALL = "all"

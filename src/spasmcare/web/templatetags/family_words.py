@@ -5,7 +5,8 @@ catalogue, never a number inside a translated sentence.
 10 mg/mL"; Spanish "20 mg = 2 mL de 10 mg/mL", each number written the locale's way, "2,5 mL"),
 from the amounts the domain computed (:func:`spasmcare.therapy.export.given_text` says the
 same in English, for the record). On a right-to-left page each quantity is wrapped
-``dir="ltr"`` so it reads "20 mg", never "mg 20" (a left-to-right page needs no wrapping). Drug and product names are never translated.
+``dir="ltr"`` so it reads "20 mg", never "mg 20" (a left-to-right page needs no wrapping).
+Drug and product names are never translated.
 """
 
 from __future__ import annotations
