@@ -108,6 +108,17 @@ def page_language(request: HttpRequest, url_name: str) -> str | None:
     return None
 
 
+def diary_context(user: User, patient: Patient) -> dict[str, Any]:
+    """For the diary page: the language chooser (a family member), or the state of the
+    family's translation when it waits for the clinic's review (a clinician)."""
+    if user.role == Role.FAMILY:
+        return {"languages": languages(), "language_now": translation.get_language()}
+    code = child_language(patient)
+    if code == clinic_language():
+        return {}
+    return {"translation_review": review_state(code)}
+
+
 class FamilyLanguageMiddleware:
     """Activate the family's language for the family's pages (:func:`page_language`); every
     other page, and the thread after the response, stays in the clinic's language."""

@@ -73,7 +73,9 @@ class User(AbstractUser):
     #: Family members: the language of their pages, printouts and messages (a code of
     #: ``settings.FAMILY_LANGUAGES``); blank: the clinic's own language (``LANGUAGE_CODE``).
     #: Clinicians' pages stay in the clinic's language (``spasmcare.web.accounts.languages``).
-    language = models.CharField("language of the family pages", max_length=10, blank=True)
+    language = models.CharField(
+        "language of the family pages", max_length=10, blank=True, default="", db_default=""
+    )
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

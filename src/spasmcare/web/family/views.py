@@ -42,7 +42,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
@@ -65,6 +65,7 @@ from spasmcare.web.family.forms import (
     EntryRefForm,
     VideoForm,
 )
+from spasmcare.web.family.messages import day_marked
 
 #: Reason given to an entry retracted by "Undo".
 UNDO_REASON = "entered by mistake"
@@ -187,7 +188,7 @@ def _diary_context(
         {
             "count": d,
             "height": round(100 * d.spasms / top) if top else 0,
-            "label": d.day.strftime("%a"),
+            "label": date_format(d.day, "D"),
         }
         for d in days
     ]
@@ -225,19 +226,8 @@ def _diary_context(
             patient, family_today.medicines(patient, today), today, user, tick_rows
         ),
         "several_children": user.role == "family" and user.children.count() > 1,
-        **_language_context(user, patient),
+        **languages.diary_context(user, patient),
     }
-
-
-def _language_context(user: User, patient: Patient) -> dict[str, Any]:
-    """The language chooser (a family member) or whether the family's translation waits for
-    the clinic's review (a clinician)."""
-    if user.role == "family":
-        return {"languages": languages.languages(), "language_now": get_language()}
-    code = languages.child_language(patient)
-    if code == languages.clinic_language():
-        return {}
-    return {"translation_review": languages.review_state(code)}
 
 
 def _render_diary(
@@ -518,33 +508,8 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
     except InputError as exc:
         messages.error(request, gettext("Nothing was saved.") + f" {error_text(exc)}")
         return redirect(_diary_url(patient))
-    shown = {"spasms": spasms, "day": date_format(day, gettext("D j M"))}
-    if spasms and is_today:
-        text = gettext(
-            "Spasms are logged today (%(spasms)d), so today is not spasm-free; it is marked "
-            "as watched. Use Undo if one of them was a mistake."
-        )
-        messages.warning(request, text % shown)
-    elif spasms:
-        text = gettext(
-            "Spasms are logged yesterday (%(spasms)d), so yesterday is not spasm-free; it is "
-            "marked as watched. Use Undo if one of them was a mistake."
-        )
-        messages.warning(request, text % shown)
-    elif made is None:
-        text = (
-            gettext("Already marked: today is a watched day (no spasms so far).")
-            if is_today
-            else gettext("Already marked: yesterday is a watched day (no spasms so far).")
-        )
-        messages.info(request, text)
-    else:
-        text = (
-            gettext("Marked: no spasms seen today (%(day)s).")
-            if is_today
-            else gettext("Marked: no spasms seen yesterday (%(day)s).")
-        )
-        messages.success(request, text % shown)
+    level, text = day_marked(spasms, is_today, made is not None, day)
+    messages.add_message(request, level, text)
     return redirect(_diary_url(patient))
 
 

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(blank=True, max_length=10, verbose_name='language of the family pages'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=10, verbose_name='language of the family pages'),
         ),
         migrations.CreateModel(
             name='CatalogueReview',

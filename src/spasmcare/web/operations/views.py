@@ -6,6 +6,7 @@ live in :mod:`spasmcare.web.clinic.clinic_settings`; nothing here decides a clin
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -109,11 +110,19 @@ def _translations() -> list[dict[str, Any]]:
     out = []
     for state in languages.review_states():
         pairs = [
-            (k if isinstance(k, str) else f"{k[0]} [{k[1]}]", v)
+            (_readable(k if isinstance(k, str) else f"{k[0]} [{k[1]}]"), _readable(v))
             for k, v in sorted(languages.catalogue_messages(state.code).items(), key=repr)
         ]
         out.append({"state": state, "pairs": pairs})
     return out
+
+
+def _readable(message: str) -> str:
+    """A catalogue message as a clinician reads it: each placeholder ("%(name)s", "{amount}")
+    as [name], a context ("route\x04oral") as "oral (route)"."""
+    context, _, text = message.rpartition("\x04")
+    text = re.sub(r"%\((\w+)\)[sd]|\{(\w+)\}", lambda m: f"[{m.group(1) or m.group(2)}]", text)
+    return f"{text} ({context})" if context else text
 
 
 @require_POST
