@@ -42,7 +42,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
@@ -55,6 +55,7 @@ from spasmcare.web.clinic import audit, records, resilience, uploads
 from spasmcare.web.clinic.forms import error_text, show_error
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User, Video
 from spasmcare.web.courses import family_today
+from spasmcare.web.family import messages as family_messages
 from spasmcare.web.family.forms import (
     COUNT_BUTTONS,
     MORE_FROM,
@@ -336,13 +337,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
         None,
     )
     if row is None:
-        messages.error(
-            request,
-            gettext(
-                "Nothing was ticked: that dose is not on today's schedule any more. The page "
-                "now shows today's schedule."
-            ),
-        )
+        messages.error(request, family_messages.not_on_schedule())
         return redirect(back)
     given = form.is_given()
     item: dict[str, Any] = {
@@ -368,14 +363,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     except InputError as exc:
         messages.error(request, gettext("Nothing was ticked.") + f" {error_text(exc)}")
         return redirect(back)
-    if given:
-        messages.success(request, gettext("Ticked: %(what)s given.") % {"what": what})
-    else:
-        messages.warning(
-            request,
-            gettext("Noted: %(what)s not given. If you are unsure what to do, call the team.")
-            % {"what": what},
-        )
+    messages.add_message(request, *family_messages.ticked(what, given))
     return redirect(back)
 
 
@@ -402,11 +390,8 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
         messages.error(request, gettext("Nothing was undone.") + f" {exc}")
         return redirect(back)
     time = target.data.get("time")
-    messages.success(
-        request,
-        gettext("Undone: the tick of %(what)s (kept in the history as entered by mistake).")
-        % {"what": f"{target.data.get('drug')}{' ' + time if time else ''}"},
-    )
+    what = f"{target.data.get('drug')}{' ' + time if time else ''}"
+    messages.success(request, family_messages.tick_undone(what))
     return redirect(back)
 
 
@@ -451,12 +436,7 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
     }
     if observer := _observer(user):
         item["observer"] = observer
-    what = (
-        gettext("a single spasm")
-        if count == 1
-        else ngettext("a cluster of %(count)d spasm", "a cluster of %(count)d spasms", count)
-        % {"count": count}
-    )
+    what = family_messages.spasms_what(count)
     try:
         with transaction.atomic():
             audit.lock_patient(patient)
@@ -556,20 +536,12 @@ def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
             if day_entry is not None and not others:
                 reason = f"{UNDO_REASON} (marked by the undone entry)"
                 audit.retract_entry(day_entry, day_entry.version, reason, user)
-                day_note = " " + gettext(
-                    "The day is no longer marked as watched: tap “No spasms today” if you "
-                    "watched and saw none."
-                )
+                day_note = " " + family_messages.day_unmarked()
     except (InputError, audit.StaleEdit) as exc:
         messages.error(request, gettext("Nothing was undone.") + f" {exc}")
         return redirect(_diary_url(patient))
     spasms = int(target.data.get("spasms") or 0)
-    text = ngettext(
-        "Undone: %(spasms)d spasm at %(time)s (kept in the history as entered by mistake).",
-        "Undone: %(spasms)d spasms at %(time)s (kept in the history as entered by mistake).",
-        spasms,
-    )
-    messages.success(request, text % {"spasms": spasms, "time": _time_of(target)} + day_note)
+    messages.success(request, family_messages.undone(spasms, _time_of(target)) + day_note)
     return redirect(_diary_url(patient))
 
 
@@ -611,11 +583,7 @@ def log(request: HttpRequest, pid: int) -> HttpResponse:
     action = request.POST.get("action", "")
     handler = LOG_ACTIONS.get(action)
     if handler is None:
-        messages.error(
-            request,
-            gettext("Action: %(value)s is not accepted: %(accepted)s.")
-            % {"value": repr(action), "accepted": ", ".join(LOG_ACTIONS)},
-        )
+        messages.error(request, family_messages.refused(repr(action), ", ".join(LOG_ACTIONS)))
         return redirect(_diary_url(patient))
     return handler(request, patient)
 
@@ -634,11 +602,7 @@ def video_upload(request: HttpRequest, pid: int) -> HttpResponse:
     try:
         uploads.check_video(upload)
     except InputError as exc:
-        form.add_error(
-            "video",
-            gettext("%(value)s is not accepted: %(accepted)s.")
-            % {"value": exc.value, "accepted": exc.accepted},
-        )
+        form.add_error("video", family_messages.refused(exc.value, exc.accepted, "").strip())
         return _render_diary(request, patient, {"video": form}, status=400)
     video: Video | None = None
     try:
@@ -663,10 +627,8 @@ def video_too_large(request: HttpRequest, exc: InputError, pid: int) -> HttpResp
     sets
     the 413 status). Reads nothing of the request's body."""
     patient = _patient(request)
-    text = gettext("The video was not saved: %(value)s is not accepted; %(accepted)s.") % {
-        "value": exc.value,
-        "accepted": exc.accepted,
-    }
+    text = gettext("The video was not saved: %(value)s is not accepted; %(accepted)s.")
+    text %= {"value": exc.value, "accepted": exc.accepted}
     context = _diary_context(request, patient, None)
     shown = context["forms"].get("video")
     if shown is None:
