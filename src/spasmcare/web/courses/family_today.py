@@ -158,7 +158,11 @@ def medicines(patient: Patient, on: date) -> dict[str, Any]:
                     continue
                 out["others"].append(_record_doses(t, on, weighed))
             out["diets"] = [
-                {"label": DIET_LABELS.get(d.diet, d.diet), "prescribed_ratio": d.prescribed_ratio}
+                {
+                    "label": DIET_LABELS.get(d.diet, d.diet),
+                    "code": d.diet,
+                    "prescribed_ratio": d.prescribed_ratio,
+                }
                 for d in record.diet_periods
                 if in_force(d.start, d.stop, on)
             ]

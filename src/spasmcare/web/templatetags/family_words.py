@@ -128,3 +128,20 @@ def iso_day(value: Any) -> Any:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return value
+
+
+#: The diets, in the family's words (record codes and the planner's codes).
+DIETS = {
+    "classic-kd": pgettext_lazy("diet", "classic ketogenic diet"),
+    "classic": pgettext_lazy("diet", "classic ketogenic diet"),
+    "mct": pgettext_lazy("diet", "MCT ketogenic diet"),
+    "mad": pgettext_lazy("diet", "modified Atkins diet"),
+    "lgit": pgettext_lazy("diet", "low glycaemic index treatment"),
+    "other": pgettext_lazy("diet", "other diet"),
+}
+
+
+@register.filter
+def diet_words(code: Any) -> str:
+    """A diet's code in the family's words ("" for an unknown code)."""
+    return str(DIETS.get(str(code), ""))
