@@ -448,3 +448,22 @@ def test_pdf_urls_follow_the_access_rules(
     assert (
         outside.get(reverse("family_print_pdf", args=[patient.pk, "medicines"])).status_code == 404
     )
+
+
+def test_warning_signs_without_numbers_are_in_the_catalogue_the_others_marked_english(
+    spanish: Client, patient: Patient, phones: Any
+) -> None:
+    from spasmcare.report.family import hormonal_signs, keto_signs
+    from spasmcare.web.templatetags.family_words import CALL_WORDS
+
+    # every sourced sign and action without a number is translated (a changed English text
+    # fails here, so the catalogue follows the source); a sign with the clinic's thresholds in
+    # it stays as the source wrote it, marked English, never with a hand-translated number
+    texts = {t for s in hormonal_signs() + keto_signs() for t in (s.sign, s.action) if t}
+    numberless = {t for t in texts if not re.search(r"\d", t)}
+    assert numberless <= CALL_WORDS
+    page = spanish.get(reverse("family_print", args=[patient.pk, "call"])).content.decode()
+    assert "Con la dieta cetogénica" in page and "Siga el plan para el azúcar bajo" in page
+    for sign in keto_signs():
+        if re.search(r"\d", sign.sign):
+            assert f'<span class="sheet-sign" lang="en">{sign.sign}</span>' in page

@@ -19,7 +19,12 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language_bidi, gettext, pgettext, pgettext_lazy
+from django.utils.translation import (
+    get_language_bidi,
+    gettext,
+    pgettext,
+    pgettext_lazy,
+)
 
 from spasmcare.therapy.export import number
 
@@ -145,3 +150,58 @@ DIETS = {
 def diet_words(code: Any) -> str:
     """A diet's code in the family's words ("" for an unknown code)."""
     return str(DIETS.get(str(code), ""))
+
+
+#: The sourced warning signs of "When to call the team" (spasmcare.report.family) that hold no
+#: number, in the family's words. A text not listed here (a sign with the clinic's lab
+#: thresholds in it, a protocol's advice, or a sign whose English changed) is shown as the
+#: domain wrote it and marked English; :func:`call_known` says which.
+def gettext_noop(text: str) -> str:
+    """``text`` marked for the catalogue (the extractor knows this name), not translated here:
+    it is read at import time, before any language is active."""
+    return text
+
+
+CALL_WORDS = frozenset(
+    {
+        gettext_noop(
+            "Signs of adrenal crisis: cold, clammy skin; a fast heartbeat or fast breathing; poor "
+            "feeding; signs of dehydration."
+        ),
+        gettext_noop(
+            "Get urgent help now and say which hormone treatment the baby is on. Never stop the "
+            "medicine suddenly."
+        ),
+        gettext_noop("A fever, or the baby seems unwell."),
+        gettext_noop(
+            "Call the team at once. The treatment can hide the usual signs of an infection (even "
+            "fever) and of sepsis."
+        ),
+        gettext_noop(
+            "On ACTH: a live vaccine is due or was just given (to the baby or to someone at home)."
+        ),
+        gettext_noop("Tell the team before the vaccine."),
+        gettext_noop("Follow the low-sugar plan your team gave you, then call the team."),
+        gettext_noop("Follow the high-ketone plan your team gave you, then call the team."),
+        gettext_noop("Tell the team the same day: too many ketones can cause symptoms."),
+        gettext_noop("Vomiting or diarrhoea, or the baby is ill and cannot take the diet."),
+        gettext_noop(
+            "Call the team: each episode loses fluid that needs replacing, and illness changes the "
+            "diet. Ask them how much rehydration fluid your baby needs."
+        ),
+        gettext_noop("On hormone treatment (prednisolone, ACTH or tetracosactide)"),
+        gettext_noop("On the ketogenic diet"),
+    }
+)
+
+
+@register.filter
+def call_known(text: Any) -> bool:
+    """Whether a warning sign's text is in the catalogue (else it is shown in English)."""
+    return str(text) in CALL_WORDS
+
+
+@register.filter
+def call_words(text: Any) -> str:
+    """A warning sign's text in the family's language when the catalogue has it."""
+    return gettext(str(text)) if str(text) in CALL_WORDS else str(text)
