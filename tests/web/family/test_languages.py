@@ -467,3 +467,22 @@ def test_warning_signs_without_numbers_are_in_the_catalogue_the_others_marked_en
     for sign in keto_signs():
         if re.search(r"\d", sign.sign):
             assert f'<span class="sheet-sign" lang="en">{sign.sign}</span>' in page
+
+
+def test_arabic_pdf_is_right_to_left_with_its_words(
+    users: dict[str, User], patient: Patient, phones: Any
+) -> None:
+    family = users["family"]
+    family.language = "ar"
+    family.save(update_fields=["language"])
+    client = Client()
+    client.force_login(family)
+    response = client.get(reverse("family_print_pdf", args=[patient.pk, "call"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(response.content))
+    assert str(reader.trailer["/Root"].get("/Lang")) == "ar"
+    text = _pdf_text(response.content)
+    assert patient.name in text
+    assert any("\u0600" <= c <= "\u06ff" for c in text)  # Arabic letters, not missing glyphs

@@ -73,7 +73,9 @@ def pdf_bytes(patient: Patient, name: str, html: str, on: date | None = None) ->
             words=words,
         ).data
 
-    data: bytes = records.cached(patient, f"pdf-{name}", build, on=on, stamp=stamp)
+    # one stored PDF per page and language: a family's Spanish sheet and the clinic's English
+    # one do not push each other out
+    data: bytes = records.cached(patient, f"pdf-{name}-{language}", build, on=on, stamp=stamp)
     return data
 
 
