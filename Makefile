@@ -6,7 +6,7 @@ SR28   ?= data/usda-sr28
 # PostgreSQL for `make test-postgres` (CI starts a server on loopback with .ci/postgres.sh).
 PG_URL ?= postgres://spasmcare:spasmcare@127.0.0.1:5432/spasmcare
 
-.PHONY: system-deps install demo cli-demo test test-postgres lint bench foods-data foods-index clean
+.PHONY: system-deps install demo cli-demo test test-postgres lint bench foods-data foods-index messages clean
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,16 @@ foods-data: install
 # src/spasmcare/foods/search.py or to the specialty products (a test fails until it is done).
 foods-index: install
 	$(BIN)/spasmcare foods index
+
+# After changing a family page's words: update the catalogues (src/spasmcare/web/locale), fill
+# in every new msgstr (no fuzzy entry), then compile them; the .mo files are committed (a fresh
+# clone runs without gettext), and tests/web/family/test_languages.py checks they match the .po.
+# Needs gettext (make system-deps).
+messages: install
+	cd src/spasmcare/web && SPASMCARE_SECRET_KEY=messages ../../../$(BIN)/django-admin makemessages \
+		--settings spasmcare.web.settings -l es -l ar --no-obsolete --add-location file
+	cd src/spasmcare/web && for po in locale/*/LC_MESSAGES/django.po; do \
+		msgfmt --check -o $${po%.po}.mo $$po; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -80,6 +80,9 @@ class PageWords:
     page: str = "Page"
     of: str = "of"
     printed: str = "Printed"
+    #: The date printed as the document's language writes it ("7 de diciembre de 2026"); empty:
+    #: in English words (:func:`spasmcare.plain.day_text`).
+    day: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def page_css(patient_name: str, printed_on: date, words: PageWords = PageWords()
     return _PAGE_CSS.format(
         name=_css_string(patient_name),
         printed=_css_string(words.printed),
-        day=_css_string(day_text(printed_on)),
+        day=_css_string(words.day or day_text(printed_on)),
         page=_css_string(words.page),
         of=_css_string(words.of),
     )
@@ -203,6 +206,8 @@ def make_pdf(
         raise InputError("printed_on", printed_on, "a date")
     for label, text in (("page", words.page), ("of", words.of), ("printed", words.printed)):
         _check_text(text, f"words.{label}", 80)
+    if words.day:
+        _check_text(words.day, "words.day", 80)
 
     from weasyprint import CSS, HTML
 

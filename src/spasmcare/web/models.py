@@ -9,6 +9,7 @@ imports from the owning room, never from here.
 from __future__ import annotations
 
 from spasmcare.web.accounts.models import (
+    CatalogueReview,
     Invitation,
     InvitationRevocation,
     LoginEvent,
@@ -41,6 +42,7 @@ __all__ = [
     "SEX_CHOICES",
     "BulkExport",
     "CareTeam",
+    "CatalogueReview",
     "ClinicSettings",
     "ComputedView",
     "Entry",

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spasmcare.web.accounts.access.AccessMiddleware",
+    # after the access check: the family's own language on family pages only
+    "spasmcare.web.accounts.languages.FamilyLanguageMiddleware",
     "spasmcare.web.base.bad_input.BadInputMiddleware",
     "spasmcare.web.clinic.writes.WritesMiddleware",
 ]
@@ -113,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spasmcare.web.accounts.access.role_context",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -150,6 +153,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+#: The languages of the family pages (code, name in that language): the family chooses one at
+#: joining and on their account page; a second language is a catalogue
+#: (``web/locale/<code>/LC_MESSAGES/django.po``, found as the app's own locale directory) and a
+#: line here, not code. Clinicians' pages stay in LANGUAGE_CODE
+#: (``spasmcare.web.accounts.languages``).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
 TIME_ZONE = os.environ.get("SPASMCARE_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

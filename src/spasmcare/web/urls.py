@@ -145,6 +145,19 @@ urlpatterns = [
         name="cohort_development_csv",
     ),
     # --- end development ---
+    # families' language, translation reviews and PDFs (issue 26)
+    path("account/language/", account.language_change, name="account_language"),
+    path(
+        "patients/<int:pid>/print/<str:page>.pdf",
+        family_print.printable_pdf,
+        name="family_print_pdf",
+    ),
+    path("patients/<int:pid>/report.pdf", patients.report_pdf, name="patient_report_pdf"),
+    path(
+        "clinic/translations/<str:code>/confirm/",
+        clinic_views.translation_confirm,
+        name="translation_confirm",
+    ),
     path("admin/", admin.site.urls),
 ]
 

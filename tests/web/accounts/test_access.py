@@ -90,6 +90,11 @@ EXPECTED: dict[str, set[str]] = {
     "pathway_edit": {N, U},
     "pathway_accept": {N},
     "pathway_override": {N},
+    # families' language, translation reviews and PDFs (issue 26)
+    "account_language": {F},
+    "translation_confirm": CLIN,
+    "family_print_pdf": CLIN | {F},
+    "patient_report_pdf": CLIN,
 }
 PUBLIC = {"login", "invitation_accept", "password_reset"}
 #: The family diary's manifest, service worker and offline shell hold no one's data (issue 26).
@@ -176,6 +181,10 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "pathway_edit": f"/patients/{pid}/pathway/{eid}/edit/",
         "pathway_accept": f"/patients/{pid}/pathway/accept/",
         "pathway_override": f"/patients/{pid}/pathway/override/",
+        "account_language": "/account/language/",
+        "translation_confirm": "/clinic/translations/es/confirm/",
+        "family_print_pdf": f"/patients/{pid}/print/call.pdf",
+        "patient_report_pdf": f"/patients/{pid}/report.pdf",
     }[name]
 
 

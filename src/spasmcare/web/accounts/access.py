@@ -158,6 +158,13 @@ RULES: dict[str, Rule] = {
     "milestone_confirm": _r(CLINICIANS, patient=True),
     "cohort_development_csv": _r(RESEARCH, NEURO, DIET),  # as the cohort's own CSV
     # --- end development ---
+    # families' language, translation reviews and PDFs (issue 26): a family member sets their
+    # own language; any clinician confirms a translation, as the team reviews family sheets;
+    # a PDF has the rule of the page it is made from
+    "account_language": _r(FAMILY),
+    "translation_confirm": _r(CLINICIANS),
+    "family_print_pdf": _r(FAMILY, CLINICIANS, patient=True),
+    "patient_report_pdf": _r(CLINICIANS, patient=True),
 }
 ADMIN_SITE = _r(ADMIN)
 

@@ -24,11 +24,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.accounts.access import current_user as _user
+from spasmcare.web.accounts.languages import known, languages
 from spasmcare.web.accounts.models import (
     Invitation,
     InvitationRevocation,
@@ -83,9 +86,38 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        messages.success(request, "Your password has been changed.")
+        messages.success(request, gettext("Your password has been changed."))
         return redirect("home")
-    return render(request, "web/account/password.html", {"form": form, "title": "Change password"})
+    return render(
+        request, "web/account/password.html", {"form": form, "title": gettext("Change password")}
+    )
+
+
+@require_POST
+def language_change(request: HttpRequest) -> HttpResponse:
+    """A family member chooses the language of their pages, printouts and messages (one of
+    ``settings.LANGUAGES``); back to the page they came from."""
+    user = _user(request)
+    code = known(request.POST.get("language"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    if code is None:
+        messages.error(
+            request,
+            gettext("Language: %(value)s is not accepted: one of %(accepted)s.")
+            % {"value": repr(request.POST.get("language", "")), "accepted": ", ".join(languages())},
+        )
+        return redirect(target)
+    user.language = code
+    user.save(update_fields=["language"])
+    with translation.override(code):
+        messages.success(request, gettext("The pages are now in %(language)s.") % {
+            "language": languages()[code]
+        })
+    return redirect(target)
 
 
 def make_reset_link(request: HttpRequest, user: User, by: User) -> str:

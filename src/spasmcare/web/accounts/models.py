@@ -84,3 +84,25 @@ class InvitationRevocation(models.Model):
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+
+class CatalogueReview(models.Model):
+    """A clinician's confirmation that one language's translation of the family pages says what
+    the clinic means (as protocol details are confirmed): the catalogue is named by the SHA-256
+    of its messages, so any change to a translation needs a new confirmation
+    (:func:`spasmcare.web.accounts.languages.review_state`). Rows are kept, never rewritten."""
+
+    language = models.CharField(max_length=10)
+    catalogue_sha256 = models.CharField(max_length=64)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "catalogue_sha256"], name="one_review_per_catalogue"
+            )
+        ]

@@ -13,9 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spasmcare.web.accounts.access import home_url_name
+from spasmcare.web.accounts.languages import known, languages
 from spasmcare.web.accounts.models import Invitation, InvitationRevocation, LoginEvent, LoginFailure
 from spasmcare.web.accounts.security import client_address, login_wait_seconds, wait_text
 from spasmcare.web.clinic.models import Role, User
@@ -91,21 +93,35 @@ def token_hash(token: str) -> str:
 
 
 class JoinForm(forms.Form):
-    first_name = forms.CharField(max_length=150, label="Your first name")
-    username = forms.CharField(max_length=150, label="Choose a user name")
-    password1 = forms.CharField(widget=forms.PasswordInput, label="Choose a password")
-    password2 = forms.CharField(widget=forms.PasswordInput, label="Repeat the password")
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of your pages"), choices=(), required=False
+    )
+    first_name = forms.CharField(max_length=150, label=gettext_lazy("Your first name"))
+    username = forms.CharField(max_length=150, label=gettext_lazy("Choose a user name"))
+    password1 = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Choose a password"))
+    password2 = forms.CharField(
+        widget=forms.PasswordInput, label=gettext_lazy("Repeat the password")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(languages().items())
+        field.initial = known(get_language()) or next(iter(languages()))
 
     def clean_username(self) -> str:
         name: str = self.cleaned_data["username"].strip()
         if User.objects.filter(username__iexact=name).exists():
-            raise forms.ValidationError(f"The user name '{name}' is taken; choose another.")
+            raise forms.ValidationError(
+                gettext("The user name '%(name)s' is taken; choose another.") % {"name": name}
+            )
         return name
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         elif data.get("password1"):
             probe = User(username=data.get("username", ""), first_name=data.get("first_name", ""))
             try:
@@ -139,15 +155,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 role=Role.FAMILY,
                 relationship=invitation.relationship,
+                language=form.cleaned_data.get("language") or "",
             )
             user.children.add(invitation.patient)
             locked.used_at = timezone.now()
             locked.used_by = user
             locked.save(update_fields=["used_at", "used_by"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. You can now keep the diary from this phone.")
+        messages.success(request, gettext("Welcome. You can now keep the diary from this phone."))
         return redirect("family_diary", pid=invitation.patient_id)
-    return render(request, "web/join.html", {"form": form, "invitation": invitation})
+    return render(
+        request,
+        "web/join.html",
+        {"form": form, "invitation": invitation, "languages": languages()},
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

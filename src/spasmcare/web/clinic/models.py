@@ -70,6 +70,12 @@ class User(AbstractUser):
         help_text="May download the identified bulk export (names, birth dates, the whole "
         "record) of the patients of their care teams. Clinicians only; every export is logged.",
     )
+    #: Family members: the language of their pages, printouts and messages (a code of
+    #: ``settings.FAMILY_LANGUAGES``); blank: the clinic's own language (``LANGUAGE_CODE``).
+    #: Clinicians' pages stay in the clinic's language (``spasmcare.web.accounts.languages``).
+    language = models.CharField(
+        "language of the family pages", max_length=10, blank=True, default="", db_default=""
+    )
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

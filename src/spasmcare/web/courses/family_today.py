@@ -38,7 +38,11 @@ def plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | N
     for day, plain in zip(plan.to_dict(family=True)["days"], plan.days, strict=True):
         if day["date"] == on.isoformat():
             doses = [
-                d | {"product": family_product(d.get("product")), "text": plan_dose_given_text(d)}
+                d | {
+                    "product": family_product(d.get("product")),
+                    "text": plan_dose_given_text(d),
+                    "given": plan_given(d),
+                }
                 for d in day["doses"]
                 if d["drug"] in drugs
             ]
@@ -46,6 +50,46 @@ def plan_day(plan: CoursePlan, drugs: list[str], on: date) -> dict[str, Any] | N
             pending = sorted({p.drug for p in plain.pending if p.drug in drugs})
             return {"day": day["day"], "doses": doses, "notes": day["notes"], "pending": pending}
     return None
+
+
+def plan_given(dose: dict[str, Any]) -> dict[str, Any]:
+    """The numbers of one dose of a plan's family version as the family gives it (what
+    :func:`spasmcare.therapy.export.plan_dose_given_text` says in English), for the page to
+    write in the family's language: with a volume, the amount is what the measured volume
+    gives."""
+    unit = "mg" if dose.get("mg") is not None else "U"
+    planned = dose.get("mg") if unit == "mg" else dose.get("units")
+    measured = dose.get("measured_mg") if unit == "mg" else dose.get("measured_units")
+    volume = dose.get("volume_ml")
+    return {
+        "amount": measured if volume is not None and measured is not None else planned,
+        "unit": unit,
+        "volume_ml": volume,
+        "concentration": dose.get("concentration"),
+        "per_day": True,
+    }
+
+
+def family_given(dose: FamilyDose) -> dict[str, Any]:
+    """The numbers of a record dose as the family gives it (what
+    :meth:`spasmcare.report.family.FamilyDose.text` says in English)."""
+    return {
+        "amount": dose.amount,
+        "unit": dose.unit,
+        "volume_ml": dose.volume_ml,
+        "concentration": dose.concentration,
+        "per_day": dose.per_day_known,
+    }
+
+
+def given_groups(doses: list[FamilyDose]) -> list[dict[str, Any]]:
+    """Doses of one size with their times together (as
+    :func:`spasmcare.report.family.doses_text` groups them), for the page to write."""
+    groups: dict[str, dict[str, Any]] = {}
+    for d in doses:
+        group = groups.setdefault(d.text(), {"given": family_given(d), "times": []})
+        group["times"].append(d.time)
+    return list(groups.values())
 
 
 def medicines(patient: Patient, on: date) -> dict[str, Any]:
@@ -119,7 +163,11 @@ def medicines(patient: Patient, on: date) -> dict[str, Any]:
                     continue
                 out["others"].append(_record_doses(t, on, weighed))
             out["diets"] = [
-                {"label": DIET_LABELS.get(d.diet, d.diet), "prescribed_ratio": d.prescribed_ratio}
+                {
+                    "label": DIET_LABELS.get(d.diet, d.diet),
+                    "code": d.diet,
+                    "prescribed_ratio": d.prescribed_ratio,
+                }
                 for d in record.diet_periods
                 if in_force(d.start, d.stop, on)
             ]
@@ -171,9 +219,12 @@ def _record_doses(
         "treatment": treatment,
         "dose": dose,
         "doses": [
-            {"time": d.time, "text": d.text(), "dose": d, "product": d.product} for d in doses
+            {"time": d.time, "text": d.text(), "dose": d, "product": d.product,
+             "given": family_given(d)}
+            for d in doses
         ],
         "line": doses_text(doses),
+        "groups": given_groups(doses),
         "weight": (
             {"kg": f"{weighed[0]:g}", "day": weighed[1]} if weight_based and weighed else None
         ),

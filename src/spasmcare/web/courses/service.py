@@ -645,6 +645,22 @@ def family_runs(
                         "mark_note": mark_note(
                             k[1], "U" if k[2] == "units" else k[2], k[3], k[8]
                         ) if k[3] is not None and k[8] else "",
+                        # the same numbers, for a page in the family's language
+                        "given": {
+                            "amount": k[6] if k[3] is not None and k[6] is not None else k[1],
+                            "unit": "U" if k[2] == "units" else k[2],
+                            "volume_ml": k[3],
+                            "concentration": k[8],
+                            "per_day": True,
+                        },
+                        "mark": {
+                            "planned": k[1],
+                            "unit": "U" if k[2] == "units" else k[2],
+                            "planned_ml": round(k[1] / k[8], 3),
+                            "volume_ml": k[3],
+                        } if k[3] is not None and k[8] and mark_note(
+                            k[1], "U" if k[2] == "units" else k[2], k[3], k[8]
+                        ) else None,
                     }
                     for k, times in content
                 ],

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
@@ -623,5 +624,5 @@ def printable(request: HttpRequest, patient: Patient, page: str) -> HttpResponse
                 for c in family_checks(plan.monitoring)
             ]
         else:
-            ctx["problem"] = "The course plan cannot be shown; please ask the clinic."
+            ctx["problem"] = gettext("The course plan cannot be shown; please ask the clinic.")
     return render(request, f"web/course/print_{page}.html", ctx)

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 #: The number buttons shown after "Cluster now" (a convenience of the page, not a clinical
 #: scale); "30+" opens a number input.
@@ -30,8 +31,11 @@ class ClusterForm(forms.Form):
         count = data.get("spasms") or data.get("spasms_more")
         if not self.errors and not count:
             raise forms.ValidationError(
-                "Number of spasms: nothing was chosen; tap a number, or type a whole number of "
-                "1 or more."
+                gettext(
+                    "Number of spasms: nothing was chosen; tap a number, or type a whole number "
+                    "of %(least)d or more."
+                )
+                % {"least": 1}
             )
         data["count"] = count
         return data
@@ -58,18 +62,20 @@ class DetailsForm(EntryRefForm):
 
     started = forms.TimeField(
         required=False,
-        label="Began at",
+        label=gettext_lazy("Began at"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     duration_min = forms.FloatField(
         required=False,
-        label="Lasted [minutes]",
+        label=gettext_lazy("Lasted [minutes]"),
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "inputmode": "decimal"}),
     )
     note = forms.CharField(
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. on waking, after a feed"}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": gettext_lazy("e.g. on waking, after a feed")}
+        ),
     )
 
     def item(self, current: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -83,8 +89,8 @@ class DetailsForm(EntryRefForm):
             if day == now.date() and started > now.time():
                 self.add_error(
                     "started",
-                    f"{started:%H:%M} is not accepted: a time not later than now "
-                    f"({now:%H:%M}).",
+                    gettext("%(value)s is not accepted: a time not later than now (%(now)s).")
+                    % {"value": f"{started:%H:%M}", "now": f"{now:%H:%M}"},
                 )
         for key in ("duration_min", "note"):
             value = c.get(key)
@@ -99,7 +105,7 @@ class VideoForm(EntryRefForm):
     """A short video of the last entry, recorded on the phone."""
 
     video = forms.FileField(
-        label="Video",
+        label=gettext_lazy("Video"),
         widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "environment"}),
     )
 

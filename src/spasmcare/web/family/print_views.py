@@ -12,13 +12,14 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 
 from spasmcare.errors import InputError
 from spasmcare.report.family import call_the_team
 from spasmcare.therapy import CoursePlan
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.clinic import clinic_settings as clinic
-from spasmcare.web.clinic import records
+from spasmcare.web.clinic import pdfs, records
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 from spasmcare.web.courses import service as courses
 from spasmcare.web.courses import views as course_views
@@ -26,16 +27,16 @@ from spasmcare.web.keto import diet_checks, feeding_views, weaning_views
 from spasmcare.web.keto import views as keto_views
 
 #: Printable pages, in the order of the "all" printout.
-PRINT_PAGES: dict[str, str] = {
-    "medicines": "Medicine schedule",
-    "monitoring": "Monitoring checklist",
-    "meals": "Meal plan",
-    "feed": "Feed recipe",
-    "menu": "7-day menu and shopping list",
-    "call": "When to call the team",
-    "checks": "Diet check-ups",  # issue 24
-    "weaning": "Coming off the diet",  # issue 24
-    "feeding": "Feeds, one by one",  # issue 24
+PRINT_PAGES: dict[str, Any] = {
+    "medicines": gettext_lazy("Medicine schedule"),
+    "monitoring": gettext_lazy("Monitoring checklist"),
+    "meals": gettext_lazy("Meal plan"),
+    "feed": gettext_lazy("Feed recipe"),
+    "menu": gettext_lazy("Menu for the week and shopping list"),
+    "call": gettext_lazy("When to call the team"),
+    "checks": gettext_lazy("Diet check-ups"),  # issue 24
+    "weaning": gettext_lazy("Coming off the diet"),  # issue 24
+    "feeding": gettext_lazy("Feeds, one by one"),  # issue 24
 }
 PRINT_ALL = "all"
 
@@ -96,7 +97,7 @@ def _print_call(request: HttpRequest, patient: Patient) -> HttpResponse:
             "web/family/print_not_ready.html",
             {
                 "patient": patient,
-                "title": "When to call the team",
+                "title": gettext("When to call the team"),
                 "missing": clinic.missing(settings_now),
             },
         )
@@ -160,7 +161,20 @@ def printable(request: HttpRequest, pid: int, page: str) -> HttpResponseBase:
             continue  # issue 24: only a plan the dietitian saved
         response = _print_one(request, patient, name)
         if response.status_code == 200:
-            parts.append({"page": name, "title": title, "html": _main_of(response)})
+            parts.append({"page": name, "title": str(title), "html": _main_of(response)})
         else:
-            parts.append({"page": name, "title": title, "html": None})
+            parts.append({"page": name, "title": str(title), "html": None})
     return render(request, "web/family/print_all.html", {"patient": patient, "parts": parts})
+
+
+def printable_pdf(request: HttpRequest, pid: int, page: str) -> HttpResponseBase:
+    """The printout :func:`printable` shows, as a PDF to keep (in the family's language:
+    :mod:`spasmcare.web.accounts.languages`); anything but a page (a refusal) is answered as
+    it is."""
+    patient = _patient(request)
+    response = printable(request, pid, page)
+    kind = response.headers.get("Content-Type", "")
+    if response.status_code != 200 or not kind.startswith("text/html"):
+        return response
+    html = getattr(response, "content", b"").decode("utf-8")
+    return pdfs.pdf_response(patient, f"family-{page}", html, f"{patient.record_id}-{page}.pdf")

@@ -42,10 +42,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.diary import DayCount, DiaryView
+from spasmcare.web.accounts import languages
 from spasmcare.web.accounts.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.accounts.access import current_user as _user
@@ -54,6 +57,7 @@ from spasmcare.web.clinic.forms import error_text, show_error
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User, Video
 from spasmcare.web.courses import family_today
 from spasmcare.web.family import development as family_development
+from spasmcare.web.family import messages as family_messages
 from spasmcare.web.family.forms import (
     COUNT_BUTTONS,
     MORE_FROM,
@@ -64,6 +68,7 @@ from spasmcare.web.family.forms import (
     EntryRefForm,
     VideoForm,
 )
+from spasmcare.web.family.messages import day_marked
 
 #: Reason given to an entry retracted by "Undo".
 UNDO_REASON = "entered by mistake"
@@ -191,7 +196,7 @@ def _diary_context(
         {
             "count": d,
             "height": round(100 * d.spasms / top) if top else 0,
-            "label": d.day.strftime("%a"),
+            "label": date_format(d.day, "D"),
         }
         for d in days
     ]
@@ -233,6 +238,7 @@ def _diary_context(
         "offline_user": user.pk if user.role == "family" else None,
         # issue 25: another kind of seizure and milestone ticks
         "development": family_development.context(patient, user, today),
+        **languages.diary_context(user, patient),
     }
 
 
@@ -275,7 +281,7 @@ def _ticks_today(
 def _who(entry: Entry) -> str:
     user = entry.created_by
     if user is None:
-        return "imported"
+        return gettext("imported")
     return _observer(user) or user.get_username()
 
 
@@ -329,7 +335,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = DoseForm(request.POST)
     back = _diary_url(patient, "medicines")
     if not form.is_valid():
-        messages.error(request, f"Nothing was ticked. {form.problem()}")
+        messages.error(request, gettext("Nothing was ticked.") + f" {form.problem()}")
         return redirect(back)
     today = records.today()
     treatment, time = form.cleaned_data["treatment"], form.cleaned_data.get("time") or ""
@@ -342,11 +348,7 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
         None,
     )
     if row is None:
-        messages.error(
-            request,
-            "Nothing was ticked: that dose is not on today's schedule any more. The page now "
-            "shows today's schedule.",
-        )
+        messages.error(request, family_messages.not_on_schedule())
         return redirect(back)
     given = form.is_given()
     item: dict[str, Any] = {
@@ -363,20 +365,15 @@ def _dose(request: HttpRequest, patient: Patient) -> HttpResponse:
     try:
         with audit.one_write(patient):  # one lock, one version raise
             if (treatment, time) in _ticks_today(patient, today):
-                messages.info(request, f"Already ticked: {what}.")
+                messages.info(request, gettext("Already ticked: %(what)s.") % {"what": what})
                 return redirect(back)
             audit.create_entry(
                 patient, Kind.DOSE_GIVEN, item, user, extra={"via": "family diary"}
             )
     except InputError as exc:
-        messages.error(request, f"Nothing was ticked. {error_text(exc)}")
+        messages.error(request, gettext("Nothing was ticked.") + f" {error_text(exc)}")
         return redirect(back)
-    if given:
-        messages.success(request, f"Ticked: {what} given.")
-    else:
-        messages.warning(
-            request, f"Noted: {what} not given. If you are unsure what to do, call the team."
-        )
+    messages.add_message(request, *family_messages.ticked(what, given))
     return redirect(back)
 
 
@@ -386,7 +383,7 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
     back = _diary_url(patient, "medicines")
     form = EntryRefForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Undo: the page was out of date; nothing was changed.")
+        messages.error(request, gettext("Undo: the page was out of date; nothing was changed."))
         return redirect(back)
     target = Entry.objects.filter(
         pk=form.cleaned_data["entry"], patient=patient, kind=Kind.DOSE_GIVEN
@@ -395,19 +392,16 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
         raise Http404("no such tick")
     check_write(_user(request), RETRACT, Kind.DOSE_GIVEN, target)
     if target.retracted_at is not None:
-        messages.info(request, "That tick was already undone.")
+        messages.info(request, gettext("That tick was already undone."))
         return redirect(back)
     try:
         audit.retract_entry(target, form.cleaned_data["version"], UNDO_REASON, _user(request))
     except (InputError, audit.StaleEdit) as exc:
-        messages.error(request, f"Nothing was undone. {exc}")
+        messages.error(request, gettext("Nothing was undone.") + f" {exc}")
         return redirect(back)
     time = target.data.get("time")
-    messages.success(
-        request,
-        f"Undone: the tick of {target.data.get('drug')}{' ' + time if time else ''} (kept in "
-        f"the history as '{UNDO_REASON}').",
-    )
+    what = f"{target.data.get('drug')}{' ' + time if time else ''}"
+    messages.success(request, family_messages.tick_undone(what))
     return redirect(back)
 
 
@@ -452,13 +446,13 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
     }
     if observer := _observer(user):
         item["observer"] = observer
-    what = "a single spasm" if count == 1 else f"a cluster of {count} spasms"
+    what = family_messages.spasms_what(count)
     try:
         with audit.one_write(patient):  # one lock, one version raise
             if nonce and Entry.objects.filter(
                 patient=patient, kind=Kind.DIARY, day=now.date(), extra__nonce=nonce
             ).exists():
-                messages.info(request, f"Already saved: {what}.")
+                messages.info(request, gettext("Already saved: %(what)s.") % {"what": what})
                 return redirect(_diary_url(patient, "last"))
             made = _mark_day(patient, now.date(), user)
             audit.create_entry(
@@ -473,9 +467,11 @@ def _log_cluster(request: HttpRequest, patient: Patient) -> HttpResponse:
                 },
             )
     except InputError as exc:
-        messages.error(request, f"Nothing was saved. {error_text(exc)}")
+        messages.error(request, gettext("Nothing was saved.") + f" {error_text(exc)}")
         return redirect(_diary_url(patient))
-    messages.success(request, f"Saved: {what} at {now:%H:%M}.")
+    messages.success(
+        request, gettext("Saved: %(what)s at %(time)s.") % {"what": what, "time": f"{now:%H:%M}"}
+    )
     return redirect(_diary_url(patient, "last"))
 
 
@@ -483,10 +479,11 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = DayForm(request.POST)
     if not form.is_valid():
         day = request.POST.get("day")
-        messages.error(request, f"Day: {day!r} is not accepted: today or yesterday.")
+        text = gettext("Day: %(value)s is not accepted: today or yesterday.")
+        messages.error(request, text % {"value": repr(day)})
         return redirect(_diary_url(patient))
     day = form.the_day(records.today())
-    name = "today" if day == records.today() else "yesterday"
+    is_today = day == records.today()
     try:
         with audit.one_write(patient):  # one lock, one version raise
             spasms = sum(
@@ -497,18 +494,10 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
             )
             made = _mark_day(patient, day, _user(request))
     except InputError as exc:
-        messages.error(request, f"Nothing was saved. {error_text(exc)}")
+        messages.error(request, gettext("Nothing was saved.") + f" {error_text(exc)}")
         return redirect(_diary_url(patient))
-    if spasms:
-        messages.warning(
-            request,
-            f"Spasms are logged {name} ({spasms}), so {name} is not spasm-free; it is marked as "
-            "watched. Use Undo if one of them was a mistake.",
-        )
-    elif made is None:
-        messages.info(request, f"Already marked: {name} is a watched day (no spasms so far).")
-    else:
-        messages.success(request, f"Marked: no spasms seen {name} ({day:%a %d %b}).")
+    level, text = day_marked(spasms, is_today, made is not None, day)
+    messages.add_message(request, level, text)
     return redirect(_diary_url(patient))
 
 
@@ -518,8 +507,10 @@ def _own_target(request: HttpRequest, patient: Patient, form: EntryRefForm) -> E
     if target is None or target.pk != form.cleaned_data["entry"]:
         messages.error(
             request,
-            "That entry is not your last one any more (or was undone): nothing was changed. "
-            "The page now shows your last entry.",
+            gettext(
+                "That entry is not your last one any more (or was undone): nothing was "
+                "changed. The page now shows your last entry."
+            ),
         )
         return None
     return target
@@ -528,7 +519,7 @@ def _own_target(request: HttpRequest, patient: Patient, form: EntryRefForm) -> E
 def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = EntryRefForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Undo: the page was out of date; nothing was changed.")
+        messages.error(request, gettext("Undo: the page was out of date; nothing was changed."))
         return redirect(_diary_url(patient))
     target = _own_target(request, patient, form)
     if target is None:
@@ -552,19 +543,12 @@ def _undo(request: HttpRequest, patient: Patient) -> HttpResponse:
             if day_entry is not None and not others:
                 reason = f"{UNDO_REASON} (marked by the undone entry)"
                 audit.retract_entry(day_entry, day_entry.version, reason, user)
-                day_note = (
-                    " The day is no longer marked as watched: tap 'No spasms today' if you "
-                    "watched and saw none."
-                )
+                day_note = " " + family_messages.day_unmarked()
     except (InputError, audit.StaleEdit) as exc:
-        messages.error(request, f"Nothing was undone. {exc}")
+        messages.error(request, gettext("Nothing was undone.") + f" {exc}")
         return redirect(_diary_url(patient))
-    spasms = target.data.get("spasms")
-    messages.success(
-        request,
-        f"Undone: {spasms} spasm{'s' if spasms != 1 else ''} at {_time_of(target)} "
-        f"(kept in the history as '{UNDO_REASON}').{day_note}",
-    )
+    spasms = int(target.data.get("spasms") or 0)
+    messages.success(request, family_messages.undone(spasms, _time_of(target)) + day_note)
     return redirect(_diary_url(patient))
 
 
@@ -585,7 +569,7 @@ def _details(request: HttpRequest, patient: Patient) -> HttpResponse:
             form.add_error(None, str(exc))
     if form.errors:
         return _render_diary(request, patient, {"details": form}, status=400)
-    messages.success(request, f"Details saved for {_time_of(target)}.")
+    messages.success(request, gettext("Details saved for %(time)s.") % {"time": _time_of(target)})
     return redirect(_diary_url(patient, "last"))
 
 
@@ -607,7 +591,7 @@ def log(request: HttpRequest, pid: int) -> HttpResponse:
     action = request.POST.get("action", "")
     handler = LOG_ACTIONS.get(action)
     if handler is None:
-        messages.error(request, f"Action: {action!r} is not accepted: {', '.join(LOG_ACTIONS)}.")
+        messages.error(request, family_messages.refused(repr(action), ", ".join(LOG_ACTIONS)))
         return redirect(_diary_url(patient))
     return handler(request, patient)
 
@@ -626,7 +610,7 @@ def video_upload(request: HttpRequest, pid: int) -> HttpResponse:
     try:
         uploads.check_video(upload)
     except InputError as exc:
-        form.add_error("video", f"{exc.value} is not accepted: {exc.accepted}.")
+        form.add_error("video", family_messages.refused(exc.value, exc.accepted, "").strip())
         return _render_diary(request, patient, {"video": form}, status=400)
     video: Video | None = None
     try:
@@ -637,9 +621,11 @@ def video_upload(request: HttpRequest, pid: int) -> HttpResponse:
     except (InputError, audit.StaleEdit) as exc:
         if video is not None:
             uploads.discard_file(video)
-        form.add_error(None, f"The video was not saved. {exc}")
+        form.add_error(None, gettext("The video was not saved.") + f" {exc}")
         return _render_diary(request, patient, {"video": form}, status=400)
-    messages.success(request, f"Video saved with the entry of {_time_of(target)}.")
+    messages.success(
+        request, gettext("Video saved with the entry of %(time)s.") % {"time": _time_of(target)}
+    )
     return redirect(_diary_url(patient, "last"))
 
 
@@ -649,7 +635,8 @@ def video_too_large(request: HttpRequest, exc: InputError, pid: int) -> HttpResp
     sets
     the 413 status). Reads nothing of the request's body."""
     patient = _patient(request)
-    text = f"The video was not saved: {exc.value} is not accepted; {exc.accepted}."
+    text = gettext("The video was not saved: %(value)s is not accepted; %(accepted)s.")
+    text %= {"value": exc.value, "accepted": exc.accepted}
     context = _diary_context(request, patient, None)
     shown = context["forms"].get("video")
     if shown is None:

@@ -6,6 +6,7 @@ live in :mod:`spasmcare.web.clinic.clinic_settings`; nothing here decides a clin
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
 from spasmcare.measures.alerts import AlertSettings
+from spasmcare.web.accounts import languages
+from spasmcare.web.accounts.access import CLINICIANS
 from spasmcare.web.accounts.access import current_user as _user
 from spasmcare.web.clinic import clinic_settings as clinic
 
@@ -72,7 +75,13 @@ def _page(request: HttpRequest, form: ClinicSettingsForm, status: int = 200) -> 
     return render(
         request,
         "web/clinic/settings.html",
-        {"form": form, "clinic": clinic.current(), "missing": clinic.missing()},
+        {
+            "form": form,
+            "clinic": clinic.current(),
+            "missing": clinic.missing(),
+            "translations": _translations(),
+            "may_review": _user(request).role in CLINICIANS,
+        },
         status=status,
     )
 
@@ -94,3 +103,40 @@ def clinic_settings_save(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Clinic settings saved.")
     return redirect("clinic_settings")
+
+
+def _translations() -> list[dict[str, Any]]:
+    """Each translated language's catalogue, its review state and its messages to read."""
+    out = []
+    for state in languages.review_states():
+        pairs = [
+            (_readable(k if isinstance(k, str) else f"{k[0]} [{k[1]}]"), _readable(v))
+            for k, v in sorted(languages.catalogue_messages(state.code).items(), key=repr)
+        ]
+        out.append({"state": state, "pairs": pairs})
+    return out
+
+
+def _readable(message: str) -> str:
+    """A catalogue message as a clinician reads it: each placeholder ("%(name)s", "{amount}")
+    as [name], a context ("route\x04oral") as "oral (route)"."""
+    context, _, text = message.rpartition("\x04")
+    text = re.sub(r"%\((\w+)\)[sd]|\{(\w+)\}", lambda m: f"[{m.group(1) or m.group(2)}]", text)
+    return f"{text} ({context})" if context else text
+
+
+@require_POST
+def translation_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """A clinician confirms a language's translation of the family pages as it is now (the
+    hash the page showed); it is then no longer marked "not yet reviewed"."""
+    try:
+        row = languages.confirm(code, request.POST.get("sha256", ""), _user(request))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Translation confirmed: {languages.languages().get(code, code)} "
+            f"(catalogue {row.catalogue_sha256[:12]}).",
+        )
+    return redirect("/clinic/#translations")

@@ -40,7 +40,7 @@ from spasmcare.web.accounts.access import current_user as _user
 from spasmcare.web.accounts.models import Invitation
 from spasmcare.web.accounts.views import token_hash
 from spasmcare.web.base.qr import qr_svg
-from spasmcare.web.clinic import audit, computed, records
+from spasmcare.web.clinic import audit, computed, pdfs, records
 from spasmcare.web.clinic import clinic_settings as clinic
 from spasmcare.web.clinic.forms import (
     ENTRY_FORMS,
@@ -346,6 +346,20 @@ def report(request: HttpRequest, pid: int) -> HttpResponse:
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
     return HttpResponse(html)
+
+
+def report_pdf(request: HttpRequest, pid: int) -> HttpResponse:
+    """The report as a PDF: the HTML of :func:`report`, laid out once per version of that
+    HTML and day (:mod:`spasmcare.web.clinic.pdfs`); a record that cannot be read is shown as
+    the page saying why."""
+    patient = _patient(request)
+    try:
+        found = _report(patient)
+        stamp = _status_stamp(patient, found["status"])
+        html = records.cached(patient, "report-html", lambda: render_html(found), stamp=stamp)
+    except InputError as exc:
+        return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
+    return pdfs.pdf_response(patient, "report", html, f"{patient.record_id}.report.pdf")
 
 
 def report_json(request: HttpRequest, pid: int) -> HttpResponse:
