@@ -245,3 +245,14 @@ def test_any_mothers_volume_solves_exactly_or_says_what_would(ml: int) -> None:
         assert _amounts(day)["01107"] == 6 * ml  # the mother's volume is kept as she set it
     else:
         assert day["problem"]["words"] and day["problem"]["would_solve"]
+
+
+def test_what_a_family_reads_names_no_project_file(table: Any) -> None:
+    """The printed sources and warnings cite the guidelines and papers, never the project's own
+    facts files (care-pathway.md, keto-therapy.md): people read words, not file names."""
+    foods = tuple(table.get(i) for i in ("03012", "03002"))
+    young = FeedingRequest("solids", 4.0, 700, 780, 6, _formula(table), solids=foods, age_months=4)
+    plan = plan_feeding(young)
+    assert any("AAP" in w for w in plan["warnings"])  # solids before about 6 months
+    text = feeding_text(plan) + feeding_html(plan)
+    assert ".md" not in text and ".md" not in json.dumps(plan["sources"])

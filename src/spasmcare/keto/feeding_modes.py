@@ -97,12 +97,13 @@ DEFAULT_SOLID_PORTION_G_PER_DAY = 10.0
 #: Software setting, NOT from a source: weeks in a solids plan (one new food a week).
 DEFAULT_SOLID_WEEKS = 4
 
+#: What a family's sheet and the planner cite (the References above, in words: the project's
+#: own facts files are named in the docstring, never on a page people read).
 SOURCES = (
-    "care-pathway.md §5: breastfeeds followed by a measured bottle of 4:1 keto formula "
-    "(Pfeifer & Thiele) or expressed breast milk mixed into the formula (Thompson); solids "
-    "from about 6 months (AAP); Matthew's Friends weaning booklet",
-    "keto-therapy.md §2.2: breast milk kept on the diet (Dressler et al., Breastfeed Med "
-    "2020;15(2):72-78)",
+    "Breastfeeds followed by a measured bottle of 4:1 keto formula (Pfeifer & Thiele) or "
+    "expressed breast milk mixed into the formula (Thompson); solids from about 6 months "
+    "(AAP); Matthew's Friends weaning booklet",
+    "Breast milk kept on the diet (Dressler et al., Breastfeed Med 2020;15(2):72-78)",
     "USDA SR28 NDB 01107 'Milk, human, mature, fluid' (breast milk composition and density); "
     "SR28 food group 'Baby Foods' (solids)",
 )
@@ -340,7 +341,7 @@ def plan_feeding(
         if req.age_months is not None and req.age_months < SOLIDS_FROM_AGE_MONTHS:
             warnings.append(
                 f"age {req.age_months:g} months: solids usually start at about "
-                f"{SOLIDS_FROM_AGE_MONTHS:g} months (AAP, care-pathway.md §5)"
+                f"{SOLIDS_FROM_AGE_MONTHS:g} months (AAP)"
             )
         for week in range(1, req.n_weeks + 1):
             solids = [(f, portion) for f in req.solids[:week]]
