@@ -61,7 +61,10 @@ foods-index: install
 messages: install
 	cd src/spasmcare/web && SPASMCARE_SECRET_KEY=messages ../../../$(BIN)/django-admin makemessages \
 		--settings spasmcare.web.settings -l es -l ar --no-obsolete --add-location file
-	cd src/spasmcare/web && for po in locale/*/LC_MESSAGES/django.po; do \
+	cd src/spasmcare/web && SPASMCARE_SECRET_KEY=messages ../../../$(BIN)/django-admin makemessages \
+		--settings spasmcare.web.settings -d djangojs -l es -l ar --no-obsolete \
+		--add-location file --ignore service_worker.js
+	cd src/spasmcare/web && for po in locale/*/LC_MESSAGES/django*.po; do \
 		msgfmt --check -o $${po%.po}.mo $$po; done
 
 clean:

@@ -76,12 +76,13 @@ def parse(text: str) -> list[Entry]:
     return entries
 
 
-def catalogue(code: str) -> list[Entry]:
-    """The messages (header left out) of the app's catalogue for ``code``."""
-    path = LOCALE / code / "LC_MESSAGES" / "django.po"
+def catalogue(code: str, domain: str = "django") -> list[Entry]:
+    """The messages (header left out) of the app's catalogue for ``code`` (``djangojs``: the
+    words of the app's scripts)."""
+    path = LOCALE / code / "LC_MESSAGES" / f"{domain}.po"
     return [e for e in parse(path.read_text(encoding="utf-8")) if e.msgid]
 
 
-def header(code: str) -> Entry:
-    path = LOCALE / code / "LC_MESSAGES" / "django.po"
+def header(code: str, domain: str = "django") -> Entry:
+    path = LOCALE / code / "LC_MESSAGES" / f"{domain}.po"
     return parse(path.read_text(encoding="utf-8"))[0]

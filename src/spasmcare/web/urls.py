@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from spasmcare.web.accounts import account_views as account
 from spasmcare.web.accounts import views as auth
@@ -118,6 +119,12 @@ urlpatterns = [
     path("family/sw.js", family_offline.service_worker, name="family_sw"),
     path("family/offline/", family_offline.offline_shell, name="family_offline"),
     path("family/<int:pid>/outbox/", family_offline.outbox, name="family_outbox"),
+    # the outbox's words in the family's language (issue 26)
+    path(
+        "family/words.js",
+        JavaScriptCatalog.as_view(packages=["spasmcare.web"]),
+        name="family_js_words",
+    ),
     # outcomes
     path("cohort/", cohort.cohort, name="cohort"),
     path("cohort.csv", cohort.cohort_csv, name="cohort_csv"),

@@ -66,6 +66,7 @@ EXPECTED: dict[str, set[str]] = {
     "family_print": CLIN | {F},
     # the family diary offline (issue 26): only the family member sends the phone's outbox
     "family_outbox": {F},
+    "family_js_words": {F},  # the outbox's words in the family's language
     "family_side_effect": CLIN | {F},  # issue 24
     "keto_weaning": CLIN,
     "keto_weaning_save": {D},
@@ -158,6 +159,7 @@ def _url(name: str, patient: Patient, entry: Entry) -> str:
         "video": f"/patients/{pid}/videos/{uuid.uuid4()}/",
         "family_print": f"/patients/{pid}/print/call/",
         "family_outbox": f"/family/{pid}/outbox/",
+        "family_js_words": "/family/words.js",
         "family_side_effect": f"/family/{pid}/side-effect/",
         "keto_weaning": f"/patients/{pid}/keto/weaning/",
         "keto_weaning_save": f"/patients/{pid}/keto/weaning/save/",

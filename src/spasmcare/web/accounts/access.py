@@ -133,6 +133,7 @@ RULES: dict[str, Rule] = {
     "family_sw": Rule(PUBLIC, public=True),
     "family_offline": Rule(PUBLIC, public=True),
     "family_outbox": _r(FAMILY, patient=True),
+    "family_js_words": _r(FAMILY),  # the outbox's words in the family's language
     # issue 24: a side effect of the diet, told by the family in plain words
     "family_side_effect": _r(FAMILY, CLINICIANS, patient=True),
     # issue 24: the weaning plan and the infant feeding modes: the team looks and tries, the

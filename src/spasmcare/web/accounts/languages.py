@@ -51,6 +51,7 @@ FAMILY_PAGES = frozenset(
         "family_video",
         "family_print",
         "family_print_pdf",
+        "family_js_words",
         "password_change",
         "account_language",
         "logout",

@@ -14,6 +14,12 @@
  */
 (function () {
   "use strict";
+  // words in the family's language (the catalogue script before this one; English without it,
+  // e.g. on the offline shell)
+  var _ = window.gettext || function (s) { return s; };
+  function fill(fmt, values) {
+    return fmt.replace(/%\((\w+)\)s/g, function (m, k) { return String(values[k]); });
+  }
   var box = document.getElementById("outbox");
   if (!box || !window.indexedDB || !window.Promise) { return; }
   var DB = "spasmcare-family", STORE = "outbox", LAST = "spasmcare-family-last";
@@ -67,8 +73,10 @@
       "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
   }
   function what(item) {
-    return item.at.slice(11, 16) + (item.at.slice(0, 10) === localAt(new Date()).slice(0, 10) ? "" : " on " + item.at.slice(0, 10)) +
-      ": " + (item.spasms === 1 ? "a single spasm" : "a cluster of " + item.spasms + " spasms");
+    var when = item.at.slice(0, 10) === localAt(new Date()).slice(0, 10) ? item.at.slice(11, 16) :
+      fill(_("%(time)s on %(day)s"), { time: item.at.slice(11, 16), day: item.at.slice(0, 10) });
+    return when + ": " + (item.spasms === 1 ? _("a single spasm") :
+      fill(_("a cluster of %(n)s spasms"), { n: item.spasms }));
   }
   function line(parent, text, cls) {
     var p = document.createElement(parent.tagName === "UL" ? "li" : "p");
@@ -86,26 +94,27 @@
       box.textContent = "";
       if (note) { line(box, note, "fam-note"); }
       if (waiting.length) {
-        line(box, waiting.length + (waiting.length === 1 ? " entry" : " entries") + " waiting to be sent", "fam-outbox-count");
+        line(box, waiting.length === 1 ? _("One entry waiting to be sent") :
+          fill(_("%(n)s entries waiting to be sent"), { n: waiting.length }), "fam-outbox-count");
         var ul = document.createElement("ul");
         ul.className = "fam-list small";
         waiting.forEach(function (i) { line(ul, what(i) + (i.reason ? " (" + i.reason + ")" : "")); });
         box.appendChild(ul);
-        line(box, busy ? "Sending…" :
-          "Kept on this phone: they are sent when the phone has signal and the diary is open.", "small muted");
+        line(box, busy ? _("Sending…") :
+          _("Kept on this phone: they are sent when the phone has signal and the diary is open."), "small muted");
       }
       refused.forEach(function (i) {
-        var p = line(box, "Not saved: " + what(i) + ". " + (i.reason || ""), "fam-warn");
+        var p = line(box, fill(_("Not saved: %(what)s."), { what: what(i) }) + " " + (i.reason || ""), "fam-warn");
         var remove = document.createElement("button");
         remove.type = "button";
         remove.className = "btn secondary";
-        remove.textContent = "Remove from this phone";
+        remove.textContent = _("Remove from this phone");
         remove.addEventListener("click", function () { drop(i.key).then(show); });
         p.appendChild(document.createTextNode(" "));
         p.appendChild(remove);
       });
       if (shell && !pid) {
-        line(box, "Open the diary once with signal on this phone first; then taps can be kept here without signal.", "fam-warn");
+        line(box, _("Open the diary once with signal on this phone first; then taps can be kept here without signal."), "fam-warn");
       }
       box.hidden = !box.firstChild;
       box.dataset.waiting = String(waiting.length);
@@ -133,7 +142,7 @@
       // no signal: any other tap (undo, a dose, details, a video) needs the server
       event.preventDefault();
       event.stopImmediatePropagation();
-      note = "No signal: this was not sent. Only “Cluster now” taps are kept on this phone; try this again when the phone has signal.";
+      note = _("No signal: this was not sent. Only “Cluster now” taps are kept on this phone; try this again when the phone has signal.");
       show().then(function () { box.scrollIntoView({ block: "center" }); });
       return;
     }
@@ -142,8 +151,8 @@
     event.stopImmediatePropagation();
     var n = count(form, event.submitter || (tapped && tapped.form === form ? tapped : null));
     if (!n || !pid || !user) {
-      note = !n ? "Number of spasms: nothing was chosen; tap a number, or type a whole number of 1 or more." :
-        "Open the diary once with signal on this phone first.";
+      note = !n ? _("Number of spasms: nothing was chosen; tap a number, or type a whole number of one or more.") :
+        _("Open the diary once with signal on this phone first.");
       show();
       return;
     }
@@ -153,11 +162,10 @@
     put(item).then(function () {
       var details = document.getElementById("cluster");
       if (details) { details.open = false; }
-      note = "Kept on this phone: " + what(item) + ".";
+      note = fill(_("Kept on this phone: %(what)s."), { what: what(item) });
       return show();
     }, function () {
-      note = "Not kept: this phone's browser does not allow storing it (a private window?). " +
-        "Write it down and log it when the phone has signal.";
+      note = _("Not kept: this phone's browser does not allow storing it (a private window?). Write it down and log it when the phone has signal.");
       box.hidden = false;
       box.textContent = "";
       line(box, note, "fam-warn");
@@ -250,7 +258,7 @@
     note = sentBefore + (sentBefore === 1 ? " entry was" : " entries were") + " sent from this phone and saved.";
   }
   if (shell && /\/log\/$/.test(location.pathname)) {
-    note = "No signal: the last tap was not sent. A cluster can be logged again here; it is kept on this phone until it is sent.";
+    note = _("No signal: the last tap was not sent. A cluster can be logged again here; it is kept on this phone until it is sent.");
   }
   show().then(function () {
     if (!shell) { return send(); }
