@@ -93,5 +93,6 @@ def test_a_second_line_course_planned_saved_and_given_by_the_family_in_ml(
     section = page[page.index('id="medicines"') :]
     section = section[: section.index("</section>")]
     assert section.count("<strong>sodium valproate</strong> 92 mg = 2.3 mL of 40 mg/mL") == 2
-    assert '<span class="fam-time">08:00</span>' in section
-    assert '<span class="fam-time">20:00</span>' in section
+    # the time of each dose (kept left to right in a right-to-left language: dir="ltr")
+    assert re.search(r'<span class="fam-time"[^>]*>08:00</span>', section)
+    assert re.search(r'<span class="fam-time"[^>]*>20:00</span>', section)
