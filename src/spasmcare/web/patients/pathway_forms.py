@@ -9,6 +9,7 @@ value and what is accepted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -73,9 +74,8 @@ class PathwayForm(VersionedForm):
 
     kind = ""
     FIELD_OF: dict[str, str] = {}
-
-    def to_item(self) -> dict[str, Any]:
-        raise NotImplementedError
+    #: The record item of the cleaned form; each form of a pathway part defines it.
+    to_item: Callable[[], dict[str, Any]]
 
     def show_error(self, exc: InputError) -> None:
         """The validator's message beside its field: field, value and what is accepted."""
