@@ -24,11 +24,9 @@ from spasmcare.keto.feeding_modes import (
     plan_feeding,
 )
 from spasmcare.keto.limits import check_option
-from spasmcare.web.clinic import audit, computed, records
+from spasmcare.web.clinic import computed, records
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User
-from spasmcare.web.keto import plan as keto_plan
-from spasmcare.web.keto.forms import build_prescription
-from spasmcare.web.keto.weaning_plan import check_day
+from spasmcare.web.keto import saved
 
 #: At most this many formulas and modules, or baby foods (a software setting).
 MAX_ITEMS = 8
@@ -45,30 +43,17 @@ OPTIONS = {
 
 def saved_entry(patient: Patient) -> Entry | None:
     """The patient's live feeding plan (the newest if ever more)."""
-    return (
-        Entry.objects.filter(patient=patient, kind=Kind.KETO_FEEDING, retracted_at__isnull=True)
-        .select_related("updated_by")
-        .order_by("-id")
-        .first()
-    )
+    return saved.live_entry(patient, Kind.KETO_FEEDING)
 
 
 def defaults(patient: Patient) -> dict[str, Any]:
     """Inputs prefilled from the saved keto plan: ratio, energy, the feed's volume, feeds a
     day and formula, the child's weight and age; mode expressed breast milk."""
     out: dict[str, Any] = {"mode": "ebm", "feeds": 6}
-    entry = (
-        Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN, retracted_at__isnull=True)
-        .order_by("-id")
-        .first()
-    )
-    if entry is None:
+    keto = saved.saved_keto(patient)
+    if keto is None:
         return out
-    inputs, _, feed = keto_plan.state_from_entry(entry)
-    try:
-        rx = build_prescription(inputs)
-    except (InputError, KeyError, TypeError, ValueError):
-        rx = None
+    inputs, rx, feed = keto.inputs, keto.rx, keto.feed
     if rx is not None:
         out |= {k: v for k, v in (("ratio", rx.ratio), ("kcal", rx.kcal)) if v is not None}
         volume = feed.volume_ml or rx.fluid_ml
@@ -107,7 +92,7 @@ def _request(inputs: dict[str, Any], table: FoodTable) -> FeedingRequest:
         weeks=inputs.get("weeks"),
         weight_kg=inputs.get("weight_kg"),
         age_months=inputs.get("age_months"),
-        start=check_day("start", inputs["start"]) if inputs.get("start") else None,
+        start=saved.check_day("start", inputs["start"]) if inputs.get("start") else None,
     )
 
 
@@ -150,6 +135,4 @@ def save(
             + ": see what would solve it below",
         )
     inputs = {"date": records.today().isoformat(), **inputs}  # the day it was planned
-    if entry is None:
-        return audit.create_entry(patient, Kind.KETO_FEEDING, inputs, user)
-    return audit.update_entry(entry, version, inputs, user)
+    return saved.store(patient, Kind.KETO_FEEDING, inputs, user, entry, version)

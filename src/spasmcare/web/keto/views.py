@@ -36,6 +36,7 @@ from spasmcare.web.accounts.access import current_user as _user
 from spasmcare.web.clinic import audit, records
 from spasmcare.web.clinic.forms import error_text
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User
+from spasmcare.web.keto import saved
 from spasmcare.web.keto.common import TOLERANCES, meal_targets
 from spasmcare.web.keto.feed import FEED_CANDIDATES
 from spasmcare.web.keto.forms import (
@@ -70,12 +71,7 @@ SOLVER_SOURCE = (
 
 def plan_entry(patient: Patient) -> Entry | None:
     """The patient's live keto plan (one per patient; the newest if ever more)."""
-    return (
-        Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN, retracted_at__isnull=True)
-        .select_related("updated_by")
-        .order_by("-id")
-        .first()
-    )
+    return saved.live_entry(patient, Kind.KETO_PLAN)
 
 
 def _page(

@@ -15,7 +15,7 @@ stamped by the entry's version, so the page and the printout show the same plan.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from spasmcare.errors import InputError
@@ -24,63 +24,31 @@ from spasmcare.keto.limits import check_option
 from spasmcare.keto.portions import default_rules
 from spasmcare.keto.solver import MealFood
 from spasmcare.keto.weaning import WeaningRequest, plan_weaning, replan
-from spasmcare.plain import day_text
 from spasmcare.web.clinic import audit, computed, records
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User
-from spasmcare.web.keto import plan as keto_plan
-from spasmcare.web.keto.forms import build_prescription
+from spasmcare.web.keto import saved
 
 #: At most this many foods in a weaning meal (a software setting: a meal, not a pantry).
 MAX_FOODS = 8
-#: A plan's first day (or the day spasms came back) within this many days of today (a
-#: software setting: catches a slipped year, keeps every date of the plan in the calendar).
-DAY_RANGE_DAYS = 5 * 366
 #: The keto commands' ranges (:data:`spasmcare.keto.limits.OPTION_RANGES`) of each input.
 OPTIONS = {"from": "--from", "to": "--to", "kcal": "--kcal", "protein_g": "--protein-g",
            "step": "--step"}  # fmt: skip
 
 
-def check_day(field: str, text: str) -> date:
-    """An ISO day within :data:`DAY_RANGE_DAYS` of today, else an InputError naming
-    ``field``."""
-    day = date.fromisoformat(text)
-    today = records.today()
-    if abs((day - today).days) > DAY_RANGE_DAYS:
-        raise InputError(
-            field,
-            day_text(day),
-            f"a day from {day_text(today - timedelta(days=DAY_RANGE_DAYS))} to "
-            f"{day_text(today + timedelta(days=DAY_RANGE_DAYS))}",
-        )
-    return day
-
 
 def saved_entry(patient: Patient) -> Entry | None:
     """The patient's live weaning plan (the newest if ever more)."""
-    return (
-        Entry.objects.filter(patient=patient, kind=Kind.KETO_WEANING, retracted_at__isnull=True)
-        .select_related("updated_by")
-        .order_by("-id")
-        .first()
-    )
+    return saved.live_entry(patient, Kind.KETO_WEANING)
 
 
 def defaults(patient: Patient) -> dict[str, Any]:
     """Inputs prefilled from the saved keto plan: its ratio, energy, protein, meals a day and
     the foods of its first designed meal; the first day today."""
     out: dict[str, Any] = {"schedule": "after-1-year", "start": records.today().isoformat()}
-    entry = (
-        Entry.objects.filter(patient=patient, kind=Kind.KETO_PLAN, retracted_at__isnull=True)
-        .order_by("-id")
-        .first()
-    )
-    if entry is None:
+    keto = saved.saved_keto(patient)
+    if keto is None:
         return out
-    inputs, meals, _ = keto_plan.state_from_entry(entry)
-    try:
-        rx = build_prescription(inputs)
-    except (InputError, KeyError, TypeError, ValueError):
-        rx = None
+    inputs, meals, rx = keto.inputs, keto.meals, keto.rx
     if rx is not None:
         out |= {k: v for k, v in (("from", rx.ratio), ("kcal", rx.kcal)) if v is not None}
         if rx.protein_g is not None:
@@ -117,7 +85,7 @@ def make_plan(inputs: dict[str, Any], table: FoodTable | None = None) -> dict[st
         check_option(option, inputs.get(key))
     request = WeaningRequest(
         schedule=inputs["schedule"],
-        start_day=check_day("start_day", inputs["start"]),
+        start_day=saved.check_day("start_day", inputs["start"]),
         start=float(inputs["from"]),
         to=float(inputs["to"]),
         kcal=float(inputs["kcal"]),
@@ -128,7 +96,7 @@ def make_plan(inputs: dict[str, Any], table: FoodTable | None = None) -> dict[st
     )
     plan = plan_weaning(request, _meal_foods(list(inputs["foods"]), table))
     if inputs.get("spasms_returned"):
-        plan = replan(plan, check_day("spasms_returned", inputs["spasms_returned"]))
+        plan = replan(plan, saved.check_day("spasms_returned", inputs["spasms_returned"]))
     return plan
 
 
@@ -167,9 +135,7 @@ def save(
             + ", ".join(str(n) for n in bad)
             + " has none: add a food or change the numbers)",
         )
-    if entry is None:
-        return audit.create_entry(patient, Kind.KETO_WEANING, inputs, user)
-    return audit.update_entry(entry, version, inputs, user)
+    return saved.store(patient, Kind.KETO_WEANING, inputs, user, entry, version)
 
 
 def replan_saved(patient: Patient, entry: Entry, day: date, version: int, user: User) -> Entry:
