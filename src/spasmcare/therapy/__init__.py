@@ -10,13 +10,13 @@ confirmed by the clinic" until a clinic confirms them, and never reach a family'
 """
 
 from spasmcare.therapy.bsa import FORMULAS, bsa_m2
+from spasmcare.therapy.confirm import confirm_detail
 from spasmcare.therapy.dosing import DEFAULT_SYRINGES, Syringe, measurable_volume
 from spasmcare.therapy.export import table_rows, to_ics, write_ics
 from spasmcare.therapy.protocol import (
     TO_BE_CONFIRMED,
     Confirmation,
     Protocol,
-    confirm_detail,
     day7_decision_id,
     list_protocols,
     load_protocol,

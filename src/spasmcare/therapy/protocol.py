@@ -15,9 +15,9 @@ Rules
   summary, manufacturer, national digest) or NOT FOUND (no source). FIRM and SECONDARY details
   are used in a plan by default, their grade and sources shown beside the dose; a NOT FOUND
   detail (or a detail without a grade, as in files written before grades existed) is not used
-  until the clinic has confirmed it (:func:`confirm_detail`). A clinic may confirm any detail;
-  the confirmation (who, when, which detail, optional value) is stored in the clinic's new
-  version and the detail is then shown as "clinic-confirmed".
+  until the clinic has confirmed it (:func:`spasmcare.therapy.confirm.confirm_detail`). A
+  clinic may confirm any detail; the confirmation (who, when, which detail, optional value) is
+  stored in the clinic's new version and the detail is then shown as "clinic-confirmed".
 * Each phase may carry its own ``grade`` for the doses it gives when it has no detail.
 * The version used by default (:func:`default_version`) is the newest version in the clinic's
   directory when the clinic has one, else the newest bundled version: a clinic's confirmed
@@ -39,7 +39,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -403,7 +402,7 @@ _CACHE: dict[tuple[str, str], Protocol] = {}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read(path: Path, origin: str) -> Protocol:
+def read_file(path: Path, origin: str) -> Protocol:
     """Parse and validate one file; cached by content hash (a version never changes). Read with
     the size limit of every input file (:mod:`spasmcare.bounded`)."""
     from spasmcare.bounded import read_bytes
@@ -450,12 +449,12 @@ def all_versions(protocols_dir: str | Path | None = None) -> dict[str, dict[int,
     """
     found: dict[str, dict[int, Protocol]] = {}
     for path in _files(BUNDLED_DIR):
-        p = _read(path, "bundled")
+        p = read_file(path, "bundled")
         found.setdefault(p.id, {})[p.version] = p
     clinic = resolve_protocols_dir(protocols_dir)
     if clinic is not None:
         for path in _files(clinic):
-            p = _read(path, "clinic")
+            p = read_file(path, "clinic")
             old = found.get(p.id, {}).get(p.version)
             if old is not None and old.sha256 != p.sha256:
                 raise InputError(
@@ -542,104 +541,6 @@ def coerce_parameter(protocol: Protocol, name: str, value: Any, field: str = "--
     if (lo is not None and typed < lo) or (hi is not None and typed > hi):
         raise InputError(field, f"{name}={value}", f"{name} from {lo} to {hi}")
     return typed
-
-
-def confirm_detail(
-    protocol: Protocol,
-    detail: str,
-    by: str,
-    protocols_dir: str | Path | None,
-    value: Any = None,
-    note: str | None = None,
-    at: datetime | None = None,
-) -> Protocol:
-    """Record a clinic's confirmation of one flagged detail as a new protocol version.
-
-    The new file ``<id>.v<N+1>.yaml`` (N = the highest version known) is written to the clinic's
-    directory; it holds the whole protocol, the new confirmation, and ``derived_from`` (version
-    and hash of the version it was made from). No existing file is changed.
-
-    Parameters
-    ----------
-    protocol : Protocol
-        The version being confirmed.
-    detail : str
-        A key of ``protocol.details``.
-    by : str
-        Who confirms (name and role).
-    protocols_dir : path
-        The clinic's directory (required; default ``$SPASMCARE_PROTOCOLS_DIR``).
-    value : optional
-        For a detail tied to a parameter, the confirmed value of that parameter (default: the
-        parameter's current default). Not accepted for other details.
-    note : str, optional
-        Free text kept with the confirmation.
-    at : datetime, optional
-        When (default now, UTC).
-
-    Returns
-    -------
-    Protocol
-        The new version.
-    """
-    directory = resolve_protocols_dir(protocols_dir)
-    if directory is None:
-        raise InputError(
-            "--protocols-dir", None, f"the clinic's protocols directory (or ${ENV_PROTOCOLS_DIR})"
-        )
-    details = protocol.details
-    if detail not in details:
-        accepted = "a flagged detail of this protocol: " + (", ".join(sorted(details)) or "(none)")
-        raise InputError("--detail", detail, accepted)
-    if not by or not by.strip():
-        raise InputError("--by", by, "the name of the person confirming")
-    spec = details[detail]
-    param = spec.get("parameter")
-    data = json.loads(json.dumps(protocol.data))  # deep copy, plain types
-    if param is not None:
-        chosen = coerce_parameter(
-            protocol,
-            param,
-            protocol.parameters[param]["default"] if value is None else value,
-            field="--value",
-        )
-        data["parameters"][param]["default"] = chosen
-        value = chosen
-    elif value is not None:
-        raise InputError("--value", value, f"no value: detail {detail} has no parameter")
-    for course in data["courses"]:
-        for phase in course["phases"]:
-            if phase.get("detail") == detail and phase["dose"] is None:
-                raise InputError(
-                    "--detail",
-                    detail,
-                    "a detail whose doses are written in the protocol: first copy the protocol "
-                    "into the clinic's directory with a new version and write the doses of phase "
-                    f"{phase['name']!r}",
-                )
-    versions = all_versions(directory)
-    new_version = max(versions.get(protocol.id, {protocol.version: protocol})) + 1
-    when = (at or datetime.now(UTC)).replace(microsecond=0).isoformat()
-    data["version"] = new_version
-    data["derived_from"] = {
-        "version": protocol.version,
-        "sha256": protocol.sha256,
-        "origin": protocol.origin,
-    }
-    data.setdefault("confirmations", []).append(
-        Confirmation(detail=detail, by=by.strip(), at=when, value=value, note=note).to_dict()
-    )
-    validate_protocol(data, f"{protocol.id} version {new_version}")
-    header = (
-        f"# {protocol.id} version {new_version}: clinic copy made by spasmcare from version "
-        f"{protocol.version} ({protocol.origin}).\n# Never edit this file: copy it with a new "
-        "version number instead.\n"
-    )
-    text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    path = directory / f"{protocol.id}.v{new_version}.yaml"
-    with path.open("x", encoding="utf-8") as handle:  # never overwrite
-        handle.write(text)
-    return _read(path, "clinic")
 
 
 def parameter_values(
