@@ -618,24 +618,9 @@ def test_todays_meals_and_feed_from_the_saved_keto_plan(
     from django.utils.html import escape
 
     from spasmcare.foods import default_table
-    from tests.web.keto.test_keto import BUTTER, EGG, STRAWBERRY, domain_meal, form_post, meal_rows
+    from tests.web.keto.test_keto import save_meals_and_feed
 
-    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
-    rows = [(i.food_id, i.grams, False) for i in solution.items]
-    post = form_post(
-        action="save",
-        f0_food="ketocal-3-1-powder",
-        f0_kind="powder",
-        f1_food="01107",
-        f1_kind="liquid",
-        f2_food="liquigen",
-        f2_kind="liquid",
-        feed_protein="on",
-        feed_feeds="6",
-        **meal_rows(0, rows),
-    )
-    saved = client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post)
-    assert saved.status_code == 302
+    solution = save_meals_and_feed(client_as, patient)
     html = family.get(diary_url(patient)).content.decode()
     section = html[html.index('id="medicines"') :]
     table = default_table()

@@ -12,32 +12,13 @@ from django.urls import reverse
 from spasmcare.web.family.print_views import _main_of
 from spasmcare.web.keto import views as keto_views
 from spasmcare.web.models import Patient
-from tests.web.keto.test_keto import BUTTER, EGG, STRAWBERRY, domain_meal, form_post, meal_rows
-
-
-def _save_meals_and_feed(client_as: Any, patient: Patient) -> None:
-    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
-    rows = [(i.food_id, i.grams, False) for i in solution.items]
-    post = form_post(
-        action="save",
-        f0_food="ketocal-3-1-powder",
-        f0_kind="powder",
-        f1_food="01107",
-        f1_kind="liquid",
-        f2_food="liquigen",
-        f2_kind="liquid",
-        feed_protein="on",
-        feed_feeds="6",
-        **meal_rows(0, rows),
-    )
-    saved = client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post)
-    assert saved.status_code == 302
+from tests.web.keto.test_keto import save_meals_and_feed
 
 
 def test_all_printout_checks_the_saved_plan_once(
     client_as: Any, patient: Patient, monkeypatch: Any
 ) -> None:
-    _save_meals_and_feed(client_as, patient)
+    save_meals_and_feed(client_as, patient)
     family: Client = client_as("family")
     checks: list[Any] = []
     real = keto_views.compute

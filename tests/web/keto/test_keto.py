@@ -66,6 +66,28 @@ def domain_meal(ids: list[str]) -> Any:
     return solve_meal(meal_problem(foods, target))
 
 
+def save_meals_and_feed(client_as: Any, patient: Any) -> Any:
+    """The dietitian saves one meal (butter, egg, strawberry, solved by the domain) and a feed
+    of KetoCal 3:1 with breast milk and Liquigen, 6 feeds; returns the meal's solution."""
+    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
+    rows = [(i.food_id, i.grams, False) for i in solution.items]
+    post = form_post(
+        action="save",
+        f0_food="ketocal-3-1-powder",
+        f0_kind="powder",
+        f1_food="01107",
+        f1_kind="liquid",
+        f2_food="liquigen",
+        f2_kind="liquid",
+        feed_protein="on",
+        feed_feeds="6",
+        **meal_rows(0, rows),
+    )
+    saved = client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post)
+    assert saved.status_code == 302
+    return solution
+
+
 def solve_json(client: Client, patient: Patient, items: list[dict[str, Any]], **extra: Any) -> Any:
     body = {"prescription": prescription(), "meal": {"index": 0, "items": items}} | extra
     return client.post(
