@@ -3,7 +3,6 @@
 
 from django.contrib import admin
 from django.urls import path
-from django.views.i18n import JavaScriptCatalog
 
 from spasmcare.web.accounts import account_views as account
 from spasmcare.web.accounts import views as auth
@@ -122,7 +121,7 @@ urlpatterns = [
     # the outbox's words in the family's language (issue 26)
     path(
         "family/words.js",
-        JavaScriptCatalog.as_view(packages=["spasmcare.web"]),
+        family_offline.words,
         name="family_js_words",
     ),
     # outcomes

@@ -63,3 +63,31 @@ def test_a_spanish_family_gets_the_outbox_words_in_spanish(
     words = client.get("/family/words.js")
     assert words.status_code == 200
     assert "registros pendientes de enviar" in words.content.decode()
+
+
+def test_the_words_are_rendered_once_per_language(
+    users: dict[str, User], patient: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The diary asks for its script's words on every load: the catalogue is rendered once per
+    language and process, not once per request."""
+    from spasmcare.web.family import offline_views
+
+    rendered: list[str] = []
+    real = offline_views._CATALOGUE
+
+    def counting(request: Any) -> Any:
+        rendered.append(request.path)
+        return real(request)
+
+    monkeypatch.setattr(offline_views, "_CATALOGUE", counting)
+    monkeypatch.setattr(offline_views, "_WORDS", {})
+    family = users["family"]
+    client = Client()
+    client.force_login(family)
+    english = [client.get("/family/words.js").content for _ in range(3)]
+    family.language = "es"
+    family.save(update_fields=["language"])
+    spanish = [client.get("/family/words.js").content for _ in range(3)]
+    assert len(rendered) == 2  # one English, one Spanish
+    assert len(set(english)) == 1 and len(set(spanish)) == 1 and english[0] != spanish[0]
+    assert "registros pendientes de enviar" in spanish[0].decode()

@@ -29,7 +29,9 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog
 
 from spasmcare.errors import InputError
 from spasmcare.web.accounts.access import current_patient as _patient
@@ -154,3 +156,19 @@ def outbox(request: HttpRequest, pid: int) -> JsonResponse:
     except taps.NotYet as exc:
         return JsonResponse({"later": True, "message": str(exc)}, status=409)
     return JsonResponse(taps.answer(entry, replayed), status=200 if replayed else 201)
+
+
+#: The outbox's words per language, as Django's JavaScript catalogue renders them: the
+#: catalogues change only with the installed code, and the diary asks for them on every load.
+_CATALOGUE = JavaScriptCatalog.as_view(packages=["spasmcare.web"])
+_WORDS: dict[str, bytes] = {}
+
+
+def words(request: HttpRequest) -> HttpResponse:
+    """The outbox script's words in the family's language (``gettext`` for ``outbox.js``),
+    rendered once per language and process."""
+    code = translation.get_language() or ""
+    body = _WORDS.get(code)
+    if body is None:
+        body = _WORDS.setdefault(code, _CATALOGUE(request).content)
+    return HttpResponse(body, content_type="text/javascript; charset=utf-8")
