@@ -21,8 +21,14 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         real(data, where)
 
     monkeypatch.setattr(protocol, "validate_protocol", counting)
-    monkeypatch.setattr(protocol, "_CACHE", {})  # a new process: nothing parsed yet
+    _new_process(monkeypatch)  # nothing parsed yet
     return seen
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a new process: no file parsed, no listing of the files kept."""
+    monkeypatch.setattr(protocol, "_CACHE", {})
+    monkeypatch.setattr(protocol, "_KNOWN", {})
 
 
 def test_second_run_trusts_the_files_that_passed(
@@ -31,7 +37,7 @@ def test_second_run_trusts_the_files_that_passed(
     first = protocol.all_versions(None)
     n = sum(len(v) for v in first.values())
     assert n >= 1 and len(spy) == n
-    monkeypatch.setattr(protocol, "_CACHE", {})
+    _new_process(monkeypatch)
     second = protocol.all_versions(None)
     assert len(spy) == n  # no file validated again
     assert {k: sorted(v) for k, v in second.items()} == {k: sorted(v) for k, v in first.items()}
@@ -40,7 +46,7 @@ def test_second_run_trusts_the_files_that_passed(
 def test_a_new_validator_validates_again(spy: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     protocol.all_versions(None)
     n = len(spy)
-    monkeypatch.setattr(protocol, "_CACHE", {})
+    _new_process(monkeypatch)
     monkeypatch.setattr(validated, "fingerprint", lambda: "another schema or validating code")
     protocol.all_versions(None)
     assert len(spy) == 2 * n
@@ -50,7 +56,7 @@ def test_cache_off_validates_every_run(spy: list[str], monkeypatch: pytest.Monke
     monkeypatch.setenv("SPASMCARE_CACHE_DIR", "off")
     protocol.all_versions(None)
     n = len(spy)
-    monkeypatch.setattr(protocol, "_CACHE", {})
+    _new_process(monkeypatch)
     protocol.all_versions(None)
     assert len(spy) == 2 * n
 
@@ -64,7 +70,7 @@ def test_an_invalid_file_is_never_remembered(
     clinic.mkdir()
     (clinic / bundled.name.replace(".v1.", ".v9.")).write_text(text, "utf-8")
     for _ in range(2):
-        monkeypatch.setattr(protocol, "_CACHE", {})
+        _new_process(monkeypatch)
         with pytest.raises(InputError):
             protocol.all_versions(clinic)
     assert spy.count(bundled.name.replace(".v1.", ".v9.")) == 2

@@ -80,32 +80,16 @@ def _diet(code: Any) -> str:
     return DIET_LABELS.get(str(code), str(code))
 
 
-#: Protocol titles kept per process under the protocol files' names, sizes and times
-#: (:func:`spasmcare.report.data.protocol_files`): every page read and hashed every file.
-_titles_kept: dict[tuple[Any, ...], dict[str, dict[int, str]]] = {}
-
-
 def _protocols() -> dict[str, dict[int, str]]:
     """Protocol titles by id and version (bundled and the clinic's); empty when the protocols
-    cannot be read (the report then shows the protocol id)."""
-    from spasmcare.therapy.protocol import all_versions
+    cannot be read (the report then shows the protocol id). The protocols are kept per process
+    under their files' names, sizes and times (:func:`spasmcare.therapy.protocol.version_titles`)."""
+    from spasmcare.therapy.protocol import version_titles
 
     try:
-        files = protocol_files()
+        return version_titles()
     except (InputError, OSError):
-        files = None
-    found = _titles_kept.get(files) if files is not None else None
-    if found is None:
-        try:
-            found = {
-                pid: {v: p.title for v, p in by.items()} for pid, by in all_versions().items()
-            }
-        except InputError:
-            return {}
-        if files is not None:
-            _titles_kept.clear()  # only the files as they are now
-            _titles_kept[files] = found
-    return {pid: dict(by) for pid, by in found.items()}
+        return {}
 
 
 def _protocol(titles: dict[str, dict[int, str]], pid: Any, version: Any = None) -> str:

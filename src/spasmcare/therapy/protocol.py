@@ -38,7 +38,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -402,9 +402,13 @@ _CACHE: dict[tuple[str, str], Protocol] = {}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_file(path: Path, origin: str) -> Protocol:
-    """Parse and validate one file; cached by content hash (a version never changes). Read with
-    the size limit of every input file (:mod:`spasmcare.bounded`)."""
+def _copy(protocol: Protocol) -> Protocol:
+    """A copy the caller may change (the cached protocols are shared)."""
+    return replace(protocol, data=json.loads(json.dumps(protocol.data)))
+
+
+def _read_shared(path: Path, origin: str) -> Protocol:
+    """The parsed and validated file, shared with every other reader: never changed."""
     from spasmcare.bounded import read_bytes
 
     raw = read_bytes(path, "protocol file")
@@ -413,9 +417,13 @@ def read_file(path: Path, origin: str) -> Protocol:
     if key not in _CACHE:
         _CACHE[key] = _parse(path, origin, raw, digest)
     cached = _CACHE[key]
-    return Protocol(
-        data=json.loads(json.dumps(cached.data)), path=path, origin=origin, sha256=digest
-    )
+    return cached if cached.origin == origin else replace(cached, origin=origin)
+
+
+def read_file(path: Path, origin: str) -> Protocol:
+    """Parse and validate one file; cached by content hash (a version never changes). Read with
+    the size limit of every input file (:mod:`spasmcare.bounded`)."""
+    return _copy(_read_shared(path, origin))
 
 
 def _parse(path: Path, origin: str, raw: bytes, digest: str) -> Protocol:
@@ -439,32 +447,70 @@ def _files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if FILENAME.match(p.name))
 
 
+def _listing(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Each file's path, size and modification time: a file added, removed or rewritten is a
+    new listing."""
+    out = []
+    for path in files:
+        st = path.stat()
+        out.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+#: Every version known, by the listing of the bundled and the clinic's files it was read from
+#: (:func:`_listing`), so a plan or a page that loads a protocol does not read, hash and copy
+#: every file again (issue 21: 4.9 ms a call with 26 files). Shared: handed out as copies.
+_KNOWN: dict[tuple[Any, ...], dict[str, dict[int, Protocol]]] = {}
+#: Listings kept (a test makes many clinic directories; a clinic has one). A software setting.
+KNOWN_LISTINGS = 8
+
+
+def _known(protocols_dir: str | Path | None) -> dict[str, dict[int, Protocol]]:
+    bundled = _files(BUNDLED_DIR)
+    clinic = resolve_protocols_dir(protocols_dir)
+    clinic_files = _files(clinic) if clinic is not None else []
+    key = (_listing(bundled), _listing(clinic_files))
+    found = _KNOWN.get(key)
+    if found is not None:
+        return found
+    found = {}
+    for path in bundled:
+        p = _read_shared(path, "bundled")
+        found.setdefault(p.id, {})[p.version] = p
+    for path in clinic_files:
+        p = _read_shared(path, "clinic")
+        old = found.get(p.id, {}).get(p.version)
+        if old is not None and old.sha256 != p.sha256:
+            raise InputError(
+                "protocol file",
+                str(path),
+                f"a new version number: version {p.version} of {p.id} is already the "
+                "bundled version with different content, and a version is never rewritten",
+            )
+        found.setdefault(p.id, {})[p.version] = p
+    while len(_KNOWN) >= KNOWN_LISTINGS:
+        _KNOWN.pop(next(iter(_KNOWN)))
+    _KNOWN[key] = found
+    return found
+
+
 def all_versions(protocols_dir: str | Path | None = None) -> dict[str, dict[int, Protocol]]:
-    """Every protocol version known: bundled ones, then the clinic's directory.
+    """Every protocol version known: bundled ones, then the clinic's directory (copies the
+    caller may change).
 
     Raises
     ------
     InputError
         When a clinic file reuses a bundled id and version with different content.
     """
-    found: dict[str, dict[int, Protocol]] = {}
-    for path in _files(BUNDLED_DIR):
-        p = read_file(path, "bundled")
-        found.setdefault(p.id, {})[p.version] = p
-    clinic = resolve_protocols_dir(protocols_dir)
-    if clinic is not None:
-        for path in _files(clinic):
-            p = read_file(path, "clinic")
-            old = found.get(p.id, {}).get(p.version)
-            if old is not None and old.sha256 != p.sha256:
-                raise InputError(
-                    "protocol file",
-                    str(path),
-                    f"a new version number: version {p.version} of {p.id} is already the "
-                    "bundled version with different content, and a version is never rewritten",
-                )
-            found.setdefault(p.id, {})[p.version] = p
-    return found
+    return {
+        pid: {v: _copy(p) for v, p in by.items()} for pid, by in _known(protocols_dir).items()
+    }
+
+
+def version_titles(protocols_dir: str | Path | None = None) -> dict[str, dict[int, str]]:
+    """The title of every protocol version known (:func:`all_versions` without the copies)."""
+    return {pid: {v: p.title for v, p in by.items()} for pid, by in _known(protocols_dir).items()}
 
 
 def default_version(by_version: Mapping[int, Protocol]) -> int:
@@ -500,7 +546,7 @@ def load_protocol(
     expect_sha256 : str, optional
         The content hash a course recorded; a different file raises InputError.
     """
-    versions = all_versions(protocols_dir)
+    versions = _known(protocols_dir)
     if protocol_id not in versions:
         raise InputError("--protocol", protocol_id, "one of " + ", ".join(sorted(versions)))
     by_version = versions[protocol_id]
@@ -515,7 +561,7 @@ def load_protocol(
         raise InputError(
             "sha256", expect_sha256, f"the hash of {protocol.path.name} ({protocol.sha256})"
         )
-    return protocol
+    return _copy(protocol)
 
 
 def coerce_parameter(protocol: Protocol, name: str, value: Any, field: str = "--set") -> Any:
