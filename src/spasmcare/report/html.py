@@ -21,7 +21,7 @@ from spasmcare.report.charts import (
     has_timeline,
     timeline_svg,
 )
-from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS, measure_text, protocol_files
+from spasmcare.report.data import DIET_KEYS, TREATMENT_KEYS, measure_text
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:24px auto;
@@ -83,7 +83,8 @@ def _diet(code: Any) -> str:
 def _protocols() -> dict[str, dict[int, str]]:
     """Protocol titles by id and version (bundled and the clinic's); empty when the protocols
     cannot be read (the report then shows the protocol id). The protocols are kept per process
-    under their files' names, sizes and times (:func:`spasmcare.therapy.protocol.version_titles`)."""
+    under their files' names, sizes and times
+    (:func:`spasmcare.therapy.protocol.version_titles`)."""
     from spasmcare.therapy.protocol import version_titles
 
     try:
