@@ -28,6 +28,6 @@ def refresh_pending(**_: Any) -> None:
         return
     try:
         found = list(Patient.objects.filter(pk__in=sorted(pending), retracted_at__isnull=True))
-        summaries.stored(found)
+        summaries.stored(found, written=True)
     except Exception:  # a head start only: the next reader recomputes what is stale
         log.exception("summaries of patients %s not refreshed after the write", sorted(pending))

@@ -244,17 +244,22 @@ def stored(
     *,
     every_live: bool = False,
     current: clinic.Clinic | None = None,
+    written: bool = False,
 ) -> dict[int, PatientSummary]:
     """The current summary row of each patient (by pk), computing the missing or stale ones.
 
     ``every_live``: ``patients`` are all live patients (the cohort), fetched without an ``IN``
     list. The rows returned for computed patients are not re-read from the database.
-    ``current``: the clinic's settings when the caller has read them already.
+    ``current``: the clinic's settings when the caller has read them already. ``written``:
+    the patients were just written (the refresh after a write), so their stored rows are
+    stale and are not read (a row is a large JSON document).
     """
     on = on or records.today()
     current = current or clinic.current()  # one read of the clinic's settings for every patient
     stamp = clinic_stamp(current)
-    if every_live:
+    if written:
+        found: dict[int, PatientSummary] = {}
+    elif every_live:
         query = PatientSummary.objects.filter(patient__retracted_at__isnull=True)
         found = {s.patient_id: s for s in query}
     else:
