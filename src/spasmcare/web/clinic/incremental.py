@@ -35,6 +35,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.db import connection
+
 from spasmcare.errors import InputError
 from spasmcare.record import FORMAT, SCHEMA_VERSION, Record, record_from_stored
 from spasmcare.web.clinic import record_rows, resilience
@@ -120,7 +122,7 @@ def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False
         entries = {e.pk: e for e in live.only(*FIELDS)}
         counts["fetched"] += len(entries)
         return _State(data_version=patient.data_version, entries=entries)
-    listed = dict(live.values_list("pk", "version"))
+    listed = _listed(patient)
     kept = old.entries
     wanted = [pk for pk, version in listed.items() if pk not in kept or kept[pk].version != version]
     gone = kept.keys() - listed.keys()
@@ -139,6 +141,24 @@ def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False
         changed=old.changed | frozenset(wanted),
         dropped=old.dropped or any(kept[pk].kind in record_rows.RECORD_KINDS for pk in gone),
     )
+
+
+def _listed(patient: Patient) -> dict[int, int]:
+    """The patient's live entries as ``{id: version}``, read with one plain SQL statement: the
+    ORM's ``values_list`` built a tuple through its compiler per row, about 2.5 times the cost
+    for a record of 400 entries (issue 21), and this listing follows every tap."""
+    q = connection.ops.quote_name
+    meta = Entry._meta
+    pk, version, patient_id, retracted = (
+        q(meta.get_field(name).column) for name in ("id", "version", "patient", "retracted_at")
+    )
+    sql = (
+        f"SELECT {pk}, {version} FROM {q(meta.db_table)} "  # noqa: S608 - names from the model
+        f"WHERE {patient_id} = %s AND {retracted} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [patient.pk])
+        return dict(cursor.fetchall())
 
 
 def live_entries(patient: Patient) -> list[Entry]:

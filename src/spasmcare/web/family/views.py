@@ -43,7 +43,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
@@ -183,6 +184,39 @@ def _week(
     return rows, ticks, list(DiaryView(week).days(first, today)), None
 
 
+def _today_row(patient: Patient, entry: Entry) -> dict[str, Any]:
+    """A row of today's list, with what was seen in words (made here, not by template tags: a
+    busy day's list is long, and it is on every page a tap returns to)."""
+    row = _entry_row(patient, entry)
+    spasms = row["spasms"]
+    row["what"] = (
+        gettext("single spasm")
+        if row["kind"] == "single"
+        else ngettext("%(spasms)s spasm", "%(spasms)s spasms", spasms or 0) % {"spasms": spasms}
+    )
+    return row
+
+
+def _strip_day(count: DayCount, top: int) -> dict[str, Any]:
+    """One day of the week's strip, its words made here rather than by template tags (the
+    strip is on every diary page a tap returns to)."""
+    unknown = count.state == "unknown"
+    words = (
+        gettext("not marked")
+        if unknown
+        else ngettext("%(spasms)s spasm", "%(spasms)s spasms", count.spasms)
+        % {"spasms": count.spasms}
+    )
+    return {
+        "count": count,
+        "state": slugify(count.state),
+        "title": f"{date_format(count.day, gettext('D j M'))}: {words}",
+        "number": "?" if unknown else (0 if count.state == "spasm-free" else count.spasms),
+        "height": round(100 * count.spasms / top) if top else 0,
+        "label": date_format(count.day, "D"),
+    }
+
+
 def _diary_context(
     request: HttpRequest, patient: Patient, forms: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -190,16 +224,11 @@ def _diary_context(
     today = records.today()
     rows, tick_rows, days, problem = _week(patient, today)
     own_last = _own_last(patient, user)
-    today_rows = [_entry_row(patient, e) for e in rows if e.kind == Kind.DIARY and e.day == today]
-    top = max((d.spasms for d in days), default=0)
-    strip = [
-        {
-            "count": d,
-            "height": round(100 * d.spasms / top) if top else 0,
-            "label": date_format(d.day, "D"),
-        }
-        for d in days
+    today_rows = [
+        _today_row(patient, e) for e in rows if e.kind == Kind.DIARY and e.day == today
     ]
+    top = max((d.spasms for d in days), default=0)
+    strip = [_strip_day(d, top) for d in days]
     by_day = {d.day: d for d in days}
     nonce = secrets.token_urlsafe(12)
     forms = forms or {}
@@ -228,6 +257,8 @@ def _diary_context(
         "last": last,
         "forms": forms,
         "nonce": nonce,
+        # one reverse for the page's many forms that post to it
+        "log_url": reverse("family_log", args=[patient.pk]),
         "counts": COUNT_BUTTONS,
         "more_from": MORE_FROM,
         "medicines": _with_ticks(
