@@ -178,7 +178,7 @@ if connection.vendor != "sqlite":
     call_command("flush", interactive=False, verbosity=0)
 from spasmcare.record import record_from_dict
 from spasmcare.demo import demo_clinic
-from spasmcare.web.clinic import audit, records
+from spasmcare.web.clinic import audit, record_rows, records
 from spasmcare.web.models import CareTeam, Entry, Kind, Patient
 from spasmcare.web.research.cohorts import build_cohort
 args = json.loads(sys.argv[1])
@@ -190,7 +190,7 @@ templates = []
 for infant in demo_clinic(today):
     rec = record_from_dict(infant.record, today=today)
     items = []
-    for section, kind in records.KIND_OF_SECTION.items():
+    for section, kind in record_rows.KIND_OF_SECTION.items():
         found = infant.record.get(section, [])
         if kind == "recorded_day":
             found = [{"date": d.isoformat()} for d in sorted(rec.recorded_days)]
@@ -322,8 +322,10 @@ def prepare_clinic(env: dict[str, str], mix: list[tuple[str, int]]) -> dict[str,
 
 def _python(script: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", script, *args], env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True
     )
+    if done.returncode != 0:  # say why: the script's own last lines
+        raise RuntimeError("a benchmark's data preparation failed:\n" + done.stderr[-2000:])
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
