@@ -56,9 +56,8 @@ def test_dashboard_query_count(
 ) -> None:
     c = client_as("neurologist")
     # the first view also stores the patient's summary, report and warnings for every worker
-    # (each: select, savepoint, upsert, release); its entries are three queries, each found in
-    # an index (tests/web/patients/test_dashboard_index.py)
-    with django_assert_max_num_queries(24):
+    # (each: select, savepoint, upsert, release)
+    with django_assert_max_num_queries(22):
         assert c.get(f"/patients/{patient.pk}/").status_code == 200
     from django.core.cache import cache
 
@@ -66,7 +65,7 @@ def test_dashboard_query_count(
 
     cache.clear()  # another worker process: the stored summary and views, nothing written
     computed.forget_local()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         assert c.get(f"/patients/{patient.pk}/").status_code == 200
 
 

@@ -280,15 +280,14 @@ def test_diary_page_query_count_is_bounded(
     for n in (3, 8):
         log_cluster(family, patient, n)
     family.get(diary_url(patient))  # warm the per-version caches
-    # 8: the one query of the live courses, diet periods and keto plans decides whether
-    # today's medicines must be worked out again (a diary tap does not change them); the week
-    # is two queries, each found in an index (tests/web/family/test_diary_index.py)
-    with django_assert_max_num_queries(8):
+    # 7: the one query of the live courses, diet periods and keto plans decides whether
+    # today's medicines must be worked out again (a diary tap does not change them)
+    with django_assert_max_num_queries(7):
         response = family.get(diary_url(patient))
     assert response.status_code == 200
     # and on a cold cache (after a new entry) it stays small: the week, not the whole record
     log_cluster(family, patient, 2)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         family.get(diary_url(patient))
 
 

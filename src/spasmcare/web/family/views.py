@@ -36,6 +36,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -158,20 +159,24 @@ def _week(
     """The week's live diary and recorded-day entries, today's live doses ticked as given
     (read in the same query) and the domain's count for each day."""
     first = today - timedelta(days=STRIP_DAYS - 1)
-    live = Entry.objects.filter(patient=patient, retracted_at__isnull=True).select_related(
-        "created_by"
+    # the patient in each branch of the OR, so SQLite finds both in an index on (patient,
+    # kind, ...); with the patient outside the OR it read every entry of the patient to test
+    # the kinds, a cost that grew with the record (issue 21)
+    found = list(
+        Entry.objects.filter(
+            Q(
+                patient=patient,
+                kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN]
+                + list(family_development.WEEK_KINDS),  # issue 25
+                day__gte=first,
+                day__lte=today,
+            )
+            | Q(family_development.week_filter(), patient=patient),  # issue 25: any day
+            retracted_at__isnull=True,
+        )
+        .select_related("created_by")
+        .order_by("day", "id")
     )
-    # two queries, each found in the (patient, kind, day) index: one with an OR of both read
-    # every entry of the patient, so its cost grew with the record (issue 21)
-    week = live.filter(
-        kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN]
-        + list(family_development.WEEK_KINDS),  # issue 25
-        day__gte=first,
-        day__lte=today,
-    )
-    always = live.filter(family_development.week_filter())  # issue 25: whatever their day
-    unique = {e.pk: e for e in [*week, *always]}
-    found = sorted(unique.values(), key=lambda e: (e.day, e.pk))
     family_development.remember(patient, today, found)  # issue 25: no query of its own
     rows = [e for e in found if e.kind in (Kind.DIARY, Kind.RECORDED_DAY)]
     ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today]

@@ -213,16 +213,23 @@ def dashboard(request: HttpRequest, pid: int) -> HttpResponse:
     except InputError as exc:
         return render(request, "web/record_problem.html", {"patient": patient, "error": exc})
     first_dose_day = records.today() - timedelta(days=DOSE_DAYS - 1)
-    # one query per part, each found in the (patient, kind, day) index: one query with an OR
-    # of the parts read every entry of the patient (issue 21)
-    of_patient = Entry.objects.filter(patient=patient).select_related("updated_by", "created_by")
-    parts = (
-        of_patient.filter(kind__in=DASHBOARD_KINDS),
-        of_patient.filter(kind=Kind.DOSE_GIVEN, day__gte=first_dose_day, retracted_at__isnull=True),
-        of_patient.filter(kind__in=pathway_panel.KINDS, retracted_at__isnull=True),  # issue 23
+    # the patient in each branch of the OR, so SQLite finds every branch in an index on
+    # (patient, kind, ...); with the patient outside the OR it read every entry of the patient
+    # to test the kinds, a cost that grew with the diary (issue 21)
+    found = list(
+        Entry.objects.filter(
+            Q(patient=patient, kind__in=DASHBOARD_KINDS)
+            | Q(
+                patient=patient,
+                kind=Kind.DOSE_GIVEN,
+                day__gte=first_dose_day,
+                retracted_at__isnull=True,
+            )
+            | Q(patient=patient, kind__in=pathway_panel.KINDS, retracted_at__isnull=True)
+        )
+        .select_related("updated_by", "created_by")
+        .order_by("-day", "-id")
     )
-    unique = {e.pk: e for part in parts for e in part}
-    found = sorted(unique.values(), key=lambda e: (e.day, e.pk), reverse=True)
     pathway_parts = [e for e in found if e.kind in pathway_panel.KINDS]  # care pathway
     found = [e for e in found if e.kind not in pathway_panel.KINDS]
     entries = [e for e in found if e.kind != Kind.DOSE_GIVEN]
