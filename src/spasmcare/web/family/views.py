@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -58,6 +59,7 @@ from spasmcare.web.clinic.forms import error_text, show_error
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User, Video
 from spasmcare.web.courses import family_today
 from spasmcare.web.family import development as family_development
+from spasmcare.web.family import fragments
 from spasmcare.web.family import messages as family_messages
 from spasmcare.web.family.forms import (
     COUNT_BUTTONS,
@@ -249,6 +251,9 @@ def _diary_context(
         )
     if own_last is not None and "video" not in forms:
         forms["video"] = VideoForm(initial={"entry": own_last.pk, "version": own_last.version})
+    log_url = reverse("family_log", args=[patient.pk])  # one reverse for the page's forms
+    development = family_development.context(patient, user, today)  # issue 25
+    words = languages.diary_context(user, patient)
     return {
         "patient": patient,
         "today": today,
@@ -260,8 +265,7 @@ def _diary_context(
         "last": last,
         "forms": forms,
         "nonce": nonce,
-        # one reverse for the page's many forms that post to it
-        "log_url": reverse("family_log", args=[patient.pk]),
+        "log_url": log_url,
         "counts": COUNT_BUTTONS,
         "more_from": MORE_FROM,
         "medicines": _with_ticks(
@@ -270,18 +274,19 @@ def _diary_context(
         "several_children": user.role == "family" and user.children.count() > 1,
         # the family's own phone keeps taps made without signal (issue 26); not a clinician's
         "offline_user": user.pk if user.role == "family" else None,
-        # issue 25: another kind of seizure and milestone ticks
-        "development": family_development.context(patient, user, today),
-        **languages.diary_context(user, patient),
+        "development": development,
+        # the parts a tap does not change, each rendered once per what it shows
+        "parts": fragments.diary_parts(request, patient.pk, log_url, development, words),
+        **words,
     }
 
 
 def _render_diary(
     request: HttpRequest, patient: Patient, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    return render(
-        request, "web/family/diary.html", _diary_context(request, patient, forms), status=status
-    )
+    context = _diary_context(request, patient, forms)
+    html = render_to_string("web/family/diary.html", context, request=request)
+    return HttpResponse(fragments.fill(html, request, context["nonce"]), status=status)
 
 
 def diary(request: HttpRequest, pid: int) -> HttpResponse:

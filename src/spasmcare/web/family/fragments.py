@@ -1,0 +1,87 @@
+"""Parts of the family diary page that a tap does not change, rendered once per what they show.
+
+Every tap returns to the diary page, so the page is the app's most frequent; its count pad,
+"another kind of seizure" and milestone forms, printout links and language form are the same
+from one tap to the next, yet each page put their words and links together again (about a
+fifth of the page's CPU, issue 21). Each part is rendered from its own template once per
+language and what it shows (:func:`kept`, in the process's memory,
+:func:`spasmcare.web.clinic.computed.memo`) and put into the page as HTML.
+
+The parts hold forms, and a form's CSRF token and the page's nonce are the request's own: a
+kept part holds slots for them (:data:`CSRF_SLOT`, :data:`NONCE_SLOT`), filled in the whole
+page (:func:`fill`). The slots are random per process, so no text a family typed can hold one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import Counter
+from typing import Any
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from spasmcare.web.clinic import computed
+from spasmcare.web.family.forms import COUNT_BUTTONS, MORE_FROM
+
+_SLOT = secrets.token_hex(12)
+#: Written where a kept part's forms carry the CSRF token.
+CSRF_SLOT = f"csrf-slot-{_SLOT}"
+#: Written where a kept part's forms carry the page's nonce.
+NONCE_SLOT = f"nonce-slot-{_SLOT}"
+
+#: Renders of the parts in this process (tests count them: what a tap renders again).
+counts: Counter[str] = Counter()
+
+
+def kept(template: str, context: dict[str, Any]) -> SafeString:
+    """``template`` rendered with ``context`` (JSON-like values; the slots added as
+    ``csrf_slot`` and ``nonce``), from memory when the same part was rendered before in this
+    language."""
+    shown = json.dumps(context, sort_keys=True, default=str)
+    digest = hashlib.sha256(shown.encode()).hexdigest()
+    key = ("diary-part", template, translation.get_language(), digest)
+
+    def render() -> str:
+        counts[template] += 1
+        return render_to_string(template, context | {"csrf_slot": CSRF_SLOT, "nonce": NONCE_SLOT})
+
+    html: str = computed.memo(key, render)
+    return mark_safe(html)  # noqa: S308 - rendered by the app's own auto-escaping templates
+
+
+def fill(html: str, request: HttpRequest, nonce: str) -> str:
+    """The page with the request's CSRF token and the page's nonce in every slot."""
+    return html.replace(CSRF_SLOT, get_token(request)).replace(NONCE_SLOT, nonce)
+
+
+def diary_parts(
+    request: HttpRequest,
+    patient_pk: int,
+    log_url: str,
+    development: dict[str, Any],
+    words: dict[str, Any],
+) -> dict[str, SafeString]:
+    """The diary's parts a tap does not change: the count pad, other seizures and milestones
+    (issue 25), the printouts and the language form."""
+    language_form = {
+        "languages": words.get("languages"),
+        "language_now": words.get("language_now"),
+        "next": request.get_full_path(),
+    }
+    return {
+        "count_pad": kept(
+            "web/family/_count_pad.html",
+            {"log_url": log_url, "counts": COUNT_BUTTONS, "more_from": MORE_FROM},
+        ),
+        "development": kept(
+            "web/family/_development.html", {"log_url": log_url, "development": development}
+        ),
+        "print_links": kept("web/family/_print_links.html", {"patient_pk": patient_pk}),
+        "language_form": kept("web/family/_language_form.html", language_form),
+    }
