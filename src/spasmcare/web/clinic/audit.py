@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from spasmcare.errors import InputError
 from spasmcare.record.io import diary_key, dose_given_key
+from spasmcare.record.plausibility import SPASMS_PER_DAY
 from spasmcare.web.clinic import (
     development_rows,
     pathway_rows,
@@ -324,13 +325,40 @@ def _live_same(
 def _refuse_duplicate(patient: Patient, data: dict[str, Any], exclude: int | None = None) -> None:
     """Refuse a diary item the diary already holds (same time, count and observer, the
     record's rule), from any account: two accounts with the same relationship write the same
-    observer. ``exclude``: the entry an edit replaces."""
-    if _live_same(patient, Kind.DIARY, data, diary_key, exclude):
+    observer; and one that would take its day's spasms beyond the record's daily range
+    (:data:`spasmcare.record.plausibility.SPASMS_PER_DAY`), which the record validator
+    refuses when the record is read: written, it would set the day's entries aside on every
+    read, each read checking the record again per entry (issue 21: a second of CPU a read
+    with 160 entries that day). ``exclude``: the entry an edit replaces."""
+    same = Entry.objects.filter(
+        patient=patient,
+        kind=Kind.DIARY,
+        retracted_at__isnull=True,
+        day=records.item_day(Kind.DIARY, data),
+    ).only("data")
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    day = [e.data for e in same]
+    wanted = diary_key(data)
+    if any(diary_key(d) == wanted for d in day):
         raise InputError(
             "at",
             f"{data.get('at')}, {data.get('spasms')} spasms",
             "an observation not already saved (the same time and count is in the diary)",
         )
+    spasms = data.get("spasms")
+    if isinstance(spasms, int) and not isinstance(spasms, bool):
+        total = spasms + sum(
+            d["spasms"] for d in day if isinstance(d.get("spasms"), int)
+        )
+        limit = SPASMS_PER_DAY.hard[1]
+        if total > limit:
+            raise InputError(
+                "spasms",
+                spasms,
+                f"{SPASMS_PER_DAY.words()}: with the entries already saved that day the "
+                f"total would be {total}",
+            )
 
 
 def _refuse_same_dose(patient: Patient, data: dict[str, Any], exclude: int | None = None) -> None:
