@@ -135,7 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     # one connection per server thread, kept between requests (issue 21): opening one costs
-    # each request the connection, Django's SQL functions and the PRAGMAs (≈ 1 ms of CPU)
+    # each request the connection, Django's SQL functions and the PRAGMAs: 0.94 ms of CPU for a
+    # first query against 0.13 ms on a kept connection (docs/BENCHMARKS.md)
     DATABASES["default"]["CONN_MAX_AGE"] = 600
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

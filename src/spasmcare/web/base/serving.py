@@ -5,6 +5,8 @@ dashboard benchmark measures, kept in one place so the two cannot drift apart.
 measurement (``python -m benchmarks clinic``, 50 users, SQLite, docs/BENCHMARKS.md): with
 2 × 4 the threads of a process queue for its one interpreter lock and the mix's p95 was 474 ms;
 3 × 2 gave 462 ms, 4 × 2 106 ms and 6 × 2 125 ms at the same CPU per request (23–25 ms).
+Checked again on 7 Dec 2026 (30 s runs, alternating): 2 × 4 used 26.6 and 22.2 ms of CPU
+per request at a p95 of 400 and 286 ms, 4 × 2 used 23.6 and 21.4 ms at 181 and 163 ms.
 More processes cost little memory each and nothing in computation, because what one worker
 computes (summaries, reports, charts) is stored for all of them (``web/patients/summaries.py``,
 ``web/clinic/computed.py``); two threads per process let a slow request (a chart) not hold
