@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -463,6 +464,7 @@ def _listing(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
 _KNOWN: dict[tuple[Any, ...], dict[str, dict[int, Protocol]]] = {}
 #: Listings kept (a test makes many clinic directories; a clinic has one). A software setting.
 KNOWN_LISTINGS = 8
+_KNOWN_LOCK = threading.Lock()
 
 
 def _known(protocols_dir: str | Path | None) -> dict[str, dict[int, Protocol]]:
@@ -488,9 +490,10 @@ def _known(protocols_dir: str | Path | None) -> dict[str, dict[int, Protocol]]:
                 "bundled version with different content, and a version is never rewritten",
             )
         found.setdefault(p.id, {})[p.version] = p
-    while len(_KNOWN) >= KNOWN_LISTINGS:
-        _KNOWN.pop(next(iter(_KNOWN)))
-    _KNOWN[key] = found
+    with _KNOWN_LOCK:  # a server's threads may read a new listing at the same time
+        while len(_KNOWN) >= KNOWN_LISTINGS:
+            _KNOWN.pop(next(iter(_KNOWN)))
+        _KNOWN[key] = found
     return found
 
 
