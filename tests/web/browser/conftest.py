@@ -8,6 +8,7 @@ Without ``/usr/bin/chromium`` the tests are skipped with the install command, un
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,32 @@ from tests.web.conftest import PASSWORD
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls that fixtures make
 # there are ordinary synchronous ones (Django documents this switch for exactly this case).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _one_request_at_a_time() -> None:
+    """The live server answers one request at a time. With the test database in memory, every
+    request thread of Django's live server shares the test's one SQLite connection, so a
+    page's image loading while a second browser context signs in ran two transactions on one
+    connection: a savepoint popped by the other thread, then every later test's database
+    flush refused ("table is locked"). The served app (gunicorn) gives each thread its own
+    connection; only this test server shares one."""
+    from django.core.servers.basehttp import ServerHandler
+
+    if getattr(ServerHandler, "_spasmcare_serial", False):
+        return
+    lock = threading.Lock()
+    run = ServerHandler.run
+
+    def serial(self: Any, application: Any) -> None:
+        # one request's handling (the app and the response), not the connection's idle wait
+        with lock:
+            run(self, application)
+
+    ServerHandler.run = serial  # type: ignore[method-assign]
+    ServerHandler._spasmcare_serial = True  # type: ignore[attr-defined]
+
+
+_one_request_at_a_time()
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
