@@ -275,7 +275,7 @@ def create_entry(
     if check:
         _checked(patient, kind, data)
     if kind == Kind.DIARY:
-        _refuse_duplicate(patient, data)
+        _refuse_diary_clash(patient, data)
     if kind == Kind.DOSE_GIVEN:
         _refuse_same_dose(patient, data)
     entry = Entry.objects.create(
@@ -299,6 +299,22 @@ def create_entry(
     return entry
 
 
+def _same_day(
+    patient: Patient, kind: str, data: dict[str, Any], exclude: int | None = None
+) -> list[dict[str, Any]]:
+    """The live items of ``kind`` on the day of ``data``, whoever wrote them. ``exclude``: the
+    entry ``data`` replaces (an edit)."""
+    same = Entry.objects.filter(
+        patient=patient,
+        kind=kind,
+        retracted_at__isnull=True,
+        day=records.item_day(kind, data),
+    ).only("data")
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    return [e.data for e in same]
+
+
 def _live_same(
     patient: Patient,
     kind: str,
@@ -310,35 +326,21 @@ def _live_same(
     record's own rule ``key`` (:func:`spasmcare.record.io.diary_key`, ...), whoever wrote it:
     the record validator refuses two such items, so the account cannot matter. ``exclude``:
     the entry ``data`` replaces (an edit)."""
-    same = Entry.objects.filter(
-        patient=patient,
-        kind=kind,
-        retracted_at__isnull=True,
-        day=records.item_day(kind, data),
-    ).only("data")
-    if exclude is not None:
-        same = same.exclude(pk=exclude)
     wanted = key(data)
-    return any(key(e.data) == wanted for e in same)
+    return any(key(d) == wanted for d in _same_day(patient, kind, data, exclude))
 
 
-def _refuse_duplicate(patient: Patient, data: dict[str, Any], exclude: int | None = None) -> None:
-    """Refuse a diary item the diary already holds (same time, count and observer, the
-    record's rule), from any account: two accounts with the same relationship write the same
-    observer; and one that would take its day's spasms beyond the record's daily range
-    (:data:`spasmcare.record.plausibility.SPASMS_PER_DAY`), which the record validator
-    refuses when the record is read: written, it would set the day's entries aside on every
-    read, each read checking the record again per entry (issue 21: a second of CPU a read
-    with 160 entries that day). ``exclude``: the entry an edit replaces."""
-    same = Entry.objects.filter(
-        patient=patient,
-        kind=Kind.DIARY,
-        retracted_at__isnull=True,
-        day=records.item_day(Kind.DIARY, data),
-    ).only("data")
-    if exclude is not None:
-        same = same.exclude(pk=exclude)
-    day = [e.data for e in same]
+def _refuse_diary_clash(
+    patient: Patient, data: dict[str, Any], exclude: int | None = None
+) -> None:
+    """Refuse a diary item the record validator would refuse together with its day's other
+    items, from any account (two accounts with the same relationship write the same
+    observer): one the diary already holds (same time, count and observer: the record's
+    rule), and one that would take its day's spasms beyond the record's daily range
+    (:data:`spasmcare.record.plausibility.SPASMS_PER_DAY`). Written, the latter set the day's
+    entries aside on every read, each read checking the record again per entry (issue 21: a
+    second of CPU a read with 160 entries that day). ``exclude``: the entry an edit replaces."""
+    day = _same_day(patient, Kind.DIARY, data, exclude)
     wanted = diary_key(data)
     if any(diary_key(d) == wanted for d in day):
         raise InputError(
@@ -348,11 +350,8 @@ def _refuse_duplicate(patient: Patient, data: dict[str, Any], exclude: int | Non
         )
     spasms = data.get("spasms")
     if isinstance(spasms, int) and not isinstance(spasms, bool):
-        total = spasms + sum(
-            d["spasms"] for d in day if isinstance(d.get("spasms"), int)
-        )
-        limit = SPASMS_PER_DAY.hard[1]
-        if total > limit:
+        total = spasms + sum(d["spasms"] for d in day if isinstance(d.get("spasms"), int))
+        if total > SPASMS_PER_DAY.hard[1]:
             raise InputError(
                 "spasms",
                 spasms,
@@ -398,7 +397,7 @@ def update_entry(
     lock_patient(entry.patient)
     _checked(entry.patient, entry.kind, data, exclude=entry.pk)
     if entry.kind == Kind.DIARY:
-        _refuse_duplicate(entry.patient, data, exclude=entry.pk)
+        _refuse_diary_clash(entry.patient, data, exclude=entry.pk)
     if entry.kind == Kind.DOSE_GIVEN:
         _refuse_same_dose(entry.patient, data, exclude=entry.pk)
     changes: dict[str, Any] = {
