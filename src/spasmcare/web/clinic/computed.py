@@ -22,6 +22,7 @@ objects, written and read only by the app (pickle, as Django's own database cach
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import pickle
 import threading
@@ -34,6 +35,8 @@ from typing import Any, TypeVar
 
 from django.core.cache import BaseCache, caches
 from django.db import DatabaseError, transaction
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from spasmcare import __version__
 from spasmcare.web.clinic.models import ComputedView, Patient
@@ -155,6 +158,18 @@ def memo(key: tuple[Any, ...], build: Callable[[], T]) -> T:
     value = build()
     _memo.set(full, value)
     return value
+
+
+def rendered_html(name: str, shown: Any, render: Callable[[], str]) -> SafeString:
+    """HTML that ``render`` makes from what ``shown`` holds (JSON-like), kept in this process
+    (:func:`memo`) under ``name``, the page's language and a digest of ``shown``: the same
+    rows or part in the same language are rendered once, and any change of what they show
+    renders them again at once. The HTML must come from the app's own auto-escaping
+    templates."""
+    text = json.dumps(shown, sort_keys=True, default=str, allow_nan=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    html: str = memo((name, translation.get_language(), digest), render)
+    return mark_safe(html)  # noqa: S308 - rendered by the app's own auto-escaping templates
 
 
 def _store(patient: Patient, name: str, stamp: str, blob: bytes) -> None:

@@ -14,8 +14,6 @@ page (:func:`fill`). The slots are random per process, so no text a family typed
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from collections import Counter
 from typing import Any
@@ -23,8 +21,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from spasmcare.web.clinic import computed
 from spasmcare.web.family.forms import COUNT_BUTTONS, MORE_FROM
@@ -42,17 +39,13 @@ counts: Counter[str] = Counter()
 def kept(template: str, context: dict[str, Any]) -> SafeString:
     """``template`` rendered with ``context`` (JSON-like values; the slots added as
     ``csrf_slot`` and ``nonce``), from memory when the same part was rendered before in this
-    language."""
-    shown = json.dumps(context, sort_keys=True, default=str)
-    digest = hashlib.sha256(shown.encode()).hexdigest()
-    key = ("diary-part", template, translation.get_language(), digest)
+    language (:func:`spasmcare.web.clinic.computed.rendered_html`)."""
 
     def render() -> str:
         counts[template] += 1
         return render_to_string(template, context | {"csrf_slot": CSRF_SLOT, "nonce": NONCE_SLOT})
 
-    html: str = computed.memo(key, render)
-    return mark_safe(html)  # noqa: S308 - rendered by the app's own auto-escaping templates
+    return computed.rendered_html(f"diary-part:{template}", context, render)
 
 
 def fill(html: str, request: HttpRequest, nonce: str) -> str:

@@ -11,14 +11,11 @@ rendered again at once.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from spasmcare.web.clinic import computed
 
@@ -29,11 +26,7 @@ counts: Counter[str] = Counter()
 def measure_rows(measures: list[dict[str, Any]]) -> SafeString:
     """The ``<tr>`` rows of ``measures`` (the dashboard's measures, each with its ``text``),
     from memory when the same rows were rendered before."""
-    shown = json.dumps(measures, sort_keys=True, default=repr, allow_nan=True)
-    digest = hashlib.sha256(shown.encode()).hexdigest()
-    key = ("dashboard-measures", translation.get_language(), digest)
-    html: str = computed.memo(key, lambda: _render(measures))
-    return mark_safe(html)  # noqa: S308 - rendered by the app's own auto-escaping template
+    return computed.rendered_html("dashboard-measures", measures, lambda: _render(measures))
 
 
 def _render(measures: list[dict[str, Any]]) -> str:
