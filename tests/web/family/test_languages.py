@@ -183,28 +183,12 @@ def spanish(users: dict[str, User]) -> Client:
 def _saved_plans(patient: Patient, users: dict[str, User], client_as: Any) -> None:
     """A saved course (prednisolone, four doses a day), the example's vigabatrin planned, and
     a saved keto plan with a meal and a feed."""
-    from tests.web.keto.test_keto import BUTTER, EGG, STRAWBERRY, domain_meal, form_post, meal_rows
+    from tests.web.keto.test_keto import save_meals_and_feed
 
     today = records.today()
     save_course(patient, users["neurologist"], "prednisolone-high-dose", today - timedelta(3), 7.5)
     plan_the_vigabatrin(patient, users["neurologist"])
-    solution = domain_meal([BUTTER, EGG, STRAWBERRY])
-    post = form_post(
-        action="save",
-        f0_food="ketocal-3-1-powder",
-        f0_kind="powder",
-        f1_food="01107",
-        f1_kind="liquid",
-        f2_food="liquigen",
-        f2_kind="liquid",
-        feed_protein="on",
-        feed_feeds="6",
-        **meal_rows(0, [(i.food_id, i.grams, False) for i in solution.items]),
-    )
-    assert (
-        client_as("dietitian").post(reverse("keto_save", args=[patient.pk]), post).status_code
-        == 302
-    )
+    save_meals_and_feed(client_as, patient)
 
 
 def test_every_family_page_and_printout_in_spanish_leaves_no_english(
