@@ -197,6 +197,7 @@ CACHES = {
 }
 
 # --- security ---------------------------------------------------------------------------
+SESSION_ENGINE = "spasmcare.web.accounts.sessions"  # database sessions, read compiled once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600  # a clinic shift; families stay signed in via "remember me"
