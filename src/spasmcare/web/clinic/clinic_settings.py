@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from spasmcare.measures.alerts import AlertSettings
+from spasmcare.web.base.compiled import Compiled
 from spasmcare.web.clinic.models import ClinicSettings, User
 
 BP_FIELDS = ("bp_systolic_high_mmhg", "bp_diastolic_high_mmhg")
@@ -71,10 +72,15 @@ def _from_row(row: ClinicSettings | None) -> Clinic:
     )
 
 
+#: The settings' one row, by its key: read by most requests, so compiled once (issue 21).
+_ROW: Compiled[ClinicSettings] = Compiled(lambda pk: ClinicSettings.objects.filter(pk=pk), (-1,))
+
+
 def current() -> Clinic:
     """The clinic's settings, read from the database each time (one row by key): a
     per-process cache would keep another worker on old alert limits after a save."""
-    return _from_row(ClinicSettings.objects.filter(pk=1).first())
+    found = _ROW.rows(1)
+    return _from_row(found[0] if found else None)
 
 
 def alert_settings(clinic: Clinic | None = None) -> AlertSettings:

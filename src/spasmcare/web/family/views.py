@@ -54,6 +54,7 @@ from spasmcare.web.accounts import languages
 from spasmcare.web.accounts.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.accounts.access import current_user as _user
+from spasmcare.web.base.compiled import Compiled
 from spasmcare.web.clinic import audit, records, resilience, uploads
 from spasmcare.web.clinic.forms import error_text, show_error
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User, Video
@@ -113,15 +114,19 @@ def home(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- diary page
 
 
+#: The user's own last live diary entry of a child: on every diary page, so compiled once.
+_OWN_LAST: Compiled[Entry] = Compiled(
+    lambda pid, uid: Entry.objects.filter(
+        patient_id=pid, kind=Kind.DIARY, created_by_id=uid, retracted_at__isnull=True
+    ).order_by("-id")[:1],
+    (-1, -2),
+)
+
+
 def _own_last(patient: Patient, user: User) -> Entry | None:
     """The user's own last live diary entry of this child (the one "Undo" retracts)."""
-    return (
-        Entry.objects.filter(
-            patient=patient, kind=Kind.DIARY, created_by=user, retracted_at__isnull=True
-        )
-        .order_by("-id")
-        .first()
-    )
+    found = _OWN_LAST.rows(patient.pk, user.pk)
+    return found[0] if found else None
 
 
 def _time_of(entry: Entry) -> str:

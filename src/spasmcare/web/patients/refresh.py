@@ -14,11 +14,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from spasmcare.web.base.compiled import Compiled
 from spasmcare.web.clinic.models import Patient
 from spasmcare.web.clinic.writes import take_written
 from spasmcare.web.patients import summaries
 
 log = logging.getLogger(__name__)
+
+#: A live patient by id: read after every write (usually one patient), so compiled once.
+_LIVE: Compiled[Patient] = Compiled(
+    lambda pid: Patient.objects.filter(pk=pid, retracted_at__isnull=True), (-1,)
+)
 
 
 def refresh_pending(**_: Any) -> None:
@@ -27,7 +33,7 @@ def refresh_pending(**_: Any) -> None:
     if not pending:
         return
     try:
-        found = list(Patient.objects.filter(pk__in=sorted(pending), retracted_at__isnull=True))
+        found = [p for pk in sorted(pending) for p in _LIVE.rows(pk)]
         summaries.stored(found, written=True)
     except Exception:  # a head start only: the next reader recomputes what is stale
         log.exception("summaries of patients %s not refreshed after the write", sorted(pending))
