@@ -5,7 +5,8 @@ worker is warmed (:mod:`spasmcare.web.operations.warmup`) while it loads the app
 accepts a connection, so the first sign-in after start-up is as fast as any later one.
 Loading the app takes the data directory's serving lock
 (:func:`spasmcare.web.base.serving.hold_while_serving`), held until the process ends, so a
-restore refuses to run under it.
+restore refuses to run under it. Then the objects loaded are set aside from the garbage
+collector (:func:`spasmcare.web.base.serving.settle_memory`).
 """
 
 import os
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 from spasmcare.web.base import datadir
-from spasmcare.web.base.serving import hold_while_serving
+from spasmcare.web.base.serving import hold_while_serving, settle_memory
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmcare.web.settings")
 datadir.prepare()  # the settings only name it; the app starts here
@@ -25,3 +26,4 @@ if os.environ.get("SPASMCARE_WARMUP", "1") != "0":
     from spasmcare.web.operations.warmup import warm
 
     warm()
+settle_memory()  # after warming: what it loaded is kept for the process's life

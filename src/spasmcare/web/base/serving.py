@@ -27,6 +27,7 @@ is per machine: a clinic served from several machines must stop them all before 
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -37,6 +38,21 @@ from spasmcare.errors import InputError
 
 WORKERS = 4
 THREADS = 2
+#: The collector's thresholds in a served process (Python's own are 700, 10, 10): the
+#: youngest objects collected every 20,000 allocations, so most of a request's objects are
+#: freed by their reference counts before a collection walks them. Software settings, chosen by
+#: measurement (issue 21, docs/BENCHMARKS.md).
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def settle_memory() -> None:
+    """Once the app is loaded and warmed, before the workers are forked: move every object
+    alive now (Django, the app, the warmed caches) out of the garbage collector's sight
+    (``gc.freeze``), so a full collection in a worker no longer walks them, nor writes to the
+    memory the workers share with the master; then set :data:`GC_THRESHOLDS`."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def gunicorn_path() -> Path:
