@@ -11,13 +11,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.http import Http404
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from spasmcare.web.accounts.access import visible_patient, visible_patients
+from spasmcare.web.accounts.backends import BACKEND, DJANGO_BACKEND, ModelBackend
+from spasmcare.web.accounts.sessions import SessionStore
 from spasmcare.web.base.compiled import Compiled
 from spasmcare.web.clinic import audit
 from spasmcare.web.models import CareTeam, Patient, User
@@ -116,3 +120,29 @@ def test_signing_out_ends_the_session_for_the_next_request(
     client.cookies["sessionid"] = cookie  # a copy of the old cookie, replayed
     response = client.get(f"/patients/{patient.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+def test_the_backend_finds_the_querysets_user_and_refuses_an_inactive_one(
+    users: dict[str, User],
+) -> None:
+    backend = ModelBackend()
+    for user in users.values():
+        found = backend.get_user(user.pk)
+        assert found is not None and _fields(found) == _fields(User.objects.get(pk=user.pk))
+    assert backend.get_user(10**6) is None
+    User.objects.filter(pk=users["nurse"].pk).update(is_active=False)
+    assert backend.get_user(users["nurse"].pk) is None
+
+
+@pytest.mark.django_db
+def test_a_session_signed_in_before_the_apps_backend_stays_signed_in(
+    users: dict[str, User], patient: Patient
+) -> None:
+    """Sessions written by earlier versions name Django's backend (no one is signed out)."""
+    client = Client()
+    client.force_login(users["nurse"], backend=DJANGO_BACKEND)
+    stored = SessionStore(client.cookies["sessionid"].value)
+    assert stored.load()[BACKEND_SESSION_KEY] == BACKEND
+    assert Session.objects.get().get_decoded()[BACKEND_SESSION_KEY] == DJANGO_BACKEND
+    assert client.get(f"/patients/{patient.pk}/").status_code == 200

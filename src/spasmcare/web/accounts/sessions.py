@@ -10,10 +10,14 @@ in every worker at once (a per-process cache of sessions would not).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from spasmcare.web.accounts.backends import BACKEND, DJANGO_BACKEND
 from spasmcare.web.base.compiled import Compiled
 
 #: A session by its key (the marker is no key Django makes: those are 32 letters and digits).
@@ -23,7 +27,15 @@ _BY_KEY: Compiled[Session] = Compiled(
 
 
 class SessionStore(db.SessionStore):
-    """Django's database session store, with its read compiled once."""
+    """Django's database session store, with its read compiled once. A session signed in
+    before the app had its own backend names Django's, which is read as naming the app's
+    (the same users, passwords and rules; :mod:`spasmcare.web.accounts.backends`)."""
+
+    def load(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().load()
+        if data.get(BACKEND_SESSION_KEY) == DJANGO_BACKEND:
+            data[BACKEND_SESSION_KEY] = BACKEND
+        return data
 
     def _get_session_from_db(self) -> Session | None:
         key = self.session_key  # None unless a well-formed key (Django checks its form)

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spasmcare.web.accounts.access import home_url_name
+from spasmcare.web.accounts.backends import BACKEND
 from spasmcare.web.accounts.languages import known, languages
 from spasmcare.web.accounts.models import Invitation, InvitationRevocation, LoginEvent, LoginFailure
 from spasmcare.web.accounts.security import client_address, login_wait_seconds, wait_text
@@ -161,7 +162,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             locked.used_at = timezone.now()
             locked.used_by = user
             locked.save(update_fields=["used_at", "used_by"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         messages.success(request, gettext("Welcome. You can now keep the diary from this phone."))
         return redirect("family_diary", pid=invitation.patient_id)
     return render(
