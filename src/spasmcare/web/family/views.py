@@ -36,7 +36,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -180,13 +180,13 @@ def _week(
             )
             | Q(family_development.week_filter(), patient=patient),  # issue 25: any day
             retracted_at__isnull=True,
-        )
-        .select_related("created_by")
-        .order_by("day", "id")
+        ).order_by("day", "id")
     )
     family_development.remember(patient, today, found)  # issue 25: no query of its own
     rows = [e for e in found if e.kind in (Kind.DIARY, Kind.RECORDED_DAY)]
     ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today]
+    # who ticked today's doses, in one query; not joined to the week's every row (issue 21)
+    prefetch_related_objects(ticks, "created_by")
     try:
         week, _ = resilience.read_entries(patient, rows, today)
     except InputError as exc:
