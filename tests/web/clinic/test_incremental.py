@@ -183,3 +183,33 @@ def test_the_summary_reads_each_saved_plan_once(
     assert first == second == {"c1": "plan 1"} and len(handed) == 1
     # outside the block every caller gets its own copy (it may change it)
     assert courses.saved_plans(patient, [course]) == {"c1": "plan 2"}
+
+
+@pytest.mark.django_db
+def test_live_entries_are_every_live_row_by_day_then_id_before_and_after_a_tap(
+    team: CareTeam,
+) -> None:
+    """The kept order is reused until something changes; a tap's row is fetched alone and
+    put in its place, a retracted row leaves, and callers get their own list."""
+    patient = _long(team, 3)
+
+    def stored() -> list[tuple[int, int]]:
+        rows = Entry.objects.filter(patient=patient, retracted_at__isnull=True)
+        return [(e.pk, e.version) for e in rows.order_by("day", "id")]
+
+    first = incremental.live_entries(patient)
+    assert [(e.pk, e.version) for e in first] == stored()
+    first.clear()  # the caller's list; the kept one is untouched
+    patient.refresh_from_db()
+    assert [(e.pk, e.version) for e in incremental.live_entries(patient)] == stored()
+    incremental.counts.clear()
+    tapped = _tap(patient, None, 3, 7)
+    patient.refresh_from_db()
+    after = incremental.live_entries(patient)
+    assert [(e.pk, e.version) for e in after] == stored() and tapped.pk in {e.pk for e in after}
+    assert incremental.counts["fetched"] == 1
+    gone = Entry.objects.get(pk=after[0].pk)
+    audit.retract_entry(gone, gone.version, "entered by mistake", None)
+    patient.refresh_from_db()
+    assert [(e.pk, e.version) for e in incremental.live_entries(patient)] == stored()
+    assert gone.pk not in {pk for pk, _ in stored()}

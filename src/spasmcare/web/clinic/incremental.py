@@ -39,6 +39,7 @@ from django.db import connection
 
 from spasmcare.errors import InputError
 from spasmcare.record import FORMAT, SCHEMA_VERSION, Record, record_from_stored
+from spasmcare.web.base.compiled import Compiled
 from spasmcare.web.clinic import record_rows, resilience
 from spasmcare.web.clinic.models import Entry, Kind, Patient
 
@@ -72,6 +73,8 @@ class _State:
     record_max: int = 0
     #: ids of the record's diary entries by day (the items a new tap is checked with)
     diary_days: dict[date, tuple[int, ...]] = field(default_factory=dict)
+    #: the entries by day then id (:func:`live_entries`), made when first asked for
+    ordered: list[Entry] | None = None
 
 
 _lock = threading.Lock()
@@ -117,8 +120,8 @@ def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False
     only while the clinic is not served (:func:`spasmcare.web.base.serving.not_serving`)."""
     if listed_now and old is not None and old.data_version == patient.data_version:
         return old
-    live = Entry.objects.filter(patient=patient, retracted_at__isnull=True)
     if old is None:  # nothing kept: every live row in one query
+        live = Entry.objects.filter(patient=patient, retracted_at__isnull=True)
         entries = {e.pk: e for e in live.only(*FIELDS)}
         counts["fetched"] += len(entries)
         return _State(data_version=patient.data_version, entries=entries)
@@ -126,21 +129,39 @@ def _refreshed(patient: Patient, old: _State | None, *, listed_now: bool = False
     kept = old.entries
     wanted = [pk for pk, version in listed.items() if pk not in kept or kept[pk].version != version]
     gone = kept.keys() - listed.keys()
+    if not wanted and not gone:
+        return replace(old, data_version=patient.data_version)
     entries = {pk: e for pk, e in kept.items() if pk not in gone}
-    for start in range(0, len(wanted), BATCH):
-        rows = Entry.objects.filter(
-            pk__in=wanted[start : start + BATCH], retracted_at__isnull=True
-        ).only(*FIELDS)
-        for e in rows:
-            entries[e.pk] = e
-            counts["fetched"] += 1
+    for e in _fetched(wanted):
+        entries[e.pk] = e
+        counts["fetched"] += 1
     return replace(
         old,
         data_version=patient.data_version,
         entries=entries,
+        ordered=None,
         changed=old.changed | frozenset(wanted),
         dropped=old.dropped or any(kept[pk].kind in record_rows.RECORD_KINDS for pk in gone),
     )
+
+
+#: One live entry by id, compiled once (a tap's refresh fetches one or two rows).
+_ONE: Compiled[Entry] = Compiled(
+    lambda pk: Entry.objects.filter(pk=pk, retracted_at__isnull=True).only(*FIELDS), (-1,)
+)
+#: Up to this many changed rows are fetched one by one (:data:`_ONE`), more in batches.
+ONE_BY_ONE = 8
+
+
+def _fetched(wanted: list[int]) -> list[Entry]:
+    """The live rows of ``wanted`` (ids), with the fields kept."""
+    if len(wanted) <= ONE_BY_ONE:
+        return [e for pk in wanted for e in _ONE.rows(pk)]
+    found: list[Entry] = []
+    for start in range(0, len(wanted), BATCH):
+        rows = Entry.objects.filter(pk__in=wanted[start : start + BATCH], retracted_at__isnull=True)
+        found += rows.only(*FIELDS)
+    return found
 
 
 def _listed(patient: Patient) -> dict[int, int]:
@@ -166,8 +187,10 @@ def live_entries(patient: Patient) -> list[Entry]:
     :func:`spasmcare.web.patients.summaries.stored` reads them). Do not change them: they are
     kept."""
     state = _refreshed(patient, _get(patient.pk))
+    if state.ordered is None:  # sorted once per change, not once per read
+        state.ordered = sorted(state.entries.values(), key=lambda e: (e.day, e.id))
     _put(patient.pk, state)
-    return sorted(state.entries.values(), key=lambda e: (e.day, e.pk))
+    return list(state.ordered)
 
 
 def _record_entries(state: _State) -> list[Entry]:
