@@ -146,3 +146,15 @@ def test_a_session_signed_in_before_the_apps_backend_stays_signed_in(
     assert stored.load()[BACKEND_SESSION_KEY] == BACKEND
     assert Session.objects.get().get_decoded()[BACKEND_SESSION_KEY] == DJANGO_BACKEND
     assert client.get(f"/patients/{patient.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_diary_links_to_the_other_child_only_for_a_family_of_two(
+    client_as: Any, users: dict[str, User], patient: Patient
+) -> None:
+    family = client_as("family")
+    assert "other child" not in family.get(f"/family/{patient.pk}/").content.decode()
+    record = example_record()
+    record["patient"]["id"] = "sibling"
+    users["family"].children.add(audit.import_record(record, patient.team, None))
+    assert "other child" in family.get(f"/family/{patient.pk}/").content.decode()

@@ -54,13 +54,12 @@ from spasmcare.web.accounts import languages
 from spasmcare.web.accounts.access import CREATE, RETRACT, check_write, may_write, visible_patients
 from spasmcare.web.accounts.access import current_patient as _patient
 from spasmcare.web.accounts.access import current_user as _user
-from spasmcare.web.base.compiled import Compiled
 from spasmcare.web.clinic import audit, records, resilience, uploads
 from spasmcare.web.clinic.forms import error_text, show_error
 from spasmcare.web.clinic.models import Entry, Kind, Patient, User, Video
 from spasmcare.web.courses import family_today
 from spasmcare.web.family import development as family_development
-from spasmcare.web.family import fragments
+from spasmcare.web.family import fragments, reads
 from spasmcare.web.family import messages as family_messages
 from spasmcare.web.family.forms import (
     COUNT_BUTTONS,
@@ -112,21 +111,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- diary page
-
-
-#: The user's own last live diary entry of a child: on every diary page, so compiled once.
-_OWN_LAST: Compiled[Entry] = Compiled(
-    lambda pid, uid: Entry.objects.filter(
-        patient_id=pid, kind=Kind.DIARY, created_by_id=uid, retracted_at__isnull=True
-    ).order_by("-id")[:1],
-    (-1, -2),
-)
-
-
-def _own_last(patient: Patient, user: User) -> Entry | None:
-    """The user's own last live diary entry of this child (the one "Undo" retracts)."""
-    found = _OWN_LAST.rows(patient.pk, user.pk)
-    return found[0] if found else None
 
 
 def _time_of(entry: Entry) -> str:
@@ -233,7 +217,7 @@ def _diary_context(
     user = _user(request)
     today = records.today()
     rows, tick_rows, days, problem = _week(patient, today)
-    own_last = _own_last(patient, user)
+    own_last = reads.own_last(patient, user)
     today_rows = [
         _today_row(patient, e) for e in rows if e.kind == Kind.DIARY and e.day == today
     ]
@@ -276,7 +260,7 @@ def _diary_context(
         "medicines": _with_ticks(
             patient, family_today.medicines(patient, today), today, user, tick_rows
         ),
-        "several_children": user.role == "family" and user.children.count() > 1,
+        "several_children": user.role == "family" and reads.several_children(user),
         # the family's own phone keeps taps made without signal (issue 26); not a clinician's
         "offline_user": user.pk if user.role == "family" else None,
         "development": development,
@@ -547,7 +531,7 @@ def _log_none(request: HttpRequest, patient: Patient) -> HttpResponse:
 
 def _own_target(request: HttpRequest, patient: Patient, form: EntryRefForm) -> Entry | None:
     """The user's own last entry if the form names it; else None with a message."""
-    target = _own_last(patient, _user(request))
+    target = reads.own_last(patient, _user(request))
     if target is None or target.pk != form.cleaned_data["entry"]:
         messages.error(
             request,
