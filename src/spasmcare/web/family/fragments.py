@@ -20,8 +20,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext
 
 from spasmcare.web.clinic import computed
 from spasmcare.web.family.forms import COUNT_BUTTONS, MORE_FROM
@@ -78,3 +81,54 @@ def diary_parts(
         "print_links": kept("web/family/_print_links.html", {"patient_pk": patient_pk}),
         "language_form": kept("web/family/_language_form.html", language_form),
     }
+
+
+# --- today's list: a row per entry, on every page a tap returns to ---------------------------
+
+#: What was seen, in words, by (language, kind, spasms): the same few phrases all day.
+_WHAT: dict[tuple[str | None, Any, Any], str] = {}
+
+
+def what_was_seen(kind: Any, spasms: Any) -> str:
+    """"single spasm" or "3 spasms" in the page's language."""
+    key = (get_language(), kind, spasms)
+    found = _WHAT.get(key)
+    if found is None:
+        found = (
+            gettext("single spasm")
+            if kind == "single"
+            else ngettext("%(spasms)s spasm", "%(spasms)s spasms", spasms or 0)
+            % {"spasms": spasms}
+        )
+        if len(_WHAT) < 4096:  # a bound on memory: counts and languages are few
+            _WHAT[key] = found
+    return found
+
+
+def today_items(rows: list[dict[str, Any]]) -> SafeString:
+    """The items of today's list (``<li>`` each), as the diary template wrote them: made here
+    because a busy day's list is long and every tap returns to it (issue 21). The same HTML as
+    the template's loop (``tests/web/family/test_today_items.py`` compares them)."""
+    video = gettext("video")
+    out = []
+    for r in rows:
+        duration = (
+            format_html(' · <span dir="ltr">{} min</span>', floatformat(r["duration_min"], "-1"))
+            if r["duration_min"]
+            else ""
+        )
+        link = format_html('<a href="{}">{}</a>', r["video_url"], video) if r["video_url"] else ""
+        out.append(
+            format_html(
+                '    <li><span class="fam-time" dir="ltr">{}</span>\n'
+                "      <span>{}{}</span>\n"
+                '      <span class="muted small">{}</span>\n'
+                "      {}</li>\n",
+                r["time"],
+                r["what"],
+                duration,
+                r["observer"],
+                link,
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped by format_html

@@ -182,12 +182,7 @@ def _today_row(patient: Patient, entry: Entry) -> dict[str, Any]:
     """A row of today's list, with what was seen in words (made here, not by template tags: a
     busy day's list is long, and it is on every page a tap returns to)."""
     row = _entry_row(patient, entry)
-    spasms = row["spasms"]
-    row["what"] = (
-        gettext("single spasm")
-        if row["kind"] == "single"
-        else ngettext("%(spasms)s spasm", "%(spasms)s spasms", spasms or 0) % {"spasms": spasms}
-    )
+    row["what"] = fragments.what_was_seen(row["kind"], row["spasms"])
     return row
 
 
@@ -249,6 +244,7 @@ def _diary_context(
         "today_count": by_day.get(today),
         "yesterday": by_day.get(today - timedelta(days=1)),
         "today_rows": today_rows,
+        "today_items": fragments.today_items(today_rows),  # its items, made in Python
         "strip": strip,
         "problem": problem,
         "last": last,
