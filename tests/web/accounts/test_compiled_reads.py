@@ -158,3 +158,38 @@ def test_the_diary_links_to_the_other_child_only_for_a_family_of_two(
     record["patient"]["id"] = "sibling"
     users["family"].children.add(audit.import_record(record, patient.team, None))
     assert "other child" in family.get(f"/family/{patient.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_compiled_read_with_days_finds_what_the_orm_finds(patient: Patient) -> None:
+    """Days reach SQLite as text: the request's day is adapted as the marker was."""
+    from datetime import date
+
+    from django.db.models import Q
+
+    from spasmcare.web.family import development as family_development
+    from spasmcare.web.family import reads
+    from spasmcare.web.models import Entry, Kind
+
+    days = sorted({e.day for e in Entry.objects.filter(patient=patient)})
+    assert len(days) > 5
+    for first, last in [(days[0], days[-1]), (days[2], days[4]), (days[3], days[3])]:
+        week = Entry.objects.filter(
+            Q(
+                patient=patient,
+                kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN]
+                + list(family_development.WEEK_KINDS),
+                day__gte=first,
+                day__lte=last,
+            )
+            | Q(family_development.week_filter(), patient=patient),
+            retracted_at__isnull=True,
+        ).order_by("day", "id")
+        found = reads.week_entries(patient, first, last)
+        assert [_fields(e) for e in found] == [_fields(e) for e in week] and found
+    marked = list(Entry.objects.filter(patient=patient, kind=Kind.RECORDED_DAY).order_by("day"))
+    assert marked
+    for entry in marked[:3]:
+        found_day = reads.recorded(patient, entry.day)
+        assert found_day is not None and found_day.pk == entry.pk
+    assert reads.recorded(patient, date(1999, 1, 1)) is None

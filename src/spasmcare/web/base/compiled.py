@@ -9,8 +9,9 @@ is the ORM's own, so the read means exactly what its queryset means (``tests/web
 test_compiled.py`` compares them).
 
 Only plain model queries are accepted (no ``select_related``, ``values`` or annotations), and
-each marker must reach the SQL's parameters unchanged (an id, a string key), which
-:class:`Compiled` checks when it compiles.
+each marker must reach the SQL's parameters unchanged (an id, a string key) or as the
+database adapts it (a date, which SQLite is sent as text): :class:`Compiled` checks it when
+it compiles, and adapts the request's value the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
@@ -33,6 +35,8 @@ class _Plan(Generic[M]):
     params: tuple[Any, ...]
     #: the marker each parameter stands for (its index), None for the query's own constants
     slots: tuple[int | None, ...]
+    #: the database's adapter of each marker's values (a date on SQLite is sent as text)
+    adapters: tuple[Callable[[Any], Any] | None, ...]
     #: the model's fields, in the order the SQL selects them
     names: list[str]
     #: column -> the database's and the field's converters of its value (as the ORM applies)
@@ -63,7 +67,9 @@ class Compiled(Generic[M]):
         selected = [col for col, _, _ in compiler.select[: compiler.col_count]]
         if fields != list(range(len(selected))):
             raise ValueError("Compiled reads plain model queries only")
-        slots = tuple(self._slot(p) for p in params)
+        forms = [self._forms(marker, connections[alias].ops) for marker in self._markers]
+        found = [self._slot(p, forms) for p in params]
+        slots = tuple(i for i, _ in found)
         if sorted(s for s in slots if s is not None) != list(range(len(self._markers))):
             raise ValueError(f"each marker must reach the SQL once: {params!r}")
         return _Plan(
@@ -71,15 +77,31 @@ class Compiled(Generic[M]):
             sql=sql,
             params=tuple(params),
             slots=slots,
+            adapters=tuple(a for _, a in found),
             names=[col.target.attname for col in selected],
             converters=list(compiler.get_converters(selected).items()),
         )
 
-    def _slot(self, param: Any) -> int | None:
-        for i, marker in enumerate(self._markers):
-            if type(param) is type(marker) and param == marker:
-                return i
-        return None
+    @staticmethod
+    def _forms(marker: Any, ops: Any) -> list[tuple[Any, Callable[[Any], Any] | None]]:
+        """The forms a marker may take in the SQL's parameters: itself, and for a date or a
+        time stamp the database's adapted form (with the adapter that makes it)."""
+        out: list[tuple[Any, Callable[[Any], Any] | None]] = [(marker, None)]
+        if isinstance(marker, datetime):
+            out.append((ops.adapt_datetimefield_value(marker), ops.adapt_datetimefield_value))
+        elif isinstance(marker, date):
+            out.append((ops.adapt_datefield_value(marker), ops.adapt_datefield_value))
+        return out
+
+    @staticmethod
+    def _slot(
+        param: Any, forms: list[list[tuple[Any, Callable[[Any], Any] | None]]]
+    ) -> tuple[int | None, Callable[[Any], Any] | None]:
+        for i, marker_forms in enumerate(forms):
+            for form, adapter in marker_forms:
+                if type(param) is type(form) and param == form:
+                    return i, adapter
+        return None, None
 
     def rows(self, *values: Any, using: str = "default") -> list[M]:
         """The model instances the query finds with ``values`` in the markers' places."""
@@ -87,9 +109,11 @@ class Compiled(Generic[M]):
         if plan is None:
             with self._lock:
                 plan = self._plans[using] = self._compile(using)
-        pairs = zip(plan.params, plan.slots, strict=True)
-        bound = [p if s is None else values[s] for p, s in pairs]
         connection = connections[using]
+        bound = [
+            p if s is None else values[s] if a is None else a(values[s])
+            for p, s, a in zip(plan.params, plan.slots, plan.adapters, strict=True)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, bound)
             found = cursor.fetchall()

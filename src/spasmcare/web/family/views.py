@@ -36,7 +36,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -150,22 +150,7 @@ def _week(
     """The week's live diary and recorded-day entries, today's live doses ticked as given
     (read in the same query) and the domain's count for each day."""
     first = today - timedelta(days=STRIP_DAYS - 1)
-    # the patient in each branch of the OR, so SQLite finds both in an index on (patient,
-    # kind, ...); with the patient outside the OR it read every entry of the patient to test
-    # the kinds, a cost that grew with the record (issue 21)
-    found = list(
-        Entry.objects.filter(
-            Q(
-                patient=patient,
-                kind__in=[Kind.DIARY, Kind.RECORDED_DAY, Kind.DOSE_GIVEN]
-                + list(family_development.WEEK_KINDS),  # issue 25
-                day__gte=first,
-                day__lte=today,
-            )
-            | Q(family_development.week_filter(), patient=patient),  # issue 25: any day
-            retracted_at__isnull=True,
-        ).order_by("day", "id")
-    )
+    found = reads.week_entries(patient, first, today)
     family_development.remember(patient, today, found)  # issue 25: no query of its own
     rows = [e for e in found if e.kind in (Kind.DIARY, Kind.RECORDED_DAY)]
     ticks = [e for e in found if e.kind == Kind.DOSE_GIVEN and e.day == today]
@@ -432,18 +417,12 @@ def _dose_undo(request: HttpRequest, patient: Patient) -> HttpResponse:
 # --------------------------------------------------------------------------- writes
 
 
-def _recorded(patient: Patient, day: date) -> Entry | None:
-    return Entry.objects.filter(
-        patient=patient, kind=Kind.RECORDED_DAY, day=day, retracted_at__isnull=True
-    ).first()
-
-
 def _mark_day(patient: Patient, day: date, user: User) -> Entry | None:
     """Mark ``day`` observed unless it already is (call under
     :func:`spasmcare.web.clinic.audit.one_write`); the new entry, or None when the day was
     already
     marked."""
-    if _recorded(patient, day) is not None:
+    if reads.recorded(patient, day) is not None:
         return None
     return audit.create_entry(
         patient, Kind.RECORDED_DAY, {"date": day.isoformat()}, user, extra={"via": "family diary"}
