@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
@@ -102,6 +104,22 @@ def what_was_seen(kind: Any, spasms: Any) -> str:
         )
         if len(_WHAT) < 4096:  # a bound on memory: counts and languages are few
             _WHAT[key] = found
+    return found
+
+
+#: A day's names in the week's strip, by (language, day).
+_DAYS: dict[tuple[str | None, date], tuple[str, str]] = {}
+
+
+def day_names(day: date) -> tuple[str, str]:
+    """A day as the strip names it: "Mon 7 Dec" (its title) and "Mon" (under its bar), in the
+    page's language; the same seven days all week."""
+    key = (get_language(), day)
+    found = _DAYS.get(key)
+    if found is None:
+        found = (date_format(day, gettext("D j M")), date_format(day, "D"))
+        if len(_DAYS) < 4096:
+            _DAYS[key] = found
     return found
 
 

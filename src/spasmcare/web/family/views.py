@@ -43,9 +43,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from spasmcare.errors import InputError
@@ -175,19 +174,15 @@ def _strip_day(count: DayCount, top: int) -> dict[str, Any]:
     """One day of the week's strip, its words made here rather than by template tags (the
     strip is on every diary page a tap returns to)."""
     unknown = count.state == "unknown"
-    words = (
-        gettext("not marked")
-        if unknown
-        else ngettext("%(spasms)s spasm", "%(spasms)s spasms", count.spasms)
-        % {"spasms": count.spasms}
-    )
+    words = gettext("not marked") if unknown else fragments.what_was_seen("", count.spasms)
+    long, short = fragments.day_names(count.day)
     return {
         "count": count,
         "state": slugify(count.state),
-        "title": f"{date_format(count.day, gettext('D j M'))}: {words}",
+        "title": f"{long}: {words}",
         "number": "?" if unknown else (0 if count.state == "spasm-free" else count.spasms),
         "height": round(100 * count.spasms / top) if top else 0,
-        "label": date_format(count.day, "D"),
+        "label": short,
     }
 
 
