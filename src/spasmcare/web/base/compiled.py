@@ -35,19 +35,23 @@ class _Plan(Generic[M]):
     params: tuple[Any, ...]
     #: the marker each parameter stands for (its index), None for the query's own constants
     slots: tuple[int | None, ...]
-    #: the database's adapter of each marker's values (a date on SQLite is sent as text)
-    adapters: tuple[Callable[[Any], Any] | None, ...]
+    #: the name of the database operation adapting each marker's values (a date on SQLite is
+    #: sent as text), looked up on the connection of the thread that runs the query
+    adapters: tuple[str | None, ...]
     #: the model's fields, in the order the SQL selects them
     names: list[str]
-    #: column -> the database's and the field's converters of its value (as the ORM applies)
+    #: column -> the database's and the field's converters of its value (as the ORM applies
+    #: them; they read only settings, such as the database's time zone, from the connection
+    #: they were taken from)
     converters: list[tuple[int, tuple[list[Callable[..., Any]], Any]]]
 
 
 class Compiled(Generic[M]):
     """The query ``build(*markers)`` makes, compiled on first use per database alias.
 
-    ``markers`` are values no real request uses (negative ids, a string with a NUL); each
-    call of :meth:`rows` passes one value per marker, in the same order.
+    ``markers`` are values no real request uses (negative ids, a key no session has, days
+    before any diary); each call of :meth:`rows` passes one value per marker, in the same
+    order.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], markers: tuple[Hashable, ...]) -> None:
@@ -83,20 +87,26 @@ class Compiled(Generic[M]):
         )
 
     @staticmethod
-    def _forms(marker: Any, ops: Any) -> list[tuple[Any, Callable[[Any], Any] | None]]:
+    def _forms(marker: Any, ops: Any) -> list[tuple[Any, str | None]]:
         """The forms a marker may take in the SQL's parameters: itself, and for a date or a
-        time stamp the database's adapted form (with the adapter that makes it)."""
-        out: list[tuple[Any, Callable[[Any], Any] | None]] = [(marker, None)]
-        if isinstance(marker, datetime):
-            out.append((ops.adapt_datetimefield_value(marker), ops.adapt_datetimefield_value))
-        elif isinstance(marker, date):
-            out.append((ops.adapt_datefield_value(marker), ops.adapt_datefield_value))
+        time stamp the database's adapted form (with the name of the operation that makes
+        it)."""
+        out: list[tuple[Any, str | None]] = [(marker, None)]
+        name = (
+            "adapt_datetimefield_value"
+            if isinstance(marker, datetime)
+            else "adapt_datefield_value"
+            if isinstance(marker, date)
+            else None
+        )
+        if name is not None:
+            out.append((getattr(ops, name)(marker), name))
         return out
 
     @staticmethod
     def _slot(
-        param: Any, forms: list[list[tuple[Any, Callable[[Any], Any] | None]]]
-    ) -> tuple[int | None, Callable[[Any], Any] | None]:
+        param: Any, forms: list[list[tuple[Any, str | None]]]
+    ) -> tuple[int | None, str | None]:
         for i, marker_forms in enumerate(forms):
             for form, adapter in marker_forms:
                 if type(param) is type(form) and param == form:
@@ -111,7 +121,7 @@ class Compiled(Generic[M]):
                 plan = self._plans[using] = self._compile(using)
         connection = connections[using]
         bound = [
-            p if s is None else values[s] if a is None else a(values[s])
+            p if s is None else values[s] if a is None else getattr(connection.ops, a)(values[s])
             for p, s, a in zip(plan.params, plan.slots, plan.adapters, strict=True)
         ]
         with connection.cursor() as cursor:
