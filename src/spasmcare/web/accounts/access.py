@@ -203,10 +203,10 @@ def visible_patient(user: User, pid: int) -> Patient:
     """The patient ``pid`` if ``user`` may see it (:func:`visible_patients`); 404 whether it
     does not exist or is not theirs, so a URL tells nobody which patients exist."""
     kind = "clinician" if user.role in CLINICIANS else "family" if user.role == FAMILY else None
-    found = _VISIBLE[kind].rows(user.pk, int(pid)) if kind else []
-    if not found:
+    found = _VISIBLE[kind].first(user.pk, int(pid)) if kind else None
+    if found is None:
         raise Http404("No such patient.")
-    return found[0]
+    return found
 
 
 def may_export_identified(user: User) -> bool:

@@ -32,6 +32,5 @@ class ModelBackend(backends.ModelBackend):
     """Django's model backend; :meth:`get_user` reads with SQL compiled once."""
 
     def get_user(self, user_id: Any) -> User | None:
-        found = _BY_ID.rows(user_id)
-        user = found[0] if found else None
+        user = _BY_ID.first(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -39,8 +39,8 @@ class SessionStore(db.SessionStore):
 
     def _get_session_from_db(self) -> Session | None:
         key = self.session_key  # None unless a well-formed key (Django checks its form)
-        found = _BY_KEY.rows(key) if key else []
-        if found and found[0].expire_date > timezone.now():
-            return found[0]
+        found = _BY_KEY.first(key) if key else None
+        if found is not None and found.expire_date > timezone.now():
+            return found
         self._session_key = None
         return None

@@ -137,3 +137,8 @@ class Compiled(Generic[M]):
                 read[pos] = value
             out.append(plan.model.from_db(using, plan.names, read))
         return out
+
+    def first(self, *values: Any, using: str = "default") -> M | None:
+        """The first instance :meth:`rows` finds, or None (the query's own order)."""
+        found = self.rows(*values, using=using)
+        return found[0] if found else None

@@ -79,8 +79,7 @@ _ROW: Compiled[ClinicSettings] = Compiled(lambda pk: ClinicSettings.objects.filt
 def current() -> Clinic:
     """The clinic's settings, read from the database each time (one row by key): a
     per-process cache would keep another worker on old alert limits after a save."""
-    found = _ROW.rows(1)
-    return _from_row(found[0] if found else None)
+    return _from_row(_ROW.first(1))
 
 
 def alert_settings(clinic: Clinic | None = None) -> AlertSettings:

@@ -60,14 +60,12 @@ def week_entries(patient: Patient, first: date, last: date) -> list[Entry]:
 
 def recorded(patient: Patient, day: date) -> Entry | None:
     """The live entry marking ``day`` observed, if any."""
-    found = _RECORDED.rows(patient.pk, day)
-    return found[0] if found else None
+    return _RECORDED.first(patient.pk, day)
 
 
 def own_last(patient: Patient, user: User) -> Entry | None:
     """The user's own last live diary entry of this child (the one "Undo" retracts)."""
-    found = _OWN_LAST.rows(patient.pk, user.pk)
-    return found[0] if found else None
+    return _OWN_LAST.first(patient.pk, user.pk)
 
 
 def several_children(user: User) -> bool:
