@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -36,6 +37,8 @@ _SLOT = secrets.token_hex(12)
 CSRF_SLOT = f"csrf-slot-{_SLOT}"
 #: Written where a kept part's forms carry the page's nonce.
 NONCE_SLOT = f"nonce-slot-{_SLOT}"
+
+T = TypeVar("T")
 
 #: Renders of the parts in this process (tests count them: what a tap renders again).
 counts: Counter[str] = Counter()
@@ -87,40 +90,45 @@ def diary_parts(
 
 # --- today's list: a row per entry, on every page a tap returns to ---------------------------
 
-#: What was seen, in words, by (language, kind, spasms): the same few phrases all day.
-_WHAT: dict[tuple[str | None, Any, Any], str] = {}
+#: Words the diary page makes again and again (what was seen, the strip's day names), by the
+#: page's language and what they name; the same few phrases all day.
+_PHRASES: dict[tuple[Any, ...], Any] = {}
+#: Most phrases kept (a bound on memory; counts, days and languages are few).
+PHRASES = 4096
 
 
-def what_was_seen(kind: Any, spasms: Any) -> str:
-    """"single spasm" or "3 spasms" in the page's language."""
-    key = (get_language(), kind, spasms)
-    found = _WHAT.get(key)
+def _phrase(key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    full = (get_language(), *key)
+    found: T | None = _PHRASES.get(full)
     if found is None:
-        found = (
-            gettext("single spasm")
-            if kind == "single"
-            else ngettext("%(spasms)s spasm", "%(spasms)s spasms", spasms or 0)
-            % {"spasms": spasms}
-        )
-        if len(_WHAT) < 4096:  # a bound on memory: counts and languages are few
-            _WHAT[key] = found
+        found = make()
+        if len(_PHRASES) < PHRASES:
+            _PHRASES[full] = found
     return found
 
 
-#: A day's names in the week's strip, by (language, day).
-_DAYS: dict[tuple[str | None, date], tuple[str, str]] = {}
+def spasms_in_words(spasms: Any) -> str:
+    """A count of spasms in the page's language: "1 spasm", "3 spasms"."""
+    return _phrase(
+        ("spasms", spasms),
+        lambda: ngettext("%(spasms)s spasm", "%(spasms)s spasms", spasms or 0) % {"spasms": spasms},
+    )
+
+
+def what_was_seen(kind: Any, spasms: Any) -> str:
+    """What a diary row saw, in the page's language: "single spasm", or "3 spasms" for a
+    cluster."""
+    if kind == "single":
+        return _phrase(("single",), lambda: gettext("single spasm"))
+    return spasms_in_words(spasms)
 
 
 def day_names(day: date) -> tuple[str, str]:
     """A day as the strip names it: "Mon 7 Dec" (its title) and "Mon" (under its bar), in the
     page's language; the same seven days all week."""
-    key = (get_language(), day)
-    found = _DAYS.get(key)
-    if found is None:
-        found = (date_format(day, gettext("D j M")), date_format(day, "D"))
-        if len(_DAYS) < 4096:
-            _DAYS[key] = found
-    return found
+    return _phrase(
+        ("day", day), lambda: (date_format(day, gettext("D j M")), date_format(day, "D"))
+    )
 
 
 def today_items(rows: list[dict[str, Any]]) -> SafeString:

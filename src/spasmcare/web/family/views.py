@@ -174,7 +174,7 @@ def _strip_day(count: DayCount, top: int) -> dict[str, Any]:
     """One day of the week's strip, its words made here rather than by template tags (the
     strip is on every diary page a tap returns to)."""
     unknown = count.state == "unknown"
-    words = gettext("not marked") if unknown else fragments.what_was_seen("", count.spasms)
+    words = gettext("not marked") if unknown else fragments.spasms_in_words(count.spasms)
     long, short = fragments.day_names(count.day)
     return {
         "count": count,
